@@ -1,0 +1,2 @@
+/** Runnable examples an integrator copies from. */
+package dev.vss.examples;

@@ -1,0 +1,2 @@
+/** Java VSS client compatible with the deployed Rust client. */
+package dev.vss.client;

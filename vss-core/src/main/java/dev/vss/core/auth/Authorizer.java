@@ -1,0 +1,37 @@
+package dev.vss.core.auth;
+
+import dev.vss.core.VssException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps the headers of a request to the user token that names the caller's keyspaces (SPEC section
+ * 5). The user token never comes from the request body.
+ *
+ * <p>Header names are case-insensitive. Implementations are thread-safe and fail with {@link
+ * VssException} carrying AUTH and a clear message on any bad input: never with another exception.
+ */
+public interface Authorizer {
+  /**
+   * Authorizes a request.
+   *
+   * @param headers the request headers (name to value); names are compared case-insensitively
+   * @return the user token, non-empty
+   * @throws VssException AUTH when credentials are missing or invalid
+   */
+  String authorize(Map<String, String> headers);
+
+  /** The value of header {@code name} in {@code headers}, comparing names case-insensitively. */
+  static Optional<String> header(Map<String, String> headers, String name) {
+    String exact = headers.get(name);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    for (Map.Entry<String, String> entry : headers.entrySet()) {
+      if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
+        return Optional.ofNullable(entry.getValue());
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,157 @@
+package dev.vss.core.memory;
+
+import dev.vss.core.Keyspace;
+import dev.vss.core.spi.KeyVersion;
+import dev.vss.core.spi.Storage;
+import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.WriteDecision;
+import dev.vss.core.spi.WritePlan;
+import dev.vss.core.spi.WriteView;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A thread-safe, non-durable {@link Storage} held in memory: for tests and for embedding where
+ * durability comes from elsewhere. Every keyspace has its own read-write lock, so operations on one
+ * keyspace are linearizable and different keyspaces never wait for each other.
+ */
+public final class InMemoryStorage implements Storage {
+  private final Map<Keyspace, Space> spaces = new ConcurrentHashMap<>();
+  private final AtomicLong lastSequence = new AtomicLong();
+  private volatile boolean closed;
+
+  /** Creates an empty store. */
+  public InMemoryStorage() {}
+
+  @Override
+  public Optional<StoredRecord> get(Keyspace keyspace, String key) {
+    Space space = existing(keyspace);
+    if (space == null) {
+      return Optional.empty();
+    }
+    space.lock.readLock().lock();
+    try {
+      return Optional.ofNullable(space.records.get(key));
+    } finally {
+      space.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long globalVersion(Keyspace keyspace) {
+    Space space = existing(keyspace);
+    if (space == null) {
+      return 0;
+    }
+    space.lock.readLock().lock();
+    try {
+      return space.globalVersion;
+    } finally {
+      space.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<KeyVersion> list(Keyspace keyspace, String prefix, long beforeSequence, int limit) {
+    Space space = existing(keyspace);
+    if (space == null) {
+      return List.of();
+    }
+    space.lock.readLock().lock();
+    try {
+      List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
+      for (String key : space.bySequence.headMap(beforeSequence, false).descendingMap().values()) {
+        if (key.startsWith(prefix)) {
+          StoredRecord record = space.records.get(key);
+          page.add(new KeyVersion(key, record.version(), record.sequence()));
+          if (page.size() == limit) {
+            break;
+          }
+        }
+      }
+      return page;
+    } finally {
+      space.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
+    ensureOpen();
+    Space space = spaces.computeIfAbsent(keyspace, k -> new Space());
+    space.lock.writeLock().lock();
+    try {
+      WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
+        StoredRecord record = space.records.get(key);
+        return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
+      }, space.globalVersion));
+      if (!plan.isAbort()) {
+        for (WritePlan.Upsert upsert : plan.upserts()) {
+          StoredRecord existing = space.records.get(upsert.key());
+          long sequence = existing != null ? existing.sequence() : lastSequence.incrementAndGet();
+          space.records.put(upsert.key(),
+              new StoredRecord(upsert.key(), upsert.version(), upsert.value(), sequence));
+          if (existing == null) {
+            space.bySequence.put(sequence, upsert.key());
+          }
+        }
+        for (String key : plan.deletes()) {
+          StoredRecord removed = space.records.remove(key);
+          if (removed != null) {
+            space.bySequence.remove(removed.sequence());
+          }
+        }
+        plan.newGlobalVersion().ifPresent(v -> space.globalVersion = v);
+      }
+      return plan.result();
+    } finally {
+      space.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void checkHealth() {
+    ensureOpen();
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private Space existing(Keyspace keyspace) {
+    ensureOpen();
+    return spaces.get(keyspace);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new StorageException("in-memory storage is closed");
+    }
+  }
+
+  /** One keyspace: its records, its creation-order index and its global version. */
+  private static final class Space {
+    final ReadWriteLock lock = new ReentrantReadWriteLock();
+    final Map<String, StoredRecord> records = new HashMap<>();
+    final NavigableMap<Long, String> bySequence = new TreeMap<>();
+    long globalVersion;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.vss.core.rules;
+
+import dev.vss.core.VssException;
+import dev.vss.core.spi.WritePlan;
+import dev.vss.core.spi.WritePlan.Upsert;
+import dev.vss.core.spi.WriteView;
+import dev.vss.proto.DeleteObjectRequest;
+import dev.vss.proto.KeyValue;
+import dev.vss.proto.PutObjectRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The conflict decisions of putObjects and deleteObject (SPEC section 4), as pure functions from a
+ * {@link WriteView} to a {@link WritePlan}. Requests must already have passed {@link
+ * RequestValidation}.
+ *
+ * <p>A plan's result is {@code null} on success, or the CONFLICT {@link VssException} to throw; the
+ * plan is then an abort, so on conflict the keyspace is unchanged.
+ */
+public final class ConflictRules {
+  /** The version every create and every unconditional upsert stores. */
+  public static final long FIRST_VERSION = 1;
+
+  private ConflictRules() {}
+
+  /**
+   * Decides a putObjects transaction.
+   *
+   * <ol>
+   *   <li>A present {@code global_version} must equal the stored one.
+   *   <li>Item version {@code -1} upserts and stores version 1; {@code 0} creates (the key must not
+   *       exist) and stores 1; {@code n > 0} requires stored version {@code n} and stores {@code
+   *       n + 1}, saturating at {@link Long#MAX_VALUE}.
+   *   <li>Delete version {@code -1} requires the key to exist; {@code n >= 0} requires stored
+   *       version {@code n}.
+   *   <li>If every check passes, all upserts, deletes and {@code global_version + 1} (when a global
+   *       version was given) apply together; otherwise nothing does.
+   * </ol>
+   */
+  public static WritePlan<VssException> decidePut(PutObjectRequest request, WriteView view) {
+    if (request.hasGlobalVersion() && request.getGlobalVersion() != view.globalVersion()) {
+      return WritePlan.abort(VssException.conflict("global_version mismatch: request has "
+          + request.getGlobalVersion() + ", stored is " + view.globalVersion()));
+    }
+    List<Upsert> upserts = new ArrayList<>(request.getTransactionItemsCount());
+    for (KeyValue item : request.getTransactionItemsList()) {
+      OptionalLong stored = view.version(item.getKey());
+      long requested = item.getVersion();
+      long next;
+      if (requested == -1) {
+        next = FIRST_VERSION;
+      } else if (requested == 0) {
+        if (stored.isPresent()) {
+          return WritePlan.abort(VssException.conflict("key '" + item.getKey()
+              + "' already exists (version " + stored.getAsLong() + "); version 0 only creates"));
+        }
+        next = FIRST_VERSION;
+      } else {
+        if (stored.isEmpty() || stored.getAsLong() != requested) {
+          return WritePlan.abort(versionMismatch(item.getKey(), requested, stored));
+        }
+        next = increment(requested);
+      }
+      upserts.add(new Upsert(item.getKey(), next, item.getValue()));
+    }
+    List<String> deletes = new ArrayList<>(request.getDeleteItemsCount());
+    for (KeyValue item : request.getDeleteItemsList()) {
+      OptionalLong stored = view.version(item.getKey());
+      if (stored.isEmpty()) {
+        return WritePlan.abort(VssException.conflict(
+            "delete of key '" + item.getKey() + "' failed: the key does not exist"));
+      }
+      if (item.getVersion() != -1 && stored.getAsLong() != item.getVersion()) {
+        return WritePlan.abort(versionMismatch(item.getKey(), item.getVersion(), stored));
+      }
+      deletes.add(item.getKey());
+    }
+    OptionalLong newGlobalVersion = request.hasGlobalVersion()
+        ? OptionalLong.of(increment(view.globalVersion()))
+        : OptionalLong.empty();
+    return WritePlan.apply(upserts, deletes, newGlobalVersion, null);
+  }
+
+  /**
+   * Decides a deleteObject: version {@code -1} deletes whatever is stored, {@code n >= 0} deletes
+   * only if the stored version is {@code n}. A missing key or a mismatch is not an error: the plan
+   * aborts with a {@code null} result and nothing is deleted.
+   */
+  public static WritePlan<VssException> decideDelete(DeleteObjectRequest request, WriteView view) {
+    KeyValue target = request.getKeyValue();
+    OptionalLong stored = view.version(target.getKey());
+    boolean matches = stored.isPresent()
+        && (target.getVersion() == -1 || target.getVersion() == stored.getAsLong());
+    return matches
+        ? WritePlan.apply(List.of(), List.of(target.getKey()), OptionalLong.empty(), null)
+        : WritePlan.abort(null);
+  }
+
+  private static VssException versionMismatch(String key, long requested, OptionalLong stored) {
+    return VssException.conflict("version mismatch for key '" + key + "': request has " + requested
+        + ", stored is " + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
+  }
+
+  private static long increment(long version) {
+    return version == Long.MAX_VALUE ? Long.MAX_VALUE : version + 1;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.vss.core.spi;
+
+import dev.vss.core.Keyspace;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The seam a storage adapter implements. Adapters own durability, encoding, indexes and batching;
+ * they own no VSS rule: every decision about conflicts, versions and validation is made by the core
+ * and handed to {@link #write} as a {@link WriteDecision}.
+ *
+ * <p>Contract, checked by the conformance kit in {@code vss-testkit}:
+ *
+ * <ol>
+ *   <li>All methods are thread-safe.
+ *   <li>Reads see every write that returned before they started (read-after-write).
+ *   <li>{@link #write} runs its decision on a view that is serialized against all other writes to
+ *       the same keyspace, and applies the plan atomically and durably before returning.
+ *   <li>Faults surface as {@link StorageException}; on a fault nothing of the failed write is
+ *       visible, and the store keeps working afterwards if the cause was transient.
+ * </ol>
+ */
+public interface Storage extends AutoCloseable {
+  /** The record stored under {@code key}, if any. */
+  Optional<StoredRecord> get(Keyspace keyspace, String key);
+
+  /** The keyspace's global version; 0 when never set. */
+  long globalVersion(Keyspace keyspace);
+
+  /**
+   * Up to {@code limit} entries of the keyspace whose key starts with {@code prefix} (a literal
+   * prefix: no character is a wildcard) and whose creation sequence is strictly below {@code
+   * beforeSequence}, newest creation first.
+   *
+   * @param prefix literal key prefix; empty matches every key
+   * @param beforeSequence exclusive upper bound of the creation sequence; {@link Long#MAX_VALUE} for
+   *     the first page
+   * @param limit the most entries to return; positive
+   */
+  List<KeyVersion> list(Keyspace keyspace, String prefix, long beforeSequence, int limit);
+
+  /**
+   * Runs {@code decision} on a consistent view of {@code keys} and the global version, serialized
+   * against every other write to {@code keyspace}, applies its plan atomically and durably, and
+   * returns the plan's result.
+   *
+   * @param keys every key the decision may read; keys outside this set are not in the view
+   */
+  <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision);
+
+  /**
+   * Checks that the store can answer requests (used by readiness probes).
+   *
+   * @throws StorageException if it cannot
+   */
+  void checkHealth();
+
+  /** A short name for logs and metrics, such as {@code sqlite}. */
+  String name();
+
+  /** Flushes and releases every resource; further calls fail. */
+  @Override
+  void close();
+}

@@ -1,0 +1,17 @@
+package dev.vss.core.spi;
+
+/**
+ * The pure function a storage adapter runs inside its write: given a consistent {@link WriteView},
+ * it either aborts with a result or asks for mutations to be applied.
+ *
+ * <p>Decisions come from the core. They have no side effects, so an adapter may call one more than
+ * once (for instance when it retries an optimistic transaction); only the plan returned by the last
+ * call may be applied.
+ *
+ * @param <R> the result handed back to the caller of {@link Storage#write}
+ */
+@FunctionalInterface
+public interface WriteDecision<R> {
+  /** Decides what to do given the current state. */
+  WritePlan<R> decide(WriteView view);
+}

@@ -1,0 +1,2 @@
+/** Durable RocksDB storage adapter. */
+package dev.vss.store.rocksdb;

@@ -1,0 +1,2 @@
+/** Durable SQLite storage adapter with group commit. */
+package dev.vss.store.sqlite;
