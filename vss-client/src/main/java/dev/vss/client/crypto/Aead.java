@@ -20,6 +20,7 @@ final class Aead {
   static final int KEY_LENGTH = 32;
   static final int NONCE_LENGTH = 12;
   static final int TAG_LENGTH = 16;
+  private static final int HMAC_BLOCK_LENGTH = 64;
 
   // The JDK (11+) name first, then the name Android's Conscrypt provider uses for the same cipher.
   private static final String[] CIPHER_NAMES = {"ChaCha20-Poly1305", "ChaCha20/Poly1305/NoPadding"};
@@ -53,11 +54,15 @@ final class Aead {
     }
   }
 
-  /** HMAC-SHA256 keyed with {@code key} over {@code message}. */
+  /** HMAC-SHA256 keyed with {@code key} (any length, even empty) over {@code message}. */
   static byte[] hmacSha256(byte[] key, byte[] message) {
+    // HMAC pads a short key with zeros to the 64-byte block, so the empty key, which
+    // SecretKeySpec refuses (an empty key or ciphertext is HMAC key material in key obfuscation),
+    // is the same key as 64 zero bytes.
+    byte[] effectiveKey = key.length == 0 ? new byte[HMAC_BLOCK_LENGTH] : key;
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.init(new SecretKeySpec(effectiveKey, "HmacSHA256"));
       return mac.doFinal(message);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is not available", e);
