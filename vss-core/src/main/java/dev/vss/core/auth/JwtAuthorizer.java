@@ -166,6 +166,7 @@ public final class JwtAuthorizer implements Authorizer {
     }
   }
 
+  /** The parsed claims, after the checks nimbus's lenient claims parser does not make. */
   private static JWTClaimsSet claims(SignedJWT jwt) {
     Map<String, Object> payload;
     JWTClaimsSet claims;
@@ -182,6 +183,12 @@ public final class JwtAuthorizer implements Authorizer {
     // the token for a named audience, which this server is not.
     if (payload.containsKey("aud")) {
       throw VssException.auth("JWT has an aud claim; tokens for this server must not carry one");
+    }
+    // RFC 7519 makes sub a string. Nimbus would turn a number into its decimal text, so 42 and
+    // "42" (or 42.0) would name one keyspace; accept only what the issuer unambiguously wrote.
+    Object subject = payload.get("sub");
+    if (subject != null && !(subject instanceof String)) {
+      throw VssException.auth("JWT claims are not a valid JSON claims set: sub is not a string");
     }
     return claims;
   }

@@ -26,6 +26,8 @@ final class RsaPublicKeyPem {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private RsaPublicKeyPem() {}
 
   /** Parses the single PEM block in {@code pem} as an RSA public key. */
@@ -72,7 +74,9 @@ final class RsaPublicKeyPem {
 
   private static byte[] decodeBase64(String body) {
     try {
-      return Base64.getMimeDecoder().decode(body.strip());
+      // The MIME decoder would silently skip stray characters; strip only line breaks and blanks
+      // and decode strictly, so a damaged file fails here with a clear message.
+      return Base64.getDecoder().decode(WHITESPACE.matcher(body).replaceAll(""));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the JWT public key PEM body is not valid base64", e);
     }
