@@ -1,5 +1,6 @@
 package dev.vss.core.auth;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -101,7 +102,7 @@ final class RsaPublicKeyPem {
           org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(ASN1Primitive.fromByteArray(der));
       modulus = pkcs1.getModulus();
       exponent = pkcs1.getPublicExponent();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "the JWT public key 'RSA PUBLIC KEY' block is not a PKCS#1 RSAPublicKey", e);
     }

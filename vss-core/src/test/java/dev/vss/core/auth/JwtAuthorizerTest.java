@@ -18,14 +18,17 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vss.core.VssException;
 import dev.vss.proto.ErrorCode;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -67,7 +70,7 @@ class JwtAuthorizerTest {
     return pem("PUBLIC KEY", key.getEncoded());
   }
 
-  static String pkcs1Pem(RSAPublicKey key) throws java.io.IOException {
+  static String pkcs1Pem(RSAPublicKey key) throws IOException {
     byte[] der =
         new org.bouncycastle.asn1.pkcs.RSAPublicKey(key.getModulus(), key.getPublicExponent())
             .getEncoded();
@@ -211,7 +214,11 @@ class JwtAuthorizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "Bearer", "Basic dXNlcjpwYXNz", "Bearerx.y.z", "Token a.b.c", "Bearer\ta.b.c", " Bearer a.b.c"})
+  @ValueSource(
+      strings = {
+        "", "Bearer", "Basic dXNlcjpwYXNz", "Bearerx.y.z", "Token a.b.c", "Bearer\ta.b.c",
+        " Bearer a.b.c"
+      })
   void rejectsAnythingButABearerCredential(String value) {
     assertRejected(Map.of("Authorization", value), "not a Bearer token");
   }
@@ -442,9 +449,9 @@ class JwtAuthorizerTest {
     BigInteger shorter = trusted.getModulus().shiftRight(1).setBit(0);
     RSAPublicKey key2047 =
         (RSAPublicKey)
-            java.security.KeyFactory.getInstance("RSA")
+            KeyFactory.getInstance("RSA")
                 .generatePublic(
-                    new java.security.spec.RSAPublicKeySpec(shorter, trusted.getPublicExponent()));
+                    new RSAPublicKeySpec(shorter, trusted.getPublicExponent()));
     assertThat(key2047.getModulus().bitLength()).isEqualTo(2047);
     assertThatThrownBy(() -> new JwtAuthorizer(key2047, CLOCK))
         .isInstanceOf(IllegalArgumentException.class)

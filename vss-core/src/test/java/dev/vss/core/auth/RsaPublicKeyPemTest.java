@@ -14,6 +14,7 @@ import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,7 +100,8 @@ class RsaPublicKeyPemTest {
 
   @Test
   void rejectsBadBase64() {
-    assertThatThrownBy(() -> RsaPublicKeyPem.parse(pem("PUBLIC KEY", new byte[0]).replace("\n\n", "\n#!*\n")))
+    String damaged = pem("PUBLIC KEY", new byte[0]).replace("\n\n", "\n#!*\n");
+    assertThatThrownBy(() -> RsaPublicKeyPem.parse(damaged))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("base64");
   }
@@ -126,7 +128,7 @@ class RsaPublicKeyPemTest {
         new org.bouncycastle.asn1.pkcs.RSAPublicKey(
                 publicKey(TRUSTED).getModulus(), publicKey(TRUSTED).getPublicExponent())
             .getEncoded();
-    byte[] longer = java.util.Arrays.copyOf(der, der.length + 2);
+    byte[] longer = Arrays.copyOf(der, der.length + 2);
     assertThatThrownBy(() -> RsaPublicKeyPem.parse(pem("RSA PUBLIC KEY", longer)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PKCS#1");

@@ -3,7 +3,6 @@ package dev.vss.core.auth;
 import static dev.vss.core.auth.SignatureAuthHeaderTest.KEY_42_HEADER;
 import static dev.vss.core.auth.SignatureAuthHeaderTest.KEY_ONE_HEADER;
 import static dev.vss.core.auth.SignatureAuthHeaderTest.key42;
-import static dev.vss.core.auth.SignatureAuthHeaderTest.keyOne;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -206,7 +206,8 @@ class SignatureAuthorizerTest {
 
   @Test
   void rejectsPublicKeyXNotBelowP() {
-    for (BigInteger x : new BigInteger[] {P, P.add(BigInteger.ONE), BigInteger.TWO.pow(256).subtract(BigInteger.ONE)}) {
+    BigInteger max = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+    for (BigInteger x : new BigInteger[] {P, P.add(BigInteger.ONE), max}) {
       String header = "02" + String.format("%064x", x) + KEY_ONE_HEADER.substring(66);
       assertRejected(header, "not a point on secp256k1");
     }
@@ -261,7 +262,7 @@ class SignatureAuthorizerTest {
     plain.init(false, new ECPublicKeyParameters(domain.getG(), domain));
     byte[] digest =
         SignatureAuthHeader.messageDigest(
-            java.util.HexFormat.of().parseHex(KEY_ONE_PUBLIC), "1700000000");
+            HexFormat.of().parseHex(KEY_ONE_PUBLIC), "1700000000");
     assertThat(plain.verifySignature(digest, r, highS)).isTrue();
 
     assertRejected(withScalar(KEY_ONE_HEADER, 64, highS), "high s");
