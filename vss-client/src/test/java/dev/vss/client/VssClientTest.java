@@ -286,6 +286,19 @@ class VssClientTest {
   }
 
   @Test
+  void theBudgetCountsTheTimeSpentInAttempts() {
+    // The first attempt alone takes the 300 ms timeout, beyond the 100 ms budget: no retry.
+    server.then(noAnswer(), ok(FOUND));
+    VssClient client = VssClient.builder(server.baseUrl())
+        .requestTimeout(Duration.ofMillis(300))
+        .retryPolicy(QUICK_RETRIES.toBuilder().totalBudget(Duration.ofMillis(100)).build())
+        .build();
+
+    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(VssTransportException.class);
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
   void aDroppedConnectionIsATransportFailureAndIsRetried() {
     server.then(dropConnection(), ok(FOUND));
     assertThat(client(QUICK_RETRIES).getObject(GET)).isEqualTo(FOUND);
