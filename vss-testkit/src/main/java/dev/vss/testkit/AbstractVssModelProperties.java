@@ -96,13 +96,13 @@ public abstract class AbstractVssModelProperties {
 
   /** Releases the endpoints opened during the try that just ended. */
   @AfterTry
-  public void closeEndpointsOfTheTry() throws Exception {
+  public void closeEndpointsOfTheTry() {
     closeOpened();
   }
 
   /** Releases anything a failed try left open. */
   @AfterProperty
-  public void closeEndpointsOfTheProperty() throws Exception {
+  public void closeEndpointsOfTheProperty() {
     closeOpened();
   }
 
