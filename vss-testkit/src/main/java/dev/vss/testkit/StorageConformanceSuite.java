@@ -163,6 +163,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
 
     put(longest, STORE, item("k", 0, "v"));
     assertThat(get(longest, STORE, "k")).isEqualTo(item("k", 1, "v"));
+    KeyspaceSnapshot before = snapshot(longest, STORE);
 
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> put(tooLong, STORE, item("k", 0, "v")));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> get(tooLong, STORE, "k"));
@@ -170,6 +171,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
         () -> deleteObject(tooLong, STORE, item("k", -1)));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(tooLong, STORE, null, null, null));
     assertThat(storage().get(new Keyspace(tooLong, STORE), "k")).isEmpty();
+    assertThat(snapshot(longest, STORE)).isEqualTo(before);
   }
 
   /**

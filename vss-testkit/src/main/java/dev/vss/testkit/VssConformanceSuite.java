@@ -484,7 +484,8 @@ public abstract class VssConformanceSuite {
   public void getOfAMissingKeyIsNoSuchKey() {
     put(alice, STORE, item("other", 0, "v"));
 
-    expectError(ErrorCode.NO_SUCH_KEY_EXCEPTION, () -> get(alice, STORE, "k"));
+    expectErrorAndNoChange(ErrorCode.NO_SUCH_KEY_EXCEPTION, alice, STORE,
+        () -> get(alice, STORE, "k"));
   }
 
   /** getObject answers the key, its value and its version. */
