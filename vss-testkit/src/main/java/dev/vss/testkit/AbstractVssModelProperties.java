@@ -25,7 +25,7 @@ import net.jqwik.api.state.ActionChain;
  * (conditional, unconditional, creates, with delete items, with and without a matching global
  * version), deleteObject, getObject, full paginated listings with random prefixes and page sizes,
  * and invalid requests. A failing chain is shrunk and printed as readable steps such as
- * {@code put alice/"w" ["a"@0="x"] del ["ab"@1] gv=0}.
+ * {@code put alice/"w" ["a"@stored="x"] del ["ab"@wrong] gv=stored}.
  *
  * <p><b>Tuning.</b> 100 tries by default; annotate the subclass with {@code
  * @PropertyDefaults(tries = N)} to change that, or set {@code jqwik.tries.default} in {@code

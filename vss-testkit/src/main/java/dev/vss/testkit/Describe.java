@@ -105,6 +105,11 @@ final class Describe {
     return withValue ? text + "=" + value(item.getValue()) : text;
   }
 
+  /** One stored record, such as {@code "key"@2="value"}. */
+  static String entry(String key, long version, ByteString value) {
+    return quote(key) + "@" + version + "=" + value(value);
+  }
+
   private static String value(ByteString value) {
     if (value.size() > MAX_VALUE_SHOWN) {
       return "<" + value.size() + " bytes>";

@@ -43,6 +43,12 @@ public record KeyspaceSnapshot(long globalVersion, List<Entry> entries) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
     }
+
+    /** Reads like {@code "key"@2="value"}. */
+    @Override
+    public String toString() {
+      return Describe.entry(key, version, value);
+    }
   }
 
   /** Copies the components. */
@@ -121,6 +127,12 @@ public record KeyspaceSnapshot(long globalVersion, List<Entry> entries) {
     Map<String, Entry> byKey = new LinkedHashMap<>();
     entries.forEach(e -> byKey.put(e.key(), e));
     return byKey;
+  }
+
+  /** Reads like {@code gv=3 ["b"@1="x", "a"@2=""]}. */
+  @Override
+  public String toString() {
+    return "gv=" + globalVersion + " " + entries;
   }
 
   /** Whether the keyspace holds no record and its global version is 0. */

@@ -11,6 +11,7 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.PutObjectRequest;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,10 +21,11 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.Transformer;
 
 /**
- * The actions of the model property. Actions that need versions read them from the reference at
- * generation time and choose, for each item, to match, mismatch, create or go unconditional, so a
- * good share of writes succeed and the keyspaces grow; every request is still compared whatever its
- * outcome.
+ * The actions of the model property. Writes choose, for each item, to match the stored version,
+ * mismatch it, create or go unconditional; the choice is resolved against the reference model when
+ * the step runs (never when it is generated, because jqwik replays generated steps on other states
+ * while shrinking). So a good share of writes succeed and the keyspaces grow, shrinking keeps each
+ * step's meaning, and every request is still compared whatever its outcome.
  */
 final class ModelActions {
   /**
@@ -48,6 +50,16 @@ final class ModelActions {
     CREATE,
     /** A version that is not stored. */
     MISMATCH;
+
+    /** How the choice reads in a step description. */
+    String label() {
+      return switch (this) {
+        case MATCHING -> "stored";
+        case UNCONDITIONAL -> "-1";
+        case CREATE -> "0";
+        case MISMATCH -> "wrong";
+      };
+    }
 
     long forWrite(OptionalLong stored) {
       return switch (this) {
@@ -97,8 +109,12 @@ final class ModelActions {
     return Arbitraries.strings().withChars("xyz").ofMaxLength(Math.min(3, limits.maxValueBytes()));
   }
 
-  /** putObjects with up to min(4, item limit) distinct keys, some as delete items. */
-  static final class Put implements Action.Dependent<ModelComparison> {
+  /**
+   * putObjects with up to min(4, item limit) distinct keys, some as delete items. Versions are
+   * chosen as relations ("the stored one", "a wrong one") and resolved against the reference when
+   * the step runs, so a shrunk chain keeps the meaning of each step.
+   */
+  static final class Put implements Action.Independent<ModelComparison> {
     private final Limits limits;
 
     Put(Limits limits) {
@@ -106,7 +122,7 @@ final class ModelActions {
     }
 
     @Override
-    public Arbitrary<Transformer<ModelComparison>> transformer(ModelComparison state) {
+    public Arbitrary<Transformer<ModelComparison>> transformer() {
       Arbitrary<ItemChoice> item = Combinators.combine(Arbitraries.of(KEYS),
           Arbitraries.frequency(Tuple.of(5, false), Tuple.of(1, true)), versionChoices(),
           values(limits)).as(ItemChoice::new);
@@ -119,11 +135,10 @@ final class ModelActions {
           Tuple.of(5, GlobalVersionChoice.ABSENT),
           Tuple.of(4, GlobalVersionChoice.MATCHING),
           Tuple.of(1, GlobalVersionChoice.MISMATCH));
-      return Combinators.combine(keyspaces(), items, globalVersion).as((keyspace, choices, gv) -> {
-        PutObjectRequest request = resolve(state, keyspace, choices, gv);
-        return Transformer.mutate(Describe.put(keyspace.userToken(), request),
-            comparison -> comparison.putObjects(keyspace.userToken(), request));
-      });
+      return Combinators.combine(keyspaces(), items, globalVersion).as((keyspace, choices, gv) ->
+          Transformer.mutate(describe(keyspace, choices, gv), comparison ->
+              comparison.putObjects(keyspace.userToken(),
+                  resolve(comparison, keyspace, choices, gv))));
     }
 
     private static PutObjectRequest resolve(ModelComparison state, Keyspace keyspace,
@@ -149,20 +164,42 @@ final class ModelActions {
       }
       return request.build();
     }
+
+    private static String describe(Keyspace keyspace, List<ItemChoice> choices,
+        GlobalVersionChoice globalVersion) {
+      StringBuilder text = new StringBuilder("put ").append(ModelComparison.describe(keyspace))
+          .append(" [").append(choices.stream().filter(c -> !c.delete())
+              .map(c -> Describe.quote(c.key()) + "@" + c.version().label() + "="
+                  + Describe.quote(c.value()))
+              .collect(Collectors.joining(", "))).append(']');
+      List<ItemChoice> deletes = choices.stream().filter(ItemChoice::delete).toList();
+      if (!deletes.isEmpty()) {
+        text.append(" del [").append(deletes.stream()
+            .map(c -> Describe.quote(c.key()) + "@" + c.version().label())
+            .collect(Collectors.joining(", "))).append(']');
+      }
+      switch (globalVersion) {
+        case MATCHING -> text.append(" gv=stored");
+        case MISMATCH -> text.append(" gv=wrong");
+        case ABSENT -> { }
+      }
+      return text.toString();
+    }
   }
 
   /** deleteObject of a pool key with a matching, unconditional or mismatching version. */
-  static final class Delete implements Action.Dependent<ModelComparison> {
+  static final class Delete implements Action.Independent<ModelComparison> {
     @Override
-    public Arbitrary<Transformer<ModelComparison>> transformer(ModelComparison state) {
+    public Arbitrary<Transformer<ModelComparison>> transformer() {
       return Combinators.combine(keyspaces(), Arbitraries.of(KEYS), versionChoices())
-          .as((keyspace, key, choice) -> {
-            long version = choice.forDelete(state.storedVersion(keyspace, key));
-            DeleteObjectRequest request = Requests.delete(keyspace.storeId(),
-                KeyValue.newBuilder().setKey(key).setVersion(version).build());
-            return Transformer.mutate(Describe.delete(keyspace.userToken(), request),
-                comparison -> comparison.deleteObject(keyspace.userToken(), request));
-          });
+          .as((keyspace, key, choice) -> Transformer.mutate(
+              "delete " + ModelComparison.describe(keyspace) + " " + Describe.quote(key) + "@"
+                  + choice.label(),
+              comparison -> {
+                long version = choice.forDelete(comparison.storedVersion(keyspace, key));
+                comparison.deleteObject(keyspace.userToken(), Requests.delete(keyspace.storeId(),
+                    KeyValue.newBuilder().setKey(key).setVersion(version).build()));
+              }));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import com.google.protobuf.Message;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,10 @@ import java.util.function.Supplier;
  * message. Page tokens differ by design (the model counts sequences per keyspace, adapters
  * store-wide), so a listing compares whether a next page exists and continues each side with its
  * own token.
+ *
+ * <p>It logs every request it sends, with concrete versions, and a failure message lists them:
+ * the chain's step descriptions name version choices ("stored", "wrong"), the log names the
+ * numbers that were sent.
  */
 final class ModelComparison implements AutoCloseable {
   /** The user tokens the property uses. */
@@ -42,6 +47,8 @@ final class ModelComparison implements AutoCloseable {
   private final ReferenceEndpoint reference;
   private final Runnable release;
   private int steps;
+  /** Every request sent so far, rendered with its concrete versions. */
+  private final List<String> sent = new ArrayList<>();
   /** How often each outcome occurred ("ok" or an error code), shown when a chain fails. */
   private final Map<String, Integer> outcomes = new TreeMap<>();
 
@@ -63,16 +70,19 @@ final class ModelComparison implements AutoCloseable {
   }
 
   void putObjects(String user, PutObjectRequest request) {
+    sent.add(Describe.put(user, request));
     compare("putObjects", () -> subject.putObjects(user, request),
         () -> reference.putObjects(user, request));
   }
 
   void deleteObject(String user, DeleteObjectRequest request) {
+    sent.add(Describe.delete(user, request));
     compare("deleteObject", () -> subject.deleteObject(user, request),
         () -> reference.deleteObject(user, request));
   }
 
   void getObject(String user, GetObjectRequest request) {
+    sent.add(Describe.get(user, request));
     compare("getObject", () -> subject.getObject(user, request),
         () -> reference.getObject(user, request));
   }
@@ -82,6 +92,7 @@ final class ModelComparison implements AutoCloseable {
    * (or error) must match once tokens are reduced to "is there a next page".
    */
   void listKeyVersions(String user, ListKeyVersionsRequest first) {
+    sent.add(Describe.list(user, first) + " (and its later pages)");
     ListKeyVersionsRequest subjectRequest = first;
     ListKeyVersionsRequest referenceRequest = first;
     for (int page = 0; page < MAX_PAGES; page++) {
@@ -117,7 +128,8 @@ final class ModelComparison implements AutoCloseable {
           KeyspaceSnapshot.read(reference, keyspace.userToken(), keyspace.storeId());
       if (!actual.equals(expected)) {
         throw new AssertionError("after " + steps + " steps, keyspace " + describe(keyspace)
-            + " reads back differently\n  endpoint:  " + actual + "\n  reference: " + expected);
+            + " reads back differently\n  endpoint:  " + actual + "\n  reference: " + expected
+            + sentSoFar());
       }
     }
   }
@@ -159,8 +171,16 @@ final class ModelComparison implements AutoCloseable {
   private void requireEqual(String operation, Outcome actual, Outcome expected) {
     if (!actual.equals(expected)) {
       throw new AssertionError(operation + " answered differently at step " + (steps + 1)
-          + "\n  endpoint:  " + actual + "\n  reference: " + expected);
+          + "\n  endpoint:  " + actual + "\n  reference: " + expected + sentSoFar());
     }
+  }
+
+  private String sentSoFar() {
+    StringBuilder text = new StringBuilder("\n  requests sent, with concrete versions:");
+    for (int i = 0; i < sent.size(); i++) {
+      text.append("\n    ").append(i + 1).append(". ").append(sent.get(i));
+    }
+    return text.toString();
   }
 
   private static ListKeyVersionsResponse withoutToken(ListKeyVersionsResponse page) {
