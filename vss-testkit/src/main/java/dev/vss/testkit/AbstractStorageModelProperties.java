@@ -12,10 +12,10 @@ import java.util.Map;
  *
  * <pre>{@code
  * @PropertyDefaults(tries = 50) // optional: fewer tries for a slow, durable adapter
- * class SqliteStorageModelProperties extends AbstractStorageModelProperties {
+ * class MyStorageModelProperties extends AbstractStorageModelProperties {
  *   @Override
  *   protected Storage newStorage() throws IOException {
- *     return SqliteStorage.open(Files.createTempDirectory("vss").resolve("vss.db"));
+ *     return MyStorage.open(Files.createTempDirectory("vss").resolve("vss.db"));
  *   }
  * }
  * }</pre>

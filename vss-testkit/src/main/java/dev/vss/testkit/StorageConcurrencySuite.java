@@ -11,12 +11,12 @@ import dev.vss.core.spi.Storage;
  * every later read passes.
  *
  * <pre>{@code
- * class SqliteStorageConcurrencyTest extends StorageConcurrencySuite {
+ * class MyStorageConcurrencyTest extends StorageConcurrencySuite {
  *   @TempDir Path dir;
  *
  *   @Override
  *   protected Storage newStorage() {
- *     return SqliteStorage.open(dir.resolve("vss.db"));
+ *     return MyStorage.open(dir.resolve("vss.db"));
  *   }
  * }
  * }</pre>

@@ -38,12 +38,12 @@ import org.junit.jupiter.api.Test;
  * be asked about (user tokens, creation sequences, the SPI contract, durability across reopen).
  *
  * <pre>{@code
- * class SqliteStorageConformanceTest extends StorageConformanceSuite {
+ * class MyStorageConformanceTest extends StorageConformanceSuite {
  *   @TempDir Path dir;
  *
  *   @Override
  *   protected Storage newStorage() {
- *     return SqliteStorage.open(dir.resolve("vss.db"));
+ *     return MyStorage.open(dir.resolve("vss.db"));
  *   }
  * }
  * }</pre>
