@@ -63,7 +63,8 @@ public abstract class AbstractVssModelProperties {
 
   /**
    * The limits the endpoint enforces, which the reference model enforces too. Defaults to {@link
-   * #MODEL_LIMITS}; limits must allow 4 items per put, keys of 14 characters (the reserved {@code global_version} key is read back) and values of 3 bytes.
+   * #MODEL_LIMITS}; limits must allow 4 items per put, keys of 14 characters (the reserved {@code
+   * global_version} key is read back) and values of 3 bytes.
    */
   protected Limits limits() {
     return MODEL_LIMITS;

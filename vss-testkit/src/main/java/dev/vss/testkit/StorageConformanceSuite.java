@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -266,7 +267,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     put(alice, STORE, item("k", 1, "v2"));
     KeyspaceSnapshot before = snapshot(alice, STORE);
 
-    String seen = storage().write(new Keyspace(alice, STORE), java.util.Set.of("k", "missing"),
+    String seen = storage().write(new Keyspace(alice, STORE), Set.of("k", "missing"),
         view -> WritePlan.abort("k=" + view.version("k") + " missing=" + view.version("missing")
             + " global=" + view.globalVersion()));
 
@@ -283,7 +284,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     put(alice, STORE, item("k", 0, "v"));
     KeyspaceSnapshot before = snapshot(alice, STORE);
 
-    assertThatThrownBy(() -> storage().write(new Keyspace(alice, STORE), java.util.Set.of("k"),
+    assertThatThrownBy(() -> storage().write(new Keyspace(alice, STORE), Set.of("k"),
         view -> {
           throw new IllegalStateException("decision failed on purpose");
         })).isInstanceOf(RuntimeException.class);

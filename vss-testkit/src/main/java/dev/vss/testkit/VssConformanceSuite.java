@@ -3,7 +3,7 @@ package dev.vss.testkit;
 import static dev.vss.testkit.Requests.bytes;
 import static dev.vss.testkit.Requests.item;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,6 +17,7 @@ import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -1142,7 +1143,7 @@ public abstract class VssConformanceSuite {
 
   /** Asserts that {@code call} fails with {@code code} and returns the failure. */
   protected static VssException expectError(ErrorCode code, ThrowingCallable call) {
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
+    Throwable thrown = catchThrowable(call);
     assertThat(thrown).as("expected %s", code).isInstanceOf(VssException.class);
     VssException error = (VssException) thrown;
     assertThat(error.errorCode()).as("error code of %s", error).isEqualTo(code);
@@ -1202,7 +1203,7 @@ public abstract class VssConformanceSuite {
 
   private static <T> List<T> reversed(List<T> list) {
     List<T> copy = new ArrayList<>(list);
-    java.util.Collections.reverse(copy);
+    Collections.reverse(copy);
     return copy;
   }
 
