@@ -20,8 +20,8 @@ import java.util.Set;
  *
  * <p>The suites take a snapshot before a request that must fail and compare it with one taken
  * after, which proves the failed request changed nothing (including creation order). Reading a
- * snapshot also checks the listing itself: the pages must not repeat a key, and every listed version
- * must match what getObject answers.
+ * snapshot also checks the listing itself: the pages must not repeat a key, and every listed
+ * version must match what getObject answers.
  *
  * @param globalVersion the keyspace's global version (from the first list page)
  * @param entries every record, newest creation first

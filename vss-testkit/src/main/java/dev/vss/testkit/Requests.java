@@ -54,7 +54,8 @@ final class Requests {
    */
   static ListKeyVersionsRequest list(String storeId, String prefix, Integer pageSize,
       String pageToken) {
-    ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder().setStoreId(storeId);
+    ListKeyVersionsRequest.Builder request =
+        ListKeyVersionsRequest.newBuilder().setStoreId(storeId);
     if (prefix != null) {
       request.setKeyPrefix(prefix);
     }

@@ -260,7 +260,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     assertThat(all).allSatisfy(entry -> assertThat(entry.version()).isEqualTo(1));
   }
 
-  /** The view a decision gets shows the stored versions and global version; write returns its result. */
+  /** A decision's view shows the stored versions and global version; write returns its result. */
   @Test
   public void writeShowsTheDecisionTheCurrentStateAndReturnsItsResult() {
     put(alice, STORE, OptionalLong.of(0), List.of(item("k", 0, "v")), List.of());
@@ -324,7 +324,8 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
         "alice", snapshot(alice, STORE), "bob", snapshot(bob, ""));
 
     Optional<Storage> reopened = reopenStorage(storage());
-    assumeTrue(reopened.isPresent(), "the storage is not persistent (reopenStorage not overridden)");
+    assumeTrue(reopened.isPresent(),
+        "the storage is not persistent (reopenStorage not overridden)");
     storage = reopened.get();
     service = new VssService(storage, limits());
 

@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * endpoint from a {@code Storage}.
  *
  * <p><b>Fresh state.</b> Every test uses two user tokens drawn at random for that test ({@link
- * #alice}, {@link #bob}), so each test starts from empty keyspaces even on an endpoint that cannot be
- * reset, such as a long-running server. An endpoint that maps every token to one user (a server
+ * #alice}, {@link #bob}), so each test starts from empty keyspaces even on an endpoint that cannot
+ * be reset, such as a long-running server. An endpoint that maps every token to one user (a server
  * with the development {@code NoAuthorizer}) cannot run this suite: the isolation scenarios need
  * distinct users.
  *
@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class VssConformanceSuite {
   /** The limits {@link #limits()} answers unless overridden: SPEC defaults, values up to 2 MiB. */
-  public static final Limits CONFORMANCE_LIMITS = Limits.DEFAULTS.withMaxValueBytes(2 * 1024 * 1024);
+  public static final Limits CONFORMANCE_LIMITS =
+      Limits.DEFAULTS.withMaxValueBytes(2 * 1024 * 1024);
 
   /** The store id most scenarios use. */
   protected static final String STORE = "wallet";
@@ -656,7 +657,7 @@ public abstract class VssConformanceSuite {
     assertThat(listAll(alice, STORE, null, null).keys()).containsExactly("a", "z", "m");
   }
 
-  /** Creation order holds across pages of a prefix listing, and keys of one put keep their order. */
+  /** Creation order holds across pages of a prefix listing; keys of one put keep their order. */
   @Test
   public void creationOrderHoldsAcrossPagesWithAPrefix() {
     put(alice, STORE, item("p1", 0, "v"), item("q1", 0, "v"), item("p2", 0, "v"));
@@ -835,7 +836,8 @@ public abstract class VssConformanceSuite {
     expectInvalidAndNoChange(alice, STORE, putRequest(OptionalLong.empty(),
         creates, List.of(item("existing", 1))));
 
-    put(alice, STORE, OptionalLong.empty(), creates.subList(1, limit), List.of(item("existing", 1)));
+    put(alice, STORE, OptionalLong.empty(), creates.subList(1, limit),
+        List.of(item("existing", 1)));
     put(alice, STORE, OptionalLong.empty(), List.of(creates.get(0)), List.of());
     assertThat(snapshot(alice, STORE).entries()).hasSize(limit);
   }
@@ -995,7 +997,7 @@ public abstract class VssConformanceSuite {
         .isEqualTo(item("bytes", 1, ByteString.copyFrom(everyByte)));
   }
 
-  /** Non-ASCII keys (multi-byte, astral, combining, right-to-left) round trip and list by prefix. */
+  /** Non-ASCII keys (multi-byte, astral, combining, right-to-left) round trip and list. */
   @Test
   public void unicodeKeysRoundTrip() {
     List<String> keys = List.of("ключ", "键", "\uD83D\uDD11", "\uD83D\uDD11\uD83D\uDD12",
@@ -1017,8 +1019,8 @@ public abstract class VssConformanceSuite {
   /** Keys and store ids holding control characters, NUL included, round trip. */
   @Test
   public void controlCharactersRoundTrip() {
-    List<String> keys = List.of("\u0000", "a\u0000b", "a\u0000", "\t", "line\nbreak", "\r", "\u007f",
-        "\u001b[0m");
+    List<String> keys = List.of("\u0000", "a\u0000b", "a\u0000", "\t", "line\nbreak", "\r",
+        "\u007f", "\u001b[0m");
     put(alice, "store\u0000id", keys.stream().map(k -> item(k, 0, escape(k))).toList(),
         OptionalLong.empty());
 
