@@ -17,8 +17,8 @@ import java.util.Objects;
  * response}, failing with {@link VssException} carrying the protocol error code.
  *
  * <p>The kit's suites are written against this interface only, so the same scenarios run against a
- * {@link VssService} over any {@code Storage} ({@link #of(VssService)}), against the reference model
- * ({@link ReferenceEndpoint}) and against a real server over HTTP.
+ * {@link VssService} over any {@code Storage} ({@link #of(VssService)}), against the reference
+ * model ({@link ReferenceEndpoint}) and against a real server over HTTP.
  *
  * <p>Contract for implementations:
  *

@@ -31,7 +31,7 @@ final class SabotagedStorage implements Storage {
     IGNORES_DELETES,
     /** Lists each page oldest creation first. */
     LISTS_OLDEST_FIRST,
-    /** Matches prefixes like SQL LIKE: {@code _} and {@code %} are wildcards, ASCII case ignored. */
+    /** Matches prefixes like SQL LIKE: {@code _} and {@code %} are wildcards, case is ignored. */
     LIKE_PREFIX,
     /** Never stores a new global version. */
     FORGETS_GLOBAL_VERSION,
