@@ -232,36 +232,42 @@ public final class VssClient {
       result.completeExceptionally(withHistory(e, failures));
       return;
     }
-    http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray())
-        .whenComplete((response, error) -> {
-          VssClientException failure;
-          if (error == null) {
-            try {
-              result.complete(ResponseDecoder.decode(
-                  response.statusCode(), response.body(), parser));
-              return;
-            } catch (VssServerException e) {
-              failure = e;
-            } catch (RuntimeException e) {
-              result.completeExceptionally(e);
-              return;
-            }
-          } else {
-            Throwable cause = unwrap(error);
-            failure = cause instanceof IOException
-                ? transportFailure(method, (IOException) cause)
-                : new VssTransportException(method + " failed: " + cause, cause, false);
-          }
-          Optional<Duration> delay = nextDelay(failure, attempt, start);
-          if (delay.isEmpty()) {
-            result.completeExceptionally(withHistory(failure, failures));
-            return;
-          }
-          failures.add(failure);
-          CompletableFuture.delayedExecutor(delay.get().toNanos(), TimeUnit.NANOSECONDS)
-              .execute(() -> attemptAsync(method, body, parser, attempt + 1, start, failures,
-                  result));
-        });
+    CompletableFuture<HttpResponse<byte[]>> exchange;
+    try {
+      exchange = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    exchange.whenComplete((response, error) -> {
+      VssClientException failure;
+      if (error == null) {
+        try {
+          result.complete(ResponseDecoder.decode(
+              response.statusCode(), response.body(), parser));
+          return;
+        } catch (VssServerException e) {
+          failure = e;
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+          return;
+        }
+      } else {
+        Throwable cause = unwrap(error);
+        failure = cause instanceof IOException
+            ? transportFailure(method, (IOException) cause)
+            : new VssTransportException(method + " failed: " + cause, cause, false);
+      }
+      Optional<Duration> delay = nextDelay(failure, attempt, start);
+      if (delay.isEmpty()) {
+        result.completeExceptionally(withHistory(failure, failures));
+        return;
+      }
+      failures.add(failure);
+      CompletableFuture.delayedExecutor(delay.get().toNanos(), TimeUnit.NANOSECONDS)
+          .execute(() -> attemptAsync(method, body, parser, attempt + 1, start, failures,
+              result));
+    });
   }
 
   /** The wait before the next attempt after {@code failure}, or empty to give up. */
