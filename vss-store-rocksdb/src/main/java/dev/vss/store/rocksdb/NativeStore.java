@@ -235,18 +235,48 @@ final class NativeStore implements AutoCloseable {
     try (Options probe = new Options()) {
       families = RocksDB.listColumnFamilies(probe, dir.toString());
     } catch (RocksDBException e) {
-      throw new StorageException(dir + " is a corrupt or unreadable RocksDB store: its manifest"
-          + " (the list of column families and files) cannot be read: " + e.getMessage(), e);
+      throw corrupt(dir, e.getMessage(), e);
     }
     Set<String> names = new TreeSet<>();
     for (byte[] family : families) {
       names.add(new String(family, StandardCharsets.UTF_8));
     }
     if (!names.equals(FAMILIES)) {
-      throw notAStore(dir, "it is a RocksDB database with column families " + names
-          + ", a VSS store has " + new TreeSet<>(FAMILIES));
+      throw foreignOrCorrupt(dir, families, names);
     }
     return false;
+  }
+
+  /**
+   * Tells a foreign database from a damaged one when the column families are not ours. Listing
+   * families is lenient (it skips unreadable manifest records and may list none at all), so a
+   * read-only open, which verifies the manifest and changes nothing, decides.
+   */
+  private static StorageException foreignOrCorrupt(Path dir, List<byte[]> families,
+      Set<String> names) {
+    if (families.isEmpty()) {
+      return corrupt(dir, "its manifest lists no column family", null);
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions options = new DBOptions();
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions()) {
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      for (byte[] family : families) {
+        descriptors.add(new ColumnFamilyDescriptor(family, familyOptions));
+      }
+      try (RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles)) {
+        handles.forEach(ColumnFamilyHandle::close);
+      }
+    } catch (RocksDBException e) {
+      return corrupt(dir, e.getMessage(), e);
+    }
+    return notAStore(dir, "it is a RocksDB database with column families " + names
+        + ", a VSS store has " + new TreeSet<>(FAMILIES));
+  }
+
+  private static StorageException corrupt(Path dir, String detail, RocksDBException cause) {
+    return new StorageException(dir + " is a corrupt or unreadable RocksDB store: its manifest"
+        + " (the list of column families and table files) cannot be read: " + detail, cause);
   }
 
   private static StorageException openFailure(Path dir, RocksDBException e) {
