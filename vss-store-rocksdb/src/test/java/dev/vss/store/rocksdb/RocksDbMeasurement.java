@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * RocksDB next to SQLite.
  *
  * <p>Usage: {@code java -cp <test classpath> dev.vss.store.rocksdb.RocksDbMeasurement <scratch dir>
- * [seconds per point]}.
+ * [seconds per point] [puts-only]}.
  */
 final class RocksDbMeasurement {
   private static final String USER = "bench";
@@ -49,6 +49,9 @@ final class RocksDbMeasurement {
         System.out.printf("durable puts/s, %2d writers (one keyspace each, 1 KiB upsert): %,.0f%n",
             writers, rate);
       }
+    }
+    if (args.length > 2 && args[2].equals("puts-only")) {
+      return;
     }
     Path dir = fresh(scratch, "reads");
     try (RocksDbStorage storage = RocksDbStorage.open(dir)) {
