@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -125,6 +126,30 @@ class OpenDirectoryTest {
     assertThatThrownBy(() -> RocksDbStorage.open(tmp))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("corrupt");
+  }
+
+  @Test
+  void aStoreWithADamagedTableFileIsReportedCorrupt() throws IOException {
+    try (RocksDbStorage storage = RocksDbStorage.open(tmp)) {
+      RocksDbStorageTest.upsert(storage, ALICE, OptionalLong.empty(), "k", 1, "v");
+    }
+    // The second open replays the WAL into table files (flush on recovery).
+    RocksDbStorage.open(tmp).close();
+    List<Path> tables;
+    try (Stream<Path> entries = Files.list(tmp)) {
+      tables = entries.filter(p -> p.getFileName().toString().endsWith(".sst")).toList();
+    }
+    assertThat(tables).isNotEmpty();
+    for (Path table : tables) {
+      byte[] bytes = Files.readAllBytes(table);
+      // The footer's magic number is the last 8 bytes.
+      Arrays.fill(bytes, bytes.length - 8, bytes.length, (byte) 0x5A);
+      Files.write(table, bytes);
+    }
+
+    assertThatThrownBy(() -> RocksDbStorage.open(tmp))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("is a corrupt VSS RocksDB store");
   }
 
   @Test
