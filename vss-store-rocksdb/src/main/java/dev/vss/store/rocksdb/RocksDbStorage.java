@@ -12,6 +12,7 @@ import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,8 @@ import org.rocksdb.WriteBatch;
 public final class RocksDbStorage implements Storage {
   private static final Logger LOG = System.getLogger(RocksDbStorage.class.getName());
   private static final int LOCK_STRIPES = 1024;
+  /** Holds any index entry of a key within the default limits (600 characters, 4 bytes each). */
+  private static final int SCAN_BUFFER_BYTES = 4096;
 
   private final Path directory;
   private final NativeStore store;
@@ -174,14 +177,20 @@ public final class RocksDbStorage implements Storage {
   private List<KeyVersion> scanIndex(byte[] keyspacePrefix, KeyPrefix prefix, long fromSequence,
       int limit) {
     List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
+    // Entries are copied into one reused array: a sparse prefix may skip many entries per match,
+    // and allocating an array for each would dominate the scan.
+    byte[] buffer = new byte[SCAN_BUFFER_BYTES];
+    ByteBuffer reusable = ByteBuffer.wrap(buffer);
     try (Slice upperBound = new Slice(StoreLayout.indexUpperBound(keyspacePrefix));
         ReadOptions options = new ReadOptions().setIterateUpperBound(upperBound);
         RocksIterator entries = store.db.newIterator(store.index, options)) {
       for (entries.seek(StoreLayout.indexKey(keyspacePrefix, fromSequence));
           entries.isValid() && page.size() < limit;
           entries.next()) {
-        byte[] entry = entries.value();
-        int keyLength = entry.length - StoreLayout.INDEX_HEADER_BYTES;
+        reusable.clear();
+        int size = entries.value(reusable);
+        byte[] entry = size <= buffer.length ? buffer : entries.value();
+        int keyLength = size - StoreLayout.INDEX_HEADER_BYTES;
         if (prefix.matches(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength)) {
           String key = StringCodec.decode(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength);
           page.add(new KeyVersion(key, StoreLayout.readLong(entry, 0),

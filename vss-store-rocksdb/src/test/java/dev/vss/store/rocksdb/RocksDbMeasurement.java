@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * RocksDB next to SQLite.
  *
  * <p>Usage: {@code java -cp <test classpath> dev.vss.store.rocksdb.RocksDbMeasurement <scratch dir>
- * [seconds per point] [puts-only]}.
+ * [seconds per point] [all|puts-only|lists-only]}.
  */
 final class RocksDbMeasurement {
   private static final String USER = "bench";
@@ -42,7 +42,8 @@ final class RocksDbMeasurement {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    for (int writers : new int[] {1, 8, 64}) {
+    String mode = args.length > 2 ? args[2] : "all";
+    for (int writers : mode.equals("lists-only") ? new int[0] : new int[] {1, 8, 64}) {
       Path dir = fresh(scratch, "puts-" + writers);
       try (RocksDbStorage storage = RocksDbStorage.open(dir)) {
         double rate = durablePuts(new VssService(storage, Limits.DEFAULTS), writers, seconds);
@@ -50,14 +51,14 @@ final class RocksDbMeasurement {
             writers, rate);
       }
     }
-    if (args.length > 2 && args[2].equals("puts-only")) {
+    if (mode.equals("puts-only")) {
       return;
     }
     Path dir = fresh(scratch, "reads");
     try (RocksDbStorage storage = RocksDbStorage.open(dir)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       populate(storage, new Keyspace(USER, "gets"), 10_000, VALUE_1K);
-      for (int readers : new int[] {1, 8}) {
+      for (int readers : mode.equals("lists-only") ? new int[0] : new int[] {1, 8}) {
         System.out.printf("gets/s, %d readers (10^4 keys of 1 KiB, random key): %,.0f%n",
             readers, gets(vss, readers, 10_000, seconds));
       }
@@ -163,8 +164,9 @@ final class RocksDbMeasurement {
       List<WritePlan.Upsert> upserts = new ArrayList<>();
       for (int i = from; i < Math.min(count, from + 1000); i++) {
         // "k<i>" for the get benchmark; a tag cycling through 0..9 makes any "t<d>/" prefix match
-        // every tenth key, uniformly over the creation order.
-        upserts.add(new WritePlan.Upsert(tagged ? "t" + (i % 10) + "/" + i : "k" + i, 1, value));
+        // every tenth key, uniformly over the creation order, and "t0/s/" every thousandth.
+        upserts.add(new WritePlan.Upsert(
+            tagged ? "t" + (i % 10) + "/" + (i % 1000 == 0 ? "s/" : "") + i : "k" + i, 1, value));
       }
       storage.write(keyspace, Set.of(), view ->
           WritePlan.apply(upserts, List.of(), OptionalLong.empty(), null));
@@ -179,6 +181,7 @@ final class RocksDbMeasurement {
     long[] first = new long[iterations];
     long[] middle = new long[iterations];
     long[] prefixed = new long[iterations];
+    long[] sparse = new long[iterations / 20];
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int round = 0; round < 2; round++) { // the first round warms up
       for (int i = 0; i < iterations; i++) {
@@ -194,6 +197,14 @@ final class RocksDbMeasurement {
         if (page.size() != 100 || mid.size() != 100 || pre.size() != 100) {
           throw new IllegalStateException("short page");
         }
+        if (i < sparse.length) {
+          long t4 = System.nanoTime();
+          List<KeyVersion> rare = storage.list(keyspace, "t0/s/", Long.MAX_VALUE, 100);
+          sparse[i] = System.nanoTime() - t4;
+          if (rare.size() != Math.min(100, size / 1000)) {
+            throw new IllegalStateException("sparse page has " + rare.size());
+          }
+        }
         first[i] = t1 - t0;
         middle[i] = t2 - t1;
         prefixed[i] = t3 - t2;
@@ -202,6 +213,8 @@ final class RocksDbMeasurement {
     System.out.printf("list page of 100, %,d keys: first page p50 %s p99 %s; random page p50 %s"
         + " p99 %s; prefix 't3/' (1 in 10 keys) p50 %s p99 %s%n", size, micros(first, 50), micros(first, 99),
         micros(middle, 50), micros(middle, 99), micros(prefixed, 50), micros(prefixed, 99));
+    System.out.printf("  sparse prefix 't0/s/' (1 in 1000 keys) p50 %s p99 %s%n",
+        micros(sparse, 50), micros(sparse, 99));
   }
 
   private static String micros(long[] nanos, int percentile) {

@@ -211,6 +211,20 @@ class RocksDbStorageTest {
   }
 
   @Test
+  void listsKeysLongerThanTheScanBuffer() {
+    // 3000 three-byte characters: a 9000-byte index entry, more than the reused scan buffer.
+    String longKey = "\u20AC".repeat(3000);
+    upsert(storage, ALICE, OptionalLong.empty(), longKey, 1, "v");
+    upsert(storage, ALICE, OptionalLong.empty(), "short", 1, "v");
+    upsert(storage, ALICE, OptionalLong.empty(), longKey + "x", 1, "v");
+
+    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+        .containsExactly(longKey + "x", "short", longKey);
+    assertThat(storage.list(ALICE, "\u20AC", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+        .containsExactly(longKey + "x", longKey);
+  }
+
+  @Test
   void emptyValueAndLargeValueRoundTrip() {
     byte[] large = new byte[3 * 1024 * 1024];
     for (int i = 0; i < large.length; i++) {
