@@ -129,6 +129,9 @@ public final class RocksDbStorage implements Storage {
     if (value == null) {
       return Optional.empty();
     }
+    if (value.length < StoreLayout.RECORD_HEADER_BYTES) {
+      throw new StorageException("damaged record of " + value.length + " bytes");
+    }
     // The array is ours alone and never changes, so wrapping it saves copying the value.
     ByteString bytes = UnsafeByteOperations.unsafeWrap(value, StoreLayout.RECORD_HEADER_BYTES,
         value.length - StoreLayout.RECORD_HEADER_BYTES);
@@ -189,6 +192,9 @@ public final class RocksDbStorage implements Storage {
           entries.next()) {
         reusable.clear();
         int size = entries.value(reusable);
+        if (size < StoreLayout.INDEX_HEADER_BYTES) {
+          throw new StorageException("damaged index entry of " + size + " bytes");
+        }
         byte[] entry = size <= buffer.length ? buffer : entries.value();
         int keyLength = size - StoreLayout.INDEX_HEADER_BYTES;
         if (prefix.matches(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength)) {
@@ -299,7 +305,7 @@ public final class RocksDbStorage implements Storage {
       return null;
     }
     if (size < StoreLayout.RECORD_HEADER_BYTES) {
-      throw new StorageException("damaged record: " + size + " bytes, shorter than its header");
+      throw new StorageException("damaged record of " + size + " bytes");
     }
     return new Existing(StoreLayout.recordVersion(header), StoreLayout.recordSequence(header));
   }
