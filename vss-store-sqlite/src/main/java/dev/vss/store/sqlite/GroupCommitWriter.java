@@ -53,22 +53,25 @@ final class GroupCommitWriter {
   private final AtomicLong committedBatches = new AtomicLong();
   private boolean stopping; // guarded by submitLock
 
-  private final PreparedStatement begin;
-  private final PreparedStatement commit;
-  private final PreparedStatement rollback;
-  private final PreparedStatement savepoint;
-  private final PreparedStatement release;
-  private final PreparedStatement rollbackToSavepoint;
-  private final PreparedStatement findKeyspace;
-  private final PreparedStatement insertKeyspace;
-  private final PreparedStatement lastInsertRowid;
-  private final PreparedStatement setGlobalVersion;
-  private final PreparedStatement findRecord;
-  private final PreparedStatement insertRecord;
-  private final PreparedStatement updateRecord;
-  private final PreparedStatement deleteRecord;
-  private final PreparedStatement readSequenceCounter;
-  private final PreparedStatement writeSequenceCounter;
+  /** Every statement of this writer, to prepare them again after a failure. */
+  private final List<PreparedSql> statements = new ArrayList<>();
+
+  private final PreparedSql begin;
+  private final PreparedSql commit;
+  private final PreparedSql rollback;
+  private final PreparedSql savepoint;
+  private final PreparedSql release;
+  private final PreparedSql rollbackToSavepoint;
+  private final PreparedSql findKeyspace;
+  private final PreparedSql insertKeyspace;
+  private final PreparedSql lastInsertRowid;
+  private final PreparedSql setGlobalVersion;
+  private final PreparedSql findRecord;
+  private final PreparedSql insertRecord;
+  private final PreparedSql updateRecord;
+  private final PreparedSql deleteRecord;
+  private final PreparedSql readSequenceCounter;
+  private final PreparedSql writeSequenceCounter;
 
   /**
    * Prepares the statements on {@code connection} (which this writer owns from now on) and starts
@@ -78,33 +81,44 @@ final class GroupCommitWriter {
       throws SQLException {
     this.connection = connection;
     this.maxBatchSize = maxBatchSize;
-    begin = connection.prepareStatement("BEGIN IMMEDIATE");
-    commit = connection.prepareStatement("COMMIT");
-    rollback = connection.prepareStatement("ROLLBACK");
-    savepoint = connection.prepareStatement("SAVEPOINT write_request");
-    release = connection.prepareStatement("RELEASE write_request");
-    rollbackToSavepoint = connection.prepareStatement("ROLLBACK TO write_request");
-    findKeyspace = connection.prepareStatement(
+    begin = prepare("BEGIN IMMEDIATE");
+    commit = prepare("COMMIT");
+    rollback = prepare("ROLLBACK");
+    savepoint = prepare("SAVEPOINT write_request");
+    release = prepare("RELEASE write_request");
+    rollbackToSavepoint = prepare("ROLLBACK TO write_request");
+    findKeyspace = prepare(
         "SELECT id, global_version FROM keyspaces WHERE user_token = ? AND store_id = ?");
-    insertKeyspace = connection.prepareStatement(
+    insertKeyspace = prepare(
         "INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)");
-    lastInsertRowid = connection.prepareStatement("SELECT last_insert_rowid()");
+    lastInsertRowid = prepare("SELECT last_insert_rowid()");
     setGlobalVersion =
-        connection.prepareStatement("UPDATE keyspaces SET global_version = ? WHERE id = ?");
-    findRecord = connection.prepareStatement(
+        prepare("UPDATE keyspaces SET global_version = ? WHERE id = ?");
+    findRecord = prepare(
         "SELECT sequence, version FROM records WHERE keyspace_id = ? AND key = ?");
-    insertRecord = connection.prepareStatement(
+    insertRecord = prepare(
         "INSERT INTO records (sequence, keyspace_id, key, version, value) VALUES (?, ?, ?, ?, ?)");
     updateRecord =
-        connection.prepareStatement("UPDATE records SET version = ?, value = ? WHERE sequence = ?");
-    deleteRecord = connection.prepareStatement("DELETE FROM records WHERE sequence = ?");
+        prepare("UPDATE records SET version = ?, value = ? WHERE sequence = ?");
+    deleteRecord = prepare("DELETE FROM records WHERE sequence = ?");
     readSequenceCounter =
-        connection.prepareStatement("SELECT last_sequence FROM sequence_counter WHERE id = 1");
+        prepare("SELECT last_sequence FROM sequence_counter WHERE id = 1");
     writeSequenceCounter =
-        connection.prepareStatement("UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
+        prepare("UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
     thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  private PreparedSql prepare(String sql) throws SQLException {
+    PreparedSql statement = new PreparedSql(connection, sql);
+    statements.add(statement);
+    return statement;
+  }
+
+  /** After any failed statement: the driver may have finalized some, so prepare all again. */
+  private void invalidateStatements() {
+    statements.forEach(PreparedSql::invalidate);
   }
 
   /**
@@ -238,6 +252,7 @@ final class GroupCommitWriter {
     } catch (RuntimeException | Error e) {
       // A bug in this class must not kill the writer and leave callers waiting forever.
       LOG.log(Level.ERROR, "SQLite writer failed unexpectedly; failing the batch", e);
+      invalidateStatements();
       rollbackQuietly(e);
       failAll(batch, new StorageException("SQLite write batch failed", e));
     } finally {
@@ -249,7 +264,7 @@ final class GroupCommitWriter {
     try {
       begin.execute();
     } catch (SQLException e) {
-      failBatch(batch, "beginning a write transaction failed", e, false);
+      failBatch(batch, "beginning a write transaction failed", e);
       return;
     }
     Sequences sequences = new Sequences();
@@ -258,7 +273,7 @@ final class GroupCommitWriter {
       try {
         savepoint.execute();
       } catch (SQLException e) {
-        failBatch(batch, "opening a savepoint failed", e, true);
+        failBatch(batch, "opening a savepoint failed", e);
         return;
       }
       try {
@@ -266,12 +281,12 @@ final class GroupCommitWriter {
         release.execute();
         answers.add(() -> request.succeed(result));
       } catch (DecisionFailure failure) {
-        if (!undoRequest(batch, failure.getCause())) {
+        if (!undoRequest(batch, failure.getCause(), false)) {
           return;
         }
         answers.add(() -> request.fail(failure.getCause()));
       } catch (SQLException e) {
-        if (!undoRequest(batch, e)) {
+        if (!undoRequest(batch, e, true)) {
           return;
         }
         LOG.log(Level.WARNING, "SQLite write failed for one request; the rest of its batch goes on", e);
@@ -281,12 +296,13 @@ final class GroupCommitWriter {
     }
     try {
       if (sequences.changed()) {
-        writeSequenceCounter.setLong(1, sequences.last);
-        writeSequenceCounter.executeUpdate();
+        PreparedStatement writeSequenceCounterStatement = writeSequenceCounter.get();
+        writeSequenceCounterStatement.setLong(1, sequences.last);
+        writeSequenceCounterStatement.executeUpdate();
       }
       commit.execute();
     } catch (SQLException e) {
-      failBatch(batch, "committing a write batch failed", e, true);
+      failBatch(batch, "committing a write batch failed", e);
       return;
     }
     committedBatches.incrementAndGet();
@@ -298,24 +314,30 @@ final class GroupCommitWriter {
    * Rolls back to the current request's savepoint. Returns false, after failing the whole batch, if
    * SQLite had already abandoned the transaction.
    */
-  private boolean undoRequest(List<WriteRequest<?>> batch, Throwable cause) {
+  private boolean undoRequest(
+      List<WriteRequest<?>> batch, Throwable cause, boolean statementFailed) {
+    if (statementFailed) {
+      invalidateStatements();
+    }
     try {
       rollbackToSavepoint.execute();
       release.execute();
       return true;
     } catch (SQLException e) {
       e.addSuppressed(cause);
-      failBatch(batch, "the write transaction was abandoned", e, true);
+      failBatch(batch, "the write transaction was abandoned", e);
       return false;
     }
   }
 
-  private void failBatch(
-      List<WriteRequest<?>> batch, String what, SQLException cause, boolean inTransaction) {
+  /**
+   * Fails every write of the batch and rolls back whatever is left of its transaction (also after
+   * a failed BEGIN: should a transaction have been left open somehow, the next batch starts clean).
+   */
+  private void failBatch(List<WriteRequest<?>> batch, String what, SQLException cause) {
     LOG.log(Level.ERROR, "SQLite " + what + "; failing " + batch.size() + " write(s)", cause);
-    if (inTransaction) {
-      rollbackQuietly(cause);
-    }
+    invalidateStatements();
+    rollbackQuietly(cause);
     failAll(batch, new StorageException("SQLite " + what, cause));
   }
 
@@ -347,9 +369,10 @@ final class GroupCommitWriter {
     byte[] storeId = request.storeId;
     long keyspaceId = 0;
     long globalVersion = 0;
-    findKeyspace.setBytes(1, userToken);
-    findKeyspace.setBytes(2, storeId);
-    try (ResultSet row = findKeyspace.executeQuery()) {
+    PreparedStatement findKeyspaceStatement = findKeyspace.get();
+    findKeyspaceStatement.setBytes(1, userToken);
+    findKeyspaceStatement.setBytes(2, storeId);
+    try (ResultSet row = findKeyspaceStatement.executeQuery()) {
       if (row.next()) {
         keyspaceId = row.getLong(1);
         globalVersion = row.getLong(2);
@@ -386,30 +409,34 @@ final class GroupCommitWriter {
       byte[] key = encodedKey(request, upsert.key());
       Existing found = lookup(existing, request, keyspaceId, upsert.key(), key);
       if (found != null) {
-        updateRecord.setLong(1, upsert.version());
-        updateRecord.setBytes(2, upsert.value().toByteArray());
-        updateRecord.setLong(3, found.sequence);
-        updateRecord.executeUpdate();
+        PreparedStatement updateRecordStatement = updateRecord.get();
+        updateRecordStatement.setLong(1, upsert.version());
+        updateRecordStatement.setBytes(2, upsert.value().toByteArray());
+        updateRecordStatement.setLong(3, found.sequence);
+        updateRecordStatement.executeUpdate();
       } else {
-        insertRecord.setLong(1, sequences.next(this));
-        insertRecord.setLong(2, keyspaceId);
-        insertRecord.setBytes(3, key);
-        insertRecord.setLong(4, upsert.version());
-        insertRecord.setBytes(5, upsert.value().toByteArray());
-        insertRecord.executeUpdate();
+        PreparedStatement insertRecordStatement = insertRecord.get();
+        insertRecordStatement.setLong(1, sequences.next(this));
+        insertRecordStatement.setLong(2, keyspaceId);
+        insertRecordStatement.setBytes(3, key);
+        insertRecordStatement.setLong(4, upsert.version());
+        insertRecordStatement.setBytes(5, upsert.value().toByteArray());
+        insertRecordStatement.executeUpdate();
       }
     }
     for (String key : plan.deletes()) {
       Existing found = lookup(existing, request, keyspaceId, key, encodedKey(request, key));
       if (found != null) {
-        deleteRecord.setLong(1, found.sequence);
-        deleteRecord.executeUpdate();
+        PreparedStatement deleteRecordStatement = deleteRecord.get();
+        deleteRecordStatement.setLong(1, found.sequence);
+        deleteRecordStatement.executeUpdate();
       }
     }
     if (plan.newGlobalVersion().isPresent()) {
-      setGlobalVersion.setLong(1, plan.newGlobalVersion().getAsLong());
-      setGlobalVersion.setLong(2, keyspaceId);
-      setGlobalVersion.executeUpdate();
+      PreparedStatement setGlobalVersionStatement = setGlobalVersion.get();
+      setGlobalVersionStatement.setLong(1, plan.newGlobalVersion().getAsLong());
+      setGlobalVersionStatement.setLong(2, keyspaceId);
+      setGlobalVersionStatement.executeUpdate();
     }
     return plan.result();
   }
@@ -437,25 +464,27 @@ final class GroupCommitWriter {
   }
 
   private Existing findRecord(long keyspaceId, byte[] key) throws SQLException {
-    findRecord.setLong(1, keyspaceId);
-    findRecord.setBytes(2, key);
-    try (ResultSet row = findRecord.executeQuery()) {
+    PreparedStatement findRecordStatement = findRecord.get();
+    findRecordStatement.setLong(1, keyspaceId);
+    findRecordStatement.setBytes(2, key);
+    try (ResultSet row = findRecordStatement.executeQuery()) {
       return row.next() ? new Existing(row.getLong(1), row.getLong(2)) : null;
     }
   }
 
   private long insertKeyspace(byte[] userToken, byte[] storeId) throws SQLException {
-    insertKeyspace.setBytes(1, userToken);
-    insertKeyspace.setBytes(2, storeId);
-    insertKeyspace.executeUpdate();
-    try (ResultSet row = lastInsertRowid.executeQuery()) {
+    PreparedStatement insertKeyspaceStatement = insertKeyspace.get();
+    insertKeyspaceStatement.setBytes(1, userToken);
+    insertKeyspaceStatement.setBytes(2, storeId);
+    insertKeyspaceStatement.executeUpdate();
+    try (ResultSet row = lastInsertRowid.get().executeQuery()) {
       row.next();
       return row.getLong(1);
     }
   }
 
   private long readSequenceCounter() throws SQLException {
-    try (ResultSet row = readSequenceCounter.executeQuery()) {
+    try (ResultSet row = readSequenceCounter.get().executeQuery()) {
       if (!row.next()) {
         throw new SQLException("sequence_counter row is missing");
       }

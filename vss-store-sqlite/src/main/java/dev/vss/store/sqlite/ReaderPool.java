@@ -78,7 +78,7 @@ final class ReaderPool {
   Optional<StoredRecord> get(byte[] userToken, byte[] storeId, String key, byte[] encodedKey) {
     Reader reader = acquire();
     try {
-      PreparedStatement statement = reader.get;
+      PreparedStatement statement = reader.get.get();
       statement.setBytes(1, userToken);
       statement.setBytes(2, storeId);
       statement.setBytes(3, encodedKey);
@@ -92,6 +92,7 @@ final class ReaderPool {
             UnsafeByteOperations.unsafeWrap(value == null ? new byte[0] : value), row.getLong(3)));
       }
     } catch (SQLException e) {
+      reader.invalidate();
       throw new StorageException("SQLite get failed", e);
     } finally {
       release(reader);
@@ -102,13 +103,14 @@ final class ReaderPool {
   long globalVersion(byte[] userToken, byte[] storeId) {
     Reader reader = acquire();
     try {
-      PreparedStatement statement = reader.globalVersion;
+      PreparedStatement statement = reader.globalVersion.get();
       statement.setBytes(1, userToken);
       statement.setBytes(2, storeId);
       try (ResultSet row = statement.executeQuery()) {
         return row.next() ? row.getLong(1) : 0;
       }
     } catch (SQLException e) {
+      reader.invalidate();
       throw new StorageException("SQLite global version read failed", e);
     } finally {
       release(reader);
@@ -120,7 +122,7 @@ final class ReaderPool {
       int limit) {
     Reader reader = acquire();
     try {
-      PreparedStatement statement = prefix.length == 0 ? reader.list : reader.listPrefix;
+      PreparedStatement statement = (prefix.length == 0 ? reader.list : reader.listPrefix).get();
       int index = 1;
       statement.setBytes(index++, userToken);
       statement.setBytes(index++, storeId);
@@ -138,6 +140,7 @@ final class ReaderPool {
       }
       return page;
     } catch (SQLException e) {
+      reader.invalidate();
       throw new StorageException("SQLite list failed", e);
     } finally {
       release(reader);
@@ -147,9 +150,10 @@ final class ReaderPool {
   /** Reads the schema version, which touches the file. */
   void checkHealth() {
     Reader reader = acquire();
-    try (ResultSet row = reader.health.executeQuery()) {
+    try (ResultSet row = reader.health.get().executeQuery()) {
       row.next();
     } catch (SQLException e) {
+      reader.invalidate();
       throw new StorageException("SQLite health check failed", e);
     } finally {
       release(reader);
@@ -232,19 +236,26 @@ final class ReaderPool {
   /** One read connection and its prepared statements. */
   private static final class Reader {
     final Connection connection;
-    final PreparedStatement get;
-    final PreparedStatement globalVersion;
-    final PreparedStatement list;
-    final PreparedStatement listPrefix;
-    final PreparedStatement health;
+    final PreparedSql get;
+    final PreparedSql globalVersion;
+    final PreparedSql list;
+    final PreparedSql listPrefix;
+    final PreparedSql health;
 
     Reader(Connection connection) throws SQLException {
       this.connection = connection;
-      get = connection.prepareStatement(GET_SQL);
-      globalVersion = connection.prepareStatement(GLOBAL_VERSION_SQL);
-      list = connection.prepareStatement(LIST_SQL);
-      listPrefix = connection.prepareStatement(LIST_PREFIX_SQL);
-      health = connection.prepareStatement(HEALTH_SQL);
+      get = new PreparedSql(connection, GET_SQL);
+      globalVersion = new PreparedSql(connection, GLOBAL_VERSION_SQL);
+      list = new PreparedSql(connection, LIST_SQL);
+      listPrefix = new PreparedSql(connection, LIST_PREFIX_SQL);
+      health = new PreparedSql(connection, HEALTH_SQL);
+    }
+
+    /** Prepares every statement again on next use, after one of them failed. */
+    void invalidate() {
+      for (PreparedSql statement : List.of(get, globalVersion, list, listPrefix, health)) {
+        statement.invalidate();
+      }
     }
 
     void close() {
