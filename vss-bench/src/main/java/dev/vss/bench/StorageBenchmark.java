@@ -1,0 +1,429 @@
+package dev.vss.bench;
+
+import com.google.protobuf.ByteString;
+import dev.vss.core.Keyspace;
+import dev.vss.core.Limits;
+import dev.vss.core.VssService;
+import dev.vss.core.rules.PageToken;
+import dev.vss.core.spi.KeyVersion;
+import dev.vss.core.spi.Storage;
+import dev.vss.proto.GetObjectRequest;
+import dev.vss.proto.KeyValue;
+import dev.vss.proto.ListKeyVersionsRequest;
+import dev.vss.proto.PutObjectRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The storage benchmark: one run measures, on the disk of the data directory,
+ *
+ * <ol>
+ *   <li>the raw fsync rate (4 KiB write + {@code FileChannel.force(false)} in a loop);
+ *   <li>durable puts/s (one new key with a {@code --value-bytes} value per put) with 1, 8 and 64
+ *       concurrent writers, for every configuration the adapter offers (for SQLite: group commit
+ *       and one transaction per put);
+ *   <li>gets/s over a store of {@code --small-keys} and one of {@code --big-keys} keys;
+ *   <li>list-page latency (page of 100) at both sizes: first page, a random deeper page, a dense
+ *       prefix and a sparse prefix (one key in a thousand).
+ * </ol>
+ *
+ * <p>Everything goes through {@link VssService}, as a server request would, minus HTTP. The report
+ * is Markdown on standard output; progress goes to standard error. It is a plain program, not a
+ * test: run it as README.md says.
+ */
+public final class StorageBenchmark {
+  private static final String USER = "bench-user";
+  private static final String STORE_ID = "bench";
+  private static final int PAGE_SIZE = 100;
+  private static final int ITEMS_PER_POPULATE_PUT = 1000;
+  private static final int SPARSE_EVERY = 1000;
+
+  private final Settings settings;
+  private final StorageFactory factory;
+  private final Path root;
+  private final PrintStream log = System.err;
+  private final StringBuilder report = new StringBuilder();
+
+  private StorageBenchmark(Settings settings, StorageFactory factory, Path root) {
+    this.settings = settings;
+    this.factory = factory;
+    this.root = root;
+  }
+
+  /** Runs the benchmark; {@code --help} lists the options. */
+  public static void main(String[] args) throws Exception {
+    Settings settings;
+    try {
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(Settings.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (settings.help()) {
+      System.out.println(Settings.USAGE);
+      return;
+    }
+    StorageFactory factory = StorageFactories.named(settings.store());
+    Path root = settings.directory() != null
+        ? Files.createDirectories(settings.directory())
+        : Files.createTempDirectory("vss-bench-");
+    Path runDirectory = Files.createTempDirectory(root, "run-");
+    try {
+      new StorageBenchmark(settings, factory, runDirectory).run();
+    } finally {
+      if (!settings.keep()) {
+        deleteRecursively(runDirectory);
+        if (settings.directory() == null) {
+          deleteRecursively(root);
+        }
+      }
+    }
+  }
+
+  private void run() throws Exception {
+    Instant started = Instant.now();
+    machine();
+    double fsyncs = fsyncRate();
+    puts(fsyncs);
+    readsAndLists();
+    line("");
+    line("Total run time: " + Duration.between(started, Instant.now()).toSeconds() + " s.");
+    System.out.println(report);
+    if (settings.output() != null) {
+      Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Machine
+
+  private void machine() throws IOException {
+    FileStore disk = Files.getFileStore(root);
+    long memory = ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    line("# Storage benchmark: " + factory.name());
+    line("");
+    line("- Date: " + Instant.now());
+    line("- CPUs: " + Runtime.getRuntime().availableProcessors() + ", memory: "
+        + gib(memory) + " GiB, JVM heap max: " + gib(Runtime.getRuntime().maxMemory()) + " GiB");
+    line("- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
+        + ", OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    line("- Data directory: " + root + " on " + disk.name() + " (" + disk.type() + "), "
+        + gib(disk.getTotalSpace()) + " GiB total, " + gib(disk.getUsableSpace()) + " GiB free");
+    line("- Settings: " + settings.describe());
+    line("");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Raw fsync rate
+
+  private double fsyncRate() throws IOException {
+    progress("measuring the raw fsync rate for " + settings.seconds() + " s");
+    FsyncProbe.Result result = FsyncProbe.measure(root.resolve("fsync-probe"),
+        Duration.ofSeconds(settings.seconds()));
+    line("## Raw fsync rate of the data disk");
+    line("");
+    line("4 KiB write at a rotating offset of a preallocated 4 MiB file, then"
+        + " `FileChannel.force(false)` (fdatasync), in a loop, one thread.");
+    line("");
+    line("| fsyncs/s | mean latency |");
+    line("|---:|---:|");
+    line(String.format(Locale.ROOT, "| %,.0f | %s |", result.perSecond(),
+        micros(result.meanNanos())));
+    line("");
+    return result.perSecond();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Durable puts
+
+  private void puts(double fsyncs) throws Exception {
+    List<StorageFactory.Configuration> configurations = factory.configurations();
+    line("## Durable puts");
+    line("");
+    line("Each put is one putObjects creating one new key (version 0) with a "
+        + settings.valueBytes() + "-byte random value; each writer thread has its own keyspace"
+        + " and waits for its put to return before sending the next. " + settings.warmup()
+        + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell.");
+    line("");
+    line("| configuration | writers | puts/s | puts per raw fsync | p50 | p99 |");
+    line("|---|---:|---:|---:|---:|---:|");
+    double[][] rates = new double[configurations.size()][settings.writers().size()];
+    for (int c = 0; c < configurations.size(); c++) {
+      StorageFactory.Configuration configuration = configurations.get(c);
+      for (int w = 0; w < settings.writers().size(); w++) {
+        int writers = settings.writers().get(w);
+        progress("puts: " + configuration.label() + ", " + writers + " writer(s)");
+        Throughput result = measurePuts(configuration, writers);
+        rates[c][w] = result.perSecond();
+        line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %s | %s |",
+            configuration.label(), writers, result.perSecond(), result.perSecond() / fsyncs,
+            micros(result.latencies().percentile(50)), micros(result.latencies().percentile(99))));
+      }
+    }
+    line("");
+    for (int c = 1; c < configurations.size(); c++) {
+      StringBuilder ratios = new StringBuilder();
+      for (int w = 0; w < settings.writers().size(); w++) {
+        ratios.append(w == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1fx at %d",
+            rates[0][w] / rates[c][w], settings.writers().get(w)));
+      }
+      line("- " + configurations.get(0).label() + " vs " + configurations.get(c).label() + ": "
+          + ratios);
+    }
+    line("");
+  }
+
+  private Throughput measurePuts(StorageFactory.Configuration configuration, int writers)
+      throws Exception {
+    Path directory = Files.createTempDirectory(root, "puts-");
+    try (Storage storage = configuration.opener().open(directory)) {
+      VssService vss = new VssService(storage, Limits.DEFAULTS);
+      return Throughput.run(writers, settings.warmup(), settings.seconds(), writer -> {
+        String user = USER + "-" + writer;
+        byte[] value = randomBytes(settings.valueBytes(), writer);
+        return new Throughput.Operation() {
+          private long next;
+
+          @Override
+          public void run() {
+            long id = next++;
+            value[0] = (byte) id; // distinct values without a fresh random array per put
+            vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
+                .addTransactionItems(KeyValue.newBuilder().setKey("key-" + id).setVersion(0)
+                    .setValue(ByteString.copyFrom(value)))
+                .build());
+          }
+        };
+      });
+    } finally {
+      deleteRecursively(directory);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Gets and list pages
+
+  private void readsAndLists() throws Exception {
+    StorageFactory.Configuration configuration = factory.configurations().get(0);
+    List<Integer> sizes = List.of(settings.smallKeys(), settings.bigKeys());
+    List<String> getRows = new ArrayList<>();
+    List<String> listRows = new ArrayList<>();
+    double[] firstPageP50 = new double[sizes.size()];
+    for (int s = 0; s < sizes.size(); s++) {
+      int keys = sizes.get(s);
+      Path directory = Files.createTempDirectory(root, "store-" + keys + "-");
+      try (Storage storage = configuration.opener().open(directory)) {
+        VssService vss = new VssService(storage, Limits.DEFAULTS);
+        populate(vss, keys);
+        for (int threads : settings.getThreads()) {
+          progress("gets: " + keys + " keys, " + threads + " thread(s)");
+          Throughput gets = measureGets(vss, keys, threads);
+          getRows.add(String.format(Locale.ROOT, "| %,d | %d | %,.0f | %s | %s |", keys, threads,
+              gets.perSecond(), micros(gets.latencies().percentile(50)),
+              micros(gets.latencies().percentile(99))));
+        }
+        long newest = storage.list(new Keyspace(USER, STORE_ID), "", Long.MAX_VALUE, 1).get(0)
+            .sequence();
+        long oldest = newest - keys + 1;
+        List<ListCase> cases = List.of(
+            new ListCase("first page", "", () -> null),
+            new ListCase("random page", "", new RandomToken(oldest + PAGE_SIZE, newest)),
+            new ListCase("dense prefix `k/`, first page", "k/", () -> null),
+            new ListCase("sparse prefix `rare/` (1 key in " + SPARSE_EVERY + "), first page",
+                "rare/", () -> null));
+        for (ListCase listCase : cases) {
+          progress("list pages: " + keys + " keys, " + listCase.label());
+          Latencies latencies = measureList(vss, listCase);
+          if (listCase == cases.get(0)) {
+            firstPageP50[s] = latencies.percentile(50);
+          }
+          listRows.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s |", keys,
+              listCase.label(), micros(latencies.percentile(50)),
+              micros(latencies.percentile(99)), micros(latencies.mean())));
+        }
+      } finally {
+        deleteRecursively(directory);
+      }
+    }
+    line("## Gets");
+    line("");
+    line("getObject of a random existing key (" + settings.valueBytes() + "-byte values) in one"
+        + " keyspace holding the given number of keys; " + settings.warmup() + " s warm-up, "
+        + settings.seconds() + " s measured.");
+    line("");
+    line("| keys in store | threads | gets/s | p50 | p99 |");
+    line("|---:|---:|---:|---:|---:|");
+    getRows.forEach(this::line);
+    line("");
+    line("## List-page latency");
+    line("");
+    line("listKeyVersions with page_size " + PAGE_SIZE + " in a keyspace holding the given number"
+        + " of keys (" + settings.valueBytes() + "-byte values), " + settings.listSamples()
+        + " samples after " + settings.listSamples() / 10 + " warm-up calls, one thread. A"
+        + " random page starts at a random creation sequence (a page token anywhere in the"
+        + " keyspace).");
+    line("");
+    line("| keys in store | page | p50 | p99 | mean |");
+    line("|---:|---|---:|---:|---:|");
+    listRows.forEach(this::line);
+    line("");
+    line(String.format(Locale.ROOT, "- first-page p50 at %,d keys vs %,d keys: %.2fx",
+        sizes.get(1), sizes.get(0), firstPageP50[1] / firstPageP50[0]));
+  }
+
+  /**
+   * Fills the bench keyspace with {@code keys} keys, {@value #ITEMS_PER_POPULATE_PUT} per put;
+   * every {@value #SPARSE_EVERY}th key is named {@code rare/<i>}, the others {@code k/<i>}.
+   */
+  private void populate(VssService vss, int keys) {
+    progress("populating " + String.format(Locale.ROOT, "%,d", keys) + " keys");
+    long started = System.nanoTime();
+    byte[] value = randomBytes(settings.valueBytes(), keys);
+    int reported = 0;
+    for (int first = 0; first < keys; first += ITEMS_PER_POPULATE_PUT) {
+      PutObjectRequest.Builder put = PutObjectRequest.newBuilder().setStoreId(STORE_ID);
+      for (int i = first; i < Math.min(keys, first + ITEMS_PER_POPULATE_PUT); i++) {
+        value[0] = (byte) i;
+        put.addTransactionItems(KeyValue.newBuilder().setKey(key(i)).setVersion(0)
+            .setValue(ByteString.copyFrom(value)));
+      }
+      vss.putObjects(USER, put.build());
+      int percent = (int) ((first + ITEMS_PER_POPULATE_PUT) * 100L / keys);
+      if (percent >= reported + 10) {
+        reported = percent / 10 * 10;
+        progress(String.format(Locale.ROOT, "  %d%% (%,d keys, %.0f s)", Math.min(100, reported),
+            Math.min(keys, first + ITEMS_PER_POPULATE_PUT),
+            (System.nanoTime() - started) / 1e9));
+      }
+    }
+  }
+
+  private static String key(int i) {
+    return (i % SPARSE_EVERY == SPARSE_EVERY - 1 ? "rare/" : "k/") + i;
+  }
+
+  private Throughput measureGets(VssService vss, int keys, int threads) throws Exception {
+    return Throughput.run(threads, settings.warmup(), settings.seconds(), thread -> {
+      SplittableRandom random = new SplittableRandom(thread);
+      return () -> vss.getObject(USER, GetObjectRequest.newBuilder().setStoreId(STORE_ID)
+          .setKey(key(random.nextInt(keys))).build());
+    });
+  }
+
+  private Latencies measureList(VssService vss, ListCase listCase) {
+    Latencies latencies = new Latencies(settings.listSamples());
+    int warmup = settings.listSamples() / 10;
+    for (int i = 0; i < warmup + settings.listSamples(); i++) {
+      ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder()
+          .setStoreId(STORE_ID).setPageSize(PAGE_SIZE);
+      if (!listCase.prefix().isEmpty()) {
+        request.setKeyPrefix(listCase.prefix());
+      }
+      String token = listCase.token().next();
+      if (token != null) {
+        request.setPageToken(token);
+      }
+      ListKeyVersionsRequest built = request.build();
+      long start = System.nanoTime();
+      int size = vss.listKeyVersions(USER, built).getKeyVersionsCount();
+      long elapsed = System.nanoTime() - start;
+      if (size == 0) {
+        throw new IllegalStateException("empty page for " + listCase.label());
+      }
+      if (i >= warmup) {
+        latencies.add(elapsed);
+      }
+    }
+    return latencies;
+  }
+
+  /** One list scenario: a label, a prefix and where pages start. */
+  private record ListCase(String label, String prefix, TokenSource token) {}
+
+  /** Where a list request starts: null for the first page, else a page token. */
+  @FunctionalInterface
+  private interface TokenSource {
+    String next();
+  }
+
+  /** Page tokens at uniformly random creation sequences in {@code [low, high]}. */
+  private static final class RandomToken implements TokenSource {
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final long low;
+    private final long high;
+
+    RandomToken(long low, long high) {
+      this.low = low;
+      this.high = Math.max(low, high);
+    }
+
+    @Override
+    public String next() {
+      return PageToken.encode(low + random.nextLong(high - low + 1));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private void line(String text) {
+    report.append(text).append('\n');
+  }
+
+  private void progress(String message) {
+    log.println("[" + Instant.now() + "] " + message);
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new SplittableRandom(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String micros(double nanos) {
+    return nanos >= 1_000_000
+        ? String.format(Locale.ROOT, "%.2f ms", nanos / 1e6)
+        : String.format(Locale.ROOT, "%.0f µs", nanos / 1e3);
+  }
+
+  private static String gib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024 * 1024));
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      AtomicReference<IOException> failure = new AtomicReference<>();
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+    }
+  }
+}
