@@ -51,12 +51,15 @@ public final class StorageBenchmark {
   private static final int PAGE_SIZE = 100;
   private static final int ITEMS_PER_POPULATE_PUT = 1000;
   private static final int SPARSE_EVERY = 1000;
+  private static final long LIST_CASE_BUDGET_NANOS = 20_000_000_000L;
 
   private final Settings settings;
   private final StorageFactory factory;
   private final Path root;
   private final PrintStream log = System.err;
   private final StringBuilder report = new StringBuilder();
+  private final List<String> fsyncRows = new ArrayList<>();
+  private Throughput[][] putResults;
 
   private StorageBenchmark(Settings settings, StorageFactory factory, Path root) {
     this.settings = settings;
@@ -99,11 +102,15 @@ public final class StorageBenchmark {
   private void run() throws Exception {
     Instant started = Instant.now();
     machine();
-    double fsyncs = fsyncRate();
-    puts(fsyncs);
+    double before = fsyncRate("before puts");
+    puts();
+    double after = fsyncRate("after puts");
+    reportFsync();
+    reportPuts((before + after) / 2);
     readsAndLists();
     line("");
-    line("Total run time: " + Duration.between(started, Instant.now()).toSeconds() + " s.");
+    line("Total run time: " + Duration.between(started, Instant.now()).toSeconds()
+        + " s. Load average at the end: " + loadAverage() + ".");
     System.out.println(report);
     if (settings.output() != null) {
       Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
@@ -128,54 +135,93 @@ public final class StorageBenchmark {
     line("- Data directory: " + root + " on " + disk.name() + " (" + disk.type() + "), "
         + gib(disk.getTotalSpace()) + " GiB total, " + gib(disk.getUsableSpace()) + " GiB free");
     line("- Settings: " + settings.describe());
+    line("- Load average (1, 5, 15 min) at start: " + loadAverage());
     line("");
+  }
+
+  /** The system load average, which tells how much else ran on the machine; "n/a" off Linux. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + ", " + fields[1] + ", " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Raw fsync rate
 
-  private double fsyncRate() throws IOException {
-    progress("measuring the raw fsync rate for " + settings.seconds() + " s");
-    FsyncProbe.Result result = FsyncProbe.measure(root.resolve("fsync-probe"),
-        Duration.ofSeconds(settings.seconds()));
+  /** Measures fsync and fdatasync once each and reports them; returns the fsync rate. */
+  private double fsyncRate(String when) throws IOException {
+    progress("measuring the raw fsync rate " + when + " (" + 2 * settings.seconds() + " s)");
+    Duration duration = Duration.ofSeconds(settings.seconds());
+    FsyncProbe.Result fsync = FsyncProbe.measure(root.resolve("fsync-probe"), duration, true);
+    FsyncProbe.Result fdatasync =
+        FsyncProbe.measure(root.resolve("fsync-probe"), duration, false);
+    fsyncRows.add(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %s |", when,
+        fsync.perSecond(), micros(fsync.meanNanos()), fdatasync.perSecond(),
+        micros(fdatasync.meanNanos())));
+    return fsync.perSecond();
+  }
+
+  private void reportFsync() {
     line("## Raw fsync rate of the data disk");
     line("");
-    line("4 KiB write at a rotating offset of a preallocated 4 MiB file, then"
-        + " `FileChannel.force(false)` (fdatasync), in a loop, one thread.");
+    line("One thread writes 4 KiB at a rotating offset of a preallocated 4 MiB file and syncs it,"
+        + " back to back, for " + settings.seconds() + " s: `FileChannel.force(true)` (fsync,"
+        + " what SQLite calls once per commit) and `force(false)` (fdatasync). Measured before"
+        + " and after the put measurements, since a shared disk's rate drifts.");
     line("");
-    line("| fsyncs/s | mean latency |");
-    line("|---:|---:|");
-    line(String.format(Locale.ROOT, "| %,.0f | %s |", result.perSecond(),
-        micros(result.meanNanos())));
+    line("| when | fsyncs/s | mean fsync | fdatasyncs/s | mean fdatasync |");
+    line("|---|---:|---:|---:|---:|");
+    fsyncRows.forEach(this::line);
     line("");
-    return result.perSecond();
   }
 
   // ---------------------------------------------------------------------------------------------
   // Durable puts
 
-  private void puts(double fsyncs) throws Exception {
+  /**
+   * Measures every configuration at every writer count, interleaved (all configurations at one
+   * writer count, then the next count) so that a drifting disk affects them alike.
+   */
+  private void puts() throws Exception {
+    List<StorageFactory.Configuration> configurations = factory.configurations();
+    putResults = new Throughput[configurations.size()][settings.writers().size()];
+    for (int w = 0; w < settings.writers().size(); w++) {
+      for (int c = 0; c < configurations.size(); c++) {
+        int writers = settings.writers().get(w);
+        progress("puts: " + configurations.get(c).label() + ", " + writers + " writer(s)");
+        putResults[c][w] = measurePuts(configurations.get(c), writers);
+      }
+    }
+  }
+
+  private void reportPuts(double fsyncs) {
     List<StorageFactory.Configuration> configurations = factory.configurations();
     line("## Durable puts");
     line("");
     line("Each put is one putObjects creating one new key (version 0) with a "
         + settings.valueBytes() + "-byte random value; each writer thread has its own keyspace"
         + " and waits for its put to return before sending the next. " + settings.warmup()
-        + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell.");
+        + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell;"
+        + " configurations interleaved per writer count. \"puts per fsync\" divides by the"
+        + String.format(Locale.ROOT, " mean raw fsync rate (%,.0f/s).", fsyncs));
     line("");
-    line("| configuration | writers | puts/s | puts per raw fsync | p50 | p99 |");
+    for (StorageFactory.Configuration configuration : configurations) {
+      line("- " + configuration.label() + ": " + configuration.description());
+    }
+    line("");
+    line("| configuration | writers | puts/s | puts per fsync | p50 | p99 |");
     line("|---|---:|---:|---:|---:|---:|");
-    double[][] rates = new double[configurations.size()][settings.writers().size()];
     for (int c = 0; c < configurations.size(); c++) {
-      StorageFactory.Configuration configuration = configurations.get(c);
       for (int w = 0; w < settings.writers().size(); w++) {
-        int writers = settings.writers().get(w);
-        progress("puts: " + configuration.label() + ", " + writers + " writer(s)");
-        Throughput result = measurePuts(configuration, writers);
-        rates[c][w] = result.perSecond();
+        Throughput result = putResults[c][w];
         line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %s | %s |",
-            configuration.label(), writers, result.perSecond(), result.perSecond() / fsyncs,
-            micros(result.latencies().percentile(50)), micros(result.latencies().percentile(99))));
+            configurations.get(c).label(), settings.writers().get(w), result.perSecond(),
+            result.perSecond() / fsyncs, micros(result.latencies().percentile(50)),
+            micros(result.latencies().percentile(99))));
       }
     }
     line("");
@@ -183,7 +229,8 @@ public final class StorageBenchmark {
       StringBuilder ratios = new StringBuilder();
       for (int w = 0; w < settings.writers().size(); w++) {
         ratios.append(w == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1fx at %d",
-            rates[0][w] / rates[c][w], settings.writers().get(w)));
+            putResults[0][w].perSecond() / putResults[c][w].perSecond(),
+            settings.writers().get(w)));
       }
       line("- " + configurations.get(0).label() + " vs " + configurations.get(c).label() + ": "
           + ratios);
@@ -251,12 +298,13 @@ public final class StorageBenchmark {
                 "rare/", () -> null));
         for (ListCase listCase : cases) {
           progress("list pages: " + keys + " keys, " + listCase.label());
+          System.gc(); // start each latency case without garbage left by the one before
           Latencies latencies = measureList(vss, listCase);
           if (listCase == cases.get(0)) {
             firstPageP50[s] = latencies.percentile(50);
           }
-          listRows.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s |", keys,
-              listCase.label(), micros(latencies.percentile(50)),
+          listRows.add(String.format(Locale.ROOT, "| %,d | %s | %,d | %s | %s | %s |", keys,
+              listCase.label(), latencies.count(), micros(latencies.percentile(50)),
               micros(latencies.percentile(99)), micros(latencies.mean())));
         }
       } finally {
@@ -276,13 +324,13 @@ public final class StorageBenchmark {
     line("## List-page latency");
     line("");
     line("listKeyVersions with page_size " + PAGE_SIZE + " in a keyspace holding the given number"
-        + " of keys (" + settings.valueBytes() + "-byte values), " + settings.listSamples()
-        + " samples after " + settings.listSamples() / 10 + " warm-up calls, one thread. A"
-        + " random page starts at a random creation sequence (a page token anywhere in the"
-        + " keyspace).");
+        + " of keys (" + settings.valueBytes() + "-byte values), one thread, "
+        + Math.max(1000, settings.listSamples() / 2) + " warm-up calls, then up to "
+        + settings.listSamples() + " measured calls or 20 s, whichever ends first. A random"
+        + " page starts at a random creation sequence (a page token anywhere in the keyspace).");
     line("");
-    line("| keys in store | page | p50 | p99 | mean |");
-    line("|---:|---|---:|---:|---:|");
+    line("| keys in store | page | samples | p50 | p99 | mean |");
+    line("|---:|---|---:|---:|---:|---:|");
     listRows.forEach(this::line);
     line("");
     line(String.format(Locale.ROOT, "- first-page p50 at %,d keys vs %,d keys: %.2fx",
@@ -291,7 +339,8 @@ public final class StorageBenchmark {
 
   /**
    * Fills the bench keyspace with {@code keys} keys, {@value #ITEMS_PER_POPULATE_PUT} per put;
-   * every {@value #SPARSE_EVERY}th key is named {@code rare/<i>}, the others {@code k/<i>}.
+   * keys {@code 0, }{@value #SPARSE_EVERY}{@code , ...} are named {@code rare/<i>}, the others
+   * {@code k/<i>}.
    */
   private void populate(VssService vss, int keys) {
     progress("populating " + String.format(Locale.ROOT, "%,d", keys) + " keys");
@@ -317,7 +366,7 @@ public final class StorageBenchmark {
   }
 
   private static String key(int i) {
-    return (i % SPARSE_EVERY == SPARSE_EVERY - 1 ? "rare/" : "k/") + i;
+    return (i % SPARSE_EVERY == 0 ? "rare/" : "k/") + i;
   }
 
   private Throughput measureGets(VssService vss, int keys, int threads) throws Exception {
@@ -330,7 +379,8 @@ public final class StorageBenchmark {
 
   private Latencies measureList(VssService vss, ListCase listCase) {
     Latencies latencies = new Latencies(settings.listSamples());
-    int warmup = settings.listSamples() / 10;
+    int warmup = Math.max(1000, settings.listSamples() / 2);
+    long deadline = System.nanoTime() + LIST_CASE_BUDGET_NANOS;
     for (int i = 0; i < warmup + settings.listSamples(); i++) {
       ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder()
           .setStoreId(STORE_ID).setPageSize(PAGE_SIZE);
@@ -343,13 +393,13 @@ public final class StorageBenchmark {
       }
       ListKeyVersionsRequest built = request.build();
       long start = System.nanoTime();
-      int size = vss.listKeyVersions(USER, built).getKeyVersionsCount();
+      vss.listKeyVersions(USER, built);
       long elapsed = System.nanoTime() - start;
-      if (size == 0) {
-        throw new IllegalStateException("empty page for " + listCase.label());
-      }
       if (i >= warmup) {
         latencies.add(elapsed);
+        if (System.nanoTime() > deadline) {
+          break; // a slow case (a sparse prefix in a big keyspace) gets fewer samples
+        }
       }
     }
     return latencies;

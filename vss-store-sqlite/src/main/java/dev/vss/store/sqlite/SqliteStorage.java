@@ -56,6 +56,9 @@ public final class SqliteStorage implements Storage {
 
   private static final Logger LOG = System.getLogger(SqliteStorage.class.getName());
 
+  /** Size the write-ahead log is truncated back to after a checkpoint reset it. */
+  private static final int WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
   /** How long close() waits for reads in flight before leaving their connections to them. */
   private static final long READER_CLOSE_TIMEOUT_MILLIS = 10_000;
 
@@ -242,6 +245,9 @@ public final class SqliteStorage implements Storage {
   private static SQLiteConfig writerConfig(SqliteOptions options) {
     SQLiteConfig config = commonConfig(options);
     config.setJournalMode(JournalMode.WAL);
+    // The log is reused from its start after each full checkpoint; this only trims a log that a
+    // burst of large batches blew up, so it does not keep its peak size on disk for ever.
+    config.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
     return config;
   }
 
