@@ -12,6 +12,7 @@ import java.util.List;
  *     directory
  * @param seconds measured seconds per throughput cell and for the fsync probe
  * @param warmup warm-up seconds per throughput cell
+ * @param repeats rounds of the put measurement
  * @param writers writer counts for the put measurement
  * @param getThreads thread counts for the get measurement
  * @param valueBytes value size of every put
@@ -22,7 +23,8 @@ import java.util.List;
  * @param output also write the report to this file; may be null
  * @param help print usage and exit
  */
-record Settings(String store, Path directory, int seconds, int warmup, List<Integer> writers,
+record Settings(String store, Path directory, int seconds, int warmup, int repeats,
+    List<Integer> writers,
     List<Integer> getThreads, int valueBytes, int smallKeys, int bigKeys, int listSamples,
     boolean keep, Path output, boolean help) {
 
@@ -33,6 +35,7 @@ record Settings(String store, Path directory, int seconds, int warmup, List<Inte
       "  --dir PATH            directory on the disk to measure (default: a temporary directory)",
       "  --seconds N           measured seconds per cell (default 5)",
       "  --warmup N            warm-up seconds per cell (default 1)",
+      "  --repeats N           rounds of the put measurement, median reported (default 3)",
       "  --writers A,B,C       concurrent writers for puts (default 1,8,64)",
       "  --get-threads A,B     threads for gets (default 1,4)",
       "  --value-bytes N       value size (default 1024)",
@@ -48,6 +51,7 @@ record Settings(String store, Path directory, int seconds, int warmup, List<Inte
     Path directory = null;
     int seconds = 5;
     int warmup = 1;
+    int repeats = 3;
     List<Integer> writers = List.of(1, 8, 64);
     List<Integer> getThreads = List.of(1, 4);
     int valueBytes = 1024;
@@ -64,6 +68,7 @@ record Settings(String store, Path directory, int seconds, int warmup, List<Inte
         case "--dir" -> directory = Path.of(value(args, ++i, arg));
         case "--seconds" -> seconds = positive(args, ++i, arg);
         case "--warmup" -> warmup = nonNegative(args, ++i, arg);
+        case "--repeats" -> repeats = positive(args, ++i, arg);
         case "--writers" -> writers = list(args, ++i, arg);
         case "--get-threads" -> getThreads = list(args, ++i, arg);
         case "--value-bytes" -> valueBytes = positive(args, ++i, arg);
@@ -79,12 +84,13 @@ record Settings(String store, Path directory, int seconds, int warmup, List<Inte
     if (smallKeys < 200 || bigKeys < 200) {
       throw new IllegalArgumentException("--small-keys and --big-keys must be at least 200");
     }
-    return new Settings(store, directory, seconds, warmup, writers, getThreads, valueBytes,
+    return new Settings(store, directory, seconds, warmup, repeats, writers, getThreads, valueBytes,
         smallKeys, bigKeys, listSamples, keep, output, help);
   }
 
   String describe() {
-    return "seconds " + seconds + ", warm-up " + warmup + ", writers " + writers
+    return "seconds " + seconds + ", warm-up " + warmup + ", repeats " + repeats
+        + ", writers " + writers
         + ", get threads " + getThreads + ", value bytes " + valueBytes + ", small store "
         + smallKeys + " keys, big store " + bigKeys + " keys, list samples " + listSamples;
   }

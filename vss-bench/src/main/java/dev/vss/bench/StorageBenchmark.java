@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public final class StorageBenchmark {
   private final PrintStream log = System.err;
   private final StringBuilder report = new StringBuilder();
   private final List<String> fsyncRows = new ArrayList<>();
-  private Throughput[][] putResults;
+  private Throughput[][][] putResults;
 
   private StorageBenchmark(Settings settings, StorageFactory factory, Path root) {
     this.settings = settings;
@@ -102,6 +103,7 @@ public final class StorageBenchmark {
   private void run() throws Exception {
     Instant started = Instant.now();
     machine();
+    warmUpPuts();
     double before = fsyncRate("before puts");
     puts();
     double after = fsyncRate("after puts");
@@ -186,16 +188,57 @@ public final class StorageBenchmark {
    * Measures every configuration at every writer count, interleaved (all configurations at one
    * writer count, then the next count) so that a drifting disk affects them alike.
    */
+  /**
+   * Compiles the write path before anything is measured, so the first measured cell does not pay
+   * for the JIT: {@code --warmup} seconds (at least 3) of 8 writers on a scratch store.
+   */
+  private void warmUpPuts() throws Exception {
+    int seconds = Math.max(3, settings.warmup());
+    progress("warming up the write path for " + seconds + " s (not measured)");
+    Path directory = Files.createTempDirectory(root, "jit-");
+    try (Storage storage = factory.configurations().get(0).opener().open(directory)) {
+      runPuts(new VssService(storage, Limits.DEFAULTS), 8, 0, seconds);
+    } finally {
+      deleteRecursively(directory);
+    }
+  }
+
+  /**
+   * Measures every configuration at every writer count, {@code --repeats} times, interleaved (all
+   * configurations at one writer count, then the next count, then the next round) so that a
+   * drifting disk or a busy machine affects them alike.
+   */
   private void puts() throws Exception {
     List<StorageFactory.Configuration> configurations = factory.configurations();
-    putResults = new Throughput[configurations.size()][settings.writers().size()];
-    for (int w = 0; w < settings.writers().size(); w++) {
-      for (int c = 0; c < configurations.size(); c++) {
-        int writers = settings.writers().get(w);
-        progress("puts: " + configurations.get(c).label() + ", " + writers + " writer(s)");
-        putResults[c][w] = measurePuts(configurations.get(c), writers);
+    putResults = new Throughput[configurations.size()][settings.writers().size()][
+        settings.repeats()];
+    for (int r = 0; r < settings.repeats(); r++) {
+      for (int w = 0; w < settings.writers().size(); w++) {
+        for (int c = 0; c < configurations.size(); c++) {
+          int writers = settings.writers().get(w);
+          progress("puts, round " + (r + 1) + "/" + settings.repeats() + ": "
+              + configurations.get(c).label() + ", " + writers + " writer(s)");
+          putResults[c][w][r] = measurePuts(configurations.get(c), writers);
+        }
       }
     }
+  }
+
+  /** The round whose rate is the median (the lower middle one for an even count). */
+  private static Throughput median(Throughput[] rounds) {
+    Throughput[] sorted = rounds.clone();
+    Arrays.sort(sorted, Comparator.comparingDouble(Throughput::perSecond));
+    return sorted[(sorted.length - 1) / 2];
+  }
+
+  private static String range(Throughput[] rounds) {
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    for (Throughput round : rounds) {
+      min = Math.min(min, round.perSecond());
+      max = Math.max(max, round.perSecond());
+    }
+    return String.format(Locale.ROOT, "%,.0f – %,.0f", min, max);
   }
 
   private void reportPuts(double fsyncs) {
@@ -206,21 +249,24 @@ public final class StorageBenchmark {
         + settings.valueBytes() + "-byte random value; each writer thread has its own keyspace"
         + " and waits for its put to return before sending the next. " + settings.warmup()
         + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell;"
-        + " configurations interleaved per writer count. \"puts per fsync\" divides by the"
+        + " configurations interleaved per writer count; " + settings.repeats() + " rounds."
+        + " puts/s is the median round, with the range of all rounds; p50 and p99 are the put"
+        + " latencies of the median round. \"puts per fsync\" divides the median by the"
         + String.format(Locale.ROOT, " mean raw fsync rate (%,.0f/s).", fsyncs));
     line("");
     for (StorageFactory.Configuration configuration : configurations) {
       line("- " + configuration.label() + ": " + configuration.description());
     }
     line("");
-    line("| configuration | writers | puts/s | puts per fsync | p50 | p99 |");
-    line("|---|---:|---:|---:|---:|---:|");
+    line("| configuration | writers | puts/s | range | puts per fsync | p50 | p99 |");
+    line("|---|---:|---:|---:|---:|---:|---:|");
     for (int c = 0; c < configurations.size(); c++) {
       for (int w = 0; w < settings.writers().size(); w++) {
-        Throughput result = putResults[c][w];
-        line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %s | %s |",
+        Throughput result = median(putResults[c][w]);
+        line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %.2f | %s | %s |",
             configurations.get(c).label(), settings.writers().get(w), result.perSecond(),
-            result.perSecond() / fsyncs, micros(result.latencies().percentile(50)),
+            range(putResults[c][w]), result.perSecond() / fsyncs,
+            micros(result.latencies().percentile(50)),
             micros(result.latencies().percentile(99))));
       }
     }
@@ -229,7 +275,7 @@ public final class StorageBenchmark {
       StringBuilder ratios = new StringBuilder();
       for (int w = 0; w < settings.writers().size(); w++) {
         ratios.append(w == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1fx at %d",
-            putResults[0][w].perSecond() / putResults[c][w].perSecond(),
+            median(putResults[0][w]).perSecond() / median(putResults[c][w]).perSecond(),
             settings.writers().get(w)));
       }
       line("- " + configurations.get(0).label() + " vs " + configurations.get(c).label() + ": "
@@ -242,27 +288,33 @@ public final class StorageBenchmark {
       throws Exception {
     Path directory = Files.createTempDirectory(root, "puts-");
     try (Storage storage = configuration.opener().open(directory)) {
-      VssService vss = new VssService(storage, Limits.DEFAULTS);
-      return Throughput.run(writers, settings.warmup(), settings.seconds(), writer -> {
-        String user = USER + "-" + writer;
-        byte[] value = randomBytes(settings.valueBytes(), writer);
-        return new Throughput.Operation() {
-          private long next;
-
-          @Override
-          public void run() {
-            long id = next++;
-            value[0] = (byte) id; // distinct values without a fresh random array per put
-            vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
-                .addTransactionItems(KeyValue.newBuilder().setKey("key-" + id).setVersion(0)
-                    .setValue(ByteString.copyFrom(value)))
-                .build());
-          }
-        };
-      });
+      return runPuts(new VssService(storage, Limits.DEFAULTS), writers, settings.warmup(),
+          settings.seconds());
     } finally {
       deleteRecursively(directory);
     }
+  }
+
+  /** {@code writers} threads, each creating new keys in its own keyspace, back to back. */
+  private Throughput runPuts(VssService vss, int writers, int warmupSeconds, int seconds)
+      throws Exception {
+    return Throughput.run(writers, warmupSeconds, seconds, writer -> {
+      String user = USER + "-" + writer;
+      byte[] value = randomBytes(settings.valueBytes(), writer);
+      return new Throughput.Operation() {
+        private long next;
+
+        @Override
+        public void run() {
+          long id = next++;
+          value[0] = (byte) id; // distinct values without a fresh random array per put
+          vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
+              .addTransactionItems(KeyValue.newBuilder().setKey("key-" + id).setVersion(0)
+                  .setValue(ByteString.copyFrom(value)))
+              .build());
+        }
+      };
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

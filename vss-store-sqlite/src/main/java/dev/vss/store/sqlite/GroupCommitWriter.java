@@ -237,7 +237,8 @@ final class GroupCommitWriter {
     try {
       task.work.run(connection);
       task.done.complete(null);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
+      // Whatever the task did, the writer goes on serving writes.
       task.done.completeExceptionally(e);
     }
   }
@@ -289,7 +290,8 @@ final class GroupCommitWriter {
         if (!undoRequest(batch, e, true)) {
           return;
         }
-        LOG.log(Level.WARNING, "SQLite write failed for one request; the rest of its batch goes on", e);
+        LOG.log(Level.WARNING,
+            "SQLite write failed for one request; the rest of its batch goes on", e);
         StorageException fault = new StorageException("SQLite write failed", e);
         answers.add(() -> request.fail(fault));
       }

@@ -266,6 +266,9 @@ public final class SqliteStorage implements Storage {
     // macOS only: plain fsync there does not flush the drive's cache; F_FULLFSYNC does.
     config.enableFullSync(full);
     config.setBusyTimeout((int) options.busyTimeout().toMillis());
+    // Otherwise the driver runs an extra "SELECT last_insert_rowid()", prepared anew, after every
+    // INSERT; the writer asks for the one rowid it needs itself.
+    config.setGetGeneratedKeys(false);
     return config;
   }
 
