@@ -68,7 +68,12 @@ public final class StorageBenchmark {
     this.root = root;
   }
 
-  /** Runs the benchmark; {@code --help} lists the options. */
+  /**
+   * Runs the benchmark; {@code --help} lists the options.
+   *
+   * @param args the options
+   * @throws Exception if a measurement fails
+   */
   public static void main(String[] args) throws Exception {
     Settings settings;
     try {

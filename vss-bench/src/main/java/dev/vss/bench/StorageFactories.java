@@ -12,7 +12,11 @@ public final class StorageFactories {
 
   private StorageFactories() {}
 
-  /** Every known adapter name. */
+  /**
+   * Every known adapter name.
+   *
+   * @return the names, sorted
+   */
   public static List<String> names() {
     return List.copyOf(FACTORIES.keySet());
   }
@@ -20,6 +24,8 @@ public final class StorageFactories {
   /**
    * The adapter called {@code name}.
    *
+   * @param name the adapter's name, as given to {@code --store}
+   * @return its factory
    * @throws IllegalArgumentException if no adapter has that name
    */
   public static StorageFactory named(String name) {

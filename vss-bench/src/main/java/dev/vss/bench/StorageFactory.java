@@ -13,16 +13,30 @@ import java.util.Objects;
  * show what a design choice (such as group commit) buys against a baseline.
  */
 public interface StorageFactory {
-  /** The name given to {@code --store}, such as {@code sqlite}. */
+  /**
+   * The name given to {@code --store}, such as {@code sqlite}.
+   *
+   * @return the adapter's name
+   */
   String name();
 
-  /** The configurations to compare; the first is the production default. Never empty. */
+  /**
+   * The configurations to compare; the first is the production default.
+   *
+   * @return at least one configuration
+   */
   List<Configuration> configurations();
 
   /** Opens a store in a directory; the directory is empty or holds a store it opened before. */
   @FunctionalInterface
   interface Opener {
-    /** Opens (creating if needed) a store in {@code directory}. */
+    /**
+     * Opens (creating if needed) a store in {@code directory}.
+     *
+     * @param directory where the store keeps its files
+     * @return the open store; the benchmark closes it
+     * @throws Exception if it cannot be opened
+     */
     Storage open(Path directory) throws Exception;
   }
 
@@ -34,7 +48,13 @@ public interface StorageFactory {
    * @param opener opens a store with this configuration
    */
   record Configuration(String label, String description, Opener opener) {
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param label how the report names it
+     * @param description one line on what it does differently
+     * @param opener opens a store with this configuration
+     */
     public Configuration {
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(description, "description");

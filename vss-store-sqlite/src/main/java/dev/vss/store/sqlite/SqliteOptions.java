@@ -57,7 +57,16 @@ public record SqliteOptions(
   public static final SqliteOptions DEFAULTS =
       new SqliteOptions(Durability.FULL, true, 256, 4, Duration.ofSeconds(5));
 
-  /** Rejects missing values, non-positive sizes and a negative or oversized busy timeout. */
+  /**
+   * Rejects missing values, non-positive sizes and a negative or oversized busy timeout.
+   *
+   * @param durability what an acknowledged write survives
+   * @param groupCommit whether concurrent writes share one transaction
+   * @param maxBatchSize the most writes in one transaction; positive
+   * @param readerConnections connections serving reads; positive
+   * @param busyTimeout how long to wait for another connection's lock
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public SqliteOptions {
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
@@ -74,27 +83,52 @@ public record SqliteOptions(
     }
   }
 
-  /** A copy with a different durability mode. */
+  /**
+   * A copy with a different durability mode.
+   *
+   * @param value the durability mode
+   * @return the changed copy
+   */
   public SqliteOptions withDurability(Durability value) {
     return new SqliteOptions(value, groupCommit, maxBatchSize, readerConnections, busyTimeout);
   }
 
-  /** A copy with group commit switched on or off. */
+  /**
+   * A copy with group commit switched on or off.
+   *
+   * @param value true to batch concurrent writes into one transaction
+   * @return the changed copy
+   */
   public SqliteOptions withGroupCommit(boolean value) {
     return new SqliteOptions(durability, value, maxBatchSize, readerConnections, busyTimeout);
   }
 
-  /** A copy with a different largest batch. */
+  /**
+   * A copy with a different largest batch.
+   *
+   * @param value the most writes in one transaction; positive
+   * @return the changed copy
+   */
   public SqliteOptions withMaxBatchSize(int value) {
     return new SqliteOptions(durability, groupCommit, value, readerConnections, busyTimeout);
   }
 
-  /** A copy with a different number of reader connections. */
+  /**
+   * A copy with a different number of reader connections.
+   *
+   * @param value the number of read connections; positive
+   * @return the changed copy
+   */
   public SqliteOptions withReaderConnections(int value) {
     return new SqliteOptions(durability, groupCommit, maxBatchSize, value, busyTimeout);
   }
 
-  /** A copy with a different busy timeout. */
+  /**
+   * A copy with a different busy timeout.
+   *
+   * @param value how long a statement waits for a lock held by another connection
+   * @return the changed copy
+   */
   public SqliteOptions withBusyTimeout(Duration value) {
     return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, value);
   }

@@ -77,6 +77,8 @@ public final class SqliteStorage implements Storage {
    * Opens (creating if needed) the store in {@code dataDirectory} with {@link
    * SqliteOptions#DEFAULTS}.
    *
+   * @param dataDirectory the directory holding {@value #DATABASE_FILE_NAME}; created if missing
+   * @return the open store; close it when done
    * @throws StorageException if the directory cannot be created or written, the file is not a VSS
    *     database or is newer than this build, or SQLite fails
    */
@@ -93,6 +95,9 @@ public final class SqliteStorage implements Storage {
    *   <li>Logs the file, journal mode, synchronous mode and schema version.
    * </ol>
    *
+   * @param dataDirectory the directory holding {@value #DATABASE_FILE_NAME}; created if missing
+   * @param options durability, group commit and connection settings
+   * @return the open store; close it when done
    * @throws StorageException if the directory cannot be created or written, the file is not a VSS
    *     database or is newer than this build, or SQLite fails
    */

@@ -15,6 +15,7 @@ import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.proto.ErrorCode;
 import java.nio.file.Path;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -157,6 +158,54 @@ class GroupCommitTest {
       assertThat(storage.globalVersion(WALLET)).isZero();
       assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
           .containsExactly("after", "before");
+    }
+  }
+
+  @Test
+  void aFailedCommitFailsEveryWriteOfTheBatchAndTheNextBatchCommits() throws Exception {
+    try (SqliteStorage storage = SqliteStorage.open(dir)) {
+      create(storage, "earlier");
+      // Make COMMIT itself fail: when the key "poison" is inserted, a temporary trigger adds a
+      // row breaking a foreign key whose check is deferred to COMMIT.
+      storage.writer().onConnection(connection -> {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("PRAGMA foreign_keys = ON");
+          statement.execute("CREATE TEMP TABLE guard (id INTEGER PRIMARY KEY,"
+              + " parent INTEGER REFERENCES guard (id) DEFERRABLE INITIALLY DEFERRED)");
+          statement.execute("CREATE TEMP TRIGGER poison AFTER INSERT ON main.records"
+              + " WHEN NEW.key = CAST('poison' AS BLOB)"
+              + " BEGIN INSERT INTO guard (id, parent) VALUES (1, 42); END");
+        }
+      });
+      long batchesBefore = storage.writer().committedBatches();
+      WriterGate gate = WriterGate.close(storage);
+      Future<?> before = submit(() -> create(storage, "before"));
+      gate.awaitQueued(1);
+      Future<?> poison = submit(() -> create(storage, "poison"));
+      gate.awaitQueued(2);
+      Future<?> after = submit(() -> create(storage, "after"));
+      gate.awaitQueued(3);
+      gate.open();
+
+      for (Future<?> write : List.of(before, poison, after)) {
+        assertThatThrownBy(() -> write.get(30, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(StorageException.class);
+      }
+      assertThat(storage.writer().committedBatches()).isEqualTo(batchesBefore);
+      for (String key : List.of("before", "poison", "after")) {
+        assertThat(storage.get(WALLET, key)).as(key).isEmpty();
+      }
+      assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
+          .containsExactly("earlier");
+
+      storage.writer().onConnection(connection -> {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("DROP TRIGGER temp.poison");
+        }
+      });
+      create(storage, "again");
+      assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
+          .containsExactly("again", "earlier");
     }
   }
 
