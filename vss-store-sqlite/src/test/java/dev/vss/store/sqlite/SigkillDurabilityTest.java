@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SigkillDurabilityTest {
   private static final int CYCLES = 5;
   private static final int THREADS = 8;
+  private static final long CHILD_DEADLINE_SECONDS = 120;
 
   @TempDir Path dir;
 
@@ -81,6 +83,10 @@ class SigkillDurabilityTest {
         Integer.toString(THREADS))
         .redirectError(log.toFile())
         .start();
+    // A child that hangs must not hang the build: kill it after a generous deadline, which ends
+    // the read loop below with too few acknowledgements and fails the test.
+    CompletableFuture.runAsync(() -> child.toHandle().destroyForcibly(),
+        CompletableFuture.delayedExecutor(CHILD_DEADLINE_SECONDS, TimeUnit.SECONDS));
     long[] acknowledged = new long[THREADS];
     Arrays.fill(acknowledged, -1);
     int acks = 0;
@@ -109,7 +115,7 @@ class SigkillDurabilityTest {
       }
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(killed).as("the child died by itself before %d acks:%n%s", killAfter,
+    assertThat(killed).as("the child died or hung before %d acks:%n%s", killAfter,
         Files.exists(log) ? Files.readString(log) : "(no log)").isTrue();
     assertThat(child.exitValue()).isEqualTo(137); // 128 + SIGKILL
     return acknowledged;
