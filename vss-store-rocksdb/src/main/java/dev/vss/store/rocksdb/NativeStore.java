@@ -22,6 +22,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -66,6 +67,13 @@ final class NativeStore implements AutoCloseable {
 
   private static final int BLOOM_BITS_PER_KEY = 10;
 
+  /**
+   * Share of the block cache reserved for index and filter blocks. Java's {@code LRUCache(long)}
+   * reserves none, so random gets over a store larger than the cache evicted index blocks and
+   * reloaded them from disk on nearly every get.
+   */
+  private static final double HIGH_PRIORITY_CACHE_RATIO = 0.5;
+
   static {
     RocksDB.loadLibrary();
   }
@@ -105,7 +113,8 @@ final class NativeStore implements AutoCloseable {
     boolean fresh = checkDirectory(dir);
     List<AbstractNativeReference> owned = new ArrayList<>();
     try {
-      LRUCache cache = own(owned, new LRUCache(options.blockCacheBytes()));
+      LRUCache cache = own(owned, new LRUCache(options.blockCacheBytes(), -1, false,
+          HIGH_PRIORITY_CACHE_RATIO));
       Filter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
       ColumnFamilyOptions pointLookups =
           own(owned, familyOptions(options, tableConfig(cache, bloom)));
@@ -301,11 +310,18 @@ final class NativeStore implements AutoCloseable {
   private static BlockBasedTableConfig tableConfig(LRUCache cache, Filter bloom) {
     BlockBasedTableConfig config = new BlockBasedTableConfig()
         .setBlockCache(cache)
-        // Index and filter blocks live in the cache too, so the cache size bounds read memory.
+        // Index and filter blocks live in the cache too, so the cache size bounds read memory;
+        // at high priority they are evicted after data blocks.
         .setCacheIndexAndFilterBlocks(true)
+        .setCacheIndexAndFilterBlocksWithHighPriority(true)
+        // Partitioned: a lookup loads one small index (and filter) partition instead of the whole
+        // index of a large table file; only the top level stays pinned.
+        .setIndexType(IndexType.kTwoLevelIndexSearch)
+        .setMetadataBlockSize(4096)
+        .setPinTopLevelIndexAndFilter(true)
         .setPinL0FilterAndIndexBlocksInCache(true);
     if (bloom != null) {
-      config.setFilterPolicy(bloom);
+      config.setFilterPolicy(bloom).setPartitionFilters(true);
     }
     return config;
   }
