@@ -273,9 +273,10 @@ final class NativeStore implements AutoCloseable {
       for (byte[] family : families) {
         descriptors.add(new ColumnFamilyDescriptor(family, familyOptions));
       }
-      try (RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles)) {
-        handles.forEach(ColumnFamilyHandle::close);
-      }
+      RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles);
+      // Handles before the database, as on every close.
+      handles.forEach(ColumnFamilyHandle::close);
+      db.close();
     } catch (RocksDBException e) {
       return corrupt(dir, e.getMessage(), e);
     }
