@@ -41,7 +41,7 @@ import org.rocksdb.WriteBatch;
  *       an acknowledged write survives a process kill or an OS crash.
  *   <li>Serialized per keyspace: writes to one keyspace run their decision one at a time; writes to
  *       different keyspaces run concurrently and share WAL fsyncs (RocksDB's group commit).
- *   <li>Reads take no lock and see every write that returned before they started.
+ *   <li>Reads take no keyspace lock and see every write that returned before they started.
  *   <li>A list page reads only the creation-order index: its cost grows with the entries it scans,
  *       not with the size of the keyspace (a selective prefix scans past non-matching newer keys).
  * </ol>
