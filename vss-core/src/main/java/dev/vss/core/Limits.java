@@ -30,11 +30,20 @@ public record Limits(
    */
   public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = 64L * 1024 * 1024;
 
+  /**
+   * Upper bound for {@link #maxPageSize()}: a page is built in memory, and the service asks the
+   * storage for one entry more than the page size, which must not overflow.
+   */
+  public static final int PAGE_SIZE_CEILING = 100_000;
+
   /** The defaults of SPEC section 6. */
   public static final Limits DEFAULTS =
       new Limits(1000, 600, 120, 120, 64 * 1024 * 1024, 100, 100, DEFAULT_MAX_REQUEST_BODY_BYTES);
 
-  /** Rejects non-positive limits and a default page size above the maximum. */
+  /**
+   * Rejects non-positive limits, a maximum page size above {@link #PAGE_SIZE_CEILING} and a default
+   * page size above the maximum.
+   */
   public Limits {
     requirePositive("maxItemsPerPut", maxItemsPerPut);
     requirePositive("maxKeyLength", maxKeyLength);
@@ -44,6 +53,10 @@ public record Limits(
     requirePositive("defaultPageSize", defaultPageSize);
     requirePositive("maxPageSize", maxPageSize);
     requirePositive("maxRequestBodyBytes", maxRequestBodyBytes);
+    if (maxPageSize > PAGE_SIZE_CEILING) {
+      throw new IllegalArgumentException(
+          "maxPageSize " + maxPageSize + " exceeds the ceiling " + PAGE_SIZE_CEILING);
+    }
     if (defaultPageSize > maxPageSize) {
       throw new IllegalArgumentException(
           "defaultPageSize " + defaultPageSize + " exceeds maxPageSize " + maxPageSize);

@@ -21,7 +21,13 @@ public interface Authorizer {
    */
   String authorize(Map<String, String> headers);
 
-  /** The value of header {@code name} in {@code headers}, comparing names case-insensitively. */
+  /**
+   * The value of header {@code name} in {@code headers}, comparing names case-insensitively.
+   *
+   * @param headers the request headers (name to value)
+   * @param name the header name to look for, in any case
+   * @return the value, or empty if no header has that name or its value is null
+   */
   static Optional<String> header(Map<String, String> headers, String name) {
     String exact = headers.get(name);
     if (exact != null) {

@@ -14,7 +14,12 @@ public final class NoAuthorizer implements Authorizer {
 
   private final String userToken;
 
-  /** An authorizer mapping every request to {@code userToken}. */
+  /**
+   * An authorizer mapping every request to {@code userToken}.
+   *
+   * @param userToken the user token every request gets, non-empty
+   * @throws IllegalArgumentException if {@code userToken} is empty
+   */
   public NoAuthorizer(String userToken) {
     this.userToken = Objects.requireNonNull(userToken, "userToken");
     if (userToken.isEmpty()) {

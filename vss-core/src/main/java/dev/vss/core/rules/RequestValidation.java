@@ -117,11 +117,11 @@ public final class RequestValidation {
   }
 
   private void writableKey(String field, String key) {
-    key(field + ".key", key);
     if (GLOBAL_VERSION_KEY.equals(key)) {
       throw VssException.invalidRequest(field + ".key '" + GLOBAL_VERSION_KEY
           + "' is reserved and cannot be written or deleted");
     }
+    key(field + ".key", key);
   }
 
   private static void version(String field, long version) {
