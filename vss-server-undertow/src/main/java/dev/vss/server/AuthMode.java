@@ -1,11 +1,36 @@
 package dev.vss.server;
 
 import dev.vss.core.auth.Authorizer;
+import dev.vss.core.auth.JwtAuthorizer;
 import dev.vss.core.auth.NoAuthorizer;
+import dev.vss.core.auth.SignatureAuthorizer;
 import java.util.Locale;
 
 /** How the server authenticates callers (SPEC section 5). */
 enum AuthMode {
+  /** The reference server's default: a secp256k1 signature over a timestamp; the key is the user. */
+  SIGNATURE("signature") {
+    @Override
+    Authorizer create(ServerConfig config) {
+      return new SignatureAuthorizer();
+    }
+  },
+  /** {@code Authorization: Bearer <jwt>}, RS256 against the configured RSA public key. */
+  JWT("jwt") {
+    @Override
+    Authorizer create(ServerConfig config) {
+      String pem = config.jwtPublicKeyPem().orElseThrow(() -> new ConfigException(
+          "auth jwt (" + config.sourceOf(Setting.AUTH) + ") needs an RSA public key: "
+              + Setting.JWT_PUBLIC_KEY.flag() + " PEM_FILE, " + Setting.JWT_PUBLIC_KEY.env()
+              + " or jwt_auth_config.rsa_pem"));
+      try {
+        return new JwtAuthorizer(pem);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "invalid " + config.sourceOf(Setting.JWT_PUBLIC_KEY) + ": " + e.getMessage(), e);
+      }
+    }
+  },
   /** Development only: every request is the same user. */
   NONE("none") {
     @Override

@@ -138,7 +138,8 @@ final class ServerConfigLoader {
     });
     Optional<Raw> authRaw = winning(Setting.AUTH);
     // As the reference server: JWT when a key is configured, else signatures.
-    String authDefault = jwtKey.isPresent() ? "jwt" : "signature";
+    String authDefault =
+        (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName();
     AuthMode auth = parse(setting(Setting.AUTH, authDefault), text -> {
       AuthMode mode = AuthMode.named(text);
       if (mode == null) {
@@ -146,7 +147,7 @@ final class ServerConfigLoader {
       }
       return mode;
     });
-    if (jwtKey.isPresent() && !"jwt".equals(auth.configName())) {
+    if (jwtKey.isPresent() && auth != AuthMode.JWT) {
       warnings.add("a JWT public key is configured (" + sourceOf(Setting.JWT_PUBLIC_KEY)
           + ") but auth is " + auth.configName() + " (" + authRaw.map(Raw::source).orElse("default")
           + "); the key is not used");
