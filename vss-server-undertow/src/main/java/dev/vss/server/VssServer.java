@@ -78,7 +78,10 @@ public final class VssServer implements AutoCloseable {
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
         // Idle keep-alive connections and slow request headers do not hold resources forever.
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000);
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+        // stop() has already waited the graceful timeout; a worker still busy after this grace is
+        // interrupted rather than holding shutdown (and the store's close) forever.
+        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000);
     if (tls) {
       server.addHttpsListener(builder.port, builder.host, builder.sslContext);
     } else {
@@ -119,9 +122,9 @@ public final class VssServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server gracefully: stops accepting connections, answers new requests on open
-   * connections with 503, waits up to the shutdown timeout for in-flight requests, then closes
-   * every connection. Calling it again does nothing.
+   * Stops the server gracefully: answers every new request with 503, waits up to the shutdown
+   * timeout for in-flight requests to finish and send their responses, then closes the listener
+   * and every connection. Calling it again does nothing.
    *
    * @return true if every in-flight request finished within the timeout
    */
@@ -130,9 +133,8 @@ public final class VssServer implements AutoCloseable {
       return true;
     }
     stopped = true;
-    for (Undertow.ListenerInfo listener : undertow.getListenerInfo()) {
-      listener.suspend();
-    }
+    // Not ListenerInfo.suspend(): it also closes open connections, cutting off in-flight requests.
+    // New requests get 503 until every in-flight one has finished; then the listener closes.
     graceful.shutdown();
     boolean drained;
     try {

@@ -37,12 +37,13 @@ final class HttpCalls {
   private final URI root;
 
   HttpCalls(URI root) {
-    this(root, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).build());
   }
 
   HttpCalls(URI root, SSLContext sslContext) {
-    this(root, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .sslContext(sslContext).build());
+    this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10)).sslContext(sslContext).build());
   }
 
   private HttpCalls(URI root, HttpClient client) {
@@ -53,6 +54,14 @@ final class HttpCalls {
   /** POSTs {@code message} to {@code path} (such as {@code /vss/getObject}). */
   Reply post(String path, MessageLite message, Map<String, String> headers) {
     return post(path, message.toByteArray(), headers);
+  }
+
+  /** POSTs {@code message} without waiting for the answer. */
+  java.util.concurrent.CompletableFuture<Reply> postAsync(String path, MessageLite message) {
+    return client.sendAsync(request(path, Map.of()).POST(
+            HttpRequest.BodyPublishers.ofByteArray(message.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(r -> new Reply(r.statusCode(), r.body(), r.headers()));
   }
 
   /** POSTs {@code body} with a Content-Length. */
