@@ -1,2 +1,18 @@
-/** Conformance kit and jqwik property tests that every Storage adapter runs. */
+/**
+ * The VSS conformance kit: suites every {@code Storage} adapter (and any VSS endpoint, such as a
+ * server reached over HTTP) runs to prove it implements SPEC sections 4 and 7.
+ *
+ * <ul>
+ *   <li>{@link dev.vss.testkit.VssEndpoint}: the four operations the suites call.
+ *   <li>{@link dev.vss.testkit.StorageConformanceSuite} / {@link
+ *       dev.vss.testkit.VssConformanceSuite}: readable JUnit 5 scenarios, one per rule.
+ *   <li>{@link dev.vss.testkit.AbstractStorageModelProperties} / {@link
+ *       dev.vss.testkit.AbstractVssModelProperties}: a jqwik stateful property comparing every
+ *       answer with the reference model ({@link dev.vss.testkit.ReferenceEndpoint}).
+ *   <li>{@link dev.vss.testkit.StorageConcurrencySuite} / {@link
+ *       dev.vss.testkit.VssConcurrencySuite}: races that check linearizable writes and
+ *       read-after-write.
+ *   <li>{@link dev.vss.testkit.VssArbitraries}: jqwik generators for integrators' own properties.
+ * </ul>
+ */
 package dev.vss.testkit;

@@ -1,0 +1,223 @@
+package dev.vss.testkit;
+
+import dev.vss.core.Keyspace;
+import dev.vss.core.VssException;
+import dev.vss.core.spi.StoredRecord;
+import dev.vss.proto.DeleteObjectRequest;
+import dev.vss.proto.ErrorCode;
+import dev.vss.proto.GetObjectRequest;
+import dev.vss.proto.ListKeyVersionsRequest;
+import dev.vss.proto.ListKeyVersionsResponse;
+import dev.vss.proto.PutObjectRequest;
+import com.google.protobuf.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The state of the model property: an endpoint under test and the reference model, fed the same
+ * requests. Every step requires both to answer the same response or the same error code and
+ * message. Page tokens differ by design (the model counts sequences per keyspace, adapters
+ * store-wide), so a listing compares whether a next page exists and continues each side with its
+ * own token.
+ *
+ * <p>It logs every request it sends, with concrete versions, and a failure message lists them:
+ * the chain's step descriptions name version choices ("stored", "wrong"), the log names the
+ * numbers that were sent.
+ */
+final class ModelComparison implements AutoCloseable {
+  /** The user tokens the property uses. */
+  static final List<String> USERS = List.of("alice", "bob");
+  /** The store ids the property uses, including the empty one. */
+  static final List<String> STORES = List.of("w", "");
+  /** Every keyspace the property touches: USERS x STORES. */
+  static final List<Keyspace> KEYSPACES = USERS.stream()
+      .flatMap(user -> STORES.stream().map(store -> new Keyspace(user, store))).toList();
+
+  /** Stands in for a non-empty next page token when comparing responses. */
+  private static final String MORE = "<next page>";
+  /** A listing that has not ended after this many pages is a failure, not a long listing. */
+  private static final int MAX_PAGES = 1000;
+
+  private final VssEndpoint subject;
+  private final ReferenceEndpoint reference;
+  private final Runnable release;
+  private int steps;
+  /** Every request sent so far, rendered with its concrete versions. */
+  private final List<String> sent = new ArrayList<>();
+  /** How often each outcome occurred ("ok" or an error code), shown when a chain fails. */
+  private final Map<String, Integer> outcomes = new TreeMap<>();
+
+  ModelComparison(VssEndpoint subject, ReferenceEndpoint reference, Runnable release) {
+    this.subject = Objects.requireNonNull(subject, "subject");
+    this.reference = Objects.requireNonNull(reference, "reference");
+    this.release = Objects.requireNonNull(release, "release");
+  }
+
+  /** The stored version of {@code key} in the reference, if any. */
+  OptionalLong storedVersion(Keyspace keyspace, String key) {
+    StoredRecord record = reference.model(keyspace).records().get(key);
+    return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
+  }
+
+  /** The reference's global version of {@code keyspace}. */
+  long globalVersion(Keyspace keyspace) {
+    return reference.model(keyspace).globalVersion();
+  }
+
+  void putObjects(String user, PutObjectRequest request) {
+    sent.add(Describe.put(user, request));
+    compare("putObjects", () -> subject.putObjects(user, request),
+        () -> reference.putObjects(user, request));
+  }
+
+  void deleteObject(String user, DeleteObjectRequest request) {
+    sent.add(Describe.delete(user, request));
+    compare("deleteObject", () -> subject.deleteObject(user, request),
+        () -> reference.deleteObject(user, request));
+  }
+
+  void getObject(String user, GetObjectRequest request) {
+    sent.add(Describe.get(user, request));
+    compare("getObject", () -> subject.getObject(user, request),
+        () -> reference.getObject(user, request));
+  }
+
+  /**
+   * Lists from {@code first} to the last page. Each side follows its own tokens, and every page
+   * (or error) must match once tokens are reduced to "is there a next page".
+   */
+  void listKeyVersions(String user, ListKeyVersionsRequest first) {
+    sent.add(Describe.list(user, first) + " (and its later pages)");
+    ListKeyVersionsRequest subjectRequest = first;
+    ListKeyVersionsRequest referenceRequest = first;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      ListKeyVersionsRequest subjectPage = subjectRequest;
+      ListKeyVersionsRequest referencePage = referenceRequest;
+      Outcome actual = Outcome.attempt(() -> subject.listKeyVersions(user, subjectPage));
+      Outcome expected = Outcome.attempt(() -> reference.listKeyVersions(user, referencePage));
+      if (actual.isError() || expected.isError()) {
+        requireEqual("listKeyVersions page " + page, actual, expected);
+        count("listKeyVersions", expected);
+        return;
+      }
+      ListKeyVersionsResponse actualPage = (ListKeyVersionsResponse) actual.response();
+      ListKeyVersionsResponse expectedPage = (ListKeyVersionsResponse) expected.response();
+      requireEqual("listKeyVersions page " + page, Outcome.of(withoutToken(actualPage)),
+          Outcome.of(withoutToken(expectedPage)));
+      if (actualPage.getNextPageToken().isEmpty()) {
+        count("listKeyVersions", expected);
+        return;
+      }
+      subjectRequest = first.toBuilder().setPageToken(actualPage.getNextPageToken()).build();
+      referenceRequest = first.toBuilder().setPageToken(expectedPage.getNextPageToken()).build();
+    }
+    throw new AssertionError("listing did not end after " + MAX_PAGES + " pages");
+  }
+
+  /** Invariant: every keyspace reads back identically from both sides. */
+  void requireSameKeyspaces() {
+    for (Keyspace keyspace : KEYSPACES) {
+      KeyspaceSnapshot actual =
+          KeyspaceSnapshot.read(subject, keyspace.userToken(), keyspace.storeId());
+      KeyspaceSnapshot expected =
+          KeyspaceSnapshot.read(reference, keyspace.userToken(), keyspace.storeId());
+      if (!actual.equals(expected)) {
+        throw new AssertionError("after " + steps + " steps, keyspace " + describe(keyspace)
+            + " reads back differently\n  endpoint:  " + actual + "\n  reference: " + expected
+            + sentSoFar());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    release.run();
+  }
+
+  /** How often each operation ended in each outcome, such as {@code putObjects CONFLICT...}. */
+  Map<String, Integer> outcomes() {
+    return Map.copyOf(outcomes);
+  }
+
+  @Override
+  public String toString() {
+    return "ModelComparison{" + subject + " vs " + reference + ", " + steps + " steps "
+        + outcomes + "}";
+  }
+
+  private void count(String operation, Outcome outcome) {
+    steps++;
+    outcomes.merge(operation + " " + (outcome.isError() ? outcome.errorCode() : "ok"), 1,
+        Integer::sum);
+  }
+
+  static String describe(Keyspace keyspace) {
+    return keyspace.userToken() + "/" + Describe.quote(keyspace.storeId());
+  }
+
+  private void compare(String operation, Supplier<? extends Message> actualCall,
+      Supplier<? extends Message> expectedCall) {
+    Outcome actual = Outcome.attempt(actualCall);
+    Outcome expected = Outcome.attempt(expectedCall);
+    requireEqual(operation, actual, expected);
+    count(operation, expected);
+  }
+
+  private void requireEqual(String operation, Outcome actual, Outcome expected) {
+    if (!actual.equals(expected)) {
+      throw new AssertionError(operation + " answered differently at step " + (steps + 1)
+          + "\n  endpoint:  " + actual + "\n  reference: " + expected + sentSoFar());
+    }
+  }
+
+  private String sentSoFar() {
+    StringBuilder text = new StringBuilder("\n  requests sent, with concrete versions:");
+    for (int i = 0; i < sent.size(); i++) {
+      text.append("\n    ").append(i + 1).append(". ").append(sent.get(i));
+    }
+    return text.toString();
+  }
+
+  private static ListKeyVersionsResponse withoutToken(ListKeyVersionsResponse page) {
+    if (!page.hasNextPageToken() || page.getNextPageToken().isEmpty()) {
+      return page;
+    }
+    return page.toBuilder().setNextPageToken(MORE).build();
+  }
+
+  /**
+   * What one side answered: a response, or an error code with its message.
+   *
+   * @param response the response, or null on error
+   * @param errorCode the error code, or null on success
+   * @param message the error message, or null on success
+   */
+  record Outcome(Message response, ErrorCode errorCode, String message) {
+    static Outcome of(Message response) {
+      return new Outcome(response, null, null);
+    }
+
+    static Outcome attempt(Supplier<? extends Message> call) {
+      try {
+        return of(call.get());
+      } catch (VssException e) {
+        return new Outcome(null, e.errorCode(), e.getMessage());
+      }
+    }
+
+    boolean isError() {
+      return errorCode != null;
+    }
+
+    @Override
+    public String toString() {
+      return isError() ? errorCode + ": " + message
+          : response.getClass().getSimpleName() + "{" + Describe.message(response) + "}";
+    }
+  }
+}

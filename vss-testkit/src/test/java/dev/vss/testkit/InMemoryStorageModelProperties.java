@@ -1,0 +1,12 @@
+package dev.vss.testkit;
+
+import dev.vss.core.memory.InMemoryStorage;
+import dev.vss.core.spi.Storage;
+
+/** The model property against {@link InMemoryStorage}. */
+class InMemoryStorageModelProperties extends AbstractStorageModelProperties {
+  @Override
+  protected Storage newStorage() {
+    return new InMemoryStorage();
+  }
+}
