@@ -26,6 +26,10 @@ import java.util.function.Function;
  * <p>Only the value that wins is validated: a bad value that a higher source overrides does not stop
  * start-up. Every failure is a {@link ConfigException} with one line naming the setting.
  *
+ * <p>Loading touches no class that holds a logger ({@link VssServer}, {@link VssHttpHandler}): the
+ * log level is part of the configuration, and slf4j-simple fixes its settings when the first
+ * logger is made.
+ *
  * <p>The config file is read with Jackson's TOML parser so that any valid TOML file works, including
  * the reference server's (whose other tables, such as {@code postgresql_config}, are reported as
  * ignored rather than rejected).
@@ -35,6 +39,8 @@ final class ServerConfigLoader {
   static final String DEFAULT_STORE = "sqlite";
   static final String DEFAULT_DATA_DIR = "./vss-data";
   static final String DEFAULT_LOG_LEVEL = "info";
+  /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
+  static final long DEFAULT_SHUTDOWN_SECONDS = 30;
   private static final Set<String> LOG_LEVELS =
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
@@ -175,9 +181,9 @@ final class ServerConfigLoader {
     }
 
     String basePath = parse(setting(Setting.BASE_PATH, VssServer.DEFAULT_BASE_PATH),
-        VssServer::normalizeBasePath);
+        BasePath::normalize);
     Duration shutdownTimeout = parse(setting(Setting.SHUTDOWN_TIMEOUT,
-        Long.toString(VssServer.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds())), text -> {
+        Long.toString(DEFAULT_SHUTDOWN_SECONDS)), text -> {
           long seconds = parseLong(text);
           if (seconds < 0 || seconds > 3600) {
             throw new IllegalArgumentException("must be between 0 and 3600 seconds");

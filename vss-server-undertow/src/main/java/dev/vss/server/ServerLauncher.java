@@ -113,7 +113,7 @@ final class ServerLauncher {
 
     log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={})",
         server.baseUri(), config.store().configName(),
-        config.store().durable() ? dataDir : "none, the memory store keeps nothing",
+        config.store().durable() ? dataDir : "(unused by the memory store)",
         config.auth().configName(), config.maxBodyBytes());
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"

@@ -47,8 +47,15 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Embedding: mount it under a path of your own, for example {@code Handlers.path().addPrefixPath(
- * "/backup", new VssHttpHandler(service, authorizer, limit))}, and wrap the root handler in {@code
- * Handlers.httpContinueRead(...)} so clients sending {@code Expect: 100-continue} are answered.
+ * "/backup", new VssHttpHandler(service, authorizer, limit))}, and on the Undertow builder
+ *
+ * <ul>
+ *   <li>set {@code UndertowOptions.MAX_ENTITY_SIZE} to at least {@code maxBodyBytes} (for example
+ *       {@code Long.MAX_VALUE}): Undertow's default of 2 MiB refuses larger declared bodies with a
+ *       bare 400 before this handler runs;
+ *   <li>wrap the root handler in {@code Handlers.httpContinueRead(...)} so clients sending {@code
+ *       Expect: 100-continue} are answered.
+ * </ul>
  */
 public final class VssHttpHandler implements HttpHandler {
   /**
@@ -66,6 +73,8 @@ public final class VssHttpHandler implements HttpHandler {
   private final Authorizer authorizer;
   private final int maxBodyBytes;
   private final Executor executor;
+  /** Benign race: at worst the warning is logged a few times. */
+  private volatile boolean warnedAboutEntityLimit;
 
   /**
    * A handler that runs its work on Undertow's worker pool.
@@ -119,12 +128,29 @@ public final class VssHttpHandler implements HttpHandler {
           ErrorCode.INVALID_REQUEST_EXCEPTION, operation.methodName() + " accepts only POST");
       return;
     }
+    warnIfUndertowLimitIsLower(exchange);
     String contentLength = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
     if (contentLength != null && declaredLengthExceedsLimit(contentLength)) {
       rejectTooLarge(exchange);
       return;
     }
     dispatch(exchange, () -> authorizeThenReceive(exchange, operation));
+  }
+
+  /**
+   * Undertow refuses a declared body over its own {@code MAX_ENTITY_SIZE} (2 MiB by default) with a
+   * bare 400 before any handler runs; the application must raise it to at least this handler's
+   * limit. Said once in the log, since the handler cannot change it for the connection.
+   */
+  private void warnIfUndertowLimitIsLower(HttpServerExchange exchange) {
+    long undertowLimit = exchange.getMaxEntitySize();
+    if (undertowLimit > 0 && undertowLimit < maxBodyBytes && !warnedAboutEntityLimit) {
+      warnedAboutEntityLimit = true;
+      LOG.warn("Undertow's MAX_ENTITY_SIZE ({} bytes) is below the VSS body limit ({} bytes):"
+          + " Undertow answers larger bodies with a bare 400. Set UndertowOptions.MAX_ENTITY_SIZE"
+          + " to at least {} (or Long.MAX_VALUE) on the Undertow builder.",
+          undertowLimit, maxBodyBytes, maxBodyBytes);
+    }
   }
 
   private boolean declaredLengthExceedsLimit(String contentLength) {

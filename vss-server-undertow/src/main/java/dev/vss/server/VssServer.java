@@ -204,7 +204,7 @@ public final class VssServer implements AutoCloseable {
      * must start with {@code /} and must not be one of the operator paths.
      */
     public Builder basePath(String basePath) {
-      this.basePath = normalizeBasePath(basePath);
+      this.basePath = BasePath.normalize(basePath);
       return this;
     }
 
@@ -230,35 +230,5 @@ public final class VssServer implements AutoCloseable {
       }
       return new VssServer(this);
     }
-  }
-
-  /**
-   * Checks and normalizes a base path: starts with {@code /}, no trailing {@code /} (except the root
-   * itself), none of {@code ? # %} or whitespace, not an operator path.
-   */
-  static String normalizeBasePath(String basePath) {
-    Objects.requireNonNull(basePath, "basePath");
-    if (!basePath.startsWith("/")) {
-      throw new IllegalArgumentException("base path must start with '/': " + basePath);
-    }
-    String normalized = basePath;
-    while (normalized.length() > 1 && normalized.endsWith("/")) {
-      normalized = normalized.substring(0, normalized.length() - 1);
-    }
-    for (int i = 0; i < normalized.length(); i++) {
-      char c = normalized.charAt(i);
-      if (c == '?' || c == '#' || c == '%' || Character.isWhitespace(c) || c < 0x20) {
-        throw new IllegalArgumentException("base path must be a plain path: " + basePath);
-      }
-    }
-    if (normalized.contains("//")) {
-      throw new IllegalArgumentException("base path must not contain '//': " + basePath);
-    }
-    for (String reserved : new String[] {"/health", "/ready", "/metrics"}) {
-      if (normalized.equals(reserved)) {
-        throw new IllegalArgumentException("base path must not be " + reserved);
-      }
-    }
-    return normalized;
   }
 }

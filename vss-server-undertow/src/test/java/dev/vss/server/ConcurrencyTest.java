@@ -129,9 +129,10 @@ class ConcurrencyTest {
       return thread;
     });
     Undertow app = Undertow.builder().addHttpListener(0, "127.0.0.1")
+        .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
         .setHandler(Handlers.path(exchange -> exchange.getResponseSender().send("app"))
             .addPrefixPath("/backup", new VssHttpHandler(
-                new VssService(storage, Limits.DEFAULTS), new NoAuthorizer(), 1 << 20,
+                new VssService(storage, Limits.DEFAULTS), new NoAuthorizer(), 16 << 20,
                 vssWorkers)))
         .build();
     app.start();
@@ -141,6 +142,14 @@ class ConcurrencyTest {
       storageThreads.clear();
       assertThat(calls.post("/backup/putObjects", put("c", 0), Map.of()).status()).isEqualTo(200);
       assertThat(calls.call("GET", "/other").text()).isEqualTo("app");
+      // Above Undertow's default 2 MiB entity limit, below the handler's own: served.
+      byte[] big = VssHttpProtocolTest.paddedPut("big", 3 << 20);
+      assertThat(calls.post("/backup/putObjects", big, Map.of()).status()).isEqualTo(200);
+      assertThat(calls.postChunked("/backup/putObjects",
+          VssHttpProtocolTest.paddedPut("big2", 3 << 20), Map.of()).status()).isEqualTo(200);
+      HttpCalls.Reply tooLarge = calls.post("/backup/putObjects",
+          VssHttpProtocolTest.paddedPut("huge", (1 << 20) * 17), Map.of());
+      assertThat(tooLarge.status()).isEqualTo(413);
       assertThat(storageThreads).containsOnly("app-vss-worker");
     } finally {
       app.stop();

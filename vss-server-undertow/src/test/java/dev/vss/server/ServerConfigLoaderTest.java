@@ -62,6 +62,26 @@ class ServerConfigLoaderTest {
     assertThat(config.warnings()).isEmpty();
   }
 
+  @Test
+  void defaultsAgreeWithTheServerBuilder() {
+    assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_SHUTDOWN_SECONDS))
+        .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
+    assertThat(load(Map.of(), "--store", "memory").maxBodyBytes())
+        .isEqualTo(dev.vss.core.Limits.DEFAULTS.maxRequestBodyBytes());
+  }
+
+  @Test
+  void basePathsAreNormalized() {
+    assertThat(BasePath.normalize("/vss/")).isEqualTo("/vss");
+    assertThat(BasePath.normalize("/")).isEqualTo("/");
+    assertThat(BasePath.normalize("//")).isEqualTo("/");
+    assertThat(BasePath.normalize("/a/b")).isEqualTo("/a/b");
+    for (String bad : new String[] {"", "vss", "/a//b", "/a b", "/a?b", "/%2e", "/metrics/"}) {
+      assertThatThrownBy(() -> BasePath.normalize(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
   /** One setting with three different valid values, and how to read it back. */
   private record Case(Setting setting, String fileValue, String envValue, String flagValue,
       Function<ServerConfig, Object> read, boolean numeric) {}
