@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * "/backup", new VssHttpHandler(service, authorizer, limit))}, and on the Undertow builder
  *
  * <ul>
- *   <li>set {@code UndertowOptions.MAX_ENTITY_SIZE} to at least {@code maxBodyBytes} (for example
- *       {@code Long.MAX_VALUE}): Undertow's default of 2 MiB refuses larger declared bodies with a
- *       bare 400 before this handler runs;
+ *   <li>set {@code UndertowOptions.MAX_ENTITY_SIZE} above {@code maxBodyBytes} (for example {@code
+ *       Long.MAX_VALUE}): Undertow's default of 2 MiB refuses larger declared bodies with a bare
+ *       400 before this handler runs, and a body just over the handler's limit should get 413;
  *   <li>wrap the root handler in {@code Handlers.httpContinueRead(...)} so clients sending {@code
  *       Expect: 100-continue} are answered.
  * </ul>
@@ -139,17 +139,17 @@ public final class VssHttpHandler implements HttpHandler {
 
   /**
    * Undertow refuses a declared body over its own {@code MAX_ENTITY_SIZE} (2 MiB by default) with a
-   * bare 400 before any handler runs; the application must raise it to at least this handler's
-   * limit. Said once in the log, since the handler cannot change it for the connection.
+   * bare 400 before any handler runs; the application must raise it above this handler's limit.
+   * Said once in the log, since the handler cannot change it for the connection.
    */
   private void warnIfUndertowLimitIsLower(HttpServerExchange exchange) {
     long undertowLimit = exchange.getMaxEntitySize();
-    if (undertowLimit > 0 && undertowLimit < maxBodyBytes && !warnedAboutEntityLimit) {
+    if (undertowLimit > 0 && undertowLimit <= maxBodyBytes && !warnedAboutEntityLimit) {
       warnedAboutEntityLimit = true;
-      LOG.warn("Undertow's MAX_ENTITY_SIZE ({} bytes) is below the VSS body limit ({} bytes):"
-          + " Undertow answers larger bodies with a bare 400. Set UndertowOptions.MAX_ENTITY_SIZE"
-          + " to at least {} (or Long.MAX_VALUE) on the Undertow builder.",
-          undertowLimit, maxBodyBytes, maxBodyBytes);
+      LOG.warn("Undertow's MAX_ENTITY_SIZE ({} bytes) is not above the VSS body limit ({} bytes):"
+          + " Undertow answers larger bodies with a bare 400 instead of the VSS 413. Set"
+          + " UndertowOptions.MAX_ENTITY_SIZE to Long.MAX_VALUE on the Undertow builder.",
+          undertowLimit, maxBodyBytes);
     }
   }
 
