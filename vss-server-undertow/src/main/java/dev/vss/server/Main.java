@@ -61,32 +61,38 @@ public final class Main {
     return 0;
   }
 
-  static final String USAGE = String.join("\n",
-      "Usage: java -jar vss-server.jar [options]",
-      "",
-      "Options (each also settable by environment variable or config file; flags win):",
-      "  --config FILE            TOML config file                 VSS_CONFIG_FILE",
-      "  --bind HOST:PORT         listen address [127.0.0.1:8080]   VSS_BIND_ADDRESS",
-      "  --store KIND             " + pad(StoreKind.names() + " [sqlite]", 32) + " VSS_STORE",
-      "  --data-dir DIR           where the store keeps its files   VSS_DATA_DIR",
-      "                           [./vss-data]",
-      "  --auth MODE              " + pad(AuthMode.names(), 32) + " VSS_AUTH",
-      "                           [jwt when a JWT key is set, else signature]",
-      "  --jwt-public-key PEM_FILE  RSA public key for JWT auth     VSS_JWT_RSA_PEM (PEM text)",
-      "  --max-body-bytes N       largest request body [67108864]   VSS_MAX_REQUEST_BODY_SIZE",
-      "  --tls-cert PEM_FILE      certificate chain: serve HTTPS    VSS_TLS_CERT",
-      "  --tls-key PEM_FILE       its private key                   VSS_TLS_KEY",
-      "  --base-path PATH         where the VSS API lives [/vss]    VSS_BASE_PATH",
-      "  --shutdown-timeout SECONDS  wait for in-flight requests [30]  VSS_SHUTDOWN_TIMEOUT",
-      "  --log-level LEVEL        trace|debug|info|warn|error|off   VSS_LOG_LEVEL",
-      "                           [info]",
-      "  -h, --help               print this help",
-      "",
-      "Endpoints: POST {base}/getObject|putObjects|deleteObject|listKeyVersions,",
-      "           GET /health, GET /ready, GET /metrics",
-      "") ;
+  static final String USAGE = usage();
+
+  private static String usage() {
+    String[][] rows = {
+        {"--config FILE", "TOML config file", "VSS_CONFIG_FILE"},
+        {"--bind HOST:PORT", "listen address [127.0.0.1:8080]", "VSS_BIND_ADDRESS"},
+        {"--store " + StoreKind.names(), "storage engine [sqlite]", "VSS_STORE"},
+        {"--data-dir DIR", "where the store keeps its files [./vss-data]", "VSS_DATA_DIR"},
+        {"--auth " + AuthMode.names(), "[jwt if a JWT key is set, else signature]", "VSS_AUTH"},
+        {"--jwt-public-key PEM_FILE", "RSA public key for JWT auth", "VSS_JWT_RSA_PEM (PEM text)"},
+        {"--max-body-bytes N", "largest request body [67108864]", "VSS_MAX_REQUEST_BODY_SIZE"},
+        {"--tls-cert PEM_FILE", "certificate chain: serve HTTPS", "VSS_TLS_CERT"},
+        {"--tls-key PEM_FILE", "private key of the certificate", "VSS_TLS_KEY"},
+        {"--base-path PATH", "where the VSS API lives [/vss]", "VSS_BASE_PATH"},
+        {"--shutdown-timeout SECONDS", "wait for in-flight requests [30]", "VSS_SHUTDOWN_TIMEOUT"},
+        {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
+        {"-h, --help", "print this help", ""},
+    };
+    StringBuilder text = new StringBuilder()
+        .append("Usage: java -jar vss-server.jar [options]\n\n")
+        .append("Options; each can also be set by the environment variable shown or in the TOML\n")
+        .append("config file. Flags win over the environment, the environment over the file.\n")
+        .append("[Defaults in brackets.]\n\n");
+    for (String[] row : rows) {
+      text.append(("  " + pad(row[0], 31) + pad(row[1], 45) + row[2]).stripTrailing())
+          .append('\n');
+    }
+    return text.append("\nEndpoints: POST {base}/getObject|putObjects|deleteObject|listKeyVersions,")
+        .append("\n           GET /health, GET /ready, GET /metrics\n").toString();
+  }
 
   private static String pad(String text, int width) {
-    return text.length() >= width ? text : text + " ".repeat(width - text.length());
+    return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
   }
 }
