@@ -67,6 +67,9 @@ public final class VssHttpHandler implements HttpHandler {
   /** The {@link #METHOD} value of a request whose path names no VSS method. */
   public static final String UNKNOWN_METHOD = "unknown";
 
+  /** The largest body a byte array can hold, less the JVM's array header slack. */
+  static final int MAX_BODY_LIMIT = Integer.MAX_VALUE - 8;
+
   private static final Logger LOG = LoggerFactory.getLogger(VssHttpHandler.class);
 
   private final VssService service;
@@ -82,6 +85,7 @@ public final class VssHttpHandler implements HttpHandler {
    * @param service the VSS service every request is handed to
    * @param authorizer maps request headers to the caller's user token
    * @param maxBodyBytes the largest request body accepted, in bytes; larger bodies get 413
+   * @throws IllegalArgumentException if {@code maxBodyBytes} is not between 1 and 2147483639
    */
   public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes) {
     this(service, authorizer, maxBodyBytes, null);
@@ -91,6 +95,7 @@ public final class VssHttpHandler implements HttpHandler {
    * A handler that runs authorization and storage calls on {@code executor}.
    *
    * @param executor where blocking work runs; null for the worker pool of the Undertow connection
+   * @throws IllegalArgumentException if {@code maxBodyBytes} is not between 1 and 2147483639
    */
   public VssHttpHandler(
       VssService service, Authorizer authorizer, long maxBodyBytes, Executor executor) {
@@ -99,9 +104,6 @@ public final class VssHttpHandler implements HttpHandler {
     this.maxBodyBytes = checkedBodyLimit(maxBodyBytes);
     this.executor = executor;
   }
-
-  /** The largest body a byte array can hold, less the JVM's array header slack. */
-  static final int MAX_BODY_LIMIT = Integer.MAX_VALUE - 8;
 
   private static int checkedBodyLimit(long maxBodyBytes) {
     if (maxBodyBytes <= 0 || maxBodyBytes > MAX_BODY_LIMIT) {
