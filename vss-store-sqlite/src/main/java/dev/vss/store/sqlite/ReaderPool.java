@@ -1,0 +1,269 @@
+package dev.vss.store.sqlite;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.vss.core.spi.KeyVersion;
+import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.StoredRecord;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed set of read connections, each with its statements prepared once. In WAL mode a reader
+ * sees the last commit before its statement started and is never blocked by the writer, so reads
+ * run beside group commits; each read is a single statement, so it is consistent on its own.
+ */
+final class ReaderPool {
+  private static final Logger LOG = System.getLogger(ReaderPool.class.getName());
+
+  /** Resolves a keyspace to its id once per statement; keyspace rows are never deleted. */
+  private static final String KEYSPACE_ID =
+      "(SELECT id FROM keyspaces WHERE user_token = ? AND store_id = ?)";
+
+  static final String GET_SQL = "SELECT version, value, sequence FROM records"
+      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND key = ?";
+
+  static final String GLOBAL_VERSION_SQL =
+      "SELECT global_version FROM keyspaces WHERE user_token = ? AND store_id = ?";
+
+  /**
+   * One page newest-first, walked backwards on {@code records_by_sequence} from the page boundary
+   * and read from the index alone; the planner is held to that index so the cost of a page does
+   * not depend on the size of the store.
+   */
+  static final String LIST_SQL = "SELECT key, version, sequence"
+      + " FROM records INDEXED BY records_by_sequence"
+      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
+      + " ORDER BY sequence DESC LIMIT ?";
+
+  /**
+   * As {@link #LIST_SQL}, keeping only keys that start with the prefix. The prefix is compared as
+   * bytes ({@code substr} of a BLOB counts bytes), so no character is a wildcard; a UTF-8 byte
+   * prefix of a valid key is exactly a character prefix. The filter runs on index entries while
+   * walking the sequence order: a page costs the entries walked until {@code limit} keys matched,
+   * so a prefix matching few keys walks further (at most the whole keyspace, over a whole listing).
+   */
+  static final String LIST_PREFIX_SQL = "SELECT key, version, sequence"
+      + " FROM records INDEXED BY records_by_sequence"
+      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
+      + " AND substr(key, 1, ?) = ?"
+      + " ORDER BY sequence DESC LIMIT ?";
+
+  static final String HEALTH_SQL = "SELECT max(version) FROM schema_migrations";
+
+  private final BlockingQueue<Reader> idle;
+  private final int size;
+  private volatile boolean closed;
+  private volatile boolean closeGaveUp;
+
+  /** Takes ownership of {@code connections} and prepares each one's statements. */
+  ReaderPool(List<Connection> connections) throws SQLException {
+    this.size = connections.size();
+    this.idle = new ArrayBlockingQueue<>(size);
+    for (Connection connection : connections) {
+      idle.add(new Reader(connection));
+    }
+  }
+
+  /** The record under {@code key}. */
+  Optional<StoredRecord> get(byte[] userToken, byte[] storeId, String key, byte[] encodedKey) {
+    Reader reader = acquire();
+    try {
+      PreparedStatement statement = reader.get.get();
+      statement.setBytes(1, userToken);
+      statement.setBytes(2, storeId);
+      statement.setBytes(3, encodedKey);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        byte[] value = row.getBytes(2);
+        return Optional.of(new StoredRecord(key, row.getLong(1),
+            // The array is fresh from the driver and never shared, so wrapping it is safe.
+            UnsafeByteOperations.unsafeWrap(value == null ? new byte[0] : value), row.getLong(3)));
+      }
+    } catch (SQLException e) {
+      reader.invalidate();
+      throw new StorageException("SQLite get failed", e);
+    } finally {
+      release(reader);
+    }
+  }
+
+  /** The keyspace's global version; 0 when it has none. */
+  long globalVersion(byte[] userToken, byte[] storeId) {
+    Reader reader = acquire();
+    try {
+      PreparedStatement statement = reader.globalVersion.get();
+      statement.setBytes(1, userToken);
+      statement.setBytes(2, storeId);
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? row.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      reader.invalidate();
+      throw new StorageException("SQLite global version read failed", e);
+    } finally {
+      release(reader);
+    }
+  }
+
+  /** Up to {@code limit} entries below {@code beforeSequence} whose key starts with the prefix. */
+  List<KeyVersion> list(byte[] userToken, byte[] storeId, byte[] prefix, long beforeSequence,
+      int limit) {
+    Reader reader = acquire();
+    try {
+      PreparedStatement statement = (prefix.length == 0 ? reader.list : reader.listPrefix).get();
+      int index = 1;
+      statement.setBytes(index++, userToken);
+      statement.setBytes(index++, storeId);
+      statement.setLong(index++, beforeSequence);
+      if (prefix.length > 0) {
+        statement.setInt(index++, prefix.length);
+        statement.setBytes(index++, prefix);
+      }
+      statement.setInt(index, limit);
+      List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          page.add(new KeyVersion(Utf8.decode(rows.getBytes(1)), rows.getLong(2), rows.getLong(3)));
+        }
+      }
+      return page;
+    } catch (SQLException e) {
+      reader.invalidate();
+      throw new StorageException("SQLite list failed", e);
+    } finally {
+      release(reader);
+    }
+  }
+
+  /** Reads the schema version, which touches the file. */
+  void checkHealth() {
+    Reader reader = acquire();
+    try (ResultSet row = reader.health.get().executeQuery()) {
+      row.next();
+    } catch (SQLException e) {
+      reader.invalidate();
+      throw new StorageException("SQLite health check failed", e);
+    } finally {
+      release(reader);
+    }
+  }
+
+  /**
+   * Refuses new reads, waits up to {@code timeoutMillis} for reads in flight, and closes every
+   * connection it got back.
+   */
+  void close(long timeoutMillis) {
+    closed = true;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    int closedConnections = 0;
+    boolean interrupted = false;
+    while (closedConnections < size) {
+      Reader reader;
+      try {
+        reader = idle.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        continue;
+      }
+      if (reader == null) {
+        LOG.log(Level.WARNING, (size - closedConnections) + " SQLite read connection(s) still"
+            + " busy at close; each closes when its read ends");
+        closeGaveUp = true;
+        closeIdle(); // covers a read that ended between the last poll and the flag
+        break;
+      }
+      reader.close();
+      closedConnections++;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Reader acquire() {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        if (closed) {
+          throw new StorageException("SQLite storage is closed");
+        }
+        try {
+          Reader reader = idle.poll(100, TimeUnit.MILLISECONDS);
+          if (reader != null) {
+            if (closed) {
+              // close() is waiting for this connection; hand it back instead of reading.
+              idle.add(reader);
+              throw new StorageException("SQLite storage is closed");
+            }
+            return reader;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void release(Reader reader) {
+    idle.add(reader);
+    if (closeGaveUp) {
+      closeIdle(); // a read that outlived close() closes its own connection
+    }
+  }
+
+  private void closeIdle() {
+    for (Reader reader = idle.poll(); reader != null; reader = idle.poll()) {
+      reader.close();
+    }
+  }
+
+  /** One read connection and its prepared statements. */
+  private static final class Reader {
+    final Connection connection;
+    final PreparedSql get;
+    final PreparedSql globalVersion;
+    final PreparedSql list;
+    final PreparedSql listPrefix;
+    final PreparedSql health;
+
+    Reader(Connection connection) throws SQLException {
+      this.connection = connection;
+      get = new PreparedSql(connection, GET_SQL);
+      globalVersion = new PreparedSql(connection, GLOBAL_VERSION_SQL);
+      list = new PreparedSql(connection, LIST_SQL);
+      listPrefix = new PreparedSql(connection, LIST_PREFIX_SQL);
+      health = new PreparedSql(connection, HEALTH_SQL);
+    }
+
+    /** Prepares every statement again on next use, after one of them failed. */
+    void invalidate() {
+      for (PreparedSql statement : List.of(get, globalVersion, list, listPrefix, health)) {
+        statement.invalidate();
+      }
+    }
+
+    void close() {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.log(Level.WARNING, "closing a SQLite read connection failed", e);
+      }
+    }
+  }
+}
