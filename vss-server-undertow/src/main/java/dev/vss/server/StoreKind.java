@@ -2,6 +2,7 @@ package dev.vss.server;
 
 import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
+import dev.vss.store.sqlite.SqliteStorage;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -12,6 +13,13 @@ enum StoreKind {
     @Override
     Storage open(Path dataDir) {
       return new InMemoryStorage();
+    }
+  },
+  /** One SQLite database file in the data directory; the default, as durable as the disk. */
+  SQLITE("sqlite", true) {
+    @Override
+    Storage open(Path dataDir) {
+      return SqliteStorage.open(dataDir);
     }
   };
 

@@ -82,34 +82,37 @@ class ServerConfigLoaderTest {
     }
   }
 
-  /** One setting with three different valid values, and how to read it back. */
+  /**
+   * One setting, a valid value for each source and its default, and how to read it back. The flag
+   * differs from the environment, the environment from the file, the file from the default.
+   */
   private record Case(Setting setting, String fileValue, String envValue, String flagValue,
-      Function<ServerConfig, Object> read, boolean numeric) {}
+      String defaultValue, Function<ServerConfig, Object> read, boolean numeric) {}
 
   private static Case caseFor(Setting setting) {
     switch (setting) {
       case BIND:
-        return new Case(setting, "10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3",
+        return new Case(setting, "10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3", "127.0.0.1:8080",
             ServerConfig::bindAddress, false);
       case STORE:
-        return new Case(setting, "rocksdb", "sqlite", "memory",
+        return new Case(setting, "memory", "sqlite", "memory", "sqlite",
             c -> c.store().configName(), false);
       case DATA_DIR:
-        return new Case(setting, "/file-dir", "/env-dir", "/flag-dir",
+        return new Case(setting, "/file-dir", "/env-dir", "/flag-dir", "./vss-data",
             c -> c.dataDir().toString(), false);
       case AUTH:
-        return new Case(setting, "none", "signature", "none",
+        return new Case(setting, "none", "jwt", "none", "signature",
             c -> c.auth().configName(), false);
       case MAX_BODY_BYTES:
-        return new Case(setting, "1000", "2000", "3000",
+        return new Case(setting, "1000", "2000", "3000", "67108864",
             c -> Long.toString(c.maxBodyBytes()), true);
       case BASE_PATH:
-        return new Case(setting, "/file", "/env", "/flag", ServerConfig::basePath, false);
+        return new Case(setting, "/file", "/env", "/flag", "/vss", ServerConfig::basePath, false);
       case SHUTDOWN_TIMEOUT:
-        return new Case(setting, "1", "2", "3",
+        return new Case(setting, "1", "2", "3", "30",
             c -> Long.toString(c.shutdownTimeout().toSeconds()), true);
       case LOG_LEVEL:
-        return new Case(setting, "debug", "warn", "error", ServerConfig::logLevel, false);
+        return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
       default:
         return null;
     }
@@ -120,6 +123,9 @@ class ServerConfigLoaderTest {
       "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "LOG_LEVEL"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
+    assertThat(c.flagValue()).isNotEqualTo(c.envValue());
+    assertThat(c.envValue()).isNotEqualTo(c.fileValue());
+    assertThat(c.fileValue()).isNotEqualTo(c.defaultValue());
     String value = c.numeric() ? c.fileValue() : "\"" + c.fileValue() + "\"";
     Path file = toml("[" + setting.table() + "]\n" + setting.key() + " = " + value + "\n");
     Map<String, String> env = new HashMap<>(Map.of(setting.env(), c.envValue()));
@@ -138,7 +144,7 @@ class ServerConfigLoaderTest {
         .isEqualTo(setting.table() + "." + setting.key() + " in " + file);
 
     ServerConfig none = load(Map.of());
-    assertThat(c.read().apply(none)).isNotIn(c.fileValue(), c.envValue(), c.flagValue());
+    assertThat(c.read().apply(none)).isEqualTo(c.defaultValue());
     assertThat(none.sourceOf(setting)).isEqualTo("default");
   }
 

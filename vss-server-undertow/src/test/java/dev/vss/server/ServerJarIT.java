@@ -47,6 +47,46 @@ class ServerJarIT {
   }
 
   @Test
+  void servesStopsOnSigtermAndKeepsAcknowledgedWrites() throws Exception {
+    String[] args = {"--bind", "127.0.0.1:0", "--store", "sqlite", "--data-dir", "data",
+        "--auth", "none"};
+    try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
+      URI api = server.awaitListening();
+      assertThat(api.getPath()).isEqualTo("/vss");
+      assertThat(server.output()).contains("store=sqlite", "auth=none",
+          "data-dir=" + dir.resolve("data").toRealPath().getParent().resolve("data"))
+          .contains("AUTHENTICATION IS DISABLED");
+
+      HttpCalls calls = callsTo(api);
+      for (int i = 0; i < 20; i++) {
+        assertThat(calls.post("/vss/putObjects", put("k" + i, "value " + i), Map.of()).status())
+            .isEqualTo(200);
+      }
+      assertThat(calls.call("GET", "/health").status()).isEqualTo(200);
+      assertThat(calls.call("GET", "/ready").status()).isEqualTo(200);
+      assertThat(calls.call("GET", "/metrics").text())
+          .contains("vss_store_info{store=\"sqlite\"} 1",
+              "vss_http_requests_total{method=\"putObjects\",code=\"200\"} 20");
+
+      server.terminate();
+      assertThat(server.awaitExit()).as("the JVM's status after SIGTERM").isEqualTo(143);
+      assertThat(server.output()).contains("shutting down", "stopped");
+    }
+    try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
+      HttpCalls calls = callsTo(server.awaitListening());
+      for (int i = 0; i < 20; i++) {
+        HttpCalls.Reply get = calls.post("/vss/getObject", GetObjectRequest.newBuilder()
+            .setStoreId("wallet").setKey("k" + i).build(), Map.of());
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getValue().toStringUtf8())
+            .isEqualTo("value " + i);
+      }
+      server.terminate();
+      server.awaitExit();
+    }
+  }
+
+  @Test
   void aBadSettingStopsStartUpWithOneLineNamingIt() throws Exception {
     Path badToml = Files.writeString(dir.resolve("bad.toml"),
         "[server_config]\nbind_address = \"nowhere\"\n");

@@ -101,9 +101,12 @@ final class ServerProcess implements AutoCloseable {
     throw new AssertionError("no line matching " + pattern + "; output:\n" + output());
   }
 
-  /** Asks the server to stop as an init system would: SIGTERM. */
+  /**
+   * Asks the server to stop as an init system would: SIGTERM. Through the process handle, because
+   * {@code Process.destroy()} also closes our end of the output pipe, losing the shutdown log.
+   */
   void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   List<String> lines() {
