@@ -4,14 +4,15 @@ import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.core.auth.SignatureAuthorizer;
-import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
 import dev.vss.server.VssHttpHandler;
+import dev.vss.store.sqlite.SqliteStorage;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.util.Headers;
+import java.nio.file.Path;
 
 /**
  * An existing Undertow application (a wallet backend with routes of its own) that also serves VSS
@@ -60,8 +61,8 @@ public final class WalletBackend {
 
   /** Runs the backend on 127.0.0.1:8080 until the JVM is stopped. */
   public static void main(String[] args) {
-    // Use SqliteStorage.open(dir) or RocksDbStorage.open(dir) for backups that survive a restart.
-    Storage storage = new InMemoryStorage();
+    // Durable: a write is acknowledged only once it is on disk. InMemoryStorage is for tests.
+    Storage storage = SqliteStorage.open(Path.of("wallet-backups"));
     VssService vss = new VssService(storage, Limits.DEFAULTS);
     Undertow server = start("127.0.0.1", 8080, vss, new SignatureAuthorizer());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
