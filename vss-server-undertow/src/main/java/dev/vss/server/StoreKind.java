@@ -2,6 +2,7 @@ package dev.vss.server;
 
 import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
+import dev.vss.store.rocksdb.RocksDbStorage;
 import dev.vss.store.sqlite.SqliteStorage;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,6 +21,13 @@ enum StoreKind {
     @Override
     Storage open(Path dataDir) {
       return SqliteStorage.open(dataDir);
+    }
+  },
+  /** A RocksDB database in the data directory, for larger stores and higher write rates. */
+  ROCKSDB("rocksdb", true) {
+    @Override
+    Storage open(Path dataDir) {
+      return RocksDbStorage.open(dataDir);
     }
   };
 

@@ -95,7 +95,7 @@ class ServerConfigLoaderTest {
         return new Case(setting, "10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3", "127.0.0.1:8080",
             ServerConfig::bindAddress, false);
       case STORE:
-        return new Case(setting, "memory", "sqlite", "memory", "sqlite",
+        return new Case(setting, "rocksdb", "memory", "rocksdb", "sqlite",
             c -> c.store().configName(), false);
       case DATA_DIR:
         return new Case(setting, "/file-dir", "/env-dir", "/flag-dir", "./vss-data",

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packaged {@code vss-server.jar} as a separate process, as an operator runs it: a packaging
@@ -46,14 +48,15 @@ class ServerJarIT {
     }
   }
 
-  @Test
-  void servesStopsOnSigtermAndKeepsAcknowledgedWrites() throws Exception {
-    String[] args = {"--bind", "127.0.0.1:0", "--store", "sqlite", "--data-dir", "data",
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "rocksdb"})
+  void servesStopsOnSigtermAndKeepsAcknowledgedWrites(String store) throws Exception {
+    String[] args = {"--bind", "127.0.0.1:0", "--store", store, "--data-dir", "data",
         "--auth", "none"};
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
       URI api = server.awaitListening();
       assertThat(api.getPath()).isEqualTo("/vss");
-      assertThat(server.output()).contains("store=sqlite", "auth=none",
+      assertThat(server.output()).contains("store=" + store, "auth=none",
           "data-dir=" + dir.resolve("data").toRealPath().getParent().resolve("data"))
           .contains("AUTHENTICATION IS DISABLED");
 
@@ -65,7 +68,7 @@ class ServerJarIT {
       assertThat(calls.call("GET", "/health").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/ready").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/metrics").text())
-          .contains("vss_store_info{store=\"sqlite\"} 1",
+          .contains("vss_store_info{store=\"" + store + "\"} 1",
               "vss_http_requests_total{method=\"putObjects\",code=\"200\"} 20");
 
       server.terminate();
