@@ -53,9 +53,10 @@ final class LoadReport {
     line("## HTTP ceiling (no-op endpoint)");
     line("");
     line("The same Undertow stack as the server, answering every request with an empty 200 after"
-        + " reading its body on a worker thread; the workers send each workload's own requests.");
+        + " reading its body on a worker thread; the workers send each workload's own requests."
+        + " CPU: cores used by the benchmark's JVM / by all other processes during the cell.");
     line("");
-    line("| workload | connections | requests/s | p50 | p99 | p99.9 | load |");
+    line("| workload | connections | requests/s | p50 | p99 | p99.9 | CPU |");
     line("|---|---:|---:|---:|---:|---:|---:|");
     for (Workload workload : settings.workloads()) {
       for (int connections : settings.connections()) {
@@ -63,7 +64,7 @@ final class LoadReport {
         if (cell != null) {
           line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |",
               workload.label(), connections, rate(cell), latency(cell, 50), latency(cell, 99),
-              latency(cell, 99.9), load(cell)));
+              latency(cell, 99.9), cpu(cell)));
         }
       }
     }
@@ -75,10 +76,11 @@ final class LoadReport {
     line("");
     line("Over HTTP; \"of HTTP\" is the throughput as a share of the HTTP ceiling for the same"
         + " workload and connections, \"of storage\" as a share of the storage ceiling"
-        + " (`VssService` on the same store without HTTP, same workload and concurrency).");
+        + " (`VssService` on the same store without HTTP, same workload and concurrency)."
+        + " CPU: cores used by the benchmark's JVM / by all other processes during the cell.");
     line("");
     line("| workload | conns | requests/s | p50 | p99 | p99.9 | of HTTP | storage ops/s"
-        + " | of storage | failures | load |");
+        + " | of storage | failures | CPU |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Workload workload : settings.workloads()) {
       for (int connections : settings.connections()) {
@@ -91,7 +93,7 @@ final class LoadReport {
         line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
             workload.label(), connections, rate(http), latency(http, 50), latency(http, 99),
             latency(http, 99.9), ratio(http, ceiling), rate(storage), ratio(http, storage),
-            failures(http, storage), load(http)));
+            failures(http, storage), cpu(http)));
       }
     }
     line("");
@@ -183,9 +185,12 @@ final class LoadReport {
     return failures + " (first: " + status + ")";
   }
 
-  private static String load(Cell cell) {
-    return Double.isNaN(cell.loadAverage()) ? "n/a"
-        : String.format(Locale.ROOT, "%.1f", cell.loadAverage());
+  /** CPU in cores used by the benchmark process, and by every other process, during the cell. */
+  private static String cpu(Cell cell) {
+    CpuUse cpu = cell.cpu();
+    return String.format(Locale.ROOT, "%.2f / %s", cpu.processCores(),
+        Double.isNaN(cpu.otherCores()) ? "n/a"
+            : String.format(Locale.ROOT, "%.2f", cpu.otherCores()));
   }
 
   private void line(String line) {

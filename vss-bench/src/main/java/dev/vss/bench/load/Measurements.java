@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The results of one run, by scope (the HTTP ceiling, or a store over HTTP, or a store without
- * HTTP), workload and connection count, with the 1-minute load average when each cell started.
+ * HTTP), workload and connection count, with the CPU used while each cell ran.
  */
 final class Measurements {
   /** What a cell measured. */
@@ -22,9 +22,9 @@ final class Measurements {
    * One measured cell.
    *
    * @param result the closed-loop result
-   * @param loadAverage the 1-minute load average when the cell started, NaN when unknown
+   * @param cpu the CPU this process and everything else used during the cell (warm-up included)
    */
-  record Cell(ClosedLoop.Result result, double loadAverage) {}
+  record Cell(ClosedLoop.Result result, CpuUse cpu) {}
 
   private final Map<String, Cell> cells = new LinkedHashMap<>();
 
