@@ -1,0 +1,15 @@
+package dev.vss.client;
+
+/**
+ * The configured {@link dev.vss.client.auth.HeaderProvider} could not produce the request headers
+ * (for example the JWT supplier failed or returned a token without an {@code exp} claim). Nothing
+ * was sent to the server.
+ */
+public final class HeaderProviderException extends VssClientException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates the exception with a message and an optional cause. */
+  public HeaderProviderException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.vss.client;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import dev.vss.proto.ErrorCode;
+import dev.vss.proto.ErrorResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns an HTTP answer into the response message or the matching {@link VssServerException}
+ * (SPEC section 1).
+ *
+ * <p>A non-200 answer is classified by its {@code ErrorResponse.error_code} when the body decodes to
+ * one with a known code; otherwise (a plain-text body from the reference server or a proxy) by its
+ * HTTP status: 409 CONFLICT, 400 and 413 INVALID_REQUEST, 401 and 403 AUTH, 429 and 5xx
+ * INTERNAL_SERVER, anything else an {@link UnexpectedResponseException}.
+ */
+final class ResponseDecoder {
+  private static final int MAX_QUOTED_BODY = 200;
+
+  private ResponseDecoder() {}
+
+  /** The decoded response of a 200 answer, or the exception describing any other answer. */
+  static <T extends Message> T decode(int status, byte[] body, Parser<T> parser) {
+    if (status == 200) {
+      try {
+        return parser.parseFrom(body);
+      } catch (InvalidProtocolBufferException e) {
+        throw new UnexpectedResponseException(status,
+            "HTTP 200 with a body that is not a VSS response (" + body.length + " bytes)");
+      }
+    }
+    throw error(status, body);
+  }
+
+  /** The exception describing a non-200 answer. */
+  static VssServerException error(int status, byte[] body) {
+    ErrorResponse error = parseErrorResponse(body);
+    if (error != null) {
+      String message = error.getMessage();
+      switch (error.getErrorCode()) {
+        case CONFLICT_EXCEPTION:
+          return new ConflictException(status, message);
+        case INVALID_REQUEST_EXCEPTION:
+          return new InvalidRequestException(status, message);
+        case INTERNAL_SERVER_EXCEPTION:
+          return new InternalServerException(status, message);
+        case NO_SUCH_KEY_EXCEPTION:
+          return new NoSuchKeyException(status, message);
+        case AUTH_EXCEPTION:
+          return new AuthException(status, message);
+        default:
+          break; // UNKNOWN or a code newer than this client: classify by status below
+      }
+    }
+    String message = describe(body);
+    if (status == 409) {
+      return new ConflictException(status, message);
+    }
+    if (status == 400 || status == 413) {
+      return new InvalidRequestException(status, message);
+    }
+    if (status == 401 || status == 403) {
+      return new AuthException(status, message);
+    }
+    if (status == 429 || (status >= 500 && status <= 599)) {
+      return new InternalServerException(status, message);
+    }
+    return new UnexpectedResponseException(status,
+        "HTTP " + status + " is not a VSS answer (wrong base URL?): " + message);
+  }
+
+  /** The body as an ErrorResponse carrying a known code, or null. */
+  private static ErrorResponse parseErrorResponse(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      ErrorResponse error = ErrorResponse.parseFrom(body);
+      // Arbitrary text can happen to parse as protobuf; only a known code makes it a VSS error.
+      ErrorCode code = error.getErrorCode();
+      return code == ErrorCode.UNKNOWN || code == ErrorCode.UNRECOGNIZED ? null : error;
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+  }
+
+  /** A short, printable rendering of a body that is not an ErrorResponse. */
+  private static String describe(byte[] body) {
+    if (body.length == 0) {
+      return "(empty body)";
+    }
+    String text = new String(body, 0, Math.min(body.length, MAX_QUOTED_BODY),
+        StandardCharsets.UTF_8);
+    StringBuilder printable = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      printable.append(Character.isISOControl(c) || c == '\uFFFD' ? '?' : c);
+    }
+    return printable.toString().strip() + (body.length > MAX_QUOTED_BODY ? "..." : "");
+  }
+}

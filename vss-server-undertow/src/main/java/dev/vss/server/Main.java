@@ -1,0 +1,98 @@
+package dev.vss.server;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line: {@code java -jar vss-server.jar [options]}. Resolves the configuration (flags,
+ * then environment, then TOML file, then defaults), starts the server and stops it gracefully on
+ * SIGTERM or SIGINT.
+ *
+ * <p>Exit status: 0 after a clean stop or {@code --help}; 2 for a bad setting; 1 when the server
+ * cannot start (store, address). A failure prints one line to standard error.
+ */
+public final class Main {
+  /** Exit status for a bad setting. */
+  static final int EXIT_BAD_CONFIG = 2;
+  /** Exit status when start-up fails for another reason. */
+  static final int EXIT_START_FAILED = 1;
+
+  private Main() {}
+
+  /** Runs the server until the JVM is asked to stop. */
+  public static void main(String[] args) {
+    int status = start(List.of(args), System.getenv(), System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+    // Otherwise Undertow's threads keep the JVM alive until SIGTERM/SIGINT runs the shutdown hook.
+  }
+
+  /**
+   * Starts the server and registers its shutdown hook.
+   *
+   * @return 0 when the server runs (or help was printed), else the exit status
+   */
+  static int start(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(USAGE);
+      return 0;
+    }
+    ServerConfig config;
+    try {
+      config = ServerConfigLoader.load(args, env);
+    } catch (ConfigException e) {
+      err.println("vss-server: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
+    Logging.configure(config.logLevel(), !config.sourceOf(Setting.LOG_LEVEL).equals("default"));
+    ServerLauncher.Running running;
+    try {
+      running = ServerLauncher.start(config);
+    } catch (ConfigException e) {
+      err.println("vss-server: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    } catch (ServerLauncher.StartupFailure e) {
+      err.println("vss-server: " + e.getMessage());
+      return EXIT_START_FAILED;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(running::shutdown, "vss-shutdown"));
+    return 0;
+  }
+
+  static final String USAGE = usage();
+
+  private static String usage() {
+    String[][] rows = {
+        {"--config FILE", "TOML config file", "VSS_CONFIG_FILE"},
+        {"--bind HOST:PORT", "listen address [127.0.0.1:8080]", "VSS_BIND_ADDRESS"},
+        {"--store " + StoreKind.names(), "storage engine [sqlite]", "VSS_STORE"},
+        {"--data-dir DIR", "where the store keeps its files [./vss-data]", "VSS_DATA_DIR"},
+        {"--auth " + AuthMode.names(), "[jwt if a JWT key is set, else signature]", "VSS_AUTH"},
+        {"--jwt-public-key PEM_FILE", "RSA public key for JWT auth", "VSS_JWT_RSA_PEM (PEM text)"},
+        {"--max-body-bytes N", "largest request body [67108864]", "VSS_MAX_REQUEST_BODY_SIZE"},
+        {"--tls-cert PEM_FILE", "certificate chain: serve HTTPS", "VSS_TLS_CERT"},
+        {"--tls-key PEM_FILE", "private key of the certificate", "VSS_TLS_KEY"},
+        {"--base-path PATH", "where the VSS API lives [/vss]", "VSS_BASE_PATH"},
+        {"--shutdown-timeout SECONDS", "wait for in-flight requests [30]", "VSS_SHUTDOWN_TIMEOUT"},
+        {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
+        {"-h, --help", "print this help", ""},
+    };
+    StringBuilder text = new StringBuilder()
+        .append("Usage: java -jar vss-server.jar [options]\n\n")
+        .append("Options; each can also be set by the environment variable shown or in the TOML\n")
+        .append("config file. Flags win over the environment, the environment over the file.\n")
+        .append("[Defaults in brackets.]\n\n");
+    for (String[] row : rows) {
+      text.append(("  " + pad(row[0], 31) + pad(row[1], 45) + row[2]).stripTrailing())
+          .append('\n');
+    }
+    return text.append("\nEndpoints: POST {base}/getObject|putObjects|deleteObject|listKeyVersions,")
+        .append("\n           GET /health, GET /ready, GET /metrics\n").toString();
+  }
+
+  private static String pad(String text, int width) {
+    return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
+  }
+}

@@ -1,0 +1,35 @@
+package dev.vss.server;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+
+/**
+ * Wraps the {@link VssHttpHandler} and records each exchange in {@link ServerMetrics} when it
+ * completes, however it completes (response sent, error, client gone), so the in-flight gauge never
+ * drifts.
+ */
+final class MetricsHandler implements HttpHandler {
+  private final ServerMetrics metrics;
+  private final HttpHandler next;
+
+  MetricsHandler(ServerMetrics metrics, HttpHandler next) {
+    this.metrics = metrics;
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    long start = System.nanoTime();
+    metrics.requestStarted();
+    exchange.addExchangeCompleteListener((completed, nextListener) -> {
+      try {
+        String method = completed.getAttachment(VssHttpHandler.METHOD);
+        metrics.requestFinished(method == null ? VssHttpHandler.UNKNOWN_METHOD : method,
+            completed.getStatusCode(), System.nanoTime() - start);
+      } finally {
+        nextListener.proceed();
+      }
+    });
+    next.handleRequest(exchange);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.vss.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resolved settings of a standalone server, each already validated. Built by {@link
+ * ServerConfigLoader}; {@link #sourceOf} says where each value came from, so start-up errors can
+ * name the setting the way the user wrote it.
+ *
+ * @param bindHost the listen host (an IP literal or a name)
+ * @param bindPort the listen port; 0 picks a free one
+ * @param store the storage engine
+ * @param dataDir where a durable store keeps its files
+ * @param auth how callers are authenticated
+ * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
+ * @param maxBodyBytes the largest request body accepted
+ * @param tlsCert the PEM certificate chain for HTTPS, if configured
+ * @param tlsKey the PEM private key for HTTPS, if configured
+ * @param basePath the path the VSS API is served under
+ * @param shutdownTimeout how long shutdown waits for in-flight requests
+ * @param logLevel the log level (trace, debug, info, warn, error, off)
+ * @param configFile the config file read, if any
+ * @param sources where each setting came from: a flag, an environment variable, a file key, or
+ *     {@code default}
+ * @param warnings things worth a warning once logging is up, such as ignored config file keys
+ */
+record ServerConfig(
+    String bindHost,
+    int bindPort,
+    StoreKind store,
+    Path dataDir,
+    AuthMode auth,
+    Optional<String> jwtPublicKeyPem,
+    long maxBodyBytes,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey,
+    String basePath,
+    Duration shutdownTimeout,
+    String logLevel,
+    Optional<Path> configFile,
+    Map<Setting, String> sources,
+    List<String> warnings) {
+
+  /** Copies the collections so the record stays immutable. */
+  ServerConfig {
+    sources = Map.copyOf(sources);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** Where {@code setting}'s value came from, such as {@code --bind} or {@code default}. */
+  String sourceOf(Setting setting) {
+    return sources.getOrDefault(setting, "default");
+  }
+
+  /** {@code HOST:PORT} as configured, with brackets around an IPv6 literal. */
+  String bindAddress() {
+    return (bindHost.indexOf(':') >= 0 ? "[" + bindHost + "]" : bindHost) + ":" + bindPort;
+  }
+}

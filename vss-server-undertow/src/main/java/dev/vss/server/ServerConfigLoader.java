@@ -1,0 +1,389 @@
+package dev.vss.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Resolves a {@link ServerConfig} from command-line flags, environment variables, a TOML config
+ * file and defaults, in that order of precedence.
+ *
+ * <p>Only the value that wins is validated: a bad value that a higher source overrides does not stop
+ * start-up. Every failure is a {@link ConfigException} with one line naming the setting.
+ *
+ * <p>Loading touches no class that holds a logger ({@link VssServer}, {@link VssHttpHandler}): the
+ * log level is part of the configuration, and slf4j-simple fixes its settings when the first
+ * logger is made.
+ *
+ * <p>The config file is read with Jackson's TOML parser so that any valid TOML file works, including
+ * the reference server's (whose other tables, such as {@code postgresql_config}, are reported as
+ * ignored rather than rejected).
+ */
+final class ServerConfigLoader {
+  static final String DEFAULT_BIND = "127.0.0.1:8080";
+  static final String DEFAULT_STORE = "sqlite";
+  static final String DEFAULT_DATA_DIR = "./vss-data";
+  static final String DEFAULT_LOG_LEVEL = "info";
+  /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
+  static final long DEFAULT_SHUTDOWN_SECONDS = 30;
+  private static final Set<String> LOG_LEVELS =
+      Set.of("trace", "debug", "info", "warn", "error", "off");
+  /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
+  private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
+      "log_config");
+
+  /** A raw value and where it came from. */
+  private record Raw(String text, String source) {}
+
+  private final Map<Setting, Raw> flags = new EnumMap<>(Setting.class);
+  private final Map<String, String> env;
+  private final Map<Setting, Raw> file = new EnumMap<>(Setting.class);
+  private final Map<Setting, String> sources = new EnumMap<>(Setting.class);
+  private final List<String> warnings = new ArrayList<>();
+
+  private ServerConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /**
+   * Resolves the configuration.
+   *
+   * @param args the command-line arguments (without {@code --help}, which the caller handles)
+   * @param env the environment variables
+   * @throws ConfigException naming the first bad setting
+   */
+  static ServerConfig load(List<String> args, Map<String, String> env) {
+    ServerConfigLoader loader = new ServerConfigLoader(env);
+    loader.parseFlags(args);
+    return loader.resolve();
+  }
+
+  private void parseFlags(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      Setting setting = Setting.forFlag(name);
+      if (setting == null) {
+        throw new ConfigException(arg.startsWith("-")
+            ? "unknown option " + name + " (see --help)"
+            : "unexpected argument \"" + arg + "\" (a config file is given with --config FILE)");
+      }
+      if (value == null) {
+        if (i + 1 >= args.size()) {
+          throw new ConfigException(name + " needs a value: " + name + " " + setting.valueHint());
+        }
+        value = args.get(++i);
+      }
+      if (flags.containsKey(setting)) {
+        throw new ConfigException(name + " is given more than once");
+      }
+      flags.put(setting, new Raw(value, name));
+    }
+  }
+
+  private ServerConfig resolve() {
+    Optional<Path> configFile = winning(Setting.CONFIG_FILE).map(raw -> parse(raw, text -> {
+      Path path = Path.of(text);
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new IllegalArgumentException("no readable file there");
+      }
+      return path;
+    }));
+    configFile.ifPresent(this::readFile);
+
+    String bind = text(Setting.BIND, DEFAULT_BIND);
+    Raw bindRaw = new Raw(bind, sourceOf(Setting.BIND));
+    String bindHost = parse(bindRaw, ServerConfigLoader::bindHost);
+    int bindPort = parse(bindRaw, ServerConfigLoader::bindPort);
+
+    StoreKind store = parse(setting(Setting.STORE, DEFAULT_STORE), text -> {
+      StoreKind kind = StoreKind.named(text);
+      if (kind == null) {
+        throw new IllegalArgumentException("expected one of " + StoreKind.names());
+      }
+      return kind;
+    });
+    Path dataDir = parse(setting(Setting.DATA_DIR, DEFAULT_DATA_DIR), text -> {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      Path path = Path.of(text);
+      if (Files.exists(path) && !Files.isDirectory(path)) {
+        throw new IllegalArgumentException("exists and is not a directory");
+      }
+      return path;
+    });
+
+    Optional<String> jwtKey = winning(Setting.JWT_PUBLIC_KEY).map(raw -> {
+      sources.put(Setting.JWT_PUBLIC_KEY, raw.source());
+      if (raw.source().equals(Setting.JWT_PUBLIC_KEY.flag())) {
+        return parse(raw, text -> readText(Path.of(text)));
+      }
+      return raw.text();
+    });
+    Optional<Raw> authRaw = winning(Setting.AUTH);
+    // As the reference server: JWT when a key is configured, else signatures.
+    String authDefault =
+        (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName();
+    AuthMode auth = parse(setting(Setting.AUTH, authDefault), text -> {
+      AuthMode mode = AuthMode.named(text);
+      if (mode == null) {
+        throw new IllegalArgumentException("expected one of " + AuthMode.names());
+      }
+      return mode;
+    });
+    if (jwtKey.isPresent() && auth != AuthMode.JWT) {
+      warnings.add("a JWT public key is configured (" + sourceOf(Setting.JWT_PUBLIC_KEY)
+          + ") but auth is " + auth.configName() + " (" + authRaw.map(Raw::source).orElse("default")
+          + "); the key is not used");
+    }
+
+    long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES,
+        Long.toString(dev.vss.core.Limits.DEFAULT_MAX_REQUEST_BODY_BYTES)), text -> {
+          long value = parseLong(text);
+          if (value < 1 || value > VssHttpHandler.MAX_BODY_LIMIT) {
+            throw new IllegalArgumentException(
+                "must be between 1 and " + VssHttpHandler.MAX_BODY_LIMIT + " bytes");
+          }
+          return value;
+        });
+
+    Optional<Path> tlsCert = winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT,
+        raw));
+    Optional<Path> tlsKey = winning(Setting.TLS_KEY).map(raw -> readablePath(Setting.TLS_KEY, raw));
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      throw new ConfigException(tlsCert.isPresent()
+          ? sourceOf(Setting.TLS_CERT) + " needs a private key too (" + Setting.TLS_KEY.flag()
+              + " PEM_FILE)"
+          : sourceOf(Setting.TLS_KEY) + " needs a certificate too (" + Setting.TLS_CERT.flag()
+              + " PEM_FILE)");
+    }
+
+    String basePath = parse(setting(Setting.BASE_PATH, VssServer.DEFAULT_BASE_PATH),
+        BasePath::normalize);
+    Duration shutdownTimeout = parse(setting(Setting.SHUTDOWN_TIMEOUT,
+        Long.toString(DEFAULT_SHUTDOWN_SECONDS)), text -> {
+          long seconds = parseLong(text);
+          if (seconds < 0 || seconds > 3600) {
+            throw new IllegalArgumentException("must be between 0 and 3600 seconds");
+          }
+          return Duration.ofSeconds(seconds);
+        });
+    String logLevel = parse(setting(Setting.LOG_LEVEL, DEFAULT_LOG_LEVEL), text -> {
+      String level = text.trim().toLowerCase(Locale.ROOT);
+      if (!LOG_LEVELS.contains(level)) {
+        throw new IllegalArgumentException("expected one of trace|debug|info|warn|error|off");
+      }
+      return level;
+    });
+
+    return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, maxBodyBytes,
+        tlsCert, tlsKey, basePath, shutdownTimeout, logLevel, configFile, sources, warnings);
+  }
+
+  /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
+  private Optional<Raw> winning(Setting setting) {
+    Raw raw = flags.get(setting);
+    if (raw == null && setting.env() != null && env.get(setting.env()) != null) {
+      raw = new Raw(env.get(setting.env()), setting.env());
+    }
+    if (raw == null) {
+      raw = file.get(setting);
+    }
+    if (raw != null) {
+      sources.put(setting, raw.source());
+    }
+    return Optional.ofNullable(raw);
+  }
+
+  private Raw setting(Setting setting, String defaultText) {
+    return winning(setting).orElse(new Raw(defaultText, "default"));
+  }
+
+  private String text(Setting setting, String defaultText) {
+    return setting(setting, defaultText).text();
+  }
+
+  private String sourceOf(Setting setting) {
+    return sources.getOrDefault(setting, "default");
+  }
+
+  private Path readablePath(Setting setting, Raw raw) {
+    return parse(raw, text -> {
+      Path path = Path.of(text);
+      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+        throw new IllegalArgumentException("no readable file there");
+      }
+      return path;
+    });
+  }
+
+  /** Parses {@code raw}; a failure becomes one line naming where the value came from. */
+  private static <T> T parse(Raw raw, Function<String, T> parser) {
+    try {
+      return parser.apply(raw.text());
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      String reason = e instanceof java.io.UncheckedIOException
+          ? "cannot read it (" + e.getCause().getClass().getSimpleName() + ")" : e.getMessage();
+      throw new ConfigException("invalid " + describe(raw) + ": " + reason, e);
+    }
+  }
+
+  /** {@code --bind "x"}: the source and, for short one-line values, the value itself. */
+  private static String describe(Raw raw) {
+    String text = raw.text();
+    boolean showable = text.length() <= 200 && text.chars().noneMatch(c -> c < 0x20);
+    return raw.source() + (showable ? " \"" + text + "\"" : "");
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number");
+    }
+  }
+
+  private static String readText(Path path) {
+    try {
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a valid path");
+    }
+  }
+
+  static String bindHost(String bind) {
+    String text = bind.trim();
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("expected HOST:PORT, such as " + DEFAULT_BIND);
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.indexOf(':') >= 0) {
+      throw new IllegalArgumentException("an IPv6 address needs brackets, such as [::1]:8080");
+    }
+    if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[')) {
+      throw new IllegalArgumentException("expected HOST:PORT, such as " + DEFAULT_BIND);
+    }
+    return host;
+  }
+
+  static int bindPort(String bind) {
+    String text = bind.trim();
+    String port = text.substring(text.lastIndexOf(':') + 1);
+    int value;
+    try {
+      value = Integer.parseInt(port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("the port is not a number");
+    }
+    if (value < 0 || value > 65535) {
+      throw new IllegalArgumentException("the port must be between 0 and 65535");
+    }
+    return value;
+  }
+
+  // ---- the TOML file -------------------------------------------------------------------------
+
+  private void readFile(Path path) {
+    JsonNode root;
+    try {
+      root = new TomlMapper().readTree(path.toFile());
+    } catch (JacksonException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr();
+      throw new ConfigException("invalid TOML in config file " + path + where + ": "
+          + oneLine(e.getOriginalMessage()), e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + path + ": " + e, e);
+    }
+    if (root == null || !root.isObject()) {
+      return;
+    }
+    String in = " in " + path;
+    for (Map.Entry<String, JsonNode> table : root.properties()) {
+      if (!KNOWN_TABLES.contains(table.getKey()) || !table.getValue().isObject()) {
+        warnings.add("config file " + path + ": ignoring " + table.getKey()
+            + " (not used by this server)");
+        continue;
+      }
+      for (Map.Entry<String, JsonNode> entry : table.getValue().properties()) {
+        String key = entry.getKey();
+        if (settingAt(table.getKey(), key) == null && !isLegacyBindKey(table.getKey(), key)) {
+          warnings.add("config file " + path + ": ignoring " + table.getKey() + "." + key
+              + " (not used by this server)");
+        }
+      }
+    }
+    for (Setting setting : Setting.values()) {
+      if (setting.table() == null) {
+        continue;
+      }
+      JsonNode node = root.path(setting.table()).path(setting.key());
+      if (node.isMissingNode()) {
+        continue;
+      }
+      String source = setting.table() + "." + setting.key() + in;
+      boolean numeric =
+          setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT;
+      if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
+        throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
+      }
+      file.put(setting, new Raw(node.asText(), source));
+    }
+    // The reference server's older layout: [server_config] host = "...", port = 8080.
+    JsonNode server = root.path("server_config");
+    if (!file.containsKey(Setting.BIND) && server.has("host") && server.has("port")) {
+      JsonNode host = server.get("host");
+      JsonNode port = server.get("port");
+      String source = "server_config.host/port" + in;
+      if (!host.isTextual() || !port.isIntegralNumber()) {
+        throw new ConfigException(source + " must be a string and an integer");
+      }
+      String hostText = host.asText().indexOf(':') >= 0 ? "[" + host.asText() + "]" : host.asText();
+      file.put(Setting.BIND, new Raw(hostText + ":" + port.asText(), source));
+    }
+  }
+
+  private static boolean isLegacyBindKey(String table, String key) {
+    return table.equals("server_config") && (key.equals("host") || key.equals("port"));
+  }
+
+  private static Setting settingAt(String table, String key) {
+    for (Setting setting : Setting.values()) {
+      if (table.equals(setting.table()) && key.equals(setting.key())) {
+        return setting;
+      }
+    }
+    return null;
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+  }
+}

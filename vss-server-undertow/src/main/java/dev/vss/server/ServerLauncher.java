@@ -1,0 +1,138 @@
+package dev.vss.server;
+
+import dev.vss.core.Limits;
+import dev.vss.core.VssService;
+import dev.vss.core.auth.Authorizer;
+import dev.vss.core.spi.Storage;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the command-line server from a {@link ServerConfig}: authorizer, TLS, store, then the
+ * listener, and stops it in the reverse order. Kept apart from {@link Main} so tests can run the
+ * exact start-up path in-process.
+ */
+final class ServerLauncher {
+  private ServerLauncher() {}
+
+  /** A start-up failure that is not a bad setting (a port in use, a store that cannot open). */
+  static final class StartupFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartupFailure(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+
+  /** A started server and the store it owns. */
+  static final class Running {
+    private final Logger log = LoggerFactory.getLogger(ServerLauncher.class);
+    private final VssServer server;
+    private final Storage storage;
+    private boolean stopped;
+
+    private Running(VssServer server, Storage storage) {
+      this.server = server;
+      this.storage = storage;
+    }
+
+    /** The server. */
+    VssServer server() {
+      return server;
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish (bounded), then closes the store, so every
+     * write that was acknowledged is in the store when it closes.
+     */
+    synchronized void shutdown() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      log.info("shutting down: no new requests, waiting for in-flight ones");
+      boolean drained = server.stop();
+      try {
+        storage.close();
+      } catch (RuntimeException e) {
+        log.error("closing the {} store failed", storage.name(), e);
+      }
+      log.info("stopped{}", drained ? "" : " (some requests were cut off by the shutdown timeout)");
+    }
+  }
+
+  /**
+   * Starts the server.
+   *
+   * @throws ConfigException for a bad setting found only now (a key or certificate file)
+   * @throws StartupFailure if the store cannot open or the address cannot be bound
+   */
+  static Running start(ServerConfig config) {
+    Logger log = LoggerFactory.getLogger(ServerLauncher.class);
+    config.warnings().forEach(log::warn);
+
+    Authorizer authorizer = config.auth().create(config);
+    SSLContext tls = null;
+    if (config.tlsCert().isPresent()) {
+      tls = PemTls.serverContext(config.tlsCert().get(), config.sourceOf(Setting.TLS_CERT),
+          config.tlsKey().orElseThrow(), config.sourceOf(Setting.TLS_KEY));
+    }
+
+    Path dataDir = config.dataDir().toAbsolutePath().normalize();
+    Storage storage;
+    try {
+      storage = config.store().open(dataDir);
+    } catch (RuntimeException e) {
+      log.error("cannot open the {} store in {}", config.store().configName(), dataDir, e);
+      throw new StartupFailure("cannot open the " + config.store().configName() + " store in "
+          + dataDir + ": " + rootMessage(e), e);
+    }
+
+    VssServer server;
+    try {
+      VssService service = new VssService(storage,
+          Limits.DEFAULTS.withMaxRequestBodyBytes(config.maxBodyBytes()));
+      VssServer.Builder builder = VssServer.builder(service)
+          .authorizer(authorizer)
+          .bind(config.bindHost(), config.bindPort())
+          .maxBodyBytes(config.maxBodyBytes())
+          .basePath(config.basePath())
+          .shutdownTimeout(config.shutdownTimeout());
+      if (tls != null) {
+        builder.tls(tls);
+      }
+      server = builder.start();
+    } catch (RuntimeException e) {
+      storage.close();
+      log.debug("binding {} failed", config.bindAddress(), e);
+      throw new StartupFailure("cannot listen on " + config.bindAddress() + " ("
+          + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
+    }
+
+    log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={})",
+        server.baseUri(), config.store().configName(),
+        config.store().durable() ? dataDir : "(unused by the memory store)",
+        config.auth().configName(), config.maxBodyBytes());
+    if (config.auth() == AuthMode.NONE) {
+      log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
+          + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"
+          + " development only. !!!", config.sourceOf(Setting.AUTH), server.rootUri());
+    }
+    if (!config.store().durable()) {
+      log.warn("the memory store loses every write when the server stops");
+    }
+    return new Running(server, storage);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return (message == null ? root.getClass().getSimpleName() : message)
+        .replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+}

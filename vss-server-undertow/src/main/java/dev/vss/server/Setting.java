@@ -1,0 +1,74 @@
+package dev.vss.server;
+
+/**
+ * A server setting and its name in each source. Precedence: command-line flag, then environment
+ * variable, then config file, then the default. Environment and file names follow the reference
+ * server where it has the setting.
+ */
+enum Setting {
+  CONFIG_FILE("--config", "VSS_CONFIG_FILE", null, null, "FILE"),
+  BIND("--bind", "VSS_BIND_ADDRESS", "server_config", "bind_address", "HOST:PORT"),
+  STORE("--store", "VSS_STORE", "server_config", "store", StoreKind.names()),
+  DATA_DIR("--data-dir", "VSS_DATA_DIR", "server_config", "data_dir", "DIR"),
+  AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names()),
+  /** The flag names a PEM file; the environment variable and the file key hold the PEM text. */
+  JWT_PUBLIC_KEY("--jwt-public-key", "VSS_JWT_RSA_PEM", "jwt_auth_config", "rsa_pem", "PEM_FILE"),
+  MAX_BODY_BYTES("--max-body-bytes", "VSS_MAX_REQUEST_BODY_SIZE", "server_config",
+      "max_request_body_size", "N"),
+  TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE"),
+  TLS_KEY("--tls-key", "VSS_TLS_KEY", "server_config", "tls_key", "PEM_FILE"),
+  BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH"),
+  SHUTDOWN_TIMEOUT("--shutdown-timeout", "VSS_SHUTDOWN_TIMEOUT", "server_config",
+      "shutdown_timeout_seconds", "SECONDS"),
+  LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
+      "trace|debug|info|warn|error|off");
+
+  private final String flag;
+  private final String env;
+  private final String table;
+  private final String key;
+  private final String valueHint;
+
+  Setting(String flag, String env, String table, String key, String valueHint) {
+    this.flag = flag;
+    this.env = env;
+    this.table = table;
+    this.key = key;
+    this.valueHint = valueHint;
+  }
+
+  /** The command-line flag, such as {@code --bind}. */
+  String flag() {
+    return flag;
+  }
+
+  /** The environment variable, such as {@code VSS_BIND_ADDRESS}. */
+  String env() {
+    return env;
+  }
+
+  /** The config file table, such as {@code server_config}; null if the file cannot set it. */
+  String table() {
+    return table;
+  }
+
+  /** The key inside {@link #table()}, such as {@code bind_address}. */
+  String key() {
+    return key;
+  }
+
+  /** What the value looks like, for usage text. */
+  String valueHint() {
+    return valueHint;
+  }
+
+  /** The setting whose flag is {@code flag}, or null. */
+  static Setting forFlag(String flag) {
+    for (Setting setting : values()) {
+      if (setting.flag.equals(flag)) {
+        return setting;
+      }
+    }
+    return null;
+  }
+}

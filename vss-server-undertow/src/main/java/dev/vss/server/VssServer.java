@@ -1,0 +1,234 @@
+package dev.vss.server;
+
+import dev.vss.core.VssService;
+import dev.vss.core.auth.Authorizer;
+import dev.vss.proto.ErrorCode;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.PathHandler;
+import io.undertow.util.StatusCodes;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone VSS HTTP server: the {@link VssHttpHandler} under a base path (default {@code /vss}),
+ * plus {@code GET /health}, {@code GET /ready} and {@code GET /metrics}, over HTTP or HTTPS.
+ *
+ * <p>The server does not own the {@link VssService} or its storage: {@link #stop()} stops serving
+ * and lets in-flight requests finish, and the caller closes the storage afterwards.
+ *
+ * <pre>{@code
+ * try (Storage storage = new InMemoryStorage()) {
+ *   VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+ *       .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+ *   URI api = server.baseUri();   // http://127.0.0.1:<port>/vss
+ *   ...
+ *   server.stop();
+ * }
+ * }</pre>
+ */
+public final class VssServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VssServer.class);
+
+  /** The base path of the VSS API unless configured otherwise, as the reference server uses. */
+  public static final String DEFAULT_BASE_PATH = "/vss";
+
+  /** How long {@link #stop()} waits for in-flight requests unless configured otherwise. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Undertow undertow;
+  private final GracefulShutdownHandler graceful;
+  private final ServerMetrics metrics;
+  private final InetSocketAddress address;
+  private final String basePath;
+  private final boolean tls;
+  private final Duration shutdownTimeout;
+  private boolean stopped;
+
+  private VssServer(Builder builder) {
+    VssService service = builder.service;
+    this.basePath = builder.basePath;
+    this.tls = builder.sslContext != null;
+    this.shutdownTimeout = builder.shutdownTimeout;
+    this.metrics = new ServerMetrics(service.storage().name());
+
+    HttpHandler api = new MetricsHandler(metrics,
+        new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes));
+    PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
+        StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
+    paths.addExactPath("/health", OperationsHandlers.health());
+    paths.addExactPath("/ready", OperationsHandlers.ready(service.storage()));
+    paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
+    paths.addPrefixPath(basePath, api);
+    this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(paths));
+
+    Undertow.Builder server = Undertow.builder()
+        .setHandler(graceful)
+        // The VSS handler enforces the body limit itself (413 with an ErrorResponse); Undertow's
+        // own limit would answer a bare 400 first. Paths that never read a body close the
+        // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+        // Idle keep-alive connections and slow request headers do not hold resources forever.
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+        // stop() has already waited the graceful timeout; a worker still busy after this grace is
+        // interrupted rather than holding shutdown (and the store's close) forever.
+        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000);
+    if (tls) {
+      server.addHttpsListener(builder.port, builder.host, builder.sslContext);
+    } else {
+      server.addHttpListener(builder.port, builder.host);
+    }
+    this.undertow = server.build();
+    undertow.start();
+    this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+  }
+
+  /** Starts configuring a server for {@code service}. */
+  public static Builder builder(VssService service) {
+    return new Builder(service);
+  }
+
+  /** The address the server listens on (with the real port when port 0 was asked for). */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** The URI of the VSS API, such as {@code http://127.0.0.1:8080/vss}. */
+  public URI baseUri() {
+    return URI.create(rootUri() + (basePath.equals("/") ? "" : basePath));
+  }
+
+  /** The URI of the server root, such as {@code https://127.0.0.1:8443}. */
+  public URI rootUri() {
+    String host = address.getAddress().getHostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    return URI.create((tls ? "https" : "http") + "://" + host + ":" + address.getPort());
+  }
+
+  /** Whether the server speaks HTTPS. */
+  public boolean isTls() {
+    return tls;
+  }
+
+  /**
+   * Stops the server gracefully: answers every new request with 503, waits up to the shutdown
+   * timeout for in-flight requests to finish and send their responses, then closes the listener
+   * and every connection. Calling it again does nothing.
+   *
+   * @return true if every in-flight request finished within the timeout
+   */
+  public synchronized boolean stop() {
+    if (stopped) {
+      return true;
+    }
+    stopped = true;
+    // Not ListenerInfo.suspend(): it also closes open connections, cutting off in-flight requests.
+    // New requests get 503 until every in-flight one has finished; then the listener closes.
+    graceful.shutdown();
+    boolean drained;
+    try {
+      drained = graceful.awaitShutdown(shutdownTimeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    if (!drained) {
+      LOG.warn("{} request(s) still in flight after {} s; closing their connections",
+          metrics.inFlight(), shutdownTimeout.toSeconds());
+    }
+    undertow.stop();
+    return drained;
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** Configures and starts a {@link VssServer}. */
+  public static final class Builder {
+    private final VssService service;
+    private Authorizer authorizer;
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private long maxBodyBytes;
+    private String basePath = DEFAULT_BASE_PATH;
+    private SSLContext sslContext;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder(VssService service) {
+      this.service = Objects.requireNonNull(service, "service");
+      this.maxBodyBytes = service.limits().maxRequestBodyBytes();
+    }
+
+    /** Who callers are (required). */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      return this;
+    }
+
+    /** The listen address; port 0 picks a free port. Default {@code 127.0.0.1:8080}. */
+    public Builder bind(String host, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, was " + port);
+      }
+      this.host = Objects.requireNonNull(host, "host");
+      this.port = port;
+      return this;
+    }
+
+    /** The largest request body; default the service's {@code Limits.maxRequestBodyBytes()}. */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes <= 0 || maxBodyBytes > VssHttpHandler.MAX_BODY_LIMIT) {
+        throw new IllegalArgumentException("maxBodyBytes must be between 1 and "
+            + VssHttpHandler.MAX_BODY_LIMIT + ", was " + maxBodyBytes);
+      }
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * The path the VSS API is served under, such as {@code /vss} (the default) or {@code /}; it
+     * must start with {@code /} and must not be one of the operator paths.
+     */
+    public Builder basePath(String basePath) {
+      this.basePath = BasePath.normalize(basePath);
+      return this;
+    }
+
+    /** Serve HTTPS with {@code sslContext} instead of plain HTTP. */
+    public Builder tls(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /** How long {@link VssServer#stop()} waits for in-flight requests; default 30 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative");
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** Binds the listener and starts serving. */
+    public VssServer start() {
+      if (authorizer == null) {
+        throw new IllegalStateException("an authorizer is required");
+      }
+      return new VssServer(this);
+    }
+  }
+}

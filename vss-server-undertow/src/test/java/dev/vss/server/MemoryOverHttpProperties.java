@@ -1,0 +1,9 @@
+package dev.vss.server;
+
+/** The model property over HTTP with the memory store. */
+class MemoryOverHttpProperties extends HttpModelProperties {
+  @Override
+  StoreKind store() {
+    return StoreKind.MEMORY;
+  }
+}

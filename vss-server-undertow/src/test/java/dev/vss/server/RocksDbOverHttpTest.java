@@ -1,0 +1,22 @@
+package dev.vss.server;
+
+import org.junit.jupiter.api.Nested;
+
+/** The full testkit over HTTP with the RocksDB store. */
+class RocksDbOverHttpTest {
+  @Nested
+  class Scenarios extends HttpScenarioSuite {
+    @Override
+    StoreKind store() {
+      return StoreKind.ROCKSDB;
+    }
+  }
+
+  @Nested
+  class Races extends HttpRaceSuite {
+    @Override
+    StoreKind store() {
+      return StoreKind.ROCKSDB;
+    }
+  }
+}

@@ -1,0 +1,292 @@
+package dev.vss.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Precedence (flags > environment > TOML file > defaults) and one-line errors naming the source. */
+class ServerConfigLoaderTest {
+  /** A 2048-bit RSA public key (SPKI); only its shape matters here. */
+  static final String RSA_PUBLIC_PEM = String.join("\n",
+      "-----BEGIN PUBLIC KEY-----",
+      "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo",
+      "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u",
+      "+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh",
+      "kd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ",
+      "0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdg",
+      "cKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbc",
+      "mwIDAQAB",
+      "-----END PUBLIC KEY-----",
+      "");
+
+  @TempDir Path dir;
+
+  private static ServerConfig load(Map<String, String> env, String... args) {
+    return ServerConfigLoader.load(List.of(args), env);
+  }
+
+  private Path toml(String text) throws IOException {
+    Path file = dir.resolve("vss-server-config.toml");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsMatchTheReferenceServer() {
+    ServerConfig config = load(Map.of());
+    assertThat(config.bindHost()).isEqualTo("127.0.0.1");
+    assertThat(config.bindPort()).isEqualTo(8080);
+    assertThat(config.store().configName()).isEqualTo("sqlite");
+    assertThat(config.dataDir()).isEqualTo(Path.of("./vss-data"));
+    assertThat(config.auth()).isEqualTo(AuthMode.SIGNATURE);
+    assertThat(config.jwtPublicKeyPem()).isEmpty();
+    assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(config.tlsCert()).isEmpty();
+    assertThat(config.basePath()).isEqualTo("/vss");
+    assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.logLevel()).isEqualTo("info");
+    assertThat(config.sourceOf(Setting.BIND)).isEqualTo("default");
+    assertThat(config.warnings()).isEmpty();
+  }
+
+  @Test
+  void defaultsAgreeWithTheServerBuilder() {
+    assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_SHUTDOWN_SECONDS))
+        .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
+    assertThat(load(Map.of(), "--store", "memory").maxBodyBytes())
+        .isEqualTo(dev.vss.core.Limits.DEFAULTS.maxRequestBodyBytes());
+  }
+
+  @Test
+  void basePathsAreNormalized() {
+    assertThat(BasePath.normalize("/vss/")).isEqualTo("/vss");
+    assertThat(BasePath.normalize("/")).isEqualTo("/");
+    assertThat(BasePath.normalize("//")).isEqualTo("/");
+    assertThat(BasePath.normalize("/a/b")).isEqualTo("/a/b");
+    for (String bad : new String[] {"", "vss", "/a//b", "/a b", "/a?b", "/%2e", "/metrics/"}) {
+      assertThatThrownBy(() -> BasePath.normalize(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /**
+   * One setting, a valid value for each source and its default, and how to read it back. The flag
+   * differs from the environment, the environment from the file, the file from the default.
+   */
+  private record Case(Setting setting, String fileValue, String envValue, String flagValue,
+      String defaultValue, Function<ServerConfig, Object> read, boolean numeric) {}
+
+  private static Case caseFor(Setting setting) {
+    switch (setting) {
+      case BIND:
+        return new Case(setting, "10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3", "127.0.0.1:8080",
+            ServerConfig::bindAddress, false);
+      case STORE:
+        return new Case(setting, "rocksdb", "memory", "rocksdb", "sqlite",
+            c -> c.store().configName(), false);
+      case DATA_DIR:
+        return new Case(setting, "/file-dir", "/env-dir", "/flag-dir", "./vss-data",
+            c -> c.dataDir().toString(), false);
+      case AUTH:
+        return new Case(setting, "none", "jwt", "none", "signature",
+            c -> c.auth().configName(), false);
+      case MAX_BODY_BYTES:
+        return new Case(setting, "1000", "2000", "3000", "67108864",
+            c -> Long.toString(c.maxBodyBytes()), true);
+      case BASE_PATH:
+        return new Case(setting, "/file", "/env", "/flag", "/vss", ServerConfig::basePath, false);
+      case SHUTDOWN_TIMEOUT:
+        return new Case(setting, "1", "2", "3", "30",
+            c -> Long.toString(c.shutdownTimeout().toSeconds()), true);
+      case LOG_LEVEL:
+        return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
+      default:
+        return null;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
+      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "LOG_LEVEL"})
+  void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
+    Case c = caseFor(setting);
+    assertThat(c.flagValue()).isNotEqualTo(c.envValue());
+    assertThat(c.envValue()).isNotEqualTo(c.fileValue());
+    assertThat(c.fileValue()).isNotEqualTo(c.defaultValue());
+    String value = c.numeric() ? c.fileValue() : "\"" + c.fileValue() + "\"";
+    Path file = toml("[" + setting.table() + "]\n" + setting.key() + " = " + value + "\n");
+    Map<String, String> env = new HashMap<>(Map.of(setting.env(), c.envValue()));
+
+    ServerConfig all = load(env, "--config", file.toString(), setting.flag(), c.flagValue());
+    assertThat(c.read().apply(all)).isEqualTo(c.flagValue());
+    assertThat(all.sourceOf(setting)).isEqualTo(setting.flag());
+
+    ServerConfig envAndFile = load(env, "--config", file.toString());
+    assertThat(c.read().apply(envAndFile)).isEqualTo(c.envValue());
+    assertThat(envAndFile.sourceOf(setting)).isEqualTo(setting.env());
+
+    ServerConfig fileOnly = load(Map.of(), "--config", file.toString());
+    assertThat(c.read().apply(fileOnly)).isEqualTo(c.fileValue());
+    assertThat(fileOnly.sourceOf(setting))
+        .isEqualTo(setting.table() + "." + setting.key() + " in " + file);
+
+    ServerConfig none = load(Map.of());
+    assertThat(c.read().apply(none)).isEqualTo(c.defaultValue());
+    assertThat(none.sourceOf(setting)).isEqualTo("default");
+  }
+
+  @Test
+  void readsTheReferenceServersConfigFile() throws IOException {
+    Path file = toml(String.join("\n",
+        "[server_config]",
+        "bind_address = \"0.0.0.0:9000\"",
+        "max_request_body_size = 1048576",
+        "",
+        "[jwt_auth_config]",
+        "rsa_pem = \"\"\"",
+        RSA_PUBLIC_PEM + "\"\"\"",
+        "",
+        "[postgresql_config]",
+        "username = \"postgres\"",
+        "port = 5432",
+        "",
+        "[log_config]",
+        "level = \"warn\"",
+        "file = \"vss.log\"",
+        ""));
+    ServerConfig config = load(Map.of(), "--config", file.toString(), "--store", "memory");
+    assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
+    assertThat(config.maxBodyBytes()).isEqualTo(1048576);
+    assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
+    assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
+        .isEqualTo(AuthMode.JWT);
+    assertThat(config.logLevel()).isEqualTo("warn");
+    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config"))
+        .anyMatch(w -> w.contains("ignoring log_config.file"));
+    assertThat(AuthMode.JWT.create(config)).isNotNull();
+  }
+
+  @Test
+  void readsTheOlderHostAndPortLayout() throws IOException {
+    Path file = toml("[server_config]\nhost = \"127.0.0.2\"\nport = 8081\n");
+    ServerConfig config = load(Map.of(), "--config", file.toString());
+    assertThat(config.bindAddress()).isEqualTo("127.0.0.2:8081");
+  }
+
+  @Test
+  void environmentJwtKeyIsPemTextAndSelectsJwt() {
+    ServerConfig config = load(Map.of("VSS_JWT_RSA_PEM", RSA_PUBLIC_PEM));
+    assertThat(config.auth()).isEqualTo(AuthMode.JWT);
+    assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
+    assertThat(config.sourceOf(Setting.JWT_PUBLIC_KEY)).isEqualTo("VSS_JWT_RSA_PEM");
+  }
+
+  @Test
+  void jwtKeyFlagNamesAFileAndBeatsTheEnvironment() throws IOException {
+    Path pem = dir.resolve("jwt.pem");
+    Files.writeString(pem, RSA_PUBLIC_PEM);
+    ServerConfig config = load(Map.of("VSS_JWT_RSA_PEM", "not a key"),
+        "--jwt-public-key", pem.toString());
+    assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
+    assertThat(AuthMode.JWT.create(config)).isNotNull();
+  }
+
+  @Test
+  void explicitAuthWinsOverTheKeyAndWarns() {
+    ServerConfig config = load(Map.of("VSS_JWT_RSA_PEM", RSA_PUBLIC_PEM), "--auth", "signature");
+    assertThat(config.auth()).isEqualTo(AuthMode.SIGNATURE);
+    assertThat(config.warnings()).anyMatch(w -> w.contains("not used"));
+  }
+
+  @Test
+  void flagsTakeEqualsForm() {
+    ServerConfig config = load(Map.of(), "--bind=[::1]:0", "--store=memory");
+    assertThat(config.bindHost()).isEqualTo("::1");
+    assertThat(config.bindPort()).isZero();
+    assertThat(config.bindAddress()).isEqualTo("[::1]:0");
+  }
+
+  @Test
+  void aBadValueOverriddenByAHigherSourceDoesNotMatter() {
+    ServerConfig config = load(Map.of("VSS_BIND_ADDRESS", "garbage"), "--bind", "127.0.0.1:9");
+    assertThat(config.bindPort()).isEqualTo(9);
+  }
+
+  @Test
+  void badSettingsFailWithOneLineNamingTheSource() throws IOException {
+    Path pem = dir.resolve("jwt.pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    Path badType = toml("[server_config]\nmax_request_body_size = \"big\"\n");
+    Path badSyntax = dir.resolve("bad.toml");
+    Files.writeString(badSyntax, "[server_config]\nbind_address = \"x\n");
+
+    List<Object[]> cases = new ArrayList<>();
+    cases.add(new Object[] {Map.of(), new String[] {"--bind", "nope"}, "--bind"});
+    cases.add(new Object[] {Map.of(), new String[] {"--bind", "1.2.3.4:70000"}, "--bind"});
+    cases.add(new Object[] {Map.of(), new String[] {"--bind", "::1:80"}, "--bind"});
+    cases.add(new Object[] {Map.of(), new String[] {"--store", "postgres"}, "--store"});
+    cases.add(new Object[] {Map.of(), new String[] {"--auth", "password"}, "--auth"});
+    cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "0"}, "--max-body-bytes"});
+    cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "4294967296"},
+        "--max-body-bytes"});
+    cases.add(new Object[] {Map.of("VSS_MAX_REQUEST_BODY_SIZE", "abc"), new String[0],
+        "VSS_MAX_REQUEST_BODY_SIZE"});
+    cases.add(new Object[] {Map.of("VSS_LOG_LEVEL", "verbose"), new String[0], "VSS_LOG_LEVEL"});
+    cases.add(new Object[] {Map.of(), new String[] {"--base-path", "vss"}, "--base-path"});
+    cases.add(new Object[] {Map.of(), new String[] {"--base-path", "/health"}, "--base-path"});
+    cases.add(new Object[] {Map.of(), new String[] {"--shutdown-timeout", "-1"},
+        "--shutdown-timeout"});
+    cases.add(new Object[] {Map.of(), new String[] {"--tls-cert", pem.toString()}, "--tls-cert"});
+    cases.add(new Object[] {Map.of(), new String[] {"--tls-key", dir.resolve("x").toString()},
+        "--tls-key"});
+    cases.add(new Object[] {Map.of(), new String[] {"--data-dir", pem.toString()}, "--data-dir"});
+    cases.add(new Object[] {Map.of(), new String[] {"--jwt-public-key",
+        dir.resolve("missing.pem").toString()}, "--jwt-public-key"});
+    cases.add(new Object[] {Map.of(), new String[] {"--config", dir.resolve("nope").toString()},
+        "--config"});
+    cases.add(new Object[] {Map.of(), new String[] {"--config", badType.toString()},
+        "server_config.max_request_body_size"});
+    cases.add(new Object[] {Map.of(), new String[] {"--config", badSyntax.toString()},
+        "invalid TOML"});
+    cases.add(new Object[] {Map.of(), new String[] {"--port", "1"}, "unknown option --port"});
+    cases.add(new Object[] {Map.of(), new String[] {"--bind"}, "--bind needs a value"});
+    cases.add(new Object[] {Map.of(), new String[] {"--bind", "a:1", "--bind", "b:2"},
+        "more than once"});
+    cases.add(new Object[] {Map.of(), new String[] {"config.toml"}, "unexpected argument"});
+
+    for (Object[] c : cases) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> env = (Map<String, String>) c[0];
+      String[] args = (String[]) c[1];
+      assertThatThrownBy(() -> load(env, args)).as(String.join(" ", args) + " " + env)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining((String) c[2])
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  @Test
+  void jwtAuthNeedsAUsableKey() throws IOException {
+    ServerConfig noKey = load(Map.of(), "--auth", "jwt");
+    assertThatThrownBy(() -> AuthMode.JWT.create(noKey)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--auth").hasMessageContaining("needs an RSA public key");
+
+    ServerConfig badKey = load(Map.of("VSS_JWT_RSA_PEM", "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+        + "-----END PUBLIC KEY-----\n"));
+    assertThatThrownBy(() -> AuthMode.JWT.create(badKey)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid VSS_JWT_RSA_PEM");
+  }
+}

@@ -1,0 +1,9 @@
+package dev.vss.server;
+
+/** The model property over HTTP with the SQLite store. */
+class SqliteOverHttpProperties extends HttpModelProperties {
+  @Override
+  StoreKind store() {
+    return StoreKind.SQLITE;
+  }
+}

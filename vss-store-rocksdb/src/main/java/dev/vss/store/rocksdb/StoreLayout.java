@@ -1,0 +1,168 @@
+package dev.vss.store.rocksdb;
+
+import com.google.protobuf.ByteString;
+import dev.vss.core.Keyspace;
+import java.util.Arrays;
+
+/**
+ * The byte layout of keys and values in the column families (see the module README, "On-disk
+ * layout").
+ *
+ * <p>Every string component is written as {@code varint(byte length) || bytes} with the bytes from
+ * {@link StringCodec}. A length-prefixed sequence is self-delimiting, which gives the two properties
+ * the store relies on:
+ *
+ * <ol>
+ *   <li>injective: no two different {@code (user_token, store_id, key)} tuples share a record key,
+ *       whatever characters (separators, NULs, lone surrogates) they contain;
+ *   <li>prefix-free per keyspace: the encoding of one keyspace is never a prefix of another's, so a
+ *       scan bounded to one keyspace's prefix never sees another keyspace.
+ * </ol>
+ */
+final class StoreLayout {
+  /** Bytes before the value in a record: version then creation sequence, 8 bytes each. */
+  static final int RECORD_HEADER_BYTES = 16;
+
+  /** Bytes before the key in an index entry: the version. */
+  static final int INDEX_HEADER_BYTES = 8;
+
+  private StoreLayout() {}
+
+  /** {@code component(user_token) || component(store_id)}: the key prefix of one keyspace. */
+  static byte[] keyspacePrefix(Keyspace keyspace) {
+    String user = keyspace.userToken();
+    String store = keyspace.storeId();
+    int userBytes = StringCodec.encodedLength(user);
+    int storeBytes = StringCodec.encodedLength(store);
+    byte[] out = new byte[componentLength(userBytes) + componentLength(storeBytes)];
+    int p = writeComponent(user, userBytes, out, 0);
+    writeComponent(store, storeBytes, out, p);
+    return out;
+  }
+
+  /** Records column family key: {@code prefix || component(key)}. */
+  static byte[] recordKey(byte[] keyspacePrefix, String key) {
+    int keyBytes = StringCodec.encodedLength(key);
+    byte[] out = Arrays.copyOf(keyspacePrefix, keyspacePrefix.length + componentLength(keyBytes));
+    writeComponent(key, keyBytes, out, keyspacePrefix.length);
+    return out;
+  }
+
+  /**
+   * Index column family key: {@code prefix || big-endian(Long.MAX_VALUE - sequence)}. Inverting
+   * the sequence makes the byte order newest-first, so a page is a forward scan (RocksDB's fast
+   * direction) that starts at a seek and stops after {@code limit} matches.
+   *
+   * @param sequence a creation sequence, at least 1
+   */
+  static byte[] indexKey(byte[] keyspacePrefix, long sequence) {
+    byte[] out = Arrays.copyOf(keyspacePrefix, keyspacePrefix.length + Long.BYTES);
+    writeLong(Long.MAX_VALUE - sequence, out, keyspacePrefix.length);
+    return out;
+  }
+
+  /**
+   * An exclusive upper bound for the index keys of one keyspace: {@code prefix || 0x80}. Every
+   * index key of the keyspace is {@code prefix} followed by a non-negative big-endian long, whose
+   * first byte is at most {@code 0x7F}; no other keyspace has keys in between, because the prefix
+   * is prefix-free.
+   */
+  static byte[] indexUpperBound(byte[] keyspacePrefix) {
+    byte[] out = Arrays.copyOf(keyspacePrefix, keyspacePrefix.length + 1);
+    out[keyspacePrefix.length] = (byte) 0x80;
+    return out;
+  }
+
+  /** The creation sequence an index key stands for. */
+  static long sequenceOfIndexKey(byte[] indexKey) {
+    return Long.MAX_VALUE - readLong(indexKey, indexKey.length - Long.BYTES);
+  }
+
+  /** Records column family value: {@code version || sequence || value bytes}. */
+  static byte[] recordValue(long version, long sequence, ByteString value) {
+    byte[] out = new byte[RECORD_HEADER_BYTES + value.size()];
+    writeLong(version, out, 0);
+    writeLong(sequence, out, Long.BYTES);
+    value.copyTo(out, RECORD_HEADER_BYTES);
+    return out;
+  }
+
+  /** The version in a record value (or in the first 16 bytes of one). */
+  static long recordVersion(byte[] recordValue) {
+    return readLong(recordValue, 0);
+  }
+
+  /** The creation sequence in a record value (or in the first 16 bytes of one). */
+  static long recordSequence(byte[] recordValue) {
+    return readLong(recordValue, Long.BYTES);
+  }
+
+  /**
+   * Index column family value: {@code version || encoded key}. Holding the version here lets a list
+   * page read no record and no value.
+   */
+  static byte[] indexValue(long version, String key) {
+    byte[] out = new byte[INDEX_HEADER_BYTES + StringCodec.encodedLength(key)];
+    writeLong(version, out, 0);
+    StringCodec.encode(key, out, INDEX_HEADER_BYTES);
+    return out;
+  }
+
+  /** Global versions column family value. */
+  static byte[] globalVersionValue(long globalVersion) {
+    byte[] out = new byte[Long.BYTES];
+    writeLong(globalVersion, out, 0);
+    return out;
+  }
+
+  /** Big-endian encoding of {@code value}. */
+  static byte[] longBytes(long value) {
+    byte[] out = new byte[Long.BYTES];
+    writeLong(value, out, 0);
+    return out;
+  }
+
+  /** Reads a big-endian long at {@code offset}. */
+  static long readLong(byte[] in, int offset) {
+    long v = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      v = (v << 8) | (in[offset + i] & 0xFF);
+    }
+    return v;
+  }
+
+  private static void writeLong(long value, byte[] out, int offset) {
+    for (int i = Long.BYTES - 1; i >= 0; i--) {
+      out[offset + i] = (byte) value;
+      value >>>= 8;
+    }
+  }
+
+  private static int componentLength(int encodedBytes) {
+    return varintLength(encodedBytes) + encodedBytes;
+  }
+
+  private static int writeComponent(String s, int encodedBytes, byte[] out, int offset) {
+    int p = writeVarint(encodedBytes, out, offset);
+    return StringCodec.encode(s, out, p);
+  }
+
+  private static int varintLength(int value) {
+    int n = 1;
+    while ((value >>>= 7) != 0) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Unsigned LEB128: seven bits per byte, high bit set on every byte but the last. */
+  private static int writeVarint(int value, byte[] out, int offset) {
+    int p = offset;
+    while ((value & ~0x7F) != 0) {
+      out[p++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    out[p++] = (byte) value;
+    return p;
+  }
+}
