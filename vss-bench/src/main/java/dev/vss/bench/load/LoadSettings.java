@@ -15,6 +15,9 @@ import java.util.function.Function;
  * @param workloads the workloads to run
  * @param seconds measured seconds per cell
  * @param warmup unmeasured seconds before each cell
+ * @param repeats rounds of every cell; the median round is reported
+ * @param workers worker threads of the HTTP servers; 0 for the server as shipped ({@code
+ *     VssServer}, Undertow's default pool)
  * @param shape the users and keys populated before a store is measured
  * @param client which HTTP client the workers use
  * @param directory where durable stores are created; null for a temporary directory
@@ -22,7 +25,7 @@ import java.util.function.Function;
  * @param help print usage and exit
  */
 record LoadSettings(List<String> stores, List<Integer> connections, List<Workload> workloads,
-    int seconds, int warmup, LoadShape shape, Client client, Path directory, Path output,
+    int seconds, int warmup, int repeats, int workers, LoadShape shape, Client client, Path directory, Path output,
     boolean help) {
 
   /** The HTTP clients the workers can use. */
@@ -41,8 +44,12 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
       "  --stores A,B,...      stores to measure (default: all known: " + knownStores() + ")",
       "  --connections A,B,..  concurrent connections per cell (default 1,16,64)",
       "  --workloads A,B,...   put, conditional-put, get, list-page, wallet-mix (default all)",
-      "  --seconds N           measured seconds per cell (default 5)",
+      "  --seconds N           measured seconds per cell (default 4)",
       "  --warmup N            unmeasured seconds before each cell (default 2)",
+      "  --repeats N           rounds of every cell, the median reported (default 1)",
+      "  --workers N           server worker threads; 0 runs VssServer as shipped (Undertow's",
+      "                        default, 8 per IO thread), N > 0 mounts VssHttpHandler in the",
+      "                        same Undertow stack with N workers (default 0)",
       "  --users N             users (keyspaces) populated per store (default 1000)",
       "  --data-keys N         1 KiB data keys per user, at least 100 (default 100)",
       "  --versioned-keys N    keys per user written by conditional puts (default 10)",
@@ -51,11 +58,20 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
       "  --out FILE            also write the Markdown report to FILE",
       "  --help                this text");
 
-  /** Every store name the benchmark can open. */
+  /** Every store name the benchmark can open: memory, sqlite, rocksdb, then any others. */
   static List<String> knownStores() {
     List<String> names = new ArrayList<>();
     names.add(MEMORY);
-    names.addAll(StorageFactories.names());
+    for (String preferred : List.of("sqlite", "rocksdb")) {
+      if (StorageFactories.names().contains(preferred)) {
+        names.add(preferred);
+      }
+    }
+    for (String other : StorageFactories.names()) {
+      if (!names.contains(other)) {
+        names.add(other);
+      }
+    }
     return List.copyOf(names);
   }
 
@@ -63,8 +79,10 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
     List<String> stores = knownStores();
     List<Integer> connections = List.of(1, 16, 64);
     List<Workload> workloads = List.of(Workload.values());
-    int seconds = 5;
+    int seconds = 4;
     int warmup = 2;
+    int repeats = 1;
+    int workers = 0;
     int users = 1000;
     int dataKeys = 100;
     int versionedKeys = 10;
@@ -80,6 +98,8 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
         case "--workloads" -> workloads = list(args, ++i, arg, Workload::named);
         case "--seconds" -> seconds = positive(value(args, ++i, arg));
         case "--warmup" -> warmup = nonNegative(value(args, ++i, arg));
+        case "--repeats" -> repeats = positive(value(args, ++i, arg));
+        case "--workers" -> workers = nonNegative(value(args, ++i, arg));
         case "--users" -> users = positive(value(args, ++i, arg));
         case "--data-keys" -> dataKeys = positive(value(args, ++i, arg));
         case "--versioned-keys" -> versionedKeys = positive(value(args, ++i, arg));
@@ -96,15 +116,17 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
       throw new IllegalArgumentException("--users must be at least the largest connection count ("
           + most + "), so every connection owns a user for conditional puts");
     }
-    return new LoadSettings(stores, connections, workloads, seconds, warmup, shape, client,
-        directory, output, help);
+    return new LoadSettings(stores, connections, workloads, seconds, warmup, repeats, workers,
+        shape, client, directory, output, help);
   }
 
   /** One line for the report. */
   String describe() {
     return "stores " + stores + ", connections " + connections + ", workloads "
         + workloads.stream().map(Workload::label).toList() + ", " + warmup + " s warm-up + "
-        + seconds + " s measured per cell, " + shape.users() + " users with " + shape.dataKeys()
+        + seconds + " s measured per cell, " + repeats + (repeats == 1 ? " round" : " rounds")
+        + ", server worker threads " + (workers == 0 ? "Undertow's default (VssServer)" : workers)
+        + ", " + shape.users() + " users with " + shape.dataKeys()
         + " data keys and " + shape.versionedKeys() + " versioned keys each, client "
         + client.name().toLowerCase(java.util.Locale.ROOT);
   }

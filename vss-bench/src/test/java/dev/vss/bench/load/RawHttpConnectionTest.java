@@ -23,7 +23,7 @@ class RawHttpConnectionTest {
 
   @Test
   void keepsOneConnectionForManyRequestsToTheNoOpServer() throws Exception {
-    try (NoOpServer server = NoOpServer.start("/vss")) {
+    try (HttpStack server = HttpStack.start("/vss", HttpStack.noOp(), 0)) {
       Endpoint.Factory factory = RawHttpConnection.factory(server.address(), "/vss");
       try (Endpoint endpoint = factory.open()) {
         for (Workload workload : Workload.values()) {
