@@ -115,8 +115,9 @@ public final class LoadBenchmark {
     int cells = 3 * settings.stores().size() * settings.workloads().size()
         * settings.connections().size() * settings.repeats();
     int warmUps = settings.stores().size() * 3 * 2 * WARM_UP_SECONDS;
-    progress(String.format(Locale.ROOT, "%d cells of %d s and %d s of warm-up: about %d min",
-        cells, settings.warmup() + settings.seconds(), warmUps,
+    progress(String.format(Locale.ROOT,
+        "pid %d; %d cells of %d s and %d s of warm-up: about %d min",
+        ProcessHandle.current().pid(), cells, settings.warmup() + settings.seconds(), warmUps,
         Math.round((cells * (settings.warmup() + settings.seconds() + 0.3) + warmUps) / 60.0)));
     try (HttpStack noOp = HttpStack.start(BASE_PATH, HttpStack.noOp(), settings.workers())) {
       for (String store : settings.stores()) {
