@@ -41,6 +41,15 @@ public final class VssServer implements AutoCloseable {
   /** The base path of the VSS API unless configured otherwise, as the reference server uses. */
   public static final String DEFAULT_BASE_PATH = "/vss";
 
+  /**
+   * Worker threads unless configured otherwise. A durable put holds its worker until its commit
+   * (an fsync) returns, so the pool bounds how many writes can wait on one group commit: with
+   * Undertow's default (8 per IO thread, 16 on two cores) 64 connections of puts committed about 10
+   * puts per fsync and reached 55-60% of the rate of 64 or more workers (see BENCHMARKS.md). Idle
+   * workers are not started, so a large pool costs nothing until the load needs it.
+   */
+  public static final int DEFAULT_WORKER_THREADS = 128;
+
   /** How long {@link #stop()} waits for in-flight requests unless configured otherwise. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -81,7 +90,8 @@ public final class VssServer implements AutoCloseable {
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
         // stop() has already waited the graceful timeout; a worker still busy after this grace is
         // interrupted rather than holding shutdown (and the store's close) forever.
-        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000);
+        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
+        .setWorkerThreads(builder.workerThreads);
     if (tls) {
       server.addHttpsListener(builder.port, builder.host, builder.sslContext);
     } else {
@@ -167,6 +177,7 @@ public final class VssServer implements AutoCloseable {
     private String basePath = DEFAULT_BASE_PATH;
     private SSLContext sslContext;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private int workerThreads = DEFAULT_WORKER_THREADS;
 
     private Builder(VssService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -220,6 +231,19 @@ public final class VssServer implements AutoCloseable {
         throw new IllegalArgumentException("shutdownTimeout must not be negative");
       }
       this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /**
+     * How many worker threads run authorization, parsing and storage calls; default {@link
+     * #DEFAULT_WORKER_THREADS}. At most this many requests are in the store at once.
+     */
+    public Builder workerThreads(int workerThreads) {
+      if (workerThreads < 1) {
+        throw new IllegalArgumentException("workerThreads must be at least 1, was "
+            + workerThreads);
+      }
+      this.workerThreads = workerThreads;
       return this;
     }
 
