@@ -15,10 +15,10 @@ import java.nio.ByteBuffer;
 /**
  * The Undertow stack of {@code dev.vss.server.VssServer} around any API handler: the same server
  * options, graceful-shutdown and 100-continue wrappers and path handler, Undertow's default IO
- * threads, and its default worker threads unless told otherwise.
+ * threads, and the worker threads it is given.
  *
- * <p>With {@link #noOp()} it is the HTTP ceiling; with {@code VssHttpHandler} and a worker count
- * it is the server with a bigger worker pool (see {@code --workers}). Kept in step with {@code
+ * <p>With {@link #noOp()} it is the HTTP ceiling; with {@code VssHttpHandler} it is the server
+ * with another worker pool size (see {@code --workers}). Kept in step with {@code
  * VssServer} by hand: if that server's Undertow configuration changes, change this too.
  */
 final class HttpStack implements AutoCloseable {
@@ -51,8 +51,7 @@ final class HttpStack implements AutoCloseable {
   /**
    * Starts the stack on a free port of 127.0.0.1 with {@code api} under {@code basePath}.
    *
-   * @param workerThreads the worker pool size; 0 for Undertow's default (8 per IO thread), as
-   *     {@code VssServer} has it
+   * @param workerThreads the worker pool size; 0 for Undertow's default (8 per IO thread)
    */
   static HttpStack start(String basePath, HttpHandler api, int workerThreads) {
     return new HttpStack(basePath, api, workerThreads);

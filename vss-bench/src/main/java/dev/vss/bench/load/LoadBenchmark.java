@@ -119,7 +119,10 @@ public final class LoadBenchmark {
         "pid %d; %d cells of %d s and %d s of warm-up: about %d min",
         ProcessHandle.current().pid(), cells, settings.warmup() + settings.seconds(), warmUps,
         Math.round((cells * (settings.warmup() + settings.seconds() + 0.3) + warmUps) / 60.0)));
-    try (HttpStack noOp = HttpStack.start(BASE_PATH, HttpStack.noOp(), settings.workers())) {
+    // The ceiling runs as many workers as the server under test.
+    int ceilingWorkers = settings.workers() == 0 ? VssServer.DEFAULT_WORKER_THREADS
+        : settings.workers();
+    try (HttpStack noOp = HttpStack.start(BASE_PATH, HttpStack.noOp(), ceilingWorkers)) {
       for (String store : settings.stores()) {
         measureStore(store, noOp.address());
       }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param warmup unmeasured seconds before each cell
  * @param repeats rounds of every cell; the median round is reported
  * @param workers worker threads of the HTTP servers; 0 for the server as shipped ({@code
- *     VssServer}, Undertow's default pool)
+ *     VssServer} with its default pool)
  * @param shape the users and keys populated before a store is measured
  * @param client which HTTP client the workers use
  * @param directory where durable stores are created; null for a temporary directory
@@ -47,9 +47,9 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
       "  --seconds N           measured seconds per cell (default 4)",
       "  --warmup N            unmeasured seconds before each cell (default 2)",
       "  --repeats N           rounds of every cell, the median reported (default 1)",
-      "  --workers N           server worker threads; 0 runs VssServer as shipped (Undertow's",
-      "                        default, 8 per IO thread), N > 0 mounts VssHttpHandler in the",
-      "                        same Undertow stack with N workers (default 0)",
+      "  --workers N           server worker threads; 0 runs VssServer as shipped (its default",
+      "                        pool), N > 0 mounts VssHttpHandler in the same Undertow stack",
+      "                        with N workers; the HTTP ceiling gets as many (default 0)",
       "  --users N             users (keyspaces) populated per store (default 1000)",
       "  --data-keys N         1 KiB data keys per user, at least 100 (default 100)",
       "  --versioned-keys N    keys per user written by conditional puts (default 10)",
@@ -125,7 +125,9 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
     return "stores " + stores + ", connections " + connections + ", workloads "
         + workloads.stream().map(Workload::label).toList() + ", " + warmup + " s warm-up + "
         + seconds + " s measured per cell, " + repeats + (repeats == 1 ? " round" : " rounds")
-        + ", server worker threads " + (workers == 0 ? "Undertow's default (VssServer)" : workers)
+        + ", server worker threads " + (workers == 0
+            ? dev.vss.server.VssServer.DEFAULT_WORKER_THREADS + " (VssServer as shipped)"
+            : workers + " (VssHttpHandler in the same stack)")
         + ", " + shape.users() + " users with " + shape.dataKeys()
         + " data keys and " + shape.versionedKeys() + " versioned keys each, client "
         + client.name().toLowerCase(java.util.Locale.ROOT);
