@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param tlsKey the PEM private key for HTTPS, if configured
  * @param basePath the path the VSS API is served under
  * @param shutdownTimeout how long shutdown waits for in-flight requests
+ * @param workerThreads how many worker threads serve requests (and may wait on a commit at once)
  * @param logLevel the log level (trace, debug, info, warn, error, off)
  * @param configFile the config file read, if any
  * @param sources where each setting came from: a flag, an environment variable, a file key, or
@@ -40,6 +41,7 @@ record ServerConfig(
     Optional<Path> tlsKey,
     String basePath,
     Duration shutdownTimeout,
+    int workerThreads,
     String logLevel,
     Optional<Path> configFile,
     Map<Setting, String> sources,

@@ -41,6 +41,11 @@ final class ServerConfigLoader {
   static final String DEFAULT_LOG_LEVEL = "info";
   /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
   static final long DEFAULT_SHUTDOWN_SECONDS = 30;
+  /**
+   * The most worker threads a configuration may ask for: each is a platform thread with its own
+   * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
+   */
+  static final int MAX_WORKER_THREADS = 4096;
   private static final Set<String> LOG_LEVELS =
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
@@ -190,6 +195,15 @@ final class ServerConfigLoader {
           }
           return Duration.ofSeconds(seconds);
         });
+    // A compile-time constant: reading it does not initialize VssServer (or its loggers).
+    int workerThreads = parse(setting(Setting.WORKER_THREADS,
+        Integer.toString(VssServer.DEFAULT_WORKER_THREADS)), text -> {
+          long value = parseLong(text);
+          if (value < 1 || value > MAX_WORKER_THREADS) {
+            throw new IllegalArgumentException("must be between 1 and " + MAX_WORKER_THREADS);
+          }
+          return (int) value;
+        });
     String logLevel = parse(setting(Setting.LOG_LEVEL, DEFAULT_LOG_LEVEL), text -> {
       String level = text.trim().toLowerCase(Locale.ROOT);
       if (!LOG_LEVELS.contains(level)) {
@@ -199,7 +213,8 @@ final class ServerConfigLoader {
     });
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, maxBodyBytes,
-        tlsCert, tlsKey, basePath, shutdownTimeout, logLevel, configFile, sources, warnings);
+        tlsCert, tlsKey, basePath, shutdownTimeout, workerThreads, logLevel, configFile, sources,
+        warnings);
   }
 
   /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
@@ -350,7 +365,8 @@ final class ServerConfigLoader {
       }
       String source = setting.table() + "." + setting.key() + in;
       boolean numeric =
-          setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT;
+          setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
+              || setting == Setting.WORKER_THREADS;
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }

@@ -99,7 +99,8 @@ final class ServerLauncher {
           .bind(config.bindHost(), config.bindPort())
           .maxBodyBytes(config.maxBodyBytes())
           .basePath(config.basePath())
-          .shutdownTimeout(config.shutdownTimeout());
+          .shutdownTimeout(config.shutdownTimeout())
+          .workerThreads(config.workerThreads());
       if (tls != null) {
         builder.tls(tls);
       }
@@ -111,10 +112,11 @@ final class ServerLauncher {
           + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
     }
 
-    log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={})",
+    log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={},"
+        + " worker-threads={})",
         server.baseUri(), config.store().configName(),
         config.store().durable() ? dataDir : "(unused by the memory store)",
-        config.auth().configName(), config.maxBodyBytes());
+        config.auth().configName(), config.maxBodyBytes(), config.workerThreads());
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
           + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"

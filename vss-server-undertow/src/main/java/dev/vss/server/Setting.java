@@ -20,6 +20,8 @@ enum Setting {
   BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH"),
   SHUTDOWN_TIMEOUT("--shutdown-timeout", "VSS_SHUTDOWN_TIMEOUT", "server_config",
       "shutdown_timeout_seconds", "SECONDS"),
+  WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
+      "N"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
       "trace|debug|info|warn|error|off");
 

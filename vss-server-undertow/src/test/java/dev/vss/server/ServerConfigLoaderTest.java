@@ -68,6 +68,8 @@ class ServerConfigLoaderTest {
         .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
     assertThat(load(Map.of(), "--store", "memory").maxBodyBytes())
         .isEqualTo(dev.vss.core.Limits.DEFAULTS.maxRequestBodyBytes());
+    assertThat(load(Map.of(), "--store", "memory").workerThreads())
+        .isEqualTo(VssServer.DEFAULT_WORKER_THREADS);
   }
 
   @Test
@@ -111,6 +113,9 @@ class ServerConfigLoaderTest {
       case SHUTDOWN_TIMEOUT:
         return new Case(setting, "1", "2", "3", "30",
             c -> Long.toString(c.shutdownTimeout().toSeconds()), true);
+      case WORKER_THREADS:
+        return new Case(setting, "4", "5", "6", "128", c -> Integer.toString(c.workerThreads()),
+            true);
       case LOG_LEVEL:
         return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
       default:
@@ -120,7 +125,7 @@ class ServerConfigLoaderTest {
 
   @ParameterizedTest
   @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
-      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "LOG_LEVEL"})
+      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -249,6 +254,10 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--base-path", "/health"}, "--base-path"});
     cases.add(new Object[] {Map.of(), new String[] {"--shutdown-timeout", "-1"},
         "--shutdown-timeout"});
+    cases.add(new Object[] {Map.of(), new String[] {"--worker-threads", "0"},
+        "--worker-threads"});
+    cases.add(new Object[] {Map.of("VSS_WORKER_THREADS", "100000"), new String[0],
+        "VSS_WORKER_THREADS"});
     cases.add(new Object[] {Map.of(), new String[] {"--tls-cert", pem.toString()}, "--tls-cert"});
     cases.add(new Object[] {Map.of(), new String[] {"--tls-key", dir.resolve("x").toString()},
         "--tls-key"});
