@@ -44,8 +44,8 @@ public final class VssServer implements AutoCloseable {
   /**
    * Worker threads unless configured otherwise. A durable put holds its worker until its commit
    * (an fsync) returns, so the pool bounds how many writes can wait on one group commit: with
-   * Undertow's default (8 per IO thread, 16 on two cores) 64 connections of puts committed about 10
-   * puts per fsync and reached 55-60% of the rate of 64 or more workers (see BENCHMARKS.md). Idle
+   * Undertow's default (8 per IO thread, 16 on two cores) 64 connections of durable puts reached
+   * 51-64% of the rate they reach with 128 workers (see BENCHMARKS.md). Idle
    * workers are not started, so a large pool costs nothing until the load needs it.
    */
   public static final int DEFAULT_WORKER_THREADS = 128;
