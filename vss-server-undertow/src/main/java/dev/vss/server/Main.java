@@ -76,7 +76,7 @@ public final class Main {
         {"--tls-key PEM_FILE", "private key of the certificate", "VSS_TLS_KEY"},
         {"--base-path PATH", "where the VSS API lives [/vss]", "VSS_BASE_PATH"},
         {"--shutdown-timeout SECONDS", "wait for in-flight requests [30]", "VSS_SHUTDOWN_TIMEOUT"},
-        {"--worker-threads N", "requests served (and commits awaited) at once [128]",
+        {"--worker-threads N", "requests in progress at once [128]",
             "VSS_WORKER_THREADS"},
         {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
         {"-h, --help", "print this help", ""},
