@@ -172,12 +172,12 @@ public final class LoadBenchmark {
     }
   }
 
-  /** The VSS server under test and where it listens. */
-  private interface Server extends AutoCloseable {
-    InetSocketAddress address();
-
+  /** The VSS server under test: where it listens, and how it stops. */
+  private record Server(InetSocketAddress address, Runnable stop) implements AutoCloseable {
     @Override
-    void close();
+    public void close() {
+      stop.run();
+    }
   }
 
   /**
@@ -189,31 +189,11 @@ public final class LoadBenchmark {
     if (settings.workers() == 0) {
       VssServer server = VssServer.builder(service).authorizer(authorizer).bind("127.0.0.1", 0)
           .start();
-      return new Server() {
-        @Override
-        public InetSocketAddress address() {
-          return server.address();
-        }
-
-        @Override
-        public void close() {
-          server.stop();
-        }
-      };
+      return new Server(server.address(), server::stop);
     }
     HttpStack stack = HttpStack.start(BASE_PATH, new VssHttpHandler(service, authorizer,
         service.limits().maxRequestBodyBytes()), settings.workers());
-    return new Server() {
-      @Override
-      public InetSocketAddress address() {
-        return stack.address();
-      }
-
-      @Override
-      public void close() {
-        stack.close();
-      }
-    };
+    return new Server(stack.address(), stack::close);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.vss.client.VssTransportException;
 import dev.vss.client.crypto.DecryptionException;
 import dev.vss.client.crypto.KeyObfuscator;
 import dev.vss.client.crypto.StorableCipher;
+import dev.vss.core.rules.ConflictRules;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.GetObjectResponse;
@@ -165,8 +166,7 @@ public final class EncryptedStore {
       forget(key, known);
       return WriteOutcome.conflict(e.serverMessage());
     }
-    // SPEC section 4: a create stores version 1, a compare-and-set n stores n + 1 (saturating).
-    long written = expected == Long.MAX_VALUE ? Long.MAX_VALUE : expected + 1;
+    long written = ConflictRules.versionAfterPut(expected);
     versions.put(key, written);
     return WriteOutcome.written(written);
   }

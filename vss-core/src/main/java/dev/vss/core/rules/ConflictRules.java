@@ -48,22 +48,14 @@ public final class ConflictRules {
     for (KeyValue item : request.getTransactionItemsList()) {
       OptionalLong stored = view.version(item.getKey());
       long requested = item.getVersion();
-      long next;
-      if (requested == -1) {
-        next = FIRST_VERSION;
-      } else if (requested == 0) {
-        if (stored.isPresent()) {
-          return WritePlan.abort(VssException.conflict("key '" + item.getKey()
-              + "' already exists (version " + stored.getAsLong() + "); version 0 only creates"));
-        }
-        next = FIRST_VERSION;
-      } else {
-        if (stored.isEmpty() || stored.getAsLong() != requested) {
-          return WritePlan.abort(versionMismatch(item.getKey(), requested, stored));
-        }
-        next = increment(requested);
+      if (requested == 0 && stored.isPresent()) {
+        return WritePlan.abort(VssException.conflict("key '" + item.getKey()
+            + "' already exists (version " + stored.getAsLong() + "); version 0 only creates"));
       }
-      upserts.add(new Upsert(item.getKey(), next, item.getValue()));
+      if (requested > 0 && (stored.isEmpty() || stored.getAsLong() != requested)) {
+        return WritePlan.abort(versionMismatch(item.getKey(), requested, stored));
+      }
+      upserts.add(new Upsert(item.getKey(), versionAfterPut(requested), item.getValue()));
     }
     List<String> deletes = new ArrayList<>(request.getDeleteItemsCount());
     for (KeyValue item : request.getDeleteItemsList()) {
@@ -101,6 +93,15 @@ public final class ConflictRules {
   private static VssException versionMismatch(String key, long requested, OptionalLong stored) {
     return VssException.conflict("version mismatch for key '" + key + "': request has " + requested
         + ", stored is " + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
+  }
+
+  /**
+   * The version a put item stores when its transaction succeeds: {@link #FIRST_VERSION} for
+   * {@code -1} (upsert) and {@code 0} (create), {@code n + 1} for {@code n > 0}, saturating at
+   * {@link Long#MAX_VALUE}. Clients that track versions use it to know what they wrote.
+   */
+  public static long versionAfterPut(long requested) {
+    return requested <= 0 ? FIRST_VERSION : increment(requested);
   }
 
   private static long increment(long version) {

@@ -43,6 +43,14 @@ class ConflictRulesTest {
   }
 
   @Test
+  void versionAfterPutIsWhatTheDecisionStores() {
+    assertThat(ConflictRules.versionAfterPut(-1)).isEqualTo(1);
+    assertThat(ConflictRules.versionAfterPut(0)).isEqualTo(1);
+    assertThat(ConflictRules.versionAfterPut(7)).isEqualTo(8);
+    assertThat(ConflictRules.versionAfterPut(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
   void unconditionalUpsertAlwaysStoresVersionOne() {
     WritePlan<VssException> plan =
         ConflictRules.decidePut(put(kv("a", -1)).build(), view(0, Map.of("a", 41L)));
