@@ -373,10 +373,10 @@ final class NativeStore implements AutoCloseable {
     WalDrop drop = drops.get(0);
     Path log = dir.resolve(drop.file());
     StorageException refused = new StorageException("the write-ahead log " + log + " of the VSS"
-        + " RocksDB store in " + dir + " is damaged before its end (" + drop.reason() + "; "
-        + drop.bytes() + " bytes of logged writes from there on cannot be read): the store is not"
-        + " opened, because recovering without those bytes could lose acknowledged writes, and the"
-        + " file is left unchanged; restore the directory from a backup");
+        + " RocksDB store in " + dir + " is damaged before its end (" + drop.reason() + ", "
+        + drop.bytes() + " bytes unreadable): the store is not opened, because recovering past the"
+        + " damage would drop the records after it, which may be acknowledged writes; the file is"
+        + " left unchanged; restore the directory from a backup");
     refused.addSuppressed(failure);
     return refused;
   }
