@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.rocksdb.AbstractNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
@@ -23,11 +26,13 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
 import org.rocksdb.IndexType;
+import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -57,6 +62,19 @@ final class NativeStore implements AutoCloseable {
    * of different keyspaces commit concurrently in any order, and a put could move the value back.
    */
   static final byte[] LAST_SEQUENCE_KEY = ascii("last_sequence");
+
+  /**
+   * Meta key the readiness probe overwrites with a small synced write: the cheapest proof that the
+   * store can take a durable write right now (see {@code RocksDbStorage#checkHealth}).
+   */
+  static final byte[] HEALTH_PROBE_KEY = ascii("health_probe");
+
+  /**
+   * What RocksDB logs for each WAL record it cannot read at open:
+   * {@code <dir>/000012.log: dropping 2345 bytes; Corruption: checksum mismatch}.
+   */
+  private static final Pattern WAL_DROP =
+      Pattern.compile("([0-9]+\\.log): dropping ([0-9]+) bytes; (?:Corruption: )?(.*)");
 
   static final String RECORDS = "records";
   static final String INDEX = "index";
@@ -133,7 +151,13 @@ final class NativeStore implements AutoCloseable {
           // Concurrent inserts cost each follower a second wait-and-wake round after the synced
           // WAL write; on few cores those context switches cost more than the parallelism gains:
           // 64 connections of durable puts over HTTP went from 13.3k/s to 16.9k/s (BENCHMARKS.md).
-          .setAllowConcurrentMemtableWrite(false));
+          .setAllowConcurrentMemtableWrite(false)
+          // Replays every WAL record and tolerates only an incomplete last record (the torn tail
+          // of a write a crash cut off, never acknowledged, since a write returns after its fsync).
+          // Damage anywhere else fails the open and leaves the WAL as it is. The default,
+          // point-in-time recovery, would stop at the damage, silently drop every later record
+          // (acknowledged writes among them) and then delete the log.
+          .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords));
       WriteOptions durable = own(owned, new WriteOptions().setSync(true));
       List<ColumnFamilyDescriptor> descriptors = List.of(
           new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
@@ -299,6 +323,10 @@ final class NativeStore implements AutoCloseable {
     Status.Code code = status == null ? null : status.getCode();
     String detail = e.getMessage();
     if (code == Status.Code.Corruption) {
+      StorageException damagedLog = damagedWriteAheadLog(dir, e);
+      if (damagedLog != null) {
+        return damagedLog;
+      }
       return new StorageException(dir + " is a corrupt VSS RocksDB store and cannot be opened: "
           + detail, e);
     }
@@ -307,6 +335,71 @@ final class NativeStore implements AutoCloseable {
           + " (its LOCK file is held): " + detail, e);
     }
     return new StorageException("cannot open the VSS RocksDB store in " + dir + ": " + detail, e);
+  }
+
+  /**
+   * Names the write-ahead log a refused open found damaged, or returns null when the corruption is
+   * elsewhere. RocksDB's status says only, for instance, "checksum mismatch"; the file name is in
+   * its info log. So the logs are replayed again by a read-only open, which writes nothing to the
+   * directory (not even an info log: its log lines go to a logger that keeps the drop lines).
+   *
+   * <p>The exception has no cause, so that a caller printing the root cause's message (as the
+   * server's start-up line does) prints this one; RocksDB's exception is attached as suppressed.
+   */
+  private static StorageException damagedWriteAheadLog(Path dir, RocksDBException failure) {
+    List<WalDrop> drops = new CopyOnWriteArrayList<>();
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DropCollector logger = new DropCollector(drops);
+        DBOptions options = new DBOptions()
+            .setLogger(logger)
+            .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions().setMergeOperatorName("max")) {
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
+      for (String family : List.of(RECORDS, INDEX, GLOBAL_VERSIONS)) {
+        descriptors.add(new ColumnFamilyDescriptor(ascii(family), familyOptions));
+      }
+      try {
+        RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles);
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+      } catch (RocksDBException expected) {
+        // The same damage, found again; the drop lines name the file.
+      }
+    }
+    if (drops.isEmpty()) {
+      return null;
+    }
+    WalDrop drop = drops.get(0);
+    Path log = dir.resolve(drop.file());
+    StorageException refused = new StorageException("the write-ahead log " + log + " of the VSS"
+        + " RocksDB store in " + dir + " is damaged before its end (" + drop.reason() + ", "
+        + drop.bytes() + " bytes unreadable): the store is not opened, because recovering past the"
+        + " damage would drop the records after it, which may be acknowledged writes; the file is"
+        + " left unchanged; restore the directory from a backup");
+    refused.addSuppressed(failure);
+    return refused;
+  }
+
+  /** One unreadable stretch of a write-ahead log, as RocksDB logged it. */
+  private record WalDrop(String file, long bytes, String reason) {}
+
+  /** Keeps RocksDB's "dropping N bytes" log lines. */
+  private static final class DropCollector extends org.rocksdb.Logger {
+    private final List<WalDrop> drops;
+
+    DropCollector(List<WalDrop> drops) {
+      super(InfoLogLevel.WARN_LEVEL);
+      this.drops = drops;
+    }
+
+    @Override
+    protected void log(InfoLogLevel level, String message) {
+      Matcher drop = WAL_DROP.matcher(message);
+      if (drop.find()) {
+        drops.add(new WalDrop(drop.group(1), Long.parseLong(drop.group(2)), drop.group(3).strip()));
+      }
+    }
   }
 
   private static StorageException notAStore(Path dir, String why) {

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -61,6 +62,11 @@ public final class RocksDbStorage implements Storage {
   private static final int LOCK_STRIPES = 1024;
   /** Holds any index entry of a key within the default limits (600 characters, 4 bytes each). */
   private static final int SCAN_BUFFER_BYTES = 4096;
+  /**
+   * How often {@link #checkHealth()} writes its probe at most; in between it answers from the last
+   * probe, so frequent readiness checks cost one small synced write per interval.
+   */
+  static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Path directory;
   private final NativeStore store;
@@ -73,6 +79,10 @@ public final class RocksDbStorage implements Storage {
    * JVM rather than throw).
    */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** One readiness probe at a time; concurrent checks answer from the last one. */
+  private final ReentrantLock probeLock = new ReentrantLock();
+  /** The last probe's outcome; null until the first check. A failed write makes it stale. */
+  private volatile Probe lastProbe;
   private boolean closed;
 
   private RocksDbStorage(Path directory, NativeStore store) {
@@ -286,6 +296,7 @@ public final class RocksDbStorage implements Storage {
     } catch (RocksDBException e) {
       // The batch is atomic: nothing of it is visible. Sequences taken for it stay unused, which
       // is harmless: sequences need only be unique and increasing.
+      writeFailed(e);
       throw new StorageException("RocksDB write failed", e);
     }
     return plan.result();
@@ -330,7 +341,20 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
-  /** Fails unless the store is open and its format marker can be read. */
+  /**
+   * Fails unless the store can take writes: it is open, its format marker reads back, and a small
+   * synced write to the meta column family succeeds. The write runs at most once per {@link
+   * #PROBE_INTERVAL_NANOS}; checks in between answer from its outcome, except that a client write
+   * failing in between makes the next check probe again at once.
+   *
+   * <p>A write is the direct test: after a failed WAL or flush write (a full disk, an I/O error, a
+   * corruption found by a compaction) RocksDB stops taking writes and fails each one at once
+   * without touching the disk, so the probe is cheap exactly when it fails. RocksDB itself resumes
+   * after a full disk once space is free again (it polls every few seconds); the next probe then
+   * succeeds and the store is ready again.
+   *
+   * @throws StorageException when the store is closed or cannot take a write
+   */
   @Override
   public void checkHealth() {
     lifecycle.readLock().lock();
@@ -339,11 +363,72 @@ public final class RocksDbStorage implements Storage {
       if (!store.formatMarkerReadable()) {
         throw new StorageException("the RocksDB store's format marker is missing");
       }
+      Probe probe = currentProbe();
+      if (probe.failure() != null) {
+        throw new StorageException("the RocksDB store cannot take writes: " + probe.failure());
+      }
     } catch (RocksDBException e) {
       throw new StorageException("RocksDB health check failed", e);
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  /** The last probe if it is recent, else a new one; called under the lifecycle read lock. */
+  private Probe currentProbe() {
+    Probe probe = lastProbe;
+    if (probe != null && !probe.staleAt(System.nanoTime())) {
+      return probe;
+    }
+    // A check that finds another one probing answers from the last outcome rather than queueing
+    // behind a write that may hang on a stalled disk; only the very first check waits.
+    if (probe == null) {
+      probeLock.lock();
+    } else if (!probeLock.tryLock()) {
+      return probe;
+    }
+    try {
+      Probe previous = lastProbe;
+      long now = System.nanoTime();
+      if (previous != null && !previous.staleAt(now)) {
+        return previous;
+      }
+      probe = probeWrite(now);
+      lastProbe = probe;
+      // Log changes only: the server also logs each failed readiness check.
+      if (probe.failure() != null && (previous == null || previous.failure() == null)) {
+        LOG.log(Level.WARNING, "the RocksDB store in " + directory.toAbsolutePath()
+            + " cannot take writes: " + probe.failure());
+      } else if (probe.failure() == null && previous != null && previous.failure() != null) {
+        LOG.log(Level.INFO, "the RocksDB store in " + directory.toAbsolutePath()
+            + " takes writes again");
+      }
+      return probe;
+    } finally {
+      probeLock.unlock();
+    }
+  }
+
+  private Probe probeWrite(long now) {
+    try {
+      store.db.put(store.meta, store.durable, NativeStore.HEALTH_PROBE_KEY,
+          StoreLayout.longBytes(System.currentTimeMillis()));
+      return new Probe(now, null);
+    } catch (RocksDBException e) {
+      return new Probe(now, describe(e));
+    }
+  }
+
+  private static String describe(RocksDBException e) {
+    return Objects.requireNonNullElse(e.getMessage(), e.toString());
+  }
+
+  /**
+   * Marks the last probe stale and failed, so the next readiness check reports the failure or, if
+   * writes work again by then, finds that out with a new probe. VssService logs the failure itself.
+   */
+  private void writeFailed(RocksDBException e) {
+    lastProbe = new Probe(System.nanoTime() - PROBE_INTERVAL_NANOS, describe(e));
   }
 
   /** {@code rocksdb}. */
@@ -379,4 +464,14 @@ public final class RocksDbStorage implements Storage {
 
   /** A stored record's version and creation sequence. */
   private record Existing(long version, long sequence) {}
+
+  /**
+   * The outcome of a readiness probe: when it ran ({@link System#nanoTime()}) and why writes
+   * fail, or null when the probe write succeeded.
+   */
+  private record Probe(long atNanos, String failure) {
+    boolean staleAt(long now) {
+      return now - atNanos >= PROBE_INTERVAL_NANOS;
+    }
+  }
 }
