@@ -67,6 +67,7 @@ public final class RocksDbStorage implements Storage {
   private final KeyspaceLocks keyspaceLocks = new KeyspaceLocks(LOCK_STRIPES);
   /** The last creation sequence handed out; never reused, also not after a restart. */
   private final AtomicLong lastSequence;
+  private final byte[] pageTokenSecret;
   /**
    * Operations hold the read side while they use native objects; {@link #close()} takes the write
    * side, so it waits for them and nothing touches a freed handle afterwards (which would crash the
@@ -79,6 +80,7 @@ public final class RocksDbStorage implements Storage {
     this.directory = directory;
     this.store = store;
     this.lastSequence = new AtomicLong(store.lastSequence());
+    this.pageTokenSecret = PageTokenSecretKey.loadOrCreate(store);
   }
 
   /**
@@ -341,6 +343,18 @@ public final class RocksDbStorage implements Storage {
       }
     } catch (RocksDBException e) {
       throw new StorageException("RocksDB health check failed", e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** {@inheritDoc} Kept in the meta column family under {@value PageTokenSecretKey#KEY}. */
+  @Override
+  public byte[] pageTokenSecret() {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return pageTokenSecret.clone();
     } finally {
       lifecycle.readLock().unlock();
     }
