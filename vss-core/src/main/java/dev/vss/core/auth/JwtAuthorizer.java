@@ -26,8 +26,8 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>the header is present and is {@code Bearer <token>} (scheme in any case);
- *   <li>the token is exactly three non-empty base64url segments in canonical form (no padding, no
- *       other character, nothing after the signature), a compact JWS whose header names {@code
+ *   <li>the token is exactly three base64url segments in canonical form (header and signature not
+ *       empty, no padding, no other character, nothing after the signature), a compact JWS whose header names {@code
  *       alg} RS256 (never {@code none}, HMAC, other RSA hashes or EC) and no critical extension;
  *   <li>the signature verifies with the configured public key;
  *   <li>the claims are a JSON object with no {@code aud} claim (this server is not one audience
@@ -51,7 +51,7 @@ public final class JwtAuthorizer implements Authorizer {
 
   /**
    * The largest {@code exp} or {@code nbf} accepted, in seconds since the epoch: 10^10 (the year
-   * 2286). No issuer means a later time; such values are what overflowed or forged claims look
+   * 2286). No issuer means a later time; such values are what overflowed or broken claims look
    * like, and beyond about 9.2 * 10^15 they no longer fit a {@code Date} in milliseconds.
    */
   public static final long MAX_TIME_CLAIM = 10_000_000_000L;
@@ -249,7 +249,7 @@ public final class JwtAuthorizer implements Authorizer {
   /**
    * Refuses a time claim outside {@code [0, MAX_TIME_CLAIM]}. Checked on the raw JSON: nimbus
    * multiplies by 1000 into a {@code long}, so a huge {@code exp} wraps around to a date before
-   * 1970 and would be reported as "expired", hiding a broken or forged token.
+   * 1970 and would be reported as "expired", hiding an issuer that writes broken times.
    */
   private static void checkTimeClaim(Map<String, Object> payload, String claim) {
     Object value = payload.get(claim);
