@@ -349,7 +349,8 @@ public final class StorageBenchmark {
         long oldest = newest - keys + 1;
         List<ListCase> cases = List.of(
             new ListCase("first page", "", () -> null),
-            new ListCase("random page", "", new RandomToken(oldest + PAGE_SIZE, newest)),
+            new ListCase("random page", "", new RandomToken(storage.pageTokenSecret(),
+                "", oldest + PAGE_SIZE, newest)),
             new ListCase("dense prefix `k/`, first page", "k/", () -> null),
             new ListCase("sparse prefix `rare/` (1 key in " + SPARSE_EVERY + "), first page",
                 "rare/", () -> null));
@@ -471,20 +472,28 @@ public final class StorageBenchmark {
     String next();
   }
 
-  /** Page tokens at uniformly random creation sequences in {@code [low, high]}. */
+  /**
+   * Page tokens at uniformly random creation sequences in {@code [low, high]}, for the benchmark
+   * user's listing with {@code prefix}, made with the store's secret as the server would.
+   */
   private static final class RandomToken implements TokenSource {
     private final SplittableRandom random = new SplittableRandom(42);
+    private final byte[] secret;
+    private final String prefix;
     private final long low;
     private final long high;
 
-    RandomToken(long low, long high) {
+    RandomToken(byte[] secret, String prefix, long low, long high) {
+      this.secret = secret;
+      this.prefix = prefix;
       this.low = low;
       this.high = Math.max(low, high);
     }
 
     @Override
     public String next() {
-      return PageToken.encode(low + random.nextLong(high - low + 1));
+      return PageToken.encode(secret, new Keyspace(USER, STORE_ID), prefix,
+          low + random.nextLong(high - low + 1));
     }
   }
 

@@ -48,6 +48,11 @@ class VssServiceTest {
     }
 
     @Override
+    public byte[] pageTokenSecret() {
+      throw fault();
+    }
+
+    @Override
     public void checkHealth() {
       throw fault();
     }

@@ -4,6 +4,7 @@ import dev.vss.core.auth.Authorizer;
 import dev.vss.core.auth.JwtAuthorizer;
 import dev.vss.core.auth.NoAuthorizer;
 import dev.vss.core.auth.SignatureAuthorizer;
+import java.time.Clock;
 import java.util.Locale;
 
 /** How the server authenticates callers (SPEC section 5). */
@@ -12,7 +13,7 @@ enum AuthMode {
   SIGNATURE("signature") {
     @Override
     Authorizer create(ServerConfig config) {
-      return new SignatureAuthorizer();
+      return new SignatureAuthorizer(Clock.systemUTC(), config.signatureMaxSkew());
     }
   },
   /** {@code Authorization: Bearer <jwt>}, RS256 against the configured RSA public key. */

@@ -71,6 +71,8 @@ public final class Main {
         {"--data-dir DIR", "where the store keeps its files [./vss-data]", "VSS_DATA_DIR"},
         {"--auth " + AuthMode.names(), "[jwt if a JWT key is set, else signature]", "VSS_AUTH"},
         {"--jwt-public-key PEM_FILE", "RSA public key for JWT auth", "VSS_JWT_RSA_PEM (PEM text)"},
+        {"--signature-max-skew SECONDS", "signature time window either side [86400]",
+            "VSS_SIGNATURE_MAX_SKEW"},
         {"--max-body-bytes N", "largest request body [67108864]", "VSS_MAX_REQUEST_BODY_SIZE"},
         {"--tls-cert PEM_FILE", "certificate chain: serve HTTPS", "VSS_TLS_CERT"},
         {"--tls-key PEM_FILE", "private key of the certificate", "VSS_TLS_KEY"},

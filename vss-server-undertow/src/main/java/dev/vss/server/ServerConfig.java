@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param dataDir where a durable store keeps its files
  * @param auth how callers are authenticated
  * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
+ * @param signatureMaxSkew how far a signature auth header's time may be from the server clock
  * @param maxBodyBytes the largest request body accepted
  * @param tlsCert the PEM certificate chain for HTTPS, if configured
  * @param tlsKey the PEM private key for HTTPS, if configured
@@ -36,6 +37,7 @@ record ServerConfig(
     Path dataDir,
     AuthMode auth,
     Optional<String> jwtPublicKeyPem,
+    Duration signatureMaxSkew,
     long maxBodyBytes,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.vss.core.auth.SignatureAuthorizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class ServerConfigLoader {
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "log_config");
+      "signature_auth_config", "log_config");
 
   /** A raw value and where it came from. */
   private record Raw(String text, String source) {}
@@ -164,6 +165,22 @@ final class ServerConfigLoader {
           + "); the key is not used");
     }
 
+    // The reference's 24 hours unless narrowed; a narrower window limits replay of a header.
+    long widest = SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds();
+    Duration signatureMaxSkew = parse(setting(Setting.SIGNATURE_MAX_SKEW, Long.toString(widest)),
+        text -> {
+          long seconds = parseLong(text);
+          if (seconds < 1 || seconds > widest) {
+            throw new IllegalArgumentException(
+                "must be between 1 and " + widest + " seconds (24 hours)");
+          }
+          return Duration.ofSeconds(seconds);
+        });
+    if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
+      warnings.add("a signature time window is configured (" + sourceOf(Setting.SIGNATURE_MAX_SKEW)
+          + ") but auth is " + auth.configName() + "; the window is not used");
+    }
+
     long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES,
         Long.toString(dev.vss.core.Limits.DEFAULT_MAX_REQUEST_BODY_BYTES)), text -> {
           long value = parseLong(text);
@@ -212,9 +229,9 @@ final class ServerConfigLoader {
       return level;
     });
 
-    return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, maxBodyBytes,
-        tlsCert, tlsKey, basePath, shutdownTimeout, workerThreads, logLevel, configFile, sources,
-        warnings);
+    return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
+        maxBodyBytes, tlsCert, tlsKey, basePath, shutdownTimeout, workerThreads, logLevel,
+        configFile, sources, warnings);
   }
 
   /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
@@ -366,7 +383,7 @@ final class ServerConfigLoader {
       String source = setting.table() + "." + setting.key() + in;
       boolean numeric =
           setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
-              || setting == Setting.WORKER_THREADS;
+              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW;
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }

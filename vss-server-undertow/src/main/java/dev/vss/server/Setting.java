@@ -13,6 +13,9 @@ enum Setting {
   AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names()),
   /** The flag names a PEM file; the environment variable and the file key hold the PEM text. */
   JWT_PUBLIC_KEY("--jwt-public-key", "VSS_JWT_RSA_PEM", "jwt_auth_config", "rsa_pem", "PEM_FILE"),
+  /** How far a signature's time may be from the server clock; narrower limits replay. */
+  SIGNATURE_MAX_SKEW("--signature-max-skew", "VSS_SIGNATURE_MAX_SKEW", "signature_auth_config",
+      "max_skew_seconds", "SECONDS"),
   MAX_BODY_BYTES("--max-body-bytes", "VSS_MAX_REQUEST_BODY_SIZE", "server_config",
       "max_request_body_size", "N"),
   TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE"),

@@ -45,6 +45,12 @@ class ForwardingStorage implements Storage {
   }
 
   @Override
+  public byte[] pageTokenSecret() {
+    beforeCall("pageTokenSecret");
+    return delegate.pageTokenSecret();
+  }
+
+  @Override
   public void checkHealth() {
     beforeCall("checkHealth");
     delegate.checkHealth();

@@ -3,6 +3,7 @@ package dev.vss.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vss.core.auth.SignatureAuthorizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ class ServerConfigLoaderTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("./vss-data"));
     assertThat(config.auth()).isEqualTo(AuthMode.SIGNATURE);
     assertThat(config.jwtPublicKeyPem()).isEmpty();
+    assertThat(config.signatureMaxSkew()).isEqualTo(Duration.ofHours(24));
     assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.tlsCert()).isEmpty();
     assertThat(config.basePath()).isEqualTo("/vss");
@@ -118,6 +120,9 @@ class ServerConfigLoaderTest {
             true);
       case LOG_LEVEL:
         return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
+      case SIGNATURE_MAX_SKEW:
+        return new Case(setting, "600", "300", "60", "86400",
+            c -> Long.toString(c.signatureMaxSkew().toSeconds()), true);
       default:
         return null;
     }
@@ -125,7 +130,8 @@ class ServerConfigLoaderTest {
 
   @ParameterizedTest
   @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
-      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL"})
+      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
+      "SIGNATURE_MAX_SKEW"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -216,6 +222,35 @@ class ServerConfigLoaderTest {
     assertThat(config.warnings()).anyMatch(w -> w.contains("not used"));
   }
 
+  /** The signature window reaches the authorizer; narrower is how a deployment limits replay. */
+  @Test
+  void signatureMaxSkewConfiguresTheSignatureAuthorizer() throws IOException {
+    ServerConfig narrow = load(Map.of(), "--signature-max-skew", "300");
+    assertThat(((SignatureAuthorizer) AuthMode.SIGNATURE.create(narrow)).maxClockDifference())
+        .isEqualTo(Duration.ofMinutes(5));
+    ServerConfig standard = load(Map.of());
+    assertThat(((SignatureAuthorizer) AuthMode.SIGNATURE.create(standard)).maxClockDifference())
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(load(Map.of(), "--signature-max-skew", "1").signatureMaxSkew())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(load(Map.of(), "--signature-max-skew", "86400").signatureMaxSkew())
+        .isEqualTo(Duration.ofHours(24));
+
+    Path file = toml("[signature_auth_config]\nmax_skew_seconds = 120\n");
+    ServerConfig fromFile = load(Map.of(), "--config", file.toString());
+    assertThat(fromFile.signatureMaxSkew()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(fromFile.warnings()).isEmpty();
+    Path text = toml("[signature_auth_config]\nmax_skew_seconds = \"120\"\n");
+    assertThatThrownBy(() -> load(Map.of(), "--config", text.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("signature_auth_config.max_skew_seconds")
+        .hasMessageContaining("must be an integer");
+
+    ServerConfig unused = load(Map.of("VSS_SIGNATURE_MAX_SKEW", "300"), "--auth", "none");
+    assertThat(unused.warnings()).anyMatch(w -> w.contains("VSS_SIGNATURE_MAX_SKEW")
+        && w.contains("not used"));
+  }
+
   @Test
   void flagsTakeEqualsForm() {
     ServerConfig config = load(Map.of(), "--bind=[::1]:0", "--store=memory");
@@ -254,6 +289,12 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--base-path", "/health"}, "--base-path"});
     cases.add(new Object[] {Map.of(), new String[] {"--shutdown-timeout", "-1"},
         "--shutdown-timeout"});
+    cases.add(new Object[] {Map.of(), new String[] {"--signature-max-skew", "0"},
+        "--signature-max-skew"});
+    cases.add(new Object[] {Map.of("VSS_SIGNATURE_MAX_SKEW", "86401"), new String[0],
+        "VSS_SIGNATURE_MAX_SKEW"});
+    cases.add(new Object[] {Map.of(), new String[] {"--signature-max-skew", "5m"},
+        "--signature-max-skew"});
     cases.add(new Object[] {Map.of(), new String[] {"--worker-threads", "0"},
         "--worker-threads"});
     cases.add(new Object[] {Map.of("VSS_WORKER_THREADS", "100000"), new String[0],

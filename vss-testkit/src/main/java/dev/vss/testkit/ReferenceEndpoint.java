@@ -24,7 +24,8 @@ import java.util.function.Function;
  *
  * <p>It answers exactly what SPEC section 4 defines and serves as the expected side of the model
  * properties. Page tokens differ from an adapter's (the model counts creation sequences per
- * keyspace, adapters store-wide), so compare only whether a next page exists. Calls are serialized;
+ * keyspace, adapters store-wide, and every keyspace's model has a page-token secret of its own), so
+ * compare only whether a next page exists. Calls are serialized;
  * the endpoint is thread-safe but not meant for throughput.
  */
 public final class ReferenceEndpoint implements VssEndpoint {
@@ -43,9 +44,12 @@ public final class ReferenceEndpoint implements VssEndpoint {
     return limits;
   }
 
-  /** The current model of {@code keyspace} (an empty model if nothing was ever written there). */
+  /**
+   * The current model of {@code keyspace} (an empty model if nothing was ever written there). The
+   * empty model is kept, so the keyspace keeps its page-token secret from the first call on.
+   */
   public synchronized KeyspaceModel model(Keyspace keyspace) {
-    return models.getOrDefault(keyspace, KeyspaceModel.empty(limits));
+    return models.computeIfAbsent(keyspace, k -> KeyspaceModel.empty(limits));
   }
 
   @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.VssService;
+import dev.vss.core.rules.PageToken;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.WritePlan;
@@ -20,6 +21,8 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.proto.PutObjectResponse;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -323,16 +326,85 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     Map<String, KeyspaceSnapshot> before = Map.of(
         "alice", snapshot(alice, STORE), "bob", snapshot(bob, ""));
 
-    Optional<Storage> reopened = reopenStorage(storage());
-    assumeTrue(reopened.isPresent(),
-        "the storage is not persistent (reopenStorage not overridden)");
-    storage = reopened.get();
-    service = new VssService(storage, limits());
+    reopen();
 
     assertThat(snapshot(alice, STORE)).isEqualTo(before.get("alice"));
     assertThat(snapshot(bob, "")).isEqualTo(before.get("bob"));
     put(alice, STORE, item("d", 0, "after restart"));
     assertThat(snapshot(alice, STORE).keys()).containsExactly("d", "c", "a");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the page-token secret
+
+  /**
+   * {@link Storage#pageTokenSecret()} is 32 bytes, not all zeros, the same on every call, and a
+   * copy: changing the returned array changes nothing.
+   */
+  @Test
+  public void pageTokenSecretIsThirtyTwoStableBytes() {
+    byte[] secret = storage().pageTokenSecret();
+    byte[] expected = secret.clone();
+
+    assertThat(secret).hasSize(PageToken.SECRET_BYTES);
+    assertThat(secret).as("an all-zero secret").isNotEqualTo(new byte[PageToken.SECRET_BYTES]);
+    secret[0] ^= 1;
+    assertThat(storage().pageTokenSecret()).isEqualTo(expected);
+    put(alice, STORE, item("k", 0, "v"));
+    assertThat(storage().pageTokenSecret()).isEqualTo(expected);
+  }
+
+  /**
+   * The service authenticates page tokens with this storage's secret: a token for the right
+   * listing and position made with another secret is INVALID_REQUEST, while the same token made
+   * with the storage's secret continues the listing.
+   */
+  @Test
+  public void pageTokenMadeWithAnotherSecretIsInvalid() {
+    put(alice, STORE, item("a", 0, "v"), item("b", 0, "v"), item("c", 0, "v"));
+    Keyspace keyspace = new Keyspace(alice, STORE);
+    long newest = storage().list(keyspace, "", Long.MAX_VALUE, 1).get(0).sequence();
+    String genuine = PageToken.encode(storage().pageTokenSecret(), keyspace, "", newest);
+    String forged = PageToken.encode(PageToken.newSecret(), keyspace, "", newest);
+
+    assertThat(keysOf(list(alice, STORE, null, 10, genuine))).containsExactly("b", "a");
+    expectInvalidAndNoChange(alice, STORE, () -> list(alice, STORE, null, 10, forged));
+  }
+
+  /**
+   * The secret is kept with the data: after a reopen it is the same, and a page token issued
+   * before the restart continues its listing without skipping or repeating an entry. Skipped
+   * unless {@link #reopenStorage} is overridden.
+   */
+  @Test
+  public void pageTokensSurviveAReopen() throws Exception {
+    List<String> created = createKeys(alice, STORE, "k", 7);
+    byte[] secret = storage().pageTokenSecret();
+    ListKeyVersionsResponse first = list(alice, STORE, null, 3, null);
+    assertThat(first.getNextPageToken()).isNotEmpty();
+
+    reopen();
+
+    assertThat(storage().pageTokenSecret()).as("the secret after a reopen").isEqualTo(secret);
+    List<String> listed = new ArrayList<>(keysOf(first));
+    String token = first.getNextPageToken();
+    while (!token.isEmpty()) {
+      ListKeyVersionsResponse page = list(alice, STORE, null, 3, token);
+      listed.addAll(keysOf(page));
+      token = page.getNextPageToken();
+    }
+    List<String> newestFirst = new ArrayList<>(created);
+    Collections.reverse(newestFirst);
+    assertThat(listed).containsExactlyElementsOf(newestFirst);
+  }
+
+  /** Reopens the storage of the current test; skips the test if the storage is not persistent. */
+  private void reopen() throws Exception {
+    Optional<Storage> reopened = reopenStorage(storage());
+    assumeTrue(reopened.isPresent(),
+        "the storage is not persistent (reopenStorage not overridden)");
+    storage = reopened.get();
+    service = new VssService(storage, limits());
   }
 
   private long sequence(String user, String storeId, String key) {

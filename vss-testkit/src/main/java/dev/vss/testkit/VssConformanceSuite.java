@@ -741,6 +741,55 @@ public abstract class VssConformanceSuite {
   }
 
   /**
+   * A page token is valid only for the listing that issued it: used by another user, for another
+   * store id or with another prefix it is INVALID_REQUEST, never a silently wrong page, even where
+   * that listing has entries at the same place.
+   */
+  @Test
+  public void pageTokenIsBoundToItsListing() {
+    for (String user : List.of(alice, bob)) {
+      for (String storeId : List.of(STORE, "other")) {
+        put(user, storeId, item("k1", 0, "v"), item("k2", 0, "v"), item("k3", 0, "v"));
+      }
+    }
+    String token = list(alice, STORE, null, 1, null).getNextPageToken();
+    String prefixed = list(alice, STORE, "k", 1, null).getNextPageToken();
+    assertThat(token).isNotEmpty();
+    assertThat(prefixed).isNotEmpty();
+    // Each token is good for its own listing, so a rejection below is about the binding.
+    assertThat(keysOf(list(alice, STORE, null, 1, token))).containsExactly("k2");
+    assertThat(keysOf(list(alice, STORE, "k", 1, prefixed))).containsExactly("k2");
+
+    expectInvalidAndNoChange(bob, STORE, () -> list(bob, STORE, null, 1, token));
+    expectInvalidAndNoChange(alice, "other", () -> list(alice, "other", null, 1, token));
+    expectInvalidAndNoChange(alice, "", () -> list(alice, "", null, 1, token));
+    expectInvalidAndNoChange(alice, STORE, () -> list(alice, STORE, "k", 1, token));
+    expectInvalidAndNoChange(alice, STORE, () -> list(alice, STORE, null, 1, prefixed));
+    expectInvalidAndNoChange(alice, STORE, () -> list(alice, STORE, "k1", 1, prefixed));
+    expectInvalidAndNoChange(bob, STORE, () -> list(bob, STORE, "k", 1, prefixed));
+  }
+
+  /** A page token with any one character changed, cut short or extended is INVALID_REQUEST. */
+  @Test
+  public void alteredPageTokenIsInvalid() {
+    put(alice, STORE, item("k1", 0, "v"), item("k2", 0, "v"), item("k3", 0, "v"));
+    String token = list(alice, STORE, null, 1, null).getNextPageToken();
+    assertThat(token).isNotEmpty();
+    KeyspaceSnapshot before = snapshot(alice, STORE);
+
+    for (int i = 0; i < token.length(); i++) {
+      char replacement = token.charAt(i) == 'A' ? 'B' : 'A';
+      String altered = token.substring(0, i) + replacement + token.substring(i + 1);
+      expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice, STORE, null, 1, altered));
+    }
+    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+        () -> list(alice, STORE, null, 1, token.substring(0, token.length() - 1)));
+    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+        () -> list(alice, STORE, null, 1, token + "A"));
+    assertThat(snapshot(alice, STORE)).isEqualTo(before);
+  }
+
+  /**
    * Records that exist for the whole listing appear exactly once even when others are created,
    * updated, deleted and re-created between pages.
    */
@@ -1199,7 +1248,8 @@ public abstract class VssConformanceSuite {
         .collect(Collectors.joining("", "\"", "\""));
   }
 
-  private static List<String> keysOf(ListKeyVersionsResponse page) {
+  /** The keys of one list page, in page order. */
+  protected static List<String> keysOf(ListKeyVersionsResponse page) {
     return page.getKeyVersionsList().stream().map(KeyValue::getKey).toList();
   }
 

@@ -56,15 +56,23 @@ class SabotageDetectionTest {
         caught(Flaw.JOINS_STORE_AND_KEY, "storeIdAndKeyBoundariesDoNotBlur",
             VssConformanceSuite::storeIdAndKeyBoundariesDoNotBlur),
         caught(Flaw.JOINS_STORE_AND_KEY, "storeIdsAreIsolatedIncludingTheEmptyOne",
-            VssConformanceSuite::storeIdsAreIsolatedIncludingTheEmptyOne));
+            VssConformanceSuite::storeIdsAreIsolatedIncludingTheEmptyOne),
+        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "pageTokenSecretIsThirtyTwoStableBytes",
+            StorageConformanceSuite::pageTokenSecretIsThirtyTwoStableBytes),
+        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "listsAThousandKeysAcrossPages",
+            VssConformanceSuite::listsAThousandKeysAcrossPages),
+        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "pageTokenIsBoundToItsListing",
+            VssConformanceSuite::pageTokenIsBoundToItsListing),
+        caught(Flaw.ZERO_TOKEN_SECRET, "pageTokenSecretIsThirtyTwoStableBytes",
+            StorageConformanceSuite::pageTokenSecretIsThirtyTwoStableBytes));
   }
 
   @ParameterizedTest(name = "{0} is caught by {1}")
   @MethodSource("flawsAndTheScenariosThatCatchThem")
   void conformanceSuiteCatchesTheFlaw(Flaw flaw, Scenario scenario) throws Exception {
-    assertThat(failureOf(new Conformance(null, false), scenario.body()))
+    assertThat(failureOf(new Conformance(null, false, false), scenario.body()))
         .as("%s on a healthy storage", scenario).isNull();
-    assertThat(failureOf(new Conformance(flaw, false), scenario.body()))
+    assertThat(failureOf(new Conformance(flaw, false, false), scenario.body()))
         .as("%s on a storage that %s", scenario, flaw).isNotNull();
   }
 
@@ -73,8 +81,20 @@ class SabotageDetectionTest {
     ThrowingConsumer<StorageConformanceSuite> scenario =
         StorageConformanceSuite::acknowledgedWritesSurviveAReopen;
 
-    assertThat(failureOf(new Conformance(null, false), scenario)).isNull();
-    assertThat(failureOf(new Conformance(null, true), scenario)).isInstanceOf(AssertionError.class);
+    assertThat(failureOf(new Conformance(null, false, false), scenario)).isNull();
+    assertThat(failureOf(new Conformance(null, true, false), scenario))
+        .isInstanceOf(AssertionError.class);
+  }
+
+  @Test
+  void tokenScenarioCatchesAStorageThatForgetsItsSecretOnReopen() throws Exception {
+    ThrowingConsumer<StorageConformanceSuite> scenario =
+        StorageConformanceSuite::pageTokensSurviveAReopen;
+
+    assertThat(failureOf(new Conformance(null, false, false), scenario)).isNull();
+    // The data survives the reopen; only the secret does not.
+    assertThat(failureOf(new Conformance(null, false, true), scenario))
+        .isInstanceOf(AssertionError.class);
   }
 
   @Test
@@ -128,16 +148,19 @@ class SabotageDetectionTest {
   private static final class Conformance extends StorageConformanceSuite {
     private final Flaw flaw;
     private final boolean losesDataOnReopen;
+    private final boolean forgetsTokenSecret;
 
-    Conformance(Flaw flaw, boolean losesDataOnReopen) {
+    Conformance(Flaw flaw, boolean losesDataOnReopen, boolean forgetsTokenSecret) {
       this.flaw = flaw;
       this.losesDataOnReopen = losesDataOnReopen;
+      this.forgetsTokenSecret = forgetsTokenSecret;
     }
 
     @Override
     protected Storage newStorage() {
       Storage memory = new InMemoryStorage();
-      return new RestartableStorage(flaw == null ? memory : new SabotagedStorage(memory, flaw));
+      return new RestartableStorage(flaw == null ? memory : new SabotagedStorage(memory, flaw),
+          forgetsTokenSecret);
     }
 
     @Override

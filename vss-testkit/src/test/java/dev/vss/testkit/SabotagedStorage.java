@@ -1,6 +1,7 @@
 package dev.vss.testkit;
 
 import dev.vss.core.Keyspace;
+import dev.vss.core.rules.PageToken;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
@@ -40,7 +41,11 @@ final class SabotagedStorage implements Storage {
     /** Stores every key of a user in one space under {@code storeId + key}. */
     JOINS_STORE_AND_KEY,
     /** Decides on versions read before the keyspace is locked (lost updates under races). */
-    UNSERIALIZED_WRITES
+    UNSERIALIZED_WRITES,
+    /** Makes a new page-token secret on every call instead of keeping one with the data. */
+    NEW_TOKEN_SECRET_PER_CALL,
+    /** Uses one well-known page-token secret (all zeros) for every store. */
+    ZERO_TOKEN_SECRET
   }
 
   private final Storage data;
@@ -114,6 +119,15 @@ final class SabotagedStorage implements Storage {
         yield data.write(keyspace, keys, view -> decision.decide(early));
       }
       default -> data.write(keyspace, keys, decision);
+    };
+  }
+
+  @Override
+  public byte[] pageTokenSecret() {
+    return switch (flaw) {
+      case NEW_TOKEN_SECRET_PER_CALL -> PageToken.newSecret();
+      case ZERO_TOKEN_SECRET -> new byte[PageToken.SECRET_BYTES];
+      default -> data.pageTokenSecret();
     };
   }
 

@@ -12,6 +12,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
@@ -25,11 +26,14 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>the header is present and is {@code Bearer <token>} (scheme in any case);
- *   <li>the token is a compact JWS whose header names {@code alg} RS256 (never {@code none}, HMAC,
- *       other RSA hashes or EC) and no critical extension;
+ *   <li>the token is exactly three base64url segments in canonical form (header and signature not
+ *       empty, no padding, no other character, nothing after the signature), a compact JWS whose header names {@code
+ *       alg} RS256 (never {@code none}, HMAC, other RSA hashes or EC) and no critical extension;
  *   <li>the signature verifies with the configured public key;
  *   <li>the claims are a JSON object with no {@code aud} claim (this server is not one audience
- *       among several, and a token minted for another service must not unlock this one);
+ *       among several, and a token minted for another service must not unlock this one), and
+ *       {@code exp} and {@code nbf}, where present, are numbers of seconds from 0 to {@link
+ *       #MAX_TIME_CLAIM} (a larger or negative time is invalid, not "expired");
  *   <li>{@code exp} is present and the clock is before {@code exp} + {@link #CLOCK_SKEW};
  *   <li>{@code nbf}, if present, is at most the clock + {@link #CLOCK_SKEW};
  *   <li>{@code sub} is present and not blank.
@@ -44,6 +48,13 @@ import java.util.Objects;
 public final class JwtAuthorizer implements Authorizer {
   /** How far the server clock may be past {@code exp}, or before {@code nbf}, and still accept. */
   public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+  /**
+   * The largest {@code exp} or {@code nbf} accepted, in seconds since the epoch: 10^10 (the year
+   * 2286). No issuer means a later time; such values are what overflowed or broken claims look
+   * like, and beyond about 9.2 * 10^15 they no longer fit a {@code Date} in milliseconds.
+   */
+  public static final long MAX_TIME_CLAIM = 10_000_000_000L;
 
   /** The smallest RSA modulus accepted, in bits. */
   public static final int MIN_KEY_BITS = 2048;
@@ -149,6 +160,12 @@ public final class JwtAuthorizer implements Authorizer {
   }
 
   private static SignedJWT parse(String token) {
+    // Nimbus's base64url decoder skips characters outside the alphabet and padding, so text after
+    // the signature ("sig.", "sig=", "sig xyz") would still verify; accept only the exact form.
+    if (!isCanonicalCompactJws(token)) {
+      throw VssException.auth("Bearer token is not a well-formed signed JWT: expected three"
+          + " base64url segments without padding and nothing after the signature");
+    }
     try {
       return SignedJWT.parse(token);
     } catch (ParseException | RuntimeException e) {
@@ -156,6 +173,40 @@ public final class JwtAuthorizer implements Authorizer {
       // into an internal error, so anything it throws while parsing is a bad credential.
       throw VssException.auth("Bearer token is not a well-formed signed JWT");
     }
+  }
+
+  /**
+   * Three segments, each exactly what base64url without padding would produce; header and
+   * signature are never empty (an empty payload is a claims problem, reported as such later).
+   */
+  private static boolean isCanonicalCompactJws(String token) {
+    int first = token.indexOf('.');
+    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+    if (second < 0 || token.indexOf('.', second + 1) >= 0
+        || first == 0 || second == token.length() - 1) {
+      return false;
+    }
+    return isCanonicalBase64Url(token.substring(0, first))
+        && isCanonicalBase64Url(token.substring(first + 1, second))
+        && isCanonicalBase64Url(token.substring(second + 1));
+  }
+
+  private static boolean isCanonicalBase64Url(String segment) {
+    if (segment.length() % 4 == 1) {
+      return false;
+    }
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      if (!alphabet) {
+        return false;
+      }
+    }
+    // The last character may carry unused low bits; only the spelling with them zero is canonical,
+    // so one signature has one spelling.
+    byte[] bytes = Base64.getUrlDecoder().decode(segment);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(segment);
   }
 
   private boolean verifies(SignedJWT jwt) {
@@ -190,6 +241,29 @@ public final class JwtAuthorizer implements Authorizer {
     if (subject != null && !(subject instanceof String)) {
       throw VssException.auth("JWT claims are not a valid JSON claims set: sub is not a string");
     }
+    checkTimeClaim(payload, "exp");
+    checkTimeClaim(payload, "nbf");
     return claims;
+  }
+
+  /**
+   * Refuses a time claim outside {@code [0, MAX_TIME_CLAIM]}. Checked on the raw JSON: nimbus
+   * multiplies by 1000 into a {@code long}, so a huge {@code exp} wraps around to a date before
+   * 1970 and would be reported as "expired", hiding an issuer that writes broken times.
+   */
+  private static void checkTimeClaim(Map<String, Object> payload, String claim) {
+    Object value = payload.get(claim);
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof Number number)) {
+      throw VssException.auth(
+          "JWT claims are not a valid JSON claims set: " + claim + " is not a number");
+    }
+    double seconds = number.doubleValue();
+    if (!(seconds >= 0 && seconds <= MAX_TIME_CLAIM)) {
+      throw VssException.auth("JWT " + claim + " claim is not a valid time: it must be a number"
+          + " of seconds since 1970 from 0 to " + MAX_TIME_CLAIM);
+    }
   }
 }

@@ -25,8 +25,9 @@ import org.bouncycastle.math.ec.ECPoint;
  *       at least one of time);
  *   <li>the public key and signature parts are hex (either case);
  *   <li>{@code t} is ASCII decimal digits and fits a {@code long};
- *   <li>{@code t} is at most {@link #MAX_CLOCK_DIFFERENCE 24 hours} from the server clock, in either
- *       direction;
+ *   <li>{@code t} is at most the {@linkplain #maxClockDifference() time window} from the server
+ *       clock, in either direction: {@link #MAX_CLOCK_DIFFERENCE 24 hours} as the reference unless
+ *       configured narrower;
  *   <li>the public key is a compressed point on secp256k1 (prefix 02 or 03, x below p, on the
  *       curve);
  *   <li>the signature's {@code r} and {@code s} are in {@code [1, n-1]} and {@code s} is low ({@code
@@ -41,32 +42,70 @@ import org.bouncycastle.math.ec.ECPoint;
  *
  * <p>Anyone can create a key pair, so this authorizer admits any number of new users: deployments
  * must rate-limit or otherwise restrict who can reach the server. The scheme has no replay
- * protection inside the 24-hour window; it relies on TLS to keep headers secret.
+ * protection inside the time window: a captured header works for anything its key may do until
+ * {@code t} leaves the window. It relies on TLS to keep headers secret; a narrower window (for
+ * example 5 minutes, if clients' clocks are kept in time) is the way to limit how long a captured
+ * header can be replayed.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class SignatureAuthorizer implements Authorizer {
-  /** How far the signing time may be from the server clock, in either direction. */
+  /**
+   * How far the signing time may be from the server clock, in either direction, by default (the
+   * reference's {@code MAX_CLOCK_DIFFERENCE}); also the widest window that can be configured.
+   */
   public static final Duration MAX_CLOCK_DIFFERENCE = Duration.ofHours(24);
+
+  /** The narrowest window that can be configured. */
+  public static final Duration MIN_CLOCK_DIFFERENCE = Duration.ofSeconds(1);
 
   private static final int PUBLIC_KEY_END = SignatureAuthHeader.PUBLIC_KEY_HEX_CHARS;
   private static final int SIGNATURE_END = PUBLIC_KEY_END + SignatureAuthHeader.SIGNATURE_HEX_CHARS;
   private static final HexFormat HEX = HexFormat.of();
 
   private final Clock clock;
+  private final long maxDifferenceSeconds;
 
-  /** An authorizer that reads the time from the system clock. */
+  /** An authorizer that reads the time from the system clock, with the 24-hour window. */
   public SignatureAuthorizer() {
     this(Clock.systemUTC());
   }
 
   /**
-   * An authorizer that reads the time from {@code clock}.
+   * An authorizer that reads the time from {@code clock}, with the 24-hour window.
    *
    * @param clock the clock the signing time is compared with
    */
   public SignatureAuthorizer(Clock clock) {
+    this(clock, MAX_CLOCK_DIFFERENCE);
+  }
+
+  /**
+   * An authorizer that reads the time from {@code clock} and accepts signing times at most {@code
+   * maxClockDifference} from it, in either direction.
+   *
+   * @param clock the clock the signing time is compared with
+   * @param maxClockDifference whole seconds from {@link #MIN_CLOCK_DIFFERENCE 1 second} to {@link
+   *     #MAX_CLOCK_DIFFERENCE 24 hours}; narrower limits how long a captured header can be
+   *     replayed, but must still cover the clock error of the clients
+   * @throws IllegalArgumentException if the window is outside those bounds or not whole seconds
+   */
+  public SignatureAuthorizer(Clock clock, Duration maxClockDifference) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(maxClockDifference, "maxClockDifference");
+    if (maxClockDifference.compareTo(MIN_CLOCK_DIFFERENCE) < 0
+        || maxClockDifference.compareTo(MAX_CLOCK_DIFFERENCE) > 0
+        || maxClockDifference.getNano() != 0) {
+      throw new IllegalArgumentException("the signature time window must be whole seconds from "
+          + MIN_CLOCK_DIFFERENCE.toSeconds() + " to " + MAX_CLOCK_DIFFERENCE.toSeconds()
+          + " (24 hours), got " + maxClockDifference);
+    }
+    this.maxDifferenceSeconds = maxClockDifference.toSeconds();
+  }
+
+  /** How far the signing time may be from the server clock, in either direction. */
+  public Duration maxClockDifference() {
+    return Duration.ofSeconds(maxDifferenceSeconds);
   }
 
   @Override
@@ -124,7 +163,7 @@ public final class SignatureAuthorizer implements Authorizer {
       throw VssException.auth("Authorization header time is out of range");
     }
     long now = clock.instant().getEpochSecond();
-    long maxDifference = MAX_CLOCK_DIFFERENCE.toSeconds();
+    long maxDifference = maxDifferenceSeconds;
     // signedAt >= 0 and now is a realistic clock, yet an injected clock may be anywhere: compare
     // without overflow.
     boolean tooFar =
@@ -132,8 +171,22 @@ public final class SignatureAuthorizer implements Authorizer {
             ? signedAt - maxDifference > now
             : now - maxDifference > signedAt;
     if (tooFar) {
-      throw VssException.auth("Authorization header time is more than 24 hours from now");
+      throw VssException.auth("Authorization header time is more than " + windowText()
+          + " from now");
     }
+  }
+
+  /** The window in the largest whole unit: "24 hours", "5 minutes", "90 seconds". */
+  private String windowText() {
+    long seconds = maxDifferenceSeconds;
+    if (seconds % 3600 == 0) {
+      return plural(seconds / 3600, "hour");
+    }
+    return seconds % 60 == 0 ? plural(seconds / 60, "minute") : plural(seconds, "second");
+  }
+
+  private static String plural(long count, String unit) {
+    return count + " " + unit + (count == 1 ? "" : "s");
   }
 
   private static ECPublicKeyParameters decodePublicKey(byte[] publicKey) {

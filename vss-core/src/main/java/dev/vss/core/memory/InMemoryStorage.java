@@ -1,6 +1,7 @@
 package dev.vss.core.memory;
 
 import dev.vss.core.Keyspace;
+import dev.vss.core.rules.PageToken;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
@@ -30,6 +31,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class InMemoryStorage implements Storage {
   private final Map<Keyspace, Space> spaces = new ConcurrentHashMap<>();
   private final AtomicLong lastSequence = new AtomicLong();
+  /** Lives as long as the data: both go with the instance. */
+  private final byte[] pageTokenSecret = PageToken.newSecret();
   private volatile boolean closed;
 
   /** Creates an empty store. */
@@ -124,6 +127,12 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void checkHealth() {
     ensureOpen();
+  }
+
+  @Override
+  public byte[] pageTokenSecret() {
+    ensureOpen();
+    return pageTokenSecret.clone();
   }
 
   @Override

@@ -57,18 +57,26 @@ public final class KeyspaceModel {
   private final Map<String, StoredRecord> records;
   private final long globalVersion;
   private final long lastSequence;
+  /**
+   * Made by {@link #empty} and kept by every later state, as a store keeps its secret. The model
+   * knows one keyspace only (its user is a constant), so a secret of its own is what makes a token
+   * from another keyspace's model invalid here, as it is in a real store.
+   */
+  private final byte[] pageTokenSecret;
 
   private KeyspaceModel(VssOperations operations, Map<String, StoredRecord> records,
-      long globalVersion, long lastSequence) {
+      long globalVersion, long lastSequence, byte[] pageTokenSecret) {
     this.operations = operations;
     this.records = records;
     this.globalVersion = globalVersion;
     this.lastSequence = lastSequence;
+    this.pageTokenSecret = pageTokenSecret;
   }
 
-  /** An empty keyspace enforcing {@code limits}. */
+  /** An empty keyspace enforcing {@code limits}, with a page-token secret of its own. */
   public static KeyspaceModel empty(Limits limits) {
-    return new KeyspaceModel(new VssOperations(new RequestValidation(limits)), Map.of(), 0, 0);
+    return new KeyspaceModel(new VssOperations(new RequestValidation(limits)), Map.of(), 0, 0,
+        PageToken.newSecret());
   }
 
   /** The stored records by key. */
@@ -122,7 +130,7 @@ public final class KeyspaceModel {
     }
     plan.deletes().forEach(next::remove);
     long nextGlobal = plan.newGlobalVersion().orElse(globalVersion);
-    return new KeyspaceModel(operations, Map.copyOf(next), nextGlobal, sequence);
+    return new KeyspaceModel(operations, Map.copyOf(next), nextGlobal, sequence, pageTokenSecret);
   }
 
   /** A single-keyspace storage whose writes replace the model state it holds. */
@@ -164,6 +172,11 @@ public final class KeyspaceModel {
         state = before.applied(plan);
       }
       return plan.result();
+    }
+
+    @Override
+    public byte[] pageTokenSecret() {
+      return state.pageTokenSecret.clone();
     }
 
     @Override

@@ -95,15 +95,19 @@ public final class VssOperations {
    *   <li>{@code page_size} unset uses the default, 0 answers no items and an empty token, values
    *       above the maximum are capped.
    *   <li>The global version is read before the keys, and only for the first page.
-   *   <li>{@code next_page_token} is empty exactly when no further entry exists.
+   *   <li>{@code next_page_token} is empty exactly when no further entry exists; otherwise it is a
+   *       {@link PageToken} bound to this user, store and prefix and authenticated with the
+   *       storage's {@link Storage#pageTokenSecret() secret}.
    * </ol>
    */
   public ListKeyVersionsResponse listKeyVersions(
       Storage storage, String userToken, ListKeyVersionsRequest request) {
     validation.listKeyVersions(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
+    String prefix = request.getKeyPrefix();
     boolean firstPage = !request.hasPageToken();
-    long before = firstPage ? Long.MAX_VALUE : PageToken.decode(request.getPageToken());
+    long before = firstPage ? Long.MAX_VALUE
+        : PageToken.decode(storage.pageTokenSecret(), keyspace, prefix, request.getPageToken());
     ListKeyVersionsResponse.Builder response = ListKeyVersionsResponse.newBuilder();
     if (firstPage) {
       response.setGlobalVersion(storage.globalVersion(keyspace));
@@ -116,7 +120,7 @@ public final class VssOperations {
     }
     // One extra entry tells whether another page exists without a second query.
     List<KeyVersion> entries =
-        storage.list(keyspace, request.getKeyPrefix(), before, pageSize + 1);
+        storage.list(keyspace, prefix, before, pageSize + 1);
     int shown = Math.min(entries.size(), pageSize);
     for (int i = 0; i < shown; i++) {
       KeyVersion entry = entries.get(i);
@@ -125,7 +129,8 @@ public final class VssOperations {
     }
     boolean more = entries.size() > pageSize;
     return response
-        .setNextPageToken(more ? PageToken.encode(entries.get(shown - 1).sequence()) : "")
+        .setNextPageToken(more ? PageToken.encode(storage.pageTokenSecret(), keyspace, prefix,
+            entries.get(shown - 1).sequence()) : "")
         .build();
   }
 }

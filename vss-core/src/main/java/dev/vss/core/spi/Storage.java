@@ -56,6 +56,17 @@ public interface Storage extends AutoCloseable {
    */
   void checkHealth();
 
+  /**
+   * A secret of 32 bytes, made once per store from a secure random source and kept with its data,
+   * that authenticates page tokens. Every process serving the same data returns the same bytes, and
+   * it survives restarts (so a listing continues across restarts and across servers on one
+   * database). Returns a copy.
+   *
+   * <p>{@code PageToken.newSecret()} makes one. The core never stores or logs it; an adapter must
+   * not serve it to clients either. Losing it (a new secret) only invalidates page tokens in flight.
+   */
+  byte[] pageTokenSecret();
+
   /** A short name for logs and metrics, such as {@code sqlite}. */
   String name();
 

@@ -335,6 +335,47 @@ class JwtAuthorizerTest {
     assertRejected(bearer(tampered), "signature is invalid");
   }
 
+  /**
+   * Nothing may follow the signature: nimbus's decoder skips characters outside the alphabet and
+   * padding, so each of these still verified before the strict form check.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {".", "=", "==", " xyz", "xyz", "%", "!!", " ", "\t", "\n", "+", "/",
+      ".e30", "\u00e9"})
+  void rejectsTrailingCharactersAfterTheSignature(String suffix) {
+    String token = rs256(validClaims().build());
+    assertThat(authorizer.authorize(bearer(token))).isEqualTo("alice");
+    assertRejected(bearer(token + suffix), "not a well-formed signed JWT");
+  }
+
+  @Test
+  void rejectsCharactersOutsideBase64UrlInAnySegment() {
+    String token = rs256(validClaims().build());
+    int firstDot = token.indexOf('.');
+    int secondDot = token.lastIndexOf('.');
+    for (int at : new int[] {1, firstDot + 1, secondDot + 1}) {
+      for (String inserted : List.of("=", "%", " ", "+")) {
+        String spoiled = token.substring(0, at) + inserted + token.substring(at);
+        assertRejected(bearer(spoiled), "not a well-formed signed JWT");
+      }
+    }
+  }
+
+  /** The signature's last character has unused low bits; only the spelling with them zero counts. */
+  @Test
+  void rejectsANonCanonicalSpellingOfTheSignature() {
+    String token = rs256(validClaims().build());
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = token.charAt(token.length() - 1);
+    String sibling = token.substring(0, token.length() - 1)
+        + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    String siblingSignature = sibling.substring(sibling.lastIndexOf('.') + 1);
+    assertThat(Base64.getUrlDecoder().decode(siblingSignature))
+        .isEqualTo(Base64.getUrlDecoder().decode(signature));
+    assertRejected(bearer(sibling), "not a well-formed signed JWT");
+  }
+
   @Test
   void rejectsAMissingSignature() {
     String token = rs256(validClaims().build());
@@ -366,6 +407,41 @@ class JwtAuthorizerTest {
     JWTClaimsSet claims =
         validClaims().notBeforeTime(Date.from(Instant.ofEpochSecond(NOW + 61))).build();
     assertRejected(bearer(rs256(claims)), "not valid yet");
+  }
+
+  /**
+   * A time no issuer means is an invalid claim, not an expiry: nimbus turns {@code exp} into
+   * milliseconds in a {@code long}, so these used to wrap to 1969 and read as "expired".
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"10000000001", "99999999999", "1e19", "9223372036854775", "9223372036854776",
+      "9223372036854775807", "9223372036854775808", "1e300", "100000000000000000000000", "-1",
+      "-0.5"})
+  void rejectsAbsurdTimesAsInvalidNotExpired(String time) {
+    String exp = Long.toString(NOW + 3600);
+    for (String payload : List.of(
+        "{\"sub\":\"alice\",\"exp\":" + time + "}",
+        "{\"sub\":\"alice\",\"exp\":" + exp + ",\"nbf\":" + time + "}")) {
+      String claim = payload.contains("nbf") ? "nbf" : "exp";
+      assertThatThrownBy(() -> authorizer.authorize(bearer(rs256Raw(payload))))
+          .isInstanceOfSatisfying(VssException.class, e -> {
+            assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION);
+            assertThat(e.getMessage())
+                .contains("JWT " + claim + " claim is not a valid time")
+                .doesNotContain("expired")
+                .doesNotContain("not valid yet");
+          });
+    }
+  }
+
+  @Test
+  void acceptsTimesUpToTheLargestValidOne() {
+    String largest = Long.toString(JwtAuthorizer.MAX_TIME_CLAIM);
+    assertThat(authorizer.authorize(
+        bearer(rs256Raw("{\"sub\":\"alice\",\"exp\":" + largest + "}")))).isEqualTo("alice");
+    // RFC 7519 NumericDate may have a fraction.
+    assertThat(authorizer.authorize(bearer(rs256Raw(
+        "{\"sub\":\"alice\",\"exp\":" + (NOW + 3600) + ".5,\"nbf\":0}")))).isEqualTo("alice");
   }
 
   @Test

@@ -10,10 +10,12 @@ import dev.vss.core.VssException;
 import dev.vss.proto.ErrorCode;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -181,6 +183,48 @@ class SignatureAuthorizerTest {
     assertRejected(at(NOW), authorization(KEY_ONE_HEADER.substring(0, 194) + "0"), "24 hours");
     assertRejected(
         at(NOW), authorization(KEY_ONE_HEADER.substring(0, 194) + Long.MAX_VALUE), "24 hours");
+  }
+
+  /** A narrower window, the way to limit replay of a captured header, is enforced exactly. */
+  @Test
+  void aConfiguredWindowIsEnforcedInclusively() {
+    String header = SignatureAuthHeader.create(key42(), NOW);
+    Duration window = Duration.ofMinutes(5);
+    for (long offset : new long[] {-300, -1, 0, 1, 300}) {
+      assertThat(within(window, NOW + offset).authorize(authorization(header))).isNotEmpty();
+    }
+    assertRejected(within(window, NOW + 301), authorization(header), "more than 5 minutes");
+    assertRejected(within(window, NOW - 301), authorization(header), "more than 5 minutes");
+    // A header replayed an hour later, accepted by the default 24-hour window, is refused.
+    assertThat(at(NOW + 3600).authorize(authorization(header))).isNotEmpty();
+    assertRejected(within(window, NOW + 3600), authorization(header), "more than 5 minutes");
+    assertRejected(within(Duration.ofSeconds(1), NOW + 2), authorization(header),
+        "more than 1 second");
+    assertRejected(within(Duration.ofSeconds(90), NOW + 91), authorization(header),
+        "more than 90 seconds");
+    assertThat(within(Duration.ofSeconds(90), NOW).maxClockDifference())
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(at(NOW).maxClockDifference()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
+  void theWindowMustBeWholeSecondsFromOneSecondTo24Hours() {
+    Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(1500),
+        Duration.ofHours(24).plusSeconds(1), Duration.ofDays(365))) {
+      assertThatThrownBy(() -> new SignatureAuthorizer(clock, bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("whole seconds from 1 to 86400");
+    }
+    assertThat(new SignatureAuthorizer(clock, Duration.ofSeconds(1)).maxClockDifference())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(new SignatureAuthorizer(clock, Duration.ofHours(24)).maxClockDifference())
+        .isEqualTo(Duration.ofHours(24));
+  }
+
+  private static SignatureAuthorizer within(Duration window, long epochSecond) {
+    return new SignatureAuthorizer(
+        Clock.fixed(Instant.ofEpochSecond(epochSecond), ZoneOffset.UTC), window);
   }
 
   @Test

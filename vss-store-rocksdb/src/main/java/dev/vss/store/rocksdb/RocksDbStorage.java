@@ -73,6 +73,7 @@ public final class RocksDbStorage implements Storage {
   private final KeyspaceLocks keyspaceLocks = new KeyspaceLocks(LOCK_STRIPES);
   /** The last creation sequence handed out; never reused, also not after a restart. */
   private final AtomicLong lastSequence;
+  private final byte[] pageTokenSecret;
   /**
    * Operations hold the read side while they use native objects; {@link #close()} takes the write
    * side, so it waits for them and nothing touches a freed handle afterwards (which would crash the
@@ -89,6 +90,7 @@ public final class RocksDbStorage implements Storage {
     this.directory = directory;
     this.store = store;
     this.lastSequence = new AtomicLong(store.lastSequence());
+    this.pageTokenSecret = PageTokenSecretKey.loadOrCreate(store);
   }
 
   /**
@@ -429,6 +431,18 @@ public final class RocksDbStorage implements Storage {
    */
   private void writeFailed(RocksDBException e) {
     lastProbe = new Probe(System.nanoTime() - PROBE_INTERVAL_NANOS, describe(e));
+  }
+
+  /** {@inheritDoc} Kept in the meta column family under {@value PageTokenSecretKey#KEY}. */
+  @Override
+  public byte[] pageTokenSecret() {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return pageTokenSecret.clone();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   /** {@code rocksdb}. */

@@ -65,12 +65,15 @@ public final class SqliteStorage implements Storage {
   private final Path databaseFile;
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
+  private final byte[] pageTokenSecret;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStorage(Path databaseFile, GroupCommitWriter writer, ReaderPool readers) {
+  private SqliteStorage(Path databaseFile, GroupCommitWriter writer, ReaderPool readers,
+      byte[] pageTokenSecret) {
     this.databaseFile = databaseFile;
     this.writer = writer;
     this.readers = readers;
+    this.pageTokenSecret = pageTokenSecret;
   }
 
   /**
@@ -121,6 +124,7 @@ public final class SqliteStorage implements Storage {
       Connection writeConnection = connect(url, writerConfig(options));
       opened.add(writeConnection);
       Schema.MigrationResult migration = Schema.migrate(writeConnection, migrations);
+      byte[] pageTokenSecret = PageTokenSecretTable.loadOrCreate(writeConnection);
       String journalMode = pragma(writeConnection, "journal_mode");
       String synchronous = synchronousName(pragma(writeConnection, "synchronous"));
       for (int i = 0; i < options.readerConnections(); i++) {
@@ -130,7 +134,7 @@ public final class SqliteStorage implements Storage {
       GroupCommitWriter writer = new GroupCommitWriter(
           writeConnection, options.effectiveBatchSize(), "vss-sqlite-writer");
       log(file, options, journalMode, synchronous, migration);
-      return new SqliteStorage(file, writer, readers);
+      return new SqliteStorage(file, writer, readers, pageTokenSecret);
     } catch (SQLException | RuntimeException e) {
       for (Connection connection : opened) {
         try {
@@ -191,6 +195,13 @@ public final class SqliteStorage implements Storage {
       throw new StorageException("SQLite writer thread is not running");
     }
     readers.checkHealth();
+  }
+
+  /** {@inheritDoc} Kept in the database file, in the {@code page_token_secret} table. */
+  @Override
+  public byte[] pageTokenSecret() {
+    ensureOpen();
+    return pageTokenSecret.clone();
   }
 
   @Override
