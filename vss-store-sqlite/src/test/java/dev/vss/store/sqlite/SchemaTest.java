@@ -23,7 +23,7 @@ class SchemaTest {
   private static final Keyspace WALLET = new Keyspace("alice", "wallet");
 
   /** What a later build might append: a new table and a new column with a default. */
-  private static final Schema.Migration NEXT = new Schema.Migration(
+  private static final Schema.Migration NEXT = Schema.Migration.ofSql(
       Schema.MIGRATIONS.size() + 1, "test: audit table and record flag",
       List.of("CREATE TABLE audit (at INTEGER NOT NULL)",
           "ALTER TABLE records ADD COLUMN flag INTEGER NOT NULL DEFAULT 0"));
@@ -90,7 +90,7 @@ class SchemaTest {
           .putObjects("alice", put("wallet", null, item("a", 0, "1")));
     }
     List<Schema.Migration> broken = new ArrayList<>(Schema.MIGRATIONS);
-    broken.add(new Schema.Migration(Schema.MIGRATIONS.size() + 1, "test: broken",
+    broken.add(Schema.Migration.ofSql(Schema.MIGRATIONS.size() + 1, "test: broken",
         List.of("CREATE TABLE half_done (x)", "THIS IS NOT SQL")));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, broken))
         .isInstanceOf(StorageException.class);
@@ -109,7 +109,7 @@ class SchemaTest {
 
   @Test
   void migrationsMustBeNumberedInOrder() {
-    List<Schema.Migration> gap = List.of(new Schema.Migration(2, "gap", List.of()));
+    List<Schema.Migration> gap = List.of(Schema.Migration.ofSql(2, "gap", List.of()));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, gap))
         .hasRootCauseInstanceOf(IllegalStateException.class);
   }
