@@ -37,7 +37,10 @@ final class IntegrityCheck {
     }
   }
 
-  /** What SQLite's check reported, at most {@code max} lines; empty when it said "ok". */
+  /**
+   * What SQLite's check reported, at most {@code max} lines; empty when it said "ok". Damage bad
+   * enough to stop the check itself (SQLITE_CORRUPT, SQLITE_NOTADB) is reported as a problem too.
+   */
   static List<String> sqlite(Connection connection, SqliteCheck check, int max)
       throws SQLException {
     List<String> problems = new ArrayList<>();
@@ -46,29 +49,62 @@ final class IntegrityCheck {
       while (rows.next()) {
         String line = rows.getString(1);
         if (!"ok".equals(line)) {
-          problems.add(line);
+          problems.add(line.replaceAll("\\s+", " ")); // one line per problem in the log
         }
       }
+    } catch (SQLException e) {
+      if (!isDamage(e)) {
+        throw e;
+      }
+      problems.add(check.pragma + " stopped: " + e.getMessage());
     }
     return problems;
+  }
+
+  /** Whether SQLite failed because the file is malformed, rather than for another reason. */
+  static boolean isDamage(SQLException e) {
+    int code = StoreHealth.primaryCode(e);
+    return code == 11 || code == 26; // SQLITE_CORRUPT, SQLITE_NOTADB
   }
 
   /** SQLite's full check and every record's checksums, in one read transaction. */
   static IntegrityReport full(Connection connection) throws SQLException {
     long started = System.nanoTime();
-    try (Statement statement = connection.createStatement()) {
+    try (Statement transaction = connection.createStatement()) {
       // One snapshot for both parts: a record written between them is in neither or in both.
-      statement.execute("BEGIN");
-      try {
+      transaction.execute("BEGIN");
+      try (Statement statement = connection.createStatement()) {
         List<String> sqliteProblems =
-            sqlite(connection, SqliteCheck.FULL, IntegrityReport.MAX_PROBLEMS);
+            new ArrayList<>(sqlite(connection, SqliteCheck.FULL, IntegrityReport.MAX_PROBLEMS));
         Problems records = new Problems();
-        long checked = verifyRows(statement, records) + verifyListIndex(statement, records);
+        long checked = 0;
+        try {
+          checked = verifyRows(statement, records) + verifyListIndex(statement, records);
+        } catch (SQLException e) {
+          if (!isDamage(e)) {
+            throw e;
+          }
+          // Records past the damaged page cannot be read, so they cannot be verified either.
+          sqliteProblems.add("reading the records stopped: " + e.getMessage());
+        }
         return new IntegrityReport(sqliteProblems, records.listed, records.count, checked,
             Duration.ofNanos(System.nanoTime() - started));
       } finally {
-        statement.execute("COMMIT");
+        endReadTransaction(connection);
       }
+    }
+  }
+
+  /**
+   * Ends the read transaction on a fresh statement (a statement that failed on a damaged page may
+   * report that failure again); a read transaction has nothing to lose, so a failure to end it
+   * cleanly only matters in that the connection is closed right after.
+   */
+  private static void endReadTransaction(Connection connection) {
+    try (Statement end = connection.createStatement()) {
+      end.execute("ROLLBACK");
+    } catch (SQLException e) {
+      LOG.log(Level.DEBUG, "ending the integrity check's read transaction failed", e);
     }
   }
 

@@ -99,7 +99,7 @@ final class StoreHealth {
   }
 
   private void noteDamageIf(int code, SQLException failure) {
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    if (IntegrityCheck.isDamage(failure)) {
       noteDamage(failure.getMessage());
     }
   }

@@ -92,9 +92,15 @@ public final class ChildStore {
     }
 
     @Override
-    public void close() throws Exception {
-      kill();
-      out.close();
+    public void close() throws IOException {
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while killing the child", e);
+      } finally {
+        out.close();
+      }
     }
   }
 }
