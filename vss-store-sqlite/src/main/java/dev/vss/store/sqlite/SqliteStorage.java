@@ -41,6 +41,12 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  *       build opens a file written by an older one.
  *   <li>Faults: SQLite errors (busy, disk full, I/O) surface as {@link StorageException}; the
  *       failed write leaves nothing behind and the store keeps working once the cause is gone.
+ *   <li>Integrity: every record carries CRC32C checksums verified on every read; the write-ahead
+ *       log is checked before SQLite replays it; {@code quick_check} runs at open by default;
+ *       {@link #checkIntegrity()} checks everything on demand. Damage is reported, never served.
+ *   <li>Readiness: {@link #checkHealth()} fails while writes fail for a storage reason or the file
+ *       is known damaged, without scanning anything.
+ *   <li>One opener: the data directory is locked for the life of the store.
  * </ol>
  *
  * <pre>{@code

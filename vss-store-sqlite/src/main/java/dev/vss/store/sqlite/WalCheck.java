@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -248,15 +247,6 @@ final class WalCheck {
       return value == 1 ? 65536 : isPageSize(value) ? value : 4096;
     } catch (IOException e) {
       return 4096;
-    }
-  }
-
-  /** Whether {@code file} exists and is not empty. */
-  static boolean present(Path file) {
-    try {
-      return Files.size(file) > 0;
-    } catch (IOException e) {
-      return false;
     }
   }
 }
