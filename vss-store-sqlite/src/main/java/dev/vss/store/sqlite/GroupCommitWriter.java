@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,8 +46,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class GroupCommitWriter {
   private static final Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
 
+  /** More than one 4 KiB page, so the probe row needs an overflow page. */
+  private static final int PROBE_PAYLOAD_BYTES = 8192;
+
   private final Connection connection;
   private final int maxBatchSize;
+  private final StoreHealth health;
   private final LinkedBlockingQueue<WriterTask> queue = new LinkedBlockingQueue<>();
   private final Object submitLock = new Object();
   private final Thread thread;
@@ -77,10 +82,11 @@ final class GroupCommitWriter {
    * Prepares the statements on {@code connection} (which this writer owns from now on) and starts
    * the writer thread.
    */
-  GroupCommitWriter(Connection connection, int maxBatchSize, String threadName)
-      throws SQLException {
+  GroupCommitWriter(Connection connection, int maxBatchSize, StoreHealth health,
+      String threadName) throws SQLException {
     this.connection = connection;
     this.maxBatchSize = maxBatchSize;
+    this.health = health;
     begin = prepare("BEGIN IMMEDIATE");
     commit = prepare("COMMIT");
     rollback = prepare("ROLLBACK");
@@ -96,10 +102,11 @@ final class GroupCommitWriter {
         prepare("UPDATE keyspaces SET global_version = ? WHERE id = ?");
     findRecord = prepare(
         "SELECT sequence, version FROM records WHERE keyspace_id = ? AND key = ?");
-    insertRecord = prepare(
-        "INSERT INTO records (sequence, keyspace_id, key, version, value) VALUES (?, ?, ?, ?, ?)");
-    updateRecord =
-        prepare("UPDATE records SET version = ?, value = ? WHERE sequence = ?");
+    insertRecord = prepare("INSERT INTO records"
+        + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    updateRecord = prepare("UPDATE records SET version = ?, value = ?, entry_crc = ?,"
+        + " record_crc = ? WHERE sequence = ?");
     deleteRecord = prepare("DELETE FROM records WHERE sequence = ?");
     readSequenceCounter =
         prepare("SELECT last_sequence FROM sequence_counter WHERE id = 1");
@@ -150,6 +157,42 @@ final class GroupCommitWriter {
     } catch (java.util.concurrent.CompletionException e) {
       throw new StorageException("writer task failed", e.getCause());
     }
+  }
+
+  /**
+   * Commits one small transaction on the writer thread, between batches: readiness uses it, while a
+   * write fault is pending, to learn whether the store takes writes again without waiting for a
+   * client's write (a store that is not ready gets none). It rewrites the one row of {@code
+   * health_probe} with a payload bigger than a page, so the transaction needs an overflow page and
+   * a log append, and is fsync'd like any write.
+   *
+   * @throws StorageException if the transaction fails
+   */
+  void probeWrite() {
+    try {
+      onConnection(probeConnection -> {
+        try (Statement statement = probeConnection.createStatement()) {
+          statement.execute("BEGIN IMMEDIATE");
+          try {
+            statement.execute("INSERT OR REPLACE INTO health_probe"
+                + " (id, probed_at_epoch_ms, payload) VALUES (1, "
+                + System.currentTimeMillis() + ", zeroblob(" + PROBE_PAYLOAD_BYTES + "))");
+            statement.execute("COMMIT");
+          } catch (SQLException e) {
+            invalidateStatements();
+            rollbackQuietly(e);
+            throw e;
+          }
+        }
+      });
+    } catch (StorageException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        health.noteWriteFailure(sql);
+      }
+      throw new StorageException("SQLite write probe failed: "
+          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e.getCause());
+    }
+    health.writesSucceeded();
   }
 
   /** Whether the writer thread is running. */
@@ -275,6 +318,7 @@ final class GroupCommitWriter {
       return;
     }
     Sequences sequences = new Sequences();
+    boolean storageFault = false;
     List<Runnable> answers = new ArrayList<>(batch.size());
     for (WriteRequest<?> request : batch) {
       try {
@@ -293,6 +337,7 @@ final class GroupCommitWriter {
         }
         answers.add(() -> request.fail(failure.getCause()));
       } catch (SQLException e) {
+        storageFault |= health.noteWriteFailure(e);
         if (!undoRequest(batch, e, true)) {
           return;
         }
@@ -314,6 +359,9 @@ final class GroupCommitWriter {
       return;
     }
     committedBatches.incrementAndGet();
+    if (!storageFault) {
+      health.writesSucceeded();
+    }
     // Never before COMMIT has returned: an answer promises durability.
     answers.forEach(Runnable::run);
   }
@@ -343,6 +391,7 @@ final class GroupCommitWriter {
    * a failed BEGIN: should a transaction have been left open somehow, the next batch starts clean).
    */
   private void failBatch(List<WriteRequest<?>> batch, String what, SQLException cause) {
+    health.noteWriteFailure(cause);
     LOG.log(Level.ERROR, "SQLite " + what + "; failing " + batch.size() + " write(s)", cause);
     invalidateStatements();
     rollbackQuietly(cause);
@@ -416,19 +465,29 @@ final class GroupCommitWriter {
     for (WritePlan.Upsert upsert : plan.upserts()) {
       byte[] key = encodedKey(request, upsert.key());
       Existing found = lookup(existing, request, keyspaceId, upsert.key(), key);
+      byte[] value = upsert.value().toByteArray();
       if (found != null) {
+        RecordChecksum.Sums sums =
+            RecordChecksum.of(keyspaceId, found.sequence, upsert.version(), key, value);
         PreparedStatement updateRecordStatement = updateRecord.get();
         updateRecordStatement.setLong(1, upsert.version());
-        updateRecordStatement.setBytes(2, upsert.value().toByteArray());
-        updateRecordStatement.setLong(3, found.sequence);
+        updateRecordStatement.setBytes(2, value);
+        updateRecordStatement.setInt(3, sums.entry());
+        updateRecordStatement.setInt(4, sums.record());
+        updateRecordStatement.setLong(5, found.sequence);
         updateRecordStatement.executeUpdate();
       } else {
+        long sequence = sequences.next(this);
+        RecordChecksum.Sums sums =
+            RecordChecksum.of(keyspaceId, sequence, upsert.version(), key, value);
         PreparedStatement insertRecordStatement = insertRecord.get();
-        insertRecordStatement.setLong(1, sequences.next(this));
+        insertRecordStatement.setLong(1, sequence);
         insertRecordStatement.setLong(2, keyspaceId);
         insertRecordStatement.setBytes(3, key);
         insertRecordStatement.setLong(4, upsert.version());
-        insertRecordStatement.setBytes(5, upsert.value().toByteArray());
+        insertRecordStatement.setBytes(5, value);
+        insertRecordStatement.setInt(6, sums.entry());
+        insertRecordStatement.setInt(7, sums.record());
         insertRecordStatement.executeUpdate();
       }
     }

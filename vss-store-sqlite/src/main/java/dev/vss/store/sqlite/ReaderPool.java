@@ -29,7 +29,8 @@ final class ReaderPool {
   private static final String KEYSPACE_ID =
       "(SELECT id FROM keyspaces WHERE user_token = ? AND store_id = ?)";
 
-  static final String GET_SQL = "SELECT version, value, sequence FROM records"
+  static final String GET_SQL = "SELECT version, value, sequence, keyspace_id, entry_crc,"
+      + " record_crc FROM records"
       + " WHERE keyspace_id = " + KEYSPACE_ID + " AND key = ?";
 
   static final String GLOBAL_VERSION_SQL =
@@ -40,7 +41,7 @@ final class ReaderPool {
    * and read from the index alone; the planner is held to that index so the cost of a page does
    * not depend on the size of the store.
    */
-  static final String LIST_SQL = "SELECT key, version, sequence"
+  static final String LIST_SQL = "SELECT key, version, sequence, keyspace_id, entry_crc"
       + " FROM records INDEXED BY records_by_sequence"
       + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
       + " ORDER BY sequence DESC LIMIT ?";
@@ -52,13 +53,30 @@ final class ReaderPool {
    * walking the sequence order: a page costs the entries walked until {@code limit} keys matched,
    * so a prefix matching few keys walks further (at most the whole keyspace, over a whole listing).
    */
-  static final String LIST_PREFIX_SQL = "SELECT key, version, sequence"
+  static final String LIST_PREFIX_SQL = "SELECT key, version, sequence, keyspace_id, entry_crc"
       + " FROM records INDEXED BY records_by_sequence"
       + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
       + " AND substr(key, 1, ?) = ?"
       + " ORDER BY sequence DESC LIMIT ?";
 
-  static final String HEALTH_SQL = "SELECT max(version) FROM schema_migrations";
+  /**
+   * The readiness probe's read: the first or last entry of every table and index, which reads each
+   * b-tree's root page and one path down, so a damaged root or page header fails here (with
+   * SQLITE_CORRUPT) instead of on every client read. A few pages, whatever the size of the store;
+   * damage deeper down is the open check's and the full check's to find.
+   */
+  static final String HEALTH_SQL = "SELECT"
+      + " (SELECT max(version) FROM schema_migrations),"
+      + " (SELECT last_sequence FROM sequence_counter WHERE id = 1),"
+      + " (SELECT max(id) FROM keyspaces),"
+      + " (SELECT max(user_token) FROM keyspaces INDEXED BY sqlite_autoindex_keyspaces_1),"
+      + " (SELECT max(sequence) FROM records),"
+      + " (SELECT min(sequence) FROM records),"
+      + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_key),"
+      + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_sequence),"
+      + " (SELECT max(id) FROM health_probe)";
+
+  private final StoreHealth health;
 
   private final BlockingQueue<Reader> idle;
   private final int size;
@@ -66,7 +84,8 @@ final class ReaderPool {
   private volatile boolean closeGaveUp;
 
   /** Takes ownership of {@code connections} and prepares each one's statements. */
-  ReaderPool(List<Connection> connections) throws SQLException {
+  ReaderPool(List<Connection> connections, StoreHealth health) throws SQLException {
+    this.health = health;
     this.size = connections.size();
     this.idle = new ArrayBlockingQueue<>(size);
     for (Connection connection : connections) {
@@ -86,13 +105,26 @@ final class ReaderPool {
         if (!row.next()) {
           return Optional.empty();
         }
+        long version = row.getLong(1);
         byte[] value = row.getBytes(2);
-        return Optional.of(new StoredRecord(key, row.getLong(1),
-            // The array is fresh from the driver and never shared, so wrapping it is safe.
-            UnsafeByteOperations.unsafeWrap(value == null ? new byte[0] : value), row.getLong(3)));
+        if (value == null) {
+          value = new byte[0];
+        }
+        long sequence = row.getLong(3);
+        long keyspaceId = row.getLong(4);
+        // Computed with the key asked for, so a row an index sent here by mistake fails too.
+        RecordChecksum.Sums sums =
+            RecordChecksum.of(keyspaceId, sequence, version, encodedKey, value);
+        if (!matches(row, 5, sums.entry()) || !matches(row, 6, sums.record())) {
+          throw corrupted(userToken, storeId, key, sequence, "get");
+        }
+        // The array is fresh from the driver and never shared, so wrapping it is safe.
+        return Optional.of(
+            new StoredRecord(key, version, UnsafeByteOperations.unsafeWrap(value), sequence));
       }
     } catch (SQLException e) {
       reader.invalidate();
+      health.noteReadFailure(e);
       throw new StorageException("SQLite get failed", e);
     } finally {
       release(reader);
@@ -111,6 +143,7 @@ final class ReaderPool {
       }
     } catch (SQLException e) {
       reader.invalidate();
+      health.noteReadFailure(e);
       throw new StorageException("SQLite global version read failed", e);
     } finally {
       release(reader);
@@ -135,29 +168,57 @@ final class ReaderPool {
       List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          page.add(new KeyVersion(Utf8.decode(rows.getBytes(1)), rows.getLong(2), rows.getLong(3)));
+          byte[] key = rows.getBytes(1);
+          long version = rows.getLong(2);
+          long sequence = rows.getLong(3);
+          // The entry checksum is in the index, so this costs no table read.
+          if (!matches(rows, 5, RecordChecksum.entry(rows.getLong(4), sequence, version, key))) {
+            throw corrupted(userToken, storeId, Utf8.decode(key), sequence, "list");
+          }
+          page.add(new KeyVersion(Utf8.decode(key), version, sequence));
         }
       }
       return page;
     } catch (SQLException e) {
       reader.invalidate();
+      health.noteReadFailure(e);
       throw new StorageException("SQLite list failed", e);
     } finally {
       release(reader);
     }
   }
 
-  /** Reads the schema version, which touches the file. */
+  /** Runs {@link #HEALTH_SQL}: a few pages, every b-tree's root. */
   void checkHealth() {
     Reader reader = acquire();
     try (ResultSet row = reader.health.get().executeQuery()) {
       row.next();
     } catch (SQLException e) {
       reader.invalidate();
+      health.noteReadFailure(e);
       throw new StorageException("SQLite health check failed", e);
     } finally {
       release(reader);
     }
+  }
+
+  /** Whether the checksum in column {@code column} is present and equals {@code expected}. */
+  private static boolean matches(ResultSet row, int column, int expected) throws SQLException {
+    int stored = row.getInt(column);
+    return !row.wasNull() && stored == expected;
+  }
+
+  /**
+   * A record that failed its checksum: logged loudly with where it is, answered with a storage
+   * fault (a generic INTERNAL error for the client), never served.
+   */
+  private static StorageException corrupted(byte[] userToken, byte[] storeId, String key,
+      long sequence, String operation) {
+    LOG.log(Level.ERROR, "CORRUPTED RECORD not served: checksum mismatch on " + operation
+        + " of keyspace (user_token=" + Utf8.decode(userToken) + ", store_id="
+        + Utf8.decode(storeId) + "), key=" + key + ", sequence=" + sequence
+        + "; restore it from a backup; SqliteStorage.checkIntegrity() lists every damaged record");
+    return new StorageException("stored record failed its checksum (" + operation + ")");
   }
 
   /**

@@ -1,11 +1,14 @@
 package dev.vss.store.sqlite;
 
 import dev.vss.core.spi.StorageException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,11 +28,35 @@ import java.util.Objects;
  * </ol>
  */
 final class Schema {
-  /** One schema change. */
-  record Migration(int version, String description, List<String> statements) {
+  private static final Logger LOG = System.getLogger(Schema.class.getName());
+
+  /** One step of a migration, run inside the migration's transaction. */
+  @FunctionalInterface
+  interface Step {
+    /** Runs the step on the migrating connection. */
+    void run(Connection connection) throws SQLException;
+
+    /** A step that executes one SQL statement. */
+    static Step sql(String statement) {
+      Objects.requireNonNull(statement, "statement");
+      return connection -> {
+        try (Statement s = connection.createStatement()) {
+          s.execute(statement);
+        }
+      };
+    }
+  }
+
+  /** One schema change: SQL statements and, where SQL cannot do it, Java steps, in order. */
+  record Migration(int version, String description, List<Step> steps) {
     Migration {
       Objects.requireNonNull(description, "description");
-      statements = List.copyOf(statements);
+      steps = List.copyOf(steps);
+    }
+
+    /** A migration made of SQL statements only. */
+    static Migration ofSql(int version, String description, List<String> statements) {
+      return new Migration(version, description, statements.stream().map(Step::sql).toList());
     }
   }
 
@@ -54,7 +81,7 @@ final class Schema {
    * </ul>
    */
   static final List<Migration> MIGRATIONS = List.of(
-      new Migration(1, "keyspaces, records, indexes by key and by creation sequence, sequence counter",
+      Migration.ofSql(1, "keyspaces, records, indexes by key and by creation sequence, sequence counter",
           List.of(
               "CREATE TABLE keyspaces ("
                   + " id INTEGER PRIMARY KEY,"
@@ -73,7 +100,24 @@ final class Schema {
               "CREATE TABLE sequence_counter ("
                   + " id INTEGER PRIMARY KEY CHECK (id = 1),"
                   + " last_sequence INTEGER NOT NULL)",
-              "INSERT INTO sequence_counter (id, last_sequence) VALUES (1, 0)")));
+              "INSERT INTO sequence_counter (id, last_sequence) VALUES (1, 0)")),
+      new Migration(2, "record checksums (entry_crc in records_by_sequence), health_probe table",
+          List.of(
+              Step.sql("ALTER TABLE records ADD COLUMN entry_crc INTEGER"),
+              Step.sql("ALTER TABLE records ADD COLUMN record_crc INTEGER"),
+              // Dropped before the backfill so that it is not maintained row by row, and created
+              // again with entry_crc so that a listing verifies its entries from the index alone.
+              Step.sql("DROP INDEX records_by_sequence"),
+              Schema::backfillChecksums,
+              Step.sql("CREATE INDEX records_by_sequence"
+                  + " ON records (keyspace_id, sequence, key, version, entry_crc)"),
+              Step.sql("CREATE TABLE health_probe ("
+                  + " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                  + " probed_at_epoch_ms INTEGER NOT NULL,"
+                  + " payload BLOB NOT NULL)"))));
+
+  /** Records checksummed per statement round of the backfill. */
+  private static final int BACKFILL_CHUNK = 1000;
 
   private Schema() {}
 
@@ -106,8 +150,8 @@ final class Schema {
               + " applied_at_epoch_ms INTEGER NOT NULL)");
         }
         for (Migration migration : migrations.subList(found, migrations.size())) {
-          for (String sql : migration.statements()) {
-            statement.execute(sql);
+          for (Step step : migration.steps()) {
+            step.run(connection);
           }
           try (PreparedStatement record = connection.prepareStatement(
               "INSERT INTO schema_migrations (version, description, applied_at_epoch_ms)"
@@ -127,6 +171,51 @@ final class Schema {
     } catch (SQLException e) {
       throw new StorageException("migrating the database schema failed", e);
     }
+  }
+
+  /**
+   * Migration 2: computes both checksums of every record written before checksums existed, inside
+   * the migration's transaction (so a crash leaves the file before migration 2, never with part of
+   * the records checksummed). It walks the table by sequence in chunks, so memory stays bounded
+   * whatever the size of the store.
+   */
+  static void backfillChecksums(Connection connection) throws SQLException {
+    long started = System.nanoTime();
+    long count = 0;
+    try (PreparedStatement select = connection.prepareStatement(
+            "SELECT sequence, keyspace_id, key, version, value FROM records"
+                + " WHERE sequence > ? ORDER BY sequence LIMIT " + BACKFILL_CHUNK);
+        PreparedStatement update = connection.prepareStatement(
+            "UPDATE records SET entry_crc = ?, record_crc = ? WHERE sequence = ?")) {
+      long after = Long.MIN_VALUE;
+      while (true) {
+        List<Object[]> chunk = new ArrayList<>(BACKFILL_CHUNK);
+        select.setLong(1, after);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            byte[] value = rows.getBytes(5);
+            chunk.add(new Object[] {rows.getLong(1), rows.getLong(2), rows.getBytes(3),
+                rows.getLong(4), value == null ? new byte[0] : value});
+          }
+        }
+        if (chunk.isEmpty()) {
+          break;
+        }
+        for (Object[] row : chunk) {
+          long sequence = (Long) row[0];
+          RecordChecksum.Sums sums = RecordChecksum.of(
+              (Long) row[1], sequence, (Long) row[3], (byte[]) row[2], (byte[]) row[4]);
+          update.setInt(1, sums.entry());
+          update.setInt(2, sums.record());
+          update.setLong(3, sequence);
+          update.executeUpdate();
+          after = sequence;
+        }
+        count += chunk.size();
+      }
+    }
+    LOG.log(Level.INFO, "schema migration 2: computed checksums for " + count
+        + " existing record(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
   }
 
   /** The recorded schema version; 0 for an empty file. */

@@ -21,13 +21,15 @@ import java.util.Objects;
  * @param readerConnections how many connections serve reads concurrently
  * @param busyTimeout how long a statement waits for a lock held by another connection before it
  *     fails (SQLite's {@code busy_timeout}); whole milliseconds, at most {@code Integer.MAX_VALUE}
+ * @param openCheck how much of the file open reads to check it is not damaged
  */
 public record SqliteOptions(
     Durability durability,
     boolean groupCommit,
     int maxBatchSize,
     int readerConnections,
-    Duration busyTimeout) {
+    Duration busyTimeout,
+    OpenCheck openCheck) {
 
   /**
    * What an acknowledged write survives. Both modes run SQLite in WAL mode; they differ in when the
@@ -51,11 +53,35 @@ public record SqliteOptions(
   }
 
   /**
+   * What open checks before serving, beyond the write-ahead log check that always runs. A check
+   * that finds damage makes open fail with a message naming the file; nothing is repaired.
+   */
+  public enum OpenCheck {
+    /**
+     * No scan of the file. Damage is then found by the readiness probe (every table's and index's
+     * root page), by the reads that hit it, and by {@link SqliteStorage#checkIntegrity()}.
+     */
+    NONE,
+
+    /**
+     * {@code PRAGMA quick_check}: reads every page and checks its structure (not whether indexes
+     * match their tables). O(size of the file); see the module README for its measured cost.
+     */
+    QUICK,
+
+    /**
+     * {@link SqliteStorage#checkIntegrity()} before serving: {@code PRAGMA integrity_check} and
+     * every record's checksums. Several times the cost of {@link #QUICK}.
+     */
+    FULL
+  }
+
+  /**
    * The defaults: {@link Durability#FULL}, group commit on, batches of up to 256 writes, 4 reader
-   * connections, a 5 second busy timeout.
+   * connections, a 5 second busy timeout, {@link OpenCheck#QUICK}.
    */
   public static final SqliteOptions DEFAULTS =
-      new SqliteOptions(Durability.FULL, true, 256, 4, Duration.ofSeconds(5));
+      new SqliteOptions(Durability.FULL, true, 256, 4, Duration.ofSeconds(5), OpenCheck.QUICK);
 
   /**
    * Rejects missing values, non-positive sizes and a negative or oversized busy timeout.
@@ -65,10 +91,12 @@ public record SqliteOptions(
    * @param maxBatchSize the most writes in one transaction; positive
    * @param readerConnections connections serving reads; positive
    * @param busyTimeout how long to wait for another connection's lock
+   * @param openCheck what open checks before serving
    * @throws IllegalArgumentException if a value is out of range
    */
   public SqliteOptions {
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(openCheck, "openCheck");
     Objects.requireNonNull(busyTimeout, "busyTimeout");
     if (maxBatchSize <= 0) {
       throw new IllegalArgumentException("maxBatchSize must be positive, was " + maxBatchSize);
@@ -90,7 +118,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withDurability(Durability value) {
-    return new SqliteOptions(value, groupCommit, maxBatchSize, readerConnections, busyTimeout);
+    return new SqliteOptions(value, groupCommit, maxBatchSize, readerConnections,
+        busyTimeout, openCheck);
   }
 
   /**
@@ -100,7 +129,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withGroupCommit(boolean value) {
-    return new SqliteOptions(durability, value, maxBatchSize, readerConnections, busyTimeout);
+    return new SqliteOptions(durability, value, maxBatchSize, readerConnections,
+        busyTimeout, openCheck);
   }
 
   /**
@@ -110,7 +140,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withMaxBatchSize(int value) {
-    return new SqliteOptions(durability, groupCommit, value, readerConnections, busyTimeout);
+    return new SqliteOptions(durability, groupCommit, value, readerConnections,
+        busyTimeout, openCheck);
   }
 
   /**
@@ -120,7 +151,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withReaderConnections(int value) {
-    return new SqliteOptions(durability, groupCommit, maxBatchSize, value, busyTimeout);
+    return new SqliteOptions(durability, groupCommit, maxBatchSize, value,
+        busyTimeout, openCheck);
   }
 
   /**
@@ -130,7 +162,19 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withBusyTimeout(Duration value) {
-    return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, value);
+    return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, value,
+        openCheck);
+  }
+
+  /**
+   * A copy with a different open check.
+   *
+   * @param value what open checks before serving
+   * @return the changed copy
+   */
+  public SqliteOptions withOpenCheck(OpenCheck value) {
+    return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, busyTimeout,
+        value);
   }
 
   /** The number of writes one transaction may hold: 1 without group commit. */

@@ -41,6 +41,12 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  *       build opens a file written by an older one.
  *   <li>Faults: SQLite errors (busy, disk full, I/O) surface as {@link StorageException}; the
  *       failed write leaves nothing behind and the store keeps working once the cause is gone.
+ *   <li>Integrity: every record carries CRC32C checksums verified on every read; the write-ahead
+ *       log is checked before SQLite replays it; {@code quick_check} runs at open by default;
+ *       {@link #checkIntegrity()} checks everything on demand. Damage is reported, never served.
+ *   <li>Readiness: {@link #checkHealth()} fails while writes fail for a storage reason or the file
+ *       is known damaged, without scanning anything.
+ *   <li>One opener: the data directory is locked for the life of the store.
  * </ol>
  *
  * <pre>{@code
@@ -63,14 +69,20 @@ public final class SqliteStorage implements Storage {
   private static final long READER_CLOSE_TIMEOUT_MILLIS = 10_000;
 
   private final Path databaseFile;
+  private final SqliteOptions options;
+  private final DirectoryLock lock;
+  private final StoreHealth health;
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
   private final byte[] pageTokenSecret;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStorage(Path databaseFile, GroupCommitWriter writer, ReaderPool readers,
-      byte[] pageTokenSecret) {
+  private SqliteStorage(Path databaseFile, SqliteOptions options, DirectoryLock lock,
+      StoreHealth health, GroupCommitWriter writer, ReaderPool readers, byte[] pageTokenSecret) {
     this.databaseFile = databaseFile;
+    this.options = options;
+    this.lock = lock;
+    this.health = health;
     this.writer = writer;
     this.readers = readers;
     this.pageTokenSecret = pageTokenSecret;
@@ -93,16 +105,20 @@ public final class SqliteStorage implements Storage {
    * Opens (creating if needed) the store in {@code dataDirectory}.
    *
    * <ol>
-   *   <li>Creates the directory and the database file if missing.
+   *   <li>Creates the directory if missing and takes its lock ({@value DirectoryLock#FILE_NAME}),
+   *       held until {@link #close()}: a second opener, in this process or another, is refused.
+   *   <li>Checks the write-ahead log, before SQLite replays it: committed transactions after a
+   *       damaged frame are refused, not silently dropped.
+   *   <li>Creates the database file if missing; runs {@link SqliteOptions#openCheck()}.
    *   <li>Applies pending schema migrations.
-   *   <li>Logs the file, journal mode, synchronous mode and schema version.
+   *   <li>Logs the file, journal mode, synchronous mode, schema version and checks.
    * </ol>
    *
    * @param dataDirectory the directory holding {@value #DATABASE_FILE_NAME}; created if missing
-   * @param options durability, group commit and connection settings
+   * @param options durability, group commit, connection and open-check settings
    * @return the open store; close it when done
-   * @throws StorageException if the directory cannot be created or written, the file is not a VSS
-   *     database or is newer than this build, or SQLite fails
+   * @throws StorageException if the directory cannot be created, written or locked, the file is not
+   *     a VSS database or is newer than this build, the file or its log is damaged, or SQLite fails
    */
   public static SqliteStorage open(Path dataDirectory, SqliteOptions options) {
     return open(dataDirectory, options, Schema.MIGRATIONS);
@@ -114,27 +130,35 @@ public final class SqliteStorage implements Storage {
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     Objects.requireNonNull(options, "options");
     Path directory = prepareDirectory(dataDirectory.toAbsolutePath().normalize());
+    DirectoryLock lock = DirectoryLock.acquire(directory);
     Path file = directory.resolve(DATABASE_FILE_NAME);
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new StorageException("database path " + file + " exists but is not a regular file");
-    }
-    String url = "jdbc:sqlite:" + file;
     List<Connection> opened = new ArrayList<>();
     try {
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new StorageException("database path " + file + " exists but is not a regular file");
+      }
+      WalCheck.Result wal = WalCheck.check(
+          directory.resolve(DATABASE_FILE_NAME + "-wal"), WalCheck.databasePageSize(file));
+      String url = "jdbc:sqlite:" + file;
       Connection writeConnection = connect(url, writerConfig(options));
       opened.add(writeConnection);
+      String check = openCheck(file, writeConnection, options.openCheck());
       Schema.MigrationResult migration = Schema.migrate(writeConnection, migrations);
       byte[] pageTokenSecret = PageTokenSecretTable.loadOrCreate(writeConnection);
+      if (options.openCheck() == SqliteOptions.OpenCheck.FULL) {
+        check = verifyRecordsAtOpen(file, writeConnection);
+      }
       String journalMode = pragma(writeConnection, "journal_mode");
       String synchronous = synchronousName(pragma(writeConnection, "synchronous"));
       for (int i = 0; i < options.readerConnections(); i++) {
         opened.add(connect(url, readerConfig(options)));
       }
-      ReaderPool readers = new ReaderPool(opened.subList(1, opened.size()));
+      StoreHealth health = new StoreHealth();
+      ReaderPool readers = new ReaderPool(opened.subList(1, opened.size()), health);
       GroupCommitWriter writer = new GroupCommitWriter(
-          writeConnection, options.effectiveBatchSize(), "vss-sqlite-writer");
-      log(file, options, journalMode, synchronous, migration);
-      return new SqliteStorage(file, writer, readers, pageTokenSecret);
+          writeConnection, options.effectiveBatchSize(), health, "vss-sqlite-writer");
+      log(file, options, journalMode, synchronous, migration, wal, check);
+      return new SqliteStorage(file, options, lock, health, writer, readers, pageTokenSecret);
     } catch (SQLException | RuntimeException e) {
       for (Connection connection : opened) {
         try {
@@ -143,12 +167,50 @@ public final class SqliteStorage implements Storage {
           e.addSuppressed(suppressed);
         }
       }
+      lock.release();
       if (e instanceof StorageException storage) {
         throw new StorageException("opening SQLite storage at " + file + " failed: "
             + storage.getMessage(), storage.getCause() == null ? storage : storage.getCause());
       }
       throw new StorageException("opening SQLite storage at " + file + " failed", e);
     }
+  }
+
+  /**
+   * Runs SQLite's check chosen by {@code check} (FULL runs integrity_check here and the record
+   * checksums after migrating) and returns what to log.
+   *
+   * @throws StorageException naming the file if it is damaged
+   */
+  private static String openCheck(Path file, Connection connection,
+      SqliteOptions.OpenCheck check) throws SQLException {
+    if (check == SqliteOptions.OpenCheck.NONE) {
+      return "open check skipped";
+    }
+    IntegrityCheck.SqliteCheck sqliteCheck = check == SqliteOptions.OpenCheck.QUICK
+        ? IntegrityCheck.SqliteCheck.QUICK : IntegrityCheck.SqliteCheck.FULL;
+    long started = System.nanoTime();
+    List<String> problems = IntegrityCheck.sqlite(connection, sqliteCheck, 10);
+    if (!problems.isEmpty()) {
+      throw new StorageException("database file " + file + " is damaged (PRAGMA "
+          + sqliteCheck.pragma + ": " + String.join("; ", problems) + "); refusing to open,"
+          + " file left untouched (restore the data directory from a backup)");
+    }
+    return sqliteCheck.pragma + " ok in " + (System.nanoTime() - started) / 1_000_000 + " ms";
+  }
+
+  private static String verifyRecordsAtOpen(Path file, Connection connection)
+      throws SQLException {
+    IntegrityReport report = IntegrityCheck.full(connection);
+    if (!report.ok()) {
+      throw new StorageException("database file " + file + " is damaged: "
+          + report.recordProblemCount() + " record(s) fail their checksums, integrity_check: "
+          + (report.sqliteProblems().isEmpty() ? "ok" : String.join("; ",
+              report.sqliteProblems())) + "; refusing to open (first problem: "
+          + (report.recordProblems().isEmpty() ? "-" : report.recordProblems().get(0)) + ")");
+    }
+    return "integrity_check and " + report.recordsChecked() + " record checksum(s) ok in "
+        + report.elapsed().toMillis() + " ms";
   }
 
   @Override
@@ -188,11 +250,28 @@ public final class SqliteStorage implements Storage {
     return writer.write(keyspace, keys, decision);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Fails while the store cannot take writes or is known damaged, and never scans the file:
+   *
+   * <ol>
+   *   <li>the database is marked damaged: SQLite reported it malformed to some statement, or
+   *       {@link #checkIntegrity()} found a problem (cleared only by a check that passes);
+   *   <li>a write failed for a storage reason (disk full, I/O error, read-only file): this probe
+   *       then commits one small write of its own and fails if that fails (cleared by any commit);
+   *   <li>reading the first or last entry of every table and index fails (a damaged root page).
+   * </ol>
+   */
   @Override
   public void checkHealth() {
     ensureOpen();
     if (!writer.isAlive()) {
       throw new StorageException("SQLite writer thread is not running");
+    }
+    health.throwIfDamaged();
+    if (health.writeFaultPending()) {
+      writer.probeWrite();
     }
     readers.checkHealth();
   }
@@ -202,6 +281,47 @@ public final class SqliteStorage implements Storage {
   public byte[] pageTokenSecret() {
     ensureOpen();
     return pageTokenSecret.clone();
+  }
+
+  /**
+   * The full check for operators: {@code PRAGMA integrity_check} (every page, every index against
+   * its table) and both checksums of every record (every row, every list-index entry), on a
+   * connection of its own inside one read transaction. Reads and writes go on meanwhile; it reads
+   * the whole file once or twice, so it takes seconds per GB (see the module README).
+   *
+   * <p>Every problem is logged at ERROR level with where it is. A report with problems marks the
+   * store damaged, so readiness fails; a clean report clears that mark.
+   *
+   * @return what was checked and found
+   * @throws StorageException if the check itself cannot run (the store is closed, SQLite fails)
+   */
+  public IntegrityReport checkIntegrity() {
+    ensureOpen();
+    LOG.log(Level.INFO, "integrity check of " + databaseFile + " started");
+    IntegrityReport report;
+    try (Connection connection =
+        connect("jdbc:sqlite:" + databaseFile, readerConfig(options))) {
+      report = IntegrityCheck.full(connection);
+    } catch (SQLException e) {
+      health.noteReadFailure(e);
+      throw new StorageException("SQLite integrity check failed to run", e);
+    }
+    if (report.ok()) {
+      LOG.log(Level.INFO, "integrity check of " + databaseFile + " passed: integrity_check ok, "
+          + report.recordsChecked() + " record checksum(s) ok, " + report.elapsed().toMillis()
+          + " ms");
+      health.damageCleared();
+    } else {
+      for (String problem : report.sqliteProblems()) {
+        LOG.log(Level.ERROR, "integrity check: integrity_check: " + problem);
+      }
+      String summary = "integrity check found " + report.sqliteProblems().size()
+          + " SQLite problem(s) and " + report.recordProblemCount()
+          + " record(s) failing their checksums";
+      LOG.log(Level.ERROR, summary + " in " + databaseFile);
+      health.noteDamage(summary);
+    }
+    return report;
   }
 
   @Override
@@ -223,6 +343,7 @@ public final class SqliteStorage implements Storage {
     readers.close(READER_CLOSE_TIMEOUT_MILLIS);
     // Last, so that its close checkpoints the log into the file and removes it.
     writer.closeConnection();
+    lock.release();
     LOG.log(Level.INFO, "closed SQLite storage " + databaseFile);
   }
 
@@ -311,7 +432,7 @@ public final class SqliteStorage implements Storage {
   }
 
   private static void log(Path file, SqliteOptions options, String journalMode,
-      String synchronous, Schema.MigrationResult migration) {
+      String synchronous, Schema.MigrationResult migration, WalCheck.Result wal, String check) {
     String schema = migration.fromVersion() == migration.toVersion()
         ? "schema version " + migration.toVersion() + " (no migration needed)"
         : "schema migrated from version " + migration.fromVersion() + " to "
@@ -320,7 +441,13 @@ public final class SqliteStorage implements Storage {
         + ", synchronous=" + synchronous + ", durability=" + options.durability()
         + ", group commit " + (options.groupCommit() ? "on (max batch "
             + options.maxBatchSize() + ")" : "off") + ", " + options.readerConnections()
-        + " reader connection(s), " + schema);
+        + " reader connection(s), " + schema + ", write-ahead log " + wal.committedFrames()
+        + " committed frame(s) checked, " + check);
+    if (wal.ignoredFrames() > 0) {
+      LOG.log(Level.INFO, "the write-ahead log of " + file + " ends with " + wal.ignoredFrames()
+          + " frame(s) after its last commit (a transaction cut off by a crash, or frames of an"
+          + " earlier log generation); SQLite ignores them");
+    }
     if (!"wal".equalsIgnoreCase(journalMode)) {
       LOG.log(Level.WARNING, "SQLite did not switch " + file + " to WAL mode (journal_mode="
           + journalMode + "); writes stay durable but readers wait for writers");

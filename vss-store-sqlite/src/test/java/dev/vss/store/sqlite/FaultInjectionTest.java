@@ -75,13 +75,23 @@ class FaultInjectionTest {
       assertThat(storage.get(WALLET, "big")).isEmpty();
       assertThat(storage.get(WALLET, "small").orElseThrow().version()).isEqualTo(1);
       assertThat(storage.globalVersion(WALLET)).isEqualTo(1);
-      storage.checkHealth();
+      // Not ready while the store cannot take writes: the probe write fails with SQLITE_FULL too.
+      for (int probe = 0; probe < 2; probe++) {
+        assertThatThrownBy(storage::checkHealth)
+            .isInstanceOf(StorageException.class)
+            .hasMessageContaining("write probe failed")
+            .hasMessageContaining("SQLITE_FULL");
+      }
 
       storage.writer().onConnection(connection -> {
         try (Statement statement = connection.createStatement()) {
           statement.execute("PRAGMA max_page_count = 4294967294");
         }
       });
+      // Ready again as soon as a write can commit, before any client writes (none would come to
+      // a store that is not ready).
+      storage.checkHealth();
+      storage.checkHealth();
       vss.putObjects(USER, big);
       assertThat(storage.get(WALLET, "big").orElseThrow().value().size()).isEqualTo(256 * 1024);
       assertThat(storage.get(WALLET, "small").orElseThrow().version()).isEqualTo(2);

@@ -23,7 +23,7 @@ class SchemaTest {
   private static final Keyspace WALLET = new Keyspace("alice", "wallet");
 
   /** What a later build might append: a new table and a new column with a default. */
-  private static final Schema.Migration NEXT = new Schema.Migration(
+  private static final Schema.Migration NEXT = Schema.Migration.ofSql(
       Schema.MIGRATIONS.size() + 1, "test: audit table and record flag",
       List.of("CREATE TABLE audit (at INTEGER NOT NULL)",
           "ALTER TABLE records ADD COLUMN flag INTEGER NOT NULL DEFAULT 0"));
@@ -74,6 +74,67 @@ class SchemaTest {
   }
 
   @Test
+  void aFileOfTheReleaseWithoutChecksumsGetsThemAtUpgradeInOneTransaction() throws Exception {
+    // What the previous release wrote: schema version 1, rows without checksums, through its
+    // own statements (it had no checksum columns to fill).
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
+      statement.execute("BEGIN");
+      statement.execute("INSERT INTO keyspaces (id, user_token, store_id, global_version)"
+          + " VALUES (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 3)");
+      for (int i = 1; i <= 2500; i++) { // more than one backfill chunk
+        statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value)"
+            + " VALUES (" + i + ", 1, CAST('k" + i + "' AS BLOB), " + i + ", CAST('v" + i
+            + "' AS BLOB))");
+      }
+      statement.execute("UPDATE sequence_counter SET last_sequence = 2500");
+      statement.execute("COMMIT");
+    }
+    assertThat(migrationVersions()).containsExactly(1);
+
+    try (SqliteStorage storage = SqliteStorage.open(dir)) {
+      assertThat(storage.get(WALLET, "k1").orElseThrow().value().toStringUtf8()).isEqualTo("v1");
+      assertThat(storage.get(WALLET, "k2500").orElseThrow().version()).isEqualTo(2500);
+      assertThat(storage.list(WALLET, "", Long.MAX_VALUE, 3000)).hasSize(2500);
+      IntegrityReport report = storage.checkIntegrity();
+      assertThat(report.ok()).isTrue();
+      assertThat(report.recordsChecked()).isEqualTo(5000);
+      new VssService(storage, Limits.DEFAULTS)
+          .putObjects("alice", put("wallet", 3L, item("k1", 1, "new")));
+      assertThat(storage.get(WALLET, "k1").orElseThrow().value().toStringUtf8()).isEqualTo("new");
+    }
+    assertThat(migrationVersions()).isEqualTo(versions(Schema.MIGRATIONS.size()));
+    try (Connection connection = connect(); Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM records"
+            + " WHERE entry_crc IS NULL OR record_crc IS NULL")) {
+      row.next();
+      assertThat(row.getInt(1)).isZero();
+    }
+  }
+
+  @Test
+  void aBackfillThatFailsLeavesTheFileAtTheOldVersion() throws Exception {
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
+      statement.execute("INSERT INTO keyspaces (id, user_token, store_id) VALUES (1,"
+          + " CAST('alice' AS BLOB), CAST('wallet' AS BLOB))");
+      statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value)"
+          + " VALUES (1, 1, CAST('a' AS BLOB), 1, CAST('v' AS BLOB))");
+    }
+    List<Schema.Migration> failing = new ArrayList<>(Schema.MIGRATIONS);
+    failing.add(Schema.Migration.ofSql(failing.size() + 1, "test: fails", List.of("NOT SQL")));
+    assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, failing))
+        .isInstanceOf(StorageException.class);
+    assertThat(migrationVersions()).containsExactly(1);
+    try (Connection connection = connect(); Statement statement = connection.createStatement();
+        ResultSet columns = statement.executeQuery(
+            "SELECT count(*) FROM pragma_table_info('records') WHERE name = 'entry_crc'")) {
+      columns.next();
+      assertThat(columns.getInt(1)).isZero();
+    }
+  }
+
+  @Test
   void anOlderBuildRefusesANewerFile() throws Exception {
     List<Schema.Migration> newer = new ArrayList<>(Schema.MIGRATIONS);
     newer.add(NEXT);
@@ -90,7 +151,7 @@ class SchemaTest {
           .putObjects("alice", put("wallet", null, item("a", 0, "1")));
     }
     List<Schema.Migration> broken = new ArrayList<>(Schema.MIGRATIONS);
-    broken.add(new Schema.Migration(Schema.MIGRATIONS.size() + 1, "test: broken",
+    broken.add(Schema.Migration.ofSql(Schema.MIGRATIONS.size() + 1, "test: broken",
         List.of("CREATE TABLE half_done (x)", "THIS IS NOT SQL")));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, broken))
         .isInstanceOf(StorageException.class);
@@ -109,7 +170,7 @@ class SchemaTest {
 
   @Test
   void migrationsMustBeNumberedInOrder() {
-    List<Schema.Migration> gap = List.of(new Schema.Migration(2, "gap", List.of()));
+    List<Schema.Migration> gap = List.of(Schema.Migration.ofSql(2, "gap", List.of()));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, gap))
         .hasRootCauseInstanceOf(IllegalStateException.class);
   }
