@@ -172,14 +172,17 @@ class ServerConfigLoaderTest {
         "level = \"warn\"",
         "file = \"vss.log\"",
         ""));
-    ServerConfig config = load(Map.of(), "--config", file.toString(), "--store", "memory");
+    ServerConfig config = load(Map.of(), "--config", file.toString());
+    assertThat(config.store()).as("its [postgresql_config] selects PostgreSQL")
+        .isEqualTo(StoreKind.POSTGRES);
+    assertThat(config.postgres().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
     assertThat(config.maxBodyBytes()).isEqualTo(1048576);
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
     assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
         .isEqualTo(AuthMode.JWT);
     assertThat(config.logLevel()).isEqualTo("warn");
-    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config"))
+    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config.port"))
         .anyMatch(w -> w.contains("ignoring log_config.file"));
     assertThat(AuthMode.JWT.create(config)).isNotNull();
   }
