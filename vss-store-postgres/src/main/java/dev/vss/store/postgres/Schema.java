@@ -133,10 +133,13 @@ final class Schema {
         create.execute("CREATE DATABASE " + quoteIdentifier(options.vssDatabase()));
         return true;
       } catch (SQLException e) {
-        if ("42P04".equals(e.getSQLState())) { // duplicate_database: another server was quicker
+        // duplicate_database, or the catalog's unique index when both ran at the same moment:
+        // another server created it first
+        if ("42P04".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
           return false;
         }
-        throw e;
+        throw oneLineFailure("PostgreSQL database " + options.vssDatabase()
+            + " does not exist and cannot be created: " + oneLine(e.getMessage()), e);
       }
     } catch (SQLException e) {
       throw oneLineFailure("PostgreSQL database " + options.vssDatabase()
