@@ -245,7 +245,7 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "nope"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "1.2.3.4:70000"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "::1:80"}, "--bind"});
-    cases.add(new Object[] {Map.of(), new String[] {"--store", "postgres"}, "--store"});
+    cases.add(new Object[] {Map.of(), new String[] {"--store", "nosuch"}, "--store"});
     cases.add(new Object[] {Map.of(), new String[] {"--auth", "password"}, "--auth"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "0"}, "--max-body-bytes"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "4294967296"},
