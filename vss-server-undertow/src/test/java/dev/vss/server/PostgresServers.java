@@ -29,6 +29,6 @@ final class PostgresServers {
   /** Starts one more server process on the database. */
   ServerProcess start() {
     return ServerProcess.start(Map.of("VSS_POSTGRES_URL", jdbcUrl()), dir,
-        "--bind", "127.0.0.1:0", "--jwt-public-key", jwtKey.toString(), "--log-level", "warn");
+        "--bind", "127.0.0.1:0", "--jwt-public-key", jwtKey.toString());
   }
 }
