@@ -201,6 +201,7 @@ public final class TestPostgres {
   private void destroy() {
     stop();
     deleteTree(dataDir);
+    deleteTree(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
   }
 
   private void initdb() throws IOException {
