@@ -81,6 +81,17 @@ public final class Main {
         {"--worker-threads N", "requests in progress at once [128]",
             "VSS_WORKER_THREADS"},
         {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
+        {"PostgreSQL (any of these selects --store postgres):", "", ""},
+        {"--postgres-url JDBC_URL", "jdbc:postgresql://HOST:PORT/DB?user=..", "VSS_POSTGRES_URL"},
+        {"--postgres-address HOST:PORT", "or the reference's settings [127.0.0.1:5432]",
+            "VSS_PSQL_ADDRESS"},
+        {"--postgres-user NAME", "[postgres]", "VSS_PSQL_USERNAME"},
+        {"", "password [postgres]", "VSS_PSQL_PASSWORD"},
+        {"--postgres-default-db NAME", "connected to create the VSS db [postgres]",
+            "VSS_PSQL_DEFAULT_DB"},
+        {"--postgres-db NAME", "the VSS database, created if missing [vss]", "VSS_PSQL_VSS_DB"},
+        {"", "TLS to PostgreSQL when set", "VSS_PSQL_TLS"},
+        {"", "extra trusted root certificate (PEM)", "VSS_PSQL_CRT_PEM"},
         {"-h, --help", "print this help", ""},
     };
     StringBuilder text = new StringBuilder()

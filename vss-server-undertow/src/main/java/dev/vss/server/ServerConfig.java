@@ -1,5 +1,6 @@
 package dev.vss.server;
 
+import dev.vss.store.postgres.PostgresOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Optional;
  * @param shutdownTimeout how long shutdown waits for in-flight requests
  * @param workerThreads how many worker threads serve requests (and may wait on a commit at once)
  * @param logLevel the log level (trace, debug, info, warn, error, off)
+ * @param postgres where the postgres store connects; present exactly when the store is postgres
  * @param configFile the config file read, if any
  * @param sources where each setting came from: a flag, an environment variable, a file key, or
  *     {@code default}
@@ -45,6 +47,7 @@ record ServerConfig(
     Duration shutdownTimeout,
     int workerThreads,
     String logLevel,
+    Optional<PostgresOptions> postgres,
     Optional<Path> configFile,
     Map<Setting, String> sources,
     List<String> warnings) {

@@ -4,7 +4,6 @@ import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.core.spi.Storage;
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +79,14 @@ final class ServerLauncher {
           config.tlsKey().orElseThrow(), config.sourceOf(Setting.TLS_KEY));
     }
 
-    Path dataDir = config.dataDir().toAbsolutePath().normalize();
+    String location = config.store().location(config);
     Storage storage;
     try {
-      storage = config.store().open(dataDir);
+      storage = config.store().open(config);
     } catch (RuntimeException e) {
-      log.error("cannot open the {} store in {}", config.store().configName(), dataDir, e);
-      throw new StartupFailure("cannot open the " + config.store().configName() + " store in "
-          + dataDir + ": " + rootMessage(e), e);
+      log.error("cannot open the {} store {}", config.store().configName(), location, e);
+      throw new StartupFailure("cannot open the " + config.store().configName() + " store "
+          + location + ": " + rootMessage(e), e);
     }
 
     VssServer server;
@@ -112,10 +111,10 @@ final class ServerLauncher {
           + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
     }
 
-    log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={},"
+    log.info("vss-server listening on {} (store={} {}, auth={}, max-body-bytes={},"
         + " worker-threads={})",
         server.baseUri(), config.store().configName(),
-        config.store().durable() ? dataDir : "(unused by the memory store)",
+        config.store().durable() ? location : "(nothing kept)",
         config.auth().configName(), config.maxBodyBytes(), config.workerThreads());
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"

@@ -26,7 +26,22 @@ enum Setting {
   WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
       "N"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
-      "trace|debug|info|warn|error|off");
+      "trace|debug|info|warn|error|off"),
+  // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
+  // selects the postgres store; see PostgresSettings.
+  POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),
+  PSQL_USERNAME("--postgres-user", "VSS_PSQL_USERNAME", "postgresql_config", "username", "NAME"),
+  /** No flag: a password on the command line is visible to every local user. */
+  PSQL_PASSWORD(null, "VSS_PSQL_PASSWORD", "postgresql_config", "password", "PASSWORD"),
+  PSQL_ADDRESS("--postgres-address", "VSS_PSQL_ADDRESS", "postgresql_config", "address",
+      "HOST:PORT"),
+  PSQL_DEFAULT_DB("--postgres-default-db", "VSS_PSQL_DEFAULT_DB", "postgresql_config",
+      "default_database", "NAME"),
+  PSQL_VSS_DB("--postgres-db", "VSS_PSQL_VSS_DB", "postgresql_config", "vss_database", "NAME"),
+  /** As the reference: the variable set (to anything) or the table present turns TLS on. */
+  PSQL_TLS(null, "VSS_PSQL_TLS", "postgresql_config", "tls", "(set)"),
+  /** An extra trusted root certificate (PEM text); in the file, {@code crt_pem} of the tls table. */
+  PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM");
 
   private final String flag;
   private final String env;
@@ -42,7 +57,7 @@ enum Setting {
     this.valueHint = valueHint;
   }
 
-  /** The command-line flag, such as {@code --bind}. */
+  /** The command-line flag, such as {@code --bind}; null for a setting without one. */
   String flag() {
     return flag;
   }
@@ -70,7 +85,7 @@ enum Setting {
   /** The setting whose flag is {@code flag}, or null. */
   static Setting forFlag(String flag) {
     for (Setting setting : values()) {
-      if (setting.flag.equals(flag)) {
+      if (flag.equals(setting.flag)) {
         return setting;
       }
     }

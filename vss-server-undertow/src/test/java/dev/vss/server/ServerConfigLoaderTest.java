@@ -178,14 +178,17 @@ class ServerConfigLoaderTest {
         "level = \"warn\"",
         "file = \"vss.log\"",
         ""));
-    ServerConfig config = load(Map.of(), "--config", file.toString(), "--store", "memory");
+    ServerConfig config = load(Map.of(), "--config", file.toString());
+    assertThat(config.store()).as("its [postgresql_config] selects PostgreSQL")
+        .isEqualTo(StoreKind.POSTGRES);
+    assertThat(config.postgres().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
     assertThat(config.maxBodyBytes()).isEqualTo(1048576);
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
     assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
         .isEqualTo(AuthMode.JWT);
     assertThat(config.logLevel()).isEqualTo("warn");
-    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config"))
+    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config.port"))
         .anyMatch(w -> w.contains("ignoring log_config.file"));
     assertThat(AuthMode.JWT.create(config)).isNotNull();
   }
@@ -277,7 +280,7 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "nope"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "1.2.3.4:70000"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "::1:80"}, "--bind"});
-    cases.add(new Object[] {Map.of(), new String[] {"--store", "postgres"}, "--store"});
+    cases.add(new Object[] {Map.of(), new String[] {"--store", "nosuch"}, "--store"});
     cases.add(new Object[] {Map.of(), new String[] {"--auth", "password"}, "--auth"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "0"}, "--max-body-bytes"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "4294967296"},
