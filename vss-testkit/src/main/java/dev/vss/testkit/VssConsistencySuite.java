@@ -88,9 +88,9 @@ public abstract class VssConsistencySuite {
     return Limits.DEFAULTS;
   }
 
-  /** How many generations the atomic-visibility writers commit per test; defaults to 300. */
+  /** How many generations the atomic-visibility writers commit per test; defaults to 200. */
   protected int visibilityGenerations() {
-    return 300;
+    return 200;
   }
 
   /** How many threads record each linearizability history; defaults to 4. */
@@ -103,9 +103,9 @@ public abstract class VssConsistencySuite {
     return 50;
   }
 
-  /** How many histories the linearizability test records and checks; defaults to 12. */
+  /** How many histories the linearizability test records and checks; defaults to 8. */
   protected int histories() {
-    return 12;
+    return 8;
   }
 
   /**
@@ -287,7 +287,8 @@ public abstract class VssConsistencySuite {
     }
     long generation = versions.getOrDefault("slot-0", -1L);
     check(versions.size() == SLOTS && versions.values().stream().allMatch(v -> v == generation),
-        "one page shows slots of different generations: %s", shown);
+        "one page does not show one generation whole (slots of several generations, or missing):"
+            + " %s", shown);
     check(markers.equals(List.of(MARKER + generation)),
         "one page shows markers %s with slots of generation %d: %s", markers, generation, shown);
     check(page.getGlobalVersion() <= generation,
@@ -314,7 +315,7 @@ public abstract class VssConsistencySuite {
         // committed too.
         String marker = MARKER + low;
         if (low > 0 && versionOrZero(store, marker) == 0) {
-          trail.add(marker + " gone");
+          trail.add(marker + " missing, so generation " + (low + 1) + " committed");
           low++;
         } else {
           trail.add(marker + (low > 0 ? " present" : " not read"));
@@ -324,8 +325,9 @@ public abstract class VssConsistencySuite {
       long version = target.equals(RequestValidation.GLOBAL_VERSION_KEY)
           ? globalVersion(store) : versionOrZero(store, target);
       trail.add(target + "@" + version);
-      check(version >= low, "%s read %d after generation %d had been seen (reads in order, after"
-          + " floor %d: %s)", target, version, low, floor, trail);
+      check(version >= low, "%s read %d, but reads that finished before it proved generation %d"
+          + " committed (floor when this sequence started: %d; its reads in order: %s)", target,
+          version, low, floor, trail);
       low = version;
     }
     return low;

@@ -42,7 +42,7 @@ class ConsistencySabotageDetectionTest {
       assertThat(failureOf(new Sabotaged(Flaw.TORN_VISIBILITY),
           VssConsistencySuite::getsNeverSeeAPutHalfApplied))
           .as("run %d", run).isInstanceOf(AssertionError.class)
-          .hasMessageContaining("had been seen");
+          .hasMessageContaining("committed");
     }
   }
 
