@@ -27,8 +27,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -379,30 +381,42 @@ public abstract class VssConsistencySuite {
 
   private List<Operation<Call, Outcome>> recordHistory(String store, long seed) throws Exception {
     int threads = historyThreads();
-    CountDownLatch ready = new CountDownLatch(threads);
-    CountDownLatch start = new CountDownLatch(1);
+    // Every thread sends its n-th operation together with the others' n-th, so that requests on
+    // the same keys meet in the store as often as its speed allows.
+    CyclicBarrier step = new CyclicBarrier(threads);
     List<Future<List<Operation<Call, Outcome>>>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
       Callable<List<Operation<Call, Outcome>>> client = () -> {
-        ready.countDown();
-        start.await();
-        return runClient(store, thread, new Random(seed * 31 + thread));
+        try {
+          return runClient(store, thread, new Random(seed * 31 + thread), step);
+        } catch (Throwable e) {
+          step.reset(); // releases the other threads instead of leaving them at the barrier
+          throw e;
+        }
       };
       futures.add(pool.submit(client));
     }
-    if (!ready.await(HANG_MINUTES, TimeUnit.MINUTES)) {
-      throw new AssertionError("threads did not start");
-    }
-    start.countDown();
     List<Operation<Call, Outcome>> history = new ArrayList<>();
+    Exception broken = null;
     for (Future<List<Operation<Call, Outcome>>> future : futures) {
-      history.addAll(await(future));
+      try {
+        history.addAll(await(future));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof BrokenBarrierException)) {
+          throw e; // the thread that failed first, not one the reset released
+        }
+        broken = e;
+      }
+    }
+    if (broken != null) {
+      throw broken;
     }
     return history;
   }
 
-  private List<Operation<Call, Outcome>> runClient(String store, int thread, Random random) {
+  private List<Operation<Call, Outcome>> runClient(String store, int thread, Random random,
+      CyclicBarrier step) throws Exception {
     Map<String, Long> seen = new HashMap<>(Map.of("a", 0L, "b", 0L));
     long seenGlobal = 0;
     List<Operation<Call, Outcome>> ops = new ArrayList<>();
@@ -435,6 +449,7 @@ public abstract class VssConsistencySuite {
             List.of(item(key, chooseVersion(seen.get(key), random), value)),
             List.of(item(other, stored > 0 ? stored : -1)));
       }
+      step.await(HANG_MINUTES, TimeUnit.MINUTES);
       long invoked = System.nanoTime();
       Outcome outcome = send(request);
       long returned = System.nanoTime();
