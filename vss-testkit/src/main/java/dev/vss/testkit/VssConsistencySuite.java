@@ -420,21 +420,30 @@ public abstract class VssConsistencySuite {
     Map<String, Long> seen = new HashMap<>(Map.of("a", 0L, "b", 0L));
     long seenGlobal = 0;
     List<Operation<Call, Outcome>> ops = new ArrayList<>();
+    String lastRead = KEYS[0];
     for (int n = 0; n < operationsPerThread(); n++) {
-      String key = KEYS[random.nextInt(KEYS.length)];
+      // Even steps read, odd steps mostly write the key just read: every thread then holds a
+      // fresh version at once, and their conditional writes collide, as clients that read then
+      // write do. Writes racing reads come from the odd steps' own reads.
+      boolean readStep = n % 2 == 0;
+      String key = !readStep && random.nextInt(4) > 0 ? lastRead
+          : KEYS[random.nextInt(KEYS.length)];
       String other = key.equals("a") ? "b" : "a";
       String value = "t" + thread + "#" + n;
-      int pick = random.nextInt(100);
+      int pick = readStep ? random.nextInt(30) : 15 + random.nextInt(85);
+      if (readStep) {
+        lastRead = key;
+      }
       Message request;
-      if (pick < 25) {
+      if (pick < 22) {
         request = Requests.get(store, key);
-      } else if (pick < 35) {
+      } else if (pick < 30) {
         request = Requests.get(store, RequestValidation.GLOBAL_VERSION_KEY);
-      } else if (pick < 63) {
+      } else if (pick < 58) {
         request = Requests.put(store, random.nextInt(5) == 0 ? OptionalLong.of(seenGlobal)
                 : OptionalLong.empty(),
             List.of(item(key, chooseVersion(seen.get(key), random), value)), List.of());
-      } else if (pick < 75) {
+      } else if (pick < 70) {
         request = Requests.put(store, random.nextBoolean() ? OptionalLong.of(seenGlobal)
                 : OptionalLong.empty(),
             List.of(item(key, chooseVersion(seen.get(key), random), value),
@@ -442,7 +451,7 @@ public abstract class VssConsistencySuite {
       } else if (pick < 88) {
         long stored = seen.get(key);
         request = Requests.delete(store,
-            item(key, stored > 0 && random.nextInt(4) > 0 ? stored : -1));
+            item(key, stored > 0 && random.nextInt(8) > 0 ? stored : -1));
       } else {
         long stored = seen.get(other);
         request = Requests.put(store, OptionalLong.empty(),
