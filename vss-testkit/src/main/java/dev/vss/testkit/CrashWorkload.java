@@ -9,6 +9,7 @@ import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import java.util.Set;
  * The workload of {@link StorageConsistencySuite#acknowledgedWritesSurviveSigkill()}, and the main
  * class of the child JVM that runs it until it is killed.
  *
- * <p>Writer {@code w} owns keyspace {@code ("crash-user", "w<w>")}. Its round {@code r} (from 1)
+ * <p>Writer {@code w} owns keyspace {@code (<user>, "w<w>")}, where the user token is drawn at
+ * random per test, so that a store shared between runs (a database server) starts empty. Its round {@code r} (from 1)
  * is one putObjects that, all or nothing:
  *
  * <ul>
@@ -41,13 +43,11 @@ import java.util.Set;
  * so several kill cycles accumulate in one store.
  */
 final class CrashWorkload {
-  static final String USER = "crash-user";
-
   private CrashWorkload() {}
 
   /**
    * Child JVM entry point. Arguments: the suite class (a {@link StorageConsistencySuite} with a
-   * no-argument constructor), the store directory, the number of writers. Prints {@code ACK <w>
+   * no-argument constructor), the store directory, the number of writers, the user token. Prints {@code ACK <w>
    * <r>} only after round {@code r} of writer {@code w} was acknowledged; never exits by itself.
    */
   public static void main(String[] args) throws Exception {
@@ -57,6 +57,7 @@ final class CrashWorkload {
     StorageConsistencySuite suite = (StorageConsistencySuite) constructor.newInstance();
     Path directory = Path.of(args[1]);
     int writers = Integer.parseInt(args[2]);
+    String user = args[3];
     // Never closed: the parent kills this process with SIGKILL while the writers run.
     Storage storage = suite.openStorage(directory);
     VssService vss = new VssService(storage, Limits.DEFAULTS);
@@ -66,10 +67,10 @@ final class CrashWorkload {
       int writer = w;
       Thread thread = new Thread(() -> {
         try {
-          long round = storage.globalVersion(keyspace(writer));
+          long round = storage.globalVersion(keyspace(user, writer));
           while (true) {
             round++;
-            vss.putObjects(USER, round(writer, round));
+            vss.putObjects(user, round(writer, round));
             synchronized (out) {
               out.println("ACK " + writer + " " + round);
               out.flush();
@@ -89,8 +90,12 @@ final class CrashWorkload {
     }
   }
 
-  static Keyspace keyspace(int writer) {
-    return new Keyspace(USER, "w" + writer);
+  static Keyspace keyspace(String user, int writer) {
+    return new Keyspace(user, storeId(writer));
+  }
+
+  static String storeId(int writer) {
+    return "w" + writer;
   }
 
   static String createdKey(long round, String part) {
@@ -105,7 +110,7 @@ final class CrashWorkload {
 
   static PutObjectRequest round(int writer, long round) {
     PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-        .setStoreId(keyspace(writer).storeId())
+        .setStoreId(storeId(writer))
         .setGlobalVersion(round - 1)
         .addTransactionItems(KeyValue.newBuilder().setKey(createdKey(round, "a")).setVersion(0)
             .setValue(valueA(writer, round)))
@@ -126,8 +131,9 @@ final class CrashWorkload {
    * n}, whole, and answers {@code n}. Every sequence listed is added to {@code sequences}, which
    * must not hold it yet (sequences are store-wide).
    */
-  static long verify(Storage storage, int writer, Set<Long> sequences, String context) {
-    Keyspace keyspace = keyspace(writer);
+  static long verify(Storage storage, String user, int writer, Set<Long> sequences,
+      String context) {
+    Keyspace keyspace = keyspace(user, writer);
     String where = context + ", writer " + writer;
     long rounds = storage.globalVersion(keyspace);
     List<String> expected = new ArrayList<>();
@@ -201,7 +207,7 @@ final class CrashWorkload {
   static String readLog(Path log) {
     try {
       return Files.exists(log) ? Files.readString(log) : "(no output)";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "(unreadable: " + e + ")";
     }
   }

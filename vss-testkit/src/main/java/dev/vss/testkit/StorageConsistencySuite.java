@@ -148,7 +148,7 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
       try {
         Set<Long> sequences = new HashSet<>();
         for (int writer = 0; writer < acknowledged.length; writer++) {
-          long rounds = CrashWorkload.verify(reopened, writer, sequences, context);
+          long rounds = CrashWorkload.verify(reopened, alice, writer, sequences, context);
           assertThat(rounds).as("%s, writer %d: rounds in the store after the kill", context,
               writer).isBetween(acknowledged[writer], acknowledged[writer] + 1);
           // The next child resumes after the stored round.
@@ -168,7 +168,7 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
     command.addAll(crashChildJvmOptions());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         CrashWorkload.class.getName(), getClass().getName(), data.toString(),
-        Integer.toString(acknowledged.length)));
+        Integer.toString(acknowledged.length), alice));
     ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
     configureCrashChild(builder, scratch);
     Process child = builder.start();
