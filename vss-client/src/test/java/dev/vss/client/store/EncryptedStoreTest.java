@@ -8,10 +8,12 @@ import dev.vss.client.RetryPolicy;
 import dev.vss.client.VssClient;
 import dev.vss.client.crypto.DecryptionException;
 import dev.vss.client.crypto.KeyObfuscator;
+import dev.vss.client.crypto.StorableCipher;
 import dev.vss.core.Limits;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsRequest;
+import dev.vss.proto.PlaintextBlob;
 import dev.vss.proto.PutObjectRequest;
 import java.io.IOException;
 import java.util.Arrays;
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link EncryptedStore} against the real VSS rules (vss-core's {@code VssService}) behind a
@@ -259,16 +263,34 @@ class EncryptedStoreTest {
     assertThatThrownBy(() -> newStore().get("bob")).isInstanceOf(DecryptionException.class);
   }
 
-  @Test
-  void theAssociatedDataChoiceMustMatchTheWriters() {
-    EncryptedStore storageKeyBound =
-        storeBuilder().associatedData(AssociatedData.STORAGE_KEY).build();
-    storageKeyBound.put("k", "v".getBytes(UTF_8));
+  @ParameterizedTest
+  @EnumSource(AssociatedData.class)
+  void theAssociatedDataChoiceMustMatchTheWriters(AssociatedData writersChoice) {
+    storeBuilder().associatedData(writersChoice).build().put("k", "v".getBytes(UTF_8));
 
-    assertThat(storeBuilder().associatedData(AssociatedData.STORAGE_KEY).build().get("k")
-        .orElseThrow().value()).isEqualTo("v".getBytes(UTF_8));
-    assertThatThrownBy(() -> newStore().get("k")).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> storeBuilder().associatedData(AssociatedData.NONE).build().get("k"))
+    for (AssociatedData readersChoice : AssociatedData.values()) {
+      EncryptedStore reader = storeBuilder().associatedData(readersChoice).build();
+      if (readersChoice == writersChoice) {
+        assertThat(reader.get("k").orElseThrow().value()).isEqualTo("v".getBytes(UTF_8));
+      } else {
+        assertThatThrownBy(() -> reader.get("k")).isInstanceOf(DecryptionException.class);
+      }
+    }
+  }
+
+  /** The default is LDK Node's schema V1 binding: the obfuscated key as sent on the wire. */
+  @Test
+  void byDefaultValuesAreBoundToTheStorageKey() {
+    newStore().put("k", "v".getBytes(UTF_8));
+    String storageKey = new KeyObfuscator(OBFUSCATION_KEY).obfuscate("k");
+    KeyValue stored = server.service().getObject(server.user(), GetObjectRequest.newBuilder()
+        .setStoreId(STORE).setKey(storageKey).build()).getValue();
+
+    PlaintextBlob blob = new StorableCipher(DATA_KEY)
+        .open(stored.getValue().toByteArray(), storageKey.getBytes(UTF_8));
+    assertThat(blob.getValue().toStringUtf8()).isEqualTo("v");
+    assertThatThrownBy(() -> new StorableCipher(DATA_KEY)
+            .open(stored.getValue().toByteArray(), "k".getBytes(UTF_8)))
         .isInstanceOf(DecryptionException.class);
   }
 
