@@ -41,8 +41,9 @@ public final class RetryPolicy {
   private static final RetryPolicy LDK_NODE = builder()
       .backoff(Backoff.VSS_CLIENT_NG)
       .initialBackoff(Duration.ofMillis(10))
-      // vss-client-ng has no cap; any wait above the budget is refused by the budget anyway.
-      .maxBackoff(Duration.ofSeconds(180))
+      // vss-client-ng has no cap. A cap far above the budget changes nothing: a capped wait is
+      // still refused by the budget, as the uncapped one is.
+      .maxBackoff(Duration.ofDays(1))
       .maxAttempts(100)
       .totalBudget(Duration.ofSeconds(180))
       .budgetCountsWaitsOnly(true)
