@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vss.client.RetryPolicy;
 import dev.vss.client.VssClient;
 import dev.vss.client.crypto.DecryptionException;
+import dev.vss.client.crypto.DeployedClientVectors;
 import dev.vss.client.crypto.KeyObfuscator;
 import dev.vss.client.crypto.StorableCipher;
 import dev.vss.core.Limits;
@@ -275,6 +276,27 @@ class EncryptedStoreTest {
       } else {
         assertThatThrownBy(() -> reader.get("k")).isInstanceOf(DecryptionException.class);
       }
+    }
+  }
+
+  /** Values the deployed Rust client wrote are read back, the storage_key rows by default. */
+  @Test
+  void readsWhatTheDeployedClientWrote() {
+    for (DeployedClientVectors.Row row : DeployedClientVectors.rows()) {
+      String storeId = "vectors-" + row.mode();
+      server.service().putObjects(server.user(), PutObjectRequest.newBuilder().setStoreId(storeId)
+          .addTransactionItems(KeyValue.newBuilder().setKey(row.obfuscatedKey()).setVersion(-1)
+              .setValue(com.google.protobuf.ByteString.copyFrom(row.storable())))
+          .build());
+      EncryptedStore.Builder builder = EncryptedStore.builder(client, storeId)
+          .dataEncryptionKey(row.dataKey()).obfuscationKey(row.obfuscationMasterKey());
+      if (!row.mode().equals("storage_key")) {
+        builder.associatedData(
+            row.mode().equals("caller_key") ? AssociatedData.CALLER_KEY : AssociatedData.NONE);
+      }
+
+      assertThat(builder.build().get(row.callerKey()).orElseThrow().value())
+          .as(row.callerKey()).isEqualTo(row.plaintext());
     }
   }
 
