@@ -115,6 +115,9 @@ public final class VssHttpHandler implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
+    // First of all: whatever ends this exchange, even a response Undertow makes after a throw,
+    // carries the protocol version header the client checks before anything else.
+    ErrorResponses.answerInProtocol(exchange);
     Operation operation = Operation.forPath(exchange.getRelativePath());
     if (operation == null) {
       exchange.putAttachment(METHOD, UNKNOWN_METHOD);

@@ -4,7 +4,6 @@ import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.proto.ErrorCode;
 import io.undertow.Handlers;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -15,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.xnio.OptionMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class VssServer implements AutoCloseable {
   /** How long {@link #stop()} waits for in-flight requests unless configured otherwise. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Undertow undertow;
+  private final HttpListener listener;
   private final GracefulShutdownHandler graceful;
   private final ServerMetrics metrics;
   private final InetSocketAddress address;
@@ -78,28 +78,27 @@ public final class VssServer implements AutoCloseable {
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
     paths.addPrefixPath(basePath, api);
     this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(paths));
+    // Outermost: every response, including the draining 503 and Undertow's own 500s, carries the
+    // protocol version header and, for an error status, an ErrorResponse body.
+    HttpHandler root = exchange -> {
+      ErrorResponses.answerInProtocol(exchange);
+      graceful.handleRequest(exchange);
+    };
 
-    Undertow.Builder server = Undertow.builder()
-        .setHandler(graceful)
+    OptionMap options = OptionMap.builder()
         // The VSS handler enforces the body limit itself (413 with an ErrorResponse); Undertow's
         // own limit would answer a bare 400 first. Paths that never read a body close the
         // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+        .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
         // Idle keep-alive connections and slow request headers do not hold resources forever.
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-        // stop() has already waited the graceful timeout; a worker still busy after this grace is
-        // interrupted rather than holding shutdown (and the store's close) forever.
-        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
-        .setWorkerThreads(builder.workerThreads);
-    if (tls) {
-      server.addHttpsListener(builder.port, builder.host, builder.sslContext);
-    } else {
-      server.addHttpListener(builder.port, builder.host);
-    }
-    this.undertow = server.build();
-    undertow.start();
-    this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+        .getMap();
+    // stop() has already waited the graceful timeout; a worker still busy 2 s after it is
+    // interrupted rather than holding shutdown (and the store's close) forever.
+    this.listener = HttpListener.start(builder.host, builder.port, builder.sslContext, root,
+        options, builder.workerThreads, 2_000);
+    this.address = listener.address();
   }
 
   /** Starts configuring a server for {@code service}. */
@@ -157,7 +156,7 @@ public final class VssServer implements AutoCloseable {
       LOG.warn("{} request(s) still in flight after {} s; closing their connections",
           metrics.inFlight(), shutdownTimeout.toSeconds());
     }
-    undertow.stop();
+    listener.stop();
     return drained;
   }
 
