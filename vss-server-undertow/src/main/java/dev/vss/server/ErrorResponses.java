@@ -25,6 +25,13 @@ final class ErrorResponses {
   /** The message of every 500: details stay in the server log. */
   static final String INTERNAL_MESSAGE = "internal server error";
 
+  /**
+   * The body of every 500, serialized once: answering an {@code OutOfMemoryError} must not need
+   * much memory.
+   */
+  static final byte[] INTERNAL_ERROR_BODY =
+      errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION, INTERNAL_MESSAGE);
+
   private ErrorResponses() {}
 
   /** The HTTP status of {@code code} (SPEC section 1 table). */

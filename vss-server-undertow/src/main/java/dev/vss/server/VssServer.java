@@ -70,7 +70,10 @@ public final class VssServer implements AutoCloseable {
     this.metrics = new ServerMetrics(service.storage().name());
 
     HttpHandler api = new MetricsHandler(metrics,
-        new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes));
+        new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes, null,
+            builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
+                : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
+            builder.bodyReadTimeout));
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
     paths.addExactPath("/health", OperationsHandlers.health());
@@ -177,6 +180,9 @@ public final class VssServer implements AutoCloseable {
     private SSLContext sslContext;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int workerThreads = DEFAULT_WORKER_THREADS;
+    /** 0: {@link VssHttpHandler#defaultMaxInFlightBodyBytes} of the body limit. */
+    private long maxInFlightBodyBytes;
+    private Duration bodyReadTimeout = VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT;
 
     private Builder(VssService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -243,6 +249,29 @@ public final class VssServer implements AutoCloseable {
             + workerThreads);
       }
       this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * The most bytes of request-body buffers all requests may hold at once; a request that would go
+     * over it gets 503 with {@code Retry-After}. Default: a quarter of the maximum heap, at least
+     * the body limit. Must not be below the body limit.
+     */
+    public Builder maxInFlightBodyBytes(long maxInFlightBodyBytes) {
+      if (maxInFlightBodyBytes <= 0) {
+        throw new IllegalArgumentException("maxInFlightBodyBytes must be positive, was "
+            + maxInFlightBodyBytes);
+      }
+      this.maxInFlightBodyBytes = maxInFlightBodyBytes;
+      return this;
+    }
+
+    /** How long a request body may take to arrive; a slower one gets 408. Default 30 s. */
+    public Builder bodyReadTimeout(Duration bodyReadTimeout) {
+      if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyReadTimeout must be positive");
+      }
+      this.bodyReadTimeout = bodyReadTimeout;
       return this;
     }
 
