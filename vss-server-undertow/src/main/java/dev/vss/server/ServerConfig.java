@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param auth how callers are authenticated
  * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
  * @param maxBodyBytes the largest request body accepted
+ * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once; empty for the
+ *     default (a quarter of the heap, at least {@code maxBodyBytes})
+ * @param bodyReadTimeout how long a request body may take to arrive
  * @param tlsCert the PEM certificate chain for HTTPS, if configured
  * @param tlsKey the PEM private key for HTTPS, if configured
  * @param basePath the path the VSS API is served under
@@ -37,6 +40,8 @@ record ServerConfig(
     AuthMode auth,
     Optional<String> jwtPublicKeyPem,
     long maxBodyBytes,
+    java.util.OptionalLong maxInFlightBodyBytes,
+    Duration bodyReadTimeout,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     String basePath,
