@@ -69,11 +69,12 @@ public final class VssServer implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     this.metrics = new ServerMetrics(service.storage().name());
 
-    HttpHandler api = new MetricsHandler(metrics,
-        new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes, null,
-            builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
-                : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
-            builder.bodyReadTimeout));
+    VssHttpHandler vss = new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes,
+        null, builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
+            : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
+        builder.bodyReadTimeout);
+    metrics.bodyBytesInFlightFrom(vss::bodyBytesInFlight);
+    HttpHandler api = new MetricsHandler(metrics, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
     paths.addExactPath("/health", OperationsHandlers.health());
