@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
  * @param signatureMaxSkew how far a signature auth header's time may be from the server clock
  * @param maxBodyBytes the largest request body accepted
+ * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once; empty for the
+ *     default (a quarter of the heap, at least {@code maxBodyBytes})
+ * @param bodyReadTimeout how long a request body may take to arrive
  * @param tlsCert the PEM certificate chain for HTTPS, if configured
  * @param tlsKey the PEM private key for HTTPS, if configured
  * @param basePath the path the VSS API is served under
@@ -41,6 +44,8 @@ record ServerConfig(
     Optional<String> jwtPublicKeyPem,
     Duration signatureMaxSkew,
     long maxBodyBytes,
+    java.util.OptionalLong maxInFlightBodyBytes,
+    Duration bodyReadTimeout,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     String basePath,

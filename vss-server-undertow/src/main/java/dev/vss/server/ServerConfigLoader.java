@@ -43,6 +43,8 @@ final class ServerConfigLoader {
   static final String DEFAULT_LOG_LEVEL = "info";
   /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
   static final long DEFAULT_SHUTDOWN_SECONDS = 30;
+  /** Same as {@code VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT}; not read from it, see above. */
+  static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS = 30;
   /**
    * The most worker threads a configuration may ask for: each is a platform thread with its own
    * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
@@ -208,6 +210,25 @@ final class ServerConfigLoader {
           return value;
         });
 
+    java.util.OptionalLong maxInFlightBodyBytes = winning(Setting.MAX_INFLIGHT_BODY_BYTES)
+        .map(raw -> java.util.OptionalLong.of(parse(raw, text -> {
+          long value = parseLong(text);
+          if (value < maxBodyBytes) {
+            throw new IllegalArgumentException("must be at least the body limit ("
+                + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
+                + "), so that one body of the largest size fits");
+          }
+          return value;
+        }))).orElse(java.util.OptionalLong.empty());
+    Duration bodyReadTimeout = parse(setting(Setting.BODY_READ_TIMEOUT,
+        Long.toString(DEFAULT_BODY_READ_TIMEOUT_SECONDS)), text -> {
+          long seconds = parseLong(text);
+          if (seconds < 1 || seconds > 3600) {
+            throw new IllegalArgumentException("must be between 1 and 3600 seconds");
+          }
+          return Duration.ofSeconds(seconds);
+        });
+
     Optional<Path> tlsCert = winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT,
         raw));
     Optional<Path> tlsKey = winning(Setting.TLS_KEY).map(raw -> readablePath(Setting.TLS_KEY, raw));
@@ -247,8 +268,8 @@ final class ServerConfigLoader {
     });
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
-        maxBodyBytes, tlsCert, tlsKey, basePath, shutdownTimeout, workerThreads, logLevel, postgres,
-        configFile, sources, warnings);
+        maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
+        shutdownTimeout, workerThreads, logLevel, postgres, configFile, sources, warnings);
   }
 
   /**
@@ -454,7 +475,9 @@ final class ServerConfigLoader {
       }
       boolean numeric =
           setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
-              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW;
+              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW
+              || setting == Setting.MAX_INFLIGHT_BODY_BYTES
+              || setting == Setting.BODY_READ_TIMEOUT;
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }

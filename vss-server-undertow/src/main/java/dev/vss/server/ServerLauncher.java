@@ -99,7 +99,9 @@ final class ServerLauncher {
           .maxBodyBytes(config.maxBodyBytes())
           .basePath(config.basePath())
           .shutdownTimeout(config.shutdownTimeout())
-          .workerThreads(config.workerThreads());
+          .workerThreads(config.workerThreads())
+          .bodyReadTimeout(config.bodyReadTimeout());
+      config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
       if (tls != null) {
         builder.tls(tls);
       }
@@ -112,10 +114,13 @@ final class ServerLauncher {
     }
 
     log.info("vss-server listening on {} (store={} {}, auth={}, max-body-bytes={},"
-        + " worker-threads={})",
+        + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s)",
         server.baseUri(), config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
-        config.auth().configName(), config.maxBodyBytes(), config.workerThreads());
+        config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
+        config.maxInFlightBodyBytes().orElse(
+            VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
+        config.bodyReadTimeout().toSeconds());
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
           + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"
