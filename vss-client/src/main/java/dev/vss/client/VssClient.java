@@ -70,10 +70,10 @@ public final class VssClient {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   /** The response header that names the server's VSS protocol version (SPEC section 1). */
-  public static final String PROTOCOL_VERSION_HEADER = "vss-protocol-version";
+  public static final String PROTOCOL_VERSION_HEADER = dev.vss.core.ProtocolVersion.HEADER;
 
   /** The VSS protocol version this client speaks: the exact value the header must carry. */
-  public static final String PROTOCOL_VERSION = "0";
+  public static final String PROTOCOL_VERSION = dev.vss.core.ProtocolVersion.VALUE;
 
   private final URI baseUri;
   private final HttpClient http;

@@ -43,8 +43,6 @@ class ServerEndToEndTest {
 
   private InMemoryStorage storage;
   private VssServer server;
-  // TEMPORARY: adds the protocol version header until vss-server-undertow sends it itself.
-  private ProtocolVersionAddingProxy proxy;
 
   static byte[] filled(int value) {
     byte[] key = new byte[32];
@@ -56,19 +54,11 @@ class ServerEndToEndTest {
     storage = new InMemoryStorage();
     server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
         .authorizer(authorizer).bind("127.0.0.1", 0).start();
-    try {
-      proxy = new ProtocolVersionAddingProxy(server.rootUri());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return proxy.proxied(server.baseUri());
+    return server.baseUri().toString();
   }
 
   @AfterEach
   void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
     if (server != null) {
       server.stop();
     }

@@ -18,10 +18,8 @@ class EncryptedBackupExampleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InMemoryStorage storage = new InMemoryStorage();
         VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-            .authorizer(new SignatureAuthorizer()).bind("127.0.0.1", 0).start();
-        // TEMPORARY: adds vss-protocol-version until vss-server-undertow sends it itself.
-        ProtocolVersionAddingProxy proxy = new ProtocolVersionAddingProxy(server.rootUri())) {
-      EncryptedBackupExample.run(proxy.proxied(server.baseUri()),
+            .authorizer(new SignatureAuthorizer()).bind("127.0.0.1", 0).start()) {
+      EncryptedBackupExample.run(server.baseUri().toString(),
           new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
