@@ -109,6 +109,11 @@ final class GroupCommitWriter {
     return request.await();
   }
 
+  /** Writes waiting for a writer (for tests). */
+  int queuedWrites() {
+    return (int) queue.stream().filter(task -> task != stopToken).count();
+  }
+
   /** Batches committed since start. */
   long committedBatches() {
     return committedBatches.get();

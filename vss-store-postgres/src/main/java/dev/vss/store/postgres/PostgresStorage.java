@@ -275,6 +275,11 @@ public final class PostgresStorage implements Storage {
     return options;
   }
 
+  /** Writes queued and not yet taken by a writer (for tests). */
+  int queuedWrites() {
+    return writer.queuedWrites();
+  }
+
   /** Group-commit transactions committed since open (for tests and metrics). */
   public long committedBatches() {
     return writer.committedBatches();

@@ -106,7 +106,25 @@ final class Schema {
 
   static String cannotConnect(PostgresOptions options, String database, SQLException e) {
     return "cannot connect to PostgreSQL at " + options.address() + " (database " + database
-        + ", user " + options.user() + "): " + oneLine(e.getMessage());
+        + ", user " + options.user() + "): " + reason(e);
+  }
+
+  /**
+   * The driver's message, except for an untrusted TLS certificate, where the JVM's message names
+   * internal classes ("PKIX path building failed: sun.security...") rather than the remedy.
+   */
+  private static String reason(SQLException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.security.cert.CertPathBuilderException
+          || cause instanceof java.security.cert.CertPathValidatorException) {
+        return "the server's TLS certificate is not trusted: it does not chain to the JVM's"
+            + " trusted roots or to the configured root certificate (crt_pem)";
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return oneLine(e.getMessage());
   }
 
   static String oneLine(String text) {

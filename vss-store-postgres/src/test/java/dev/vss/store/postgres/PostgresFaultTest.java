@@ -123,7 +123,8 @@ class PostgresFaultTest {
   @Test
   void aRestartUnderLoadLosesNoAcknowledgedWriteAndThePoolRecovers() throws Exception {
     assumeTrue(TestPostgres.shared().embedded(), "needs a server this test may restart");
-    TestPostgres postgres = TestPostgres.startEmbedded(false);
+    // fsync=on as in production: a durability test (a fast shutdown flushes either way)
+    TestPostgres postgres = TestPostgres.startEmbedded(true);
     try {
       String database = TestPostgres.uniqueDatabase("restart");
       try (PostgresStorage storage = PostgresStorage.open(postgres.options(database)

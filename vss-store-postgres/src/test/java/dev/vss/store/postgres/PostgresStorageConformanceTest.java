@@ -3,24 +3,33 @@ package dev.vss.store.postgres;
 import dev.vss.core.spi.Storage;
 import dev.vss.testkit.StorageConformanceSuite;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The testkit's conformance suite, unchanged, against {@link PostgresStorage} on a real PostgreSQL:
- * one database for the class, emptied before each test.
+ * one database and one store for the class, emptied before each test (see {@link TestDatabases}).
  */
 class PostgresStorageConformanceTest extends StorageConformanceSuite {
-  private static final String DATABASE = TestPostgres.uniqueDatabase("conformance");
+  private static final TestDatabases STORES = new TestDatabases("conformance");
+
+  @AfterAll
+  static void closeStore() throws Exception {
+    STORES.close();
+  }
 
   @Override
-  protected Storage newStorage() {
-    return TestDatabases.openEmpty(DATABASE);
+  protected Storage newStorage() throws Exception {
+    return STORES.openEmpty();
+  }
+
+  @Override
+  protected void closeStorage(Storage storage) {
+    STORES.release(storage);
   }
 
   /** A process restart: close the store and open the same database again. */
   @Override
   protected Optional<Storage> reopenStorage(Storage storage) {
-    PostgresOptions options = ((PostgresStorage) storage).options();
-    storage.close();
-    return Optional.of(PostgresStorage.open(options));
+    return Optional.of(STORES.reopen(storage));
   }
 }

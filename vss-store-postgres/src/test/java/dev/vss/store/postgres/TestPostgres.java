@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -58,14 +59,19 @@ public final class TestPostgres {
   private final Path binaries;
   private final Path dataDir;
   private final boolean fsync;
+  private final Map<String, String> dataFiles;
+  private final List<String> settings;
   private int port;
   private Process server;
 
-  private TestPostgres(String externalUrl, Path binaries, Path dataDir, boolean fsync) {
+  private TestPostgres(String externalUrl, Path binaries, Path dataDir, boolean fsync,
+      Map<String, String> dataFiles, List<String> settings) {
     this.externalUrl = externalUrl;
     this.binaries = binaries;
     this.dataDir = dataDir;
     this.fsync = fsync;
+    this.dataFiles = Map.copyOf(dataFiles);
+    this.settings = List.copyOf(settings);
   }
 
   /**
@@ -76,7 +82,7 @@ public final class TestPostgres {
     if (shared == null) {
       String url = System.getenv(EXTERNAL_URL_ENV);
       if (url != null && !url.isBlank()) {
-        shared = new TestPostgres(url, null, null, true);
+        shared = new TestPostgres(url, null, null, true, Map.of(), List.of());
       } else {
         shared = startEmbedded(false);
       }
@@ -85,15 +91,37 @@ public final class TestPostgres {
   }
 
   /**
+   * A server with {@code fsync=on}, as in production, for tests of durability: the external one if
+   * {@value #EXTERNAL_URL_ENV} is set, else a new embedded one of its own.
+   */
+  public static TestPostgres durable() {
+    String url = System.getenv(EXTERNAL_URL_ENV);
+    return url != null && !url.isBlank() ? shared() : startEmbedded(true);
+  }
+
+  /**
    * A new embedded server of its own, for a test that stops it or a benchmark that needs {@code
    * fsync=on}. Stopped at JVM exit if not before.
    */
   public static TestPostgres startEmbedded(boolean fsync) {
+    return startEmbedded(fsync, Map.of(), List.of());
+  }
+
+  /**
+   * A new embedded server of its own with extra files in its data directory (readable only by
+   * the server's user, as PostgreSQL requires of a TLS key) and extra settings, {@code name=value}
+   * each (for example {@code ssl=on}, which reads {@code server.crt} and {@code server.key} from the
+   * data directory). Stopped at JVM exit if not before.
+   */
+  public static TestPostgres startEmbedded(boolean fsync, Map<String, String> dataFiles,
+      List<String> settings) {
     try {
       Path binaries = extractBinaries();
       Path dataDir = Files.createTempDirectory("vss-test-pgdata-");
-      TestPostgres postgres = new TestPostgres(null, binaries, dataDir, fsync);
+      TestPostgres postgres =
+          new TestPostgres(null, binaries, dataDir, fsync, dataFiles, settings);
       postgres.initdb();
+      postgres.writeDataFiles();
       postgres.port = freePort();
       postgres.start();
       Runtime.getRuntime().addShutdownHook(new Thread(postgres::destroy, "test-postgres-stop"));
@@ -111,6 +139,15 @@ public final class TestPostgres {
   /** The TCP port of an embedded server. */
   public int port() {
     return port;
+  }
+
+  /**
+   * A JDBC URL, with credentials, of this server's default database: what {@value
+   * #EXTERNAL_URL_ENV} must hold for another JVM (a test's child process) to use this server.
+   */
+  public String jdbcUrl() {
+    return externalUrl != null ? externalUrl
+        : "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&password=postgres";
   }
 
   /** Options for the VSS database {@code database} (the store creates it on first open). */
@@ -174,6 +211,9 @@ public final class TestPostgres {
         dataDir.toString(), "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
         "-c", "unix_socket_directories=", "-c", "max_connections=300",
         "-c", "fsync=" + (fsync ? "on" : "off"), "-c", "full_page_writes=" + (fsync ? "on" : "off"));
+    for (String setting : settings) {
+      command.addAll(List.of("-c", setting));
+    }
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
@@ -221,6 +261,18 @@ public final class TestPostgres {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted during initdb", e);
+    }
+  }
+
+  private void writeDataFiles() throws IOException {
+    for (Map.Entry<String, String> file : dataFiles.entrySet()) {
+      Path path = dataDir.resolve(file.getKey());
+      Files.writeString(path, file.getValue());
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+      if (isRoot()) {
+        Files.setOwner(path,
+            dataDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+      }
     }
   }
 

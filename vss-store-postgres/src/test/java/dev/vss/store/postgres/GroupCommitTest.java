@@ -1,0 +1,116 @@
+package dev.vss.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vss.core.Limits;
+import dev.vss.core.VssService;
+import dev.vss.proto.GetObjectRequest;
+import dev.vss.proto.KeyValue;
+import dev.vss.proto.PutObjectRequest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Concurrent writes share commits: a structural property of the group-commit writer, made
+ * deterministic instead of left to timing. With one writer, the first put's transaction is held at
+ * its insert by a table lock taken from outside; the other puts queue meanwhile; once the lock is
+ * released the writer must commit all of them in one more transaction. PostgreSQL's own count of
+ * write transactions (transaction ids assigned) confirms it.
+ */
+class GroupCommitTest {
+  private static final int PUTS = 32;
+
+  @Test
+  void writesQueuedBehindACommitShareTheNextCommit() throws Exception {
+    TestPostgres postgres = TestPostgres.shared();
+    String database = TestPostgres.uniqueDatabase("groupcommit");
+    ExecutorService clients = Executors.newFixedThreadPool(PUTS);
+    try (PostgresStorage storage =
+            PostgresStorage.open(postgres.options(database).withWriterConnections(1));
+        Connection blocker = postgres.connect(database);
+        Connection observer = postgres.connect(database)) {
+      VssService vss = new VssService(storage, Limits.DEFAULTS);
+      long batchesBefore = storage.committedBatches();
+      long writesBefore = storage.committedWrites();
+      long xidBefore = nextTransactionId(observer);
+
+      blocker.setAutoCommit(false);
+      try (Statement lock = blocker.createStatement()) {
+        // Blocks inserts (ROW EXCLUSIVE), not reads.
+        lock.execute("LOCK TABLE vss_db IN EXCLUSIVE MODE");
+      }
+      List<Future<?>> puts = new ArrayList<>();
+      puts.add(clients.submit(() -> vss.putObjects("alice", create("k0"))));
+      waitFor("the writer waits for the table lock", () -> writerWaitsForLock(observer, database));
+      for (int i = 1; i < PUTS; i++) {
+        String key = "k" + i;
+        puts.add(clients.submit(() -> vss.putObjects("alice", create(key))));
+      }
+      waitFor("every other put is queued", () -> storage.queuedWrites() == PUTS - 1);
+      blocker.commit();
+      for (Future<?> put : puts) {
+        put.get();
+      }
+
+      assertThat(storage.committedWrites() - writesBefore).isEqualTo(PUTS);
+      assertThat(storage.committedBatches() - batchesBefore)
+          .as("the first put alone, then all the others in one transaction").isEqualTo(2);
+      // Seen by PostgreSQL: transaction ids are assigned to writing transactions only (the lock
+      // and the reads take none). Autovacuum's ANALYZE may take a few; far fewer than the puts.
+      assertThat(nextTransactionId(observer) - xidBefore)
+          .as("write transactions for %d puts", PUTS).isBetween(2L, PUTS / 2L);
+      for (int i = 0; i < PUTS; i++) {
+        assertThat(vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s")
+            .setKey("k" + i).build()).getValue().getVersion()).isEqualTo(1);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  private static PutObjectRequest create(String key) {
+    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
+        .setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8("v"))).build();
+  }
+
+  /** The next transaction id PostgreSQL will assign; reading it assigns none. */
+  private static long nextTransactionId(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+      row.next();
+      return row.getLong(1);
+    }
+  }
+
+  private static boolean writerWaitsForLock(Connection observer, String database) {
+    try (Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
+            + " WHERE application_name = 'vss-jvm' AND wait_event_type = 'Lock'"
+            + " AND datname = '" + database + "'")) {
+      row.next();
+      return row.getInt(1) == 1;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls {@code condition}; a generous bound only ends a hung test, it is not a timing claim. */
+  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+}
