@@ -56,8 +56,8 @@ class ServerJarIT {
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
       URI api = server.awaitListening();
       assertThat(api.getPath()).isEqualTo("/vss");
-      assertThat(server.output()).contains("store=" + store, "auth=none",
-          "data-dir=" + dir.resolve("data").toRealPath().getParent().resolve("data"))
+      assertThat(server.output()).contains("auth=none",
+          "store=" + store + " in " + dir.resolve("data").toRealPath().getParent().resolve("data"))
           .contains("AUTHENTICATION IS DISABLED");
 
       HttpCalls calls = callsTo(api);
