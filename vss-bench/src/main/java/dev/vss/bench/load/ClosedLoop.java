@@ -44,7 +44,7 @@ final class ClosedLoop {
    * @throws Exception if an endpoint cannot open or a call fails with an I/O error
    */
   static Result run(int connections, Duration warmup, Duration measured,
-      Endpoint.Factory endpoints, IntFunction<Workload.Generator> generators) throws Exception {
+      Endpoint.Factory endpoints, IntFunction<? extends RequestSource> generators) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     long[] window = new long[2];
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -89,7 +89,7 @@ final class ClosedLoop {
   /** One worker: its endpoint, its request source and what it counted. */
   private static final class Worker implements Runnable {
     private final Endpoint endpoint;
-    private final Workload.Generator generator;
+    private final RequestSource generator;
     private final CountDownLatch start;
     private final long[] window;
     private final AtomicReference<Throwable> failure;
@@ -98,7 +98,7 @@ final class ClosedLoop {
     private int firstFailureStatus;
     private Thread thread;
 
-    Worker(Endpoint endpoint, Workload.Generator generator, CountDownLatch start, long[] window,
+    Worker(Endpoint endpoint, RequestSource generator, CountDownLatch start, long[] window,
         AtomicReference<Throwable> failure) {
       this.endpoint = endpoint;
       this.generator = generator;

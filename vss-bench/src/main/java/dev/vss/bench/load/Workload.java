@@ -82,7 +82,7 @@ enum Workload {
   }
 
   /** One worker's source of requests; not thread-safe. */
-  static final class Generator {
+  static final class Generator implements RequestSource {
     private final Workload workload;
     private final LoadShape shape;
     private final VersionBook book;
@@ -103,7 +103,8 @@ enum Workload {
     }
 
     /** The next request. */
-    Call next() {
+    @Override
+    public Call next() {
       switch (workload) {
         case PUT:
           return put(LoadShape.VALUE_BYTES);
@@ -130,7 +131,8 @@ enum Workload {
      * @param call a call this generator made
      * @param status its HTTP status (or the status its outcome maps to)
      */
-    void completed(Call call, int status) {
+    @Override
+    public void completed(Call call, int status) {
       if (status == 200 && call.versionedKey() >= 0) {
         book.advance(call.user(), call.versionedKey());
       }
