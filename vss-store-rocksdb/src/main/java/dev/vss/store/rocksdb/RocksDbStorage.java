@@ -55,7 +55,8 @@ import org.rocksdb.Slice;
  */
 public final class RocksDbStorage implements Storage {
   private static final Logger LOG = System.getLogger(RocksDbStorage.class.getName());
-  private static final int QUEUE_STRIPES = 1024;
+  /** Write queues; keyspaces beyond this many share queues (and batches). */
+  static final int QUEUE_STRIPES = 1024;
   /** Holds any index entry of a key within the default limits (600 characters, 4 bytes each). */
   private static final int SCAN_BUFFER_BYTES = 4096;
   /**
@@ -253,6 +254,11 @@ public final class RocksDbStorage implements Storage {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  /** How many writes of {@code keyspace}'s queue wait for a batch (for tests). */
+  int pendingWrites(Keyspace keyspace) {
+    return writeQueues.of(keyspace).pendingCount();
   }
 
   private long readGlobalVersion(byte[] keyspacePrefix) {

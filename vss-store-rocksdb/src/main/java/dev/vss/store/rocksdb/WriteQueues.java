@@ -55,6 +55,11 @@ final class WriteQueues {
       return false;
     }
 
+    /** How many writes wait for a leader's batch (for tests). */
+    synchronized int pendingCount() {
+      return pending.size();
+    }
+
     /** The next queued write for the leader's batch, or null when none is queued. */
     synchronized PendingWrite<?> next() {
       return pending.pollFirst();
