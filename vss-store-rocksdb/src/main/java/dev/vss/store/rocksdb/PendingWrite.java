@@ -69,7 +69,10 @@ final class PendingWrite<R> {
 
   private void finish() {
     state = DONE;
-    LockSupport.unpark(caller);
+    // A leader answering its own write needs no wake-up (and would leave a stray permit).
+    if (caller != Thread.currentThread()) {
+      LockSupport.unpark(caller);
+    }
   }
 
   /**
