@@ -14,6 +14,8 @@ import java.util.List;
  * @param warmup warm-up seconds per throughput cell
  * @param repeats rounds of the put measurement
  * @param writers writer counts for the put measurement
+ * @param keyspaces keyspaces the writers' puts spread over; 0 for one keyspace per writer
+ * @param putsOnly measure only the fsync rate and durable puts
  * @param getThreads thread counts for the get measurement
  * @param valueBytes value size of every put
  * @param smallKeys keys of the small store
@@ -24,7 +26,7 @@ import java.util.List;
  * @param help print usage and exit
  */
 record Settings(String store, Path directory, int seconds, int warmup, int repeats,
-    List<Integer> writers,
+    List<Integer> writers, int keyspaces, boolean putsOnly,
     List<Integer> getThreads, int valueBytes, int smallKeys, int bigKeys, int listSamples,
     boolean keep, Path output, boolean help) {
 
@@ -37,6 +39,9 @@ record Settings(String store, Path directory, int seconds, int warmup, int repea
       "  --warmup N            warm-up seconds per cell (default 1)",
       "  --repeats N           rounds of the put measurement, median reported (default 3)",
       "  --writers A,B,C       concurrent writers for puts (default 1,8,64)",
+      "  --keyspaces N         puts spread round-robin over N keyspaces, 1 = one hot keyspace"
+          + " (default 0: one keyspace per writer)",
+      "  --puts-only           measure only the fsync rate and durable puts",
       "  --get-threads A,B     threads for gets (default 1,4)",
       "  --value-bytes N       value size (default 1024)",
       "  --small-keys N        keys of the small store (default 1000)",
@@ -53,6 +58,8 @@ record Settings(String store, Path directory, int seconds, int warmup, int repea
     int warmup = 1;
     int repeats = 3;
     List<Integer> writers = List.of(1, 8, 64);
+    int keyspaces = 0;
+    boolean putsOnly = false;
     List<Integer> getThreads = List.of(1, 4);
     int valueBytes = 1024;
     int smallKeys = 1000;
@@ -70,6 +77,8 @@ record Settings(String store, Path directory, int seconds, int warmup, int repea
         case "--warmup" -> warmup = nonNegative(args, ++i, arg);
         case "--repeats" -> repeats = positive(args, ++i, arg);
         case "--writers" -> writers = list(args, ++i, arg);
+        case "--keyspaces" -> keyspaces = nonNegative(args, ++i, arg);
+        case "--puts-only" -> putsOnly = true;
         case "--get-threads" -> getThreads = list(args, ++i, arg);
         case "--value-bytes" -> valueBytes = positive(args, ++i, arg);
         case "--small-keys" -> smallKeys = positive(args, ++i, arg);
@@ -84,13 +93,16 @@ record Settings(String store, Path directory, int seconds, int warmup, int repea
     if (smallKeys < 200 || bigKeys < 200) {
       throw new IllegalArgumentException("--small-keys and --big-keys must be at least 200");
     }
-    return new Settings(store, directory, seconds, warmup, repeats, writers, getThreads, valueBytes,
+    return new Settings(store, directory, seconds, warmup, repeats, writers, keyspaces, putsOnly,
+        getThreads, valueBytes,
         smallKeys, bigKeys, listSamples, keep, output, help);
   }
 
   String describe() {
     return "seconds " + seconds + ", warm-up " + warmup + ", repeats " + repeats
-        + ", writers " + writers
+        + ", writers " + writers + ", keyspaces "
+        + (keyspaces == 0 ? "one per writer" : String.valueOf(keyspaces))
+        + (putsOnly ? ", puts only" : "")
         + ", get threads " + getThreads + ", value bytes " + valueBytes + ", small store "
         + smallKeys + " keys, big store " + bigKeys + " keys, list samples " + listSamples;
   }

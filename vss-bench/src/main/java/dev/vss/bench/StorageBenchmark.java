@@ -114,7 +114,9 @@ public final class StorageBenchmark {
     double after = fsyncRate("after puts");
     reportFsync();
     reportPuts((before + after) / 2);
-    readsAndLists();
+    if (!settings.putsOnly()) {
+      readsAndLists();
+    }
     line("");
     line("Total run time: " + Duration.between(started, Instant.now()).toSeconds()
         + " s. Load average at the end: " + loadAverage() + ".");
@@ -251,8 +253,10 @@ public final class StorageBenchmark {
     line("## Durable puts");
     line("");
     line("Each put is one putObjects creating one new key (version 0) with a "
-        + settings.valueBytes() + "-byte random value; each writer thread has its own keyspace"
-        + " and waits for its put to return before sending the next. " + settings.warmup()
+        + settings.valueBytes() + "-byte random value; " + (settings.keyspaces() == 0
+            ? "each writer thread has its own keyspace"
+            : "the writers' puts go round-robin to " + settings.keyspaces() + " shared keyspace(s)")
+        + "; each writer waits for its put to return before sending the next. " + settings.warmup()
         + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell;"
         + " configurations interleaved per writer count; " + settings.repeats() + " rounds."
         + " puts/s is the median round, with the range of all rounds; p50 and p99 are the put"
@@ -300,11 +304,14 @@ public final class StorageBenchmark {
     }
   }
 
-  /** {@code writers} threads, each creating new keys in its own keyspace, back to back. */
+  /**
+   * {@code writers} threads creating new keys back to back: each in its own keyspace, or with
+   * {@code --keyspaces N} round-robin over N keyspaces shared by all writers (1: one hot keyspace).
+   */
   private Throughput runPuts(VssService vss, int writers, int warmupSeconds, int seconds)
       throws Exception {
+    int keyspaces = settings.keyspaces();
     return Throughput.run(writers, warmupSeconds, seconds, writer -> {
-      String user = USER + "-" + writer;
       byte[] value = randomBytes(settings.valueBytes(), writer);
       return new Throughput.Operation() {
         private long next;
@@ -312,9 +319,13 @@ public final class StorageBenchmark {
         @Override
         public void run() {
           long id = next++;
+          String user = keyspaces == 0
+              ? USER + "-" + writer
+              : USER + "-" + Math.floorMod(id * writers + writer, keyspaces);
           value[0] = (byte) id; // distinct values without a fresh random array per put
           vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
-              .addTransactionItems(KeyValue.newBuilder().setKey("key-" + id).setVersion(0)
+              .addTransactionItems(KeyValue.newBuilder().setKey("key-" + writer + "-" + id)
+                  .setVersion(0)
                   .setValue(ByteString.copyFrom(value)))
               .build());
         }

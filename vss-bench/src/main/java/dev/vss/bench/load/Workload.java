@@ -70,13 +70,13 @@ enum Workload {
    * @param shape the populated data
    * @param book the tracked versions of the versioned keys
    * @param worker this worker's index, from 0
-   * @param workers how many workers run at once; at most the number of users
+   * @param workers how many workers run at once; for conditional puts at most the number of users
    * @param seed seeds the worker's random choices
    */
   Generator generator(LoadShape shape, VersionBook book, int worker, int workers, long seed) {
-    if (workers > shape.users()) {
-      throw new IllegalArgumentException(
-          workers + " connections need at least as many users, have " + shape.users());
+    if (this == CONDITIONAL_PUT && workers > shape.users()) {
+      throw new IllegalArgumentException(workers
+          + " connections of conditional puts need at least as many users, have " + shape.users());
     }
     return new Generator(this, shape, book, worker, workers, seed);
   }

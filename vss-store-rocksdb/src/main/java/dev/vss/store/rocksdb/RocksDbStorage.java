@@ -8,40 +8,36 @@ import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
 import dev.vss.core.spi.WriteDecision;
-import dev.vss.core.spi.WritePlan;
-import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.WriteBatch;
 
 /**
  * A durable {@link Storage} on an embedded RocksDB database in one directory.
  *
  * <ol>
- *   <li>Durable: a write returns only after its one atomic {@code WriteBatch} (records, index
- *       entries, global version and sequence counter together) is synced to the write-ahead log, so
- *       an acknowledged write survives a process kill or an OS crash.
- *   <li>Serialized per keyspace: writes to one keyspace run their decision one at a time; writes to
- *       different keyspaces run concurrently and share WAL fsyncs (RocksDB's group commit).
+ *   <li>Durable: a write returns only after the atomic {@code WriteBatch} holding it (records,
+ *       index entries, global version and sequence counter together) is synced to the write-ahead
+ *       log, so an acknowledged write survives a process kill or an OS crash.
+ *   <li>Group commit per keyspace: concurrent writes to one keyspace are decided one after the
+ *       other by one leader, each seeing the earlier ones, and committed together with one synced
+ *       write ({@link GroupCommit}); writes to different keyspaces are decided in parallel and
+ *       share WAL fsyncs through RocksDB's write groups.
  *   <li>Reads take no keyspace lock and see every write that returned before they started.
  *   <li>A list page reads only the creation-order index: its cost grows with the entries it scans,
  *       not with the size of the keyspace (a selective prefix scans past non-matching newer keys).
@@ -59,7 +55,8 @@ import org.rocksdb.WriteBatch;
  */
 public final class RocksDbStorage implements Storage {
   private static final Logger LOG = System.getLogger(RocksDbStorage.class.getName());
-  private static final int LOCK_STRIPES = 1024;
+  /** Write queues; keyspaces beyond this many share queues (and batches). */
+  static final int QUEUE_STRIPES = 1024;
   /** Holds any index entry of a key within the default limits (600 characters, 4 bytes each). */
   private static final int SCAN_BUFFER_BYTES = 4096;
   /**
@@ -70,7 +67,8 @@ public final class RocksDbStorage implements Storage {
 
   private final Path directory;
   private final NativeStore store;
-  private final KeyspaceLocks keyspaceLocks = new KeyspaceLocks(LOCK_STRIPES);
+  private final WriteQueues writeQueues = new WriteQueues(QUEUE_STRIPES);
+  private final GroupCommit groupCommit;
   /** The last creation sequence handed out; never reused, also not after a restart. */
   private final AtomicLong lastSequence;
   private final byte[] pageTokenSecret;
@@ -86,11 +84,15 @@ public final class RocksDbStorage implements Storage {
   private volatile Probe lastProbe;
   private boolean closed;
 
-  private RocksDbStorage(Path directory, NativeStore store) {
+  private RocksDbStorage(Path directory, NativeStore store,
+      UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
     this.directory = directory;
     this.store = store;
     this.lastSequence = new AtomicLong(store.lastSequence());
     this.pageTokenSecret = PageTokenSecretKey.loadOrCreate(store);
+    GroupCommit.BatchWriter durableWrite = (batch, writes) -> store.db.write(store.durable, batch);
+    this.groupCommit = new GroupCommit(store, lastSequence, batchWriter.apply(durableWrite),
+        this::writeFailed);
   }
 
   /**
@@ -109,12 +111,21 @@ public final class RocksDbStorage implements Storage {
    *     something other than a VSS RocksDB store, holds a corrupt store, or is already open
    */
   public static RocksDbStorage open(Path directory, RocksDbOptions options) {
+    return open(directory, options, UnaryOperator.identity());
+  }
+
+  /**
+   * Opens the store with its synced batch write wrapped by {@code batchWriter}: for tests that
+   * pause a batch before it is written or make its write fail.
+   */
+  static RocksDbStorage open(Path directory, RocksDbOptions options,
+      UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(options, "options");
     NativeStore store = NativeStore.open(directory, options);
     RocksDbStorage storage;
     try {
-      storage = new RocksDbStorage(directory, store);
+      storage = new RocksDbStorage(directory, store, batchWriter);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -226,121 +237,34 @@ public final class RocksDbStorage implements Storage {
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(decision, "decision");
-    byte[] keyspacePrefix = StoreLayout.keyspacePrefix(keyspace);
-    ReentrantLock keyspaceLock = keyspaceLocks.of(keyspace);
+    PendingWrite<R> write =
+        new PendingWrite<>(StoreLayout.keyspacePrefix(keyspace), keys, decision);
+    WriteQueues.Queue queue = writeQueues.of(keyspace);
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      keyspaceLock.lock();
-      try {
-        return decideAndApply(keyspacePrefix, keys, decision);
-      } finally {
-        keyspaceLock.unlock();
+      // Either this caller leads a batch at once, or it waits until a leader has answered its
+      // write or hands it the leadership (then its write opens the next batch).
+      if (queue.joinOrLead(write) || write.awaitTurn()) {
+        try {
+          groupCommit.lead(queue, write);
+        } finally {
+          queue.handOff();
+        }
       }
+      return write.outcome();
     } finally {
       lifecycle.readLock().unlock();
     }
   }
 
-  /**
-   * Runs under the keyspace's lock: nothing else writes to the keyspace between reading the view
-   * and committing the batch, and a committed batch is visible to the next holder of the lock.
-   */
-  private <R> R decideAndApply(byte[] keyspacePrefix, Set<String> keys,
-      WriteDecision<R> decision) {
-    Map<String, Existing> existing = new HashMap<>();
-    for (String key : keys) {
-      existing.put(key, readExisting(keyspacePrefix, key));
-    }
-    long globalVersion = readGlobalVersion(keyspacePrefix);
-    WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
-      Existing record = existing.get(key);
-      return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-    }, globalVersion));
-    if (plan.isEmpty()) {
-      return plan.result();
-    }
-    try (WriteBatch batch = new WriteBatch()) {
-      long highestNewSequence = 0;
-      for (WritePlan.Upsert upsert : plan.upserts()) {
-        Existing record = existingOf(existing, keyspacePrefix, upsert.key());
-        long sequence;
-        if (record != null) {
-          sequence = record.sequence();
-        } else {
-          sequence = lastSequence.incrementAndGet();
-          highestNewSequence = sequence;
-        }
-        batch.put(store.records, StoreLayout.recordKey(keyspacePrefix, upsert.key()),
-            StoreLayout.recordValue(upsert.version(), sequence, upsert.value()));
-        // Also rewritten for an update: the index carries the version for listing.
-        batch.put(store.index, StoreLayout.indexKey(keyspacePrefix, sequence),
-            StoreLayout.indexValue(upsert.version(), upsert.key()));
-      }
-      for (String key : plan.deletes()) {
-        Existing record = existingOf(existing, keyspacePrefix, key);
-        if (record != null) {
-          batch.delete(store.records, StoreLayout.recordKey(keyspacePrefix, key));
-          batch.delete(store.index, StoreLayout.indexKey(keyspacePrefix, record.sequence()));
-        }
-      }
-      if (plan.newGlobalVersion().isPresent()) {
-        batch.put(store.globalVersions, keyspacePrefix,
-            StoreLayout.globalVersionValue(plan.newGlobalVersion().getAsLong()));
-      }
-      if (highestNewSequence != 0) {
-        batch.merge(store.meta, NativeStore.LAST_SEQUENCE_KEY,
-            StoreLayout.longBytes(highestNewSequence));
-      }
-      // One atomic batch, synced before returning. Concurrent callers' batches join one WAL write
-      // group, whose leader syncs once for all of them.
-      store.db.write(store.durable, batch);
-    } catch (RocksDBException e) {
-      // The batch is atomic: nothing of it is visible. Sequences taken for it stay unused, which
-      // is harmless: sequences need only be unique and increasing.
-      writeFailed(e);
-      throw new StorageException("RocksDB write failed", e);
-    }
-    return plan.result();
-  }
-
-  /** The stored version and sequence of {@code key}, or null when it does not exist. */
-  private Existing readExisting(byte[] keyspacePrefix, String key) {
-    byte[] header = new byte[StoreLayout.RECORD_HEADER_BYTES];
-    int size;
-    try {
-      // Copies only the 16-byte header into Java, however large the value is.
-      size = store.db.get(store.records, StoreLayout.recordKey(keyspacePrefix, key), header);
-    } catch (RocksDBException e) {
-      throw new StorageException("RocksDB get failed", e);
-    }
-    if (size == RocksDB.NOT_FOUND) {
-      return null;
-    }
-    if (size < StoreLayout.RECORD_HEADER_BYTES) {
-      throw new StorageException("damaged record of " + size + " bytes");
-    }
-    return new Existing(StoreLayout.recordVersion(header), StoreLayout.recordSequence(header));
-  }
-
-  /**
-   * A plan key's stored state: from the view's reads when declared, else read now (still under the
-   * keyspace lock), so an upsert of an undeclared existing key keeps its sequence.
-   */
-  private Existing existingOf(Map<String, Existing> existing, byte[] keyspacePrefix, String key) {
-    if (existing.containsKey(key)) {
-      return existing.get(key);
-    }
-    return readExisting(keyspacePrefix, key);
+  /** How many writes of {@code keyspace}'s queue wait for a batch (for tests). */
+  int pendingWrites(Keyspace keyspace) {
+    return writeQueues.of(keyspace).pendingCount();
   }
 
   private long readGlobalVersion(byte[] keyspacePrefix) {
-    try {
-      byte[] value = store.db.get(store.globalVersions, keyspacePrefix);
-      return value == null ? 0 : StoreLayout.readLong(value, 0);
-    } catch (RocksDBException e) {
-      throw new StorageException("RocksDB get failed", e);
-    }
+    return groupCommit.readGlobalVersion(keyspacePrefix);
   }
 
   /**
@@ -475,9 +399,6 @@ public final class RocksDbStorage implements Storage {
       throw new StorageException("RocksDB storage is closed");
     }
   }
-
-  /** A stored record's version and creation sequence. */
-  private record Existing(long version, long sequence) {}
 
   /**
    * The outcome of a readiness probe: when it ran ({@link System#nanoTime()}) and why writes
