@@ -46,6 +46,8 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       UNDERTOW_BAD_REQUEST_TEXT.getBytes(StandardCharsets.US_ASCII);
   /** Undertow's own error heads are short; bodies and real responses are not inspected. */
   static final int MAX_INSPECTED = 512;
+  /** The length of {@code "HTTP/1.1 400 "}: enough of a head to tell its status. */
+  private static final int STATUS_END = 13;
   private static final List<String> HOST_REASONS = List.of(
       HostHeaderHandler.STATUS_NO_HOST_HEADER,
       HostHeaderHandler.STATUS_TOO_MANY_HOST_HEADERS,
@@ -73,7 +75,7 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       return 0;
     }
     int length = src.remaining();
-    if (length <= MAX_INSPECTED) {
+    if (length <= MAX_INSPECTED && mayBeStatus400(src)) {
       byte[] replacement = replacementFor(peek(src));
       if (replacement != null) {
         src.position(src.limit());
@@ -91,7 +93,7 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       return 0;
     }
     long total = remaining(srcs, offset, length);
-    if (total <= MAX_INSPECTED) {
+    if (total <= MAX_INSPECTED && mayBeStatus400(firstWithData(srcs, offset, length))) {
       ByteBuffer joined = ByteBuffer.allocate((int) total);
       for (int i = offset; i < offset + length; i++) {
         joined.put(srcs[i].duplicate());
@@ -166,6 +168,32 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       }
     }
     return true;
+  }
+
+  /**
+   * A cheap first look, so that ordinary responses (every small response passes through here) cost
+   * no copy: both answers this conduit replaces start with {@code HTTP/1.x 400 }. A buffer too short
+   * to tell is looked at in full.
+   */
+  private static boolean mayBeStatus400(ByteBuffer head) {
+    if (head == null) {
+      return false;
+    }
+    int p = head.position();
+    if (head.remaining() < STATUS_END) {
+      return true;
+    }
+    return head.get(p) == 'H' && head.get(p + 9) == '4' && head.get(p + 10) == '0'
+        && head.get(p + 11) == '0' && head.get(p + 12) == ' ';
+  }
+
+  private static ByteBuffer firstWithData(ByteBuffer[] srcs, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if (srcs[i].hasRemaining()) {
+        return srcs[i];
+      }
+    }
+    return null;
   }
 
   private static byte[] peek(ByteBuffer src) {
