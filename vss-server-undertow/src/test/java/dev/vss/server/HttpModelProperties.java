@@ -1,5 +1,8 @@
 package dev.vss.server;
 
+import dev.vss.testkit.Capability;
+import java.util.EnumSet;
+import java.util.Set;
 import dev.vss.testkit.AbstractVssModelProperties;
 import dev.vss.testkit.VssEndpoint;
 import java.util.Map;
@@ -22,6 +25,12 @@ abstract class HttpModelProperties extends AbstractVssModelProperties {
 
   /** The store kind behind the server. */
   abstract StoreKind store();
+
+  /** Our server answers with vss-core's messages, so they are compared too. */
+  @Override
+  protected Set<Capability> capabilities() {
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
+  }
 
   @Override
   protected VssEndpoint newEndpoint() {

@@ -1,5 +1,8 @@
 package dev.vss.server;
 
+import dev.vss.testkit.Capability;
+import java.util.EnumSet;
+import java.util.Set;
 import dev.vss.core.Limits;
 import dev.vss.testkit.VssConcurrencySuite;
 import dev.vss.testkit.VssEndpoint;
@@ -13,6 +16,12 @@ abstract class HttpRaceSuite extends VssConcurrencySuite {
 
   /** The store kind behind the server. */
   abstract StoreKind store();
+
+  /** Our server answers with vss-core's messages, so they are compared too. */
+  @Override
+  protected Set<Capability> capabilities() {
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
+  }
 
   @Override
   protected VssEndpoint newEndpoint() {

@@ -4,6 +4,7 @@ import dev.vss.core.VssService;
 import dev.vss.core.spi.Storage;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The model property for a {@link Storage} adapter: each try opens a fresh storage, wraps it in a
@@ -38,6 +39,15 @@ public abstract class AbstractStorageModelProperties extends AbstractVssModelPro
    */
   protected void closeStorage(Storage storage) throws Exception {
     storage.close();
+  }
+
+  /**
+   * What the storage supports; a storage behind {@code VssService} answers vss-core's exact
+   * messages, so this defaults to {@link Capability#all()}.
+   */
+  @Override
+  protected Set<Capability> capabilities() {
+    return Capability.all();
   }
 
   @Override

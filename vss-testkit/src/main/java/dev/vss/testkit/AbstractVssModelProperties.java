@@ -3,6 +3,7 @@ package dev.vss.testkit;
 import dev.vss.core.Limits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -14,8 +15,9 @@ import net.jqwik.api.state.ActionChain;
 
 /**
  * The stateful model property: random sequences of VSS requests are sent both to an endpoint under
- * test and to the pure reference model ({@link ReferenceEndpoint}); every response, error code and
- * error message must be identical, and after every step every keyspace must read back identically.
+ * test and to the pure reference model ({@link ReferenceEndpoint}); every response and error code
+ * must be identical (and every error message, if the endpoint declares {@link
+ * Capability#EXACT_MESSAGES}), and after every step every keyspace must read back identically.
  *
  * <p>A subclass supplies a fresh endpoint per try ({@link #newEndpoint()}) whose keyspaces of the
  * user tokens {@code alice} and {@code bob} (store ids {@code "w"} and {@code ""}) are empty, and
@@ -68,6 +70,15 @@ public abstract class AbstractVssModelProperties {
    */
   protected Limits limits() {
     return MODEL_LIMITS;
+  }
+
+  /**
+   * What the endpoint supports. Without {@link Capability#EXACT_MESSAGES} errors are compared by
+   * code only; without {@link Capability#SEVERAL_USERS} the reference model answers every user
+   * token as one user. Defaults to {@link Capability#endpointDefaults()}.
+   */
+  protected Set<Capability> capabilities() {
+    return Capability.endpointDefaults();
   }
 
   /** The most actions in one chain (one try). Defaults to 30. */
@@ -127,7 +138,7 @@ public abstract class AbstractVssModelProperties {
           } catch (Exception e) {
             throw new IllegalStateException("could not close the endpoint under test", e);
           }
-        });
+        }, capabilities());
     synchronized (opened) {
       opened.add(comparison);
     }

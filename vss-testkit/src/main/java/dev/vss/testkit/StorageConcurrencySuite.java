@@ -3,6 +3,7 @@ package dev.vss.testkit;
 import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.spi.Storage;
+import java.util.Set;
 
 /**
  * The concurrency suite ({@link VssConcurrencySuite}) for a {@link Storage} adapter: each test
@@ -30,6 +31,15 @@ public abstract class StorageConcurrencySuite extends VssConcurrencySuite {
    * @throws Exception if it cannot be opened; the test then fails
    */
   protected abstract Storage newStorage() throws Exception;
+
+  /**
+   * What the storage supports; a storage behind {@code VssService} declares {@link
+   * Capability#all()} by default.
+   */
+  @Override
+  protected Set<Capability> capabilities() {
+    return Capability.all();
+  }
 
   /**
    * Releases a storage made by {@link #newStorage()}; called after each test. Closes it unless

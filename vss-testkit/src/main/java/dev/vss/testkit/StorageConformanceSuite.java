@@ -4,7 +4,6 @@ import static dev.vss.testkit.Requests.bytes;
 import static dev.vss.testkit.Requests.item;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.VssService;
@@ -84,6 +83,17 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
    */
   protected Optional<Storage> reopenStorage(Storage storage) throws Exception {
     return Optional.empty();
+  }
+
+  /**
+   * What the storage supports. A storage runs behind {@code VssService}, so its error messages
+   * are exact and its users separate; defaults to {@link Capability#all()}. A storage that cannot
+   * be reopened over its data answers a set without {@link Capability#REOPENABLE}, and the
+   * durability scenarios are skipped with a reason naming it.
+   */
+  @Override
+  protected Set<Capability> capabilities() {
+    return Capability.all();
   }
 
   /** The storage of the current test. */
@@ -400,9 +410,12 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
 
   /** Reopens the storage of the current test; skips the test if the storage is not persistent. */
   private void reopen() throws Exception {
+    assumeCapability(Capability.REOPENABLE);
     Optional<Storage> reopened = reopenStorage(storage());
-    assumeTrue(reopened.isPresent(),
-        "the storage is not persistent (reopenStorage not overridden)");
+    if (reopened.isEmpty()) {
+      throw new AssertionError("the storage declares capability REOPENABLE but reopenStorage "
+          + "answered empty: override reopenStorage, or leave REOPENABLE out of capabilities()");
+    }
     storage = reopened.get();
     service = new VssService(storage, limits());
   }

@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,11 +72,12 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
   }
 
   /**
-   * Whether the store keeps its data across a process kill. Defaults to true; a store held in
-   * memory answers false and the kill test is skipped.
+   * What the store supports. Defaults to {@link Capability#all()}; a store held in memory leaves
+   * out {@link Capability#DURABLE} and the kill test is skipped with a reason naming it.
    */
-  protected boolean isDurable() {
-    return true;
+  @Override
+  protected Set<Capability> capabilities() {
+    return Capability.all();
   }
 
   /** How many times the kill test starts, kills and verifies the store; defaults to 3. */
@@ -134,7 +134,7 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
    */
   @Test
   public void acknowledgedWritesSurviveSigkill() throws Exception {
-    Assumptions.assumeTrue(isDurable(), "the store is not durable");
+    Capability.assume(capabilities(), Capability.DURABLE);
     long seed = new Random().nextLong();
     Random random = new Random(seed);
     Path data = Files.createDirectories(scratch.resolve("crash"));

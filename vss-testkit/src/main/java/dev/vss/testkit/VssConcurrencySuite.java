@@ -11,6 +11,7 @@ import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -69,6 +70,15 @@ public abstract class VssConcurrencySuite {
   /** How many times each race is repeated; defaults to 20. */
   protected int rounds() {
     return 20;
+  }
+
+  /**
+   * What the endpoint supports; without {@link Capability#SEVERAL_USERS} the writers in different
+   * keyspaces use other store ids of one user only. Defaults to {@link
+   * Capability#endpointDefaults()}.
+   */
+  protected Set<Capability> capabilities() {
+    return Capability.endpointDefaults();
   }
 
   /** The endpoint of the current test. */
@@ -221,8 +231,9 @@ public abstract class VssConcurrencySuite {
     List<String> stores = new ArrayList<>();
     for (int t = 0; t < threads(); t++) {
       // Even threads: their own user in the shared store; odd threads: their own store.
-      users.add(t % 2 == 0 ? alice + "-" + t : alice);
-      stores.add(t % 2 == 0 ? STORE : STORE + "-" + t);
+      boolean ownUser = t % 2 == 0 && capabilities().contains(Capability.SEVERAL_USERS);
+      users.add(ownUser ? alice + "-" + t : alice);
+      stores.add(ownUser ? STORE : STORE + "-" + t);
     }
     List<ErrorCode> outcomes = race(thread -> {
       String user = users.get(thread);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -116,6 +117,15 @@ public abstract class VssConsistencySuite {
    */
   protected long maxCheckerSteps() {
     return 2_000_000;
+  }
+
+  /**
+   * What the endpoint supports. The checks of this class need none of the optional capabilities;
+   * {@link StorageConsistencySuite}'s kill test needs {@link Capability#DURABLE}. Defaults to
+   * {@link Capability#endpointDefaults()}.
+   */
+  protected Set<Capability> capabilities() {
+    return Capability.endpointDefaults();
   }
 
   /** The endpoint of the current test. */

@@ -6,6 +6,8 @@ import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
 import dev.vss.testkit.SabotagedStorage.Flaw;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,8 +99,8 @@ class ConsistencySabotageDetectionTest {
     }
 
     @Override
-    protected boolean isDurable() {
-      return false;
+    protected Set<Capability> capabilities() {
+      return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
     }
   }
 

@@ -3,6 +3,8 @@ package dev.vss.testkit;
 import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The consistency suite against {@link InMemoryStorage}; the kill test is skipped (no files). */
 class InMemoryStorageConsistencyTest extends StorageConsistencySuite {
@@ -12,7 +14,7 @@ class InMemoryStorageConsistencyTest extends StorageConsistencySuite {
   }
 
   @Override
-  protected boolean isDurable() {
-    return false;
+  protected Set<Capability> capabilities() {
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
   }
 }

@@ -1,0 +1,25 @@
+package dev.vss.testkit.runner;
+
+import dev.vss.core.Limits;
+import dev.vss.testkit.Capability;
+import dev.vss.testkit.VssConformanceSuite;
+import dev.vss.testkit.VssEndpoint;
+import java.util.Set;
+
+/** The conformance scenarios against the runner's {@link WireTarget}. */
+public class WireConformanceScenarios extends VssConformanceSuite {
+  @Override
+  protected VssEndpoint newEndpoint() {
+    return WireTarget.current().endpoint();
+  }
+
+  @Override
+  protected Limits limits() {
+    return WireTarget.current().limits();
+  }
+
+  @Override
+  protected Set<Capability> capabilities() {
+    return WireTarget.current().capabilities();
+  }
+}
