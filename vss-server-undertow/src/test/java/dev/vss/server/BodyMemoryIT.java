@@ -56,73 +56,81 @@ class BodyMemoryIT {
       int port = server.awaitListening().getPort();
       List<Socket> stalled = new ArrayList<>();
       try {
-        // Each declares 64 MiB, sends 4 KiB of it and stops: 6.4 GiB declared against the heap.
-        for (int i = 0; i < STALLED_CLIENTS; i++) {
-          Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-          socket.setSoTimeout(30_000);
-          stalled.add(socket);
-          OutputStream out = socket.getOutputStream();
-          out.write(head("/vss/putObjects", DECLARED));
-          out.write(new byte[4096]);
-          out.flush();
-        }
-        long held = awaitBodyBytesInFlight(port);
-        assertThat(held).as("body bytes held by %d stalled clients", STALLED_CLIENTS)
-            .isPositive().isLessThanOrEqualTo(
-                (long) STALLED_CLIENTS * BodyReader.INITIAL_CAPACITY);
-
-        // Meanwhile another client writes small values and two large ones.
-        Map<String, ByteString> written = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < 20; i++) {
-          ByteString value = ByteString.copyFromUtf8("small value " + i);
-          RawHttp.Response put = RawHttp.send(port, putRequest("small" + i, value));
-          assertThat(put.status()).as("small put %d while clients stall", i).isEqualTo(200);
-          written.put("small" + i, value);
-        }
-        for (int i = 0; i < 2; i++) {
-          ByteString value = randomValue(12 * MIB + i, i);
-          int status = putWithRetries(port, "large" + i, value);
-          assertThat(status).as("12 MiB put %d while clients stall", i).isEqualTo(200);
-          written.put("large" + i, value);
-        }
-
-        // Every stalled client is answered: 503 at once (the budget cannot take its declared
-        // length) or 408 after the read timeout; or its connection is closed. Never a 500.
-        int timedOut = 0;
-        int closed = 0;
-        for (Socket socket : stalled) {
-          RawHttp.Response response;
-          try {
-            response = RawHttp.read(socket.getInputStream());
-          } catch (IOException e) {
-            closed++; // the server let go of it
-            continue;
-          }
-          assertThat(response.status()).as("a stalled client's answer").isIn(408, 503);
-          if (response.status() == 503) {
-            assertThat(response.values("Retry-After")).isNotEmpty();
-          } else {
-            timedOut++;
-          }
-        }
-        System.out.printf("-Xmx%s: %d stalled clients held %d body bytes; %d got 408, %d 503,"
-            + " %d were closed%n", HEAP, STALLED_CLIENTS, held, timedOut,
-            STALLED_CLIENTS - timedOut - closed, closed);
-        assertThat(timedOut).as("stalled clients answered 408").isPositive();
-        assertThat(awaitNoBodyBytesInFlight(port)).isZero();
-
-        // The server still serves, and every acknowledged value is intact.
-        assertThat(RawHttp.send(port, putRequest("after", ByteString.copyFromUtf8("after")))
-            .status()).isEqualTo(200);
-        for (Map.Entry<String, ByteString> entry : written.entrySet()) {
-          assertThat(get(port, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
-        }
+        stallWhileOthersWrite(port, stalled);
+      } catch (AssertionError e) {
+        throw withServerErrors(e, server);
       } finally {
         for (Socket socket : stalled) {
           socket.close();
         }
       }
       assertNoServerFailure(server, port);
+    }
+  }
+
+  /** Part (a); the stalled sockets go into {@code stalled} for the caller to close. */
+  private static void stallWhileOthersWrite(int port, List<Socket> stalled)
+      throws Exception {
+    // Each declares 64 MiB, sends 4 KiB of it and stops: 6.4 GiB declared against the heap.
+    for (int i = 0; i < STALLED_CLIENTS; i++) {
+      Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+      socket.setSoTimeout(30_000);
+      stalled.add(socket);
+      OutputStream out = socket.getOutputStream();
+      out.write(head("/vss/putObjects", DECLARED));
+      out.write(new byte[4096]);
+      out.flush();
+    }
+    long held = awaitBodyBytesInFlight(port);
+    assertThat(held).as("body bytes held by %d stalled clients", STALLED_CLIENTS)
+        .isPositive().isLessThanOrEqualTo(
+            (long) STALLED_CLIENTS * BodyReader.INITIAL_CAPACITY);
+
+    // Meanwhile another client writes small values and two large ones.
+    Map<String, ByteString> written = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 20; i++) {
+      ByteString value = ByteString.copyFromUtf8("small value " + i);
+      RawHttp.Response put = RawHttp.send(port, putRequest("small" + i, value));
+      assertThat(put.status()).as("small put %d while clients stall", i).isEqualTo(200);
+      written.put("small" + i, value);
+    }
+    for (int i = 0; i < 2; i++) {
+      ByteString value = randomValue(12 * MIB + i, i);
+      int status = putWithRetries(port, "large" + i, value);
+      assertThat(status).as("12 MiB put %d while clients stall", i).isEqualTo(200);
+      written.put("large" + i, value);
+    }
+
+    // Every stalled client is answered: 503 at once (the budget cannot take its declared
+    // length) or 408 after the read timeout; or its connection is closed. Never a 500.
+    int timedOut = 0;
+    int closed = 0;
+    for (Socket socket : stalled) {
+      RawHttp.Response response;
+      try {
+        response = RawHttp.read(socket.getInputStream());
+      } catch (IOException e) {
+        closed++; // the server let go of it
+        continue;
+      }
+      assertThat(response.status()).as("a stalled client's answer").isIn(408, 503);
+      if (response.status() == 503) {
+        assertThat(response.values("Retry-After")).isNotEmpty();
+      } else {
+        timedOut++;
+      }
+    }
+    System.out.printf("-Xmx%s: %d stalled clients held %d body bytes; %d got 408, %d 503,"
+        + " %d were closed%n", HEAP, STALLED_CLIENTS, held, timedOut,
+        STALLED_CLIENTS - timedOut - closed, closed);
+    assertThat(timedOut).as("stalled clients answered 408").isPositive();
+    assertThat(awaitNoBodyBytesInFlight(port)).isZero();
+
+    // The server still serves, and every acknowledged value is intact.
+    assertThat(RawHttp.send(port, putRequest("after", ByteString.copyFromUtf8("after")))
+        .status()).isEqualTo(200);
+    for (Map.Entry<String, ByteString> entry : written.entrySet()) {
+      assertThat(get(port, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
     }
   }
 
@@ -145,18 +153,22 @@ class BodyMemoryIT {
         int n = i;
         puts.add(pool.executor.submit(() -> putWithRetries(port, "big" + n, values.get(n))));
       }
-      for (Future<Integer> put : puts) {
-        assertThat(put.get(120, TimeUnit.SECONDS)).as("a 64 MiB put, retried after 503s")
-            .isEqualTo(200);
-      }
-      List<Future<ByteString>> gets = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        int n = i;
-        gets.add(pool.executor.submit(() -> get(port, "big" + n)));
-      }
-      for (int i = 0; i < clients; i++) {
-        assertThat(gets.get(i).get(120, TimeUnit.SECONDS).equals(values.get(i)))
-            .as("the 64 MiB value big%d read back intact", i).isTrue();
+      try {
+        for (Future<Integer> put : puts) {
+          assertThat(put.get(120, TimeUnit.SECONDS)).as("a 64 MiB put, retried after 503s")
+              .isEqualTo(200);
+        }
+        List<Future<ByteString>> gets = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          int n = i;
+          gets.add(pool.executor.submit(() -> get(port, "big" + n)));
+        }
+        for (int i = 0; i < clients; i++) {
+          assertThat(gets.get(i).get(120, TimeUnit.SECONDS).equals(values.get(i)))
+              .as("the 64 MiB value big%d read back intact", i).isTrue();
+        }
+      } catch (AssertionError | java.util.concurrent.ExecutionException e) {
+        throw withServerErrors(e, server);
       }
       assertNoServerFailure(server, port);
     }
@@ -273,6 +285,17 @@ class BodyMemoryIT {
         + "Connection: close\r\n\r\n").body(), StandardCharsets.UTF_8);
     assertThat(metrics).as("requests answered 500").doesNotContain("code=\"500\"");
     assertThat(server.output()).doesNotContain("OutOfMemoryError", "failed unexpectedly");
+  }
+
+  /** {@code failure} with the server's error lines (an {@code OutOfMemoryError}, say) added. */
+  private static AssertionError withServerErrors(Throwable failure, ServerProcess server) {
+    StringBuilder errors = new StringBuilder();
+    for (String line : server.lines()) {
+      if (line.contains("ERROR") || line.contains("Error") || line.contains("Exception")) {
+        errors.append('\n').append(line);
+      }
+    }
+    return new AssertionError(failure.getMessage() + "\nserver errors:" + errors, failure);
   }
 
   /** A fixed pool for the concurrent clients, shut down with the test. */
