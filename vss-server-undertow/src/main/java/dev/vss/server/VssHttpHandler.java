@@ -79,6 +79,12 @@ public final class VssHttpHandler implements HttpHandler {
    */
   public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * Responses larger than this are streamed and counted against the body budget (see {@link
+   * #sendLarge}); smaller ones are serialized into one array, which costs nothing worth counting.
+   */
+  static final int STREAMED_RESPONSE_BYTES = 64 * 1024;
+
   /** The {@code Retry-After} seconds of a 503 for a full body budget. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -277,7 +283,48 @@ public final class VssHttpHandler implements HttpHandler {
       sendFailure(exchange, VssException.internal());
       return;
     }
-    ErrorResponses.sendBody(exchange, StatusCodes.OK, response.toByteArray());
+    int size = response.getSerializedSize();
+    if (size <= STREAMED_RESPONSE_BYTES) {
+      ErrorResponses.sendBody(exchange, StatusCodes.OK, response.toByteArray());
+    } else {
+      sendLarge(exchange, response, size);
+    }
+  }
+
+  /**
+   * Sends a large response (a getObject of a large value) without a serialized copy: written
+   * through Undertow's pooled buffers from the value the store returned. Its size counts against
+   * the same budget as request bodies while it is sent, so concurrent reads of large values cannot
+   * exhaust the heap either: over the budget the value is dropped and the client gets 503 with
+   * {@code Retry-After}. Runs on a worker thread, so the blocking write is allowed.
+   */
+  private void sendLarge(HttpServerExchange exchange, MessageLite response, int size) {
+    // A value stored under a larger body limit than today's still gets served: it takes it all.
+    long reservation = Math.min(size, budget.capacity());
+    if (!budget.tryReserve(reservation)) {
+      LOG.warn("bodies in flight reached the limit of {} bytes; answering a {}-byte response"
+          + " with 503", budget.capacity(), size);
+      rejectBusy(exchange);
+      return;
+    }
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      budget.release(reservation);
+      next.proceed();
+    });
+    exchange.setStatusCode(StatusCodes.OK);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, ErrorResponses.PROTOBUF_CONTENT_TYPE);
+    ErrorResponses.markProtocolVersion(exchange);
+    exchange.setResponseContentLength(size);
+    exchange.startBlocking();
+    try (java.io.OutputStream out = exchange.getOutputStream()) {
+      response.writeTo(out);
+    } catch (IOException e) {
+      // The client went away mid-response; nothing can be said to it.
+      LOG.debug("sending a {}-byte response failed: {}", size, String.valueOf(e));
+      exchange.setPersistent(false);
+      IoUtils.safeClose(exchange.getConnection());
+      exchange.endExchange();
+    }
   }
 
   private void onReceiveFailure(

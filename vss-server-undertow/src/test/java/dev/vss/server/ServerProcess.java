@@ -52,9 +52,15 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code java -jar vss-server.jar args...} with {@code env} added to the environment. */
   static ServerProcess start(Map<String, String> env, Path workDir, String... args) {
+    return start("256m", env, workDir, args);
+  }
+
+  /** As {@link #start(Map, Path, String...)}, with {@code -Xmx<maxHeap>} for the server's JVM. */
+  static ServerProcess start(String maxHeap, Map<String, String> env, Path workDir,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-Xmx" + maxHeap);
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.addAll(List.of(args));
