@@ -100,7 +100,8 @@ final class ServerLauncher {
           .basePath(config.basePath())
           .shutdownTimeout(config.shutdownTimeout())
           .workerThreads(config.workerThreads())
-          .bodyReadTimeout(config.bodyReadTimeout());
+          .bodyReadTimeout(config.bodyReadTimeout())
+          .accessLog(config.accessLog());
       config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
       if (tls != null) {
         builder.tls(tls);
@@ -113,9 +114,9 @@ final class ServerLauncher {
           + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
     }
 
-    log.info("vss-server listening on {} (store={} {}, auth={}, max-body-bytes={},"
+    log.info("vss-server {} listening on {} (store={} {}, auth={}, max-body-bytes={},"
         + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s)",
-        server.baseUri(), config.store().configName(),
+        ServerVersion.get(), server.baseUri(), config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
         config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
         config.maxInFlightBodyBytes().orElse(
