@@ -532,6 +532,31 @@ final class ServerConfigLoader {
       String hostText = host.asText().indexOf(':') >= 0 ? "[" + host.asText() + "]" : host.asText();
       file.put(Setting.BIND, new Raw(hostText + ":" + port.asText(), source));
     }
+    // Its first PostgreSQL layout: host, port and one database (the one holding the data).
+    JsonNode postgres = root.path("postgresql_config");
+    if (postgres.has("host") || postgres.has("port")) {
+      String source = "postgresql_config.host/port" + in;
+      JsonNode host = postgres.path("host");
+      JsonNode port = postgres.path("port");
+      if (file.containsKey(Setting.PSQL_ADDRESS)) {
+        throw new ConfigException(source + ": give either address or host and port, not both");
+      }
+      if (!host.isTextual() || !port.isIntegralNumber()) {
+        throw new ConfigException(source + " must be a string and an integer (both given)");
+      }
+      String hostText = host.asText().indexOf(':') >= 0 ? "[" + host.asText() + "]" : host.asText();
+      file.put(Setting.PSQL_ADDRESS, new Raw(hostText + ":" + port.asText(), source));
+    }
+    if (postgres.has("database")) {
+      String source = "postgresql_config.database" + in;
+      if (file.containsKey(Setting.PSQL_VSS_DB)) {
+        throw new ConfigException(source + ": give either database or vss_database, not both");
+      }
+      if (!postgres.get("database").isTextual()) {
+        throw new ConfigException(source + " must be a string");
+      }
+      file.put(Setting.PSQL_VSS_DB, new Raw(postgres.get("database").asText(), source));
+    }
   }
 
   /**
@@ -580,9 +605,12 @@ final class ServerConfigLoader {
         keys.add(setting.key());
       }
     }
-    if (table.equals("server_config")) {
-      keys.add("host"); // the reference server's older layout
+    if (table.equals("server_config") || table.equals("postgresql_config")) {
+      keys.add("host"); // the reference server's older layouts
       keys.add("port");
+    }
+    if (table.equals("postgresql_config")) {
+      keys.add("database");
     }
     return keys;
   }

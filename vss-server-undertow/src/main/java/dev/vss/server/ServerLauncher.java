@@ -133,13 +133,38 @@ final class ServerLauncher {
     return new Running(server, storage);
   }
 
-  private static String rootMessage(Throwable e) {
+  /**
+   * The innermost cause of {@code e} as one line. Some exceptions carry only a path as their
+   * message (an AccessDeniedException says just "/var/lib/vss"), so a file-system failure names its
+   * kind as well: the operator must learn why, not only where.
+   */
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
-    return (message == null ? root.getClass().getSimpleName() : message)
-        .replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    String message;
+    if (root instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {
+      message = fs.getFile() + ": " + fileProblem(fs);
+    } else {
+      message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+
+  private static String fileProblem(java.nio.file.FileSystemException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "not a directory";
+    }
+    return e.getClass().getSimpleName();
   }
 }

@@ -69,7 +69,7 @@ class ServerJarIT {
       assertThat(calls.call("GET", "/ready").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/metrics").text())
           .contains("vss_store_info{store=\"" + store + "\"} 1",
-              "vss_http_requests_total{method=\"putObjects\",code=\"200\"} 20");
+              "vss_http_requests_total{code=\"200\",method=\"putObjects\"} 20.0");
 
       server.terminate();
       assertThat(server.awaitExit()).as("the JVM's status after SIGTERM").isEqualTo(143);
