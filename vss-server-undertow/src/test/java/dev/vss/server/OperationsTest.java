@@ -110,7 +110,7 @@ class OperationsTest {
         "jvm_threads_live_threads ", "process_files_open_files ", "process_uptime_seconds ");
     assertHistogramIsCumulative(text, "putObjects");
     for (String line : text.split("\n")) {
-      assertThat(line).matches("# (HELP|TYPE) [a-z_]+ .*|[a-z_]+(\\{[^}]*\\})? ([0-9.eE+-]+|NaN|[+-]Inf)");
+      assertThat(line).matches("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? ([0-9.eE+-]+|NaN|[+-]Inf)");
     }
   }
 
