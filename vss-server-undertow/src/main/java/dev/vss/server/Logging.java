@@ -59,6 +59,11 @@ final class Logging {
     if (format == Format.JSON) {
       JsonEncoder json = new JsonEncoder();
       json.setContext(context);
+      // The message as written, not its template plus arguments; no per-line context noise.
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
       json.start();
       encoder = json;
     } else {

@@ -66,12 +66,16 @@ class OperationsJarIT {
     try (ServerProcess server = ServerProcess.start(
         Map.of("VSS_LOG_FORMAT", "json", "VSS_ACCESS_LOG", "off"), dir, "--store", "memory",
         "--auth", "none", "--bind", "127.0.0.1:0")) {
-      URI api = server.awaitListening();
-      new HttpCalls(URI.create(rootOf(api.toString()))).post("/vss/nope", new byte[0], Map.of());
+      // JSON escapes the slashes of the URI: listening on http:\/\/127.0.0.1:PORT\/vss
+      Matcher port = server.awaitLine(
+          Pattern.compile("listening on http:\\\\/\\\\/127\\.0\\.0\\.1:(\\d+)"));
+      new HttpCalls(URI.create("http://127.0.0.1:" + port.group(1)))
+          .post("/vss/nope", new byte[0], Map.of());
       String listeningLine = server.lines().stream().filter(l -> l.contains("listening on"))
           .findFirst().orElseThrow();
       assertThat(listeningLine).startsWith("{").endsWith("}")
-          .contains("\"level\":\"INFO\"", "\"loggerName\":\"dev.vss.server.ServerLauncher\"");
+          .contains("\"level\":\"INFO\"", "\"loggerName\":\"dev.vss.server.ServerLauncher\"",
+              "\"formattedMessage\":\"vss-server ").doesNotContain("listening on {}");
       server.terminate();
       server.awaitExit();
       assertThat(server.output()).doesNotContain("vss.access").doesNotContain("/vss/nope");
