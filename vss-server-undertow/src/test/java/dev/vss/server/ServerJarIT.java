@@ -57,7 +57,7 @@ class ServerJarIT {
       URI api = server.awaitListening();
       assertThat(api.getPath()).isEqualTo("/vss");
       assertThat(server.output()).contains("store=" + store, "auth=none",
-          "data-dir=" + dir.resolve("data").toRealPath().getParent().resolve("data"))
+          "store=" + store + " in " + dir.resolve("data").toRealPath())
           .contains("AUTHENTICATION IS DISABLED");
 
       HttpCalls calls = callsTo(api);
