@@ -9,7 +9,7 @@ import java.util.Map;
  * then environment, then TOML file, then defaults), starts the server and stops it gracefully on
  * SIGTERM or SIGINT.
  *
- * <p>Exit status: 0 after a clean stop or {@code --help}; 2 for a bad setting; 1 when the server
+ * <p>Exit status: 0 after a clean stop, {@code --help} or {@code --version}; 2 for a bad setting; 1 when the server
  * cannot start (store, address). A failure prints one line to standard error.
  */
 public final class Main {
@@ -39,6 +39,10 @@ public final class Main {
       out.print(USAGE);
       return 0;
     }
+    if (args.contains("--version")) {
+      out.println("vss-server " + ServerVersion.get());
+      return 0;
+    }
     ServerConfig config;
     try {
       config = ServerConfigLoader.load(args, env);
@@ -46,7 +50,13 @@ public final class Main {
       err.println("vss-server: " + e.getMessage());
       return EXIT_BAD_CONFIG;
     }
-    Logging.configure(config.logLevel(), !config.sourceOf(Setting.LOG_LEVEL).equals("default"));
+    try {
+      Logging.configure(config.logLevel(), config.logFile(), config.logFormat(),
+          config.accessLog());
+    } catch (ConfigException e) {
+      err.println("vss-server: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
+    }
     ServerLauncher.Running running;
     try {
       running = ServerLauncher.start(config);
@@ -84,6 +94,10 @@ public final class Main {
         {"--worker-threads N", "requests in progress at once [128]",
             "VSS_WORKER_THREADS"},
         {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
+        {"--log-file FILE", "log to FILE (reopened on SIGHUP) [stderr]", "VSS_LOG_FILE"},
+        {"--log-format text|json", "text lines or JSON lines [text]", "VSS_LOG_FORMAT"},
+        {"--access-log on|off", "one line per request (logger vss.access) [on]",
+            "VSS_ACCESS_LOG"},
         {"PostgreSQL (any of these selects --store postgres):", "", ""},
         {"--postgres-url JDBC_URL", "jdbc:postgresql://HOST:PORT/DB?user=..", "VSS_POSTGRES_URL"},
         {"--postgres-address HOST:PORT", "or the reference's settings [127.0.0.1:5432]",
@@ -96,6 +110,7 @@ public final class Main {
         {"", "TLS to PostgreSQL when set", "VSS_PSQL_TLS"},
         {"", "extra trusted root certificate (PEM)", "VSS_PSQL_CRT_PEM"},
         {"-h, --help", "print this help", ""},
+        {"--version", "print the version", ""},
     };
     StringBuilder text = new StringBuilder()
         .append("Usage: java -jar vss-server.jar [options]\n\n")

@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param shutdownTimeout how long shutdown waits for in-flight requests
  * @param workerThreads how many worker threads serve requests (and may wait on a commit at once)
  * @param logLevel the log level (trace, debug, info, warn, error, off)
+ * @param logFile the log file, if logs go to one rather than standard error
+ * @param logFormat text or JSON lines
+ * @param accessLog whether each API request is logged on {@code vss.access}
  * @param postgres where the postgres store connects; present exactly when the store is postgres
  * @param configFile the config file read, if any
  * @param sources where each setting came from: a flag, an environment variable, a file key, or
@@ -52,6 +55,9 @@ record ServerConfig(
     Duration shutdownTimeout,
     int workerThreads,
     String logLevel,
+    Optional<Path> logFile,
+    Logging.Format logFormat,
+    boolean accessLog,
     Optional<PostgresOptions> postgres,
     Optional<Path> configFile,
     Map<Setting, String> sources,

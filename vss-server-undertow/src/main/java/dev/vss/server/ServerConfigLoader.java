@@ -33,8 +33,8 @@ import java.util.function.Function;
  * logger is made.
  *
  * <p>The config file is read with Jackson's TOML parser so that any valid TOML file works, including
- * the reference server's (whose other tables, such as {@code postgresql_config}, are reported as
- * ignored rather than rejected).
+ * the reference server's. An unknown table or key is an error with a "did you mean" hint: a
+ * mistyped setting must not silently stay at its default.
  */
 final class ServerConfigLoader {
   static final String DEFAULT_BIND = "127.0.0.1:8080";
@@ -52,7 +52,7 @@ final class ServerConfigLoader {
   static final int MAX_WORKER_THREADS = 4096;
   private static final Set<String> LOG_LEVELS =
       Set.of("trace", "debug", "info", "warn", "error", "off");
-  /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
+  /** The tables a config file may hold: the reference server's and ours. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
       "signature_auth_config", "log_config", "postgresql_config");
   /** The settings that configure PostgreSQL; any of them selects the postgres store. */
@@ -99,7 +99,7 @@ final class ServerConfigLoader {
       Setting setting = Setting.forFlag(name);
       if (setting == null) {
         throw new ConfigException(arg.startsWith("-")
-            ? "unknown option " + name + " (see --help)"
+            ? "unknown option " + name + flagHint(name) + " (see --help)"
             : "unexpected argument \"" + arg + "\" (a config file is given with --config FILE)");
       }
       if (value == null) {
@@ -113,6 +113,16 @@ final class ServerConfigLoader {
       }
       flags.put(setting, new Raw(value, name));
     }
+  }
+
+  private static String flagHint(String given) {
+    List<String> flags = new ArrayList<>(List.of("--help", "--version"));
+    for (Setting setting : Setting.values()) {
+      if (setting.flag() != null) {
+        flags.add(setting.flag());
+      }
+    }
+    return Suggestions.didYouMean(given, flags, "", "");
   }
 
   private ServerConfig resolve() {
@@ -267,9 +277,45 @@ final class ServerConfigLoader {
       return level;
     });
 
+    Optional<Path> logFile = winning(Setting.LOG_FILE).map(raw -> parse(raw, text -> {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      Path path = Path.of(text);
+      if (Files.isDirectory(path)) {
+        throw new IllegalArgumentException("is a directory");
+      }
+      return path;
+    }));
+    Logging.Format logFormat = parse(setting(Setting.LOG_FORMAT, "text"), text -> {
+      switch (text.trim().toLowerCase(Locale.ROOT)) {
+        case "text":
+          return Logging.Format.TEXT;
+        case "json":
+          return Logging.Format.JSON;
+        default:
+          throw new IllegalArgumentException("expected text or json");
+      }
+    });
+    boolean accessLog = parse(setting(Setting.ACCESS_LOG, "on"), ServerConfigLoader::onOff);
+
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
         maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
-        shutdownTimeout, workerThreads, logLevel, postgres, configFile, sources, warnings);
+        shutdownTimeout, workerThreads, logLevel, logFile, logFormat, accessLog, postgres,
+        configFile, sources, warnings);
+  }
+
+  private static boolean onOff(String text) {
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "on":
+      case "true":
+        return true;
+      case "off":
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException("expected on or off");
+    }
   }
 
   /**
@@ -440,20 +486,7 @@ final class ServerConfigLoader {
       return;
     }
     String in = " in " + path;
-    for (Map.Entry<String, JsonNode> table : root.properties()) {
-      if (!KNOWN_TABLES.contains(table.getKey()) || !table.getValue().isObject()) {
-        warnings.add("config file " + path + ": ignoring " + table.getKey()
-            + " (not used by this server)");
-        continue;
-      }
-      for (Map.Entry<String, JsonNode> entry : table.getValue().properties()) {
-        String key = entry.getKey();
-        if (settingAt(table.getKey(), key) == null && !isLegacyBindKey(table.getKey(), key)) {
-          warnings.add("config file " + path + ": ignoring " + table.getKey() + "." + key
-              + " (not used by this server)");
-        }
-      }
-    }
+    checkKeys(root, path);
     for (Setting setting : Setting.values()) {
       if (setting.table() == null) {
         continue;
@@ -478,6 +511,10 @@ final class ServerConfigLoader {
               || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW
               || setting == Setting.MAX_INFLIGHT_BODY_BYTES
               || setting == Setting.BODY_READ_TIMEOUT;
+      if (setting == Setting.ACCESS_LOG && node.isBoolean()) {
+        file.put(setting, new Raw(node.asText(), source));
+        continue;
+      }
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }
@@ -495,19 +532,91 @@ final class ServerConfigLoader {
       String hostText = host.asText().indexOf(':') >= 0 ? "[" + host.asText() + "]" : host.asText();
       file.put(Setting.BIND, new Raw(hostText + ":" + port.asText(), source));
     }
+    // Its first PostgreSQL layout: host, port and one database (the one holding the data).
+    JsonNode postgres = root.path("postgresql_config");
+    if (postgres.has("host") || postgres.has("port")) {
+      String source = "postgresql_config.host/port" + in;
+      JsonNode host = postgres.path("host");
+      JsonNode port = postgres.path("port");
+      if (file.containsKey(Setting.PSQL_ADDRESS)) {
+        throw new ConfigException(source + ": give either address or host and port, not both");
+      }
+      if (!host.isTextual() || !port.isIntegralNumber()) {
+        throw new ConfigException(source + " must be a string and an integer (both given)");
+      }
+      String hostText = host.asText().indexOf(':') >= 0 ? "[" + host.asText() + "]" : host.asText();
+      file.put(Setting.PSQL_ADDRESS, new Raw(hostText + ":" + port.asText(), source));
+    }
+    if (postgres.has("database")) {
+      String source = "postgresql_config.database" + in;
+      if (file.containsKey(Setting.PSQL_VSS_DB)) {
+        throw new ConfigException(source + ": give either database or vss_database, not both");
+      }
+      if (!postgres.get("database").isTextual()) {
+        throw new ConfigException(source + " must be a string");
+      }
+      file.put(Setting.PSQL_VSS_DB, new Raw(postgres.get("database").asText(), source));
+    }
   }
 
-  private static boolean isLegacyBindKey(String table, String key) {
-    return table.equals("server_config") && (key.equals("host") || key.equals("port"));
-  }
-
-  private static Setting settingAt(String table, String key) {
-    for (Setting setting : Setting.values()) {
-      if (table.equals(setting.table()) && key.equals(setting.key())) {
-        return setting;
+  /**
+   * Rejects every table and key this server does not know, with a hint when it is a near miss of
+   * a known one: a mistyped key silently ignored would leave a setting at its default.
+   */
+  private static void checkKeys(JsonNode root, Path path) {
+    for (Map.Entry<String, JsonNode> table : root.properties()) {
+      String name = table.getKey();
+      if (!KNOWN_TABLES.contains(name)) {
+        throw new ConfigException("config file " + path + ": unknown table [" + name + "]"
+            + Suggestions.didYouMean(name, KNOWN_TABLES, "[", "]"));
+      }
+      if (!table.getValue().isObject()) {
+        throw new ConfigException("config file " + path + ": " + name + " must be a table ["
+            + name + "]");
+      }
+      Set<String> keys = keysOf(name);
+      for (Map.Entry<String, JsonNode> entry : table.getValue().properties()) {
+        String key = entry.getKey();
+        if (name.equals("postgresql_config") && key.equals("tls")) {
+          if (entry.getValue().isObject()) {
+            for (String tlsKey : iterable(entry.getValue().fieldNames())) {
+              if (!tlsKey.equals("crt_pem")) {
+                throw new ConfigException("config file " + path + ": unknown key " + name
+                    + ".tls." + tlsKey + Suggestions.didYouMean(tlsKey, Set.of("crt_pem"),
+                        name + ".tls.", ""));
+              }
+            }
+          }
+          continue;
+        }
+        if (!keys.contains(key)) {
+          throw new ConfigException("config file " + path + ": unknown key " + name + "." + key
+              + Suggestions.didYouMean(key, keys, name + ".", ""));
+        }
       }
     }
-    return null;
+  }
+
+  /** The keys the file may hold in {@code table}. */
+  private static Set<String> keysOf(String table) {
+    Set<String> keys = new java.util.TreeSet<>();
+    for (Setting setting : Setting.values()) {
+      if (table.equals(setting.table()) && setting.key().indexOf('.') < 0) {
+        keys.add(setting.key());
+      }
+    }
+    if (table.equals("server_config") || table.equals("postgresql_config")) {
+      keys.add("host"); // the reference server's older layouts
+      keys.add("port");
+    }
+    if (table.equals("postgresql_config")) {
+      keys.add("database");
+    }
+    return keys;
+  }
+
+  private static <T> Iterable<T> iterable(java.util.Iterator<T> iterator) {
+    return () -> iterator;
   }
 
   private static String oneLine(String text) {

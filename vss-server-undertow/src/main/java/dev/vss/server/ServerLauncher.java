@@ -100,7 +100,8 @@ final class ServerLauncher {
           .basePath(config.basePath())
           .shutdownTimeout(config.shutdownTimeout())
           .workerThreads(config.workerThreads())
-          .bodyReadTimeout(config.bodyReadTimeout());
+          .bodyReadTimeout(config.bodyReadTimeout())
+          .accessLog(config.accessLog());
       config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
       if (tls != null) {
         builder.tls(tls);
@@ -113,9 +114,9 @@ final class ServerLauncher {
           + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
     }
 
-    log.info("vss-server listening on {} (store={} {}, auth={}, max-body-bytes={},"
+    log.info("vss-server {} listening on {} (store={} {}, auth={}, max-body-bytes={},"
         + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s)",
-        server.baseUri(), config.store().configName(),
+        ServerVersion.get(), server.baseUri(), config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
         config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
         config.maxInFlightBodyBytes().orElse(
@@ -132,13 +133,38 @@ final class ServerLauncher {
     return new Running(server, storage);
   }
 
-  private static String rootMessage(Throwable e) {
+  /**
+   * The innermost cause of {@code e} as one line. Some exceptions carry only a path as their
+   * message (an AccessDeniedException says just "/var/lib/vss"), so a file-system failure names its
+   * kind as well: the operator must learn why, not only where.
+   */
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
-    return (message == null ? root.getClass().getSimpleName() : message)
-        .replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    String message;
+    if (root instanceof java.nio.file.FileSystemException fs && fs.getReason() == null) {
+      message = fs.getFile() + ": " + fileProblem(fs);
+    } else {
+      message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+
+  private static String fileProblem(java.nio.file.FileSystemException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "not a directory";
+    }
+    return e.getClass().getSimpleName();
   }
 }

@@ -1,16 +1,30 @@
 package dev.vss.server;
 
-import java.util.Locale;
+import dev.vss.core.spi.CommitObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
- * The server's Prometheus metrics, written in the text exposition format (version 0.0.4) by hand:
- * four series need no metrics library.
+ * The server's metrics, kept in a Micrometer {@link PrometheusMeterRegistry} of its own (one per
+ * {@link VssServer}) and scraped in the Prometheus text format.
  *
  * <ul>
  *   <li>{@code vss_http_requests_total{method,code}}: finished VSS API requests by method and HTTP
@@ -18,30 +32,76 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code vss_http_request_duration_seconds{method}}: a latency histogram per method;
  *   <li>{@code vss_http_requests_in_flight}: API requests started and not yet finished;
  *   <li>{@code vss_http_request_body_bytes_in_flight}: bytes of request-body buffers held now;
- *   <li>{@code vss_store_info{store}}: always 1, naming the storage engine.
+ *   <li>{@code vss_store_info{store}} and {@code vss_build_info{version}}: always 1;
+ *   <li>{@code vss_store_commit_batch_writes} and {@code vss_store_commit_duration_seconds}: the
+ *       size and latency of each transaction a group-committing store commits;
+ *   <li>the JVM and the process: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
+ *       {@code jvm_classes_*}, {@code process_files_open_files}, {@code process_cpu_usage},
+ *       {@code process_uptime_seconds} and more (Micrometer's binders).
  * </ul>
  *
- * <p>Label values come from fixed sets (the four methods plus {@code unknown}, HTTP status codes), so
- * no client can grow the number of series.
+ * <p>Label values come from fixed sets (the four methods plus {@code unknown}, HTTP status codes),
+ * so no client can grow the number of series. The request path allocates nothing: each method's
+ * meters are made once, and counters per status are looked up in an array.
  */
-final class ServerMetrics {
-  /** Upper bounds of the latency buckets in seconds; {@code +Inf} is implied. */
+final class ServerMetrics implements AutoCloseable {
+  /** Upper bounds of the request latency buckets in seconds; {@code +Inf} is implied. */
   static final double[] BUCKETS = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
   };
+  /** Upper bounds of the commit batch size buckets (writes per transaction). */
+  static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
-  private final String storeName;
-  private final ConcurrentMap<String, MethodStats> byMethod = new ConcurrentHashMap<>();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, MethodMeters> byMethod = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
-  private volatile java.util.function.LongSupplier bodyBytesInFlight = () -> 0;
+  private volatile LongSupplier bodyBytesInFlight = () -> 0;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final Timer commitDuration;
+  private final DistributionSummary commitBatchWrites;
 
   ServerMetrics(String storeName) {
-    this.storeName = storeName;
+    Gauge.builder("vss.http.requests.in.flight", inFlight, AtomicLong::get)
+        .description("VSS API requests being served now.").register(registry);
+    Gauge.builder("vss.http.request.body.bytes.in.flight", this,
+            metrics -> metrics.bodyBytesInFlight.getAsLong())
+        .description("Bytes of request-body buffers held now.").register(registry);
+    Gauge.builder("vss.store.info", () -> 1).tag("store", storeName)
+        .description("The storage engine behind this server.").register(registry);
+    Gauge.builder("vss.build.info", () -> 1).tag("version", ServerVersion.get())
+        .description("The version of this server.").register(registry);
+    commitDuration = Timer.builder("vss.store.commit.duration")
+        .description("Time from the start of a store's write transaction until its commit"
+            + " returned (group commit: one per batch).")
+        .serviceLevelObjectives(durations(BUCKETS)).register(registry);
+    commitBatchWrites = DistributionSummary.builder("vss.store.commit.batch.writes")
+        .description("Write requests committed together in one store transaction.")
+        .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+    for (Operation operation : Operation.values()) {
+      byMethod.put(operation.methodName(), new MethodMeters(operation.methodName()));
+    }
+    byMethod.put(VssHttpHandler.UNKNOWN_METHOD, new MethodMeters(VssHttpHandler.UNKNOWN_METHOD));
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   /** Where {@code vss_http_request_body_bytes_in_flight} is read from. */
-  void bodyBytesInFlightFrom(java.util.function.LongSupplier source) {
+  void bodyBytesInFlightFrom(LongSupplier source) {
     this.bodyBytesInFlight = source;
+  }
+
+  /** The observer a store reports its commits to. */
+  CommitObserver commitObserver() {
+    return (writes, elapsedNanos) -> {
+      commitBatchWrites.record(writes);
+      commitDuration.record(elapsedNanos, TimeUnit.NANOSECONDS);
+    };
   }
 
   /** Counts a request as in flight. */
@@ -52,7 +112,11 @@ final class ServerMetrics {
   /** Records a finished request and takes it out of flight. */
   void requestFinished(String method, int status, long elapsedNanos) {
     try {
-      byMethod.computeIfAbsent(method, m -> new MethodStats()).record(status, elapsedNanos);
+      MethodMeters meters = byMethod.get(method);
+      if (meters == null) { // not one of the fixed names: never expected, kept bounded anyway
+        meters = byMethod.get(VssHttpHandler.UNKNOWN_METHOD);
+      }
+      meters.record(status, elapsedNanos);
     } finally {
       inFlight.decrementAndGet();
     }
@@ -63,84 +127,50 @@ final class ServerMetrics {
     return inFlight.get();
   }
 
-  /** The metrics in Prometheus text format, series sorted so the output is stable. */
+  /** The metrics in the Prometheus text format (version 0.0.4). */
   String exposition() {
-    StringBuilder out = new StringBuilder(2048);
-    Map<String, MethodStats> methods = new TreeMap<>(byMethod);
-
-    out.append("# HELP vss_http_requests_total VSS API requests by method and HTTP status code.\n")
-        .append("# TYPE vss_http_requests_total counter\n");
-    methods.forEach((method, stats) -> new TreeMap<>(stats.byStatus).forEach((status, count) ->
-        out.append("vss_http_requests_total{method=\"").append(escape(method))
-            .append("\",code=\"").append(status).append("\"} ").append(count.sum()).append('\n')));
-
-    out.append("# HELP vss_http_request_duration_seconds Latency of VSS API requests by method.\n")
-        .append("# TYPE vss_http_request_duration_seconds histogram\n");
-    methods.forEach((method, stats) -> stats.appendHistogram(out, escape(method)));
-
-    out.append("# HELP vss_http_requests_in_flight VSS API requests being served now.\n")
-        .append("# TYPE vss_http_requests_in_flight gauge\n")
-        .append("vss_http_requests_in_flight ").append(inFlight.get()).append('\n');
-
-    out.append("# HELP vss_http_request_body_bytes_in_flight Bytes of request-body buffers held"
-            + " now.\n")
-        .append("# TYPE vss_http_request_body_bytes_in_flight gauge\n")
-        .append("vss_http_request_body_bytes_in_flight ").append(bodyBytesInFlight.getAsLong())
-        .append('\n');
-
-    out.append("# HELP vss_store_info The storage engine behind this server.\n")
-        .append("# TYPE vss_store_info gauge\n")
-        .append("vss_store_info{store=\"").append(escape(storeName)).append("\"} 1\n");
-    return out.toString();
+    return registry.scrape();
   }
 
-  /** Escapes a label value as the exposition format requires. */
-  static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  /** Stops listening for garbage collections. */
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
   }
 
-  private static String formatBound(double bound) {
-    // Prometheus client libraries write bounds as Go's %g would; plain decimals parse the same.
-    String text = String.format(Locale.ROOT, "%s", bound);
-    return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
+  private static Duration[] durations(double[] seconds) {
+    Duration[] out = new Duration[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      out[i] = Duration.ofNanos(Math.round(seconds[i] * 1e9));
+    }
+    return out;
   }
 
-  private static final class MethodStats {
-    final ConcurrentMap<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
-    /** Non-cumulative counts; index {@code BUCKETS.length} is the overflow past the last bound. */
-    final LongAdder[] buckets = new LongAdder[BUCKETS.length + 1];
-    final LongAdder sumNanos = new LongAdder();
+  /** One method's meters; a counter per status code is made the first time that status occurs. */
+  private final class MethodMeters {
+    private final String method;
+    private final Timer duration;
+    private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
 
-    MethodStats() {
-      for (int i = 0; i < buckets.length; i++) {
-        buckets[i] = new LongAdder();
-      }
+    MethodMeters(String method) {
+      this.method = method;
+      this.duration = Timer.builder("vss.http.request.duration").tag("method", method)
+          .description("Latency of VSS API requests by method.")
+          .serviceLevelObjectives(durations(BUCKETS)).register(registry);
     }
 
     void record(int status, long elapsedNanos) {
-      byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
-      double seconds = elapsedNanos / 1e9;
-      int bucket = 0;
-      while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]) {
-        bucket++;
+      int index = status >= 100 && status < 600 ? status : 0;
+      Counter counter = byStatus.get(index);
+      if (counter == null) {
+        counter = Counter.builder("vss.http.requests").tag("method", method)
+            .tag("code", index == 0 ? "other" : Integer.toString(status))
+            .description("VSS API requests by method and HTTP status code.").register(registry);
+        byStatus.set(index, counter); // the registry returns the same counter to a racing thread
       }
-      buckets[bucket].increment();
-      sumNanos.add(elapsedNanos);
-    }
-
-    void appendHistogram(StringBuilder out, String method) {
-      long cumulative = 0;
-      for (int i = 0; i <= BUCKETS.length; i++) {
-        cumulative += buckets[i].sum();
-        String le = i < BUCKETS.length ? formatBound(BUCKETS[i]) : "+Inf";
-        out.append("vss_http_request_duration_seconds_bucket{method=\"").append(method)
-            .append("\",le=\"").append(le).append("\"} ").append(cumulative).append('\n');
-      }
-      // _count equals the +Inf bucket of this same snapshot, as the format requires.
-      out.append("vss_http_request_duration_seconds_sum{method=\"").append(method).append("\"} ")
-          .append(sumNanos.sum() / 1e9).append('\n')
-          .append("vss_http_request_duration_seconds_count{method=\"").append(method).append("\"} ")
-          .append(cumulative).append('\n');
+      counter.increment();
+      duration.record(elapsedNanos, TimeUnit.NANOSECONDS);
     }
   }
 }

@@ -31,6 +31,10 @@ enum Setting {
       "N"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
       "trace|debug|info|warn|error|off"),
+  /** As the reference's {@code log_config.file}; unset, logs go to standard error. */
+  LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE"),
+  LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json"),
+  ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off"),
   // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
   // selects the postgres store; see PostgresSettings.
   POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),

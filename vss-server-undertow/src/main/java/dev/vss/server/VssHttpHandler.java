@@ -66,6 +66,12 @@ public final class VssHttpHandler implements HttpHandler {
    */
   public static final AttachmentKey<String> METHOD = AttachmentKey.create(String.class);
 
+  /**
+   * The caller's user token, attached once the authorizer has accepted the request, for the access
+   * log (which logs only a hash of it). Never sent anywhere.
+   */
+  static final AttachmentKey<String> USER_TOKEN = AttachmentKey.create(String.class);
+
   /** The {@link #METHOD} value of a request whose path names no VSS method. */
   public static final String UNKNOWN_METHOD = "unknown";
 
@@ -246,6 +252,7 @@ public final class VssHttpHandler implements HttpHandler {
       sendFailure(exchange, VssException.internal());
       return;
     }
+    exchange.putAttachment(USER_TOKEN, userToken);
     // The body is read on the connection's IO thread, where the reader's timeout also runs.
     exchange.getIoThread().execute(() -> guarded(exchange, () -> BodyReader.start(exchange,
         maxBodyBytes, budget, bodyReadTimeout, new BodyReader.Callback() {

@@ -56,6 +56,7 @@ public final class VssServer implements AutoCloseable {
   private final HttpListener listener;
   private final GracefulShutdownHandler graceful;
   private final ServerMetrics metrics;
+  private final dev.vss.core.spi.Storage storage;
   private final InetSocketAddress address;
   private final String basePath;
   private final boolean tls;
@@ -74,7 +75,10 @@ public final class VssServer implements AutoCloseable {
             : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
         builder.bodyReadTimeout);
     metrics.bodyBytesInFlightFrom(vss::bodyBytesInFlight);
-    HttpHandler api = new MetricsHandler(metrics, vss);
+    // Store commit batches and latency: a store without group commit ignores the observer.
+    service.storage().observeCommits(metrics.commitObserver());
+    this.storage = service.storage();
+    HttpHandler api = new MetricsHandler(metrics, builder.accessLog, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
     paths.addExactPath("/health", OperationsHandlers.health());
@@ -161,6 +165,8 @@ public final class VssServer implements AutoCloseable {
           metrics.inFlight(), shutdownTimeout.toSeconds());
     }
     listener.stop();
+    storage.observeCommits(dev.vss.core.spi.CommitObserver.NONE);
+    metrics.close();
     return drained;
   }
 
@@ -184,6 +190,7 @@ public final class VssServer implements AutoCloseable {
     /** 0: {@link VssHttpHandler#defaultMaxInFlightBodyBytes} of the body limit. */
     private long maxInFlightBodyBytes;
     private Duration bodyReadTimeout = VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT;
+    private boolean accessLog = true;
 
     private Builder(VssService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -273,6 +280,15 @@ public final class VssServer implements AutoCloseable {
         throw new IllegalArgumentException("bodyReadTimeout must be positive");
       }
       this.bodyReadTimeout = bodyReadTimeout;
+      return this;
+    }
+
+    /**
+     * Whether each API request is logged as one line at INFO on the logger {@code vss.access}
+     * (method, status, latency, bytes and a hash of the user token; never the token); default on.
+     */
+    public Builder accessLog(boolean accessLog) {
+      this.accessLog = accessLog;
       return this;
     }
 

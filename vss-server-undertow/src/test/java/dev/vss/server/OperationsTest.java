@@ -93,19 +93,53 @@ class OperationsTest {
         .startsWith("text/plain; version=0.0.4");
     String text = scrape.text();
     assertThat(text)
-        .contains("vss_http_requests_total{method=\"putObjects\",code=\"200\"} 2\n")
-        .contains("vss_http_requests_total{method=\"putObjects\",code=\"409\"} 1\n")
-        .contains("vss_http_requests_total{method=\"getObject\",code=\"404\"} 1\n")
-        .contains("vss_http_requests_total{method=\"unknown\",code=\"404\"} 1\n")
+        .contains("vss_http_requests_total{code=\"200\",method=\"putObjects\"} 2.0\n")
+        .contains("vss_http_requests_total{code=\"409\",method=\"putObjects\"} 1.0\n")
+        .contains("vss_http_requests_total{code=\"404\",method=\"getObject\"} 1.0\n")
+        .contains("vss_http_requests_total{code=\"404\",method=\"unknown\"} 1.0\n")
         .contains("vss_http_request_duration_seconds_count{method=\"putObjects\"} 3\n")
         .contains("vss_http_request_duration_seconds_bucket{method=\"putObjects\",le=\"+Inf\"} 3\n")
         .contains("# TYPE vss_http_request_duration_seconds histogram\n")
-        .contains("vss_http_requests_in_flight 0\n")
+        .contains("vss_http_requests_in_flight 0.0\n")
         .contains("vss_store_info{store=\"memory\"} 1\n")
+        .contains("vss_build_info{version=\"" + ServerVersion.get() + "\"} 1\n")
         .doesNotContain("method=\"metrics\"");
+    assertThat(ServerVersion.get()).as("the build's version.properties").isNotEqualTo("unknown");
+    // The JVM and the process, beside our own series.
+    assertThat(text).contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_",
+        "jvm_threads_live_threads ", "process_files_open_files ", "process_uptime_seconds ");
     assertHistogramIsCumulative(text, "putObjects");
     for (String line : text.split("\n")) {
-      assertThat(line).matches("# (HELP|TYPE) vss_.*|vss_[a-z_]+(\\{[^}]*\\})? [0-9.eE+-]+");
+      assertThat(line).matches("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? ([0-9.eE+-]+|NaN|[+-]Inf)");
+    }
+  }
+
+  /** A group-committing store reports each committed batch: size and latency histograms. */
+  @Test
+  void storeCommitsAreMeasured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    try (dev.vss.store.sqlite.SqliteStorage sqlite = dev.vss.store.sqlite.SqliteStorage.open(dir)) {
+      VssServer onSqlite = VssServer.builder(new VssService(sqlite, Limits.DEFAULTS))
+          .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+      try {
+        HttpCalls calls = new HttpCalls(onSqlite.rootUri());
+        for (String key : new String[] {"a", "b", "c"}) {
+          assertThat(calls.post("/vss/putObjects", PutObjectRequest.newBuilder()
+              .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(0)
+                  .setValue(ByteString.copyFromUtf8("v"))).build(), Map.of()).status())
+              .isEqualTo(200);
+        }
+        String text = calls.call("GET", "/metrics").text();
+        // Sequential puts: each its own batch of one write.
+        assertThat(text)
+            .contains("vss_store_commit_batch_writes_count 3\n")
+            .contains("vss_store_commit_batch_writes_sum 3.0\n")
+            .contains("vss_store_commit_batch_writes_bucket{le=\"1.0\"} 3\n")
+            .contains("vss_store_commit_duration_seconds_count 3\n")
+            .contains("vss_store_commit_duration_seconds_bucket{le=\"+Inf\"} 3\n")
+            .contains("vss_store_info{store=\"sqlite\"} 1\n");
+      } finally {
+        onSqlite.stop();
+      }
     }
   }
 

@@ -181,7 +181,7 @@ class ServerConfigLoaderTest {
         "",
         "[postgresql_config]",
         "username = \"postgres\"",
-        "port = 5432",
+        "address = \"127.0.0.1:5432\"",
         "",
         "[log_config]",
         "level = \"warn\"",
@@ -197,9 +197,66 @@ class ServerConfigLoaderTest {
     assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
         .isEqualTo(AuthMode.JWT);
     assertThat(config.logLevel()).isEqualTo("warn");
-    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config.port"))
-        .anyMatch(w -> w.contains("ignoring log_config.file"));
+    assertThat(config.logFile()).contains(Path.of("vss.log"));
+    assertThat(config.warnings()).isEmpty();
     assertThat(AuthMode.JWT.create(config)).isNotNull();
+  }
+
+  @Test
+  void unknownTablesAndKeysAreErrorsWithAHint() throws IOException {
+    assertThatThrownBy(() -> load(Map.of(), "--config",
+        toml("[server_config]\nbind_adress = \"127.0.0.1:1\"\n").toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key server_config.bind_adress")
+        .hasMessageContaining("(did you mean server_config.bind_address?)");
+    assertThatThrownBy(() -> load(Map.of(), "--config",
+        toml("[log_confg]\nlevel = \"info\"\n").toString()))
+        .hasMessageContaining("unknown table [log_confg] (did you mean [log_config]?)");
+    assertThatThrownBy(() -> load(Map.of(), "--config",
+        toml("[server_config]\ncompletely_unrelated = 1\n").toString()))
+        .hasMessageContaining("unknown key server_config.completely_unrelated")
+        .hasMessageNotContaining("did you mean");
+    assertThatThrownBy(() -> load(Map.of(), "--config",
+        toml("[postgresql_config.tls]\ncrt_pen = \"x\"\n").toString()))
+        .hasMessageContaining("(did you mean postgresql_config.tls.crt_pem?)");
+    assertThatThrownBy(() -> load(Map.of(), "--acces-log", "off"))
+        .hasMessageContaining("unknown option --acces-log (did you mean --access-log?)");
+  }
+
+  @Test
+  void logSettingsResolveFromEveryLayer() throws IOException {
+    ServerConfig defaults = load(Map.of());
+    assertThat(defaults.logFile()).isEmpty();
+    assertThat(defaults.logFormat()).isEqualTo(Logging.Format.TEXT);
+    assertThat(defaults.accessLog()).isTrue();
+    Path file = toml("[log_config]\nlevel = \"debug\"\nfile = \"a.log\"\nformat = \"json\"\n"
+        + "access_log = false\n");
+    ServerConfig fromFile = load(Map.of(), "--config", file.toString());
+    assertThat(fromFile.logFile()).contains(Path.of("a.log"));
+    assertThat(fromFile.logFormat()).isEqualTo(Logging.Format.JSON);
+    assertThat(fromFile.accessLog()).isFalse();
+    ServerConfig fromEnv = load(Map.of("VSS_LOG_FILE", "b.log", "VSS_ACCESS_LOG", "on",
+        "VSS_LOG_FORMAT", "text"), "--config", file.toString());
+    assertThat(fromEnv.logFile()).contains(Path.of("b.log"));
+    assertThat(fromEnv.accessLog()).isTrue();
+    assertThat(fromEnv.logFormat()).isEqualTo(Logging.Format.TEXT);
+    assertThat(load(Map.of(), "--access-log", "off", "--log-file", "c.log").logFile())
+        .contains(Path.of("c.log"));
+    assertThatThrownBy(() -> load(Map.of(), "--log-format", "xml"))
+        .hasMessageContaining("expected text or json");
+    assertThatThrownBy(() -> load(Map.of(), "--access-log", "maybe"))
+        .hasMessageContaining("expected on or off");
+    assertThatThrownBy(() -> load(Map.of(), "--log-file", dir.toString()))
+        .hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void readsTheReferencesFirstPostgresLayout() throws IOException {
+    Path file = toml("[postgresql_config]\nusername = \"u\"\nhost = \"db.example\"\n"
+        + "port = 5433\ndatabase = \"backups\"\n");
+    ServerConfig config = load(Map.of(), "--config", file.toString());
+    assertThat(config.postgres().orElseThrow().address()).isEqualTo("db.example:5433");
+    assertThat(config.postgres().orElseThrow().vssDatabase()).isEqualTo("backups");
   }
 
   @Test

@@ -56,8 +56,8 @@ class ServerJarIT {
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
       URI api = server.awaitListening();
       assertThat(api.getPath()).isEqualTo("/vss");
-      assertThat(server.output()).contains("auth=none",
-          "store=" + store + " in " + dir.resolve("data").toRealPath().getParent().resolve("data"))
+      assertThat(server.output()).contains("store=" + store, "auth=none",
+          "store=" + store + " in " + dir.resolve("data").toRealPath())
           .contains("AUTHENTICATION IS DISABLED");
 
       HttpCalls calls = callsTo(api);
@@ -69,7 +69,7 @@ class ServerJarIT {
       assertThat(calls.call("GET", "/ready").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/metrics").text())
           .contains("vss_store_info{store=\"" + store + "\"} 1",
-              "vss_http_requests_total{method=\"putObjects\",code=\"200\"} 20");
+              "vss_http_requests_total{code=\"200\",method=\"putObjects\"} 20.0");
 
       server.terminate();
       assertThat(server.awaitExit()).as("the JVM's status after SIGTERM").isEqualTo(143);

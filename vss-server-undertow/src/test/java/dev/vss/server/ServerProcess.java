@@ -121,6 +121,11 @@ final class ServerProcess implements AutoCloseable {
     process.waitFor(60, TimeUnit.SECONDS);
   }
 
+  /** The operating system's process id, to send it a signal. */
+  long pid() {
+    return process.pid();
+  }
+
   List<String> lines() {
     return List.copyOf(lines);
   }

@@ -70,6 +70,12 @@ public interface Storage extends AutoCloseable {
   /** A short name for logs and metrics, such as {@code sqlite}. */
   String name();
 
+  /**
+   * Reports each committed write transaction to {@code observer} from now on (replacing any
+   * earlier one). A store without group commit may ignore it, which is the default.
+   */
+  default void observeCommits(CommitObserver observer) {}
+
   /** Flushes and releases every resource; further calls fail. */
   @Override
   void close();

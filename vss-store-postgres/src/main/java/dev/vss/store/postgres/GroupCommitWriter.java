@@ -2,6 +2,7 @@ package dev.vss.store.postgres;
 
 import com.google.protobuf.ByteString;
 import dev.vss.core.rules.RequestValidation;
+import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
@@ -79,6 +80,7 @@ final class GroupCommitWriter {
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong committedBatches = new AtomicLong();
+  private volatile CommitObserver observer = CommitObserver.NONE;
   private final AtomicLong committedWrites = new AtomicLong();
   private boolean stopping; // guarded by submitLock
 
@@ -254,6 +256,7 @@ final class GroupCommitWriter {
   private record RowKey(String userToken, String storeId, String key) {}
 
   private void commit(List<WriteRequest<?>> batch) throws StatementFailure, BatchFailure {
+    long started = System.nanoTime();
     Connection connection;
     try {
       connection = pool.getConnection();
@@ -269,6 +272,7 @@ final class GroupCommitWriter {
       }
       committedBatches.incrementAndGet();
       committedWrites.addAndGet(batch.size());
+      notifyObserver(batch.size(), System.nanoTime() - started);
       // Never before COMMIT has returned: an answer promises durability.
       for (Runnable answer : answers) {
         answer.run();
@@ -506,6 +510,20 @@ final class GroupCommitWriter {
             + " (of " + counts.length + "); was the database written by a"
             + " server that does not take the keyspace locks?", "VS001");
       }
+    }
+  }
+
+  /** Reports each committed batch to {@code observer} from now on. */
+  void observeCommits(CommitObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+  }
+
+  private void notifyObserver(int writes, long elapsedNanos) {
+    try {
+      observer.committed(writes, elapsedNanos);
+    } catch (RuntimeException e) {
+      // Metrics must never fail a committed batch: its callers are still to be answered.
+      LOG.log(Level.DEBUG, "the commit observer failed", e);
     }
   }
 }

@@ -315,4 +315,10 @@ public final class PostgresStorage implements Storage {
   private static StorageException fault(String what, SQLException e) {
     return new StorageException("PostgreSQL " + what + " failed: " + e.getMessage(), e);
   }
+
+  /** Reports each committed write batch (group commit) to {@code observer}. */
+  @Override
+  public void observeCommits(dev.vss.core.spi.CommitObserver observer) {
+    writer.observeCommits(observer);
+  }
 }

@@ -1,6 +1,7 @@
 package dev.vss.store.sqlite;
 
 import dev.vss.core.Keyspace;
+import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WriteDecision;
 import dev.vss.core.spi.WritePlan;
@@ -56,6 +57,7 @@ final class GroupCommitWriter {
   private final Object submitLock = new Object();
   private final Thread thread;
   private final AtomicLong committedBatches = new AtomicLong();
+  private volatile CommitObserver observer = CommitObserver.NONE;
   private boolean stopping; // guarded by submitLock
 
   /** Every statement of this writer, to prepare them again after a failure. */
@@ -311,6 +313,7 @@ final class GroupCommitWriter {
   }
 
   private void commitBatch(List<WriteRequest<?>> batch) {
+    long started = System.nanoTime();
     try {
       begin.execute();
     } catch (SQLException e) {
@@ -359,6 +362,7 @@ final class GroupCommitWriter {
       return;
     }
     committedBatches.incrementAndGet();
+    notifyObserver(batch.size(), System.nanoTime() - started);
     if (!storageFault) {
       health.writesSucceeded();
     }
@@ -605,6 +609,20 @@ final class GroupCommitWriter {
 
     DecisionFailure(Throwable cause) {
       super(cause.toString(), cause, false, false);
+    }
+  }
+
+  /** Reports each committed batch to {@code observer} from now on. */
+  void observeCommits(CommitObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+  }
+
+  private void notifyObserver(int writes, long elapsedNanos) {
+    try {
+      observer.committed(writes, elapsedNanos);
+    } catch (RuntimeException e) {
+      // Metrics must never fail a committed batch: its callers are still to be answered.
+      LOG.log(Level.DEBUG, "the commit observer failed", e);
     }
   }
 }

@@ -457,4 +457,10 @@ public final class SqliteStorage implements Storage {
           + "acknowledged shortly before an OS crash or power loss can be lost");
     }
   }
+
+  /** Reports each committed write batch (group commit) to {@code observer}. */
+  @Override
+  public void observeCommits(dev.vss.core.spi.CommitObserver observer) {
+    writer.observeCommits(observer);
+  }
 }
