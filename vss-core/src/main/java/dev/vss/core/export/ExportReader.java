@@ -65,7 +65,9 @@ public final class ExportReader implements Snapshot {
       throw new ExportFormatException("not a VSS export (the file does not start with the export"
           + " magic bytes)");
     }
+    digest.update(magic);
     byte[] version = readFully(4, "its format version");
+    digest.update(version);
     int formatVersion = ((version[0] & 0xFF) << 24) | ((version[1] & 0xFF) << 16)
         | ((version[2] & 0xFF) << 8) | (version[3] & 0xFF);
     if (formatVersion != ExportFormat.VERSION) {
