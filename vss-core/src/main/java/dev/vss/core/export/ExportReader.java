@@ -76,7 +76,10 @@ public final class ExportReader implements Snapshot {
           + ")");
     }
     ExportFrame first = readFrame();
-    if (first == null || !first.hasHeader()) {
+    if (first == null) {
+      throw truncated();
+    }
+    if (!first.hasHeader()) {
       throw damaged("the first frame is not a header");
     }
     header = first.getHeader();
