@@ -5,11 +5,13 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.ErrorResponse;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Turns an HTTP answer into the response message or the matching {@link VssServerException}
- * (SPEC section 1).
+ * (SPEC section 1), after checking the protocol version header of the answer.
  *
  * <p>A non-200 answer is classified by its {@code ErrorResponse.error_code} when the body decodes to
  * one with a known code; otherwise (a plain-text body from the reference server or a proxy) by its
@@ -20,6 +22,32 @@ final class ResponseDecoder {
   private static final int MAX_QUOTED_BODY = 200;
 
   private ResponseDecoder() {}
+
+  /**
+   * Checks the answer's {@value VssClient#PROTOCOL_VERSION_HEADER} header, first and whatever the
+   * status, as the deployed client does: every value of the header must be exactly {@value
+   * VssClient#PROTOCOL_VERSION}.
+   *
+   * @param acceptMissing whether an answer without the header passes (a different value never
+   *     does)
+   * @throws ProtocolVersionMismatchException when the header is missing (and not accepted) or
+   *     different
+   */
+  static void checkProtocolVersion(int status, HttpHeaders headers, boolean acceptMissing) {
+    List<String> served = headers.allValues(VssClient.PROTOCOL_VERSION_HEADER);
+    if (served.isEmpty()) {
+      if (acceptMissing) {
+        return;
+      }
+      throw new ProtocolVersionMismatchException(null, VssClient.PROTOCOL_VERSION, status);
+    }
+    for (String value : served) {
+      if (!VssClient.PROTOCOL_VERSION.equals(value)) {
+        throw new ProtocolVersionMismatchException(
+            String.join(", ", served), VssClient.PROTOCOL_VERSION, status);
+      }
+    }
+  }
 
   /** The decoded response of a 200 answer, or the exception describing any other answer. */
   static <T extends Message> T decode(int status, byte[] body, Parser<T> parser) {

@@ -12,20 +12,56 @@ import java.util.Optional;
  * <ol>
  *   <li>Only {@linkplain VssClientException#isRetryable() retryable} failures are repeated:
  *       transport failures and INTERNAL_SERVER answers with HTTP 500, 429 or 503. A CONFLICT,
- *       INVALID_REQUEST, NO_SUCH_KEY or AUTH answer is never repeated.
+ *       INVALID_REQUEST, NO_SUCH_KEY or AUTH answer and a protocol version mismatch are never
+ *       repeated, whatever the policy.
  *   <li>At most {@link #maxAttempts()} attempts are made, the first one included.
- *   <li>The wait before attempt {@code n + 1} is {@code min(maxBackoff, initialBackoff *
- *       multiplier^(n-1))}, then shortened by a random fraction of at most {@link #jitter()} of
+ *   <li>The wait before attempt {@code n + 1} follows the {@link #backoff()} curve: {@link
+ *       Backoff#GEOMETRIC} {@code initialBackoff * multiplier^(n-1)} or {@link
+ *       Backoff#VSS_CLIENT_NG} {@code initialBackoff * (2^n - 1)}, capped at {@link
+ *       #maxBackoff()}; then it is shortened by a random fraction of at most {@link #jitter()} of
  *       itself, so that clients failing together do not retry together.
- *   <li>No attempt starts once {@link #totalBudget()} has elapsed since the call began: a retry is
- *       scheduled only if the time elapsed so far plus its wait stays within the budget. An attempt
- *       already in flight is bounded by the request timeout, not by the budget.
+ *   <li>A retry is scheduled only if the budget stays within {@link #totalBudget()} with its wait
+ *       added: by default the budget counts the time elapsed since the call began (an attempt
+ *       already in flight is bounded by the request timeout, not by the budget); with {@link
+ *       #budgetCountsWaitsOnly()} it counts only the waits between attempts, as {@code
+ *       vss-client-ng}'s {@code MaxTotalDelayRetryPolicy} does.
+ *   <li>Finally a random {@link #addedJitter()} of up to that duration is added to the wait (as
+ *       {@code vss-client-ng}'s {@code JitteredRetryPolicy} does); it is not counted against the
+ *       budget check of this retry, only of the following ones. Default zero.
  * </ol>
+ *
+ * <p>Both jitters use the same random draw. {@link #ldkNode()} is the policy LDK Node configures.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class RetryPolicy {
   private static final RetryPolicy DEFAULTS = builder().build();
+
+  /** The policy LDK Node's {@code VssStore} gives {@code vss-client-ng} (see {@link #ldkNode()}). */
+  private static final RetryPolicy LDK_NODE = builder()
+      .backoff(Backoff.VSS_CLIENT_NG)
+      .initialBackoff(Duration.ofMillis(10))
+      // vss-client-ng has no cap. A cap far above the budget changes nothing: a capped wait is
+      // still refused by the budget, as the uncapped one is.
+      .maxBackoff(Duration.ofDays(1))
+      .maxAttempts(100)
+      .totalBudget(Duration.ofSeconds(180))
+      .budgetCountsWaitsOnly(true)
+      .jitter(0)
+      .addedJitter(Duration.ofMillis(100))
+      .build();
+
+  /** How the wait grows with the number of failed attempts. */
+  public enum Backoff {
+    /** {@code initialBackoff * multiplier^(n-1)} before attempt {@code n + 1}: 1, m, m², ... */
+    GEOMETRIC,
+    /**
+     * {@code initialBackoff * (2^n - 1)} before attempt {@code n + 1}: 1, 3, 7, 15, ... times the
+     * initial backoff, the curve of {@code vss-client-ng}'s {@code ExponentialBackoffRetryPolicy}.
+     * The multiplier is not used.
+     */
+    VSS_CLIENT_NG
+  }
 
   private final int maxAttempts;
   private final Duration initialBackoff;
@@ -33,6 +69,9 @@ public final class RetryPolicy {
   private final double multiplier;
   private final double jitter;
   private final Duration totalBudget;
+  private final Backoff backoff;
+  private final boolean budgetCountsWaitsOnly;
+  private final Duration addedJitter;
 
   private RetryPolicy(Builder builder) {
     this.maxAttempts = builder.maxAttempts;
@@ -41,6 +80,9 @@ public final class RetryPolicy {
     this.multiplier = builder.multiplier;
     this.jitter = builder.jitter;
     this.totalBudget = builder.totalBudget;
+    this.backoff = builder.backoff;
+    this.budgetCountsWaitsOnly = builder.budgetCountsWaitsOnly;
+    this.addedJitter = builder.addedJitter;
   }
 
   /**
@@ -49,6 +91,20 @@ public final class RetryPolicy {
    */
   public static RetryPolicy defaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * The retry settings LDK Node's {@code VssStore} gives the deployed Rust client ({@code
+   * ldk-node/src/io/vss_store.rs}, {@code retry_policy()}), reproduced exactly: waits of 10 ms
+   * &times; (2^n - 1) after the n-th failure (10, 30, 70, 150 ms, ...), at most 100 attempts, at
+   * most 180 s of waiting in total (the time spent in attempts is not counted), and up to 100 ms of
+   * random time added to each wait. The 180 s budget is what ends the retries: the 14th attempt is
+   * the last (about 164 s of waits before it). As in LDK Node, only transport failures and
+   * retryable server errors are repeated; LDK Node additionally refuses NO_SUCH_KEY,
+   * INVALID_REQUEST, CONFLICT and version mismatches, which this client never retries anyway.
+   */
+  public static RetryPolicy ldkNode() {
+    return LDK_NODE;
   }
 
   /** A policy that never retries: every call makes exactly one attempt. */
@@ -69,7 +125,10 @@ public final class RetryPolicy {
         .maxBackoff(maxBackoff)
         .multiplier(multiplier)
         .jitter(jitter)
-        .totalBudget(totalBudget);
+        .totalBudget(totalBudget)
+        .backoff(backoff)
+        .budgetCountsWaitsOnly(budgetCountsWaitsOnly)
+        .addedJitter(addedJitter);
   }
 
   /** The largest number of attempts per call, the first attempt included (at least 1). */
@@ -97,9 +156,37 @@ public final class RetryPolicy {
     return jitter;
   }
 
-  /** The time since the call began after which no further attempt starts. */
+  /** The budget after which no further attempt starts (see {@link #budgetCountsWaitsOnly()}). */
   public Duration totalBudget() {
     return totalBudget;
+  }
+
+  /** How the wait grows with the number of failed attempts. */
+  public Backoff backoff() {
+    return backoff;
+  }
+
+  /**
+   * Whether the {@link #totalBudget()} counts only the waits between attempts (true) or the whole
+   * time since the call began, attempts included (false, the default).
+   */
+  public boolean budgetCountsWaitsOnly() {
+    return budgetCountsWaitsOnly;
+  }
+
+  /** The largest random duration added to each wait (zero by default). */
+  public Duration addedJitter() {
+    return addedJitter;
+  }
+
+  /**
+   * The wait before the next attempt, or empty when the call must give up, for a caller that does
+   * not track its waits separately: the elapsed time stands in for them (it includes them).
+   *
+   * @see #delayBeforeRetry(int, Duration, Duration, double)
+   */
+  public Optional<Duration> delayBeforeRetry(int failedAttempts, Duration elapsed, double random) {
+    return delayBeforeRetry(failedAttempts, elapsed, elapsed, random);
   }
 
   /**
@@ -107,11 +194,13 @@ public final class RetryPolicy {
    *
    * @param failedAttempts how many attempts have failed so far (at least 1)
    * @param elapsed the time since the call began
+   * @param waited the sum of the waits between the attempts so far (at most {@code elapsed})
    * @param random a uniformly random number in {@code [0, 1)} that picks the jitter
    * @return the wait before attempt {@code failedAttempts + 1}, or empty when that attempt would
    *     exceed {@link #maxAttempts()} or the {@link #totalBudget()}
    */
-  public Optional<Duration> delayBeforeRetry(int failedAttempts, Duration elapsed, double random) {
+  public Optional<Duration> delayBeforeRetry(
+      int failedAttempts, Duration elapsed, Duration waited, double random) {
     if (failedAttempts < 1) {
       throw new IllegalArgumentException("failedAttempts must be at least 1: " + failedAttempts);
     }
@@ -123,13 +212,17 @@ public final class RetryPolicy {
     }
     // Doubles, not longs: the exponential overflows a long long before it is capped; the final cast
     // saturates at Long.MAX_VALUE nanoseconds (292 years) for absurd settings.
-    double backoffNanos = nanos(initialBackoff) * Math.pow(multiplier, failedAttempts - 1);
+    double growth = backoff == Backoff.GEOMETRIC
+        ? Math.pow(multiplier, failedAttempts - 1)
+        : Math.pow(2, failedAttempts) - 1;
+    double backoffNanos = nanos(initialBackoff) * growth;
     double cappedNanos = Math.min(backoffNanos, nanos(maxBackoff));
     Duration delay = Duration.ofNanos((long) (cappedNanos * (1 - jitter * random)));
-    if (elapsed.plus(delay).compareTo(totalBudget) > 0) {
+    Duration spent = budgetCountsWaitsOnly ? waited : elapsed;
+    if (spent.plus(delay).compareTo(totalBudget) > 0) {
       return Optional.empty();
     }
-    return Optional.of(delay);
+    return Optional.of(delay.plusNanos((long) (nanos(addedJitter) * random)));
   }
 
   private static double nanos(Duration duration) {
@@ -143,9 +236,11 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy{maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
-        + ", maxBackoff=" + maxBackoff + ", multiplier=" + multiplier + ", jitter=" + jitter
-        + ", totalBudget=" + totalBudget + "}";
+    return "RetryPolicy{maxAttempts=" + maxAttempts + ", backoff=" + backoff
+        + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
+        + ", multiplier=" + multiplier + ", jitter=" + jitter + ", addedJitter=" + addedJitter
+        + ", totalBudget=" + totalBudget + ", budgetCountsWaitsOnly=" + budgetCountsWaitsOnly
+        + "}";
   }
 
   /** Builds a {@link RetryPolicy}; every setting starts at its default. */
@@ -156,6 +251,9 @@ public final class RetryPolicy {
     private double multiplier = 2.0;
     private double jitter = 0.5;
     private Duration totalBudget = Duration.ofSeconds(30);
+    private Backoff backoff = Backoff.GEOMETRIC;
+    private boolean budgetCountsWaitsOnly;
+    private Duration addedJitter = Duration.ZERO;
 
     private Builder() {}
 
@@ -198,9 +296,30 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** The time since the call began after which no further attempt starts. */
+    /** The budget after which no further attempt starts (see {@link #budgetCountsWaitsOnly}). */
     public Builder totalBudget(Duration totalBudget) {
       this.totalBudget = nonNegative(totalBudget, "totalBudget");
+      return this;
+    }
+
+    /** How the wait grows with the number of failed attempts; default {@link Backoff#GEOMETRIC}. */
+    public Builder backoff(Backoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * Whether the budget counts only the waits between attempts (as {@code vss-client-ng} does)
+     * instead of the whole time since the call began; default false.
+     */
+    public Builder budgetCountsWaitsOnly(boolean waitsOnly) {
+      this.budgetCountsWaitsOnly = waitsOnly;
+      return this;
+    }
+
+    /** The largest random duration added to each wait (zero or positive); default zero. */
+    public Builder addedJitter(Duration addedJitter) {
+      this.addedJitter = nonNegative(addedJitter, "addedJitter");
       return this;
     }
 

@@ -39,13 +39,17 @@ import java.util.concurrent.TimeUnit;
  *   <li>POSTs the protobuf request to {@code {baseUrl}/{method}} with {@code Content-Type:
  *       application/octet-stream} and the headers of the configured {@link HeaderProvider}, asked
  *       afresh for every attempt;
+ *   <li>checks that the answer carries the response header {@value #PROTOCOL_VERSION_HEADER}{@code
+ *       : }{@value #PROTOCOL_VERSION}, first and whatever its status, as the deployed Rust client
+ *       ({@code vss-client-ng} 0.6.0 and later) does, and throws a {@link
+ *       ProtocolVersionMismatchException} otherwise (never retried);
  *   <li>returns the decoded response of a 200 answer;
  *   <li>throws (or completes exceptionally with) a {@link VssServerException} subclass per protocol
  *       error code for an error answer, a {@link VssTransportException} when no answer arrived
  *       within the request timeout or the connection failed, a {@link HeaderProviderException} when
  *       the header provider failed;
  *   <li>repeats {@linkplain VssClientException#isRetryable() retryable} failures as the {@link
- *       RetryPolicy} says, and never a CONFLICT.
+ *       RetryPolicy} says, and never a CONFLICT or a protocol version mismatch.
  * </ol>
  *
  * <p>A retried write may have been applied by an attempt whose answer was lost: a conditional
@@ -65,17 +69,25 @@ public final class VssClient {
   /** The default time an attempt waits for the server's answer, as in the deployed client. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The response header that names the server's VSS protocol version (SPEC section 1). */
+  public static final String PROTOCOL_VERSION_HEADER = dev.vss.core.ProtocolVersion.HEADER;
+
+  /** The VSS protocol version this client speaks: the exact value the header must carry. */
+  public static final String PROTOCOL_VERSION = dev.vss.core.ProtocolVersion.VALUE;
+
   private final URI baseUri;
   private final HttpClient http;
   private final HeaderProvider headers;
   private final Duration requestTimeout;
   private final RetryPolicy retryPolicy;
+  private final boolean acceptMissingProtocolVersion;
 
   private VssClient(Builder builder) {
     this.baseUri = builder.baseUri;
     this.headers = builder.headers;
     this.requestTimeout = builder.requestTimeout;
     this.retryPolicy = builder.retryPolicy;
+    this.acceptMissingProtocolVersion = builder.acceptMissingProtocolVersion;
     this.http = builder.http != null ? builder.http : HttpClient.newBuilder()
         // SPEC section 1 is HTTP/1.1: no h2c upgrade dance on plain http.
         .version(HttpClient.Version.HTTP_1_1)
@@ -109,6 +121,14 @@ public final class VssClient {
   /** The time an attempt waits for the server's answer. */
   public Duration requestTimeout() {
     return requestTimeout;
+  }
+
+  /**
+   * Whether answers without the protocol version header are accepted (default false); see {@link
+   * Builder#acceptMissingProtocolVersion(boolean)}.
+   */
+  public boolean acceptsMissingProtocolVersion() {
+    return acceptMissingProtocolVersion;
   }
 
   /**
@@ -177,6 +197,7 @@ public final class VssClient {
   private <T extends Message> T call(String method, Message request, Parser<T> parser) {
     byte[] body = Objects.requireNonNull(request, "request").toByteArray();
     long start = System.nanoTime();
+    Duration waited = Duration.ZERO;
     List<VssClientException> failures = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       HttpRequest httpRequest;
@@ -189,8 +210,8 @@ public final class VssClient {
       try {
         HttpResponse<byte[]> response =
             http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
-        return ResponseDecoder.decode(response.statusCode(), response.body(), parser);
-      } catch (VssServerException e) {
+        return decode(response, parser);
+      } catch (VssServerException | ProtocolVersionMismatchException e) {
         failure = e;
       } catch (IOException e) {
         failure = transportFailure(method, e);
@@ -198,11 +219,12 @@ public final class VssClient {
         Thread.currentThread().interrupt();
         throw withHistory(interrupted(method, e), failures);
       }
-      Optional<Duration> delay = nextDelay(failure, attempt, start);
+      Optional<Duration> delay = nextDelay(failure, attempt, start, waited);
       if (delay.isEmpty()) {
         throw withHistory(failure, failures);
       }
       failures.add(failure);
+      waited = waited.plus(delay.get());
       try {
         TimeUnit.NANOSECONDS.sleep(delay.get().toNanos());
       } catch (InterruptedException e) {
@@ -216,12 +238,14 @@ public final class VssClient {
       String method, Message request, Parser<T> parser) {
     byte[] body = Objects.requireNonNull(request, "request").toByteArray();
     CompletableFuture<T> result = new CompletableFuture<>();
-    attemptAsync(method, body, parser, 1, System.nanoTime(), new ArrayList<>(), result);
+    attemptAsync(method, body, parser, 1, System.nanoTime(), Duration.ZERO, new ArrayList<>(),
+        result);
     return result;
   }
 
   private <T extends Message> void attemptAsync(String method, byte[] body, Parser<T> parser,
-      int attempt, long start, List<VssClientException> failures, CompletableFuture<T> result) {
+      int attempt, long start, Duration waited, List<VssClientException> failures,
+      CompletableFuture<T> result) {
     if (result.isDone()) {
       return; // cancelled by the caller: no further attempt
     }
@@ -243,10 +267,9 @@ public final class VssClient {
       VssClientException failure;
       if (error == null) {
         try {
-          result.complete(ResponseDecoder.decode(
-              response.statusCode(), response.body(), parser));
+          result.complete(decode(response, parser));
           return;
-        } catch (VssServerException e) {
+        } catch (VssServerException | ProtocolVersionMismatchException e) {
           failure = e;
         } catch (RuntimeException e) {
           result.completeExceptionally(e);
@@ -258,25 +281,38 @@ public final class VssClient {
             ? transportFailure(method, (IOException) cause)
             : new VssTransportException(method + " failed: " + cause, cause, false);
       }
-      Optional<Duration> delay = nextDelay(failure, attempt, start);
+      Optional<Duration> delay = nextDelay(failure, attempt, start, waited);
       if (delay.isEmpty()) {
         result.completeExceptionally(withHistory(failure, failures));
         return;
       }
       failures.add(failure);
+      Duration waitedAfter = waited.plus(delay.get());
       CompletableFuture.delayedExecutor(delay.get().toNanos(), TimeUnit.NANOSECONDS)
-          .execute(() -> attemptAsync(method, body, parser, attempt + 1, start, failures,
-              result));
+          .execute(() -> attemptAsync(method, body, parser, attempt + 1, start, waitedAfter,
+              failures, result));
     });
   }
 
+  /**
+   * The answer's message, after the protocol version check (which comes first, whatever the
+   * status, as in the deployed client).
+   */
+  private <T extends Message> T decode(HttpResponse<byte[]> response, Parser<T> parser) {
+    ResponseDecoder.checkProtocolVersion(
+        response.statusCode(), response.headers(), acceptMissingProtocolVersion);
+    return ResponseDecoder.decode(response.statusCode(), response.body(), parser);
+  }
+
   /** The wait before the next attempt after {@code failure}, or empty to give up. */
-  private Optional<Duration> nextDelay(VssClientException failure, int attempt, long start) {
+  private Optional<Duration> nextDelay(
+      VssClientException failure, int attempt, long start, Duration waited) {
     if (!failure.isRetryable()) {
       return Optional.empty();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    return retryPolicy.delayBeforeRetry(attempt, elapsed, ThreadLocalRandom.current().nextDouble());
+    return retryPolicy.delayBeforeRetry(
+        attempt, elapsed, waited, ThreadLocalRandom.current().nextDouble());
   }
 
   private HttpRequest httpRequest(String method, byte[] body) {
@@ -338,6 +374,7 @@ public final class VssClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration connectTimeout = DEFAULT_REQUEST_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private boolean acceptMissingProtocolVersion;
     private HttpClient http;
 
     private Builder(URI baseUri) {
@@ -384,6 +421,17 @@ public final class VssClient {
     /** When to repeat failed calls; default {@link RetryPolicy#defaults()}. */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Whether an answer without the {@value #PROTOCOL_VERSION_HEADER} header is accepted; default
+     * false, as in the deployed client. Turn it on only for a server older than the reference
+     * server's 0.1 releases, which did not send the header. An answer with a different version is
+     * refused either way.
+     */
+    public Builder acceptMissingProtocolVersion(boolean accept) {
+      this.acceptMissingProtocolVersion = accept;
       return this;
     }
 

@@ -8,6 +8,8 @@ package dev.vss.client;
  *       refused or dropped, timeout); the server may or may not have applied the request;
  *   <li>{@link VssServerException} and its subclasses: the server answered with an error (one
  *       subclass per protocol {@code ErrorCode}, plus {@link UnexpectedResponseException});
+ *   <li>{@link ProtocolVersionMismatchException}: the answer did not carry the protocol version
+ *       this client speaks (its status and body were not looked at);
  *   <li>{@link HeaderProviderException}: the configured header provider could not produce
  *       credentials, so nothing was sent;
  *   <li>{@link dev.vss.client.crypto.DecryptionException}: data read from the server could not be
@@ -28,7 +30,7 @@ public abstract class VssClientException extends RuntimeException {
   /**
    * Whether repeating the same request may succeed. True only for transport failures and for
    * INTERNAL_SERVER answers with HTTP 500, 429 or 503 (CLIENT-FORMATS, "Retries"); never for a
-   * CONFLICT, INVALID_REQUEST, NO_SUCH_KEY or AUTH answer.
+   * CONFLICT, INVALID_REQUEST, NO_SUCH_KEY or AUTH answer, nor a protocol version mismatch.
    */
   public boolean isRetryable() {
     return false;

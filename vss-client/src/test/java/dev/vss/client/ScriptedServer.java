@@ -87,8 +87,20 @@ final class ScriptedServer implements AutoCloseable {
     }
   }
 
+  /** Answers with a status and body and the protocol version header a VSS server sends. */
   static Action respond(int status, byte[] body) {
+    return respondWithVersion(List.of(VssClient.PROTOCOL_VERSION), status, body);
+  }
+
+  /**
+   * Answers with a status and body and the protocol version header carrying {@code versions}, one
+   * header line per value; no header at all when the list is empty.
+   */
+  static Action respondWithVersion(List<String> versions, int status, byte[] body) {
     return (exchange, closing) -> {
+      for (String version : versions) {
+        exchange.getResponseHeaders().add(VssClient.PROTOCOL_VERSION_HEADER, version);
+      }
       exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.vss.client.auth.SignatureHeaderProvider;
+import dev.vss.client.ldk.LdkNodeKeys;
+import dev.vss.client.ldk.LdkNodeLayout;
+import dev.vss.client.ldk.LdkNodeRecordName;
+import dev.vss.client.ldk.LdkSchemaVersion;
 import dev.vss.client.store.EncryptedStore;
 import dev.vss.client.store.StoredValue;
 import dev.vss.client.store.WriteOutcome;
@@ -170,5 +174,47 @@ class ServerEndToEndTest {
             .setStoreId("wallet").setKey("k").build()))
         .isInstanceOf(AuthException.class);
     assertThat(alice.listAll()).isEqualTo(Map.of("k", 1L));
+  }
+
+  /** A JVM program shares a store with an LDK Node wallet: same user, same layout, same keys. */
+  @Test
+  void readsAndWritesAStoreLaidOutAsLdkNodeDoes() {
+    String url = start(new SignatureAuthorizer());
+    byte[] nodeSeed = new byte[64];
+    Arrays.fill(nodeSeed, (byte) 7);
+    LdkNodeKeys keys = LdkNodeKeys.fromNodeSeed(nodeSeed);
+    VssClient client = VssClient.builder(url).retryPolicy(RetryPolicy.ldkNode())
+        .headerProvider(SignatureHeaderProvider.of(keys.signatureAuthKey().orElseThrow()))
+        .build();
+
+    // A new store: no recorded version, no V0 wallet data -> V1, recorded as LDK Node does.
+    assertThat(LdkNodeLayout.readStoredSchemaVersion(client, "ldk", keys))
+        .isEmpty();
+    LdkSchemaVersion schema =
+        LdkNodeLayout.determineSchemaVersion(client, "ldk", keys);
+    assertThat(schema).isEqualTo(LdkSchemaVersion.V1);
+    client.putObjects(LdkNodeLayout.writeSchemaVersionRequest("ldk", keys, schema));
+    assertThat(LdkNodeLayout.readStoredSchemaVersion(client, "ldk", keys))
+        .hasValue(LdkSchemaVersion.V1);
+
+    LdkNodeLayout layout = LdkNodeLayout.of(keys, schema);
+    client.putObjects(layout.putRequest("ldk", "monitors", "", "abc_1", "m1".getBytes(UTF_8)));
+    client.putObjects(layout.putRequest("ldk", "", "", "manager", "cm".getBytes(UTF_8)));
+
+    String storageKey = layout.storageKey("monitors", "", "abc_1");
+    byte[] stored = client.getObject(GetObjectRequest.newBuilder().setStoreId("ldk")
+        .setKey(storageKey).build()).getValue().getValue().toByteArray();
+    assertThat(layout.open(storageKey, stored)).isEqualTo("m1".getBytes(UTF_8));
+    ListKeyVersionsResponse monitors = client.listKeyVersions(ListKeyVersionsRequest.newBuilder()
+        .setStoreId("ldk").setKeyPrefix(layout.listPrefix("monitors", "")).build());
+    assertThat(monitors.getKeyVersionsList()).extracting(kv -> layout.parse(kv.getKey()))
+        .containsExactly(new LdkNodeRecordName("monitors", "", "abc_1"));
+
+    // The same wallet's store written before LDK Node recorded versions (V0 wallet data present).
+    LdkNodeLayout v0 =
+        LdkNodeLayout.of(keys, LdkSchemaVersion.V0);
+    client.putObjects(v0.putRequest("ldk-v0", "bdk_wallet", "", "descriptor", new byte[] {1}));
+    assertThat(LdkNodeLayout.determineSchemaVersion(client, "ldk-v0", keys))
+        .isEqualTo(LdkSchemaVersion.V0);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vss.server;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import dev.vss.core.VssService;
@@ -15,30 +16,30 @@ import dev.vss.proto.PutObjectRequest;
 enum Operation {
   GET_OBJECT("getObject", "GetObjectRequest") {
     @Override
-    MessageLite call(VssService service, String userToken, byte[] body)
+    MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.getObject(userToken, GetObjectRequest.parseFrom(body));
+      return service.getObject(userToken, GetObjectRequest.parser().parseFrom(body));
     }
   },
   PUT_OBJECTS("putObjects", "PutObjectRequest") {
     @Override
-    MessageLite call(VssService service, String userToken, byte[] body)
+    MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.putObjects(userToken, PutObjectRequest.parseFrom(body));
+      return service.putObjects(userToken, PutObjectRequest.parser().parseFrom(body));
     }
   },
   DELETE_OBJECT("deleteObject", "DeleteObjectRequest") {
     @Override
-    MessageLite call(VssService service, String userToken, byte[] body)
+    MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.deleteObject(userToken, DeleteObjectRequest.parseFrom(body));
+      return service.deleteObject(userToken, DeleteObjectRequest.parser().parseFrom(body));
     }
   },
   LIST_KEY_VERSIONS("listKeyVersions", "ListKeyVersionsRequest") {
     @Override
-    MessageLite call(VssService service, String userToken, byte[] body)
+    MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.listKeyVersions(userToken, ListKeyVersionsRequest.parseFrom(body));
+      return service.listKeyVersions(userToken, ListKeyVersionsRequest.parser().parseFrom(body));
     }
   };
 
@@ -62,8 +63,11 @@ enum Operation {
     return requestType;
   }
 
-  /** Parses {@code body} and runs the call for {@code userToken}. */
-  abstract MessageLite call(VssService service, String userToken, byte[] body)
+  /**
+   * Parses {@code body} and runs the call for {@code userToken}. With aliasing enabled on {@code
+   * body}, {@code bytes} fields (values) are views of the received buffer, not copies.
+   */
+  abstract MessageLite call(VssService service, String userToken, CodedInputStream body)
       throws InvalidProtocolBufferException;
 
   /** The operation served at {@code relativePath} (such as {@code /getObject}), or null. */

@@ -1,5 +1,6 @@
 package dev.vss.server;
 
+import dev.vss.store.postgres.PostgresOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +20,16 @@ import java.util.Optional;
  * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
  * @param signatureMaxSkew how far a signature auth header's time may be from the server clock
  * @param maxBodyBytes the largest request body accepted
+ * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once; empty for the
+ *     default (a quarter of the heap, at least {@code maxBodyBytes})
+ * @param bodyReadTimeout how long a request body may take to arrive
  * @param tlsCert the PEM certificate chain for HTTPS, if configured
  * @param tlsKey the PEM private key for HTTPS, if configured
  * @param basePath the path the VSS API is served under
  * @param shutdownTimeout how long shutdown waits for in-flight requests
  * @param workerThreads how many worker threads serve requests (and may wait on a commit at once)
  * @param logLevel the log level (trace, debug, info, warn, error, off)
+ * @param postgres where the postgres store connects; present exactly when the store is postgres
  * @param configFile the config file read, if any
  * @param sources where each setting came from: a flag, an environment variable, a file key, or
  *     {@code default}
@@ -39,12 +44,15 @@ record ServerConfig(
     Optional<String> jwtPublicKeyPem,
     Duration signatureMaxSkew,
     long maxBodyBytes,
+    java.util.OptionalLong maxInFlightBodyBytes,
+    Duration bodyReadTimeout,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     String basePath,
     Duration shutdownTimeout,
     int workerThreads,
     String logLevel,
+    Optional<PostgresOptions> postgres,
     Optional<Path> configFile,
     Map<Setting, String> sources,
     List<String> warnings) {

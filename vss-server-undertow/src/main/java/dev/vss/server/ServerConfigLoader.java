@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.vss.core.auth.SignatureAuthorizer;
+import dev.vss.store.postgres.PostgresOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ final class ServerConfigLoader {
   static final String DEFAULT_LOG_LEVEL = "info";
   /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
   static final long DEFAULT_SHUTDOWN_SECONDS = 30;
+  /** Same as {@code VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT}; not read from it, see above. */
+  static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS = 30;
   /**
    * The most worker threads a configuration may ask for: each is a platform thread with its own
    * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
@@ -51,7 +54,11 @@ final class ServerConfigLoader {
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** Keys of the reference server's config that mean nothing here; reported, not rejected. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "signature_auth_config", "log_config");
+      "signature_auth_config", "log_config", "postgresql_config");
+  /** The settings that configure PostgreSQL; any of them selects the postgres store. */
+  private static final List<Setting> POSTGRES_SETTINGS = List.of(Setting.POSTGRES_URL,
+      Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
+      Setting.PSQL_VSS_DB, Setting.PSQL_TLS, Setting.PSQL_CRT_PEM);
 
   /** A raw value and where it came from. */
   private record Raw(String text, String source) {}
@@ -123,13 +130,25 @@ final class ServerConfigLoader {
     String bindHost = parse(bindRaw, ServerConfigLoader::bindHost);
     int bindPort = parse(bindRaw, ServerConfigLoader::bindPort);
 
-    StoreKind store = parse(setting(Setting.STORE, DEFAULT_STORE), text -> {
-      StoreKind kind = StoreKind.named(text);
-      if (kind == null) {
-        throw new IllegalArgumentException("expected one of " + StoreKind.names());
-      }
-      return kind;
-    });
+    // Given PostgreSQL settings (the reference's VSS_PSQL_* or [postgresql_config]), the server
+    // runs on PostgreSQL or not at all: never on an empty store of another kind.
+    Optional<String> postgresGiven = POSTGRES_SETTINGS.stream().map(this::winning)
+        .flatMap(Optional::stream).map(Raw::source).findFirst();
+    StoreKind store = parse(setting(Setting.STORE, postgresGiven.isPresent()
+        ? StoreKind.POSTGRES.configName() : DEFAULT_STORE), text -> {
+          StoreKind kind = StoreKind.named(text);
+          if (kind == null) {
+            throw new IllegalArgumentException("expected one of " + StoreKind.names());
+          }
+          return kind;
+        });
+    if (postgresGiven.isPresent() && store != StoreKind.POSTGRES) {
+      throw new ConfigException("PostgreSQL is configured (" + postgresGiven.get()
+          + ") but the store is " + store.configName() + " (" + sourceOf(Setting.STORE)
+          + "); use --store postgres, or remove the PostgreSQL settings");
+    }
+    Optional<PostgresOptions> postgres =
+        store == StoreKind.POSTGRES ? Optional.of(postgresOptions()) : Optional.empty();
     Path dataDir = parse(setting(Setting.DATA_DIR, DEFAULT_DATA_DIR), text -> {
       if (text.isBlank()) {
         throw new IllegalArgumentException("must not be empty");
@@ -191,6 +210,25 @@ final class ServerConfigLoader {
           return value;
         });
 
+    java.util.OptionalLong maxInFlightBodyBytes = winning(Setting.MAX_INFLIGHT_BODY_BYTES)
+        .map(raw -> java.util.OptionalLong.of(parse(raw, text -> {
+          long value = parseLong(text);
+          if (value < maxBodyBytes) {
+            throw new IllegalArgumentException("must be at least the body limit ("
+                + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
+                + "), so that one body of the largest size fits");
+          }
+          return value;
+        }))).orElse(java.util.OptionalLong.empty());
+    Duration bodyReadTimeout = parse(setting(Setting.BODY_READ_TIMEOUT,
+        Long.toString(DEFAULT_BODY_READ_TIMEOUT_SECONDS)), text -> {
+          long seconds = parseLong(text);
+          if (seconds < 1 || seconds > 3600) {
+            throw new IllegalArgumentException("must be between 1 and 3600 seconds");
+          }
+          return Duration.ofSeconds(seconds);
+        });
+
     Optional<Path> tlsCert = winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT,
         raw));
     Optional<Path> tlsKey = winning(Setting.TLS_KEY).map(raw -> readablePath(Setting.TLS_KEY, raw));
@@ -230,8 +268,52 @@ final class ServerConfigLoader {
     });
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
-        maxBodyBytes, tlsCert, tlsKey, basePath, shutdownTimeout, workerThreads, logLevel,
-        configFile, sources, warnings);
+        maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
+        shutdownTimeout, workerThreads, logLevel, postgres, configFile, sources, warnings);
+  }
+
+  /**
+   * The PostgreSQL options: from a JDBC URL, or from the reference server's settings with its
+   * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both.
+   */
+  private PostgresOptions postgresOptions() {
+    Optional<Raw> url = winning(Setting.POSTGRES_URL);
+    if (url.isPresent()) {
+      for (Setting setting : POSTGRES_SETTINGS) {
+        Optional<Raw> other = setting == Setting.POSTGRES_URL ? Optional.empty() : winning(setting);
+        if (other.isPresent()) {
+          throw new ConfigException("give either " + url.get().source() + " or "
+              + other.get().source() + ", not both: the JDBC URL says everything");
+        }
+      }
+      return parse(url.get(), PostgresOptions::fromJdbcUrl);
+    }
+    String user = parse(setting(Setting.PSQL_USERNAME, PostgresOptions.DEFAULT_USER),
+        ServerConfigLoader::nonEmpty);
+    String password = setting(Setting.PSQL_PASSWORD, PostgresOptions.DEFAULT_PASSWORD).text();
+    String address = parse(setting(Setting.PSQL_ADDRESS, PostgresOptions.DEFAULT_ADDRESS), text -> {
+      bindPort(text);
+      bindHost(text);
+      return text.trim();
+    });
+    String defaultDb = parse(setting(Setting.PSQL_DEFAULT_DB,
+        PostgresOptions.DEFAULT_DEFAULT_DATABASE), ServerConfigLoader::nonEmpty);
+    String vssDb = parse(setting(Setting.PSQL_VSS_DB, PostgresOptions.DEFAULT_VSS_DATABASE),
+        ServerConfigLoader::nonEmpty);
+    PostgresOptions options =
+        PostgresOptions.reference(user, password, address, defaultDb, vssDb);
+    Optional<Raw> pem = winning(Setting.PSQL_CRT_PEM);
+    if (winning(Setting.PSQL_TLS).isPresent() || pem.isPresent()) {
+      options = options.withTls(pem.map(Raw::text));
+    }
+    return options;
+  }
+
+  private static String nonEmpty(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text.trim();
   }
 
   /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
@@ -377,13 +459,25 @@ final class ServerConfigLoader {
         continue;
       }
       JsonNode node = root.path(setting.table()).path(setting.key());
+      if (setting == Setting.PSQL_CRT_PEM) {
+        node = root.path("postgresql_config").path("tls").path("crt_pem");
+      }
       if (node.isMissingNode()) {
         continue;
       }
       String source = setting.table() + "." + setting.key() + in;
+      if (setting == Setting.PSQL_TLS) {
+        if (!node.isObject()) {
+          throw new ConfigException(source + " must be a table ([postgresql_config.tls])");
+        }
+        file.put(setting, new Raw("true", source));
+        continue;
+      }
       boolean numeric =
           setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
-              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW;
+              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW
+              || setting == Setting.MAX_INFLIGHT_BODY_BYTES
+              || setting == Setting.BODY_READ_TIMEOUT;
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }

@@ -4,7 +4,6 @@ import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.core.spi.Storage;
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +79,14 @@ final class ServerLauncher {
           config.tlsKey().orElseThrow(), config.sourceOf(Setting.TLS_KEY));
     }
 
-    Path dataDir = config.dataDir().toAbsolutePath().normalize();
+    String location = config.store().location(config);
     Storage storage;
     try {
-      storage = config.store().open(dataDir);
+      storage = config.store().open(config);
     } catch (RuntimeException e) {
-      log.error("cannot open the {} store in {}", config.store().configName(), dataDir, e);
-      throw new StartupFailure("cannot open the " + config.store().configName() + " store in "
-          + dataDir + ": " + rootMessage(e), e);
+      log.error("cannot open the {} store {}", config.store().configName(), location, e);
+      throw new StartupFailure("cannot open the " + config.store().configName() + " store "
+          + location + ": " + rootMessage(e), e);
     }
 
     VssServer server;
@@ -100,7 +99,9 @@ final class ServerLauncher {
           .maxBodyBytes(config.maxBodyBytes())
           .basePath(config.basePath())
           .shutdownTimeout(config.shutdownTimeout())
-          .workerThreads(config.workerThreads());
+          .workerThreads(config.workerThreads())
+          .bodyReadTimeout(config.bodyReadTimeout());
+      config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
       if (tls != null) {
         builder.tls(tls);
       }
@@ -112,11 +113,14 @@ final class ServerLauncher {
           + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
     }
 
-    log.info("vss-server listening on {} (store={}, data-dir={}, auth={}, max-body-bytes={},"
-        + " worker-threads={})",
+    log.info("vss-server listening on {} (store={} {}, auth={}, max-body-bytes={},"
+        + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s)",
         server.baseUri(), config.store().configName(),
-        config.store().durable() ? dataDir : "(unused by the memory store)",
-        config.auth().configName(), config.maxBodyBytes(), config.workerThreads());
+        config.store().durable() ? location : "(nothing kept)",
+        config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
+        config.maxInFlightBodyBytes().orElse(
+            VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
+        config.bodyReadTimeout().toSeconds());
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
           + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       status;
  *   <li>{@code vss_http_request_duration_seconds{method}}: a latency histogram per method;
  *   <li>{@code vss_http_requests_in_flight}: API requests started and not yet finished;
+ *   <li>{@code vss_http_request_body_bytes_in_flight}: bytes of request-body buffers held now;
  *   <li>{@code vss_store_info{store}}: always 1, naming the storage engine.
  * </ul>
  *
@@ -32,9 +33,15 @@ final class ServerMetrics {
   private final String storeName;
   private final ConcurrentMap<String, MethodStats> byMethod = new ConcurrentHashMap<>();
   private final AtomicLong inFlight = new AtomicLong();
+  private volatile java.util.function.LongSupplier bodyBytesInFlight = () -> 0;
 
   ServerMetrics(String storeName) {
     this.storeName = storeName;
+  }
+
+  /** Where {@code vss_http_request_body_bytes_in_flight} is read from. */
+  void bodyBytesInFlightFrom(java.util.function.LongSupplier source) {
+    this.bodyBytesInFlight = source;
   }
 
   /** Counts a request as in flight. */
@@ -74,6 +81,12 @@ final class ServerMetrics {
     out.append("# HELP vss_http_requests_in_flight VSS API requests being served now.\n")
         .append("# TYPE vss_http_requests_in_flight gauge\n")
         .append("vss_http_requests_in_flight ").append(inFlight.get()).append('\n');
+
+    out.append("# HELP vss_http_request_body_bytes_in_flight Bytes of request-body buffers held"
+            + " now.\n")
+        .append("# TYPE vss_http_request_body_bytes_in_flight gauge\n")
+        .append("vss_http_request_body_bytes_in_flight ").append(bodyBytesInFlight.getAsLong())
+        .append('\n');
 
     out.append("# HELP vss_store_info The storage engine behind this server.\n")
         .append("# TYPE vss_store_info gauge\n")

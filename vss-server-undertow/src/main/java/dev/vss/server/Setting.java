@@ -18,6 +18,10 @@ enum Setting {
       "max_skew_seconds", "SECONDS"),
   MAX_BODY_BYTES("--max-body-bytes", "VSS_MAX_REQUEST_BODY_SIZE", "server_config",
       "max_request_body_size", "N"),
+  MAX_INFLIGHT_BODY_BYTES("--max-inflight-body-bytes", "VSS_MAX_INFLIGHT_BODY_BYTES",
+      "server_config", "max_inflight_body_bytes", "N"),
+  BODY_READ_TIMEOUT("--body-read-timeout", "VSS_BODY_READ_TIMEOUT", "server_config",
+      "body_read_timeout_seconds", "SECONDS"),
   TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE"),
   TLS_KEY("--tls-key", "VSS_TLS_KEY", "server_config", "tls_key", "PEM_FILE"),
   BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH"),
@@ -26,7 +30,22 @@ enum Setting {
   WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
       "N"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
-      "trace|debug|info|warn|error|off");
+      "trace|debug|info|warn|error|off"),
+  // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
+  // selects the postgres store; see PostgresSettings.
+  POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),
+  PSQL_USERNAME("--postgres-user", "VSS_PSQL_USERNAME", "postgresql_config", "username", "NAME"),
+  /** No flag: a password on the command line is visible to every local user. */
+  PSQL_PASSWORD(null, "VSS_PSQL_PASSWORD", "postgresql_config", "password", "PASSWORD"),
+  PSQL_ADDRESS("--postgres-address", "VSS_PSQL_ADDRESS", "postgresql_config", "address",
+      "HOST:PORT"),
+  PSQL_DEFAULT_DB("--postgres-default-db", "VSS_PSQL_DEFAULT_DB", "postgresql_config",
+      "default_database", "NAME"),
+  PSQL_VSS_DB("--postgres-db", "VSS_PSQL_VSS_DB", "postgresql_config", "vss_database", "NAME"),
+  /** As the reference: the variable set (to anything) or the table present turns TLS on. */
+  PSQL_TLS(null, "VSS_PSQL_TLS", "postgresql_config", "tls", "(set)"),
+  /** An extra trusted root certificate (PEM text); in the file, {@code crt_pem} of the tls table. */
+  PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM");
 
   private final String flag;
   private final String env;
@@ -42,7 +61,7 @@ enum Setting {
     this.valueHint = valueHint;
   }
 
-  /** The command-line flag, such as {@code --bind}. */
+  /** The command-line flag, such as {@code --bind}; null for a setting without one. */
   String flag() {
     return flag;
   }
@@ -70,7 +89,7 @@ enum Setting {
   /** The setting whose flag is {@code flag}, or null. */
   static Setting forFlag(String flag) {
     for (Setting setting : values()) {
-      if (setting.flag.equals(flag)) {
+      if (flag.equals(setting.flag)) {
         return setting;
       }
     }

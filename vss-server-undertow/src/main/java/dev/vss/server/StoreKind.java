@@ -2,6 +2,7 @@ package dev.vss.server;
 
 import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
+import dev.vss.store.postgres.PostgresStorage;
 import dev.vss.store.rocksdb.RocksDbStorage;
 import dev.vss.store.sqlite.SqliteStorage;
 import java.nio.file.Path;
@@ -29,6 +30,26 @@ enum StoreKind {
     Storage open(Path dataDir) {
       return RocksDbStorage.open(dataDir);
     }
+  },
+  /**
+   * A PostgreSQL database on the reference server's schema (no data directory); several servers
+   * may share it.
+   */
+  POSTGRES("postgres", true) {
+    @Override
+    Storage open(Path dataDir) {
+      throw new IllegalStateException("the postgres store has no data directory");
+    }
+
+    @Override
+    Storage open(ServerConfig config) {
+      return PostgresStorage.open(config.postgres().orElseThrow());
+    }
+
+    @Override
+    String location(ServerConfig config) {
+      return "at " + config.postgres().orElseThrow();
+    }
   };
 
   private final String configName;
@@ -41,6 +62,20 @@ enum StoreKind {
 
   /** Opens (creating if needed) the store kept in {@code dataDir}. */
   abstract Storage open(Path dataDir);
+
+  /** Opens (creating if needed) the store {@code config} describes. */
+  Storage open(ServerConfig config) {
+    return open(dataDir(config));
+  }
+
+  /** Where the store keeps its data, for logs and errors, such as {@code in /var/lib/vss}. */
+  String location(ServerConfig config) {
+    return "in " + dataDir(config);
+  }
+
+  private static Path dataDir(ServerConfig config) {
+    return config.dataDir().toAbsolutePath().normalize();
+  }
 
   /** The name used in flags, environment, config files and logs. */
   String configName() {

@@ -1,27 +1,29 @@
 package dev.vss.server;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.vss.core.VssException;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.proto.ErrorCode;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
+import org.xnio.IoUtils;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,17 +72,30 @@ public final class VssHttpHandler implements HttpHandler {
   /** The largest body a byte array can hold, less the JVM's array header slack. */
   static final int MAX_BODY_LIMIT = Integer.MAX_VALUE - 8;
 
+  /**
+   * How long a request body may take to arrive, from the moment the handler starts reading it,
+   * unless configured otherwise. LDK Node's client gives up on a whole call after 10 s, so a
+   * body still arriving after this is no client worth waiting for.
+   */
+  public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The {@code Retry-After} seconds of a 503 for a full body budget. */
+  static final String RETRY_AFTER_SECONDS = "1";
+
   private static final Logger LOG = LoggerFactory.getLogger(VssHttpHandler.class);
 
   private final VssService service;
   private final Authorizer authorizer;
   private final int maxBodyBytes;
   private final Executor executor;
+  private final BodyBudget budget;
+  private final Duration bodyReadTimeout;
   /** Benign race: at worst the warning is logged a few times. */
   private volatile boolean warnedAboutEntityLimit;
 
   /**
-   * A handler that runs its work on Undertow's worker pool.
+   * A handler that runs its work on Undertow's worker pool, with the default in-flight body budget
+   * and body read timeout.
    *
    * @param service the VSS service every request is handed to
    * @param authorizer maps request headers to the caller's user token
@@ -92,17 +107,53 @@ public final class VssHttpHandler implements HttpHandler {
   }
 
   /**
-   * A handler that runs authorization and storage calls on {@code executor}.
+   * A handler that runs authorization and storage calls on {@code executor}, with the default
+   * in-flight body budget ({@link #defaultMaxInFlightBodyBytes}) and body read timeout ({@link
+   * #DEFAULT_BODY_READ_TIMEOUT}).
    *
    * @param executor where blocking work runs; null for the worker pool of the Undertow connection
    * @throws IllegalArgumentException if {@code maxBodyBytes} is not between 1 and 2147483639
    */
   public VssHttpHandler(
       VssService service, Authorizer authorizer, long maxBodyBytes, Executor executor) {
+    this(service, authorizer, maxBodyBytes, executor, defaultMaxInFlightBodyBytes(maxBodyBytes),
+        DEFAULT_BODY_READ_TIMEOUT);
+  }
+
+  /**
+   * A handler with every setting explicit.
+   *
+   * @param executor where blocking work runs; null for the worker pool of the Undertow connection
+   * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once by all requests
+   *     of this handler; a request that would go over it gets 503 with {@code Retry-After}. At least
+   *     {@code maxBodyBytes}, so one body of the largest size always fits.
+   * @param bodyReadTimeout how long a body may take to arrive; a slower one gets 408
+   * @throws IllegalArgumentException for a limit out of range or a non-positive timeout
+   */
+  public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
+      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout) {
     this.service = Objects.requireNonNull(service, "service");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.maxBodyBytes = checkedBodyLimit(maxBodyBytes);
     this.executor = executor;
+    if (maxInFlightBodyBytes < maxBodyBytes) {
+      throw new IllegalArgumentException("maxInFlightBodyBytes (" + maxInFlightBodyBytes
+          + ") must be at least maxBodyBytes (" + maxBodyBytes + ")");
+    }
+    this.budget = new BodyBudget(maxInFlightBodyBytes);
+    this.bodyReadTimeout = Objects.requireNonNull(bodyReadTimeout, "bodyReadTimeout");
+    if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+      throw new IllegalArgumentException("bodyReadTimeout must be positive");
+    }
+  }
+
+  /**
+   * The default in-flight body budget: a quarter of the JVM's maximum heap, and at least one body
+   * of the largest size. A put holds its body (which the parsed value aliases) plus at most one
+   * copy the store makes, so bodies in flight stay under half the heap.
+   */
+  public static long defaultMaxInFlightBodyBytes(long maxBodyBytes) {
+    return Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 4);
   }
 
   private static int checkedBodyLimit(long maxBodyBytes) {
@@ -113,8 +164,16 @@ public final class VssHttpHandler implements HttpHandler {
     return (int) maxBodyBytes;
   }
 
+  /** Bytes of request-body buffers held now; for tests and metrics. */
+  long bodyBytesInFlight() {
+    return budget.used();
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) {
+    // First of all: whatever ends this exchange, even a response Undertow makes after a throw,
+    // carries the protocol version header the client checks before anything else.
+    ErrorResponses.answerInProtocol(exchange);
     Operation operation = Operation.forPath(exchange.getRelativePath());
     if (operation == null) {
       exchange.putAttachment(METHOD, UNKNOWN_METHOD);
@@ -134,6 +193,10 @@ public final class VssHttpHandler implements HttpHandler {
     String contentLength = exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH);
     if (contentLength != null && declaredLengthExceedsLimit(contentLength)) {
       rejectTooLarge(exchange);
+      return;
+    }
+    if (!budget.wouldFit(Math.max(0, exchange.getRequestContentLength()))) {
+      rejectBusy(exchange);
       return;
     }
     dispatch(exchange, () -> authorizeThenReceive(exchange, operation));
@@ -177,18 +240,29 @@ public final class VssHttpHandler implements HttpHandler {
       sendFailure(exchange, VssException.internal());
       return;
     }
-    Receiver receiver = exchange.getRequestReceiver();
-    receiver.setMaxBufferSize(maxBodyBytes);
-    receiver.receiveFullBytes(
-        (ex, body) -> onWorker(ex, () -> respond(ex, operation, userToken, body)),
-        this::onReceiveFailure);
+    // The body is read on the connection's IO thread, where the reader's timeout also runs.
+    exchange.getIoThread().execute(() -> guarded(exchange, () -> BodyReader.start(exchange,
+        maxBodyBytes, budget, bodyReadTimeout, new BodyReader.Callback() {
+          @Override
+          public void complete(HttpServerExchange ex, byte[] body, int length) {
+            guarded(ex, () -> dispatch(ex, () -> respond(ex, operation, userToken, body, length)));
+          }
+
+          @Override
+          public void failed(HttpServerExchange ex, BodyReader.Failure failure, IOException cause) {
+            guarded(ex, () -> onReceiveFailure(ex, failure, cause));
+          }
+        })));
   }
 
-  private void respond(
-      HttpServerExchange exchange, Operation operation, String userToken, byte[] body) {
+  private void respond(HttpServerExchange exchange, Operation operation, String userToken,
+      byte[] body, int length) {
     MessageLite response;
     try {
-      response = operation.call(service, userToken, body);
+      // Aliasing: a value in the request is a view of the received array, not a copy of it.
+      CodedInputStream input = UnsafeByteOperations.unsafeWrap(body, 0, length).newCodedInput();
+      input.enableAliasing(true);
+      response = operation.call(service, userToken, input);
     } catch (InvalidProtocolBufferException e) {
       LOG.debug("{}: malformed body: {}", operation.methodName(), e.getMessage());
       ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.INVALID_REQUEST_EXCEPTION,
@@ -206,16 +280,32 @@ public final class VssHttpHandler implements HttpHandler {
     ErrorResponses.sendBody(exchange, StatusCodes.OK, response.toByteArray());
   }
 
-  private void onReceiveFailure(HttpServerExchange exchange, IOException e) {
-    if (e instanceof Receiver.RequestToLargeException || e instanceof RequestTooBigException) {
-      rejectTooLarge(exchange);
-      return;
-    }
-    // The client went away or broke the framing mid-body: the connection is not reusable.
-    LOG.debug("reading a request body failed: {}", e.toString());
+  private void onReceiveFailure(
+      HttpServerExchange exchange, BodyReader.Failure failure, IOException cause) {
+    // The rest of the body is never read, so this connection cannot carry another request.
     exchange.setPersistent(false);
-    ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.INVALID_REQUEST_EXCEPTION,
-        "could not read the request body");
+    switch (failure) {
+      case TOO_LARGE:
+        rejectTooLarge(exchange);
+        return;
+      case OVER_BUDGET:
+        LOG.warn("request bodies in flight reached the limit of {} bytes; answering 503",
+            budget.capacity());
+        rejectBusy(exchange);
+        return;
+      case TIMED_OUT:
+        LOG.debug("a request body did not arrive within {}", bodyReadTimeout);
+        ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT,
+            ErrorCode.INVALID_REQUEST_EXCEPTION, "the request body did not arrive within "
+                + bodyReadTimeout.toSeconds() + " s");
+        return;
+      case BROKEN:
+      default:
+        // The client went away or broke the framing mid-body.
+        LOG.debug("reading a request body failed: {}", String.valueOf(cause));
+        ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST,
+            ErrorCode.INVALID_REQUEST_EXCEPTION, "could not read the request body");
+    }
   }
 
   private void rejectTooLarge(HttpServerExchange exchange) {
@@ -226,25 +316,63 @@ public final class VssHttpHandler implements HttpHandler {
         "request body exceeds the limit of " + maxBodyBytes + " bytes");
   }
 
+  private void rejectBusy(HttpServerExchange exchange) {
+    exchange.setPersistent(false);
+    exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
+        ErrorCode.INTERNAL_SERVER_EXCEPTION,
+        "too many request bodies in flight; retry after " + RETRY_AFTER_SECONDS + " s");
+  }
+
   private static void sendFailure(HttpServerExchange exchange, VssException e) {
     ErrorResponses.send(exchange, ErrorResponses.statusOf(e.errorCode()), e.errorCode(),
         e.getMessage());
   }
 
-  /** Runs {@code task} off the IO threads: on the executor from an IO thread, else right here. */
-  private void onWorker(HttpServerExchange exchange, Runnable task) {
-    if (exchange.isInIoThread()) {
-      dispatch(exchange, task);
-    } else {
+  /**
+   * Runs {@code task}; whatever it throws, {@code OutOfMemoryError} and {@code StackOverflowError}
+   * included, the exchange is answered (a generic 500) or, if even that fails, its connection is
+   * closed and the exchange ended, so no client waits forever and the in-flight count returns.
+   */
+  static void guarded(HttpServerExchange exchange, Runnable task) {
+    try {
       task.run();
+    } catch (Throwable t) {
+      failInternally(exchange, t);
     }
   }
 
+  private static void failInternally(HttpServerExchange exchange, Throwable t) {
+    try {
+      LOG.error("serving a request failed unexpectedly", t);
+    } catch (Throwable logFailed) {
+      // Logging needs memory too; the answer below matters more.
+    }
+    try {
+      if (exchange.isResponseStarted()) {
+        exchange.setPersistent(false);
+        exchange.endExchange();
+      } else {
+        ErrorResponses.sendBody(exchange, StatusCodes.INTERNAL_SERVER_ERROR,
+            ErrorResponses.INTERNAL_ERROR_BODY);
+      }
+    } catch (Throwable answerFailed) {
+      IoUtils.safeClose(exchange.getConnection());
+      try {
+        exchange.endExchange();
+      } catch (Throwable ignored) {
+        // The connection is closed; ending the exchange only runs its completion listeners.
+      }
+    }
+  }
+
+  /** Runs {@code task} off the IO threads, guarded: on the executor (or Undertow's workers). */
   private void dispatch(HttpServerExchange exchange, Runnable task) {
+    Runnable guardedTask = () -> guarded(exchange, task);
     if (executor == null) {
-      exchange.dispatch(task);
+      exchange.dispatch(guardedTask);
     } else {
-      exchange.dispatch(executor, task);
+      exchange.dispatch(executor, guardedTask);
     }
   }
 

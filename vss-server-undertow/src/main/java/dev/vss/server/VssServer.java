@@ -4,7 +4,6 @@ import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.proto.ErrorCode;
 import io.undertow.Handlers;
-import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -15,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.xnio.OptionMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class VssServer implements AutoCloseable {
   /** How long {@link #stop()} waits for in-flight requests unless configured otherwise. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Undertow undertow;
+  private final HttpListener listener;
   private final GracefulShutdownHandler graceful;
   private final ServerMetrics metrics;
   private final InetSocketAddress address;
@@ -69,8 +69,12 @@ public final class VssServer implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     this.metrics = new ServerMetrics(service.storage().name());
 
-    HttpHandler api = new MetricsHandler(metrics,
-        new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes));
+    VssHttpHandler vss = new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes,
+        null, builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
+            : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
+        builder.bodyReadTimeout);
+    metrics.bodyBytesInFlightFrom(vss::bodyBytesInFlight);
+    HttpHandler api = new MetricsHandler(metrics, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
     paths.addExactPath("/health", OperationsHandlers.health());
@@ -78,28 +82,27 @@ public final class VssServer implements AutoCloseable {
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
     paths.addPrefixPath(basePath, api);
     this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(paths));
+    // Outermost: every response, including the draining 503 and Undertow's own 500s, carries the
+    // protocol version header and, for an error status, an ErrorResponse body.
+    HttpHandler root = exchange -> {
+      ErrorResponses.answerInProtocol(exchange);
+      graceful.handleRequest(exchange);
+    };
 
-    Undertow.Builder server = Undertow.builder()
-        .setHandler(graceful)
+    OptionMap options = OptionMap.builder()
         // The VSS handler enforces the body limit itself (413 with an ErrorResponse); Undertow's
         // own limit would answer a bare 400 first. Paths that never read a body close the
         // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+        .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
         // Idle keep-alive connections and slow request headers do not hold resources forever.
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-        // stop() has already waited the graceful timeout; a worker still busy after this grace is
-        // interrupted rather than holding shutdown (and the store's close) forever.
-        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
-        .setWorkerThreads(builder.workerThreads);
-    if (tls) {
-      server.addHttpsListener(builder.port, builder.host, builder.sslContext);
-    } else {
-      server.addHttpListener(builder.port, builder.host);
-    }
-    this.undertow = server.build();
-    undertow.start();
-    this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+        .getMap();
+    // stop() has already waited the graceful timeout; a worker still busy 2 s after it is
+    // interrupted rather than holding shutdown (and the store's close) forever.
+    this.listener = HttpListener.start(builder.host, builder.port, builder.sslContext, root,
+        options, builder.workerThreads, 2_000);
+    this.address = listener.address();
   }
 
   /** Starts configuring a server for {@code service}. */
@@ -157,7 +160,7 @@ public final class VssServer implements AutoCloseable {
       LOG.warn("{} request(s) still in flight after {} s; closing their connections",
           metrics.inFlight(), shutdownTimeout.toSeconds());
     }
-    undertow.stop();
+    listener.stop();
     return drained;
   }
 
@@ -178,6 +181,9 @@ public final class VssServer implements AutoCloseable {
     private SSLContext sslContext;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int workerThreads = DEFAULT_WORKER_THREADS;
+    /** 0: {@link VssHttpHandler#defaultMaxInFlightBodyBytes} of the body limit. */
+    private long maxInFlightBodyBytes;
+    private Duration bodyReadTimeout = VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT;
 
     private Builder(VssService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -244,6 +250,29 @@ public final class VssServer implements AutoCloseable {
             + workerThreads);
       }
       this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * The most bytes of request-body buffers all requests may hold at once; a request that would go
+     * over it gets 503 with {@code Retry-After}. Default: a quarter of the maximum heap, at least
+     * the body limit. Must not be below the body limit.
+     */
+    public Builder maxInFlightBodyBytes(long maxInFlightBodyBytes) {
+      if (maxInFlightBodyBytes <= 0) {
+        throw new IllegalArgumentException("maxInFlightBodyBytes must be positive, was "
+            + maxInFlightBodyBytes);
+      }
+      this.maxInFlightBodyBytes = maxInFlightBodyBytes;
+      return this;
+    }
+
+    /** How long a request body may take to arrive; a slower one gets 408. Default 30 s. */
+    public Builder bodyReadTimeout(Duration bodyReadTimeout) {
+      if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyReadTimeout must be positive");
+      }
+      this.bodyReadTimeout = bodyReadTimeout;
       return this;
     }
 

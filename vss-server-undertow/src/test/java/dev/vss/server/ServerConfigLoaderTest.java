@@ -72,6 +72,8 @@ class ServerConfigLoaderTest {
         .isEqualTo(dev.vss.core.Limits.DEFAULTS.maxRequestBodyBytes());
     assertThat(load(Map.of(), "--store", "memory").workerThreads())
         .isEqualTo(VssServer.DEFAULT_WORKER_THREADS);
+    assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_BODY_READ_TIMEOUT_SECONDS))
+        .isEqualTo(VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT);
   }
 
   @Test
@@ -118,6 +120,13 @@ class ServerConfigLoaderTest {
       case WORKER_THREADS:
         return new Case(setting, "4", "5", "6", "128", c -> Integer.toString(c.workerThreads()),
             true);
+      case MAX_INFLIGHT_BODY_BYTES:
+        return new Case(setting, "100000000", "200000000", "300000000", "default",
+            c -> c.maxInFlightBodyBytes().isPresent()
+                ? Long.toString(c.maxInFlightBodyBytes().getAsLong()) : "default", true);
+      case BODY_READ_TIMEOUT:
+        return new Case(setting, "5", "6", "7", "30",
+            c -> Long.toString(c.bodyReadTimeout().toSeconds()), true);
       case LOG_LEVEL:
         return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
       case SIGNATURE_MAX_SKEW:
@@ -131,7 +140,7 @@ class ServerConfigLoaderTest {
   @ParameterizedTest
   @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
       "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
-      "SIGNATURE_MAX_SKEW"})
+      "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -178,14 +187,17 @@ class ServerConfigLoaderTest {
         "level = \"warn\"",
         "file = \"vss.log\"",
         ""));
-    ServerConfig config = load(Map.of(), "--config", file.toString(), "--store", "memory");
+    ServerConfig config = load(Map.of(), "--config", file.toString());
+    assertThat(config.store()).as("its [postgresql_config] selects PostgreSQL")
+        .isEqualTo(StoreKind.POSTGRES);
+    assertThat(config.postgres().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
     assertThat(config.maxBodyBytes()).isEqualTo(1048576);
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
     assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
         .isEqualTo(AuthMode.JWT);
     assertThat(config.logLevel()).isEqualTo("warn");
-    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config"))
+    assertThat(config.warnings()).anyMatch(w -> w.contains("ignoring postgresql_config.port"))
         .anyMatch(w -> w.contains("ignoring log_config.file"));
     assertThat(AuthMode.JWT.create(config)).isNotNull();
   }
@@ -277,7 +289,7 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "nope"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "1.2.3.4:70000"}, "--bind"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind", "::1:80"}, "--bind"});
-    cases.add(new Object[] {Map.of(), new String[] {"--store", "postgres"}, "--store"});
+    cases.add(new Object[] {Map.of(), new String[] {"--store", "nosuch"}, "--store"});
     cases.add(new Object[] {Map.of(), new String[] {"--auth", "password"}, "--auth"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "0"}, "--max-body-bytes"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "4294967296"},
@@ -299,6 +311,14 @@ class ServerConfigLoaderTest {
         "--worker-threads"});
     cases.add(new Object[] {Map.of("VSS_WORKER_THREADS", "100000"), new String[0],
         "VSS_WORKER_THREADS"});
+    cases.add(new Object[] {Map.of(), new String[] {"--max-inflight-body-bytes", "1000"},
+        "must be at least the body limit"});
+    cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "100",
+        "--max-inflight-body-bytes", "99"}, "--max-inflight-body-bytes \"99\""});
+    cases.add(new Object[] {Map.of("VSS_BODY_READ_TIMEOUT", "0"), new String[0],
+        "VSS_BODY_READ_TIMEOUT"});
+    cases.add(new Object[] {Map.of(), new String[] {"--body-read-timeout", "abc"},
+        "--body-read-timeout"});
     cases.add(new Object[] {Map.of(), new String[] {"--tls-cert", pem.toString()}, "--tls-cert"});
     cases.add(new Object[] {Map.of(), new String[] {"--tls-key", dir.resolve("x").toString()},
         "--tls-key"});

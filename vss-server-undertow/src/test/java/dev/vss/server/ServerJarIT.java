@@ -98,7 +98,7 @@ class ServerJarIT {
         {Map.of("VSS_BIND_ADDRESS", "nowhere"), new String[0], "VSS_BIND_ADDRESS"},
         {Map.of(), new String[] {"--config", badToml.toString()}, "server_config.bind_address"},
         {Map.of(), new String[] {"--auth", "jwt"}, "needs an RSA public key"},
-        {Map.of(), new String[] {"--store", "postgres"}, "--store"},
+        {Map.of(), new String[] {"--store", "nosuch"}, "--store"},
     };
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")

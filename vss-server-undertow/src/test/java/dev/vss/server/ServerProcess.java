@@ -109,6 +109,12 @@ final class ServerProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** SIGKILL: the JVM ends at once, running no shutdown hook. Waits for it to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(60, TimeUnit.SECONDS);
+  }
+
   List<String> lines() {
     return List.copyOf(lines);
   }

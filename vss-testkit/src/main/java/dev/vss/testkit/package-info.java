@@ -12,6 +12,10 @@
  *   <li>{@link dev.vss.testkit.StorageConcurrencySuite} / {@link
  *       dev.vss.testkit.VssConcurrencySuite}: races that check linearizable writes and
  *       read-after-write.
+ *   <li>{@link dev.vss.testkit.StorageConsistencySuite} / {@link
+ *       dev.vss.testkit.VssConsistencySuite}: atomic visibility of multi-item puts, linearizable
+ *       histories ({@link dev.vss.testkit.LinearizabilityChecker} against {@link
+ *       dev.vss.testkit.KeyspaceSequentialModel}), and a SIGKILL crash-consistency test.
  *   <li>{@link dev.vss.testkit.VssArbitraries}: jqwik generators for integrators' own properties.
  * </ul>
  */

@@ -11,13 +11,16 @@ import dev.vss.core.spi.WriteView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -45,11 +48,23 @@ final class SabotagedStorage implements Storage {
     /** Makes a new page-token secret on every call instead of keeping one with the data. */
     NEW_TOKEN_SECRET_PER_CALL,
     /** Uses one well-known page-token secret (all zeros) for every store. */
-    ZERO_TOKEN_SECRET
+    ZERO_TOKEN_SECRET,
+    /**
+     * Serializes writes but applies a plan one item at a time, each its own commit, so readers can
+     * see a multi-item put half applied (torn visibility).
+     */
+    TORN_VISIBILITY,
+    /**
+     * Decides a delete-only plan (deleteObject) on versions read before the keyspace is locked,
+     * then deletes whatever is stored: a conditional delete wipes an update that raced it (a lost
+     * update under contention).
+     */
+    LOST_UPDATE_ON_DELETE
   }
 
   private final Storage data;
   private final Flaw flaw;
+  private final Map<Keyspace, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
 
   SabotagedStorage(Storage data, Flaw flaw) {
     this.data = data;
@@ -118,8 +133,51 @@ final class SabotagedStorage implements Storage {
         LockSupport.parkNanos(200_000); // widen the window other writers slip through
         yield data.write(keyspace, keys, view -> decision.decide(early));
       }
+      case TORN_VISIBILITY -> tornWrite(keyspace, keys, decision);
+      case LOST_UPDATE_ON_DELETE -> {
+        WriteView early = data.write(keyspace, keys, view -> WritePlan.abort(copy(view, keys)));
+        WritePlan<R> plan = decision.decide(early);
+        if (plan.isAbort() || !plan.upserts().isEmpty() || plan.newGlobalVersion().isPresent()) {
+          yield data.write(keyspace, keys, decision);
+        }
+        LockSupport.parkNanos(200_000); // widen the window other writers slip through
+        yield data.write(keyspace, keys, view -> plan);
+      }
       default -> data.write(keyspace, keys, decision);
     };
+  }
+
+  private <R> R tornWrite(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
+    ReentrantLock lock = writeLocks.computeIfAbsent(keyspace, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      WriteView view = data.write(keyspace, keys, current -> WritePlan.abort(copy(current, keys)));
+      WritePlan<R> plan = decision.decide(view);
+      if (plan.isAbort()) {
+        return plan.result();
+      }
+      // Each item its own commit, as an adapter that forgot its transaction would do.
+      for (WritePlan.Upsert upsert : plan.upserts()) {
+        applyAlone(keyspace, List.of(upsert), List.of(), OptionalLong.empty());
+      }
+      for (String key : plan.deletes()) {
+        applyAlone(keyspace, List.of(), List.of(key), OptionalLong.empty());
+      }
+      if (plan.newGlobalVersion().isPresent()) {
+        applyAlone(keyspace, List.of(), List.of(), plan.newGlobalVersion());
+      }
+      return plan.result();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void applyAlone(Keyspace keyspace, List<WritePlan.Upsert> upserts, List<String> deletes,
+      OptionalLong globalVersion) {
+    Set<String> keys = new HashSet<>(deletes);
+    upserts.forEach(upsert -> keys.add(upsert.key()));
+    data.write(keyspace, keys, view -> WritePlan.apply(upserts, deletes, globalVersion, null));
+    Thread.yield();
   }
 
   @Override

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class EncryptedBackupExampleTest {
   @Test
-  void runsAsWrittenAgainstAServerWithSignatureAuth() {
+  void runsAsWrittenAgainstAServerWithSignatureAuth() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InMemoryStorage storage = new InMemoryStorage();
         VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))

@@ -388,7 +388,7 @@ public final class EncryptedStore {
     private final String storeId;
     private byte[] dataEncryptionKey;
     private byte[] obfuscationKey;
-    private AssociatedData associatedData = AssociatedData.CALLER_KEY;
+    private AssociatedData associatedData = AssociatedData.STORAGE_KEY;
     private int restoreParallelism = DEFAULT_RESTORE_PARALLELISM;
     private Integer listPageSize;
 
@@ -409,7 +409,10 @@ public final class EncryptedStore {
       return this;
     }
 
-    /** What values are bound to; default {@link AssociatedData#CALLER_KEY}. */
+    /**
+     * What values are bound to; default {@link AssociatedData#STORAGE_KEY}, the layout LDK Node
+     * writes today (schema V1). Data written with another choice is read only with that choice.
+     */
     public Builder associatedData(AssociatedData associatedData) {
       this.associatedData = Objects.requireNonNull(associatedData, "associatedData");
       return this;

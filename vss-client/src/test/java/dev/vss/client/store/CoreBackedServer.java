@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vss.client.VssClient;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
 import dev.vss.core.VssService;
@@ -97,6 +98,8 @@ final class CoreBackedServer implements AutoCloseable {
       answer = answer(path, body);
     }
     byte[] bytes = answer.message().toByteArray();
+    // The header every VSS answer carries (SPEC section 1); the client refuses answers without it.
+    exchange.getResponseHeaders().set(VssClient.PROTOCOL_VERSION_HEADER, VssClient.PROTOCOL_VERSION);
     exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

@@ -7,11 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vss.client.RetryPolicy;
 import dev.vss.client.VssClient;
 import dev.vss.client.crypto.DecryptionException;
+import dev.vss.client.crypto.DeployedClientVectors;
 import dev.vss.client.crypto.KeyObfuscator;
+import dev.vss.client.crypto.StorableCipher;
 import dev.vss.core.Limits;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsRequest;
+import dev.vss.proto.PlaintextBlob;
 import dev.vss.proto.PutObjectRequest;
 import java.io.IOException;
 import java.util.Arrays;
@@ -21,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link EncryptedStore} against the real VSS rules (vss-core's {@code VssService}) behind a
@@ -259,16 +264,55 @@ class EncryptedStoreTest {
     assertThatThrownBy(() -> newStore().get("bob")).isInstanceOf(DecryptionException.class);
   }
 
-  @Test
-  void theAssociatedDataChoiceMustMatchTheWriters() {
-    EncryptedStore storageKeyBound =
-        storeBuilder().associatedData(AssociatedData.STORAGE_KEY).build();
-    storageKeyBound.put("k", "v".getBytes(UTF_8));
+  @ParameterizedTest
+  @EnumSource(AssociatedData.class)
+  void theAssociatedDataChoiceMustMatchTheWriters(AssociatedData writersChoice) {
+    storeBuilder().associatedData(writersChoice).build().put("k", "v".getBytes(UTF_8));
 
-    assertThat(storeBuilder().associatedData(AssociatedData.STORAGE_KEY).build().get("k")
-        .orElseThrow().value()).isEqualTo("v".getBytes(UTF_8));
-    assertThatThrownBy(() -> newStore().get("k")).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> storeBuilder().associatedData(AssociatedData.NONE).build().get("k"))
+    for (AssociatedData readersChoice : AssociatedData.values()) {
+      EncryptedStore reader = storeBuilder().associatedData(readersChoice).build();
+      if (readersChoice == writersChoice) {
+        assertThat(reader.get("k").orElseThrow().value()).isEqualTo("v".getBytes(UTF_8));
+      } else {
+        assertThatThrownBy(() -> reader.get("k")).isInstanceOf(DecryptionException.class);
+      }
+    }
+  }
+
+  /** Values the deployed Rust client wrote are read back, the storage_key rows by default. */
+  @Test
+  void readsWhatTheDeployedClientWrote() {
+    for (DeployedClientVectors.Row row : DeployedClientVectors.rows()) {
+      String storeId = "vectors-" + row.mode();
+      server.service().putObjects(server.user(), PutObjectRequest.newBuilder().setStoreId(storeId)
+          .addTransactionItems(KeyValue.newBuilder().setKey(row.obfuscatedKey()).setVersion(-1)
+              .setValue(com.google.protobuf.ByteString.copyFrom(row.storable())))
+          .build());
+      EncryptedStore.Builder builder = EncryptedStore.builder(client, storeId)
+          .dataEncryptionKey(row.dataKey()).obfuscationKey(row.obfuscationMasterKey());
+      if (!row.mode().equals("storage_key")) {
+        builder.associatedData(
+            row.mode().equals("caller_key") ? AssociatedData.CALLER_KEY : AssociatedData.NONE);
+      }
+
+      assertThat(builder.build().get(row.callerKey()).orElseThrow().value())
+          .as(row.callerKey()).isEqualTo(row.plaintext());
+    }
+  }
+
+  /** The default is LDK Node's schema V1 binding: the obfuscated key as sent on the wire. */
+  @Test
+  void byDefaultValuesAreBoundToTheStorageKey() {
+    newStore().put("k", "v".getBytes(UTF_8));
+    String storageKey = new KeyObfuscator(OBFUSCATION_KEY).obfuscate("k");
+    KeyValue stored = server.service().getObject(server.user(), GetObjectRequest.newBuilder()
+        .setStoreId(STORE).setKey(storageKey).build()).getValue();
+
+    PlaintextBlob blob = new StorableCipher(DATA_KEY)
+        .open(stored.getValue().toByteArray(), storageKey.getBytes(UTF_8));
+    assertThat(blob.getValue().toStringUtf8()).isEqualTo("v");
+    assertThatThrownBy(() -> new StorableCipher(DATA_KEY)
+            .open(stored.getValue().toByteArray(), "k".getBytes(UTF_8)))
         .isInstanceOf(DecryptionException.class);
   }
 

@@ -1,0 +1,506 @@
+package dev.vss.store.postgres;
+
+import com.google.protobuf.ByteString;
+import dev.vss.core.rules.RequestValidation;
+import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.WritePlan;
+import dev.vss.core.spi.WriteView;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.sql.Array;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * The writers of a {@link PostgresStorage}: a few threads, each taking every write waiting (up to
+ * the batch size) from one queue and committing them in one transaction, so concurrent requests
+ * share commits (and the WAL flush behind each).
+ *
+ * <p>Per batch, on one connection in READ COMMITTED:
+ *
+ * <ol>
+ *   <li>Take the transaction-scoped advisory lock of every keyspace in the batch, in ascending
+ *       lock-id order, in one statement. Every writer of every server process does the same, so
+ *       writes to one keyspace are serialized across processes, and the fixed order rules out
+ *       deadlocks. The lock waits for the previous holder's commit, and in READ COMMITTED each
+ *       later statement sees that commit.
+ *   <li>Read, in one statement, the version of every declared key and every keyspace's {@code
+ *       global_version} row.
+ *   <li>Run each request's decision, in queue order, on that state updated by the earlier requests
+ *       of the batch (so the queue order is the linearization order; two creates of one key in one
+ *       batch give one success and one CONFLICT). An abort or a decision that throws changes
+ *       nothing and affects no other request.
+ *   <li>Write the batch's net effect with three batched statements (deletes, updates, inserts in
+ *       creation order, so {@code sort_order} follows creation order), checking that each touched
+ *       exactly one row; then {@code COMMIT}.
+ * </ol>
+ *
+ * <p>Callers are answered only after {@code COMMIT} returned. If a statement fails, the transaction
+ * is rolled back and each request of the batch is run again alone (decisions are pure), so one bad
+ * request fails only itself. If the connection is lost, or {@code COMMIT} fails, every request of
+ * the batch fails: a lost {@code COMMIT} may or may not have committed, and is never reported as
+ * success.
+ */
+final class GroupCommitWriter {
+  private static final Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
+  private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
+
+  private static final String LOCK_SQL =
+      "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id";
+  private static final String READ_SQL = "SELECT r.i, d.version"
+      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
+      + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
+  private static final String DELETE_SQL =
+      "DELETE FROM vss_db WHERE user_token = ? AND store_id = ? AND key = ?";
+  private static final String UPDATE_SQL = "UPDATE vss_db SET value = ?, version = ?,"
+      + " last_updated_at = now() WHERE user_token = ? AND store_id = ? AND key = ?";
+  private static final String INSERT_SQL = "INSERT INTO vss_db"
+      + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
+      + " VALUES (?, ?, ?, ?, ?, now(), now())";
+
+  private final DataSource pool;
+  private final int maxBatchSize;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  /** Tells writer threads to stop; each puts it back for the next. */
+  private final Object stopToken = new Object();
+  private final Object submitLock = new Object();
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicLong committedBatches = new AtomicLong();
+  private final AtomicLong committedWrites = new AtomicLong();
+  private boolean stopping; // guarded by submitLock
+
+  /** Starts {@code writers} threads committing through {@code pool}. */
+  GroupCommitWriter(DataSource pool, int writers, int maxBatchSize, String threadName) {
+    this.pool = pool;
+    this.maxBatchSize = maxBatchSize;
+    for (int i = 0; i < writers; i++) {
+      Thread thread = new Thread(this::run, threadName + "-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+    }
+    threads.forEach(Thread::start);
+  }
+
+  /**
+   * Queues a write and blocks until its transaction has committed (or failed).
+   *
+   * @throws StorageException if the writer is stopping or the write's transaction failed
+   */
+  <R> R write(WriteRequest<R> request) {
+    synchronized (submitLock) {
+      if (stopping) {
+        throw new StorageException("PostgreSQL storage is closed");
+      }
+      queue.add(request);
+    }
+    return request.await();
+  }
+
+  /** Batches committed since start. */
+  long committedBatches() {
+    return committedBatches.get();
+  }
+
+  /** Writes committed since start. */
+  long committedWrites() {
+    return committedWrites.get();
+  }
+
+  /** Stops accepting writes, commits every write queued before, and waits for the threads. */
+  void stop() {
+    synchronized (submitLock) {
+      if (!stopping) {
+        stopping = true;
+        queue.add(stopToken);
+      }
+    }
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true; // finish stopping: the pool must not close under a writer
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Object> drained = new ArrayList<>(maxBatchSize);
+    List<WriteRequest<?>> batch = new ArrayList<>(maxBatchSize);
+    boolean stop = false;
+    while (!stop) {
+      drained.add(takeUninterruptibly());
+      queue.drainTo(drained, maxBatchSize - 1);
+      for (Object task : drained) {
+        if (task == stopToken) {
+          stop = true;
+        } else {
+          batch.add((WriteRequest<?>) task);
+        }
+      }
+      drained.clear();
+      if (stop) {
+        queue.add(stopToken); // for the other writers; nothing is queued after it
+      }
+      if (!batch.isEmpty()) {
+        try {
+          runBatch(batch);
+        } catch (RuntimeException | Error e) {
+          // A bug here must not kill the writer and leave callers waiting forever.
+          LOG.log(Level.ERROR, "PostgreSQL writer failed unexpectedly; failing the batch", e);
+          StorageException fault = new StorageException("PostgreSQL write batch failed", e);
+          batch.forEach(request -> request.fail(fault));
+        }
+        batch.clear();
+      }
+    }
+  }
+
+  private Object takeUninterruptibly() {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // Only stop() ends a writer, so that no queued write is left without an answer.
+      }
+    }
+  }
+
+  /** Commits {@code batch}, falling back to one transaction per request if a statement fails. */
+  private void runBatch(List<WriteRequest<?>> batch) {
+    try {
+      commit(batch);
+    } catch (StatementFailure failure) {
+      if (batch.size() == 1) {
+        LOG.log(Level.WARNING, "PostgreSQL write failed", failure.getCause());
+        batch.get(0).fail(new StorageException("PostgreSQL write failed", failure.getCause()));
+        return;
+      }
+      LOG.log(Level.DEBUG, "a statement of a batch of " + batch.size()
+          + " failed; running its writes one by one", failure.getCause());
+      for (WriteRequest<?> request : batch) {
+        runBatch(List.of(request));
+      }
+    } catch (BatchFailure failure) {
+      LOG.log(Level.ERROR, "PostgreSQL " + failure.getMessage() + "; failing " + batch.size()
+          + " write(s)", failure.getCause());
+      StorageException fault =
+          new StorageException("PostgreSQL " + failure.getMessage(), failure.getCause());
+      batch.forEach(request -> request.fail(fault));
+    }
+  }
+
+  /** A statement failed before COMMIT on a live connection: nothing committed, safe to retry. */
+  private static final class StatementFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StatementFailure(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** The connection or COMMIT failed: the outcome may be unknown, nothing may be retried. */
+  private static final class BatchFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BatchFailure(String what, Throwable cause) {
+      super(what, cause, false, false);
+    }
+  }
+
+  /** One stored row as the batch sees it, and what the batch did to it. */
+  private static final class Row {
+    final String userToken;
+    final String storeId;
+    final String key;
+    boolean inDatabase;
+    boolean deleteFromDatabase;
+    boolean present;
+    boolean dirty;
+    long version;
+    ByteString value = ByteString.EMPTY;
+    long creationOrder;
+
+    Row(String userToken, String storeId, String key) {
+      this.userToken = userToken;
+      this.storeId = storeId;
+      this.key = key;
+    }
+  }
+
+  private record RowKey(String userToken, String storeId, String key) {}
+
+  private void commit(List<WriteRequest<?>> batch) throws StatementFailure, BatchFailure {
+    Connection connection;
+    try {
+      connection = pool.getConnection();
+    } catch (SQLException e) {
+      throw new BatchFailure("has no connection to the database", e);
+    }
+    try (connection) {
+      Runnable[] answers = decideAndWrite(connection, batch);
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw new BatchFailure("COMMIT failed (the writes may or may not have committed)", e);
+      }
+      committedBatches.incrementAndGet();
+      committedWrites.addAndGet(batch.size());
+      // Never before COMMIT has returned: an answer promises durability.
+      for (Runnable answer : answers) {
+        answer.run();
+      }
+    } catch (SQLException e) { // closing the connection
+      LOG.log(Level.DEBUG, "returning a connection to the pool failed", e);
+    }
+  }
+
+  private Runnable[] decideAndWrite(Connection connection, List<WriteRequest<?>> batch)
+      throws StatementFailure, BatchFailure {
+    try {
+      lockKeyspaces(connection, batch);
+      Map<RowKey, Row> rows = readRows(connection, batch);
+      Runnable[] answers = new Runnable[batch.size()];
+      long[] creations = {0};
+      for (int i = 0; i < batch.size(); i++) {
+        answers[i] = decide(batch.get(i), rows, creations);
+      }
+      writeRows(connection, rows.values());
+      return answers;
+    } catch (SQLException e) {
+      rollbackQuietly(connection, e);
+      if (isConnectionLost(e)) {
+        throw new BatchFailure("lost its connection during a write batch", e);
+      }
+      throw new StatementFailure(e);
+    } catch (RuntimeException | Error e) {
+      rollbackQuietly(connection, e);
+      throw e;
+    }
+  }
+
+  /** Connection-level failures (class 08, server shutting down, I/O) mean the session is gone. */
+  private static boolean isConnectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.startsWith("57P");
+  }
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void lockKeyspaces(Connection connection, List<WriteRequest<?>> batch)
+      throws SQLException {
+    Long[] ids = batch.stream().map(WriteRequest::lockId).distinct()
+        .sorted(Comparator.naturalOrder()).toArray(Long[]::new);
+    try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL)) {
+      Array array = connection.createArrayOf("bigint", ids);
+      lock.setArray(1, array);
+      try (ResultSet row = lock.executeQuery()) {
+        row.next();
+      }
+    }
+  }
+
+  private static Map<RowKey, Row> readRows(Connection connection, List<WriteRequest<?>> batch)
+      throws SQLException {
+    Map<RowKey, Row> rows = new LinkedHashMap<>();
+    for (WriteRequest<?> request : batch) {
+      for (String key : request.storedKeys.values()) {
+        rows.computeIfAbsent(new RowKey(request.userToken, request.storeId, key),
+            k -> new Row(k.userToken(), k.storeId(), k.key()));
+      }
+      rows.computeIfAbsent(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY),
+          k -> new Row(k.userToken(), k.storeId(), k.key()));
+    }
+    Row[] byIndex = rows.values().toArray(Row[]::new);
+    String[] users = new String[byIndex.length];
+    String[] stores = new String[byIndex.length];
+    String[] keys = new String[byIndex.length];
+    for (int i = 0; i < byIndex.length; i++) {
+      users[i] = byIndex[i].userToken;
+      stores[i] = byIndex[i].storeId;
+      keys[i] = byIndex[i].key;
+    }
+    try (PreparedStatement read = connection.prepareStatement(READ_SQL)) {
+      read.setArray(1, connection.createArrayOf("varchar", users));
+      read.setArray(2, connection.createArrayOf("varchar", stores));
+      read.setArray(3, connection.createArrayOf("varchar", keys));
+      try (ResultSet result = read.executeQuery()) {
+        while (result.next()) {
+          Row row = byIndex[(int) result.getLong(1) - 1];
+          row.inDatabase = true;
+          row.present = true;
+          row.version = result.getLong(2);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Runs one request's decision on the batch's current state and, unless it aborts or fails,
+   * applies its plan to that state. Returns how to answer the caller once the batch has committed.
+   */
+  private static Runnable decide(WriteRequest<?> request, Map<RowKey, Row> rows,
+      long[] creations) {
+    Map<String, Row> declared = new HashMap<>(request.storedKeys.size() * 2);
+    request.storedKeys.forEach((key, stored) ->
+        declared.put(key, rows.get(new RowKey(request.userToken, request.storeId, stored))));
+    Row globalVersion =
+        rows.get(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY));
+    WritePlan<?> plan;
+    try {
+      plan = request.decision.decide(WriteView.of(request.keys, key -> {
+        Row row = declared.get(key);
+        return row != null && row.present ? OptionalLong.of(row.version) : OptionalLong.empty();
+      }, globalVersion.present ? globalVersion.version : 0));
+      if (plan == null) {
+        throw new IllegalStateException("write decision returned no plan");
+      }
+      for (WritePlan.Upsert upsert : plan.upserts()) {
+        requireWritable(declared, upsert.key());
+      }
+      plan.deletes().forEach(key -> requireWritable(declared, key));
+    } catch (RuntimeException | Error e) {
+      return () -> request.fail(e);
+    }
+    if (!plan.isEmpty()) {
+      for (WritePlan.Upsert upsert : plan.upserts()) {
+        upsert(declared.get(upsert.key()), upsert.version(), upsert.value(), creations);
+      }
+      for (String key : plan.deletes()) {
+        Row row = declared.get(key);
+        if (row.present) {
+          row.present = false;
+          row.dirty = true;
+          row.deleteFromDatabase |= row.inDatabase;
+        }
+      }
+      if (plan.newGlobalVersion().isPresent()) {
+        upsert(globalVersion, plan.newGlobalVersion().getAsLong(), ByteString.EMPTY, creations);
+      }
+    }
+    Object result = plan.result();
+    return () -> request.succeed(result);
+  }
+
+  /** A plan may only write keys it declared (their rows were read and locked), never the reserved one. */
+  private static void requireWritable(Map<String, Row> declared, String key) {
+    if (GLOBAL_VERSION_KEY.equals(key) || !declared.containsKey(key)) {
+      throw new IllegalStateException("write plan touches a key it did not declare: " + key);
+    }
+  }
+
+  private static void upsert(Row row, long version, ByteString value, long[] creations) {
+    if (!row.present) {
+      row.present = true;
+      row.creationOrder = ++creations[0];
+      if (row.inDatabase) {
+        row.deleteFromDatabase = true; // a re-create gets a new sort_order, as a delete + insert
+      }
+    }
+    row.version = version;
+    row.value = value;
+    row.dirty = true;
+  }
+
+  private static void writeRows(Connection connection, Iterable<Row> rows) throws SQLException {
+    List<Row> deletes = new ArrayList<>();
+    List<Row> updates = new ArrayList<>();
+    List<Row> inserts = new ArrayList<>();
+    for (Row row : rows) {
+      if (!row.dirty) {
+        continue;
+      }
+      if (row.deleteFromDatabase) {
+        deletes.add(row);
+      }
+      if (row.present) {
+        (row.inDatabase && !row.deleteFromDatabase ? updates : inserts).add(row);
+      }
+    }
+    inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
+    if (!deletes.isEmpty()) {
+      try (PreparedStatement delete = connection.prepareStatement(DELETE_SQL)) {
+        for (Row row : deletes) {
+          delete.setString(1, row.userToken);
+          delete.setString(2, row.storeId);
+          delete.setString(3, row.key);
+          delete.addBatch();
+        }
+        requireOneRowEach(delete, "delete");
+      }
+    }
+    if (!updates.isEmpty()) {
+      try (PreparedStatement update = connection.prepareStatement(UPDATE_SQL)) {
+        for (Row row : updates) {
+          update.setBytes(1, row.value.toByteArray());
+          update.setLong(2, row.version);
+          update.setString(3, row.userToken);
+          update.setString(4, row.storeId);
+          update.setString(5, row.key);
+          update.addBatch();
+        }
+        requireOneRowEach(update, "update");
+      }
+    }
+    if (!inserts.isEmpty()) {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
+        for (Row row : inserts) {
+          insert.setString(1, row.userToken);
+          insert.setString(2, row.storeId);
+          insert.setString(3, row.key);
+          insert.setBytes(4, row.value.toByteArray());
+          insert.setLong(5, row.version);
+          insert.addBatch();
+        }
+        requireOneRowEach(insert, "insert");
+      }
+    }
+  }
+
+  /**
+   * Runs a batched statement and checks that each of its rows touched exactly one row; anything
+   * else means a writer that does not take the keyspace locks changed the rows under us.
+   */
+  private static void requireOneRowEach(PreparedStatement statement, String what)
+      throws SQLException {
+    int[] counts;
+    try {
+      counts = statement.executeBatch();
+    } catch (BatchUpdateException e) {
+      SQLException next = e.getNextException();
+      throw next != null ? next : e;
+    }
+    for (int count : counts) {
+      if (count != 1 && count != PreparedStatement.SUCCESS_NO_INFO) {
+        throw new SQLException("a batched " + what + " touched " + count + " rows instead of 1"
+            + " (of " + counts.length + "); was the database written by a"
+            + " server that does not take the keyspace locks?", "VS001");
+      }
+    }
+  }
+}
