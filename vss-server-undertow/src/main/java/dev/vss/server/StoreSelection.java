@@ -1,25 +1,31 @@
 package dev.vss.server;
 
+import dev.vss.store.postgres.PostgresOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The store a command-line tool works on ({@code vss-server admin}), resolved exactly as the server
  * resolves its own: {@code --store}, {@code --data-dir} and {@code --config} flags, then the
- * {@code VSS_STORE}, {@code VSS_DATA_DIR} and {@code VSS_CONFIG_FILE} environment variables, then
+ * {@code VSS_STORE}, {@code VSS_DATA_DIR} and {@code VSS_CONFIG_FILE} environment variables (and
+ * for PostgreSQL {@code --postgres-url}, {@code VSS_PSQL_*}, {@code [postgresql_config]}), then
  * the config file, then the defaults. So an operator points the tools at the server's data by
  * giving them the server's own settings.
  */
 public final class StoreSelection {
   private final String kind;
   private final Path dataDir;
+  private final Optional<PostgresOptions> postgres;
   private final String logLevel;
   private final boolean logLevelExplicit;
 
-  private StoreSelection(String kind, Path dataDir, String logLevel, boolean logLevelExplicit) {
+  private StoreSelection(String kind, Path dataDir, Optional<PostgresOptions> postgres,
+      String logLevel, boolean logLevelExplicit) {
     this.kind = kind;
     this.dataDir = dataDir;
+    this.postgres = postgres;
     this.logLevel = logLevel;
     this.logLevelExplicit = logLevelExplicit;
   }
@@ -39,7 +45,7 @@ public final class StoreSelection {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     return new StoreSelection(config.store().configName(),
-        config.dataDir().toAbsolutePath().normalize(), config.logLevel(),
+        config.dataDir().toAbsolutePath().normalize(), config.postgres(), config.logLevel(),
         !config.sourceOf(Setting.LOG_LEVEL).equals("default"));
   }
 
@@ -56,6 +62,11 @@ public final class StoreSelection {
   /** The data directory, absolute. */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Where the postgres store connects (the server's PostgreSQL settings); empty for others. */
+  public Optional<PostgresOptions> postgres() {
+    return postgres;
   }
 
   /**

@@ -37,8 +37,8 @@ public final class Admin {
       "export", Set.of("--out", "--user", "--store-id"),
       "import", Set.of("--in", "--user", "--store-id"),
       "backup", Set.of("--to"),
-      "verify", Set.of("--against", "--against-store", "--against-data-dir", "--user",
-          "--store-id"),
+      "verify", Set.of("--against", "--against-store", "--against-data-dir",
+          "--against-postgres-url", "--user", "--store-id"),
       "delete-user", Set.of("--user"),
       "stats", Set.of("--user"));
   private static final Map<String, Set<String>> FLAG_OPTIONS = Map.of(
@@ -127,6 +127,10 @@ public final class Admin {
   /** Everything a command needs. */
   record Context(String command, Options options, StoreSelection store, PrintStream out,
       PrintStream err, Interruption interruption, boolean terminal) {
+    StoreLocation location() {
+      return StoreLocation.of(store);
+    }
+
     Progress progress(String what, long totalRecords, long totalBytes) {
       return new Progress(err, what, totalRecords, totalBytes, terminal,
           options.progressInterval());
@@ -226,10 +230,11 @@ public final class Admin {
   static final String USAGE = """
       Usage: java -jar vss-server.jar admin <command> [options]
 
-      The store is chosen as the server chooses it: --store sqlite|rocksdb, --data-dir DIR,
-      --config FILE, or VSS_STORE / VSS_DATA_DIR / VSS_CONFIG_FILE. Reading commands (export,
-      backup, verify, stats) work while the server runs; writing commands (import, delete-user)
-      need it stopped.
+      The store is chosen as the server chooses it: --store sqlite|rocksdb|postgres,
+      --data-dir DIR, --postgres-url JDBC_URL, --config FILE, or the VSS_* environment
+      variables. Reading commands (export, backup, verify, stats) work while the server runs;
+      writing commands (import, delete-user) need a SQLite or RocksDB server stopped (with
+      PostgreSQL they take each keyspace's lock, as the servers' writes do).
 
       Commands:
         export --out FILE|- [--user U [--store-id S]]
@@ -240,8 +245,10 @@ public final class Admin {
             keeping versions, global versions and listing order. Refused if the store already
             holds one of its keyspaces, unless --replace.
         backup --to DIR
-            Online, consistent copy of the data directory that the server opens directly.
-        verify [--against FILE | --against-store KIND --against-data-dir DIR]
+            Online, consistent copy of the data directory that the server opens directly
+            (SQLite, RocksDB; back up PostgreSQL with pg_dump or pg_basebackup).
+        verify [--against FILE | --against-store KIND --against-data-dir DIR
+               | --against-store postgres --against-postgres-url URL]
                [--user U [--store-id S]] [--no-integrity]
             Run the store's integrity check, and compare it record by record with an export
             or another store.

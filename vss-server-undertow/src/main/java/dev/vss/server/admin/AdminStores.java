@@ -5,6 +5,8 @@ import dev.vss.core.spi.KeyspaceFilter;
 import dev.vss.core.spi.Snapshot;
 import dev.vss.core.spi.SnapshotSource;
 import dev.vss.core.spi.StorageException;
+import dev.vss.store.postgres.PostgresBulkLoader;
+import dev.vss.store.postgres.PostgresSnapshotSource;
 import dev.vss.store.rocksdb.RocksDbBackup;
 import dev.vss.store.rocksdb.RocksDbBulkLoader;
 import dev.vss.store.rocksdb.RocksDbOptions;
@@ -40,9 +42,10 @@ final class AdminStores {
     void close();
   }
 
-  /** Opens {@code dataDir} of a {@code kind} store for reading. */
-  static ReadView openRead(String kind, Path dataDir) {
-    switch (kind) {
+  /** Opens the store at {@code location} for reading. */
+  static ReadView openRead(StoreLocation location) {
+    Path dataDir = location.dataDir();
+    switch (location.kind()) {
       case "sqlite": {
         SqliteReadOnlyStore store = SqliteReadOnlyStore.open(dataDir);
         return new ReadView() {
@@ -112,17 +115,58 @@ final class AdminStores {
           }
         };
       }
+      case "postgres": {
+        PostgresSnapshotSource store = PostgresSnapshotSource.of(location.postgresOptions());
+        return new ReadView() {
+          @Override
+          public Snapshot openSnapshot(KeyspaceFilter filter) {
+            return store.openSnapshot(filter);
+          }
+
+          @Override
+          public String kind() {
+            return store.kind();
+          }
+
+          @Override
+          public List<String> integrityProblems() {
+            // Reading every record (a snapshot) is the check there is: PostgreSQL verifies its
+            // own page checksums, when the cluster has them, on every read.
+            try (Snapshot snapshot = store.openSnapshot(KeyspaceFilter.ALL)) {
+              while (snapshot.nextKeyspace().isPresent()) {
+                while (snapshot.nextRecord().isPresent()) {
+                  // read through
+                }
+              }
+              return List.of();
+            } catch (StorageException e) {
+              return List.of(Admin.oneLine(e));
+            }
+          }
+
+          @Override
+          public String integrityCheckName() {
+            return "every row read back (PostgreSQL checks its page checksums, if enabled, on"
+                + " reads; use amcheck for its indexes)";
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
       default:
-        throw unsupported(kind);
+        throw unsupported(location.kind());
     }
   }
 
   /**
-   * Opens {@code dataDir} of a {@code kind} store for bulk writes, creating the store if missing
+   * Opens the store for bulk writes, creating the store if missing
    * (unless {@code mustExist}).
    */
-  static BulkLoader openWrite(String kind, Path dataDir, boolean mustExist) {
-    if (mustExist && isEmpty(dataDir)) {
+  static BulkLoader openWrite(StoreLocation location, boolean mustExist) {
+    String kind = location.kind();
+    Path dataDir = location.dataDir();
+    if (mustExist && !kind.equals("postgres") && isEmpty(dataDir)) {
       throw new AdminException(Admin.EXIT_FAILED, "no " + kind + " store in " + dataDir);
     }
     try {
@@ -131,19 +175,21 @@ final class AdminStores {
           return SqliteBulkLoader.open(dataDir, SqliteOptions.DEFAULTS);
         case "rocksdb":
           return RocksDbBulkLoader.open(dataDir, RocksDbOptions.DEFAULTS);
+        case "postgres":
+          return PostgresBulkLoader.open(location.postgresOptions());
         default:
           throw unsupported(kind);
       }
     } catch (StorageException e) {
-      throw new AdminException(Admin.EXIT_FAILED, "cannot open the " + kind + " store in "
-          + dataDir + " for writing (a running server holds it? stop it first): "
-          + Admin.oneLine(e), e);
+      throw new AdminException(Admin.EXIT_FAILED, "cannot open " + location.describe()
+          + " for writing (a running server holds it? stop it first): " + Admin.oneLine(e), e);
     }
   }
 
-  /** Backs up {@code dataDir} into {@code target}; returns how, for the report. */
-  static String backup(String kind, Path dataDir, Path target) {
-    switch (kind) {
+  /** Backs up the store into {@code target}; returns how, for the report. */
+  static String backup(StoreLocation location, Path target) {
+    Path dataDir = location.dataDir();
+    switch (location.kind()) {
       case "sqlite": {
         long bytes = SqliteReadOnlyStore.open(dataDir).backupTo(target);
         return "VACUUM INTO, " + Progress.bytes(bytes);
@@ -151,8 +197,11 @@ final class AdminStores {
       case "rocksdb":
         return RocksDbBackup.backup(dataDir, target) == RocksDbBackup.Method.CHECKPOINT
             ? "RocksDB checkpoint" : "copy of a read-only view (a server holds the store)";
+      case "postgres":
+        throw new AdminException(Admin.EXIT_USAGE, "back up PostgreSQL with its own tools"
+            + " (pg_dump, pg_basebackup), or take a portable copy with admin export");
       default:
-        throw unsupported(kind);
+        throw unsupported(location.kind());
     }
   }
 
@@ -170,7 +219,7 @@ final class AdminStores {
   private static AdminException unsupported(String kind) {
     if (kind.equals("memory")) {
       return new AdminException(Admin.EXIT_USAGE, "the memory store keeps nothing outside a"
-          + " running server; choose --store sqlite or --store rocksdb");
+          + " running server; choose --store sqlite, rocksdb or postgres");
     }
     return new AdminException(Admin.EXIT_USAGE, "admin commands do not support the " + kind
         + " store");

@@ -33,8 +33,7 @@ final class ExportCommand {
   static int run(Admin.Context context) {
     String out = context.options().required("--out", "FILE|-");
     KeyspaceFilter filter = context.options().filter();
-    try (AdminStores.ReadView view = AdminStores.openRead(context.store().kind(),
-        context.store().dataDir())) {
+    try (AdminStores.ReadView view = AdminStores.openRead(context.location())) {
       if (out.equals("-")) {
         Result result = export(view, filter, context.out(), context);
         context.out().flush();

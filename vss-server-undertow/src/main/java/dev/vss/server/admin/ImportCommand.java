@@ -76,8 +76,7 @@ final class ImportCommand {
 
   private static int load(Admin.Context context, Path file, KeyspaceFilter filter,
       boolean replace) throws IOException {
-    String kind = context.store().kind();
-    Path dataDir = context.store().dataDir();
+    StoreLocation location = context.location();
     Progress check = context.progress("checking " + file.getFileName(), -1, Files.size(file));
     long[] seen = {0};
     ExportFiles.Summary summary = ExportFiles.verify(file, filter, bytes -> {
@@ -92,11 +91,11 @@ final class ImportCommand {
           + "; nothing to import");
       return Admin.EXIT_OK;
     }
-    try (BulkLoader loader = AdminStores.openWrite(kind, dataDir, false)) {
-      List<Keyspace> conflicts = presentIn(kind, dataDir, keyspaces);
+    try (BulkLoader loader = AdminStores.openWrite(location, false)) {
+      List<Keyspace> conflicts = presentIn(location, keyspaces);
       if (!conflicts.isEmpty() && !replace) {
-        throw new AdminException(Admin.EXIT_FAILED, "refused: the " + kind + " store in "
-            + dataDir + " already holds " + conflicts.size() + " of the export's "
+        throw new AdminException(Admin.EXIT_FAILED, "refused: " + location.describe()
+            + " already holds " + conflicts.size() + " of the export's "
             + keyspaces.size() + " keyspaces (first: user \"" + conflicts.get(0).userToken()
             + "\", store_id \"" + conflicts.get(0).storeId() + "\"); --replace replaces them;"
             + " nothing was changed");
@@ -128,9 +127,9 @@ final class ImportCommand {
       }
       progress.finish();
       context.out().println(String.format(Locale.ROOT, "imported %,d records in %,d keyspaces"
-          + " (%d replaced) from %s (a %s export) into the %s store in %s in %.1f s"
+          + " (%d replaced) from %s (a %s export) into %s in %.1f s"
           + " (%,.0f records/s)", progress.records(), loaded, conflicts.size(),
-          file.getFileName(), summary.header().getSourceStore(), kind, dataDir,
+          file.getFileName(), summary.header().getSourceStore(), location.describe(),
           progress.elapsedSeconds(), progress.records() / Math.max(progress.elapsedSeconds(),
               1e-9)));
       return Admin.EXIT_OK;
@@ -138,10 +137,10 @@ final class ImportCommand {
   }
 
   /** The keyspaces of {@code wanted} the store already holds (records or a global version). */
-  private static List<Keyspace> presentIn(String kind, Path dataDir,
+  private static List<Keyspace> presentIn(StoreLocation location,
       List<SnapshotKeyspace> wanted) {
     Set<Keyspace> present = new TreeSet<>(KeyspaceFilter.ORDER);
-    try (AdminStores.ReadView view = AdminStores.openRead(kind, dataDir);
+    try (AdminStores.ReadView view = AdminStores.openRead(location);
         Snapshot snapshot = view.openSnapshot(KeyspaceFilter.ALL)) {
       for (Optional<SnapshotKeyspace> keyspace = snapshot.nextKeyspace(); keyspace.isPresent();
           keyspace = snapshot.nextKeyspace()) {

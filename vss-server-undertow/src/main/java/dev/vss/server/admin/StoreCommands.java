@@ -7,6 +7,7 @@ import dev.vss.core.spi.Snapshot;
 import dev.vss.core.spi.SnapshotKeyspace;
 import dev.vss.core.spi.SnapshotSource;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.store.postgres.PostgresOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +25,16 @@ final class StoreCommands {
   /** Online consistent copy of the data directory; see {@link AdminStores#backup}. */
   static int backup(Admin.Context context) {
     Path target = Admin.Options.path(context.options().required("--to", "DIR"));
-    Path source = context.store().dataDir();
-    if (target.startsWith(source)) {
+    Path source = context.location().dataDir();
+    if (!context.location().kind().equals("postgres") && target.startsWith(source)) {
       throw new AdminException(Admin.EXIT_USAGE, "the backup target " + target
           + " is inside the data directory " + source);
     }
     long started = System.nanoTime();
-    String how = AdminStores.backup(context.store().kind(), source, target);
-    context.out().println(String.format(Locale.ROOT, "backed up the %s store in %s to %s (%s)"
+    String how = AdminStores.backup(context.location(), target);
+    context.out().println(String.format(Locale.ROOT, "backed up %s to %s (%s)"
         + " in %.1f s; restore: stop the server, then start it with --data-dir %s (or move the"
-        + " directory into place)", context.store().kind(), source, target, how,
+        + " directory into place)", context.location().describe(), target, how,
         (System.nanoTime() - started) / 1e9, target));
     return Admin.EXIT_OK;
   }
@@ -45,35 +46,39 @@ final class StoreCommands {
     Optional<String> againstFile = options.value("--against");
     Optional<String> againstKind = options.value("--against-store");
     Optional<String> againstDir = options.value("--against-data-dir");
-    if (againstFile.isPresent() && (againstKind.isPresent() || againstDir.isPresent())) {
+    Optional<String> againstUrl = options.value("--against-postgres-url");
+    if (againstFile.isPresent() && againstKind.isPresent()) {
       throw new AdminException(Admin.EXIT_USAGE, "--against FILE and --against-store are"
           + " alternatives");
     }
-    if (againstKind.isPresent() != againstDir.isPresent()) {
+    if (againstKind.isPresent() && (againstKind.get().equals("postgres")
+        ? againstUrl.isEmpty() : againstDir.isEmpty())) {
       throw new AdminException(Admin.EXIT_USAGE, "--against-store needs --against-data-dir"
-          + " and the other way round");
+          + " (or, for postgres, --against-postgres-url)");
     }
-    String kind = context.store().kind();
-    Path dataDir = context.store().dataDir();
+    StoreLocation location = context.location();
     boolean ok = true;
-    try (AdminStores.ReadView view = AdminStores.openRead(kind, dataDir)) {
+    try (AdminStores.ReadView view = AdminStores.openRead(location)) {
       if (!options.flag("--no-integrity")) {
-        ok &= integrity(context, view, kind + " store in " + dataDir);
+        ok &= integrity(context, view, location.describe());
       }
       if (againstFile.isPresent()) {
         Path file = Admin.Options.path(againstFile.get());
         ExportFiles.Summary summary = ExportFiles.verify(file, filter, bytes -> { });
         context.out().println("export " + file + ": complete and undamaged ("
             + summary.trailer().getRecordCount() + " records, SHA-256 ok)");
-        ok &= compare(context, view, kind + " store", ExportFiles.source(file), "export", filter);
+        ok &= compare(context, view, location.describe(), ExportFiles.source(file), "export",
+            filter);
       } else if (againstKind.isPresent()) {
-        Path otherDir = Admin.Options.path(againstDir.get());
-        try (AdminStores.ReadView other = AdminStores.openRead(againstKind.get(), otherDir)) {
+        StoreLocation otherLocation = new StoreLocation(againstKind.get(),
+            Admin.Options.path(againstDir.orElse(".")),
+            againstUrl.map(PostgresOptions::fromJdbcUrl));
+        try (AdminStores.ReadView other = AdminStores.openRead(otherLocation)) {
           if (!options.flag("--no-integrity")) {
-            ok &= integrity(context, other, againstKind.get() + " store in " + otherDir);
+            ok &= integrity(context, other, otherLocation.describe());
           }
-          ok &= compare(context, view, kind + " store", other, againstKind.get()
-              + " store in " + otherDir, filter);
+          ok &= compare(context, view, location.describe(), other, otherLocation.describe(),
+              filter);
         }
       }
     }
@@ -86,11 +91,11 @@ final class StoreCommands {
     List<String> problems = view.integrityProblems();
     String took = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - started) / 1e9);
     if (problems.isEmpty()) {
-      context.out().println("integrity of the " + what + ": ok (" + view.integrityCheckName()
+      context.out().println("integrity of " + what + ": ok (" + view.integrityCheckName()
           + ", " + took + ")");
       return true;
     }
-    context.out().println("integrity of the " + what + ": DAMAGED (" + problems.size()
+    context.out().println("integrity of " + what + ": DAMAGED (" + problems.size()
         + " problem(s)):");
     problems.forEach(p -> context.out().println("  " + p));
     return false;
@@ -122,12 +127,11 @@ final class StoreCommands {
   /** Deletes every keyspace of one user, each atomically. */
   static int deleteUser(Admin.Context context) {
     String user = context.options().required("--user", "USER_TOKEN");
-    String kind = context.store().kind();
-    Path dataDir = context.store().dataDir();
-    try (BulkLoader loader = AdminStores.openWrite(kind, dataDir, true)) {
+    StoreLocation location = context.location();
+    try (BulkLoader loader = AdminStores.openWrite(location, true)) {
       List<SnapshotKeyspace> keyspaces = new ArrayList<>();
       long records = 0;
-      try (AdminStores.ReadView view = AdminStores.openRead(kind, dataDir);
+      try (AdminStores.ReadView view = AdminStores.openRead(location);
           Snapshot snapshot = view.openSnapshot(KeyspaceFilter.user(user))) {
         for (Optional<SnapshotKeyspace> keyspace = snapshot.nextKeyspace(); keyspace.isPresent();
             keyspace = snapshot.nextKeyspace()) {
@@ -148,7 +152,7 @@ final class StoreCommands {
         deleted++;
       }
       context.out().println(String.format(Locale.ROOT, "deleted user \"%s\": %,d keyspaces,"
-          + " %,d records, from the %s store in %s", user, deleted, records, kind, dataDir));
+          + " %,d records, from %s", user, deleted, records, location.describe()));
       return Admin.EXIT_OK;
     }
   }
@@ -157,15 +161,14 @@ final class StoreCommands {
   static int stats(Admin.Context context) {
     Optional<String> user = context.options().value("--user");
     KeyspaceFilter filter = user.map(KeyspaceFilter::user).orElse(KeyspaceFilter.ALL);
-    String kind = context.store().kind();
-    Path dataDir = context.store().dataDir();
+    StoreLocation location = context.location();
     Set<String> users = new HashSet<>();
     long keyspaces = 0;
     long records = 0;
     long keyBytes = 0;
     long valueBytes = 0;
     Progress progress = context.progress("stats", -1, -1);
-    try (AdminStores.ReadView view = AdminStores.openRead(kind, dataDir);
+    try (AdminStores.ReadView view = AdminStores.openRead(location);
         Snapshot snapshot = view.openSnapshot(filter)) {
       for (Optional<SnapshotKeyspace> keyspace = snapshot.nextKeyspace(); keyspace.isPresent();
           keyspace = snapshot.nextKeyspace()) {
@@ -182,9 +185,10 @@ final class StoreCommands {
       }
     }
     progress.finish();
-    long onDisk = sizeOnDisk(dataDir);
-    context.out().println((user.isPresent() ? "user \"" + user.get() + "\" in the " : "the ")
-        + kind + " store in " + dataDir + ":");
+    boolean onDiskKnown = !location.kind().equals("postgres");
+    long onDisk = onDiskKnown ? sizeOnDisk(location.dataDir()) : 0;
+    context.out().println((user.isPresent() ? "user \"" + user.get() + "\" in " : "")
+        + location.describe() + ":");
     if (user.isEmpty()) {
       context.out().println(String.format(Locale.ROOT, "  users        %,d", users.size()));
     }
@@ -194,7 +198,7 @@ final class StoreCommands {
         Progress.bytes(keyBytes)));
     context.out().println(String.format(Locale.ROOT, "  value bytes  %,d (%s)", valueBytes,
         Progress.bytes(valueBytes)));
-    if (user.isEmpty()) {
+    if (user.isEmpty() && onDiskKnown) {
       context.out().println(String.format(Locale.ROOT, "  on disk      %,d (%s)", onDisk,
           Progress.bytes(onDisk)));
     }
