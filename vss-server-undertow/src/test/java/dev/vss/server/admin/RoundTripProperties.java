@@ -36,7 +36,7 @@ import net.jqwik.api.Provide;
  */
 @PropertyDefaults(tries = 6, shrinking = net.jqwik.api.ShrinkingMode.OFF)
 class RoundTripProperties {
-  private static final List<Keyspace> KEYSPACES = List.of(
+  static final List<Keyspace> KEYSPACES = List.of(
       new Keyspace("alice", ""), new Keyspace("alice", "wallet"), new Keyspace("bob", "wallet"),
       new Keyspace("b\u00f6b \ud83d\ude00", "w/2"), new Keyspace("bob", "wallet2"));
 
@@ -119,6 +119,11 @@ class RoundTripProperties {
 
   @Provide
   Arbitrary<List<Change>> changes() {
+    return changeLists();
+  }
+
+  /** Puts, deletes (so re-creations) and global versions over {@link #KEYSPACES}. */
+  static Arbitrary<List<Change>> changeLists() {
     Arbitrary<Keyspace> keyspace = Arbitraries.of(KEYSPACES);
     Arbitrary<String> key = Arbitraries.of("k0", "k1", "k2", "k3", "k4", "k5", "k6",
         "\u00e9t\u00e9", "a/b", "k\ud83d\ude00");
