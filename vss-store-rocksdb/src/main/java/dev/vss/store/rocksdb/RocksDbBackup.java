@@ -40,6 +40,11 @@ public final class RocksDbBackup {
    */
   public static Method backup(Path directory, Path targetDirectory) {
     Path target = targetDirectory.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(directory.resolve("CURRENT"))) {
+      // NativeStore.open would create an empty store there, and back that up.
+      throw new StorageException("no RocksDB store in " + directory.toAbsolutePath()
+          + " (no CURRENT file)");
+    }
     NativeStore store;
     try {
       store = NativeStore.open(directory, RocksDbOptions.DEFAULTS);
