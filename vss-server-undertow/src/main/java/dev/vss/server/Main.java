@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line: {@code java -jar vss-server.jar [options]}. Resolves the configuration (flags,
+ * The command line: {@code java -jar vss-server.jar [options]}, or {@code ... admin <command>} for
+ * the operator's data tools ({@link dev.vss.server.admin.Admin}). Resolves the configuration (flags,
  * then environment, then TOML file, then defaults), starts the server and stops it gracefully on
  * SIGTERM or SIGINT.
  *
@@ -22,6 +23,10 @@ public final class Main {
 
   /** Runs the server until the JVM is asked to stop. */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("admin")) {
+      System.exit(dev.vss.server.admin.Admin.main(List.of(args).subList(1, args.length),
+          System.getenv(), System.out, System.err));
+    }
     int status = start(List.of(args), System.getenv(), System.out, System.err);
     if (status != 0) {
       System.exit(status);
@@ -113,7 +118,9 @@ public final class Main {
         {"--version", "print the version", ""},
     };
     StringBuilder text = new StringBuilder()
-        .append("Usage: java -jar vss-server.jar [options]\n\n")
+        .append("Usage: java -jar vss-server.jar [options]\n")
+        .append("       java -jar vss-server.jar admin <command> ... (export, import, backup,")
+        .append(" verify, ...; see admin --help)\n\n")
         .append("Options; each can also be set by the environment variable shown or in the TOML\n")
         .append("config file. Flags win over the environment, the environment over the file.\n")
         .append("[Defaults in brackets.]\n\n");

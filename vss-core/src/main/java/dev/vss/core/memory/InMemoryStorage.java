@@ -3,6 +3,10 @@ package dev.vss.core.memory;
 import dev.vss.core.Keyspace;
 import dev.vss.core.rules.PageToken;
 import dev.vss.core.spi.KeyVersion;
+import dev.vss.core.spi.KeyspaceFilter;
+import dev.vss.core.spi.Snapshot;
+import dev.vss.core.spi.SnapshotKeyspace;
+import dev.vss.core.spi.SnapshotSource;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
@@ -11,6 +15,7 @@ import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -18,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -27,8 +33,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A thread-safe, non-durable {@link Storage} held in memory: for tests and for embedding where
  * durability comes from elsewhere. Every keyspace has its own read-write lock, so operations on one
  * keyspace are linearizable and different keyspaces never wait for each other.
+ *
+ * <p>As a {@link SnapshotSource} (for tests of the export tools: nothing in memory survives to be
+ * exported by the command line), a snapshot copies each keyspace under its lock: every keyspace is
+ * consistent in itself, but two keyspaces may be copied on either side of a concurrent write.
  */
-public final class InMemoryStorage implements Storage {
+public final class InMemoryStorage implements Storage, SnapshotSource {
   private final Map<Keyspace, Space> spaces = new ConcurrentHashMap<>();
   private final AtomicLong lastSequence = new AtomicLong();
   /** Lives as long as the data: both go with the instance. */
@@ -122,6 +132,62 @@ public final class InMemoryStorage implements Storage {
     } finally {
       space.lock.writeLock().unlock();
     }
+  }
+
+  /** {@inheritDoc} Copies the selected keyspaces at once; see the class doc for consistency. */
+  @Override
+  public Snapshot openSnapshot(KeyspaceFilter filter) {
+    ensureOpen();
+    TreeSet<Keyspace> selected = new TreeSet<>(KeyspaceFilter.ORDER);
+    spaces.keySet().stream().filter(filter::matches).forEach(selected::add);
+    List<SnapshotKeyspace> keyspaces = new ArrayList<>();
+    List<List<StoredRecord>> records = new ArrayList<>();
+    for (Keyspace keyspace : selected) {
+      Space space = spaces.get(keyspace);
+      space.lock.readLock().lock();
+      try {
+        List<StoredRecord> copy = new ArrayList<>(space.bySequence.size());
+        space.bySequence.values().forEach(key -> copy.add(space.records.get(key)));
+        if (copy.isEmpty() && space.globalVersion == 0) {
+          continue;
+        }
+        keyspaces.add(new SnapshotKeyspace(keyspace, space.globalVersion));
+        records.add(copy);
+      } finally {
+        space.lock.readLock().unlock();
+      }
+    }
+    return new Snapshot() {
+      private int next;
+      private Iterator<StoredRecord> current;
+
+      @Override
+      public Optional<SnapshotKeyspace> nextKeyspace() {
+        if (next == keyspaces.size()) {
+          current = null;
+          return Optional.empty();
+        }
+        current = records.get(next).iterator();
+        return Optional.of(keyspaces.get(next++));
+      }
+
+      @Override
+      public Optional<StoredRecord> nextRecord() {
+        return current != null && current.hasNext() ? Optional.of(current.next())
+            : Optional.empty();
+      }
+
+      @Override
+      public void close() {
+        current = null;
+      }
+    };
+  }
+
+  /** {@code memory}. */
+  @Override
+  public String kind() {
+    return name();
   }
 
   @Override

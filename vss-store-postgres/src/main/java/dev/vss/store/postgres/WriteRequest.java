@@ -49,6 +49,14 @@ final class WriteRequest<R> {
    * keyspaces sharing an id only serialize each other's writes.
    */
   long lockId() {
+    return lockId(userToken, storeId);
+  }
+
+  /**
+   * The advisory lock id of a keyspace, from its stored (encoded) user token and store id: every
+   * writer of the keyspace, in every process, takes this lock (bulk loads too).
+   */
+  static long lockId(String userToken, String storeId) {
     long hash = 0xcbf29ce484222325L;
     hash = fnv(hash, userToken);
     hash = (hash ^ 0) * 0x100000001b3L;

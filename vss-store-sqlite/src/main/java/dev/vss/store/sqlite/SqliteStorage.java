@@ -379,7 +379,7 @@ public final class SqliteStorage implements Storage {
     return directory;
   }
 
-  private static SQLiteConfig writerConfig(SqliteOptions options) {
+  static SQLiteConfig writerConfig(SqliteOptions options) {
     SQLiteConfig config = commonConfig(options);
     config.setJournalMode(JournalMode.WAL);
     // The log is reused from its start after each full checkpoint; this only trims a log that a
@@ -388,7 +388,7 @@ public final class SqliteStorage implements Storage {
     return config;
   }
 
-  private static SQLiteConfig readerConfig(SqliteOptions options) {
+  static SQLiteConfig readerConfig(SqliteOptions options) {
     SQLiteConfig config = commonConfig(options);
     // The journal mode is a property of the file, set by the writer; a reader that may not write
     // can never take the write lock by accident.
