@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Request-body memory in the packaged jar under a small heap ({@code -Xmx256m}, or the value of
+ * Request-body memory in the packaged jar under a small heap ({@code -Xmx384m}, or the value of
  * the system property {@code vss.it.heap}, which is how the README's heap figures were measured):
  * clients that declare 64 MiB bodies and stall hold only what they sent, legitimate writes keep
  * working meanwhile, the body read timeout frees the stalled connections, and max-size puts and
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the server's output never mentions an {@code OutOfMemoryError}.
  */
 class BodyMemoryIT {
-  private static final String HEAP = System.getProperty("vss.it.heap", "256m");
+  private static final String HEAP = System.getProperty("vss.it.heap", "384m");
   private static final int MIB = 1024 * 1024;
   /** The default body limit, declared by every stalled client. */
   private static final int DECLARED = 64 * MIB;
