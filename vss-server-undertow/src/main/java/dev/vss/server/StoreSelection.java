@@ -75,6 +75,6 @@ public final class StoreSelection {
    */
   public void configureLogging(String quietDefault) {
     Logging.configure(logLevelExplicit ? logLevel : quietDefault, java.util.Optional.empty(),
-        Logging.Format.TEXT, false);
+        Logging.Format.TEXT, true);
   }
 }

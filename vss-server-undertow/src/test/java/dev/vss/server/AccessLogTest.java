@@ -83,6 +83,9 @@ class AccessLogTest {
 
   private VssServer start(boolean accessLog) {
     captured.start();
+    // Other tests in this JVM may have configured logging with the access log off; the server's
+    // own switch is what this test is about, so the logger itself is open here.
+    accessLogger.setLevel(ch.qos.logback.classic.Level.INFO);
     accessLogger.addAppender(captured);
     return VssServer.builder(new VssService(new InMemoryStorage(), Limits.DEFAULTS))
         .authorizer(headers -> TOKEN).bind("127.0.0.1", 0).accessLog(accessLog).start();
