@@ -36,20 +36,7 @@ final class ErrorResponses {
 
   /** The HTTP status of {@code code} (SPEC section 1 table). */
   static int statusOf(ErrorCode code) {
-    switch (code) {
-      case CONFLICT_EXCEPTION:
-        return StatusCodes.CONFLICT;
-      case INVALID_REQUEST_EXCEPTION:
-        return StatusCodes.BAD_REQUEST;
-      case NO_SUCH_KEY_EXCEPTION:
-        return StatusCodes.NOT_FOUND;
-      case AUTH_EXCEPTION:
-        return StatusCodes.UNAUTHORIZED;
-      case INTERNAL_SERVER_EXCEPTION:
-      default:
-        // UNKNOWN and unrecognized codes never leave the server as such: they are internal faults.
-        return StatusCodes.INTERNAL_SERVER_ERROR;
-    }
+    return dev.vss.core.ErrorStatus.of(code);
   }
 
   /**

@@ -42,18 +42,7 @@ final class ServiceEndpoint implements Endpoint {
 
   /** The HTTP status SPEC section 1 maps the exception's error code to. */
   static int statusOf(VssException e) {
-    switch (e.errorCode()) {
-      case CONFLICT_EXCEPTION:
-        return 409;
-      case INVALID_REQUEST_EXCEPTION:
-        return 400;
-      case NO_SUCH_KEY_EXCEPTION:
-        return 404;
-      case AUTH_EXCEPTION:
-        return 401;
-      default:
-        return 500;
-    }
+    return dev.vss.core.ErrorStatus.of(e.errorCode());
   }
 
   @Override

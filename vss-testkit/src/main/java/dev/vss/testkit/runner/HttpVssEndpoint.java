@@ -151,18 +151,7 @@ public final class HttpVssEndpoint implements VssEndpoint {
 
   /** The HTTP status SPEC section 1 gives {@code code}. */
   static int statusOf(ErrorCode code) {
-    switch (code) {
-      case CONFLICT_EXCEPTION:
-        return 409;
-      case INVALID_REQUEST_EXCEPTION:
-        return 400;
-      case NO_SUCH_KEY_EXCEPTION:
-        return 404;
-      case AUTH_EXCEPTION:
-        return 401;
-      default:
-        return 500;
-    }
+    return dev.vss.core.ErrorStatus.of(code);
   }
 
   private static String show(Message message) {
