@@ -92,6 +92,7 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
       reader.releaseBudget();
       next.proceed();
     });
+    ChunkFraming.answerFramingErrors(exchange);
     reader.channel = exchange.getRequestChannel();
     if (reader.channel == null) {
       reader.fail(Failure.BROKEN, new IOException("the request body was already read"));

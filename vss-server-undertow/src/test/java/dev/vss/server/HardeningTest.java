@@ -219,20 +219,30 @@ class HardeningTest {
   }
 
   /**
-   * Item 9, the part Undertow does not allow: its chunk decoder closes the connection itself when a
-   * chunk size or trailer is malformed (see the README), so no answer can be sent. What must hold
-   * anyway: nothing is stored, no request leaks (the in-flight gauge and the body budget return to
-   * zero), and the server keeps serving. A chunk that never ends is answered by the body timeout.
+   * Item 9: Undertow's chunk decoder would close the connection by itself on a malformed chunk size
+   * or trailer ({@link ChunkFraming} stops it), so the answer is a 400 with an ErrorResponse and
+   * the protocol version, then the connection closes. Nothing is stored, no request leaks (the
+   * in-flight gauge and the body budget return to zero), and the server keeps serving. A chunk that
+   * never ends is answered by the body timeout.
    */
   @Test
-  void malformedChunkedBodiesChangeNothingAndLeakNothing() throws Exception {
+  void malformedChunkedBodiesAreAnsweredAndChangeNothing() throws Exception {
     start(Duration.ofSeconds(2));
     String head = "POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n";
-    // "zz" reads as a last chunk, then "hello" fails as a trailer; the huge size overflows.
+    // "zz" reads as a last chunk, then "hello" fails as a trailer; the huge size overflows; a
+    // bad size after a good chunk fails mid-body.
     for (String body : new String[] {"zz\r\nhello\r\n0\r\n\r\n",
-        "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"}) {
-      assertThat(tryRead(head + body)).as(body).isNull();
+        "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
+        "5\r\nhello\r\nfffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"}) {
+      RawHttp.Response answer = tryRead(head + body);
+      assertThat(answer).as(body).isNotNull();
+      assertThat(answer.status()).as(body).isEqualTo(400);
+      assertThat(answer.values(ProtocolVersion.HEADER)).as(body).containsExactly("0");
+      assertThat(answer.values("Connection")).as(body).containsExactly("close");
+      assertThat(answer.error().getErrorCode()).as(body)
+          .isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
+      assertThat(answer.error().getMessage()).as(body).isEqualTo("could not read the request body");
     }
     // Undertow skips junk after a chunk's data up to the next line end, then waits for a size
     // that never comes: the body read timeout answers.
