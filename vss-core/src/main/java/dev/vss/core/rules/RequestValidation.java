@@ -36,6 +36,7 @@ public final class RequestValidation {
     if (userToken == null || userToken.isEmpty()) {
       throw VssException.invalidRequest("user token must not be empty");
     }
+    wellFormed("user token", userToken);
     int length = userToken.codePointCount(0, userToken.length());
     if (length > limits.maxUserTokenLength()) {
       throw VssException.invalidRequest("user token is " + length + " characters; the limit is "
@@ -98,6 +99,7 @@ public final class RequestValidation {
     storeId(request.getStoreId());
     if (request.hasKeyPrefix()) {
       length("key_prefix", request.getKeyPrefix(), limits.maxKeyLength());
+      wellFormed("key_prefix", request.getKeyPrefix());
     }
     if (request.hasPageSize() && request.getPageSize() < 0) {
       throw VssException.invalidRequest(
@@ -107,6 +109,7 @@ public final class RequestValidation {
 
   private void storeId(String storeId) {
     length("store_id", storeId, limits.maxStoreIdLength());
+    wellFormed("store_id", storeId);
   }
 
   private void key(String field, String key) {
@@ -114,6 +117,7 @@ public final class RequestValidation {
       throw VssException.invalidRequest(field + " must not be empty");
     }
     length(field, key, limits.maxKeyLength());
+    wellFormed(field, key);
   }
 
   private void writableKey(String field, String key) {
@@ -136,6 +140,28 @@ public final class RequestValidation {
       throw VssException.invalidRequest(field + ".key '" + key
           + "' appears more than once; keys across transaction_items and delete_items must be"
           + " distinct");
+    }
+  }
+
+  /**
+   * Refuses a string holding an unpaired UTF-16 surrogate. Such a string has no UTF-8 form, so
+   * the wire cannot carry it (protobuf refuses it) and a store could not keep it faithfully: the
+   * rule lives here so that every store, reached through {@code VssService} by an embedder, sees
+   * only well-formed text and needs no encoding workaround of its own.
+   */
+  private static void wellFormed(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+        continue;
+      }
+      throw VssException.invalidRequest(field + " holds an unpaired UTF-16 surrogate at index " + i
+          + "; text must be well-formed Unicode");
     }
   }
 

@@ -57,6 +57,37 @@ class RequestValidationTest {
   }
 
   @Test
+  void unpairedSurrogatesAreRefusedInEveryStringAndPairsAreAccepted() {
+    String message = "holds an unpaired UTF-16 surrogate at index ";
+    // A lone high surrogate at the end, a lone low one, a high one followed by a non-surrogate.
+    for (String bad : new String[] {"a\uD800", "\uDC00", "\uD800b"}) {
+      assertInvalid(() -> validation.getObject(GetObjectRequest.newBuilder().setKey(bad).build()),
+          "key " + message);
+      assertInvalid(() -> validation.getObject(GetObjectRequest.newBuilder().setStoreId(bad)
+          .setKey("a").build()), "store_id " + message);
+      assertInvalid(() -> validation.putObjects(PutObjectRequest.newBuilder()
+          .addTransactionItems(kv(bad, 0)).build()), "transaction_items[0].key " + message);
+      assertInvalid(() -> validation.putObjects(PutObjectRequest.newBuilder()
+          .addDeleteItems(kv(bad, 0)).build()), "delete_items[0].key " + message);
+      assertInvalid(() -> validation.deleteObject(DeleteObjectRequest.newBuilder()
+          .setKeyValue(kv(bad, 0)).build()), "key_value.key " + message);
+      assertInvalid(() -> validation.listKeyVersions(ListKeyVersionsRequest.newBuilder()
+          .setKeyPrefix(bad).build()), "key_prefix " + message);
+      assertInvalid(() -> validation.userToken("user" + bad), "user token " + message);
+    }
+    assertInvalid(() -> validation.userToken("ab\uDC00"), "at index 2");
+    // A pair is one character: accepted everywhere, and counted once against the limits.
+    String pair = "\uD83D\uDE00";
+    assertThatCode(() -> {
+      validation.getObject(GetObjectRequest.newBuilder().setStoreId(pair).setKey(pair).build());
+      validation.putObjects(PutObjectRequest.newBuilder().setStoreId(pair)
+          .addTransactionItems(kv(pair + pair + pair + pair + pair, 0)).build());
+      validation.listKeyVersions(ListKeyVersionsRequest.newBuilder().setKeyPrefix(pair).build());
+      validation.userToken(pair);
+    }).doesNotThrowAnyException();
+  }
+
+  @Test
   void limitsAreInclusiveAndCountCharactersNotUtf16Units() {
     // Five supplementary characters are ten UTF-16 units but five characters.
     String fiveEmoji = "\uD83D\uDE00".repeat(5);
