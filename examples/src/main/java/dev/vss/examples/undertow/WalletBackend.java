@@ -20,8 +20,8 @@ import java.nio.file.Path;
  *
  * <p>LDK Node, or any VSS client, then points at {@code http://host:8080/api/backup}.
  *
- * <p>Run it with {@code mvn -q -pl examples -am compile exec:java
- * -Dexec.mainClass=dev.vss.examples.undertow.WalletBackend}.
+ * <p>Run it with {@code mvn -B -q -pl examples -am package -DskipTests
+ * -Dexample=undertow.WalletBackend} (see examples/README.md).
  */
 public final class WalletBackend {
   /** The largest VSS request body this application accepts. */
