@@ -85,7 +85,7 @@ public final class VssServer implements AutoCloseable {
     HttpHandler api = new MetricsHandler(metrics, builder.accessLog, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
-    paths.addExactPath("/health", OperationsHandlers.health());
+    paths.addExactPath(HealthCheck.HEALTH_PATH, OperationsHandlers.health());
     paths.addExactPath("/ready", OperationsHandlers.ready(service.storage()));
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
     paths.addPrefixPath(basePath, api);
