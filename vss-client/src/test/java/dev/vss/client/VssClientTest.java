@@ -4,6 +4,7 @@ import static dev.vss.client.ScriptedServer.dropConnection;
 import static dev.vss.client.ScriptedServer.error;
 import static dev.vss.client.ScriptedServer.noAnswer;
 import static dev.vss.client.ScriptedServer.ok;
+import static dev.vss.client.ScriptedServer.retryAfter;
 import static dev.vss.client.ScriptedServer.respond;
 import static dev.vss.client.ScriptedServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
