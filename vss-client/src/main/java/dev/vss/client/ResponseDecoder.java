@@ -50,6 +50,35 @@ final class ResponseDecoder {
   }
 
   /** The decoded response of a 200 answer, or the exception describing any other answer. */
+  /**
+   * The wait a 429 or 503 answer asks for in its {@code Retry-After} header (RFC 9110: whole
+   * seconds, or an HTTP date), or null when the status is another one or the header is missing or
+   * unreadable. A date in the past is a wait of zero.
+   */
+  static java.time.Duration retryAfter(int status, java.net.http.HttpHeaders headers) {
+    if (status != 429 && status != 503) {
+      return null;
+    }
+    java.util.Optional<String> value = headers.firstValue("Retry-After");
+    if (value.isEmpty()) {
+      return null;
+    }
+    String text = value.get().trim();
+    try {
+      long seconds = Long.parseLong(text);
+      return seconds < 0 ? null : java.time.Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        java.time.Instant at = java.time.ZonedDateTime.parse(text,
+            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        java.time.Duration until = java.time.Duration.between(java.time.Instant.now(), at);
+        return until.isNegative() ? java.time.Duration.ZERO : until;
+      } catch (java.time.format.DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
   static <T extends Message> T decode(int status, byte[] body, Parser<T> parser) {
     if (status == 200) {
       try {

@@ -25,6 +25,10 @@ import java.util.Optional;
  *       already in flight is bounded by the request timeout, not by the budget); with {@link
  *       #budgetCountsWaitsOnly()} it counts only the waits between attempts, as {@code
  *       vss-client-ng}'s {@code MaxTotalDelayRetryPolicy} does.
+ *   <li>When the server said how long to wait ({@code Retry-After} on a 429 or 503), the wait is
+ *       at least that long, but never longer than {@link #maxBackoff()}: the server's word can
+ *       lengthen a wait up to the policy's cap, never beyond it. The budget check of rule 4 applies
+ *       to the lengthened wait.
  *   <li>Finally a random {@link #addedJitter()} of up to that duration is added to the wait (as
  *       {@code vss-client-ng}'s {@code JitteredRetryPolicy} does); it is not counted against the
  *       budget check of this retry, only of the following ones. Default zero.
@@ -201,6 +205,19 @@ public final class RetryPolicy {
    */
   public Optional<Duration> delayBeforeRetry(
       int failedAttempts, Duration elapsed, Duration waited, double random) {
+    return delayBeforeRetry(failedAttempts, elapsed, waited, random, null);
+  }
+
+  /**
+   * The wait before the next attempt after an answer that said how long to wait ({@code
+   * Retry-After}), or empty when the call must give up.
+   *
+   * @param retryAfter the server's {@code Retry-After}, or null when it gave none; the wait is at
+   *     least this, capped at {@link #maxBackoff()}
+   * @see #delayBeforeRetry(int, Duration, Duration, double)
+   */
+  public Optional<Duration> delayBeforeRetry(int failedAttempts, Duration elapsed, Duration waited,
+      double random, Duration retryAfter) {
     if (failedAttempts < 1) {
       throw new IllegalArgumentException("failedAttempts must be at least 1: " + failedAttempts);
     }
@@ -218,6 +235,12 @@ public final class RetryPolicy {
     double backoffNanos = nanos(initialBackoff) * growth;
     double cappedNanos = Math.min(backoffNanos, nanos(maxBackoff));
     Duration delay = Duration.ofNanos((long) (cappedNanos * (1 - jitter * random)));
+    if (retryAfter != null && !retryAfter.isNegative()) {
+      Duration asked = retryAfter.compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter;
+      if (asked.compareTo(delay) > 0) {
+        delay = asked;
+      }
+    }
     Duration spent = budgetCountsWaitsOnly ? waited : elapsed;
     if (spent.plus(delay).compareTo(totalBudget) > 0) {
       return Optional.empty();

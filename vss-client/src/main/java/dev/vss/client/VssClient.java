@@ -49,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  *       within the request timeout or the connection failed, a {@link HeaderProviderException} when
  *       the header provider failed;
  *   <li>repeats {@linkplain VssClientException#isRetryable() retryable} failures as the {@link
- *       RetryPolicy} says, and never a CONFLICT or a protocol version mismatch.
+ *       RetryPolicy} says, and never a CONFLICT or a protocol version mismatch; after a 429 or 503
+ *       with {@code Retry-After} it waits at least that long, up to the policy's maximum backoff.
  * </ol>
  *
  * <p>A retried write may have been applied by an attempt whose answer was lost: a conditional
@@ -207,9 +208,11 @@ public final class VssClient {
         throw withHistory(e, failures);
       }
       VssClientException failure;
+      Duration retryAfter = null;
       try {
         HttpResponse<byte[]> response =
             http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+        retryAfter = ResponseDecoder.retryAfter(response.statusCode(), response.headers());
         return decode(response, parser);
       } catch (VssServerException | ProtocolVersionMismatchException e) {
         failure = e;
@@ -219,7 +222,7 @@ public final class VssClient {
         Thread.currentThread().interrupt();
         throw withHistory(interrupted(method, e), failures);
       }
-      Optional<Duration> delay = nextDelay(failure, attempt, start, waited);
+      Optional<Duration> delay = nextDelay(failure, attempt, start, waited, retryAfter);
       if (delay.isEmpty()) {
         throw withHistory(failure, failures);
       }
@@ -265,8 +268,10 @@ public final class VssClient {
     }
     exchange.whenComplete((response, error) -> {
       VssClientException failure;
+      Duration retryAfter = null;
       if (error == null) {
         try {
+          retryAfter = ResponseDecoder.retryAfter(response.statusCode(), response.headers());
           result.complete(decode(response, parser));
           return;
         } catch (VssServerException | ProtocolVersionMismatchException e) {
@@ -281,7 +286,7 @@ public final class VssClient {
             ? transportFailure(method, (IOException) cause)
             : new VssTransportException(method + " failed: " + cause, cause, false);
       }
-      Optional<Duration> delay = nextDelay(failure, attempt, start, waited);
+      Optional<Duration> delay = nextDelay(failure, attempt, start, waited, retryAfter);
       if (delay.isEmpty()) {
         result.completeExceptionally(withHistory(failure, failures));
         return;
@@ -304,15 +309,18 @@ public final class VssClient {
     return ResponseDecoder.decode(response.statusCode(), response.body(), parser);
   }
 
-  /** The wait before the next attempt after {@code failure}, or empty to give up. */
-  private Optional<Duration> nextDelay(
-      VssClientException failure, int attempt, long start, Duration waited) {
+  /**
+   * The wait before the next attempt after {@code failure}, or empty to give up; at least the
+   * server's {@code retryAfter} (null if it gave none), as far as the policy's cap allows.
+   */
+  private Optional<Duration> nextDelay(VssClientException failure, int attempt, long start,
+      Duration waited, Duration retryAfter) {
     if (!failure.isRetryable()) {
       return Optional.empty();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     return retryPolicy.delayBeforeRetry(
-        attempt, elapsed, waited, ThreadLocalRandom.current().nextDouble());
+        attempt, elapsed, waited, ThreadLocalRandom.current().nextDouble(), retryAfter);
   }
 
   private HttpRequest httpRequest(String method, byte[] body) {

@@ -8,6 +8,34 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ResponseDecoderTest {
+  private static java.net.http.HttpHeaders headers(String... nameValues) {
+    java.util.Map<String, java.util.List<String>> map = new java.util.HashMap<>();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      map.put(nameValues[i], java.util.List.of(nameValues[i + 1]));
+    }
+    return java.net.http.HttpHeaders.of(map, (name, value) -> true);
+  }
+
+  @Test
+  void retryAfterIsReadFrom429And503AsSecondsOrADate() {
+    java.time.Duration oneSecond = java.time.Duration.ofSeconds(1);
+    assertThat(ResponseDecoder.retryAfter(429, headers("Retry-After", "1"))).isEqualTo(oneSecond);
+    assertThat(ResponseDecoder.retryAfter(503, headers("retry-after", " 7 ")))
+        .isEqualTo(java.time.Duration.ofSeconds(7));
+    assertThat(ResponseDecoder.retryAfter(500, headers("Retry-After", "1"))).isNull();
+    assertThat(ResponseDecoder.retryAfter(429, headers())).isNull();
+    assertThat(ResponseDecoder.retryAfter(429, headers("Retry-After", "soon"))).isNull();
+    assertThat(ResponseDecoder.retryAfter(429, headers("Retry-After", "-1"))).isNull();
+    assertThat(ResponseDecoder.retryAfter(503,
+        headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
+        .as("a date in the past").isEqualTo(java.time.Duration.ZERO);
+    String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+    assertThat(ResponseDecoder.retryAfter(503, headers("Retry-After", inAMinute)))
+        .isGreaterThan(java.time.Duration.ofSeconds(30))
+        .isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
+  }
+
   @Test
   void plainTextIsClassifiedByStatus() {
     byte[] text = "Invalid request body".getBytes(StandardCharsets.US_ASCII);

@@ -39,6 +39,30 @@ class RetryPolicyTest {
   }
 
   @Test
+  void retryAfterLengthensTheWaitUpToTheCapAndCountsAgainstTheBudget() {
+    // First wait 100 ms; the server asks for 2 s: 2 s.
+    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
+        Duration.ofSeconds(2))).contains(Duration.ofSeconds(2));
+    // Asking for less than the policy's own wait changes nothing.
+    assertThat(NO_JITTER.delayBeforeRetry(3, Duration.ZERO, Duration.ZERO, 0.0,
+        Duration.ofMillis(1))).contains(Duration.ofMillis(400));
+    // Capped at the maximum backoff (5 s).
+    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
+        Duration.ofHours(1))).contains(Duration.ofSeconds(5));
+    // 27 s of the 30 s budget spent: a 5 s wait does not fit, the policy's own 100 ms would.
+    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0,
+        Duration.ofSeconds(5))).isEmpty();
+    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0,
+        null)).contains(Duration.ofMillis(100));
+    // Still never more attempts than allowed.
+    assertThat(NO_JITTER.delayBeforeRetry(8, Duration.ZERO, Duration.ZERO, 0.0,
+        Duration.ofSeconds(1))).isEmpty();
+    // LDK Node's policy has no real cap: its 180 s budget bounds the wait.
+    assertThat(RetryPolicy.ldkNode().delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
+        Duration.ofSeconds(30))).contains(Duration.ofSeconds(30));
+  }
+
+  @Test
   void jitterShortensTheWaitByAtMostItsFraction() {
     RetryPolicy policy = RetryPolicy.builder().jitter(0.5).build();
     assertThat(policy.delayBeforeRetry(1, Duration.ZERO, 0.0)).contains(Duration.ofMillis(100));

@@ -108,6 +108,15 @@ final class ScriptedServer implements AutoCloseable {
     };
   }
 
+  /** Answers {@code status} with a retryable ErrorResponse and {@code Retry-After: value}. */
+  static Action retryAfter(int status, String value) {
+    Action answer = error(status, ErrorCode.INTERNAL_SERVER_EXCEPTION, "come back later");
+    return (exchange, closing) -> {
+      exchange.getResponseHeaders().add("Retry-After", value);
+      answer.perform(exchange, closing);
+    };
+  }
+
   static Action ok(Message response) {
     return respond(200, response.toByteArray());
   }

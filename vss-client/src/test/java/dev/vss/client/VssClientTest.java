@@ -4,6 +4,7 @@ import static dev.vss.client.ScriptedServer.dropConnection;
 import static dev.vss.client.ScriptedServer.error;
 import static dev.vss.client.ScriptedServer.noAnswer;
 import static dev.vss.client.ScriptedServer.ok;
+import static dev.vss.client.ScriptedServer.retryAfter;
 import static dev.vss.client.ScriptedServer.respond;
 import static dev.vss.client.ScriptedServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -197,6 +198,42 @@ class VssClientTest {
         text(status, "still busy"), ok(FOUND));
 
     assertThat(client(QUICK_RETRIES).getObject(GET)).isEqualTo(FOUND);
+    assertThat(server.requests()).hasSize(3);
+  }
+
+  /** The server's Retry-After lengthens the wait (a lower bound: sleeps never end early). */
+  @ParameterizedTest
+  @ValueSource(ints = {429, 503})
+  void honoursRetryAfterUpToTheMaximumBackoff(int status) throws Exception {
+    RetryPolicy patient = QUICK_RETRIES.toBuilder().maxBackoff(Duration.ofSeconds(5)).build();
+    server.then(retryAfter(status, "1"), ok(FOUND));
+    long start = System.nanoTime();
+    assertThat(client(patient).getObject(GET)).isEqualTo(FOUND);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+
+    server.then(retryAfter(status, "1"), ok(FOUND));
+    start = System.nanoTime();
+    assertThat(client(patient).getObjectAsync(GET).get(30, TimeUnit.SECONDS)).isEqualTo(FOUND);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(server.requests()).hasSize(4);
+  }
+
+  /** A wait longer than the policy allows is cut to its cap; beyond the budget, no retry. */
+  @Test
+  void retryAfterIsBoundedByThePolicy() {
+    // An hour asked, 2 ms allowed: the retry comes (and the test ends) at once.
+    server.then(retryAfter(429, "3600"), ok(FOUND));
+    assertThat(client(QUICK_RETRIES).getObject(GET)).isEqualTo(FOUND);
+    assertThat(server.requests()).hasSize(2);
+
+    // The capped wait still has to fit the budget: 5 s asked and allowed, 1 s of budget.
+    server.then(retryAfter(503, "5"), ok(FOUND));
+    RetryPolicy shortBudget = QUICK_RETRIES.toBuilder().maxBackoff(Duration.ofSeconds(10))
+        .totalBudget(Duration.ofSeconds(1)).build();
+    assertThatThrownBy(() -> client(shortBudget).getObject(GET))
+        .isInstanceOf(InternalServerException.class);
     assertThat(server.requests()).hasSize(3);
   }
 

@@ -7,6 +7,25 @@ import dev.vss.proto.ErrorCode;
  * the server, the conformance kit's HTTP runner and the benchmarks.
  */
 public final class ErrorStatus {
+  /**
+   * The status of a request refused by a per-user rate limit; sent with {@code Retry-After} and an
+   * {@code ErrorResponse} of {@link #RETRY_LATER_CODE}.
+   */
+  public static final int TOO_MANY_REQUESTS = 429;
+
+  /**
+   * The status of a request the server is too busy (or draining) to take; sent with {@code
+   * Retry-After} when the load is the reason, and an {@code ErrorResponse} of {@link
+   * #RETRY_LATER_CODE}.
+   */
+  public static final int SERVICE_UNAVAILABLE = 503;
+
+  /**
+   * The {@code ErrorCode} of a 429 or 503: {@code INTERNAL_SERVER_EXCEPTION}, since the deployed
+   * clients retry only that code (LDK Node gives up at once on {@code INVALID_REQUEST_EXCEPTION}).
+   */
+  public static final ErrorCode RETRY_LATER_CODE = ErrorCode.INTERNAL_SERVER_EXCEPTION;
+
   private ErrorStatus() {}
 
   /**

@@ -48,6 +48,9 @@ final class ErrorResponses {
     if (status == StatusCodes.UNAUTHORIZED) {
       return ErrorCode.AUTH_EXCEPTION;
     }
+    if (status == dev.vss.core.ErrorStatus.TOO_MANY_REQUESTS) {
+      return dev.vss.core.ErrorStatus.RETRY_LATER_CODE;
+    }
     return status >= 400 && status < 500
         ? ErrorCode.INVALID_REQUEST_EXCEPTION : ErrorCode.INTERNAL_SERVER_EXCEPTION;
   }
@@ -103,6 +106,17 @@ final class ErrorResponses {
     if (!exchange.isRequestComplete()) {
       exchange.setPersistent(false);
     }
+  }
+
+  /**
+   * Sends a "come back later" answer: {@code status} (429 or 503) with {@code Retry-After:
+   * retryAfterSeconds} and an {@code ErrorResponse} of {@link
+   * dev.vss.core.ErrorStatus#RETRY_LATER_CODE}, and ends the exchange.
+   */
+  static void sendRetryLater(HttpServerExchange exchange, int status, long retryAfterSeconds,
+      String message) {
+    exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(retryAfterSeconds));
+    send(exchange, status, dev.vss.core.ErrorStatus.RETRY_LATER_CODE, message);
   }
 
   /** Sends {@code status} with a protobuf {@code body} and ends the exchange. */

@@ -269,6 +269,16 @@ final class ServerConfigLoader {
           }
           return (int) value;
         });
+    int maxConcurrentRequests = parse(setting(Setting.MAX_CONCURRENT_REQUESTS,
+        Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads))), text -> {
+          long value = parseLong(text);
+          if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("must be between 0 (no limit) and "
+                + Integer.MAX_VALUE);
+          }
+          return (int) value;
+        });
+    RateLimits rateLimits = rateLimits(maxBodyBytes);
     String logLevel = parse(setting(Setting.LOG_LEVEL, DEFAULT_LOG_LEVEL), text -> {
       String level = text.trim().toLowerCase(Locale.ROOT);
       if (!LOG_LEVELS.contains(level)) {
@@ -301,8 +311,53 @@ final class ServerConfigLoader {
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
         maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
-        shutdownTimeout, workerThreads, logLevel, logFile, logFormat, accessLog, postgres,
+        shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile, logFormat, accessLog, postgres,
         configFile, sources, warnings);
+  }
+
+  /**
+   * The per-user rate limits: each off unless its rate is set. A burst defaults to one second of
+   * its rate; the written-bytes burst to at least the body limit, and a burst given below the body
+   * limit is refused, since a write of the largest size could never pass.
+   */
+  private RateLimits rateLimits(long maxBodyBytes) {
+    long requests = parse(setting(Setting.RATE_LIMIT_REQUESTS, "0"),
+        ServerConfigLoader::nonNegative);
+    long requestBurst = parse(setting(Setting.RATE_LIMIT_REQUESTS_BURST,
+        Long.toString(requests)), ServerConfigLoader::nonNegative);
+    if (requests > 0 && requestBurst < 1) {
+      throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_REQUESTS_BURST)
+          + ": must be at least 1 when requests are limited");
+    }
+    long bytes = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES, "0"),
+        ServerConfigLoader::nonNegative);
+    long bytesBurst = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES_BURST,
+        Long.toString(Math.max(bytes, maxBodyBytes))), ServerConfigLoader::nonNegative);
+    if (bytes > 0 && bytesBurst < maxBodyBytes) {
+      throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_WRITE_BYTES_BURST)
+          + ": must be at least the body limit (" + maxBodyBytes + " bytes, "
+          + sourceOf(Setting.MAX_BODY_BYTES) + "), or a write of the largest size could never"
+          + " pass");
+    }
+    for (Setting burst : List.of(Setting.RATE_LIMIT_REQUESTS_BURST,
+        Setting.RATE_LIMIT_WRITE_BYTES_BURST)) {
+      Setting rate = burst == Setting.RATE_LIMIT_REQUESTS_BURST
+          ? Setting.RATE_LIMIT_REQUESTS : Setting.RATE_LIMIT_WRITE_BYTES;
+      if (!sourceOf(burst).equals("default") && sourceOf(rate).equals("default")) {
+        warnings.add("a rate limit burst is configured (" + sourceOf(burst) + ") but its rate ("
+            + rate.flag() + ") is not; no limit applies");
+      }
+    }
+    return new RateLimits(requests, requests > 0 ? requestBurst : 0, bytes,
+        bytes > 0 ? bytesBurst : 0);
+  }
+
+  private static long nonNegative(String text) {
+    long value = parseLong(text);
+    if (value < 0) {
+      throw new IllegalArgumentException("must not be negative (0 turns the limit off)");
+    }
+    return value;
   }
 
   private static boolean onOff(String text) {
@@ -510,7 +565,12 @@ final class ServerConfigLoader {
           setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
               || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW
               || setting == Setting.MAX_INFLIGHT_BODY_BYTES
-              || setting == Setting.BODY_READ_TIMEOUT;
+              || setting == Setting.BODY_READ_TIMEOUT
+              || setting == Setting.MAX_CONCURRENT_REQUESTS
+              || setting == Setting.RATE_LIMIT_REQUESTS
+              || setting == Setting.RATE_LIMIT_REQUESTS_BURST
+              || setting == Setting.RATE_LIMIT_WRITE_BYTES
+              || setting == Setting.RATE_LIMIT_WRITE_BYTES_BURST;
       if (setting == Setting.ACCESS_LOG && node.isBoolean()) {
         file.put(setting, new Raw(node.asText(), source));
         continue;

@@ -100,6 +100,8 @@ final class ServerLauncher {
           .basePath(config.basePath())
           .shutdownTimeout(config.shutdownTimeout())
           .workerThreads(config.workerThreads())
+          .maxConcurrentRequests(config.maxConcurrentRequests())
+          .rateLimits(config.rateLimits())
           .bodyReadTimeout(config.bodyReadTimeout())
           .accessLog(config.accessLog());
       config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
@@ -115,13 +117,15 @@ final class ServerLauncher {
     }
 
     log.info("vss-server {} listening on {} (store={} {}, auth={}, max-body-bytes={},"
-        + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s)",
+        + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s,"
+        + " max-concurrent-requests={}, rate-limits={})",
         ServerVersion.get(), server.baseUri(), config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
         config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
         config.maxInFlightBodyBytes().orElse(
             VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
-        config.bodyReadTimeout().toSeconds());
+        config.bodyReadTimeout().toSeconds(), config.maxConcurrentRequests(),
+        describe(config.rateLimits()));
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
           + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"
@@ -131,6 +135,23 @@ final class ServerLauncher {
       log.warn("the memory store loses every write when the server stops");
     }
     return new Running(server, storage);
+  }
+
+  /** The rate limits for the start-up line, such as {@code 10/s burst 20 requests}. */
+  static String describe(RateLimits limits) {
+    if (!limits.enabled()) {
+      return "off";
+    }
+    StringBuilder text = new StringBuilder();
+    if (limits.limitsRequests()) {
+      text.append(limits.requestsPerSecond()).append("/s burst ").append(limits.requestBurst())
+          .append(" requests");
+    }
+    if (limits.limitsWriteBytes()) {
+      text.append(text.length() > 0 ? ", " : "").append(limits.writeBytesPerSecond())
+          .append("/s burst ").append(limits.writeBytesBurst()).append(" written bytes");
+    }
+    return text.toString();
   }
 
   /**

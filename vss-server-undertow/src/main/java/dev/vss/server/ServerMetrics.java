@@ -33,6 +33,12 @@ import java.util.function.LongSupplier;
  *   <li>{@code vss_http_requests_in_flight}: API requests started and not yet finished;
  *   <li>{@code vss_http_request_body_bytes_in_flight}: bytes of request-body buffers held now;
  *   <li>{@code vss_store_info{store}} and {@code vss_build_info{version}}: always 1;
+ *   <li>{@code vss_http_requests_rate_limited_total{kind}}: requests answered 429 by a per-user
+ *       rate limit, by {@code kind} ({@code requests} or {@code bytes});
+ *   <li>{@code vss_http_requests_shed_total{reason}}: requests answered 503 because the server was
+ *       too busy, by {@code reason} ({@code concurrency}: the concurrent request limit; {@code
+ *       body_budget}: the request bodies in memory);
+ *   <li>{@code vss_rate_limit_users}: users whose rate-limit buckets are kept now;
  *   <li>{@code vss_store_commit_batch_writes} and {@code vss_store_commit_duration_seconds}: the
  *       size and latency of each transaction a group-committing store commits;
  *   <li>the JVM and the process: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
@@ -60,6 +66,9 @@ final class ServerMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Timer commitDuration;
   private final DistributionSummary commitBatchWrites;
+  private final Counter[] rateLimited = new Counter[LoadRejections.RateLimitKind.values().length];
+  private final Counter[] shed = new Counter[LoadRejections.ShedReason.values().length];
+  private volatile LongSupplier rateLimitUsers = () -> 0;
 
   ServerMetrics(String storeName) {
     Gauge.builder("vss.http.requests.in.flight", inFlight, AtomicLong::get)
@@ -78,6 +87,20 @@ final class ServerMetrics implements AutoCloseable {
     commitBatchWrites = DistributionSummary.builder("vss.store.commit.batch.writes")
         .description("Write requests committed together in one store transaction.")
         .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+    for (LoadRejections.RateLimitKind kind : LoadRejections.RateLimitKind.values()) {
+      rateLimited[kind.ordinal()] = Counter.builder("vss.http.requests.rate.limited")
+          .tag("kind", kind.label())
+          .description("VSS API requests answered 429 by a per-user rate limit.")
+          .register(registry);
+    }
+    for (LoadRejections.ShedReason reason : LoadRejections.ShedReason.values()) {
+      shed[reason.ordinal()] = Counter.builder("vss.http.requests.shed")
+          .tag("reason", reason.label())
+          .description("VSS API requests answered 503 because the server was too busy.")
+          .register(registry);
+    }
+    Gauge.builder("vss.rate.limit.users", this, metrics -> metrics.rateLimitUsers.getAsLong())
+        .description("Users whose rate-limit buckets are kept now.").register(registry);
     for (Operation operation : Operation.values()) {
       byMethod.put(operation.methodName(), new MethodMeters(operation.methodName()));
     }
@@ -94,6 +117,26 @@ final class ServerMetrics implements AutoCloseable {
   /** Where {@code vss_http_request_body_bytes_in_flight} is read from. */
   void bodyBytesInFlightFrom(LongSupplier source) {
     this.bodyBytesInFlight = source;
+  }
+
+  /** Where {@code vss_rate_limit_users} is read from. */
+  void rateLimitUsersFrom(LongSupplier source) {
+    this.rateLimitUsers = source;
+  }
+
+  /** Counts the requests the handler turns away. */
+  LoadRejections loadRejections() {
+    return new LoadRejections() {
+      @Override
+      public void rateLimited(RateLimitKind kind) {
+        rateLimited[kind.ordinal()].increment();
+      }
+
+      @Override
+      public void shed(ShedReason reason) {
+        shed[reason.ordinal()].increment();
+      }
+    };
   }
 
   /** The observer a store reports its commits to. */

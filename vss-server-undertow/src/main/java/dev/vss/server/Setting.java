@@ -29,6 +29,17 @@ enum Setting {
       "shutdown_timeout_seconds", "SECONDS"),
   WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
       "N"),
+  // Load limits: shed over the concurrent request limit (503), per-user token buckets (429).
+  MAX_CONCURRENT_REQUESTS("--max-concurrent-requests", "VSS_MAX_CONCURRENT_REQUESTS",
+      "server_config", "max_concurrent_requests", "N"),
+  RATE_LIMIT_REQUESTS("--rate-limit-requests", "VSS_RATE_LIMIT_REQUESTS", "server_config",
+      "rate_limit_requests_per_second", "N"),
+  RATE_LIMIT_REQUESTS_BURST("--rate-limit-requests-burst", "VSS_RATE_LIMIT_REQUESTS_BURST",
+      "server_config", "rate_limit_requests_burst", "N"),
+  RATE_LIMIT_WRITE_BYTES("--rate-limit-write-bytes", "VSS_RATE_LIMIT_WRITE_BYTES",
+      "server_config", "rate_limit_write_bytes_per_second", "N"),
+  RATE_LIMIT_WRITE_BYTES_BURST("--rate-limit-write-bytes-burst",
+      "VSS_RATE_LIMIT_WRITE_BYTES_BURST", "server_config", "rate_limit_write_bytes_burst", "N"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
       "trace|debug|info|warn|error|off"),
   /** As the reference's {@code log_config.file}; unset, logs go to standard error. */

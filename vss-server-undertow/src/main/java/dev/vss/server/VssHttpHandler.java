@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.xnio.IoUtils;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,12 @@ import org.slf4j.LoggerFactory;
  *       server buffer a body.
  *   <li>A {@link VssException} maps to its status (409, 400, 500, 404, 401); anything else is logged
  *       and answers 500 with a generic message.
+ *   <li>Load limits, when configured: more than {@code maxConcurrentRequests} API requests at once
+ *       are shed at once with 503 and {@code Retry-After}, never queued; a user over a {@link
+ *       RateLimits} limit gets 429 with {@code Retry-After} (checked after authorization, so the
+ *       limit is per authenticated user; a write's body bytes are taken from its written-bytes
+ *       bucket before the body is read when its length is declared). Both answers carry an {@code
+ *       ErrorResponse} with {@code INTERNAL_SERVER_EXCEPTION}, which deployed clients retry.
  * </ol>
  *
  * <p>Embedding: mount it under a path of your own, for example {@code Handlers.path().addPrefixPath(
@@ -91,8 +99,11 @@ public final class VssHttpHandler implements HttpHandler {
    */
   static final int STREAMED_RESPONSE_BYTES = 64 * 1024;
 
-  /** The {@code Retry-After} seconds of a 503 for a full body budget. */
+  /** The {@code Retry-After} seconds of a 503 for a full body budget or too many requests. */
   static final String RETRY_AFTER_SECONDS = "1";
+
+  /** No limit on concurrent requests. */
+  public static final int UNLIMITED_CONCURRENT_REQUESTS = 0;
 
   private static final Logger LOG = LoggerFactory.getLogger(VssHttpHandler.class);
 
@@ -102,6 +113,12 @@ public final class VssHttpHandler implements HttpHandler {
   private final Executor executor;
   private final BodyBudget budget;
   private final Duration bodyReadTimeout;
+  /** Permits for API requests being served; null for no limit. */
+  private final Semaphore concurrency;
+  private final int maxConcurrentRequests;
+  /** Null when no rate limit is on. */
+  private final UserRateLimiter rateLimiter;
+  private final LoadRejections rejections;
   /** Benign race: at worst the warning is logged a few times. */
   private volatile boolean warnedAboutEntityLimit;
 
@@ -144,6 +161,48 @@ public final class VssHttpHandler implements HttpHandler {
    */
   public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
       Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout) {
+    this(service, authorizer, maxBodyBytes, executor, maxInFlightBodyBytes, bodyReadTimeout,
+        UNLIMITED_CONCURRENT_REQUESTS, RateLimits.OFF);
+  }
+
+  /**
+   * A handler with every setting explicit, load limits included.
+   *
+   * @param maxConcurrentRequests the most API requests served at once (from routing until the
+   *     response is sent); more get 503 with {@code Retry-After} at once. {@link
+   *     #UNLIMITED_CONCURRENT_REQUESTS} (0) for no limit.
+   * @param rateLimits per-user rate limits; {@link RateLimits#OFF} for none
+   * @throws IllegalArgumentException for a limit out of range, a non-positive timeout, or a
+   *     written-bytes burst below {@code maxBodyBytes} (a write of the largest size could never pass)
+   */
+  public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
+      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout,
+      int maxConcurrentRequests, RateLimits rateLimits) {
+    this(service, authorizer, maxBodyBytes, executor, maxInFlightBodyBytes, bodyReadTimeout,
+        maxConcurrentRequests, rateLimits, LoadRejections.NONE, System::nanoTime);
+  }
+
+  /** As above, with a listener for the metrics and the rate limiter's clock (tests). */
+  VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
+      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout,
+      int maxConcurrentRequests, RateLimits rateLimits, LoadRejections rejections,
+      LongSupplier nanoTime) {
+    if (maxConcurrentRequests < 0) {
+      throw new IllegalArgumentException(
+          "maxConcurrentRequests must not be negative, was " + maxConcurrentRequests);
+    }
+    Objects.requireNonNull(rateLimits, "rateLimits");
+    if (rateLimits.limitsWriteBytes() && rateLimits.writeBytesBurst() < maxBodyBytes) {
+      throw new IllegalArgumentException("the written-bytes burst (" + rateLimits.writeBytesBurst()
+          + ") must be at least maxBodyBytes (" + maxBodyBytes
+          + "), or a write of the largest size could never pass");
+    }
+    this.maxConcurrentRequests = maxConcurrentRequests;
+    this.concurrency =
+        maxConcurrentRequests == UNLIMITED_CONCURRENT_REQUESTS ? null
+            : new Semaphore(maxConcurrentRequests);
+    this.rateLimiter = rateLimits.enabled() ? new UserRateLimiter(rateLimits, nanoTime) : null;
+    this.rejections = Objects.requireNonNull(rejections, "rejections");
     this.service = Objects.requireNonNull(service, "service");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     this.maxBodyBytes = checkedBodyLimit(maxBodyBytes);
@@ -181,6 +240,11 @@ public final class VssHttpHandler implements HttpHandler {
     return budget.used();
   }
 
+  /** Users whose rate-limit buckets are kept now; for metrics. */
+  long rateLimitedUsersTracked() {
+    return rateLimiter == null ? 0 : rateLimiter.trackedUsers();
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) {
     // First of all: whatever ends this exchange, even a response Undertow makes after a throw,
@@ -207,11 +271,87 @@ public final class VssHttpHandler implements HttpHandler {
       rejectTooLarge(exchange);
       return;
     }
+    if (!admit(exchange)) {
+      return;
+    }
     if (!budget.wouldFit(Math.max(0, exchange.getRequestContentLength()))) {
       rejectBusy(exchange);
       return;
     }
     dispatch(exchange, () -> authorizeThenReceive(exchange, operation));
+  }
+
+  /**
+   * Takes a permit for the request, released when its exchange completes however it ends; without
+   * one left, answers 503 at once (a queue of waiting requests would hold their connections and
+   * bodies without bound, and their clients would time out anyway).
+   */
+  private boolean admit(HttpServerExchange exchange) {
+    if (concurrency == null) {
+      return true;
+    }
+    if (!concurrency.tryAcquire()) {
+      rejections.shed(LoadRejections.ShedReason.CONCURRENCY);
+      LOG.debug("{} requests in progress, the limit; answering 503", maxConcurrentRequests);
+      ErrorResponses.sendRetryLater(exchange, StatusCodes.SERVICE_UNAVAILABLE, 1,
+          "server busy: too many requests in progress; retry after " + RETRY_AFTER_SECONDS + " s");
+      return false;
+    }
+    exchange.addExchangeCompleteListener((ex, next) -> {
+      concurrency.release();
+      next.proceed();
+    });
+    return true;
+  }
+
+  /**
+   * Takes the caller's request token and, for a write whose body length is declared, its bytes;
+   * answers 429 when the user is over a limit.
+   */
+  private boolean withinRateLimits(HttpServerExchange exchange, Operation operation,
+      String userToken) {
+    if (rateLimiter == null) {
+      return true;
+    }
+    long wait = rateLimiter.tryRequest(userToken);
+    if (wait > 0) {
+      rejectRateLimited(exchange, LoadRejections.RateLimitKind.REQUESTS, wait);
+      return false;
+    }
+    long declared = exchange.getRequestContentLength();
+    if (declared >= 0 && isWrite(operation)) {
+      return withinWriteBytes(exchange, userToken, declared);
+    }
+    return true;
+  }
+
+  /** Takes {@code bytes} written bytes of the caller; answers 429 when over the limit. */
+  private boolean withinWriteBytes(HttpServerExchange exchange, String userToken, long bytes) {
+    long wait = rateLimiter.tryWriteBytes(userToken, bytes);
+    if (wait > 0) {
+      rejectRateLimited(exchange, LoadRejections.RateLimitKind.BYTES, wait);
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean isWrite(Operation operation) {
+    return operation == Operation.PUT_OBJECTS || operation == Operation.DELETE_OBJECT;
+  }
+
+  private void rejectRateLimited(HttpServerExchange exchange, LoadRejections.RateLimitKind kind,
+      long waitNanos) {
+    rejections.rateLimited(kind);
+    long seconds = retryAfterSeconds(waitNanos);
+    LOG.debug("rate limit ({}) reached; answering 429, retry after {} s", kind.label(), seconds);
+    ErrorResponses.sendRetryLater(exchange, dev.vss.core.ErrorStatus.TOO_MANY_REQUESTS, seconds,
+        "rate limit of " + kind.label() + " per second reached; retry after " + seconds + " s");
+  }
+
+  /** Whole seconds, rounded up, at least 1 (Retry-After has no fractions). */
+  static long retryAfterSeconds(long waitNanos) {
+    long seconds = waitNanos / 1_000_000_000L + (waitNanos % 1_000_000_000L == 0 ? 0 : 1);
+    return Math.max(1, seconds);
   }
 
   /**
@@ -253,11 +393,20 @@ public final class VssHttpHandler implements HttpHandler {
       return;
     }
     exchange.putAttachment(USER_TOKEN, userToken);
+    if (!withinRateLimits(exchange, operation, userToken)) {
+      return;
+    }
+    boolean countBytesAfterRead = rateLimiter != null && rateLimiter.limitsWriteBytes()
+        && isWrite(operation) && exchange.getRequestContentLength() < 0;
     // The body is read on the connection's IO thread, where the reader's timeout also runs.
     exchange.getIoThread().execute(() -> guarded(exchange, () -> BodyReader.start(exchange,
         maxBodyBytes, budget, bodyReadTimeout, new BodyReader.Callback() {
           @Override
           public void complete(HttpServerExchange ex, byte[] body, int length) {
+            // A chunked body's length is known only now.
+            if (countBytesAfterRead && !withinWriteBytes(ex, userToken, length)) {
+              return;
+            }
             guarded(ex, () -> dispatch(ex, () -> respond(ex, operation, userToken, body, length)));
           }
 
@@ -371,10 +520,9 @@ public final class VssHttpHandler implements HttpHandler {
   }
 
   private void rejectBusy(HttpServerExchange exchange) {
+    rejections.shed(LoadRejections.ShedReason.BODY_BUDGET);
     exchange.setPersistent(false);
-    exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
-    ErrorResponses.send(exchange, StatusCodes.SERVICE_UNAVAILABLE,
-        ErrorCode.INTERNAL_SERVER_EXCEPTION,
+    ErrorResponses.sendRetryLater(exchange, StatusCodes.SERVICE_UNAVAILABLE, 1,
         "too many request bodies in flight; retry after " + RETRY_AFTER_SECONDS + " s");
   }
 

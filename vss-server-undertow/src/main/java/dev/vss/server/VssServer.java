@@ -73,15 +73,19 @@ public final class VssServer implements AutoCloseable {
     VssHttpHandler vss = new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes,
         null, builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
             : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
-        builder.bodyReadTimeout);
+        builder.bodyReadTimeout,
+        builder.maxConcurrentRequests >= 0 ? builder.maxConcurrentRequests
+            : defaultMaxConcurrentRequests(builder.workerThreads),
+        builder.rateLimits, metrics.loadRejections(), builder.nanoTime);
     metrics.bodyBytesInFlightFrom(vss::bodyBytesInFlight);
+    metrics.rateLimitUsersFrom(vss::rateLimitedUsersTracked);
     // Store commit batches and latency: a store without group commit ignores the observer.
     service.storage().observeCommits(metrics.commitObserver());
     this.storage = service.storage();
     HttpHandler api = new MetricsHandler(metrics, builder.accessLog, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
-    paths.addExactPath("/health", OperationsHandlers.health());
+    paths.addExactPath(HealthCheck.HEALTH_PATH, OperationsHandlers.health());
     paths.addExactPath("/ready", OperationsHandlers.ready(service.storage()));
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
     paths.addPrefixPath(basePath, api);
@@ -107,6 +111,17 @@ public final class VssServer implements AutoCloseable {
     this.listener = HttpListener.start(builder.host, builder.port, builder.sslContext, root,
         options, builder.workerThreads, 2_000);
     this.address = listener.address();
+  }
+
+  /**
+   * The concurrent request limit unless configured otherwise: four requests per worker thread.
+   * Every worker busy (a durable put waits for its commit) and three times as many queued behind
+   * them is far more than a healthy server has in progress (the benchmarks' 64 connections never
+   * reach it), yet it bounds the queue a stalled store or a flood builds up instead of letting it
+   * grow until clients time out and memory runs short.
+   */
+  public static int defaultMaxConcurrentRequests(int workerThreads) {
+    return (int) Math.min(Integer.MAX_VALUE, 4L * workerThreads);
   }
 
   /** Starts configuring a server for {@code service}. */
@@ -191,6 +206,10 @@ public final class VssServer implements AutoCloseable {
     private long maxInFlightBodyBytes;
     private Duration bodyReadTimeout = VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT;
     private boolean accessLog = true;
+    /** Negative: {@link #defaultMaxConcurrentRequests} of the worker threads. */
+    private int maxConcurrentRequests = -1;
+    private RateLimits rateLimits = RateLimits.OFF;
+    private java.util.function.LongSupplier nanoTime = System::nanoTime;
 
     private Builder(VssService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -289,6 +308,36 @@ public final class VssServer implements AutoCloseable {
      */
     public Builder accessLog(boolean accessLog) {
       this.accessLog = accessLog;
+      return this;
+    }
+
+    /**
+     * The most VSS API requests served at once, from routing until the response is sent; more get
+     * 503 with {@code Retry-After: 1} at once instead of waiting in a queue. {@code /health},
+     * {@code /ready} and {@code /metrics} are never counted nor refused. 0 for no limit. Default
+     * {@link #defaultMaxConcurrentRequests} (4 per worker thread).
+     */
+    public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+      if (maxConcurrentRequests < 0) {
+        throw new IllegalArgumentException("maxConcurrentRequests must not be negative, was "
+            + maxConcurrentRequests);
+      }
+      this.maxConcurrentRequests = maxConcurrentRequests;
+      return this;
+    }
+
+    /**
+     * Per-user rate limits (429 with {@code Retry-After} over them); default {@link
+     * RateLimits#OFF}. A written-bytes burst must be at least the body limit.
+     */
+    public Builder rateLimits(RateLimits rateLimits) {
+      this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+      return this;
+    }
+
+    /** The clock of the rate limits' token buckets, for tests. */
+    Builder rateLimitClock(java.util.function.LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

@@ -114,7 +114,7 @@ class HardeningTest {
 
   private long metric(String name) {
     String text = new HttpCalls(server.rootUri()).call("GET", "/metrics").text();
-    Matcher matcher = Pattern.compile("(?m)^" + name + " (\\d+)").matcher(text);
+    Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)").matcher(text);
     assertThat(matcher.find()).as(name).isTrue();
     return Long.parseLong(matcher.group(1));
   }
@@ -180,6 +180,7 @@ class HardeningTest {
     assertThat(busy.values(ProtocolVersion.HEADER)).containsExactly("0");
     assertThat(busy.error().getErrorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
     assertThat(memory.get(new Keyspace(USER, "s"), "refused")).isEmpty();
+    awaitMetric("vss_http_requests_shed_total{reason=\"body_budget\"}", 1);
 
     for (Socket socket : stalled) {
       assertThat(RawHttp.read(socket.getInputStream()).status()).isEqualTo(408);

@@ -132,6 +132,15 @@ class ServerConfigLoaderTest {
       case SIGNATURE_MAX_SKEW:
         return new Case(setting, "600", "300", "60", "86400",
             c -> Long.toString(c.signatureMaxSkew().toSeconds()), true);
+      case MAX_CONCURRENT_REQUESTS:
+        return new Case(setting, "10", "20", "0", "512",
+            c -> Integer.toString(c.maxConcurrentRequests()), true);
+      case RATE_LIMIT_REQUESTS:
+        return new Case(setting, "10", "20", "30", "0",
+            c -> Long.toString(c.rateLimits().requestsPerSecond()), true);
+      case RATE_LIMIT_WRITE_BYTES:
+        return new Case(setting, "1000", "2000", "3000", "0",
+            c -> Long.toString(c.rateLimits().writeBytesPerSecond()), true);
       default:
         return null;
     }
@@ -140,7 +149,8 @@ class ServerConfigLoaderTest {
   @ParameterizedTest
   @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
       "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
-      "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT"})
+      "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT",
+      "MAX_CONCURRENT_REQUESTS", "RATE_LIMIT_REQUESTS", "RATE_LIMIT_WRITE_BYTES"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -166,6 +176,43 @@ class ServerConfigLoaderTest {
     ServerConfig none = load(Map.of());
     assertThat(c.read().apply(none)).isEqualTo(c.defaultValue());
     assertThat(none.sourceOf(setting)).isEqualTo("default");
+  }
+
+  @Test
+  void loadLimitsDefaultToSheddingOnAndRateLimitsOffWithBurstsDerivedFromTheRates()
+      throws IOException {
+    ServerConfig defaults = load(Map.of());
+    assertThat(defaults.maxConcurrentRequests()).isEqualTo(4 * VssServer.DEFAULT_WORKER_THREADS);
+    assertThat(defaults.rateLimits()).isEqualTo(RateLimits.OFF);
+    assertThat(load(Map.of(), "--worker-threads", "10").maxConcurrentRequests()).isEqualTo(40);
+
+    // A burst defaults to one second of its rate; written bytes to at least the body limit.
+    assertThat(load(Map.of(), "--rate-limit-requests", "5", "--rate-limit-write-bytes", "100",
+        "--max-body-bytes", "1000").rateLimits()).isEqualTo(new RateLimits(5, 5, 100, 1000));
+    assertThat(load(Map.of(), "--rate-limit-write-bytes", "5000", "--max-body-bytes", "1000")
+        .rateLimits()).isEqualTo(new RateLimits(0, 0, 5000, 5000));
+    Path file = toml("[server_config]\nrate_limit_requests_per_second = 2\n"
+        + "rate_limit_requests_burst = 7\nrate_limit_write_bytes_per_second = 10\n"
+        + "rate_limit_write_bytes_burst = 70000000\n");
+    assertThat(load(Map.of(), "--config", file.toString()).rateLimits())
+        .isEqualTo(new RateLimits(2, 7, 10, 70_000_000));
+    assertThat(load(Map.of("VSS_RATE_LIMIT_REQUESTS", "3", "VSS_RATE_LIMIT_REQUESTS_BURST", "9"))
+        .rateLimits()).isEqualTo(new RateLimits(3, 9, 0, 0));
+
+    assertThatThrownBy(() -> load(Map.of(), "--rate-limit-write-bytes", "10",
+        "--rate-limit-write-bytes-burst", "999", "--max-body-bytes", "1000"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--rate-limit-write-bytes-burst")
+        .hasMessageContaining("at least the body limit");
+    assertThatThrownBy(() -> load(Map.of(), "--rate-limit-requests", "5",
+        "--rate-limit-requests-burst", "0"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> load(Map.of("VSS_RATE_LIMIT_REQUESTS", "-1")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_RATE_LIMIT_REQUESTS");
+    assertThatThrownBy(() -> load(Map.of(), "--max-concurrent-requests", "-5"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--max-concurrent-requests");
+    assertThat(load(Map.of(), "--rate-limit-requests-burst", "4").warnings())
+        .anyMatch(warning -> warning.contains("no limit applies"));
   }
 
   @Test

@@ -58,11 +58,17 @@ final class ServerProcess implements AutoCloseable {
   /** As {@link #start(Map, Path, String...)}, with {@code -Xmx<maxHeap>} for the server's JVM. */
   static ServerProcess start(String maxHeap, Map<String, String> env, Path workDir,
       String... args) {
+    return start(jar(), maxHeap, env, workDir, args);
+  }
+
+  /** As {@link #start(String, Map, Path, String...)}, from {@code jar}. */
+  static ServerProcess start(Path jar, String maxHeap, Map<String, String> env, Path workDir,
+      String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
     command.add("-jar");
-    command.add(jar().toAbsolutePath().toString());
+    command.add(jar.toAbsolutePath().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true);

@@ -1,5 +1,6 @@
 package dev.vss.store.rocksdb;
 
+import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
@@ -64,6 +65,8 @@ final class GroupCommit {
   private final AtomicLong lastSequence;
   private final BatchWriter writer;
   private final Consumer<RocksDBException> writeFailed;
+  /** Told about every synced batch write; replaced at any time by {@link #observeCommits}. */
+  private volatile CommitObserver observer = CommitObserver.NONE;
 
   GroupCommit(NativeStore store, AtomicLong lastSequence, BatchWriter writer,
       Consumer<RocksDBException> writeFailed) {
@@ -79,6 +82,7 @@ final class GroupCommit {
    * every write of the batch is answered, and the caller hands the queue on afterwards.
    */
   void lead(WriteQueues.Queue queue, PendingWrite<?> first) {
+    long started = System.nanoTime();
     List<PendingWrite<?>> batch = new ArrayList<>();
     batch.add(first);
     try (WriteBatch writeBatch = new WriteBatch()) {
@@ -117,11 +121,28 @@ final class GroupCommit {
           failAll(batch, "the synced RocksDB write of a batch failed", e);
           return;
         }
+        // Before anyone of the batch is answered, as the CommitObserver contract says. A batch
+        // that changed nothing wrote nothing, so there is no commit to report.
+        notifyObserver(batch.size(), System.nanoTime() - started);
       }
       batch.forEach(PendingWrite::answer);
     } catch (RuntimeException | Error e) {
       // A bug here, or a native fault outside any one decision: no caller may be left waiting.
       failAll(batch, "a RocksDB write batch failed unexpectedly", e);
+    }
+  }
+
+  /** Reports each synced batch write to {@code observer} from now on. */
+  void observeCommits(CommitObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+  }
+
+  private void notifyObserver(int writes, long elapsedNanos) {
+    try {
+      observer.committed(writes, elapsedNanos);
+    } catch (RuntimeException e) {
+      // Metrics must never fail a committed batch: its callers are still to be answered.
+      LOG.log(Level.DEBUG, "the commit observer failed", e);
     }
   }
 

@@ -369,6 +369,17 @@ public final class RocksDbStorage implements Storage {
     }
   }
 
+  /**
+   * Reports each group-committed batch to {@code observer}: how many writes it carried and the time
+   * from the start of its decisions until its synced write returned. Called on the batch leader's
+   * thread before any write of the batch is answered; a batch that changed nothing writes nothing
+   * and is not reported.
+   */
+  @Override
+  public void observeCommits(dev.vss.core.spi.CommitObserver observer) {
+    groupCommit.observeCommits(observer);
+  }
+
   /** {@code rocksdb}. */
   @Override
   public String name() {

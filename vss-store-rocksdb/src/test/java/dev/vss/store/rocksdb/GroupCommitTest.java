@@ -246,6 +246,41 @@ class GroupCommitTest {
     assertThat(storage.globalVersion(ALICE)).isEqualTo(8);
   }
 
+  /**
+   * Each synced batch is reported to the commit observer with its number of writes, before any
+   * write of it is answered; a batch that changes nothing (only a conflict) is not reported.
+   */
+  @Test
+  void committedBatchesAreReportedToTheCommitObserver() throws Exception {
+    List<Integer> observed = new CopyOnWriteArrayList<>();
+    List<Long> elapsed = new CopyOnWriteArrayList<>();
+    storage.observeCommits((writes, nanos) -> {
+      observed.add(writes);
+      elapsed.add(nanos);
+    });
+    Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(), "first", 1, "x"));
+    List<Future<Object>> writes = List.of(
+        queue(ALICE, () -> put(ALICE, "a", 0, "new"), 1),
+        queue(ALICE, () -> put(ALICE, "b", 0, "new"), 2),
+        queue(ALICE, () -> put(ALICE, "a", 0, "again"), 3)); // a conflict within the batch
+    CountDownLatch second = gate.holdNextBatch();
+    blocker.release();
+    assertThat(gate.held.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(3);
+    assertThat(observed).as("reported before the held batch is written").containsExactly(1);
+    second.countDown();
+    for (Future<Object> write : writes) {
+      write.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+    assertThat(observed).containsExactly(1, 3);
+    // A batch of only a conflict writes nothing: no commit to report.
+    assertThat(put(ALICE, "a", 0, "conflict")).isNotNull();
+    assertThat(observed).containsExactly(1, 3);
+    assertThat(elapsed).allMatch(nanos -> nanos >= 0);
+    storage.observeCommits(dev.vss.core.spi.CommitObserver.NONE);
+    put(ALICE, "c", 0, "v");
+    assertThat(observed).hasSize(2);
+  }
+
   @Test
   void writesToOtherKeyspacesDoNotWaitForAHeldBatch() throws Exception {
     Keyspace bob = new Keyspace("bob", "wallet");
