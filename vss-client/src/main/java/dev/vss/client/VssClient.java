@@ -11,6 +11,7 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.proto.PutObjectResponse;
+import dev.vss.protocol.VssMethod;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,10 +72,10 @@ public final class VssClient {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   /** The response header that names the server's VSS protocol version (SPEC section 1). */
-  public static final String PROTOCOL_VERSION_HEADER = dev.vss.core.ProtocolVersion.HEADER;
+  public static final String PROTOCOL_VERSION_HEADER = dev.vss.protocol.ProtocolVersion.HEADER;
 
   /** The VSS protocol version this client speaks: the exact value the header must carry. */
-  public static final String PROTOCOL_VERSION = dev.vss.core.ProtocolVersion.VALUE;
+  public static final String PROTOCOL_VERSION = dev.vss.protocol.ProtocolVersion.VALUE;
 
   private final URI baseUri;
   private final HttpClient http;
@@ -139,12 +140,12 @@ public final class VssClient {
    * @throws VssClientException for any other failure (see the class comment)
    */
   public GetObjectResponse getObject(GetObjectRequest request) {
-    return call("getObject", request, GetObjectResponse.parser());
+    return call(VssMethod.GET_OBJECT, request);
   }
 
   /** getObject without blocking; the future fails with the exceptions of {@link #getObject}. */
   public CompletableFuture<GetObjectResponse> getObjectAsync(GetObjectRequest request) {
-    return callAsync("getObject", request, GetObjectResponse.parser());
+    return callAsync(VssMethod.GET_OBJECT, request);
   }
 
   /**
@@ -154,12 +155,12 @@ public final class VssClient {
    * @throws VssClientException for any other failure (see the class comment)
    */
   public PutObjectResponse putObjects(PutObjectRequest request) {
-    return call("putObjects", request, PutObjectResponse.parser());
+    return call(VssMethod.PUT_OBJECTS, request);
   }
 
   /** putObjects without blocking; the future fails with the exceptions of {@link #putObjects}. */
   public CompletableFuture<PutObjectResponse> putObjectsAsync(PutObjectRequest request) {
-    return callAsync("putObjects", request, PutObjectResponse.parser());
+    return callAsync(VssMethod.PUT_OBJECTS, request);
   }
 
   /**
@@ -169,12 +170,12 @@ public final class VssClient {
    * @throws VssClientException on failure (see the class comment)
    */
   public DeleteObjectResponse deleteObject(DeleteObjectRequest request) {
-    return call("deleteObject", request, DeleteObjectResponse.parser());
+    return call(VssMethod.DELETE_OBJECT, request);
   }
 
   /** deleteObject without blocking; the future fails with the exceptions of {@link #deleteObject}. */
   public CompletableFuture<DeleteObjectResponse> deleteObjectAsync(DeleteObjectRequest request) {
-    return callAsync("deleteObject", request, DeleteObjectResponse.parser());
+    return callAsync(VssMethod.DELETE_OBJECT, request);
   }
 
   /**
@@ -183,7 +184,7 @@ public final class VssClient {
    * @throws VssClientException on failure (see the class comment)
    */
   public ListKeyVersionsResponse listKeyVersions(ListKeyVersionsRequest request) {
-    return call("listKeyVersions", request, ListKeyVersionsResponse.parser());
+    return call(VssMethod.LIST_KEY_VERSIONS, request);
   }
 
   /**
@@ -192,7 +193,16 @@ public final class VssClient {
    */
   public CompletableFuture<ListKeyVersionsResponse> listKeyVersionsAsync(
       ListKeyVersionsRequest request) {
-    return callAsync("listKeyVersions", request, ListKeyVersionsResponse.parser());
+    return callAsync(VssMethod.LIST_KEY_VERSIONS, request);
+  }
+
+  private <R extends Message> R call(VssMethod<?, R> method, Message request) {
+    return call(method.methodName(), request, method.responseParser());
+  }
+
+  private <R extends Message> CompletableFuture<R> callAsync(VssMethod<?, R> method,
+      Message request) {
+    return callAsync(method.methodName(), request, method.responseParser());
   }
 
   private <T extends Message> T call(String method, Message request, Parser<T> parser) {

@@ -1,8 +1,8 @@
 package dev.vss.server;
 
-import dev.vss.core.ProtocolVersion;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.ErrorResponse;
+import dev.vss.protocol.ProtocolVersion;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -36,7 +36,7 @@ final class ErrorResponses {
 
   /** The HTTP status of {@code code} (SPEC section 1 table). */
   static int statusOf(ErrorCode code) {
-    return dev.vss.core.ErrorStatus.of(code);
+    return dev.vss.protocol.ErrorStatus.of(code);
   }
 
   /**
@@ -48,8 +48,8 @@ final class ErrorResponses {
     if (status == StatusCodes.UNAUTHORIZED) {
       return ErrorCode.AUTH_EXCEPTION;
     }
-    if (status == dev.vss.core.ErrorStatus.TOO_MANY_REQUESTS) {
-      return dev.vss.core.ErrorStatus.RETRY_LATER_CODE;
+    if (status == dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS) {
+      return dev.vss.protocol.ErrorStatus.RETRY_LATER_CODE;
     }
     return status >= 400 && status < 500
         ? ErrorCode.INVALID_REQUEST_EXCEPTION : ErrorCode.INTERNAL_SERVER_EXCEPTION;
@@ -111,12 +111,12 @@ final class ErrorResponses {
   /**
    * Sends a "come back later" answer: {@code status} (429 or 503) with {@code Retry-After:
    * retryAfterSeconds} and an {@code ErrorResponse} of {@link
-   * dev.vss.core.ErrorStatus#RETRY_LATER_CODE}, and ends the exchange.
+   * dev.vss.protocol.ErrorStatus#RETRY_LATER_CODE}, and ends the exchange.
    */
   static void sendRetryLater(HttpServerExchange exchange, int status, long retryAfterSeconds,
       String message) {
     exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(retryAfterSeconds));
-    send(exchange, status, dev.vss.core.ErrorStatus.RETRY_LATER_CODE, message);
+    send(exchange, status, dev.vss.protocol.ErrorStatus.RETRY_LATER_CODE, message);
   }
 
   /** Sends {@code status} with a protobuf {@code body} and ends the exchange. */

@@ -4,63 +4,56 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import dev.vss.core.VssService;
-import dev.vss.proto.DeleteObjectRequest;
-import dev.vss.proto.GetObjectRequest;
-import dev.vss.proto.ListKeyVersionsRequest;
-import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.VssMethod;
 
 /**
- * The four VSS methods (SPEC section 1): the path each answers on, how its request body is parsed
- * and which {@link VssService} call serves it. Nothing here knows a VSS rule.
+ * The four VSS methods of {@link VssMethod}, each bound to the {@link VssService} call that serves
+ * it. Nothing here knows a VSS rule.
  */
 enum Operation {
-  GET_OBJECT("getObject", "GetObjectRequest") {
+  GET_OBJECT(VssMethod.GET_OBJECT) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.getObject(userToken, GetObjectRequest.parser().parseFrom(body));
+      return service.getObject(userToken, VssMethod.GET_OBJECT.requestParser().parseFrom(body));
     }
   },
-  PUT_OBJECTS("putObjects", "PutObjectRequest") {
+  PUT_OBJECTS(VssMethod.PUT_OBJECTS) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.putObjects(userToken, PutObjectRequest.parser().parseFrom(body));
+      return service.putObjects(userToken, VssMethod.PUT_OBJECTS.requestParser().parseFrom(body));
     }
   },
-  DELETE_OBJECT("deleteObject", "DeleteObjectRequest") {
+  DELETE_OBJECT(VssMethod.DELETE_OBJECT) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.deleteObject(userToken, DeleteObjectRequest.parser().parseFrom(body));
+      return service.deleteObject(userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
     }
   },
-  LIST_KEY_VERSIONS("listKeyVersions", "ListKeyVersionsRequest") {
+  LIST_KEY_VERSIONS(VssMethod.LIST_KEY_VERSIONS) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.listKeyVersions(userToken, ListKeyVersionsRequest.parser().parseFrom(body));
+      return service.listKeyVersions(userToken, VssMethod.LIST_KEY_VERSIONS.requestParser().parseFrom(body));
     }
   };
 
-  private final String methodName;
-  private final String path;
-  private final String requestType;
+  private final VssMethod<?, ?> method;
 
-  Operation(String methodName, String requestType) {
-    this.methodName = methodName;
-    this.path = "/" + methodName;
-    this.requestType = requestType;
+  Operation(VssMethod<?, ?> method) {
+    this.method = method;
   }
 
   /** The protocol name, such as {@code getObject}; also the metrics label. */
   String methodName() {
-    return methodName;
+    return method.methodName();
   }
 
   /** The protobuf message type of the request body, for error messages. */
   String requestType() {
-    return requestType;
+    return method.requestType();
   }
 
   /**
@@ -73,7 +66,7 @@ enum Operation {
   /** The operation served at {@code relativePath} (such as {@code /getObject}), or null. */
   static Operation forPath(String relativePath) {
     for (Operation operation : values()) {
-      if (operation.path.equals(relativePath)) {
+      if (operation.method.path().equals(relativePath)) {
         return operation;
       }
     }

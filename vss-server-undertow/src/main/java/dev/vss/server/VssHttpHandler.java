@@ -25,8 +25,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.xnio.IoUtils;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
 
 /**
  * The VSS protocol over HTTP (SPEC section 1) as an Undertow {@link HttpHandler}: {@code POST
@@ -344,7 +344,7 @@ public final class VssHttpHandler implements HttpHandler {
     rejections.rateLimited(kind);
     long seconds = retryAfterSeconds(waitNanos);
     LOG.debug("rate limit ({}) reached; answering 429, retry after {} s", kind.label(), seconds);
-    ErrorResponses.sendRetryLater(exchange, dev.vss.core.ErrorStatus.TOO_MANY_REQUESTS, seconds,
+    ErrorResponses.sendRetryLater(exchange, dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS, seconds,
         "rate limit of " + kind.label() + " per second reached; retry after " + seconds + " s");
   }
 

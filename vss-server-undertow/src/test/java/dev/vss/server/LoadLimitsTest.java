@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.vss.core.Limits;
-import dev.vss.core.ProtocolVersion;
+import dev.vss.core.VssException;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
 import dev.vss.core.memory.InMemoryStorage;
@@ -13,7 +13,7 @@ import dev.vss.proto.ErrorCode;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
-import dev.vss.core.VssException;
+import dev.vss.protocol.ProtocolVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.vss.core.Limits;
-import dev.vss.core.ProtocolVersion;
 import dev.vss.core.VssException;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.Authorizer;
@@ -15,6 +14,7 @@ import dev.vss.proto.ErrorCode;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.ProtocolVersion;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;

@@ -3,12 +3,12 @@ package dev.vss.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vss.core.auth.SignatureAuthHeader;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.GetObjectResponse;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.auth.SignatureAuthHeader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;

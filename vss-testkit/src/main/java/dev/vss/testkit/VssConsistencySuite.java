@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Message;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
-import dev.vss.core.rules.ConflictRules;
 import dev.vss.core.rules.RequestValidation;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.ErrorCode;
@@ -14,6 +13,7 @@ import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.Versions;
 import dev.vss.testkit.KeyspaceSequentialModel.Call;
 import dev.vss.testkit.KeyspaceSequentialModel.Outcome;
 import dev.vss.testkit.LinearizabilityChecker.Operation;
@@ -23,10 +23,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
@@ -484,7 +484,7 @@ public abstract class VssConsistencySuite {
         }
       } else if (request instanceof PutObjectRequest put && outcome.error() == null) {
         put.getTransactionItemsList().forEach(i ->
-            seen.put(i.getKey(), ConflictRules.versionAfterPut(i.getVersion())));
+            seen.put(i.getKey(), Versions.afterPut(i.getVersion())));
         put.getDeleteItemsList().forEach(i -> seen.put(i.getKey(), 0L));
         if (put.hasGlobalVersion()) {
           seenGlobal = put.getGlobalVersion() + 1;

@@ -42,7 +42,7 @@ final class ServiceEndpoint implements Endpoint {
 
   /** The HTTP status SPEC section 1 maps the exception's error code to. */
   static int statusOf(VssException e) {
-    return dev.vss.core.ErrorStatus.of(e.errorCode());
+    return dev.vss.protocol.ErrorStatus.of(e.errorCode());
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.vss.client.auth;
 
-import dev.vss.core.auth.SignatureAuthHeader;
+import dev.vss.protocol.auth.SignatureAuthHeader;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;

@@ -10,7 +10,6 @@ import dev.vss.client.VssTransportException;
 import dev.vss.client.crypto.DecryptionException;
 import dev.vss.client.crypto.KeyObfuscator;
 import dev.vss.client.crypto.StorableCipher;
-import dev.vss.core.rules.ConflictRules;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.GetObjectResponse;
@@ -19,6 +18,7 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PlaintextBlob;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.Versions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -166,7 +166,7 @@ public final class EncryptedStore {
       forget(key, known);
       return WriteOutcome.conflict(e.serverMessage());
     }
-    long written = ConflictRules.versionAfterPut(expected);
+    long written = Versions.afterPut(expected);
     versions.put(key, written);
     return WriteOutcome.written(written);
   }

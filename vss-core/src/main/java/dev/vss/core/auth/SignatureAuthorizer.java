@@ -1,6 +1,8 @@
 package dev.vss.core.auth;
 
 import dev.vss.core.VssException;
+import dev.vss.protocol.auth.Secp256k1;
+import dev.vss.protocol.auth.SignatureAuthHeader;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

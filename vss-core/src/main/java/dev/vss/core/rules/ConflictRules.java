@@ -1,12 +1,13 @@
 package dev.vss.core.rules;
 
 import dev.vss.core.VssException;
-import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WritePlan.Upsert;
+import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -20,9 +21,6 @@ import java.util.OptionalLong;
  * plan is then an abort, so on conflict the keyspace is unchanged.
  */
 public final class ConflictRules {
-  /** The version every create and every unconditional upsert stores. */
-  public static final long FIRST_VERSION = 1;
-
   private ConflictRules() {}
 
   /**
@@ -55,7 +53,7 @@ public final class ConflictRules {
       if (requested > 0 && (stored.isEmpty() || stored.getAsLong() != requested)) {
         return WritePlan.abort(versionMismatch(item.getKey(), requested, stored));
       }
-      upserts.add(new Upsert(item.getKey(), versionAfterPut(requested), item.getValue()));
+      upserts.add(new Upsert(item.getKey(), Versions.afterPut(requested), item.getValue()));
     }
     List<String> deletes = new ArrayList<>(request.getDeleteItemsCount());
     for (KeyValue item : request.getDeleteItemsList()) {
@@ -70,7 +68,7 @@ public final class ConflictRules {
       deletes.add(item.getKey());
     }
     OptionalLong newGlobalVersion = request.hasGlobalVersion()
-        ? OptionalLong.of(increment(view.globalVersion()))
+        ? OptionalLong.of(Versions.next(view.globalVersion()))
         : OptionalLong.empty();
     return WritePlan.apply(upserts, deletes, newGlobalVersion, null);
   }
@@ -95,16 +93,4 @@ public final class ConflictRules {
         + ", stored is " + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
   }
 
-  /**
-   * The version a put item stores when its transaction succeeds: {@link #FIRST_VERSION} for
-   * {@code -1} (upsert) and {@code 0} (create), {@code n + 1} for {@code n > 0}, saturating at
-   * {@link Long#MAX_VALUE}. Clients that track versions use it to know what they wrote.
-   */
-  public static long versionAfterPut(long requested) {
-    return requested <= 0 ? FIRST_VERSION : increment(requested);
-  }
-
-  private static long increment(long version) {
-    return version == Long.MAX_VALUE ? Long.MAX_VALUE : version + 1;
-  }
 }

@@ -7,6 +7,7 @@ import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.Versions;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -16,8 +17,8 @@ import java.util.Set;
  * looks at stored state, so it runs before any storage access.
  */
 public final class RequestValidation {
-  /** The key under which the reference exposes the global version; it is never a record. */
-  public static final String GLOBAL_VERSION_KEY = "global_version";
+  /** The key under which the global version is read ({@link Versions#GLOBAL_VERSION_KEY}). */
+  public static final String GLOBAL_VERSION_KEY = Versions.GLOBAL_VERSION_KEY;
 
   private final Limits limits;
 

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.fail;
 import com.nimbusds.jose.util.Base64URL;
 import dev.vss.core.VssException;
 import dev.vss.proto.ErrorCode;
+import dev.vss.protocol.auth.SignatureAuthHeader;
+import dev.vss.protocol.auth.SignatureAuthHeaderTest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

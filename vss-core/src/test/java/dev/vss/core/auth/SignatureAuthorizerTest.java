@@ -1,13 +1,15 @@
 package dev.vss.core.auth;
 
-import static dev.vss.core.auth.SignatureAuthHeaderTest.KEY_42_HEADER;
-import static dev.vss.core.auth.SignatureAuthHeaderTest.KEY_ONE_HEADER;
-import static dev.vss.core.auth.SignatureAuthHeaderTest.key42;
+import static dev.vss.protocol.auth.SignatureAuthHeaderTest.KEY_42_HEADER;
+import static dev.vss.protocol.auth.SignatureAuthHeaderTest.KEY_ONE_HEADER;
+import static dev.vss.protocol.auth.SignatureAuthHeaderTest.key42;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vss.core.VssException;
 import dev.vss.proto.ErrorCode;
+import dev.vss.protocol.auth.SignatureAuthHeader;
+import dev.vss.protocol.auth.SignatureAuthHeaderTest;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;

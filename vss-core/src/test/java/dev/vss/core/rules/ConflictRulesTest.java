@@ -10,6 +10,7 @@ import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.Versions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,10 @@ class ConflictRulesTest {
 
   @Test
   void versionAfterPutIsWhatTheDecisionStores() {
-    assertThat(ConflictRules.versionAfterPut(-1)).isEqualTo(1);
-    assertThat(ConflictRules.versionAfterPut(0)).isEqualTo(1);
-    assertThat(ConflictRules.versionAfterPut(7)).isEqualTo(8);
-    assertThat(ConflictRules.versionAfterPut(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+    assertThat(Versions.afterPut(-1)).isEqualTo(1);
+    assertThat(Versions.afterPut(0)).isEqualTo(1);
+    assertThat(Versions.afterPut(7)).isEqualTo(8);
+    assertThat(Versions.afterPut(Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

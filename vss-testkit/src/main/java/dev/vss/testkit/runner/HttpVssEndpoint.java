@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
-import dev.vss.core.ProtocolVersion;
 import dev.vss.core.VssException;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.DeleteObjectResponse;
@@ -16,6 +15,7 @@ import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.proto.PutObjectResponse;
+import dev.vss.protocol.ProtocolVersion;
 import dev.vss.testkit.VssEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,7 +151,7 @@ public final class HttpVssEndpoint implements VssEndpoint {
 
   /** The HTTP status SPEC section 1 gives {@code code}. */
   static int statusOf(ErrorCode code) {
-    return dev.vss.core.ErrorStatus.of(code);
+    return dev.vss.protocol.ErrorStatus.of(code);
   }
 
   private static String show(Message message) {

@@ -2,10 +2,10 @@ package dev.vss.testkit.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vss.core.ProtocolVersion;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import dev.vss.protocol.ProtocolVersion;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;

@@ -1,7 +1,7 @@
 package dev.vss.testkit.runner;
 
 import dev.vss.core.Limits;
-import dev.vss.core.auth.SignatureAuthHeader;
+import dev.vss.protocol.auth.SignatureAuthHeader;
 import dev.vss.testkit.Capability;
 import dev.vss.testkit.VssEndpoint;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.vss.core.auth;
+package dev.vss.protocol.auth;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +203,7 @@ public final class SignatureAuthHeader {
   }
 
   /** Whether {@code text} is one or more ASCII digits (not any Unicode digit, not a sign). */
-  static boolean isDecimal(String text) {
+  public static boolean isDecimal(String text) {
     if (text.isEmpty()) {
       return false;
     }

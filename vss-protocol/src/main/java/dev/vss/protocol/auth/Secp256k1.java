@@ -1,4 +1,4 @@
-package dev.vss.core.auth;
+package dev.vss.protocol.auth;
 
 import java.math.BigInteger;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -7,30 +7,31 @@ import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.math.ec.ECCurve;
 
 /**
- * The secp256k1 parameters both sides of the signature scheme share. Bouncy Castle's custom curve
+ * The secp256k1 parameters both sides of the signature scheme share (the signer here, the verifier
+ * in {@code vss-core}'s {@code SignatureAuthorizer}). Bouncy Castle's custom curve
  * implementation is used because it has constant-time field arithmetic and the GLV endomorphism.
  */
-final class Secp256k1 {
+public final class Secp256k1 {
   /** The curve with its generator and order. */
-  static final ECDomainParameters DOMAIN;
+  public static final ECDomainParameters DOMAIN;
 
   /** The curve itself, for decoding points. */
-  static final ECCurve CURVE;
+  public static final ECCurve CURVE;
 
   /** The group order n. */
-  static final BigInteger N;
+  public static final BigInteger N;
 
   /**
    * The largest "low" s: floor(n / 2). libsecp256k1 (which the reference server uses) refuses to
    * verify a signature whose s is above this, so we refuse it too and only ever produce low s.
    */
-  static final BigInteger HALF_N;
+  public static final BigInteger HALF_N;
 
   /** Length of a compressed public key in bytes. */
-  static final int PUBLIC_KEY_BYTES = 33;
+  public static final int PUBLIC_KEY_BYTES = 33;
 
   /** Length of a compact r || s signature in bytes. */
-  static final int SIGNATURE_BYTES = 64;
+  public static final int SIGNATURE_BYTES = 64;
 
   static {
     X9ECParameters params = CustomNamedCurves.getByName("secp256k1");

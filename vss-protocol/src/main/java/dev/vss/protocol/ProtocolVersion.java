@@ -1,4 +1,4 @@
-package dev.vss.core;
+package dev.vss.protocol;
 
 /**
  * The VSS protocol version header (SPEC section 1): every server response on the API paths carries

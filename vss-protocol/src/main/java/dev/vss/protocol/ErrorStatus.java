@@ -1,4 +1,4 @@
-package dev.vss.core;
+package dev.vss.protocol;
 
 import dev.vss.proto.ErrorCode;
 

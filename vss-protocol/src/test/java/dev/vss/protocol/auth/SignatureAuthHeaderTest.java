@@ -1,4 +1,4 @@
-package dev.vss.core.auth;
+package dev.vss.protocol.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,12 +27,13 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client side of the signature scheme. Expected values here are computed outside the code under
+ * The client side of the signature scheme (its known answers are public: vss-core's verifier tests
+ * use them through this module's test jar). Expected values here are computed outside the code under
  * test: the constant is spelled out, the digest is hashed by hand, and the known-answer headers come
  * from an independent pure-Python secp256k1 + RFC 6979 implementation (checked against the published
  * RFC 6979 secp256k1 vector: key 1, "Satoshi Nakamoto", r = 934b1ea1..., s = 2442ce9d...).
  */
-class SignatureAuthHeaderTest {
+public class SignatureAuthHeaderTest {
   private static final HexFormat HEX = HexFormat.of();
 
   /** Spelled out by hand: 46 characters of text, then 18 dots. */
@@ -46,26 +47,26 @@ class SignatureAuthHeaderTest {
       "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
 
   /** Private key 1, time 1700000000: header from the independent Python implementation. */
-  static final String KEY_ONE_HEADER =
+  public static final String KEY_ONE_HEADER =
       G_COMPRESSED
           + "8f4f1d10a1b1872035dfe81b73c1c4b5ce4f436a4113c856d4b32570292d6ada"
           + "2aa28a4d10d0dd040d1fed3f4b37ae0dfcc32759168a628e3601abb5759b839e"
           + "1700000000";
 
   /** Private key 0x2a repeated 32 times (the reference server's test key), time 1700000000. */
-  static final String KEY_42_HEADER =
+  public static final String KEY_42_HEADER =
       "035be5e9478209674a96e60f1f037f6176540fd001fa1d64694770c56a7709c42c"
           + "facd4f04afbbcd95d4bc143df56507f6407bd2a981ca10f216eb8888f7ceb711"
           + "7795ae377c33e6304af9c82f07e76408c9e846214fd4126e5f771626852e0d80"
           + "1700000000";
 
-  static byte[] keyOne() {
+  public static byte[] keyOne() {
     byte[] key = new byte[32];
     key[31] = 1;
     return key;
   }
 
-  static byte[] key42() {
+  public static byte[] key42() {
     byte[] key = new byte[32];
     Arrays.fill(key, (byte) 0x2a);
     return key;
@@ -239,7 +240,7 @@ class SignatureAuthHeaderTest {
 
   /** Random valid private keys, including the edges 1 and n-1. */
   @SuppressWarnings("unchecked")
-  static Arbitrary<byte[]> validPrivateKeys() {
+  public static Arbitrary<byte[]> validPrivateKeys() {
     Arbitrary<byte[]> random =
         Arbitraries.bytes()
             .array(byte[].class)
