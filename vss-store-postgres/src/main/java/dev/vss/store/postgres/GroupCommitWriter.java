@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
@@ -30,15 +29,10 @@ import javax.sql.DataSource;
  * every write waiting in its queue (up to the batch size) and committing them in one transaction,
  * so concurrent requests share commits (and the WAL flush behind each).
  *
- * <p>The threads are grouped in lanes (two threads per lane; one lane per two writer connections),
- * each lane with a queue of its own, and a keyspace's writes always go to the same lane (its lock
- * id picks it). Writes to one keyspace are serialized by its lock anyway: threads taking batches
- * from a shared queue would only split a hot keyspace's writes into small batches, each waiting on
- * the lock for the previous one's commit. In a lane, one thread at a time holds the turn to take the
- * next batch; it passes the turn on once its batch's writes are sent, just before its {@code
- * COMMIT}. The next thread then takes everything queued meanwhile and has its locks requested
- * while that commit runs, so a hot keyspace's batches follow each other with no round trip lost,
- * each as large as the queue allows.
+ * <p>A keyspace's writes always go to the same writer (its lock id picks the queue). Writes to
+ * one keyspace are serialized by its lock anyway, so two writers of this process taking turns on
+ * one hot keyspace would only split its queue into small batches, each waiting for the previous
+ * one's commit; one writer takes all of them into its next batch instead.
  *
  * <p>Per batch, on one connection in READ COMMITTED, in three round trips:
  *
@@ -100,9 +94,9 @@ final class GroupCommitWriter {
 
   private final DataSource pool;
   private final int maxBatchSize;
-  /** A keyspace's writes always go to the same lane. */
-  private final List<Lane> lanes = new ArrayList<>();
-  /** Tells a writer thread to stop; the last entry of each lane's queue once stopping. */
+  /** One queue per writer thread; a keyspace's writes always go to the same one. */
+  private final List<LinkedBlockingQueue<Object>> queues = new ArrayList<>();
+  /** Tells a writer thread to stop; the last entry of each queue once stopping. */
   private final Object stopToken = new Object();
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
@@ -111,47 +105,14 @@ final class GroupCommitWriter {
   private final AtomicLong committedWrites = new AtomicLong();
   private boolean stopping; // guarded by submitLock
 
-  /**
-   * A queue and the threads that take batches from it in turn. The thread holding the turn takes
-   * the next batch; it passes the turn on once its batch's writes are sent, before its {@code
-   * COMMIT}.
-   */
-  private static final class Lane {
-    final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    final Semaphore turn = new Semaphore(1);
-  }
-
-  /** A lane's turn held by one batch: passed on once, by the first of its calls. */
-  private static final class Turn implements Runnable {
-    private final Semaphore lane;
-    private boolean passed;
-
-    Turn(Semaphore lane) {
-      this.lane = lane;
-    }
-
-    @Override
-    public void run() {
-      if (!passed) {
-        passed = true;
-        lane.release();
-      }
-    }
-  }
-
-  /**
-   * Starts {@code writers} threads committing through {@code pool}, in lanes of two (one lane for
-   * one or three writers).
-   */
+  /** Starts {@code writers} threads committing through {@code pool}. */
   GroupCommitWriter(DataSource pool, int writers, int maxBatchSize, String threadName) {
     this.pool = pool;
     this.maxBatchSize = maxBatchSize;
-    for (int i = 0; i < Math.max(1, writers / 2); i++) {
-      lanes.add(new Lane());
-    }
     for (int i = 0; i < writers; i++) {
-      Lane lane = lanes.get(i % lanes.size());
-      Thread thread = new Thread(() -> run(lane), threadName + "-" + i);
+      LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+      queues.add(queue);
+      Thread thread = new Thread(() -> run(queue), threadName + "-" + i);
       thread.setDaemon(true);
       threads.add(thread);
     }
@@ -168,14 +129,14 @@ final class GroupCommitWriter {
       if (stopping) {
         throw new StorageException("PostgreSQL storage is closed");
       }
-      lanes.get(Math.floorMod(Long.hashCode(request.lockId()), lanes.size())).queue.add(request);
+      queues.get(Math.floorMod(Long.hashCode(request.lockId()), queues.size())).add(request);
     }
     return request.await();
   }
 
   /** Writes waiting for a writer (for tests). */
   int queuedWrites() {
-    return (int) lanes.stream().flatMap(lane -> lane.queue.stream())
+    return (int) queues.stream().flatMap(LinkedBlockingQueue::stream)
         .filter(task -> task != stopToken).count();
   }
 
@@ -194,7 +155,7 @@ final class GroupCommitWriter {
     synchronized (submitLock) {
       if (!stopping) {
         stopping = true;
-        lanes.forEach(lane -> lane.queue.add(stopToken));
+        queues.forEach(queue -> queue.add(stopToken));
       }
     }
     boolean interrupted = false;
@@ -212,40 +173,31 @@ final class GroupCommitWriter {
     }
   }
 
-  private void run(Lane lane) {
+  private void run(LinkedBlockingQueue<Object> queue) {
     List<Object> drained = new ArrayList<>(maxBatchSize);
     List<WriteRequest<?>> batch = new ArrayList<>(maxBatchSize);
     boolean stop = false;
     while (!stop) {
-      lane.turn.acquireUninterruptibly();
-      Turn turn = new Turn(lane.turn);
-      try {
-        drained.add(takeUninterruptibly(lane.queue));
-        lane.queue.drainTo(drained, maxBatchSize - 1);
-        for (Object task : drained) {
-          if (task == stopToken) {
-            stop = true;
-          } else {
-            batch.add((WriteRequest<?>) task);
-          }
+      drained.add(takeUninterruptibly(queue));
+      queue.drainTo(drained, maxBatchSize - 1);
+      for (Object task : drained) {
+        if (task == stopToken) {
+          stop = true;
+        } else {
+          batch.add((WriteRequest<?>) task);
         }
-        drained.clear();
-        if (stop) {
-          lane.queue.add(stopToken); // for the lane's other threads; nothing is queued after it
+      }
+      drained.clear();
+      if (!batch.isEmpty()) {
+        try {
+          runBatch(batch);
+        } catch (RuntimeException | Error e) {
+          // A bug here must not kill the writer and leave callers waiting forever.
+          LOG.log(Level.ERROR, "PostgreSQL writer failed unexpectedly; failing the batch", e);
+          StorageException fault = new StorageException("PostgreSQL write batch failed", e);
+          batch.forEach(request -> request.fail(fault));
         }
-        if (!batch.isEmpty()) {
-          try {
-            runBatch(batch, turn);
-          } catch (RuntimeException | Error e) {
-            // A bug here must not kill the writer and leave callers waiting forever.
-            LOG.log(Level.ERROR, "PostgreSQL writer failed unexpectedly; failing the batch", e);
-            StorageException fault = new StorageException("PostgreSQL write batch failed", e);
-            batch.forEach(request -> request.fail(fault));
-          }
-          batch.clear();
-        }
-      } finally {
-        turn.run();
+        batch.clear();
       }
     }
   }
@@ -260,13 +212,10 @@ final class GroupCommitWriter {
     }
   }
 
-  /**
-   * Commits {@code batch}, falling back to one transaction per request if a statement fails;
-   * passes the lane's {@code turn} on once the writes are sent.
-   */
-  private void runBatch(List<WriteRequest<?>> batch, Turn turn) {
+  /** Commits {@code batch}, falling back to one transaction per request if a statement fails. */
+  private void runBatch(List<WriteRequest<?>> batch) {
     try {
-      commit(batch, turn);
+      commit(batch);
     } catch (StatementFailure failure) {
       if (batch.size() == 1) {
         LOG.log(Level.WARNING, "PostgreSQL write failed", failure.getCause());
@@ -276,7 +225,7 @@ final class GroupCommitWriter {
       LOG.log(Level.DEBUG, "a statement of a batch of " + batch.size()
           + " failed; running its writes one by one", failure.getCause());
       for (WriteRequest<?> request : batch) {
-        runBatch(List.of(request), turn);
+        runBatch(List.of(request));
       }
     } catch (BatchFailure failure) {
       LOG.log(Level.ERROR, "PostgreSQL " + failure.getMessage() + "; failing " + batch.size()
@@ -327,8 +276,7 @@ final class GroupCommitWriter {
 
   private record RowKey(String userToken, String storeId, String key) {}
 
-  private void commit(List<WriteRequest<?>> batch, Turn turn)
-      throws StatementFailure, BatchFailure {
+  private void commit(List<WriteRequest<?>> batch) throws StatementFailure, BatchFailure {
     long started = System.nanoTime();
     Connection connection;
     try {
@@ -338,8 +286,6 @@ final class GroupCommitWriter {
     }
     try (connection) {
       Runnable[] answers = decideAndWrite(connection, batch);
-      // The next batch of the lane may now lock and read: it waits for this COMMIT in PostgreSQL.
-      turn.run();
       try {
         connection.commit();
       } catch (SQLException e) {
