@@ -9,7 +9,6 @@ import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Array;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,27 +25,33 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
- * The writers of a {@link PostgresStorage}: a few threads, each taking every write waiting (up to
- * the batch size) from one queue and committing them in one transaction, so concurrent requests
- * share commits (and the WAL flush behind each).
+ * The writers of a {@link PostgresStorage}: a few threads, each with a queue of its own, taking
+ * every write waiting in its queue (up to the batch size) and committing them in one transaction,
+ * so concurrent requests share commits (and the WAL flush behind each).
  *
- * <p>Per batch, on one connection in READ COMMITTED:
+ * <p>A keyspace's writes always go to the same writer (its lock id picks the queue). Writes to
+ * one keyspace are serialized by its lock anyway, so two writers of this process taking turns on
+ * one hot keyspace would only split its queue into small batches, each waiting for the previous
+ * one's commit; one writer takes all of them into its next batch instead.
+ *
+ * <p>Per batch, on one connection in READ COMMITTED, in three round trips:
  *
  * <ol>
  *   <li>Take the transaction-scoped advisory lock of every keyspace in the batch, in ascending
- *       lock-id order, in one statement. Every writer of every server process does the same, so
- *       writes to one keyspace are serialized across processes, and the fixed order rules out
- *       deadlocks. The lock waits for the previous holder's commit, and in READ COMMITTED each
- *       later statement sees that commit.
- *   <li>Read, in one statement, the version of every declared key and every keyspace's {@code
- *       global_version} row.
+ *       lock-id order, in one statement; and read, in a second statement sent with it, the
+ *       version of every declared key and every keyspace's {@code global_version} row. Every
+ *       writer of every server process takes the locks the same way, so writes to one keyspace are
+ *       serialized across processes, and the fixed order rules out deadlocks. The lock waits for
+ *       the previous holder's commit; the read is a statement of its own, so in READ COMMITTED it
+ *       takes its snapshot after the lock was granted and sees that commit.
  *   <li>Run each request's decision, in queue order, on that state updated by the earlier requests
  *       of the batch (so the queue order is the linearization order; two creates of one key in one
  *       batch give one success and one CONFLICT). An abort or a decision that throws changes
- *       nothing and affects no other request.
- *   <li>Write the batch's net effect with three batched statements (deletes, updates, inserts in
- *       creation order, so {@code sort_order} follows creation order), checking that each touched
- *       exactly one row; then {@code COMMIT}.
+ *       nothing and affects no other request. Then write the batch's net effect: one delete, one
+ *       update and one insert statement (in creation order, so {@code sort_order} follows
+ *       creation order), each over arrays of rows, sent together and each checked to touch
+ *       exactly as many rows as it was given.
+ *   <li>{@code COMMIT}.
  * </ol>
  *
  * <p>Callers are answered only after {@code COMMIT} returned. If a statement fails, the transaction
@@ -59,23 +64,39 @@ final class GroupCommitWriter {
   private static final Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
 
-  private static final String LOCK_SQL =
-      "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id";
-  private static final String READ_SQL = "SELECT r.i, d.version"
+  /**
+   * Two statements sent in one round trip: the keyspace locks, then the read. They must stay two
+   * statements: in READ COMMITTED each statement takes its snapshot when it starts, so a read in the
+   * locking statement would not see the commit the lock waited for.
+   */
+  private static final String LOCK_AND_READ_SQL =
+      "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id;"
+      + " SELECT r.i, d.version"
       + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
       + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
-  private static final String DELETE_SQL =
-      "DELETE FROM vss_db WHERE user_token = ? AND store_id = ? AND key = ?";
-  private static final String UPDATE_SQL = "UPDATE vss_db SET value = ?, version = ?,"
-      + " last_updated_at = now() WHERE user_token = ? AND store_id = ? AND key = ?";
-  private static final String INSERT_SQL = "INSERT INTO vss_db"
+  /**
+   * A batch's net effect, three statements sent in one round trip, in this order (a re-created row
+   * is deleted, then inserted with a new {@code sort_order}). The insert takes {@code sort_order}
+   * values in the arrays' order, the creation order.
+   */
+  private static final String WRITE_SQL = "DELETE FROM vss_db d"
+      + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
+      + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
+      + " UPDATE vss_db d SET value = r.v, version = r.n, last_updated_at = now()"
+      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+      + " AS r(u, s, k, v, n)"
+      + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
+      + " INSERT INTO vss_db"
       + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
-      + " VALUES (?, ?, ?, ?, ?, now(), now())";
+      + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
+      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+      + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i";
 
   private final DataSource pool;
   private final int maxBatchSize;
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  /** Tells writer threads to stop; each puts it back for the next. */
+  /** One queue per writer thread; a keyspace's writes always go to the same one. */
+  private final List<LinkedBlockingQueue<Object>> queues = new ArrayList<>();
+  /** Tells a writer thread to stop; the last entry of each queue once stopping. */
   private final Object stopToken = new Object();
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
@@ -89,7 +110,9 @@ final class GroupCommitWriter {
     this.pool = pool;
     this.maxBatchSize = maxBatchSize;
     for (int i = 0; i < writers; i++) {
-      Thread thread = new Thread(this::run, threadName + "-" + i);
+      LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+      queues.add(queue);
+      Thread thread = new Thread(() -> run(queue), threadName + "-" + i);
       thread.setDaemon(true);
       threads.add(thread);
     }
@@ -106,14 +129,15 @@ final class GroupCommitWriter {
       if (stopping) {
         throw new StorageException("PostgreSQL storage is closed");
       }
-      queue.add(request);
+      queues.get(Math.floorMod(Long.hashCode(request.lockId()), queues.size())).add(request);
     }
     return request.await();
   }
 
   /** Writes waiting for a writer (for tests). */
   int queuedWrites() {
-    return (int) queue.stream().filter(task -> task != stopToken).count();
+    return (int) queues.stream().flatMap(LinkedBlockingQueue::stream)
+        .filter(task -> task != stopToken).count();
   }
 
   /** Batches committed since start. */
@@ -131,7 +155,7 @@ final class GroupCommitWriter {
     synchronized (submitLock) {
       if (!stopping) {
         stopping = true;
-        queue.add(stopToken);
+        queues.forEach(queue -> queue.add(stopToken));
       }
     }
     boolean interrupted = false;
@@ -149,12 +173,12 @@ final class GroupCommitWriter {
     }
   }
 
-  private void run() {
+  private void run(LinkedBlockingQueue<Object> queue) {
     List<Object> drained = new ArrayList<>(maxBatchSize);
     List<WriteRequest<?>> batch = new ArrayList<>(maxBatchSize);
     boolean stop = false;
     while (!stop) {
-      drained.add(takeUninterruptibly());
+      drained.add(takeUninterruptibly(queue));
       queue.drainTo(drained, maxBatchSize - 1);
       for (Object task : drained) {
         if (task == stopToken) {
@@ -164,9 +188,6 @@ final class GroupCommitWriter {
         }
       }
       drained.clear();
-      if (stop) {
-        queue.add(stopToken); // for the other writers; nothing is queued after it
-      }
       if (!batch.isEmpty()) {
         try {
           runBatch(batch);
@@ -181,7 +202,7 @@ final class GroupCommitWriter {
     }
   }
 
-  private Object takeUninterruptibly() {
+  private static Object takeUninterruptibly(LinkedBlockingQueue<Object> queue) {
     while (true) {
       try {
         return queue.take();
@@ -285,8 +306,7 @@ final class GroupCommitWriter {
   private Runnable[] decideAndWrite(Connection connection, List<WriteRequest<?>> batch)
       throws StatementFailure, BatchFailure {
     try {
-      lockKeyspaces(connection, batch);
-      Map<RowKey, Row> rows = readRows(connection, batch);
+      Map<RowKey, Row> rows = lockAndReadRows(connection, batch);
       Runnable[] answers = new Runnable[batch.size()];
       long[] creations = {0};
       for (int i = 0; i < batch.size(); i++) {
@@ -320,21 +340,14 @@ final class GroupCommitWriter {
     }
   }
 
-  private static void lockKeyspaces(Connection connection, List<WriteRequest<?>> batch)
-      throws SQLException {
+  /**
+   * Takes the batch's keyspace locks and reads every row its requests declared (and each
+   * keyspace's global version row), in one round trip.
+   */
+  private static Map<RowKey, Row> lockAndReadRows(Connection connection,
+      List<WriteRequest<?>> batch) throws SQLException {
     Long[] ids = batch.stream().map(WriteRequest::lockId).distinct()
         .sorted(Comparator.naturalOrder()).toArray(Long[]::new);
-    try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL)) {
-      Array array = connection.createArrayOf("bigint", ids);
-      lock.setArray(1, array);
-      try (ResultSet row = lock.executeQuery()) {
-        row.next();
-      }
-    }
-  }
-
-  private static Map<RowKey, Row> readRows(Connection connection, List<WriteRequest<?>> batch)
-      throws SQLException {
     Map<RowKey, Row> rows = new LinkedHashMap<>();
     for (WriteRequest<?> request : batch) {
       for (String key : request.storedKeys.values()) {
@@ -345,19 +358,15 @@ final class GroupCommitWriter {
           k -> new Row(k.userToken(), k.storeId(), k.key()));
     }
     Row[] byIndex = rows.values().toArray(Row[]::new);
-    String[] users = new String[byIndex.length];
-    String[] stores = new String[byIndex.length];
-    String[] keys = new String[byIndex.length];
-    for (int i = 0; i < byIndex.length; i++) {
-      users[i] = byIndex[i].userToken;
-      stores[i] = byIndex[i].storeId;
-      keys[i] = byIndex[i].key;
-    }
-    try (PreparedStatement read = connection.prepareStatement(READ_SQL)) {
-      read.setArray(1, connection.createArrayOf("varchar", users));
-      read.setArray(2, connection.createArrayOf("varchar", stores));
-      read.setArray(3, connection.createArrayOf("varchar", keys));
-      try (ResultSet result = read.executeQuery()) {
+    RowArrays keys = new RowArrays(connection, List.of(byIndex), false);
+    try (PreparedStatement statement = connection.prepareStatement(LOCK_AND_READ_SQL)) {
+      statement.setArray(1, connection.createArrayOf("bigint", ids));
+      keys.bind(statement, 2);
+      statement.execute(); // the locks: one row, the number of locks taken
+      if (!statement.getMoreResults()) {
+        throw new SQLException("the read after the keyspace locks gave no result", "VS002");
+      }
+      try (ResultSet result = statement.getResultSet()) {
         while (result.next()) {
           Row row = byIndex[(int) result.getLong(1) - 1];
           row.inDatabase = true;
@@ -367,6 +376,52 @@ final class GroupCommitWriter {
       }
     }
     return rows;
+  }
+
+  /** Rows as parallel arrays, the parameters of the statements that unnest them. */
+  private static final class RowArrays {
+    final Array userTokens;
+    final Array storeIds;
+    final Array keys;
+    final Array values;
+    final Array versions;
+
+    RowArrays(Connection connection, List<Row> rows, boolean withValues) throws SQLException {
+      int size = rows.size();
+      String[] users = new String[size];
+      String[] stores = new String[size];
+      String[] names = new String[size];
+      byte[][] data = withValues ? new byte[size][] : null;
+      Long[] numbers = withValues ? new Long[size] : null;
+      for (int i = 0; i < size; i++) {
+        Row row = rows.get(i);
+        users[i] = row.userToken;
+        stores[i] = row.storeId;
+        names[i] = row.key;
+        if (withValues) {
+          data[i] = row.value.toByteArray();
+          numbers[i] = row.version;
+        }
+      }
+      userTokens = connection.createArrayOf("varchar", users);
+      storeIds = connection.createArrayOf("varchar", stores);
+      keys = connection.createArrayOf("varchar", names);
+      values = withValues ? connection.createArrayOf("bytea", data) : null;
+      versions = withValues ? connection.createArrayOf("bigint", numbers) : null;
+    }
+
+    /** Binds the arrays from parameter {@code first} on; returns the next parameter's index. */
+    int bind(PreparedStatement statement, int first) throws SQLException {
+      int i = first;
+      statement.setArray(i++, userTokens);
+      statement.setArray(i++, storeIds);
+      statement.setArray(i++, keys);
+      if (values != null) {
+        statement.setArray(i++, values);
+        statement.setArray(i++, versions);
+      }
+      return i;
+    }
   }
 
   /**
@@ -436,6 +491,11 @@ final class GroupCommitWriter {
     row.dirty = true;
   }
 
+  /**
+   * Writes the batch's net effect: its deleted, updated and inserted rows (inserts in creation
+   * order), one statement each, sent in one round trip; each must touch exactly the rows it was
+   * given.
+   */
   private static void writeRows(Connection connection, Iterable<Row> rows) throws SQLException {
     List<Row> deletes = new ArrayList<>();
     List<Row> updates = new ArrayList<>();
@@ -451,65 +511,30 @@ final class GroupCommitWriter {
         (row.inDatabase && !row.deleteFromDatabase ? updates : inserts).add(row);
       }
     }
+    if (deletes.isEmpty() && updates.isEmpty() && inserts.isEmpty()) {
+      return;
+    }
     inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
-    if (!deletes.isEmpty()) {
-      try (PreparedStatement delete = connection.prepareStatement(DELETE_SQL)) {
-        for (Row row : deletes) {
-          delete.setString(1, row.userToken);
-          delete.setString(2, row.storeId);
-          delete.setString(3, row.key);
-          delete.addBatch();
-        }
-        requireOneRowEach(delete, "delete");
-      }
-    }
-    if (!updates.isEmpty()) {
-      try (PreparedStatement update = connection.prepareStatement(UPDATE_SQL)) {
-        for (Row row : updates) {
-          update.setBytes(1, row.value.toByteArray());
-          update.setLong(2, row.version);
-          update.setString(3, row.userToken);
-          update.setString(4, row.storeId);
-          update.setString(5, row.key);
-          update.addBatch();
-        }
-        requireOneRowEach(update, "update");
-      }
-    }
-    if (!inserts.isEmpty()) {
-      try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL)) {
-        for (Row row : inserts) {
-          insert.setString(1, row.userToken);
-          insert.setString(2, row.storeId);
-          insert.setString(3, row.key);
-          insert.setBytes(4, row.value.toByteArray());
-          insert.setLong(5, row.version);
-          insert.addBatch();
-        }
-        requireOneRowEach(insert, "insert");
-      }
+    try (PreparedStatement write = connection.prepareStatement(WRITE_SQL)) {
+      int next = new RowArrays(connection, deletes, false).bind(write, 1);
+      next = new RowArrays(connection, updates, true).bind(write, next);
+      new RowArrays(connection, inserts, true).bind(write, next);
+      boolean resultSet = write.execute();
+      requireRows(resultSet ? -1 : write.getUpdateCount(), deletes.size(), "delete");
+      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), updates.size(), "update");
+      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), inserts.size(), "insert");
     }
   }
 
   /**
-   * Runs a batched statement and checks that each of its rows touched exactly one row; anything
-   * else means a writer that does not take the keyspace locks changed the rows under us.
+   * Checks that a statement touched exactly the rows it was given; anything else means a writer
+   * that does not take the keyspace locks changed the rows under us.
    */
-  private static void requireOneRowEach(PreparedStatement statement, String what)
-      throws SQLException {
-    int[] counts;
-    try {
-      counts = statement.executeBatch();
-    } catch (BatchUpdateException e) {
-      SQLException next = e.getNextException();
-      throw next != null ? next : e;
-    }
-    for (int count : counts) {
-      if (count != 1 && count != PreparedStatement.SUCCESS_NO_INFO) {
-        throw new SQLException("a batched " + what + " touched " + count + " rows instead of 1"
-            + " (of " + counts.length + "); was the database written by a"
-            + " server that does not take the keyspace locks?", "VS001");
-      }
+  private static void requireRows(int touched, int given, String what) throws SQLException {
+    if (touched != given) {
+      throw new SQLException("the " + what + " of a batch touched " + touched + " rows instead of "
+          + given + "; was the database written by a server that does not take the keyspace"
+          + " locks?", "VS001");
     }
   }
 

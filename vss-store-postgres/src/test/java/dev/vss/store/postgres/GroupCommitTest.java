@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Concurrent writes share commits: a structural property of the group-commit writer, made
- * deterministic instead of left to timing. With one writer, the first put's transaction is held at
- * its insert by a table lock taken from outside; the other puts queue meanwhile; once the lock is
- * released the writer must commit all of them in one more transaction. PostgreSQL's own count of
+ * deterministic instead of left to timing. The first put's transaction is held at its insert by a
+ * table lock taken from outside; the other puts, all to the same keyspace, queue meanwhile; once
+ * the lock is released the writer must commit all of them in one more transaction. With several
+ * writers too: one keyspace's writes all wait for the writer that holds it (other writers taking
+ * some would only queue on its lock and split them into small batches). PostgreSQL's own count of
  * write transactions (transaction ids assigned) confirms it.
  */
 class GroupCommitTest {
@@ -32,11 +34,21 @@ class GroupCommitTest {
 
   @Test
   void writesQueuedBehindACommitShareTheNextCommit() throws Exception {
+    writesQueuedBehindACommitShareTheNextCommit(1);
+  }
+
+  @Test
+  void writesToOneKeyspaceQueuedBehindACommitShareTheNextCommitWithSeveralWriters()
+      throws Exception {
+    writesQueuedBehindACommitShareTheNextCommit(4);
+  }
+
+  private static void writesQueuedBehindACommitShareTheNextCommit(int writers) throws Exception {
     TestPostgres postgres = TestPostgres.shared();
     String database = TestPostgres.uniqueDatabase("groupcommit");
     ExecutorService clients = Executors.newFixedThreadPool(PUTS);
     try (PostgresStorage storage =
-            PostgresStorage.open(postgres.options(database).withWriterConnections(1));
+            PostgresStorage.open(postgres.options(database).withWriterConnections(writers));
         Connection blocker = postgres.connect(database);
         Connection observer = postgres.connect(database)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
