@@ -1,19 +1,21 @@
 package dev.vss.bench.load;
 
-/** The VSS methods the load benchmark calls, with their path under the API base. */
+import dev.vss.protocol.VssMethod;
+
+/** The VSS methods the load benchmark calls (a subset of {@link VssMethod}, usable as map keys). */
 enum Method {
-  GET_OBJECT("getObject"),
-  PUT_OBJECTS("putObjects"),
-  LIST_KEY_VERSIONS("listKeyVersions");
+  GET_OBJECT(VssMethod.GET_OBJECT),
+  PUT_OBJECTS(VssMethod.PUT_OBJECTS),
+  LIST_KEY_VERSIONS(VssMethod.LIST_KEY_VERSIONS);
 
-  private final String wireName;
+  private final VssMethod<?, ?> method;
 
-  Method(String wireName) {
-    this.wireName = wireName;
+  Method(VssMethod<?, ?> method) {
+    this.method = method;
   }
 
   /** The method's name in the URL, such as {@code putObjects}. */
   String wireName() {
-    return wireName;
+    return method.methodName();
   }
 }
