@@ -5,9 +5,11 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.ErrorResponse;
+import dev.vss.protocol.ErrorStatus;
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns an HTTP answer into the response message or the matching {@link VssServerException}
@@ -56,7 +58,7 @@ final class ResponseDecoder {
    * unreadable. A date in the past is a wait of zero.
    */
   static java.time.Duration retryAfter(int status, java.net.http.HttpHeaders headers) {
-    if (status != 429 && status != 503) {
+    if (status != ErrorStatus.TOO_MANY_REQUESTS && status != ErrorStatus.SERVICE_UNAVAILABLE) {
       return null;
     }
     java.util.Optional<String> value = headers.firstValue("Retry-After");
@@ -95,37 +97,37 @@ final class ResponseDecoder {
   static VssServerException error(int status, byte[] body) {
     ErrorResponse error = parseErrorResponse(body);
     if (error != null) {
-      String message = error.getMessage();
-      switch (error.getErrorCode()) {
-        case CONFLICT_EXCEPTION:
-          return new ConflictException(status, message);
-        case INVALID_REQUEST_EXCEPTION:
-          return new InvalidRequestException(status, message);
-        case INTERNAL_SERVER_EXCEPTION:
-          return new InternalServerException(status, message);
-        case NO_SUCH_KEY_EXCEPTION:
-          return new NoSuchKeyException(status, message);
-        case AUTH_EXCEPTION:
-          return new AuthException(status, message);
-        default:
-          break; // UNKNOWN or a code newer than this client: classify by status below
+      VssServerException known = forCode(error.getErrorCode(), status, error.getMessage());
+      if (known != null) {
+        return known;
       }
+      // UNKNOWN or a code newer than this client: classify by status below
     }
     String message = describe(body);
-    if (status == 409) {
-      return new ConflictException(status, message);
-    }
-    if (status == 400 || status == 413) {
-      return new InvalidRequestException(status, message);
-    }
-    if (status == 401 || status == 403) {
-      return new AuthException(status, message);
-    }
-    if (status == 429 || (status >= 500 && status <= 599)) {
-      return new InternalServerException(status, message);
+    Optional<ErrorCode> byStatus = ErrorStatus.codeOf(status);
+    if (byStatus.isPresent()) {
+      return forCode(byStatus.get(), status, message);
     }
     return new UnexpectedResponseException(status,
         "HTTP " + status + " is not a VSS answer (wrong base URL?): " + message);
+  }
+
+  /** The exception for a known {@code code}, or null for UNKNOWN and codes newer than this. */
+  private static VssServerException forCode(ErrorCode code, int status, String message) {
+    switch (code) {
+      case CONFLICT_EXCEPTION:
+        return new ConflictException(status, message);
+      case INVALID_REQUEST_EXCEPTION:
+        return new InvalidRequestException(status, message);
+      case INTERNAL_SERVER_EXCEPTION:
+        return new InternalServerException(status, message);
+      case NO_SUCH_KEY_EXCEPTION:
+        return new NoSuchKeyException(status, message);
+      case AUTH_EXCEPTION:
+        return new AuthException(status, message);
+      default:
+        return null;
+    }
   }
 
   /** The body as an ErrorResponse carrying a known code, or null. */

@@ -1,6 +1,7 @@
 package dev.vss.protocol;
 
 import dev.vss.proto.ErrorCode;
+import java.util.Optional;
 
 /**
  * The protocol's ErrorCode-to-HTTP-status table (docs/protocol.md, Transport), written once for
@@ -46,5 +47,28 @@ public final class ErrorStatus {
       default:
         return 500;
     }
+  }
+
+  /**
+   * The inverse, for an answer without a decodable {@code ErrorResponse} (a proxy's error page, an
+   * older server): the code a status stands for. 409 is a conflict; 400 and 413 invalid requests;
+   * 401 and 403 auth failures; 429 and every 5xx the retryable {@code INTERNAL_SERVER_EXCEPTION}.
+   * Other statuses, 404 included (without a body it means a wrong URL, not a missing key), stand
+   * for no VSS answer: empty.
+   */
+  public static Optional<ErrorCode> codeOf(int status) {
+    if (status == 409) {
+      return Optional.of(ErrorCode.CONFLICT_EXCEPTION);
+    }
+    if (status == 400 || status == 413) {
+      return Optional.of(ErrorCode.INVALID_REQUEST_EXCEPTION);
+    }
+    if (status == 401 || status == 403) {
+      return Optional.of(ErrorCode.AUTH_EXCEPTION);
+    }
+    if (status == TOO_MANY_REQUESTS || (status >= 500 && status <= 599)) {
+      return Optional.of(RETRY_LATER_CODE);
+    }
+    return Optional.empty();
   }
 }
