@@ -6,8 +6,8 @@
  *   <li>{@link dev.vss.testkit.VssEndpoint}: the four operations the suites call.
  *   <li>{@link dev.vss.testkit.StorageConformanceSuite} / {@link
  *       dev.vss.testkit.VssConformanceSuite}: readable JUnit 5 scenarios, one per rule.
- *   <li>{@link dev.vss.testkit.AbstractStorageModelProperties} / {@link
- *       dev.vss.testkit.AbstractVssModelProperties}: a jqwik stateful property comparing every
+ *   <li>{@link dev.vss.testkit.StorageModelPropertySuite} / {@link
+ *       dev.vss.testkit.VssModelPropertySuite}: a jqwik stateful property comparing every
  *       answer with the reference model ({@link dev.vss.testkit.ReferenceEndpoint}).
  *   <li>{@link dev.vss.testkit.StorageConcurrencySuite} / {@link
  *       dev.vss.testkit.VssConcurrencySuite}: races that check linearizable writes and
