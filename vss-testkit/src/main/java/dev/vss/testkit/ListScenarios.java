@@ -218,7 +218,9 @@ public interface ListScenarios extends ConformanceFixture {
    */
   @Test
   default void pageTokenIsBoundToItsListing() {
-    for (String user : List.of(alice(), bob())) {
+    // With one user, alice and bob are the same keyspaces: write them once.
+    for (String user : declares(Capability.SEVERAL_USERS) ? List.of(alice(), bob())
+        : List.of(alice())) {
       for (String storeId : List.of(STORE, "other")) {
         put(user, storeId, item("k1", 0, "v"), item("k2", 0, "v"), item("k3", 0, "v"));
       }

@@ -15,7 +15,7 @@ public class WireConformanceScenarios extends VssConformanceSuite {
 
   @Override
   public Limits limits() {
-    return WireTarget.current().limits();
+    return WireTarget.current().scenarioLimits();
   }
 
   @Override

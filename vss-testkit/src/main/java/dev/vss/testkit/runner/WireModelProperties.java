@@ -21,7 +21,7 @@ public class WireModelProperties extends VssModelPropertySuite {
 
   @Override
   protected Limits limits() {
-    return WireTarget.current().limits();
+    return WireTarget.current().scenarioLimits();
   }
 
   @Override
