@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: Creation order: an update keeps a key's place in the listing, a delete and re-create moves it to the front.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: Creation order: an update keeps
+ * a key's place in the listing, a delete and re-create moves it to the front.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

@@ -10,7 +10,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: deleteObject: conditional, unconditional, mismatched and missing targets; idempotence; the global version left alone.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: deleteObject: conditional,
+ * unconditional, mismatched and missing targets; idempotence; the global version left alone.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

@@ -7,7 +7,8 @@ import dev.vss.proto.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: getObject: values and versions, NO_SUCH_KEY for missing and deleted keys.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: getObject: values and versions,
+ * NO_SUCH_KEY for missing and deleted keys.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

@@ -8,7 +8,9 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: The reserved key {@code global_version}: reading it answers the global version; writing or deleting it is INVALID_REQUEST; look-alike keys are ordinary keys.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: The reserved key {@code
+ * global_version}: reading it answers the global version; writing or deleting it is
+ * INVALID_REQUEST; look-alike keys are ordinary keys.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

@@ -10,7 +10,9 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: Keyspace isolation: users, store ids (the empty one included), and store id / key boundaries that an adapter joining strings could blur.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: Keyspace isolation: users, store
+ * ids (the empty one included), and store id / key boundaries that an adapter joining strings could
+ * blur.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

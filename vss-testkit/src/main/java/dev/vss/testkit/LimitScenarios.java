@@ -13,7 +13,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: Validation and the limits of SPEC section 6: duplicate keys, empty keys, versions below -1, and the item, key, store-id and value limits, each checked exactly at the limit (passes) and one over (INVALID_REQUEST). The boundaries come from {@link #limits()}.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: Validation and the limits of
+ * SPEC section 6: duplicate keys, empty keys, versions below -1, and the item, key, store-id and
+ * value limits, each checked exactly at the limit (passes) and one over (INVALID_REQUEST). The
+ * boundaries come from {@link #limits()}.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link
@@ -126,7 +129,8 @@ public interface LimitScenarios extends ConformanceFixture {
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> get(alice(), tooLong, "k"));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> deleteObject(alice(), tooLong, item("k", -1)));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice(), tooLong, null, null, null));
+    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+        () -> list(alice(), tooLong, null, null, null));
     assertThat(snapshot(alice(), longest)).isEqualTo(before);
   }
 

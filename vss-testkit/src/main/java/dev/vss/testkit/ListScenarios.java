@@ -16,7 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: listKeyVersions: pagination, prefixes (literal, case-sensitive), page sizes, the global version on the first page, page tokens bound to their listing, and pages that never skip or repeat a record.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: listKeyVersions: pagination,
+ * prefixes (literal, case-sensitive), page sizes, the global version on the first page, page tokens
+ * bound to their listing, and pages that never skip or repeat a record.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link
@@ -255,7 +257,8 @@ public interface ListScenarios extends ConformanceFixture {
     for (int i = 0; i < token.length(); i++) {
       char replacement = token.charAt(i) == 'A' ? 'B' : 'A';
       String altered = token.substring(0, i) + replacement + token.substring(i + 1);
-      expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice(), STORE, null, 1, altered));
+      expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+          () -> list(alice(), STORE, null, 1, altered));
     }
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> list(alice(), STORE, null, 1, token.substring(0, token.length() - 1)));

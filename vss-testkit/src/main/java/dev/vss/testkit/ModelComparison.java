@@ -228,7 +228,8 @@ final class ModelComparison implements AutoCloseable {
 
   private String sentSoFar() {
     StringBuilder text = new StringBuilder(
-        "\n  the steps as a script (request with concrete versions -> what the endpoint answered):");
+        "\n  the steps as a script (request with concrete versions -> what the endpoint "
+            + "answered):");
     for (int i = 0; i < sent.size(); i++) {
       text.append("\n    ").append(i + 1).append(". ").append(sent.get(i));
     }

@@ -9,7 +9,9 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: putObjects: creates, conditional updates, unconditional upserts, key-version and global-version conflicts, and the global version advancing by exactly one per put that carries it.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: putObjects: creates, conditional
+ * updates, unconditional upserts, key-version and global-version conflicts, and the global version
+ * advancing by exactly one per put that carries it.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

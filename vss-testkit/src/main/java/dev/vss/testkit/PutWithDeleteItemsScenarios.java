@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: putObjects with delete items: transaction items and delete items of one put commit or fail as one atomic unit.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: putObjects with delete items:
+ * transaction items and delete items of one put commit or fail as one atomic unit.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

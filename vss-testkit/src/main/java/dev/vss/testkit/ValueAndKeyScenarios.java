@@ -10,7 +10,9 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conformance scenarios, one group of {@link VssConformanceSuite}: Values and keys: large, empty and binary values; non-ASCII keys without normalization or collation; control characters in keys and store ids.
+ * Conformance scenarios, one group of {@link VssConformanceSuite}: Values and keys: large, empty
+ * and binary values; non-ASCII keys without normalization or collation; control characters in keys
+ * and store ids.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link

@@ -75,7 +75,8 @@ public abstract class VssConformanceSuite implements PutScenarios, PutWithDelete
 
   /**
    * What the endpoint supports; scenarios needing a capability it lacks are skipped with a reason
-   * naming it. Defaults to {@link Capability#endpointDefaults()} ({@link Capability#SEVERAL_USERS}).
+   * naming it. Defaults to {@link Capability#endpointDefaults()} ({@link
+   * Capability#SEVERAL_USERS}).
    */
   @Override
   public Set<Capability> capabilities() {

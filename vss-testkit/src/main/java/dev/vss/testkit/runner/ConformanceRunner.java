@@ -48,15 +48,18 @@ public final class ConformanceRunner {
 
   private static final String USAGE = String.join("\n",
       "Usage: java -jar vss-testkit-runner.jar --url URL [--auth signature|jwt|none]",
-      "           [--jwt-private-key PEM_FILE | --jwt-token TOKEN] [--limits LIMITS] [--only GROUPS]",
+      "           [--jwt-private-key PEM_FILE | --jwt-token TOKEN] [--limits LIMITS]",
+      "           [--only GROUPS]",
       "  --url URL      the server's API base, such as http://127.0.0.1:8080/vss",
       "  --auth MODE    signature (default): one generated secp256k1 key per user token;",
       "                 jwt: Authorization: Bearer <jwt>, with --jwt-private-key or --jwt-token;",
       "                 none: no Authorization header (one user: isolation checks are skipped)",
-      "  --jwt-private-key PEM_FILE  the token issuer's RSA private key (PKCS#8, BEGIN PRIVATE KEY):",
-      "                 one RS256 token is minted per user token (sub = the user), so every check runs",
+      "  --jwt-private-key PEM_FILE  the token issuer's RSA private key (PKCS#8,",
+      "                 BEGIN PRIVATE KEY): one RS256 token is minted per user token",
+      "                 (sub = the user), so every check runs",
       "  --jwt-token TOKEN  one JWT the server accepts: one user, as with --auth none",
-      "  --limits LIMITS  the server's limits where they differ from SPEC section 6, comma-separated:",
+      "  --limits LIMITS  the server's limits where they differ from SPEC section 6,",
+      "                 comma-separated:",
       "                 items=N (per put, 1000), key-length=N (600), store-id-length=N (120),",
       "                 value-bytes=N (67108864), page-size=N (default 100), max-page-size=N (100)",
       "  --only GROUPS  comma-separated subset of: " + String.join(",", GROUPS.keySet()));
@@ -126,7 +129,8 @@ public final class ConformanceRunner {
       WireTarget.use(new WireTarget(URI.create(url), mode, limits, jwt));
       if (limits.maxKeyLength() < PROPERTY_MIN_KEY_LENGTH) {
         skippedGroups.put("property", "the model property reads back the reserved key "
-            + "global_version (14 characters), above the key-length limit " + limits.maxKeyLength());
+            + "global_version (14 characters), above the key-length limit "
+            + limits.maxKeyLength());
       }
       if (limits.maxItemsPerPut() < CONSISTENCY_MIN_ITEMS_AND_PAGE
           || limits.maxPageSize() < CONSISTENCY_MIN_ITEMS_AND_PAGE) {
