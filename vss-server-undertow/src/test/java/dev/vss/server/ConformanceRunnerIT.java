@@ -7,7 +7,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,43 @@ class ConformanceRunnerIT {
           "PASS  WireConcurrencyRaces > ", " 0 failed, ");
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
     }
+  }
+
+  /**
+   * Our server with JWT authentication passes the runner in JWT mode: the runner mints one RS256
+   * token per user token with the issuer's private key, and the server checks them with the
+   * public key.
+   */
+  @Test
+  void ourServerWithJwtAuthPassesTheRunnerInJwtMode() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair issuer = generator.generateKeyPair();
+    Path publicKey = Files.writeString(dir.resolve("jwt-public.pem"),
+        pem("PUBLIC KEY", issuer.getPublic().getEncoded()));
+    Path privateKey = Files.writeString(dir.resolve("jwt-private.pem"),
+        pem("PRIVATE KEY", issuer.getPrivate().getEncoded()));
+    try (ServerProcess server = ServerProcess.start(Map.of(), dir,
+        "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "jwt",
+        "--jwt-public-key", publicKey.toString())) {
+      URI api = server.awaitListening();
+
+      Run run = runRunner(dir.resolve("report-jwt.txt"), "--url", api.toString(),
+          "--auth", "jwt", "--jwt-private-key", privateKey.toString(),
+          "--only", "header,conformance,property");
+
+      assertThat(run.output()).contains("(auth jwt)",
+          "PASS  WireConformanceScenarios > createStoresVersionOne()",
+          "PASS  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
+          "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel", " 0 failed, ");
+      assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.vss.server;
 import dev.vss.testkit.Capability;
 import java.util.EnumSet;
 import java.util.Set;
-import dev.vss.testkit.AbstractVssModelProperties;
+import dev.vss.testkit.VssModelPropertySuite;
 import dev.vss.testkit.VssEndpoint;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +20,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * the adapters' own direct runs cover the storage with the full count.
  */
 @PropertyDefaults(tries = 10)
-abstract class HttpModelProperties extends AbstractVssModelProperties {
+abstract class HttpModelProperties extends VssModelPropertySuite {
   private static final Map<StoreKind, HttpServerFixture> SERVERS = new ConcurrentHashMap<>();
 
   /** The store kind behind the server. */

@@ -21,7 +21,7 @@ abstract class HttpScenarioSuite extends VssConformanceSuite {
 
   /** Our server answers with vss-core's messages, so they are compared too. */
   @Override
-  protected Set<Capability> capabilities() {
+  public Set<Capability> capabilities() {
     return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
   }
 

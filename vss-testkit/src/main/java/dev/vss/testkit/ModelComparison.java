@@ -6,6 +6,7 @@ import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.ErrorCode;
 import dev.vss.proto.GetObjectRequest;
+import dev.vss.proto.GetObjectResponse;
 import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
@@ -52,7 +53,10 @@ final class ModelComparison implements AutoCloseable {
   /** Whether distinct user tokens reach distinct keyspaces; if not, the reference has one user. */
   private final boolean severalUsers;
   private int steps;
-  /** Every request sent so far, rendered with its concrete versions. */
+  /**
+   * The script so far: every request sent, rendered with its concrete versions, followed by what
+   * the endpoint answered ({@code -> ok}, {@code -> CONFLICT_EXCEPTION}, ...).
+   */
   private final List<String> sent = new ArrayList<>();
   /** How often each outcome occurred ("ok" or an error code), shown when a chain fails. */
   private final Map<String, Integer> outcomes = new TreeMap<>();
@@ -91,20 +95,20 @@ final class ModelComparison implements AutoCloseable {
   }
 
   void putObjects(String user, PutObjectRequest request) {
-    sent.add(Describe.put(user, request));
-    compare("putObjects", () -> subject.putObjects(user, request),
+    compare(Describe.put(user, request), "putObjects",
+        () -> subject.putObjects(user, request),
         () -> reference.putObjects(referenceUser(user), request));
   }
 
   void deleteObject(String user, DeleteObjectRequest request) {
-    sent.add(Describe.delete(user, request));
-    compare("deleteObject", () -> subject.deleteObject(user, request),
+    compare(Describe.delete(user, request), "deleteObject",
+        () -> subject.deleteObject(user, request),
         () -> reference.deleteObject(referenceUser(user), request));
   }
 
   void getObject(String user, GetObjectRequest request) {
-    sent.add(Describe.get(user, request));
-    compare("getObject", () -> subject.getObject(user, request),
+    compare(Describe.get(user, request), "getObject",
+        () -> subject.getObject(user, request),
         () -> reference.getObject(referenceUser(user), request));
   }
 
@@ -113,7 +117,9 @@ final class ModelComparison implements AutoCloseable {
    * (or error) must match once tokens are reduced to "is there a next page".
    */
   void listKeyVersions(String user, ListKeyVersionsRequest first) {
-    sent.add(Describe.list(user, first) + " (and its later pages)");
+    String step = Describe.list(user, first) + " (all pages)";
+    List<String> listed = new ArrayList<>();
+    long globalVersion = 0;
     ListKeyVersionsRequest subjectRequest = first;
     ListKeyVersionsRequest referenceRequest = first;
     for (int page = 0; page < MAX_PAGES; page++) {
@@ -122,15 +128,27 @@ final class ModelComparison implements AutoCloseable {
       Outcome actual = Outcome.attempt(() -> subject.listKeyVersions(user, subjectPage));
       Outcome expected = Outcome.attempt(() -> reference.listKeyVersions(referenceUser(user), referencePage));
       if (actual.isError() || expected.isError()) {
+        record(step + (page > 0 ? " page " + (page + 1) : ""), actual, expected);
         requireEqual("listKeyVersions page " + page, actual, expected);
         count("listKeyVersions", expected);
         return;
       }
       ListKeyVersionsResponse actualPage = (ListKeyVersionsResponse) actual.response();
       ListKeyVersionsResponse expectedPage = (ListKeyVersionsResponse) expected.response();
-      requireEqual("listKeyVersions page " + page, Outcome.of(withoutToken(actualPage)),
-          Outcome.of(withoutToken(expectedPage)));
+      if (page == 0) {
+        globalVersion = actualPage.getGlobalVersion();
+      }
+      actualPage.getKeyVersionsList().forEach(entry ->
+          listed.add(Describe.quote(entry.getKey()) + "@" + entry.getVersion()));
+      Outcome actualShown = Outcome.of(withoutToken(actualPage));
+      Outcome expectedShown = Outcome.of(withoutToken(expectedPage));
+      if (!actualShown.sameCode(expectedShown)) {
+        record(step + " page " + (page + 1), actualShown, expectedShown);
+      }
+      requireEqual("listKeyVersions page " + page, actualShown, expectedShown);
       if (actualPage.getNextPageToken().isEmpty()) {
+        sent.add(step + " -> " + (page + 1) + (page == 0 ? " page " : " pages ")
+            + listed + " gv=" + globalVersion);
         count("listKeyVersions", expected);
         return;
       }
@@ -181,10 +199,11 @@ final class ModelComparison implements AutoCloseable {
     return keyspace.userToken() + "/" + Describe.quote(keyspace.storeId());
   }
 
-  private void compare(String operation, Supplier<? extends Message> actualCall,
+  private void compare(String step, String operation, Supplier<? extends Message> actualCall,
       Supplier<? extends Message> expectedCall) {
     Outcome actual = Outcome.attempt(actualCall);
     Outcome expected = Outcome.attempt(expectedCall);
+    record(step, actual, expected);
     requireEqual(operation, actual, expected);
     count(operation, expected);
   }
@@ -197,8 +216,20 @@ final class ModelComparison implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds {@code step} to the script with the endpoint's answer, and the reference's where it
+   * differs (only the codes are compared unless messages must match exactly).
+   */
+  private void record(String step, Outcome actual, Outcome expected) {
+    boolean same = exactMessages ? actual.equals(expected) : actual.sameCode(expected);
+    sent.add(step + " -> " + actual.summary()
+        + (same ? "" : "   <-- the reference model answers " + expected.summary()));
+  }
+
   private String sentSoFar() {
-    StringBuilder text = new StringBuilder("\n  requests sent, with concrete versions:");
+    StringBuilder text = new StringBuilder(
+        "\n  the steps as a script (request with concrete versions -> what the endpoint "
+            + "answered):");
     for (int i = 0; i < sent.size(); i++) {
       text.append("\n    ").append(i + 1).append(". ").append(sent.get(i));
     }
@@ -234,6 +265,22 @@ final class ModelComparison implements AutoCloseable {
 
     boolean isError() {
       return errorCode != null;
+    }
+
+    /**
+     * How the outcome reads in a script line: {@code ok} for an empty response, the record for a
+     * get, the keys for a list page, the error code (and message) for an error.
+     */
+    String summary() {
+      if (isError()) {
+        return errorCode.name()
+            + (message == null || message.isEmpty() ? "" : " (" + message + ")");
+      }
+      if (response instanceof GetObjectResponse
+          || response instanceof ListKeyVersionsResponse) {
+        return Describe.message(response);
+      }
+      return "ok";
     }
 
     /** Equal responses, or the same error code whatever the message says. */

@@ -92,7 +92,7 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
    * durability scenarios are skipped with a reason naming it.
    */
   @Override
-  protected Set<Capability> capabilities() {
+  public Set<Capability> capabilities() {
     return Capability.all();
   }
 

@@ -82,14 +82,14 @@ class CapabilityTest {
   }
 
   private static ModelComparison comparison(VssEndpoint subject, Set<Capability> capabilities) {
-    return new ModelComparison(subject, new ReferenceEndpoint(AbstractVssModelProperties
+    return new ModelComparison(subject, new ReferenceEndpoint(VssModelPropertySuite
         .MODEL_LIMITS), () -> {}, capabilities);
   }
 
   /** The reference model, but getObject of a missing key answers in other words (or code). */
   private static final class Rewording implements VssEndpoint {
     private final ReferenceEndpoint reference =
-        new ReferenceEndpoint(AbstractVssModelProperties.MODEL_LIMITS);
+        new ReferenceEndpoint(VssModelPropertySuite.MODEL_LIMITS);
     private final ErrorCode code;
 
     Rewording(ErrorCode code) {
@@ -134,7 +134,7 @@ class CapabilityTest {
     }
 
     @Override
-    protected Set<Capability> capabilities() {
+    public Set<Capability> capabilities() {
       return EnumSet.noneOf(Capability.class);
     }
   }
@@ -147,7 +147,7 @@ class CapabilityTest {
     }
 
     @Override
-    protected Limits limits() {
+    public Limits limits() {
       return CONFORMANCE_LIMITS;
     }
   }

@@ -4,7 +4,7 @@ import dev.vss.core.memory.InMemoryStorage;
 import dev.vss.core.spi.Storage;
 
 /** The model property against {@link InMemoryStorage}. */
-class InMemoryStorageModelProperties extends AbstractStorageModelProperties {
+class InMemoryStorageModelProperties extends StorageModelPropertySuite {
   @Override
   protected Storage newStorage() {
     return new InMemoryStorage();

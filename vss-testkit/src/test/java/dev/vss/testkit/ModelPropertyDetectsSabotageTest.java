@@ -43,7 +43,7 @@ class ModelPropertyDetectsSabotageTest {
       ActionChain<ModelComparison> chain =
           properties.vssActionChains().generator(1000).next(random).value();
       try {
-        AbstractVssModelProperties.runChecked(chain);
+        VssModelPropertySuite.runChecked(chain);
       } catch (AssertionError expected) {
         return chains;
       } finally {
@@ -53,7 +53,7 @@ class ModelPropertyDetectsSabotageTest {
     return MAX_CHAINS;
   }
 
-  private static final class Properties extends AbstractStorageModelProperties {
+  private static final class Properties extends StorageModelPropertySuite {
     private final Flaw flaw;
 
     Properties(Flaw flaw) {

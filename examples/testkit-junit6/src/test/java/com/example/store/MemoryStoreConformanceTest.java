@@ -16,7 +16,7 @@ class MemoryStoreConformanceTest extends StorageConformanceSuite {
 
   /** Held in memory: it cannot be reopened over its data, so the reopen scenarios are skipped. */
   @Override
-  protected Set<Capability> capabilities() {
+  public Set<Capability> capabilities() {
     return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
   }
 }

@@ -1,7 +1,7 @@
 package dev.vss.store.postgres;
 
 import dev.vss.core.spi.Storage;
-import dev.vss.testkit.AbstractStorageModelProperties;
+import dev.vss.testkit.StorageModelPropertySuite;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -9,7 +9,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * request sequence exactly as the reference model does. Each try starts from an empty table of the
  * class's store (see {@link TestDatabases}).
  */
-class PostgresStorageModelProperties extends AbstractStorageModelProperties {
+class PostgresStorageModelProperties extends StorageModelPropertySuite {
   private static final TestDatabases STORES = new TestDatabases("model");
 
   @AfterContainer

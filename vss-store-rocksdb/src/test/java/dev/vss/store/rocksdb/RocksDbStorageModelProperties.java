@@ -1,7 +1,7 @@
 package dev.vss.store.rocksdb;
 
 import dev.vss.core.spi.Storage;
-import dev.vss.testkit.AbstractStorageModelProperties;
+import dev.vss.testkit.StorageModelPropertySuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * The testkit's stateful model property, unchanged, over a RocksDB store in a new directory per
  * try; the directory is deleted after the try.
  */
-class RocksDbStorageModelProperties extends AbstractStorageModelProperties {
+class RocksDbStorageModelProperties extends StorageModelPropertySuite {
   private final Map<Storage, Path> directories = new IdentityHashMap<>();
 
   @Override

@@ -1,7 +1,7 @@
 package dev.vss.store.sqlite;
 
 import dev.vss.core.spi.Storage;
-import dev.vss.testkit.AbstractStorageModelProperties;
+import dev.vss.testkit.StorageModelPropertySuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * answer every random request sequence exactly as the reference model does. Each try gets a fresh
  * directory, deleted afterwards.
  */
-class SqliteStorageModelProperties extends AbstractStorageModelProperties {
+class SqliteStorageModelProperties extends StorageModelPropertySuite {
   @Override
   protected Storage newStorage() throws IOException {
     return SqliteStorage.open(Files.createTempDirectory("vss-sqlite-model-"));

@@ -67,6 +67,12 @@ final class ReportListener implements TestExecutionListener {
     }
   }
 
+  /** Reports a whole group the runner does not start, with the reason. */
+  void skipGroup(String name, String reason) {
+    skips.add(name);
+    out.println("SKIP  " + name + "\n    " + reason);
+  }
+
   private void skip(TestIdentifier id, String reason) {
     skips.add(name(id));
     out.println("SKIP  " + name(id) + "\n    " + reason);

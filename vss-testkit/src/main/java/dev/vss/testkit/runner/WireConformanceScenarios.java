@@ -14,12 +14,12 @@ public class WireConformanceScenarios extends VssConformanceSuite {
   }
 
   @Override
-  protected Limits limits() {
-    return WireTarget.current().limits();
+  public Limits limits() {
+    return WireTarget.current().scenarioLimits();
   }
 
   @Override
-  protected Set<Capability> capabilities() {
+  public Set<Capability> capabilities() {
     return WireTarget.current().capabilities();
   }
 }

@@ -15,7 +15,7 @@ public class WireConsistencyChecks extends VssConsistencySuite {
 
   @Override
   protected Limits limits() {
-    return WireTarget.current().limits();
+    return WireTarget.current().scenarioLimits();
   }
 
   @Override

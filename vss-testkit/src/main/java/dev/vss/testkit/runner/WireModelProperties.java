@@ -1,7 +1,7 @@
 package dev.vss.testkit.runner;
 
 import dev.vss.core.Limits;
-import dev.vss.testkit.AbstractVssModelProperties;
+import dev.vss.testkit.VssModelPropertySuite;
 import dev.vss.testkit.Capability;
 import dev.vss.testkit.VssEndpoint;
 import java.util.Set;
@@ -13,7 +13,7 @@ import net.jqwik.api.PropertyDefaults;
  * one try is several hundred HTTP calls.
  */
 @PropertyDefaults(tries = 10)
-public class WireModelProperties extends AbstractVssModelProperties {
+public class WireModelProperties extends VssModelPropertySuite {
   @Override
   protected VssEndpoint newEndpoint() {
     return WireTarget.current().saltedEndpoint();
@@ -21,7 +21,7 @@ public class WireModelProperties extends AbstractVssModelProperties {
 
   @Override
   protected Limits limits() {
-    return WireTarget.current().limits();
+    return WireTarget.current().scenarioLimits();
   }
 
   @Override
