@@ -16,6 +16,7 @@ import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.proto.PutObjectResponse;
 import dev.vss.protocol.ProtocolVersion;
+import dev.vss.protocol.VssMethod;
 import dev.vss.testkit.VssEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,23 +72,23 @@ public final class HttpVssEndpoint implements VssEndpoint {
 
   @Override
   public GetObjectResponse getObject(String userToken, GetObjectRequest request) {
-    return call("getObject", userToken, request, GetObjectResponse.parser());
+    return call(VssMethod.GET_OBJECT, userToken, request);
   }
 
   @Override
   public PutObjectResponse putObjects(String userToken, PutObjectRequest request) {
-    return call("putObjects", userToken, request, PutObjectResponse.parser());
+    return call(VssMethod.PUT_OBJECTS, userToken, request);
   }
 
   @Override
   public DeleteObjectResponse deleteObject(String userToken, DeleteObjectRequest request) {
-    return call("deleteObject", userToken, request, DeleteObjectResponse.parser());
+    return call(VssMethod.DELETE_OBJECT, userToken, request);
   }
 
   @Override
   public ListKeyVersionsResponse listKeyVersions(String userToken,
       ListKeyVersionsRequest request) {
-    return call("listKeyVersions", userToken, request, ListKeyVersionsResponse.parser());
+    return call(VssMethod.LIST_KEY_VERSIONS, userToken, request);
   }
 
   /**
@@ -109,6 +110,10 @@ public final class HttpVssEndpoint implements VssEndpoint {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(method + " interrupted", e);
     }
+  }
+
+  private <R extends Message> R call(VssMethod<?, R> method, String userToken, Message request) {
+    return call(method.methodName(), userToken, request, method.responseParser());
   }
 
   private <T extends Message> T call(String method, String userToken, Message request,

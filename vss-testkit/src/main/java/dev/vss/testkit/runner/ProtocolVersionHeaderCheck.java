@@ -6,6 +6,7 @@ import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.protocol.ProtocolVersion;
+import dev.vss.protocol.VssMethod;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -25,9 +26,9 @@ public class ProtocolVersionHeaderCheck {
   @Test
   @DisplayName("protocol version header")
   public void everyResponseCarriesTheProtocolVersionHeader() {
-    HttpResponse<byte[]> ok = endpoint.send("putObjects", user, PutObjectRequest.newBuilder()
+    HttpResponse<byte[]> ok = endpoint.send(VssMethod.PUT_OBJECTS.methodName(), user, PutObjectRequest.newBuilder()
         .setStoreId("header").addTransactionItems(KeyValue.newBuilder().setKey("k")).build());
-    HttpResponse<byte[]> missing = endpoint.send("getObject", user,
+    HttpResponse<byte[]> missing = endpoint.send(VssMethod.GET_OBJECT.methodName(), user,
         GetObjectRequest.newBuilder().setStoreId("header").setKey("missing").build());
 
     assertThat(ok.statusCode()).as("status of the put").isEqualTo(200);
