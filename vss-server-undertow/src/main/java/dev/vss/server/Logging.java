@@ -109,7 +109,8 @@ final class Logging {
    */
   private static void reopenOnHangup(FileAppender<ILoggingEvent> appender) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
+          signal -> {
         try {
           appender.openFile(appender.getFile());
           LoggerFactory.getLogger(Logging.class).info("reopened the log file {} (SIGHUP)",
@@ -119,6 +120,13 @@ final class Logging {
               + ": " + e.getMessage());
         }
       });
+      if (previous == sun.misc.SignalHandler.SIG_IGN) {
+        // A process started with SIGHUP ignored (nohup does that) keeps it ignored: the JVM
+        // refuses to install a handler and says so only through this return value.
+        LoggerFactory.getLogger(Logging.class).warn("SIGHUP is ignored by this process (started"
+            + " under nohup?), so the log file will not be reopened on logrotate's signal; start"
+            + " the server without nohup (systemd, a container) or rotate with copytruncate");
+      }
     } catch (IllegalArgumentException e) {
       // No SIGHUP on this platform (Windows) or the JVM reserves it (-Xrs): no reopening.
       LoggerFactory.getLogger(Logging.class).warn("cannot handle SIGHUP ({}); the log file will"

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,11 +32,18 @@ class OperationsJarIT {
     }
   }
 
+  /**
+   * logrotate's rename-and-signal. The JVM is started with SIGHUP at its default disposition
+   * ({@code env --default-signal=HUP}) whatever this build inherited: a build started under {@code
+   * nohup} passes SIGHUP ignored to its children, and then no handler can be installed (the case
+   * below).
+   */
   @Test
   void theLogFileIsReopenedOnSighupAfterARename() throws Exception {
     Path log = dir.resolve("vss.log");
     Path rotated = dir.resolve("vss.log.1");
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir, "--store", "memory",
+    try (ServerProcess server = ServerProcess.start(List.of("env", "--default-signal=HUP"),
+        ServerProcess.jar(), "256m", Map.of(), dir, "--store", "memory",
         "--auth", "none", "--bind", "127.0.0.1:0", "--log-file", "vss.log")) {
       Matcher listening = awaitInFile(log, LISTENING);
       assertThat(listening.group(0)).isNotNull();
@@ -58,6 +66,19 @@ class OperationsJarIT {
       assertThat(old).contains("method=/vss/before-rotate").doesNotContain("after-rotate");
       assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("before-rotate");
       assertThat(server.output()).as("the JVM did not die of the signal").doesNotContain("Hangup");
+    }
+  }
+
+  /** Under nohup SIGHUP is ignored and cannot be handled: the log says so instead of failing. */
+  @Test
+  void anIgnoredSighupIsReportedAtStartUp() throws Exception {
+    Path log = dir.resolve("vss.log");
+    try (ServerProcess server = ServerProcess.start(List.of("nohup"), ServerProcess.jar(), "256m",
+        Map.of(), dir, "--store", "memory", "--auth", "none", "--bind", "127.0.0.1:0",
+        "--log-file", "vss.log")) {
+      awaitInFile(log, LISTENING);
+      assertThat(awaitInFile(log, Pattern.compile("WARN .*SIGHUP is ignored by this process"))
+          .group(0)).isNotNull();
     }
   }
 

@@ -64,7 +64,16 @@ final class ServerProcess implements AutoCloseable {
   /** As {@link #start(String, Map, Path, String...)}, from {@code jar}. */
   static ServerProcess start(Path jar, String maxHeap, Map<String, String> env, Path workDir,
       String... args) {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), jar, maxHeap, env, workDir, args);
+  }
+
+  /**
+   * As {@link #start(Path, String, Map, Path, String...)}, through {@code launcher} (a command
+   * that execs the JVM in its own process, such as {@code nohup}), so the pid is still the JVM's.
+   */
+  static ServerProcess start(List<String> launcher, Path jar, String maxHeap,
+      Map<String, String> env, Path workDir, String... args) {
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
     command.add("-jar");
