@@ -46,7 +46,7 @@ public final class QuotaRules {
 
       @Override
       public boolean readsUsage() {
-        return quotas.userLevel();
+        return true;
       }
     };
   }

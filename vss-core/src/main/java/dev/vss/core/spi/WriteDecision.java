@@ -16,9 +16,10 @@ public interface WriteDecision<R> {
   WritePlan<R> decide(WriteView view);
 
   /**
-   * Whether {@link #decide} reads {@link WriteView#userUsage()} (quotas are on). A store that
-   * tracks usage then serializes this write against the user's other usage-reading writes, on every
-   * store id; a store may skip reading usage for decisions that do not. False by default.
+   * Whether {@link #decide} may read usage ({@link WriteView#keyspaceUsage()}, {@link
+   * WriteView#userUsage()}): quotas are on. A store that tracks usage then serializes this write
+   * against the user's other usage-reading writes, on every store id; a store may skip reading
+   * usage, and that serialization, for decisions that do not. False by default.
    */
   default boolean readsUsage() {
     return false;

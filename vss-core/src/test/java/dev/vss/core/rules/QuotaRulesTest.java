@@ -125,7 +125,7 @@ class QuotaRulesTest {
     assertThat(QuotaRules.putDecision(request, KS, Quotas.NONE).decide(noUsage).isAbort())
         .isFalse();
     assertThat(QuotaRules.putDecision(request, KS, Quotas.NONE).readsUsage()).isFalse();
-    assertThat(QuotaRules.putDecision(request, KS, new Quotas(0, 0, 5)).readsUsage()).isFalse();
+    assertThat(QuotaRules.putDecision(request, KS, new Quotas(0, 0, 5)).readsUsage()).isTrue();
     assertThat(QuotaRules.putDecision(request, KS, new Quotas(0, 5, 0)).readsUsage()).isTrue();
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.vss.core.rules.RequestValidation;
 import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
@@ -61,13 +62,23 @@ final class GroupCommitWriter {
 
   private static final String LOCK_SQL =
       "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id";
-  private static final String READ_SQL = "SELECT r.i, d.version"
+  // octet_length of a bytea reads its stored size, without detoasting the value.
+  private static final String READ_SQL = "SELECT r.i, d.version, octet_length(d.value)"
       + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
       + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
   private static final String DELETE_SQL =
       "DELETE FROM vss_db WHERE user_token = ? AND store_id = ? AND key = ?";
   private static final String UPDATE_SQL = "UPDATE vss_db SET value = ?, version = ?,"
       + " last_updated_at = now() WHERE user_token = ? AND store_id = ? AND key = ?";
+  /** Usage of every keyspace of the batch's users (the primary key's first column). */
+  private static final String READ_USAGE_SQL = "SELECT user_token, store_id, stored_bytes,"
+      + " record_count FROM " + Schema.USAGE_TABLE + " WHERE user_token = ANY(?::varchar[])";
+  /** Adds a batch's change to a keyspace's counters, creating its row on first use. */
+  private static final String ADD_USAGE_SQL = "INSERT INTO " + Schema.USAGE_TABLE
+      + " AS u (user_token, store_id, stored_bytes, record_count) VALUES (?, ?, ?, ?)"
+      + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+      + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
+      + " record_count = u.record_count + excluded.record_count";
   private static final String INSERT_SQL = "INSERT INTO vss_db"
       + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
       + " VALUES (?, ?, ?, ?, ?, now(), now())";
@@ -244,6 +255,8 @@ final class GroupCommitWriter {
     boolean dirty;
     long version;
     ByteString value = ByteString.EMPTY;
+    /** The stored bytes of the row as the batch sees it (when present). */
+    long storedBytes;
     long creationOrder;
 
     Row(String userToken, String storeId, String key) {
@@ -254,6 +267,57 @@ final class GroupCommitWriter {
   }
 
   private record RowKey(String userToken, String storeId, String key) {}
+
+  private record KeyspaceKey(String userToken, String storeId) {}
+
+  /**
+   * The usage counters a batch sees and changes: the committed counters of its users' keyspaces
+   * (read only when a decision of the batch may read usage, after the locks), plus the changes of
+   * the batch's earlier writes.
+   */
+  private static final class BatchUsage {
+    /** Committed counters; null when no decision of the batch reads usage. */
+    final Map<KeyspaceKey, Usage> committed;
+    final Map<KeyspaceKey, Usage> changes = new LinkedHashMap<>();
+
+    BatchUsage(Map<KeyspaceKey, Usage> committed) {
+      this.committed = committed;
+    }
+
+    private Map<KeyspaceKey, Usage> committed() {
+      if (committed == null) {
+        throw new IllegalStateException("a write decision read usage without declaring it");
+      }
+      return committed;
+    }
+
+    Usage keyspace(String userToken, String storeId) {
+      KeyspaceKey key = new KeyspaceKey(userToken, storeId);
+      return committed().getOrDefault(key, Usage.ZERO)
+          .plus(changes.getOrDefault(key, Usage.ZERO));
+    }
+
+    Usage user(String userToken) {
+      Usage total = Usage.ZERO;
+      for (Map.Entry<KeyspaceKey, Usage> entry : committed().entrySet()) {
+        if (entry.getKey().userToken().equals(userToken)) {
+          total = total.plus(entry.getValue());
+        }
+      }
+      for (Map.Entry<KeyspaceKey, Usage> entry : changes.entrySet()) {
+        if (entry.getKey().userToken().equals(userToken)) {
+          total = total.plus(entry.getValue());
+        }
+      }
+      return total;
+    }
+
+    void add(String userToken, String storeId, Usage change) {
+      if (!change.equals(Usage.ZERO)) {
+        changes.merge(new KeyspaceKey(userToken, storeId), change, Usage::plus);
+      }
+    }
+  }
 
   private void commit(List<WriteRequest<?>> batch) throws StatementFailure, BatchFailure {
     long started = System.nanoTime();
@@ -285,14 +349,17 @@ final class GroupCommitWriter {
   private Runnable[] decideAndWrite(Connection connection, List<WriteRequest<?>> batch)
       throws StatementFailure, BatchFailure {
     try {
-      lockKeyspaces(connection, batch);
+      boolean readsUsage = batch.stream().anyMatch(request -> request.decision.readsUsage());
+      lockKeyspaces(connection, batch, readsUsage);
       Map<RowKey, Row> rows = readRows(connection, batch);
+      BatchUsage usage = new BatchUsage(readsUsage ? readUsage(connection, batch) : null);
       Runnable[] answers = new Runnable[batch.size()];
       long[] creations = {0};
       for (int i = 0; i < batch.size(); i++) {
-        answers[i] = decide(batch.get(i), rows, creations);
+        answers[i] = decide(batch.get(i), rows, creations, usage);
       }
       writeRows(connection, rows.values());
+      writeUsage(connection, usage);
       return answers;
     } catch (SQLException e) {
       rollbackQuietly(connection, e);
@@ -320,9 +387,18 @@ final class GroupCommitWriter {
     }
   }
 
-  private static void lockKeyspaces(Connection connection, List<WriteRequest<?>> batch)
-      throws SQLException {
-    Long[] ids = batch.stream().map(WriteRequest::lockId).distinct()
+  /**
+   * Takes the keyspace locks of the batch and, when a decision reads usage, the user locks of its
+   * users too (so two writers of one user on different store ids, in any process, do not both
+   * read the user's usage before the other's write), all in one statement in ascending order.
+   */
+  private static void lockKeyspaces(Connection connection, List<WriteRequest<?>> batch,
+      boolean users) throws SQLException {
+    java.util.stream.Stream<Long> keyspaceLocks = batch.stream().map(WriteRequest::lockId);
+    java.util.stream.Stream<Long> userLocks = users
+        ? batch.stream().map(request -> WriteRequest.userLockId(request.userToken))
+        : java.util.stream.Stream.empty();
+    Long[] ids = java.util.stream.Stream.concat(keyspaceLocks, userLocks).distinct()
         .sorted(Comparator.naturalOrder()).toArray(Long[]::new);
     try (PreparedStatement lock = connection.prepareStatement(LOCK_SQL)) {
       Array array = connection.createArrayOf("bigint", ids);
@@ -363,6 +439,7 @@ final class GroupCommitWriter {
           row.inDatabase = true;
           row.present = true;
           row.version = result.getLong(2);
+          row.storedBytes = result.getLong(3); // 0 for a NULL value (the reference allows it)
         }
       }
     }
@@ -374,7 +451,7 @@ final class GroupCommitWriter {
    * applies its plan to that state. Returns how to answer the caller once the batch has committed.
    */
   private static Runnable decide(WriteRequest<?> request, Map<RowKey, Row> rows,
-      long[] creations) {
+      long[] creations, BatchUsage usage) {
     Map<String, Row> declared = new HashMap<>(request.storedKeys.size() * 2);
     request.storedKeys.forEach((key, stored) ->
         declared.put(key, rows.get(new RowKey(request.userToken, request.storeId, stored))));
@@ -382,10 +459,13 @@ final class GroupCommitWriter {
         rows.get(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY));
     WritePlan<?> plan;
     try {
+      long viewGlobalVersion = globalVersion.present ? globalVersion.version : 0;
       plan = request.decision.decide(WriteView.of(request.keys, key -> {
         Row row = declared.get(key);
         return row != null && row.present ? OptionalLong.of(row.version) : OptionalLong.empty();
-      }, globalVersion.present ? globalVersion.version : 0));
+      }, key -> storedBytes(declared, key), () -> viewGlobalVersion,
+          () -> usage.keyspace(request.userToken, request.storeId),
+          () -> usage.user(request.userToken)));
       if (plan == null) {
         throw new IllegalStateException("write decision returned no plan");
       }
@@ -397,6 +477,8 @@ final class GroupCommitWriter {
       return () -> request.fail(e);
     }
     if (!plan.isEmpty()) {
+      usage.add(request.userToken, request.storeId,
+          Usage.change(plan, key -> storedBytes(declared, key)));
       for (WritePlan.Upsert upsert : plan.upserts()) {
         upsert(declared.get(upsert.key()), upsert.version(), upsert.value(), creations);
       }
@@ -416,6 +498,52 @@ final class GroupCommitWriter {
     return () -> request.succeed(result);
   }
 
+  private static OptionalLong storedBytes(Map<String, Row> declared, String key) {
+    Row row = declared.get(key);
+    return row != null && row.present ? OptionalLong.of(row.storedBytes) : OptionalLong.empty();
+  }
+
+  /** The committed counters of every keyspace of the batch's users. */
+  private static Map<KeyspaceKey, Usage> readUsage(Connection connection,
+      List<WriteRequest<?>> batch) throws SQLException {
+    String[] users = batch.stream().map(request -> request.userToken).distinct()
+        .toArray(String[]::new);
+    Map<KeyspaceKey, Usage> committed = new HashMap<>();
+    try (PreparedStatement read = connection.prepareStatement(READ_USAGE_SQL)) {
+      read.setArray(1, connection.createArrayOf("varchar", users));
+      try (ResultSet result = read.executeQuery()) {
+        while (result.next()) {
+          committed.put(new KeyspaceKey(result.getString(1), result.getString(2)),
+              new Usage(result.getLong(3), result.getLong(4)));
+        }
+      }
+    }
+    return committed;
+  }
+
+  /** Adds the batch's usage changes to the counters, in the batch's transaction. */
+  private static void writeUsage(Connection connection, BatchUsage usage) throws SQLException {
+    List<Map.Entry<KeyspaceKey, Usage>> changes = usage.changes.entrySet().stream()
+        .filter(entry -> !entry.getValue().equals(Usage.ZERO))
+        // A fixed order, so that two transactions never wait for each other's rows in a cycle.
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(KeyspaceKey::userToken)
+            .thenComparing(KeyspaceKey::storeId)))
+        .toList();
+    if (changes.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement add = connection.prepareStatement(ADD_USAGE_SQL)) {
+      for (Map.Entry<KeyspaceKey, Usage> change : changes) {
+        add.setString(1, change.getKey().userToken());
+        add.setString(2, change.getKey().storeId());
+        add.setLong(3, change.getValue().bytes());
+        add.setLong(4, change.getValue().records());
+        add.addBatch();
+      }
+      requireOneRowEach(add, "usage update");
+    }
+  }
+
   /** A plan may only write keys it declared (their rows were read and locked), never the reserved one. */
   private static void requireWritable(Map<String, Row> declared, String key) {
     if (GLOBAL_VERSION_KEY.equals(key) || !declared.containsKey(key)) {
@@ -433,6 +561,7 @@ final class GroupCommitWriter {
     }
     row.version = version;
     row.value = value;
+    row.storedBytes = Usage.storedBytes(value);
     row.dirty = true;
   }
 
