@@ -161,6 +161,24 @@ final class StoreCommands {
     }
   }
 
+  /**
+   * PostgreSQL only: counts the usage counters again from the records (after the reference server,
+   * which does not keep them, wrote to the database). SQLite and RocksDB files are written only by
+   * this server, which keeps their counters with every write.
+   */
+  static int recountUsage(Admin.Context context) {
+    StoreLocation location = context.location();
+    if (!location.kind().equals("postgres")) {
+      throw new AdminException(Admin.EXIT_FAILED, "refused: only a PostgreSQL database needs a"
+          + " recount (the reference server may write to it); " + location.describe()
+          + " keeps its usage counters with every write");
+    }
+    String counted = dev.vss.store.postgres.PostgresStorage.recountUsage(
+        location.postgresOptions());
+    context.out().println("recounted the usage of " + location.describe() + ": " + counted);
+    return Admin.EXIT_OK;
+  }
+
   /** Users, keyspaces, records and bytes, for the store and (with --user) one user. */
   static int stats(Admin.Context context) {
     Optional<String> user = context.options().value("--user");

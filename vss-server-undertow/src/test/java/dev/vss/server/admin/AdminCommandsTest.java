@@ -308,7 +308,10 @@ class AdminCommandsTest {
     run = admin("export", "--store-id", "w", "--out", "x");
     assertThat(run.status()).isEqualTo(2);
     assertThat(admin("--help").out()).contains("export", "import", "backup", "verify",
-        "delete-user", "stats");
+        "delete-user", "stats", "recount-usage");
+    run = admin("recount-usage", "--store", "sqlite", "--data-dir", dir.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("refused: only a PostgreSQL database needs a recount");
     assertThat(Files.exists(dir.resolve("x"))).isFalse();
   }
 }
