@@ -16,6 +16,8 @@ public final class VssException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode errorCode;
+  /** The quota a refused write would have exceeded; null for any other failure. */
+  private final Quotas.Kind quota;
 
   /**
    * Creates an exception carrying {@code errorCode}.
@@ -24,7 +26,12 @@ public final class VssException extends RuntimeException {
    * @param message the client-visible message
    */
   public VssException(ErrorCode errorCode, String message) {
+    this(errorCode, message, null);
+  }
+
+  private VssException(ErrorCode errorCode, String message, Quotas.Kind quota) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
+    this.quota = quota;
     if (errorCode == null || errorCode == ErrorCode.UNKNOWN || errorCode == ErrorCode.UNRECOGNIZED) {
       throw new IllegalArgumentException("a VSS error needs a concrete error code: " + errorCode);
     }
@@ -39,6 +46,20 @@ public final class VssException extends RuntimeException {
   /** An INVALID_REQUEST failure with the given precise message. */
   public static VssException invalidRequest(String message) {
     return new VssException(ErrorCode.INVALID_REQUEST_EXCEPTION, message);
+  }
+
+  /**
+   * An INVALID_REQUEST failure refusing a write that would exceed {@code quota}; the message says
+   * which quota and by how much.
+   */
+  public static VssException quotaExceeded(Quotas.Kind quota, String message) {
+    return new VssException(ErrorCode.INVALID_REQUEST_EXCEPTION, message,
+        Objects.requireNonNull(quota, "quota"));
+  }
+
+  /** The quota this failure refused a write for, if it is a quota refusal. */
+  public java.util.Optional<Quotas.Kind> quotaExceeded() {
+    return java.util.Optional.ofNullable(quota);
   }
 
   /** A CONFLICT failure with the given message. */

@@ -46,8 +46,28 @@ public final class VssService {
    * caller's job.
    */
   public VssService(Storage storage, Limits limits) {
+    this(storage, limits, Quotas.NONE);
+  }
+
+  /**
+   * Creates a service over {@code storage} that also enforces {@code quotas}.
+   *
+   * @throws IllegalArgumentException if a quota is on and {@code storage} does not {@linkplain
+   *     Storage#tracksUsage() track usage}
+   */
+  public VssService(Storage storage, Limits limits, Quotas quotas) {
     this.storage = Objects.requireNonNull(storage, "storage");
-    this.operations = new VssOperations(new RequestValidation(Objects.requireNonNull(limits)));
+    if (quotas.enabled() && !storage.tracksUsage()) {
+      throw new IllegalArgumentException(
+          "quotas need a store that tracks usage; '" + storage.name() + "' does not");
+    }
+    this.operations = new VssOperations(
+        new RequestValidation(Objects.requireNonNull(limits)), quotas);
+  }
+
+  /** The quotas this service enforces. */
+  public Quotas quotas() {
+    return operations.quotas();
   }
 
   /** The limits this service enforces. */

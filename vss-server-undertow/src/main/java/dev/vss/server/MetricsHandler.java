@@ -30,6 +30,10 @@ final class MetricsHandler implements HttpHandler {
         String method = completed.getAttachment(VssHttpHandler.METHOD);
         metrics.requestFinished(method == null ? VssHttpHandler.UNKNOWN_METHOD : method,
             completed.getStatusCode(), System.nanoTime() - start);
+        dev.vss.core.Quotas.Kind refused = completed.getAttachment(VssHttpHandler.QUOTA_REFUSED);
+        if (refused != null) {
+          metrics.quotaRefused(refused);
+        }
         if (accessLog) {
           AccessLog.log(completed, startTime, start);
         }

@@ -40,6 +40,7 @@ import java.util.Optional;
  * @param sources where each setting came from: a flag, an environment variable, a file key, or
  *     {@code default}
  * @param warnings things worth a warning once logging is up, such as ignored config file keys
+ * @param quotas the per-user quotas; {@code Quotas.NONE} (all off) by default
  */
 record ServerConfig(
     String bindHost,
@@ -66,7 +67,8 @@ record ServerConfig(
     Optional<PostgresOptions> postgres,
     Optional<Path> configFile,
     Map<Setting, String> sources,
-    List<String> warnings) {
+    List<String> warnings,
+    dev.vss.core.Quotas quotas) {
 
   /** Copies the collections so the record stays immutable. */
   ServerConfig {

@@ -54,7 +54,7 @@ final class ServerConfigLoader {
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** The tables a config file may hold: the reference server's and ours. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "signature_auth_config", "log_config", "postgresql_config");
+      "signature_auth_config", "log_config", "postgresql_config", "quota_config");
   /** The settings that configure PostgreSQL; any of them selects the postgres store. */
   private static final List<Setting> POSTGRES_SETTINGS = List.of(Setting.POSTGRES_URL,
       Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
@@ -308,11 +308,24 @@ final class ServerConfigLoader {
       }
     });
     boolean accessLog = parse(setting(Setting.ACCESS_LOG, "on"), ServerConfigLoader::onOff);
+    dev.vss.core.Quotas quotas = new dev.vss.core.Quotas(quota(Setting.QUOTA_MAX_BYTES_PER_USER),
+        quota(Setting.QUOTA_MAX_RECORDS_PER_USER), quota(Setting.QUOTA_MAX_BYTES_PER_STORE));
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
         maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
-        shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile, logFormat, accessLog, postgres,
-        configFile, sources, warnings);
+        shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile,
+        logFormat, accessLog, postgres, configFile, sources, warnings, quotas);
+  }
+
+  /** A quota setting: 0 (off, the default) or a positive count. */
+  private long quota(Setting setting) {
+    return parse(setting(setting, "0"), text -> {
+      long value = parseLong(text);
+      if (value < 0) {
+        throw new IllegalArgumentException("must be 0 (off) or a positive number");
+      }
+      return value;
+    });
   }
 
   /**
@@ -570,7 +583,10 @@ final class ServerConfigLoader {
               || setting == Setting.RATE_LIMIT_REQUESTS
               || setting == Setting.RATE_LIMIT_REQUESTS_BURST
               || setting == Setting.RATE_LIMIT_WRITE_BYTES
-              || setting == Setting.RATE_LIMIT_WRITE_BYTES_BURST;
+              || setting == Setting.RATE_LIMIT_WRITE_BYTES_BURST
+              || setting == Setting.QUOTA_MAX_BYTES_PER_USER
+              || setting == Setting.QUOTA_MAX_RECORDS_PER_USER
+              || setting == Setting.QUOTA_MAX_BYTES_PER_STORE;
       if (setting == Setting.ACCESS_LOG && node.isBoolean()) {
         file.put(setting, new Raw(node.asText(), source));
         continue;

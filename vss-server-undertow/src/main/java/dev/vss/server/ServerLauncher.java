@@ -92,7 +92,7 @@ final class ServerLauncher {
     VssServer server;
     try {
       VssService service = new VssService(storage,
-          Limits.DEFAULTS.withMaxRequestBodyBytes(config.maxBodyBytes()));
+          Limits.DEFAULTS.withMaxRequestBodyBytes(config.maxBodyBytes()), config.quotas());
       VssServer.Builder builder = VssServer.builder(service)
           .authorizer(authorizer)
           .bind(config.bindHost(), config.bindPort())
@@ -126,6 +126,11 @@ final class ServerLauncher {
             VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
         config.bodyReadTimeout().toSeconds(), config.maxConcurrentRequests(),
         describe(config.rateLimits()));
+    if (config.quotas().enabled()) {
+      log.info("quotas: {} stored bytes per user, {} records per user, {} stored bytes per store"
+          + " id (0: off; stored bytes are value bytes)", config.quotas().maxBytesPerUser(),
+          config.quotas().maxRecordsPerUser(), config.quotas().maxBytesPerStore());
+    }
     if (config.auth() == AuthMode.NONE) {
       log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
           + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"

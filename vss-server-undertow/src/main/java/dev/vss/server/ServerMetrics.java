@@ -147,6 +147,13 @@ final class ServerMetrics implements AutoCloseable {
     };
   }
 
+  /** Counts a write refused by a quota, by the quota's kind. */
+  void quotaRefused(dev.vss.core.Quotas.Kind kind) {
+    Counter.builder("vss.quota.refusals").tag("quota", kind.label())
+        .description("Writes refused because they would exceed a quota, by quota.")
+        .register(registry).increment();
+  }
+
   /** Counts a request as in flight. */
   void requestStarted() {
     inFlight.incrementAndGet();

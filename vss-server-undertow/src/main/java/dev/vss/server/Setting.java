@@ -46,6 +46,13 @@ enum Setting {
   LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE"),
   LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json"),
   ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off"),
+  // Quotas (dev.vss.core.Quotas), each off when 0, the default.
+  QUOTA_MAX_BYTES_PER_USER("--quota-max-bytes-per-user", "VSS_QUOTA_MAX_BYTES_PER_USER",
+      "quota_config", "max_bytes_per_user", "N"),
+  QUOTA_MAX_RECORDS_PER_USER("--quota-max-records-per-user", "VSS_QUOTA_MAX_RECORDS_PER_USER",
+      "quota_config", "max_records_per_user", "N"),
+  QUOTA_MAX_BYTES_PER_STORE("--quota-max-bytes-per-store", "VSS_QUOTA_MAX_BYTES_PER_STORE",
+      "quota_config", "max_bytes_per_store", "N"),
   // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
   // selects the postgres store; see PostgresSettings.
   POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),

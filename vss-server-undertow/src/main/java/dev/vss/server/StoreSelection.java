@@ -20,9 +20,11 @@ public final class StoreSelection {
   private final Optional<PostgresOptions> postgres;
   private final String logLevel;
   private final boolean logLevelExplicit;
+  private final dev.vss.core.Quotas quotas;
 
   private StoreSelection(String kind, Path dataDir, Optional<PostgresOptions> postgres,
-      String logLevel, boolean logLevelExplicit) {
+      String logLevel, boolean logLevelExplicit, dev.vss.core.Quotas quotas) {
+    this.quotas = quotas;
     this.kind = kind;
     this.dataDir = dataDir;
     this.postgres = postgres;
@@ -46,12 +48,17 @@ public final class StoreSelection {
     }
     return new StoreSelection(config.store().configName(),
         config.dataDir().toAbsolutePath().normalize(), config.postgres(), config.logLevel(),
-        !config.sourceOf(Setting.LOG_LEVEL).equals("default"));
+        !config.sourceOf(Setting.LOG_LEVEL).equals("default"), config.quotas());
   }
 
   /** Whether {@code flag} (such as {@code --store}) is a server setting that takes a value. */
   public static boolean isServerFlag(String flag) {
     return Setting.forFlag(flag) != null;
+  }
+
+  /** The quotas the server's settings configure ({@code Quotas.NONE} when none). */
+  public dev.vss.core.Quotas quotas() {
+    return quotas;
   }
 
   /** The store kind's name: {@code sqlite}, {@code rocksdb}, {@code memory}, ... */

@@ -80,6 +80,12 @@ public final class VssHttpHandler implements HttpHandler {
    */
   static final AttachmentKey<String> USER_TOKEN = AttachmentKey.create(String.class);
 
+  /**
+   * The quota a write was refused for, attached before its response is sent, for the metrics.
+   */
+  static final AttachmentKey<dev.vss.core.Quotas.Kind> QUOTA_REFUSED =
+      AttachmentKey.create(dev.vss.core.Quotas.Kind.class);
+
   /** The {@link #METHOD} value of a request whose path names no VSS method. */
   public static final String UNKNOWN_METHOD = "unknown";
 
@@ -432,6 +438,7 @@ public final class VssHttpHandler implements HttpHandler {
       return;
     } catch (VssException e) {
       LOG.debug("{} failed: {}", operation.methodName(), e);
+      e.quotaExceeded().ifPresent(kind -> exchange.putAttachment(QUOTA_REFUSED, kind));
       sendFailure(exchange, e);
       return;
     } catch (RuntimeException e) {

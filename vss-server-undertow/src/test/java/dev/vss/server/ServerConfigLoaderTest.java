@@ -141,6 +141,15 @@ class ServerConfigLoaderTest {
       case RATE_LIMIT_WRITE_BYTES:
         return new Case(setting, "1000", "2000", "3000", "0",
             c -> Long.toString(c.rateLimits().writeBytesPerSecond()), true);
+      case QUOTA_MAX_BYTES_PER_USER:
+        return new Case(setting, "1000", "2000", "3000", "0",
+            c -> Long.toString(c.quotas().maxBytesPerUser()), true);
+      case QUOTA_MAX_RECORDS_PER_USER:
+        return new Case(setting, "10", "20", "30", "0",
+            c -> Long.toString(c.quotas().maxRecordsPerUser()), true);
+      case QUOTA_MAX_BYTES_PER_STORE:
+        return new Case(setting, "100", "200", "300", "0",
+            c -> Long.toString(c.quotas().maxBytesPerStore()), true);
       default:
         return null;
     }
@@ -150,7 +159,8 @@ class ServerConfigLoaderTest {
   @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
       "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
       "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT",
-      "MAX_CONCURRENT_REQUESTS", "RATE_LIMIT_REQUESTS", "RATE_LIMIT_WRITE_BYTES"})
+      "MAX_CONCURRENT_REQUESTS", "RATE_LIMIT_REQUESTS", "RATE_LIMIT_WRITE_BYTES",
+      "QUOTA_MAX_BYTES_PER_USER", "QUOTA_MAX_RECORDS_PER_USER", "QUOTA_MAX_BYTES_PER_STORE"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -295,6 +305,16 @@ class ServerConfigLoaderTest {
         .hasMessageContaining("expected on or off");
     assertThatThrownBy(() -> load(Map.of(), "--log-file", dir.toString()))
         .hasMessageContaining("is a directory");
+  }
+
+  @Test
+  void quotasAreOffByDefaultAndNeverNegative() {
+    assertThat(load(Map.of()).quotas()).isEqualTo(dev.vss.core.Quotas.NONE);
+    assertThatThrownBy(() -> load(Map.of(), "--quota-max-bytes-per-user", "-1"))
+        .hasMessageContaining("--quota-max-bytes-per-user")
+        .hasMessageContaining("must be 0 (off) or a positive number");
+    assertThat(load(Map.of("VSS_QUOTA_MAX_RECORDS_PER_USER", "5")).quotas())
+        .isEqualTo(new dev.vss.core.Quotas(0, 5, 0));
   }
 
   @Test

@@ -3,10 +3,12 @@ package dev.vss.testkit;
 import com.google.protobuf.ByteString;
 import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
+import dev.vss.core.Quotas;
 import dev.vss.core.VssService;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
 import java.io.IOException;
@@ -60,7 +62,10 @@ final class CrashWorkload {
     String user = args[3];
     // Never closed: the parent kills this process with SIGKILL while the writers run.
     Storage storage = suite.openStorage(directory);
-    VssService vss = new VssService(storage, Limits.DEFAULTS);
+    // Quotas far above what the workload writes, so that every put reads the user's usage (the
+    // path serialized per user) without ever being refused.
+    VssService vss = new VssService(storage, Limits.DEFAULTS,
+        storage.tracksUsage() ? new Quotas(1L << 40, 1L << 40, 1L << 40) : Quotas.NONE);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
@@ -190,6 +195,27 @@ final class CrashWorkload {
     Optional<StoredRecord> next = storage.get(keyspace, createdKey(rounds + 1, "a"));
     require(next.isEmpty(), where, "round %d is partly visible", rounds + 1);
     return rounds;
+  }
+
+  /**
+   * For a store that {@linkplain Storage#tracksUsage() tracks usage}: every writer's keyspace, and
+   * the user, report exactly the usage of the data the store holds (counted by {@link UsageScan}).
+   */
+  static void verifyUsage(Storage storage, String user, int writers, String context) {
+    if (!storage.tracksUsage()) {
+      return;
+    }
+    List<Keyspace> keyspaces = new ArrayList<>();
+    for (int writer = 0; writer < writers; writer++) {
+      Keyspace keyspace = keyspace(user, writer);
+      keyspaces.add(keyspace);
+      Usage stored = UsageScan.of(storage, keyspace);
+      require(storage.usage(keyspace).equals(stored), context + ", writer " + writer,
+          "tracked usage %s but the data holds %s", storage.usage(keyspace), stored);
+    }
+    Usage stored = UsageScan.of(storage, keyspaces);
+    require(storage.userUsage(user).equals(stored), context, "tracked usage of the user %s but"
+        + " the data holds %s", storage.userUsage(user), stored);
   }
 
   private static String abbreviate(List<String> keys) {

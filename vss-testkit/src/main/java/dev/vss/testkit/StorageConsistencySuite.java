@@ -129,7 +129,8 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
    * after a random number of acknowledgements, reopens the store here and checks that every
    * acknowledged put is there (at most the one put per writer in flight beyond it), that every put
    * is all or nothing (values, versions, deletes, global version, creation order and store-wide
-   * unique sequences), then repeats on the same files, so each cycle also recovers what the
+   * unique sequences), that a store tracking usage reports exactly the usage of the data it holds
+   * (the child writes under quotas then, so its writes also read usage), then repeats on the same files, so each cycle also recovers what the
    * earlier kills left. See {@link CrashWorkload} for the puts.
    */
   @Test
@@ -154,6 +155,7 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
           // The next child resumes after the stored round.
           acknowledged[writer] = rounds;
         }
+        CrashWorkload.verifyUsage(reopened, alice, acknowledged.length, context);
       } finally {
         closeStorage(reopened);
       }

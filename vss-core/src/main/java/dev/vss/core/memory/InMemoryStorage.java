@@ -10,6 +10,7 @@ import dev.vss.core.spi.SnapshotSource;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WriteDecision;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
@@ -32,7 +33,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A thread-safe, non-durable {@link Storage} held in memory: for tests and for embedding where
  * durability comes from elsewhere. Every keyspace has its own read-write lock, so operations on one
- * keyspace are linearizable and different keyspaces never wait for each other.
+ * keyspace are linearizable and reads of different keyspaces never wait for each other; writes
+ * also hold their user's monitor, so that the usage it tracks per user is exact under concurrency
+ * (a user's writes to different store ids take turns).
  *
  * <p>As a {@link SnapshotSource} (for tests of the export tools: nothing in memory survives to be
  * exported by the command line), a snapshot copies each keyspace under its lock: every keyspace is
@@ -40,6 +43,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class InMemoryStorage implements Storage, SnapshotSource {
   private final Map<Keyspace, Space> spaces = new ConcurrentHashMap<>();
+  /** Each user's usage over its keyspaces; its monitor serializes the user's writes. */
+  private final Map<String, UserTotals> users = new ConcurrentHashMap<>();
   private final AtomicLong lastSequence = new AtomicLong();
   /** Lives as long as the data: both go with the instance. */
   private final byte[] pageTokenSecret = PageToken.newSecret();
@@ -100,37 +105,87 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     }
   }
 
+  /**
+   * {@inheritDoc} Takes the user's monitor, then the keyspace's write lock: a user's writes are
+   * serialized over all its store ids, so the view's user usage is exact (an uncontended monitor
+   * costs next to nothing).
+   */
   @Override
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     ensureOpen();
-    Space space = spaces.computeIfAbsent(keyspace, k -> new Space());
-    space.lock.writeLock().lock();
-    try {
-      WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
-        StoredRecord record = space.records.get(key);
-        return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-      }, space.globalVersion));
-      if (!plan.isAbort()) {
-        for (WritePlan.Upsert upsert : plan.upserts()) {
-          StoredRecord existing = space.records.get(upsert.key());
-          long sequence = existing != null ? existing.sequence() : lastSequence.incrementAndGet();
-          space.records.put(upsert.key(),
-              new StoredRecord(upsert.key(), upsert.version(), upsert.value(), sequence));
-          if (existing == null) {
-            space.bySequence.put(sequence, upsert.key());
+    UserTotals user = users.computeIfAbsent(keyspace.userToken(), u -> new UserTotals());
+    synchronized (user) {
+      Space space = spaces.computeIfAbsent(keyspace, k -> new Space());
+      space.lock.writeLock().lock();
+      try {
+        WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
+          StoredRecord record = space.records.get(key);
+          return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
+        }, key -> storedBytes(space, key), () -> space.globalVersion,
+            () -> space.usage, () -> user.usage));
+        if (!plan.isAbort()) {
+          Usage change = Usage.change(plan, key -> storedBytes(space, key));
+          for (WritePlan.Upsert upsert : plan.upserts()) {
+            StoredRecord existing = space.records.get(upsert.key());
+            long sequence = existing != null ? existing.sequence() : lastSequence.incrementAndGet();
+            space.records.put(upsert.key(),
+                new StoredRecord(upsert.key(), upsert.version(), upsert.value(), sequence));
+            if (existing == null) {
+              space.bySequence.put(sequence, upsert.key());
+            }
           }
-        }
-        for (String key : plan.deletes()) {
-          StoredRecord removed = space.records.remove(key);
-          if (removed != null) {
-            space.bySequence.remove(removed.sequence());
+          for (String key : plan.deletes()) {
+            StoredRecord removed = space.records.remove(key);
+            if (removed != null) {
+              space.bySequence.remove(removed.sequence());
+            }
           }
+          plan.newGlobalVersion().ifPresent(v -> space.globalVersion = v);
+          space.usage = space.usage.plus(change);
+          user.usage = user.usage.plus(change);
         }
-        plan.newGlobalVersion().ifPresent(v -> space.globalVersion = v);
+        return plan.result();
+      } finally {
+        space.lock.writeLock().unlock();
       }
-      return plan.result();
+    }
+  }
+
+  private static OptionalLong storedBytes(Space space, String key) {
+    StoredRecord record = space.records.get(key);
+    return record == null ? OptionalLong.empty()
+        : OptionalLong.of(Usage.storedBytes(record.value()));
+  }
+
+  /** True: usage is kept per keyspace and per user, updated with every write. */
+  @Override
+  public boolean tracksUsage() {
+    return true;
+  }
+
+  @Override
+  public Usage usage(Keyspace keyspace) {
+    Space space = existing(keyspace);
+    if (space == null) {
+      return Usage.ZERO;
+    }
+    space.lock.readLock().lock();
+    try {
+      return space.usage;
     } finally {
-      space.lock.writeLock().unlock();
+      space.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Usage userUsage(String userToken) {
+    ensureOpen();
+    UserTotals user = users.get(userToken);
+    if (user == null) {
+      return Usage.ZERO;
+    }
+    synchronized (user) {
+      return user.usage;
     }
   }
 
@@ -228,5 +283,11 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     final Map<String, StoredRecord> records = new HashMap<>();
     final NavigableMap<Long, String> bySequence = new TreeMap<>();
     long globalVersion;
+    Usage usage = Usage.ZERO;
+  }
+
+  /** One user's usage over all its keyspaces; guarded by its own monitor. */
+  private static final class UserTotals {
+    Usage usage = Usage.ZERO;
   }
 }

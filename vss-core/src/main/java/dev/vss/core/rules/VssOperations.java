@@ -1,6 +1,7 @@
 package dev.vss.core.rules;
 
 import dev.vss.core.Keyspace;
+import dev.vss.core.Quotas;
 import dev.vss.core.VssException;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
@@ -28,10 +29,25 @@ import java.util.Set;
  */
 public final class VssOperations {
   private final RequestValidation validation;
+  private final Quotas quotas;
 
-  /** Creates the operations enforcing {@code validation}'s limits. */
+  /** Creates the operations enforcing {@code validation}'s limits, without quotas. */
   public VssOperations(RequestValidation validation) {
+    this(validation, Quotas.NONE);
+  }
+
+  /**
+   * Creates the operations enforcing {@code validation}'s limits and {@code quotas} (which need a
+   * storage that {@linkplain Storage#tracksUsage() tracks usage}).
+   */
+  public VssOperations(RequestValidation validation, Quotas quotas) {
     this.validation = validation;
+    this.quotas = java.util.Objects.requireNonNull(quotas, "quotas");
+  }
+
+  /** The quotas in force. */
+  public Quotas quotas() {
+    return quotas;
   }
 
   /** The validator in use. */
@@ -66,14 +82,17 @@ public final class VssOperations {
         .build();
   }
 
-  /** putObjects: all-or-nothing; CONFLICT on any version or global version mismatch. */
+  /**
+   * putObjects: all-or-nothing; CONFLICT on any version or global version mismatch;
+   * INVALID_REQUEST if it would exceed a quota ({@link QuotaRules}).
+   */
   public PutObjectResponse putObjects(Storage storage, String userToken, PutObjectRequest request) {
     Set<String> keys = validation.putObjects(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    VssException conflict =
-        storage.write(keyspace, keys, view -> ConflictRules.decidePut(request, view));
-    if (conflict != null) {
-      throw conflict;
+    VssException refusal =
+        storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas));
+    if (refusal != null) {
+      throw refusal;
     }
     return PutObjectResponse.getDefaultInstance();
   }

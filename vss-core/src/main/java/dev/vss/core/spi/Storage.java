@@ -67,6 +67,37 @@ public interface Storage extends AutoCloseable {
    */
   byte[] pageTokenSecret();
 
+  /**
+   * Whether this store tracks {@link Usage} (stored bytes and records per keyspace, exactly and
+   * durably with the data), so that its write views answer {@link WriteView#storedBytes}, {@link
+   * WriteView#keyspaceUsage} and {@link WriteView#userUsage}, and {@link #usage} and {@link
+   * #userUsage} work. Quotas need it. False by default.
+   */
+  default boolean tracksUsage() {
+    return false;
+  }
+
+  /**
+   * The tracked usage of {@code keyspace}: the stored bytes and records every write up to now left
+   * in it ({@link Usage#ZERO} for a keyspace never written).
+   *
+   * @throws UnsupportedOperationException if the store does not {@linkplain #tracksUsage() track
+   *     usage}
+   */
+  default Usage usage(Keyspace keyspace) {
+    throw new UnsupportedOperationException(name() + " does not track usage");
+  }
+
+  /**
+   * The tracked usage of {@code userToken} over all its store ids.
+   *
+   * @throws UnsupportedOperationException if the store does not {@linkplain #tracksUsage() track
+   *     usage}
+   */
+  default Usage userUsage(String userToken) {
+    throw new UnsupportedOperationException(name() + " does not track usage");
+  }
+
   /** A short name for logs and metrics, such as {@code sqlite}. */
   String name();
 

@@ -14,4 +14,14 @@ package dev.vss.core.spi;
 public interface WriteDecision<R> {
   /** Decides what to do given the current state. */
   WritePlan<R> decide(WriteView view);
+
+  /**
+   * Whether {@link #decide} may read usage ({@link WriteView#keyspaceUsage()}, {@link
+   * WriteView#userUsage()}): quotas are on. A store that tracks usage then serializes this write
+   * against the user's other usage-reading writes, on every store id; a store may skip reading
+   * usage, and that serialization, for decisions that do not. False by default.
+   */
+  default boolean readsUsage() {
+    return false;
+  }
 }

@@ -40,7 +40,8 @@ public final class Admin {
       "verify", Set.of("--against", "--against-store", "--against-data-dir",
           "--against-postgres-url", "--user", "--store-id"),
       "delete-user", Set.of("--user"),
-      "stats", Set.of("--user"));
+      "stats", Set.of("--user"),
+      "recount-usage", Set.of());
   private static final Map<String, Set<String>> FLAG_OPTIONS = Map.of(
       "import", Set.of("--replace"),
       "verify", Set.of("--no-integrity"),
@@ -92,6 +93,7 @@ public final class Admin {
           case "verify" -> StoreCommands.verify(context);
           case "delete-user" -> StoreCommands.deleteUser(context);
           case "stats" -> StoreCommands.stats(context);
+          case "recount-usage" -> StoreCommands.recountUsage(context);
           default -> throw new IllegalStateException(command);
         };
       } catch (AdminException e) {
@@ -256,7 +258,12 @@ public final class Admin {
             Delete every record and global version of one user (all store ids), one keyspace
             at a time, each atomically.
         stats [--user U]
-            Users, keyspaces, records and bytes.
+            Users, keyspaces, records and bytes; with quotas configured (--quota-max-*),
+            usage against each quota.
+        recount-usage
+            PostgreSQL: count the quota usage counters again from the records, after the
+            reference server (which does not keep them) wrote to the database. Safe while
+            servers run.
 
       Common options: --progress-interval SECONDS (plain progress lines when not on a
       terminal; 0 = none) [10], --log-level LEVEL [warn].

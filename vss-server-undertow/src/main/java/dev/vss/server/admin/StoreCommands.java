@@ -1,5 +1,6 @@
 package dev.vss.server.admin;
 
+import dev.vss.core.Quotas;
 import dev.vss.core.export.ExportFiles;
 import dev.vss.core.spi.BulkLoader;
 import dev.vss.core.spi.KeyspaceFilter;
@@ -7,14 +8,17 @@ import dev.vss.core.spi.Snapshot;
 import dev.vss.core.spi.SnapshotKeyspace;
 import dev.vss.core.spi.SnapshotSource;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.store.postgres.PostgresOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -157,6 +161,24 @@ final class StoreCommands {
     }
   }
 
+  /**
+   * PostgreSQL only: counts the usage counters again from the records (after the reference server,
+   * which does not keep them, wrote to the database). SQLite and RocksDB files are written only by
+   * this server, which keeps their counters with every write.
+   */
+  static int recountUsage(Admin.Context context) {
+    StoreLocation location = context.location();
+    if (!location.kind().equals("postgres")) {
+      throw new AdminException(Admin.EXIT_FAILED, "refused: only a PostgreSQL database needs a"
+          + " recount (the reference server may write to it); " + location.describe()
+          + " keeps its usage counters with every write");
+    }
+    String counted = dev.vss.store.postgres.PostgresStorage.recountUsage(
+        location.postgresOptions());
+    context.out().println("recounted the usage of " + location.describe() + ": " + counted);
+    return Admin.EXIT_OK;
+  }
+
   /** Users, keyspaces, records and bytes, for the store and (with --user) one user. */
   static int stats(Admin.Context context) {
     Optional<String> user = context.options().value("--user");
@@ -167,6 +189,11 @@ final class StoreCommands {
     long records = 0;
     long keyBytes = 0;
     long valueBytes = 0;
+    Quotas quotas = context.store().quotas();
+    // Usage as the quotas count it (value bytes, records), from the data itself.
+    Map<String, Usage> byUser = new HashMap<>();
+    Usage fullestStore = Usage.ZERO;
+    String fullestStoreName = null;
     Progress progress = context.progress("stats", -1, -1);
     try (AdminStores.ReadView view = AdminStores.openRead(location);
         Snapshot snapshot = view.openSnapshot(filter)) {
@@ -174,13 +201,23 @@ final class StoreCommands {
           keyspace = snapshot.nextKeyspace()) {
         keyspaces++;
         users.add(keyspace.get().keyspace().userToken());
+        Usage inKeyspace = Usage.ZERO;
         for (Optional<StoredRecord> record = snapshot.nextRecord(); record.isPresent();
             record = snapshot.nextRecord()) {
           context.interruption().check();
+          inKeyspace = inKeyspace.plus(new Usage(Usage.storedBytes(record.get().value()), 1));
           records++;
           keyBytes += record.get().key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
           valueBytes += record.get().value().size();
           progress.add(1, record.get().value().size());
+        }
+        if (quotas.enabled()) {
+          byUser.merge(keyspace.get().keyspace().userToken(), inKeyspace, Usage::plus);
+          if (inKeyspace.bytes() > fullestStore.bytes() || fullestStoreName == null) {
+            fullestStore = inKeyspace;
+            fullestStoreName = keyspace.get().keyspace().userToken() + "\" / \""
+                + keyspace.get().keyspace().storeId();
+          }
         }
       }
     }
@@ -202,7 +239,63 @@ final class StoreCommands {
       context.out().println(String.format(Locale.ROOT, "  on disk      %,d (%s)", onDisk,
           Progress.bytes(onDisk)));
     }
+    if (quotas.enabled()) {
+      printQuotas(context, quotas, user.isPresent(), byUser, fullestStore, fullestStoreName);
+    }
     return Admin.EXIT_OK;
+  }
+
+  /**
+   * Usage against the configured quotas: for one user its usage of each quota; for the whole
+   * store the fullest user of each quota and how many users are over it (after quotas were
+   * lowered, say).
+   */
+  private static void printQuotas(Admin.Context context, Quotas quotas, boolean oneUser,
+      Map<String, Usage> byUser, Usage fullestStore, String fullestStoreName) {
+    context.out().println("  quotas (stored bytes are value bytes):");
+    if (quotas.maxBytesPerUser() > 0) {
+      printQuota(context, "bytes per user", quotas.maxBytesPerUser(), oneUser, byUser,
+          Usage::bytes);
+    }
+    if (quotas.maxRecordsPerUser() > 0) {
+      printQuota(context, "records per user", quotas.maxRecordsPerUser(), oneUser, byUser,
+          Usage::records);
+    }
+    if (quotas.maxBytesPerStore() > 0) {
+      context.out().println(String.format(Locale.ROOT, "    %-18s fullest store \"%s\": %,d of"
+          + " %,d (%s)", "bytes per store", fullestStoreName == null ? "-" : fullestStoreName,
+          fullestStore.bytes(), quotas.maxBytesPerStore(),
+          percent(fullestStore.bytes(), quotas.maxBytesPerStore())));
+    }
+  }
+
+  private static void printQuota(Admin.Context context, String name, long limit, boolean oneUser,
+      Map<String, Usage> byUser, java.util.function.ToLongFunction<Usage> measure) {
+    long highest = 0;
+    String fullest = "-";
+    long over = 0;
+    for (Map.Entry<String, Usage> entry : byUser.entrySet()) {
+      long used = measure.applyAsLong(entry.getValue());
+      if (used > highest) {
+        highest = used;
+        fullest = entry.getKey();
+      }
+      if (used > limit) {
+        over++;
+      }
+    }
+    if (oneUser) {
+      context.out().println(String.format(Locale.ROOT, "    %-18s %,d of %,d (%s)", name,
+          highest, limit, percent(highest, limit)));
+    } else {
+      context.out().println(String.format(Locale.ROOT, "    %-18s fullest user \"%s\": %,d of"
+          + " %,d (%s); %,d user(s) over it", name, fullest, highest, limit,
+          percent(highest, limit), over));
+    }
+  }
+
+  private static String percent(long used, long limit) {
+    return String.format(Locale.ROOT, "%.1f%%", 100.0 * used / limit);
   }
 
   private static long sizeOnDisk(Path directory) {

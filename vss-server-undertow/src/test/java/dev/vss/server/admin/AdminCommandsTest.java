@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.Storage;
+import dev.vss.core.spi.Usage;
 import dev.vss.server.admin.AdminFixture.Change;
 import dev.vss.server.admin.AdminFixture.Delete;
 import dev.vss.server.admin.AdminFixture.Kind;
 import dev.vss.server.admin.AdminFixture.Put;
 import dev.vss.server.admin.AdminFixture.SetGlobalVersion;
 import dev.vss.store.sqlite.SqliteStorage;
+import dev.vss.testkit.UsageScan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -137,6 +139,55 @@ class AdminCommandsTest {
 
   @ParameterizedTest
   @EnumSource(names = {"SQLITE", "ROCKSDB"})
+  void statsShowUsageAgainstTheConfiguredQuotas(Kind kind) {
+    Path data = store(kind, "data", sample());
+    String[] quotas = {"--quota-max-bytes-per-user", "70", "--quota-max-records-per-user", "10",
+        "--quota-max-bytes-per-store", "60"};
+    AdminFixture.Run run = admin(with(kind, data, concat(new String[] {"stats"}, quotas)));
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("quotas (stored bytes are value bytes):",
+        "bytes per user     fullest user \"alice\": 68 of 70 (97.1%); 0 user(s) over it",
+        "records per user   fullest user \"alice\": 10 of 10 (100.0%); 0 user(s) over it",
+        "bytes per store    fullest store \"alice\" / \"wallet\": 68 of 60 (113.3%)");
+    run = admin(with(kind, data, concat(new String[] {"stats", "--user", "bob"}, quotas)));
+    assertThat(run.out()).contains("bytes per user     15 of 70 (21.4%)",
+        "records per user   3 of 10 (30.0%)");
+    assertThat(admin(with(kind, data, "stats")).out()).doesNotContain("quotas");
+  }
+
+  /** Import and delete-user leave the usage counters equal to the data. */
+  @ParameterizedTest
+  @EnumSource(names = {"SQLITE", "ROCKSDB"})
+  void importAndDeleteUserKeepTheUsageCountersRight(Kind kind) throws Exception {
+    Path source = store(kind, "source", sample());
+    Path export = dir.resolve("all.vssexport");
+    assertThat(admin(with(kind, source, "export", "--out", export.toString())).status())
+        .isZero();
+    Path target = store(kind, "target", List.of(
+        new Put(ALICE_WALLET, "old", 1, bytes("to be replaced"))));
+    AdminFixture.Run run = admin(with(kind, target, "import", "--in", export.toString(),
+        "--replace"));
+    assertThat(run.status()).as(run.err()).isZero();
+    try (Storage storage = kind.open(target)) {
+      assertThat(storage.usage(ALICE_WALLET)).isEqualTo(new Usage(68, 10))
+          .isEqualTo(UsageScan.of(storage, ALICE_WALLET));
+      assertThat(storage.userUsage("bob")).isEqualTo(new Usage(15, 3));
+    }
+    assertThat(admin(with(kind, target, "delete-user", "--user", "alice")).status()).isZero();
+    try (Storage storage = kind.open(target)) {
+      assertThat(storage.userUsage("alice")).isEqualTo(Usage.ZERO);
+      assertThat(storage.userUsage("bob")).isEqualTo(new Usage(15, 3));
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"SQLITE", "ROCKSDB"})
   void backupWhileTheStoreIsOpenGivesACopyTheStoreOpens(Kind kind) throws Exception {
     Path data = dir.resolve("data");
     Path copy = dir.resolve("backup");
@@ -257,7 +308,10 @@ class AdminCommandsTest {
     run = admin("export", "--store-id", "w", "--out", "x");
     assertThat(run.status()).isEqualTo(2);
     assertThat(admin("--help").out()).contains("export", "import", "backup", "verify",
-        "delete-user", "stats");
+        "delete-user", "stats", "recount-usage");
+    run = admin("recount-usage", "--store", "sqlite", "--data-dir", dir.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("refused: only a PostgreSQL database needs a recount");
     assertThat(Files.exists(dir.resolve("x"))).isFalse();
   }
 }

@@ -130,6 +130,16 @@ class PostgresPortabilityTest {
       AdminFixture.Run stats = admin("stats", "--store", "postgres", "--postgres-url",
           jdbcUrl(database));
       assertThat(stats.out()).contains("users        1", "keyspaces    1", "records      4");
+      // The reference wrote behind the counters' back: a recount puts them right.
+      try (PostgresStorage postgres = PostgresStorage.open(POSTGRES.options(database))) {
+        assertThat(postgres.usage(keyspace)).as("stale before the recount")
+            .isEqualTo(dev.vss.core.spi.Usage.ZERO);
+      }
+      run("recount-usage", "--store", "postgres", "--postgres-url", jdbcUrl(database));
+      try (PostgresStorage postgres = PostgresStorage.open(POSTGRES.options(database))) {
+        assertThat(postgres.usage(keyspace)).isEqualTo(new dev.vss.core.spi.Usage(27, 4))
+            .isEqualTo(dev.vss.testkit.UsageScan.of(postgres, keyspace));
+      }
       run("delete-user", "--store", "postgres", "--postgres-url", jdbcUrl(database), "--user",
           "reference-user");
       try (PostgresStorage postgres = PostgresStorage.open(POSTGRES.options(database))) {

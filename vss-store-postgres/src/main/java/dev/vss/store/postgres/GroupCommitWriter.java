@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.vss.core.rules.RequestValidation;
 import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
@@ -71,13 +72,16 @@ final class GroupCommitWriter {
    */
   private static final String LOCK_AND_READ_SQL =
       "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id;"
-      + " SELECT r.i, d.version"
+      // octet_length of a bytea reads its stored size, without detoasting the value.
+      + " SELECT r.i, d.version, octet_length(d.value)"
       + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
       + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
   /**
-   * A batch's net effect, three statements sent in one round trip, in this order (a re-created row
+   * A batch's net effect, four statements sent in one round trip, in this order (a re-created row
    * is deleted, then inserted with a new {@code sort_order}). The insert takes {@code sort_order}
-   * values in the arrays' order, the creation order.
+   * values in the arrays' order, the creation order. The last adds the batch's usage changes to
+   * the keyspaces' counters, creating a counter row on first use; a keyspace's counter row is only
+   * written under that keyspace's lock, so two batches never wait for each other's counter rows.
    */
   private static final String WRITE_SQL = "DELETE FROM vss_db d"
       + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
@@ -90,7 +94,17 @@ final class GroupCommitWriter {
       + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
       + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
       + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
-      + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i";
+      + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i;"
+      + " INSERT INTO " + Schema.USAGE_TABLE
+      + " AS u (user_token, store_id, stored_bytes, record_count)"
+      + " SELECT r.u, r.s, r.b, r.c"
+      + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[]) AS r(u, s, b, c)"
+      + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+      + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
+      + " record_count = u.record_count + excluded.record_count";
+  /** Usage of every keyspace of the batch's users (the primary key's first column). */
+  private static final String READ_USAGE_SQL = "SELECT user_token, store_id, stored_bytes,"
+      + " record_count FROM " + Schema.USAGE_TABLE + " WHERE user_token = ANY(?::varchar[])";
 
   private final DataSource pool;
   private final int maxBatchSize;
@@ -264,6 +278,8 @@ final class GroupCommitWriter {
     boolean present;
     boolean dirty;
     long version;
+    /** The stored bytes of the row as the batch sees it (when present). */
+    long storedBytes;
     ByteString value = ByteString.EMPTY;
     long creationOrder;
 
@@ -275,6 +291,57 @@ final class GroupCommitWriter {
   }
 
   private record RowKey(String userToken, String storeId, String key) {}
+
+  private record KeyspaceKey(String userToken, String storeId) {}
+
+  /**
+   * The usage counters a batch sees and changes: the committed counters of its users' keyspaces
+   * (read only when a decision of the batch may read usage, after the locks), plus the changes of
+   * the batch's earlier writes.
+   */
+  private static final class BatchUsage {
+    /** Committed counters; null when no decision of the batch reads usage. */
+    final Map<KeyspaceKey, Usage> committed;
+    final Map<KeyspaceKey, Usage> changes = new LinkedHashMap<>();
+
+    BatchUsage(Map<KeyspaceKey, Usage> committed) {
+      this.committed = committed;
+    }
+
+    private Map<KeyspaceKey, Usage> committed() {
+      if (committed == null) {
+        throw new IllegalStateException("a write decision read usage without declaring it");
+      }
+      return committed;
+    }
+
+    Usage keyspace(String userToken, String storeId) {
+      KeyspaceKey key = new KeyspaceKey(userToken, storeId);
+      return committed().getOrDefault(key, Usage.ZERO)
+          .plus(changes.getOrDefault(key, Usage.ZERO));
+    }
+
+    Usage user(String userToken) {
+      Usage total = Usage.ZERO;
+      for (Map.Entry<KeyspaceKey, Usage> entry : committed().entrySet()) {
+        if (entry.getKey().userToken().equals(userToken)) {
+          total = total.plus(entry.getValue());
+        }
+      }
+      for (Map.Entry<KeyspaceKey, Usage> entry : changes.entrySet()) {
+        if (entry.getKey().userToken().equals(userToken)) {
+          total = total.plus(entry.getValue());
+        }
+      }
+      return total;
+    }
+
+    void add(String userToken, String storeId, Usage change) {
+      if (!change.equals(Usage.ZERO)) {
+        changes.merge(new KeyspaceKey(userToken, storeId), change, Usage::plus);
+      }
+    }
+  }
 
   private void commit(List<WriteRequest<?>> batch) throws StatementFailure, BatchFailure {
     long started = System.nanoTime();
@@ -306,13 +373,16 @@ final class GroupCommitWriter {
   private Runnable[] decideAndWrite(Connection connection, List<WriteRequest<?>> batch)
       throws StatementFailure, BatchFailure {
     try {
-      Map<RowKey, Row> rows = lockAndReadRows(connection, batch);
+      boolean readsUsage = batch.stream().anyMatch(request -> request.decision.readsUsage());
+      Map<RowKey, Row> rows = lockAndReadRows(connection, batch, readsUsage);
+      // Only when a decision may read usage (quotas are on): one more round trip, after the locks.
+      BatchUsage usage = new BatchUsage(readsUsage ? readUsage(connection, batch) : null);
       Runnable[] answers = new Runnable[batch.size()];
       long[] creations = {0};
       for (int i = 0; i < batch.size(); i++) {
-        answers[i] = decide(batch.get(i), rows, creations);
+        answers[i] = decide(batch.get(i), rows, creations, usage);
       }
-      writeRows(connection, rows.values());
+      writeRows(connection, rows.values(), usage);
       return answers;
     } catch (SQLException e) {
       rollbackQuietly(connection, e);
@@ -341,12 +411,19 @@ final class GroupCommitWriter {
   }
 
   /**
-   * Takes the batch's keyspace locks and reads every row its requests declared (and each
-   * keyspace's global version row), in one round trip.
+   * Takes the batch's keyspace locks and, when a decision reads usage, the user locks of its users
+   * too (so two writers of one user on different store ids, in any process, do not both read the
+   * user's usage before the other's write), all in one statement in ascending order; then reads
+   * every row its requests declared (and each keyspace's global version row), in the same round
+   * trip.
    */
   private static Map<RowKey, Row> lockAndReadRows(Connection connection,
-      List<WriteRequest<?>> batch) throws SQLException {
-    Long[] ids = batch.stream().map(WriteRequest::lockId).distinct()
+      List<WriteRequest<?>> batch, boolean users) throws SQLException {
+    java.util.stream.Stream<Long> keyspaceLocks = batch.stream().map(WriteRequest::lockId);
+    java.util.stream.Stream<Long> userLocks = users
+        ? batch.stream().map(request -> WriteRequest.userLockId(request.userToken))
+        : java.util.stream.Stream.empty();
+    Long[] ids = java.util.stream.Stream.concat(keyspaceLocks, userLocks).distinct()
         .sorted(Comparator.naturalOrder()).toArray(Long[]::new);
     Map<RowKey, Row> rows = new LinkedHashMap<>();
     for (WriteRequest<?> request : batch) {
@@ -372,6 +449,7 @@ final class GroupCommitWriter {
           row.inDatabase = true;
           row.present = true;
           row.version = result.getLong(2);
+          row.storedBytes = result.getLong(3); // 0 for a NULL value (the reference allows it)
         }
       }
     }
@@ -429,7 +507,7 @@ final class GroupCommitWriter {
    * applies its plan to that state. Returns how to answer the caller once the batch has committed.
    */
   private static Runnable decide(WriteRequest<?> request, Map<RowKey, Row> rows,
-      long[] creations) {
+      long[] creations, BatchUsage usage) {
     Map<String, Row> declared = new HashMap<>(request.storedKeys.size() * 2);
     request.storedKeys.forEach((key, stored) ->
         declared.put(key, rows.get(new RowKey(request.userToken, request.storeId, stored))));
@@ -437,10 +515,13 @@ final class GroupCommitWriter {
         rows.get(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY));
     WritePlan<?> plan;
     try {
+      long viewGlobalVersion = globalVersion.present ? globalVersion.version : 0;
       plan = request.decision.decide(WriteView.of(request.keys, key -> {
         Row row = declared.get(key);
         return row != null && row.present ? OptionalLong.of(row.version) : OptionalLong.empty();
-      }, globalVersion.present ? globalVersion.version : 0));
+      }, key -> storedBytes(declared, key), () -> viewGlobalVersion,
+          () -> usage.keyspace(request.userToken, request.storeId),
+          () -> usage.user(request.userToken)));
       if (plan == null) {
         throw new IllegalStateException("write decision returned no plan");
       }
@@ -452,6 +533,8 @@ final class GroupCommitWriter {
       return () -> request.fail(e);
     }
     if (!plan.isEmpty()) {
+      usage.add(request.userToken, request.storeId,
+          Usage.change(plan, key -> storedBytes(declared, key)));
       for (WritePlan.Upsert upsert : plan.upserts()) {
         upsert(declared.get(upsert.key()), upsert.version(), upsert.value(), creations);
       }
@@ -471,6 +554,29 @@ final class GroupCommitWriter {
     return () -> request.succeed(result);
   }
 
+  private static OptionalLong storedBytes(Map<String, Row> declared, String key) {
+    Row row = declared.get(key);
+    return row != null && row.present ? OptionalLong.of(row.storedBytes) : OptionalLong.empty();
+  }
+
+  /** The committed counters of every keyspace of the batch's users. */
+  private static Map<KeyspaceKey, Usage> readUsage(Connection connection,
+      List<WriteRequest<?>> batch) throws SQLException {
+    String[] users = batch.stream().map(request -> request.userToken).distinct()
+        .toArray(String[]::new);
+    Map<KeyspaceKey, Usage> committed = new HashMap<>();
+    try (PreparedStatement read = connection.prepareStatement(READ_USAGE_SQL)) {
+      read.setArray(1, connection.createArrayOf("varchar", users));
+      try (ResultSet result = read.executeQuery()) {
+        while (result.next()) {
+          committed.put(new KeyspaceKey(result.getString(1), result.getString(2)),
+              new Usage(result.getLong(3), result.getLong(4)));
+        }
+      }
+    }
+    return committed;
+  }
+
   /** A plan may only write keys it declared (their rows were read and locked), never the reserved one. */
   private static void requireWritable(Map<String, Row> declared, String key) {
     if (GLOBAL_VERSION_KEY.equals(key) || !declared.containsKey(key)) {
@@ -488,6 +594,7 @@ final class GroupCommitWriter {
     }
     row.version = version;
     row.value = value;
+    row.storedBytes = Usage.storedBytes(value);
     row.dirty = true;
   }
 
@@ -496,7 +603,8 @@ final class GroupCommitWriter {
    * order), one statement each, sent in one round trip; each must touch exactly the rows it was
    * given.
    */
-  private static void writeRows(Connection connection, Iterable<Row> rows) throws SQLException {
+  private static void writeRows(Connection connection, Iterable<Row> rows, BatchUsage usage)
+      throws SQLException {
     List<Row> deletes = new ArrayList<>();
     List<Row> updates = new ArrayList<>();
     List<Row> inserts = new ArrayList<>();
@@ -515,15 +623,45 @@ final class GroupCommitWriter {
       return;
     }
     inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
+    // Usage changes come only from changed rows, so a batch that changed no row changes none.
+    List<Map.Entry<KeyspaceKey, Usage>> changes = usage.changes.entrySet().stream()
+        .filter(entry -> !entry.getValue().equals(Usage.ZERO))
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(KeyspaceKey::userToken)
+            .thenComparing(KeyspaceKey::storeId)))
+        .toList();
     try (PreparedStatement write = connection.prepareStatement(WRITE_SQL)) {
       int next = new RowArrays(connection, deletes, false).bind(write, 1);
       next = new RowArrays(connection, updates, true).bind(write, next);
-      new RowArrays(connection, inserts, true).bind(write, next);
+      next = new RowArrays(connection, inserts, true).bind(write, next);
+      bindUsage(connection, write, next, changes);
       boolean resultSet = write.execute();
       requireRows(resultSet ? -1 : write.getUpdateCount(), deletes.size(), "delete");
       requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), updates.size(), "update");
       requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), inserts.size(), "insert");
+      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), changes.size(),
+          "usage update");
     }
+  }
+
+  /** Binds the usage changes as four arrays from parameter {@code first} on. */
+  private static void bindUsage(Connection connection, PreparedStatement write, int first,
+      List<Map.Entry<KeyspaceKey, Usage>> changes) throws SQLException {
+    int size = changes.size();
+    String[] users = new String[size];
+    String[] stores = new String[size];
+    Long[] bytes = new Long[size];
+    Long[] records = new Long[size];
+    for (int i = 0; i < size; i++) {
+      Map.Entry<KeyspaceKey, Usage> change = changes.get(i);
+      users[i] = change.getKey().userToken();
+      stores[i] = change.getKey().storeId();
+      bytes[i] = change.getValue().bytes();
+      records[i] = change.getValue().records();
+    }
+    write.setArray(first, connection.createArrayOf("varchar", users));
+    write.setArray(first + 1, connection.createArrayOf("varchar", stores));
+    write.setArray(first + 2, connection.createArrayOf("bigint", bytes));
+    write.setArray(first + 3, connection.createArrayOf("bigint", records));
   }
 
   /**

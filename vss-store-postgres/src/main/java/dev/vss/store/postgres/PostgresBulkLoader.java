@@ -5,6 +5,7 @@ import dev.vss.core.rules.RequestValidation;
 import dev.vss.core.spi.BulkLoader;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,6 +30,7 @@ public final class PostgresBulkLoader implements BulkLoader {
   private final PreparedStatement lock;
   private final PreparedStatement delete;
   private final PreparedStatement insert;
+  private final PreparedStatement setUsage;
   private boolean closed;
 
   private PostgresBulkLoader(Connection connection) throws SQLException {
@@ -36,6 +38,10 @@ public final class PostgresBulkLoader implements BulkLoader {
     lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)");
     delete = connection.prepareStatement(
         "DELETE FROM vss_db WHERE user_token = ? AND store_id = ?");
+    setUsage = connection.prepareStatement("INSERT INTO " + Schema.USAGE_TABLE
+        + " (user_token, store_id, stored_bytes, record_count) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+        + " stored_bytes = excluded.stored_bytes, record_count = excluded.record_count");
     insert = connection.prepareStatement("INSERT INTO vss_db"
         + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
         + " VALUES (?, ?, ?, ?, ?, now(), now())");
@@ -86,6 +92,8 @@ public final class PostgresBulkLoader implements BulkLoader {
       delete.setString(2, store);
       delete.executeUpdate();
       int pending = 0;
+      long storedBytes = 0;
+      long recordCount = 0;
       while (records.hasNext()) {
         StoredRecord record = records.next();
         if (record.key().equals(GLOBAL_VERSION_KEY)) {
@@ -94,6 +102,8 @@ public final class PostgresBulkLoader implements BulkLoader {
         }
         add(user, store, TextCodec.encode(record.key()), record.value().toByteArray(),
             record.version());
+        storedBytes += Usage.storedBytes(record.value());
+        recordCount++;
         if (++pending == INSERT_BATCH) {
           insert.executeBatch();
           pending = 0;
@@ -103,6 +113,12 @@ public final class PostgresBulkLoader implements BulkLoader {
         add(user, store, GLOBAL_VERSION_KEY, new byte[0], globalVersion);
       }
       insert.executeBatch();
+      // Under the keyspace lock, like every writer's counter update, in the same transaction.
+      setUsage.setString(1, user);
+      setUsage.setString(2, store);
+      setUsage.setLong(3, storedBytes);
+      setUsage.setLong(4, recordCount);
+      setUsage.executeUpdate();
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       try {

@@ -9,6 +9,7 @@ import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WriteDecision;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -188,6 +189,67 @@ public final class PostgresStorage implements Storage {
       }
     } catch (SQLException e) {
       throw fault("get", e);
+    }
+  }
+
+  /**
+   * True: every write batch adds its changes to {@code vss_jvm_usage} in its own transaction;
+   * writes whose decision reads usage also take their users' advisory locks, so a user's quota is
+   * checked by one write at a time, on every store id and in every process.
+   */
+  @Override
+  public boolean tracksUsage() {
+    return true;
+  }
+
+  @Override
+  public Usage usage(Keyspace keyspace) {
+    return readUsage("SELECT stored_bytes, record_count FROM " + Schema.USAGE_TABLE
+        + " WHERE user_token = ? AND store_id = ?", TextCodec.encode(keyspace.userToken()),
+        TextCodec.encode(keyspace.storeId()));
+  }
+
+  @Override
+  public Usage userUsage(String userToken) {
+    return readUsage("SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0) FROM "
+        + Schema.USAGE_TABLE + " WHERE user_token = ?", TextCodec.encode(userToken));
+  }
+
+  private Usage readUsage(String sql, String... parameters) {
+    ensureOpen();
+    try (Connection connection = reads.getConnection();
+        PreparedStatement read = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        read.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet row = read.executeQuery()) {
+        return row.next() ? new Usage(row.getLong(1), row.getLong(2)) : Usage.ZERO;
+      }
+    } catch (SQLException e) {
+      throw fault("usage read", e);
+    }
+  }
+
+  /**
+   * Counts the usage of every keyspace again from {@code vss_db}: after the reference server (which
+   * does not keep the counters) wrote to the database. Safe while servers run; see the module
+   * README.
+   *
+   * @return the keyspaces and records counted
+   * @throws StorageException if the database cannot be reached or the count fails
+   */
+  public static String recountUsage(PostgresOptions options) {
+    Schema.open(options);
+    try (Connection connection = java.sql.DriverManager.getConnection(
+        options.jdbcUrl(options.vssDatabase()), options.driverProperties())) {
+      connection.setAutoCommit(false);
+      Schema.Recount recount = Schema.recountUsage(connection);
+      connection.commit();
+      return recount.keyspaces() + " keyspace(s), " + recount.records() + " record(s) counted in "
+          + recount.millis() + " ms";
+    } catch (SQLException e) {
+      throw new StorageException("recounting the usage of PostgreSQL " + options + " failed: "
+          + Schema.oneLine(e.getMessage()), e);
     }
   }
 

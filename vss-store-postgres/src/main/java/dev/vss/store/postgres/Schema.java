@@ -25,7 +25,8 @@ import java.util.List;
  * <p>Differences, none visible to the reference: the upgrade runs under a transaction-scoped
  * advisory lock, so servers starting together on a new database do not race; a database whose
  * version is above what this list knows is refused instead of crashing; and one table of this
- * server's own, {@code vss_jvm_meta}, holds the page-token secret.
+ * server's own, {@code vss_jvm_meta}, holds the page-token secret, and another,
+ * {@code vss_jvm_usage}, the usage counters for quotas (counted from {@code vss_db} when missing).
  */
 final class Schema {
   /**
@@ -55,6 +56,14 @@ final class Schema {
   static final long MIGRATION_LOCK_ID = 0x5653535f4d494752L; // "VSS_MIGR"
   /** This server's own table; the reference neither reads nor minds it. */
   static final String META_TABLE = "vss_jvm_meta";
+  /**
+   * This server's usage counters for quotas: one row per keyspace (stored forms of the user token
+   * and store id, as in {@code vss_db}), its value bytes and records, kept by every write in the
+   * same transaction as its rows. The reference server does not know it.
+   */
+  static final String USAGE_TABLE = "vss_jvm_usage";
+  /** Present in {@link #META_TABLE} once {@link #USAGE_TABLE} was counted from {@code vss_db}. */
+  static final String USAGE_COUNTED = "usage_counted";
   private static final System.Logger LOG = System.getLogger(Schema.class.getName());
   private static final String SECRET_NAME = "page_token_secret";
   private static final int SECRET_BYTES = 32;
@@ -170,6 +179,45 @@ final class Schema {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
+  /** What a recount found. */
+  record Recount(long keyspaces, long records, long millis) {}
+
+  /**
+   * Counts every keyspace's usage from {@code vss_db} into {@link #USAGE_TABLE}, replacing what
+   * it held, and marks the database counted, in the caller's transaction (commit it). Safe while
+   * servers write: the table lock (EXCLUSIVE, which writers' counter updates wait for, reads do
+   * not) is held until the commit, so a write either committed before the count and is in it, or
+   * adds its change to the new counters after.
+   */
+  static Recount recountUsage(Connection connection) throws SQLException {
+    long started = System.nanoTime();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LOCK TABLE " + USAGE_TABLE + " IN EXCLUSIVE MODE");
+      statement.execute("DELETE FROM " + USAGE_TABLE);
+      // The global version is a row of vss_db under the reserved key, never a record; a NULL
+      // value (the reference allows it) is read as empty, 0 bytes.
+      statement.executeUpdate("INSERT INTO " + USAGE_TABLE
+          + " (user_token, store_id, stored_bytes, record_count)"
+          + " SELECT user_token, store_id, coalesce(sum(octet_length(value)), 0), count(*)"
+          + " FROM vss_db WHERE key <> 'global_version' GROUP BY user_token, store_id");
+      long keyspaces;
+      long records;
+      try (ResultSet row = statement.executeQuery(
+          "SELECT count(*), coalesce(sum(record_count), 0) FROM " + USAGE_TABLE)) {
+        row.next();
+        keyspaces = row.getLong(1);
+        records = row.getLong(2);
+      }
+      try (PreparedStatement mark = connection.prepareStatement("INSERT INTO " + META_TABLE
+          + " (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        mark.setString(1, USAGE_COUNTED);
+        mark.setBytes(2, new byte[] {1});
+        mark.executeUpdate();
+      }
+      return new Recount(keyspaces, records, (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
   private static Opened migrate(Connection connection, boolean created) throws SQLException {
     connection.setAutoCommit(false);
     try (Statement statement = connection.createStatement()) {
@@ -235,6 +283,26 @@ final class Schema {
       if (secret == null || secret.length != SECRET_BYTES) {
         throw new StorageException(META_TABLE + "." + SECRET_NAME + " is not " + SECRET_BYTES
             + " bytes: the database is damaged");
+      }
+      statement.execute("CREATE TABLE IF NOT EXISTS " + USAGE_TABLE
+          + " (user_token character varying(120) NOT NULL,"
+          + " store_id character varying(120) NOT NULL,"
+          + " stored_bytes bigint NOT NULL, record_count bigint NOT NULL,"
+          + " PRIMARY KEY (user_token, store_id))");
+      boolean counted;
+      try (PreparedStatement read = connection.prepareStatement(
+          "SELECT 1 FROM " + META_TABLE + " WHERE name = ?")) {
+        read.setString(1, USAGE_COUNTED);
+        try (ResultSet row = read.executeQuery()) {
+          counted = row.next();
+        }
+      }
+      if (!counted) {
+        // A database the reference server wrote, or one from before usage was tracked.
+        Recount recount = recountUsage(connection);
+        LOG.log(System.Logger.Level.INFO, "counted the usage (stored bytes, records) of "
+            + recount.keyspaces() + " keyspace(s), " + recount.records() + " record(s), for"
+            + " quotas in " + recount.millis() + " ms");
       }
       connection.commit();
       return new Opened(version, MIGRATIONS.size(), created, secret);

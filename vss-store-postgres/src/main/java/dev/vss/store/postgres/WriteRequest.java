@@ -63,6 +63,18 @@ final class WriteRequest<R> {
     return fnv(hash, storeId);
   }
 
+  /**
+   * The advisory lock id of a user's usage, from its stored user token: writes whose decision reads
+   * usage take it beside their keyspace lock, so that a user's quota is checked by one write at a
+   * time over all its store ids. A tag no stored user token starts the hash with keeps these ids
+   * apart from keyspace ids (a collision would only serialize more).
+   */
+  static long userLockId(String userToken) {
+    long hash = 0xcbf29ce484222325L;
+    hash = fnv(hash, "\uFFFFusage\uFFFF");
+    return fnv(hash, userToken);
+  }
+
   private static long fnv(long hash, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

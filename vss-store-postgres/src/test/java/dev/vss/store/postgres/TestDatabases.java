@@ -37,6 +37,7 @@ final class TestDatabases implements AutoCloseable {
     try (Statement statement = admin.createStatement()) {
       // DELETE, not TRUNCATE: on the small tables of a test it is much cheaper (no new files).
       statement.execute("DELETE FROM vss_db");
+      statement.execute("DELETE FROM " + Schema.USAGE_TABLE); // the counters go with the rows
     }
     return storage;
   }

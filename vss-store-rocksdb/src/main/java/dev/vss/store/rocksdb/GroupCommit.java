@@ -2,6 +2,7 @@ package dev.vss.store.rocksdb;
 
 import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import java.lang.System.Logger;
@@ -59,7 +60,7 @@ final class GroupCommit {
   }
 
   /** Marks, in the overlay, a record the batch deleted. */
-  private static final Existing ABSENT = new Existing(-1, -1);
+  private static final Existing ABSENT = new Existing(-1, -1, 0);
 
   private final NativeStore store;
   private final AtomicLong lastSequence;
@@ -170,22 +171,16 @@ final class GroupCommit {
       for (String key : write.keys) {
         existing.put(key, overlay.record(StoreLayout.recordKey(keyspacePrefix, key)));
       }
-      WriteView declared = WriteView.of(write.keys, key -> {
+      // The global version and the usages are read only when the decision asks: a put without
+      // a global version and without quotas reads neither.
+      WritePlan<?> plan = write.decision.decide(WriteView.of(write.keys, key -> {
         Existing record = existing.get(key);
         return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-      }, 0);
-      WritePlan<?> plan = write.decision.decide(new WriteView() {
-        @Override
-        public OptionalLong version(String key) {
-          return declared.version(key);
-        }
-
-        @Override
-        public long globalVersion() {
-          // Read only when the decision asks: a put without a global version never does.
-          return overlay.globalVersion(keyspacePrefix);
-        }
-      });
+      }, key -> {
+        Existing record = existing.get(key);
+        return record == null ? OptionalLong.empty() : OptionalLong.of(record.storedBytes());
+      }, () -> overlay.globalVersion(keyspacePrefix), () -> overlay.usage(keyspacePrefix),
+          () -> overlay.userUsage(write.userToken)));
       if (plan == null) {
         throw new IllegalStateException("write decision returned no plan");
       }
@@ -212,10 +207,15 @@ final class GroupCommit {
   private Staged stage(byte[] keyspacePrefix, WritePlan<?> plan, Map<String, Existing> existing,
       Overlay overlay) {
     Staged staged = new Staged(plan.result());
+    long bytesAdded = 0;
+    long recordsAdded = 0;
     for (WritePlan.Upsert upsert : plan.upserts()) {
       byte[] recordKey = StoreLayout.recordKey(keyspacePrefix, upsert.key());
       Existing record = existing.containsKey(upsert.key())
           ? existing.get(upsert.key()) : overlay.record(recordKey);
+      bytesAdded += Usage.storedBytes(upsert.value())
+          - (record == null ? 0 : record.storedBytes());
+      recordsAdded += record == null ? 1 : 0;
       long sequence;
       if (record != null) {
         sequence = record.sequence();
@@ -229,7 +229,7 @@ final class GroupCommit {
       staged.indexPuts.add(new Put(StoreLayout.indexKey(keyspacePrefix, sequence),
           StoreLayout.indexValue(upsert.version(), upsert.key())));
       staged.overlayRecords.put(ByteBuffer.wrap(recordKey),
-          new Existing(upsert.version(), sequence));
+          new Existing(upsert.version(), sequence, Usage.storedBytes(upsert.value())));
     }
     for (String key : plan.deletes()) {
       byte[] recordKey = StoreLayout.recordKey(keyspacePrefix, key);
@@ -238,7 +238,14 @@ final class GroupCommit {
         staged.recordDeletes.add(recordKey);
         staged.indexDeletes.add(StoreLayout.indexKey(keyspacePrefix, record.sequence()));
         staged.overlayRecords.put(ByteBuffer.wrap(recordKey), ABSENT);
+        bytesAdded -= record.storedBytes();
+        recordsAdded--;
       }
+    }
+    if (bytesAdded != 0 || recordsAdded != 0) {
+      // Only this queue's leader writes this user's counters, so read-modify-write is safe.
+      staged.usageKeyspace = keyspacePrefix;
+      staged.usage = overlay.usage(keyspacePrefix).plus(new Usage(bytesAdded, recordsAdded));
     }
     if (plan.newGlobalVersion().isPresent()) {
       staged.globalVersionKey = keyspacePrefix;
@@ -247,8 +254,8 @@ final class GroupCommit {
     return staged;
   }
 
-  /** A stored record's version and creation sequence. */
-  record Existing(long version, long sequence) {}
+  /** A stored record's version, creation sequence and stored bytes. */
+  record Existing(long version, long sequence, long storedBytes) {}
 
   private record Put(byte[] key, byte[] value) {}
 
@@ -262,6 +269,8 @@ final class GroupCommit {
     final Map<ByteBuffer, Existing> overlayRecords = new HashMap<>(4);
     byte[] globalVersionKey;
     long globalVersion;
+    byte[] usageKeyspace;
+    Usage usage;
     long highestNewSequence;
 
     Staged(Object result) {
@@ -285,12 +294,18 @@ final class GroupCommit {
         batch.put(store.globalVersions, globalVersionKey,
             StoreLayout.globalVersionValue(globalVersion));
       }
+      if (usageKeyspace != null) {
+        batch.put(store.meta, UsageKeys.key(usageKeyspace), UsageKeys.value(usage));
+      }
     }
 
     void applyTo(Overlay overlay) {
       overlay.records.putAll(overlayRecords);
       if (globalVersionKey != null) {
         overlay.globalVersions.put(ByteBuffer.wrap(globalVersionKey), globalVersion);
+      }
+      if (usageKeyspace != null) {
+        overlay.usages.put(ByteBuffer.wrap(usageKeyspace), usage);
       }
       if (highestNewSequence != 0) {
         overlay.highestNewSequence = highestNewSequence;
@@ -307,6 +322,7 @@ final class GroupCommit {
   private final class Overlay {
     final Map<ByteBuffer, Existing> records = new HashMap<>();
     final Map<ByteBuffer, Long> globalVersions = new HashMap<>();
+    final Map<ByteBuffer, Usage> usages = new HashMap<>();
     long highestNewSequence;
     boolean changed;
 
@@ -322,6 +338,30 @@ final class GroupCommit {
     long globalVersion(byte[] keyspacePrefix) {
       Long batched = globalVersions.get(ByteBuffer.wrap(keyspacePrefix));
       return batched != null ? batched : readGlobalVersion(keyspacePrefix);
+    }
+
+    /** The keyspace's usage as of the batch so far. */
+    Usage usage(byte[] keyspacePrefix) {
+      Usage batched = usages.get(ByteBuffer.wrap(keyspacePrefix));
+      return batched != null ? batched : UsageKeys.keyspace(store, keyspacePrefix);
+    }
+
+    /**
+     * The user's usage as of the batch so far: its committed counters, with the ones this batch
+     * changed replaced. Every write of the user goes through this queue ({@link WriteQueues}), so
+     * no other leader changes them meanwhile.
+     */
+    Usage userUsage(String userToken) {
+      Map<ByteBuffer, Usage> counters = UsageKeys.user(store, userToken);
+      ByteBuffer userPrefix = ByteBuffer.wrap(StoreLayout.userPrefix(userToken));
+      for (Map.Entry<ByteBuffer, Usage> batched : usages.entrySet()) {
+        ByteBuffer keyspace = batched.getKey();
+        if (keyspace.remaining() >= userPrefix.remaining()
+            && keyspace.slice(0, userPrefix.remaining()).equals(userPrefix)) {
+          counters.put(keyspace, batched.getValue());
+        }
+      }
+      return counters.values().stream().reduce(Usage.ZERO, Usage::plus);
     }
   }
 
@@ -341,7 +381,8 @@ final class GroupCommit {
     if (size < StoreLayout.RECORD_HEADER_BYTES) {
       throw new StorageException("damaged record of " + size + " bytes");
     }
-    return new Existing(StoreLayout.recordVersion(header), StoreLayout.recordSequence(header));
+    return new Existing(StoreLayout.recordVersion(header), StoreLayout.recordSequence(header),
+        size - StoreLayout.RECORD_HEADER_BYTES);
   }
 
   /** The committed global version of a keyspace; 0 when never set. */

@@ -23,6 +23,8 @@ final class PendingWrite<R> {
   private static final int DONE = 2;
 
   final byte[] keyspacePrefix;
+  /** The keyspace's user, whose usage the decision may read. */
+  final String userToken;
   final Set<String> keys;
   final WriteDecision<R> decision;
   private final Thread caller = Thread.currentThread();
@@ -31,8 +33,10 @@ final class PendingWrite<R> {
   private Throwable failure;
   private volatile int state = WAITING;
 
-  PendingWrite(byte[] keyspacePrefix, Set<String> keys, WriteDecision<R> decision) {
+  PendingWrite(byte[] keyspacePrefix, String userToken, Set<String> keys,
+      WriteDecision<R> decision) {
     this.keyspacePrefix = keyspacePrefix;
+    this.userToken = userToken;
     this.keys = keys;
     this.decision = decision;
   }

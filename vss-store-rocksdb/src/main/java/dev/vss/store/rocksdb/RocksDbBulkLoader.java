@@ -4,6 +4,7 @@ import dev.vss.core.Keyspace;
 import dev.vss.core.spi.BulkLoader;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -44,6 +45,7 @@ public final class RocksDbBulkLoader implements BulkLoader {
     try {
       // As RocksDbStorage does, so that a store created here has its secret like any other.
       PageTokenSecretKey.loadOrCreate(store);
+      UsageKeys.ensureCounted(store, directory);
       return new RocksDbBulkLoader(store);
     } catch (RuntimeException e) {
       store.close();
@@ -62,6 +64,7 @@ public final class RocksDbBulkLoader implements BulkLoader {
     try (WriteBatch batch = new WriteBatch()) {
       deleteExisting(prefix, batch);
       Set<String> keys = new HashSet<>();
+      Usage usage = Usage.ZERO;
       while (records.hasNext()) {
         StoredRecord record = records.next();
         if (!keys.add(record.key())) {
@@ -73,6 +76,12 @@ public final class RocksDbBulkLoader implements BulkLoader {
             StoreLayout.recordValue(record.version(), sequence, record.value()));
         batch.put(store.index, StoreLayout.indexKey(prefix, sequence),
             StoreLayout.indexValue(record.version(), record.key()));
+        usage = usage.plus(new Usage(Usage.storedBytes(record.value()), 1));
+      }
+      if (usage.records() > 0) {
+        batch.put(store.meta, UsageKeys.key(prefix), UsageKeys.value(usage));
+      } else {
+        batch.delete(store.meta, UsageKeys.key(prefix));
       }
       if (globalVersion != 0) {
         batch.put(store.globalVersions, prefix, StoreLayout.globalVersionValue(globalVersion));

@@ -7,6 +7,7 @@ import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WriteDecision;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -90,6 +91,7 @@ public final class RocksDbStorage implements Storage {
     this.store = store;
     this.lastSequence = new AtomicLong(store.lastSequence());
     this.pageTokenSecret = PageTokenSecretKey.loadOrCreate(store);
+    UsageKeys.ensureCounted(store, directory);
     GroupCommit.BatchWriter durableWrite = (batch, writes) -> store.db.write(store.durable, batch);
     this.groupCommit = new GroupCommit(store, lastSequence, batchWriter.apply(durableWrite),
         this::writeFailed);
@@ -238,7 +240,8 @@ public final class RocksDbStorage implements Storage {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(decision, "decision");
     PendingWrite<R> write =
-        new PendingWrite<>(StoreLayout.keyspacePrefix(keyspace), keys, decision);
+        new PendingWrite<>(StoreLayout.keyspacePrefix(keyspace), keyspace.userToken(), keys,
+            decision);
     WriteQueues.Queue queue = writeQueues.of(keyspace);
     lifecycle.readLock().lock();
     try {
@@ -355,6 +358,38 @@ public final class RocksDbStorage implements Storage {
    */
   private void writeFailed(RocksDBException e) {
     lastProbe = new Probe(System.nanoTime() - PROBE_INTERVAL_NANOS, describe(e));
+  }
+
+  /**
+   * True: every batch puts the new usage counters of the keyspaces it changed in the same synced
+   * {@code WriteBatch} as their records ({@link UsageKeys}); a store written before is counted
+   * once at open. A user's writes share one write queue, so its usage is consistent in a view.
+   */
+  @Override
+  public boolean tracksUsage() {
+    return true;
+  }
+
+  @Override
+  public Usage usage(Keyspace keyspace) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return UsageKeys.keyspace(store, keyspace);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Usage userUsage(String userToken) {
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      return UsageKeys.userTotal(store, userToken);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   /** {@inheritDoc} Kept in the meta column family under {@value PageTokenSecretKey#KEY}. */

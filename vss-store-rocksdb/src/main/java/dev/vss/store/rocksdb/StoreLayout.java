@@ -40,6 +40,49 @@ final class StoreLayout {
     return out;
   }
 
+  /**
+   * {@code component(user_token)}: the start of every keyspace prefix of that user (components
+   * are prefix-free, so no other user's keyspace starts with it).
+   */
+  static byte[] userPrefix(String userToken) {
+    int userBytes = StringCodec.encodedLength(userToken);
+    byte[] out = new byte[componentLength(userBytes)];
+    writeComponent(userToken, userBytes, out, 0);
+    return out;
+  }
+
+  /**
+   * The length of the keyspace prefix at the start of {@code key} (a record key): its two
+   * components, each a varint length and that many bytes.
+   *
+   * @throws dev.vss.core.spi.StorageException if the key is too short for its components
+   */
+  static int keyspacePrefixLength(byte[] key) {
+    int p = 0;
+    for (int component = 0; component < 2; component++) {
+      int length = 0;
+      int shift = 0;
+      while (true) {
+        if (p >= key.length || shift > 28) {
+          throw new dev.vss.core.spi.StorageException("damaged record key of " + key.length
+              + " bytes");
+        }
+        byte b = key[p++];
+        length |= (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          break;
+        }
+        shift += 7;
+      }
+      p += length;
+      if (length < 0 || p > key.length) {
+        throw new dev.vss.core.spi.StorageException("damaged record key of " + key.length
+            + " bytes");
+      }
+    }
+    return p;
+  }
+
   /** Records column family key: {@code prefix || component(key)}. */
   static byte[] recordKey(byte[] keyspacePrefix, String key) {
     int keyBytes = StringCodec.encodedLength(key);

@@ -4,10 +4,10 @@ import dev.vss.core.Keyspace;
 import java.util.ArrayDeque;
 
 /**
- * The write queues of the store: a fixed array of queues chosen by the keyspace's hash, each with
- * at most one leader at a time.
+ * The write queues of the store: a fixed array of queues chosen by the user token's hash, each
+ * with at most one leader at a time.
  *
- * <p>Writes to one keyspace always join the same queue, and only that queue's leader decides and
+ * <p>Writes to one keyspace (indeed to one user) always join the same queue, and only that queue's leader decides and
  * commits them, one batch at a time: that is the serialization the SPI requires. Writes to
  * different keyspaces usually join different queues, whose leaders decide in parallel and whose
  * synced batches RocksDB groups into one WAL fsync. Two keyspaces sharing a queue simply share its
@@ -26,9 +26,13 @@ final class WriteQueues {
     }
   }
 
-  /** The queue that serializes writes to {@code keyspace}. */
+  /**
+   * The queue that serializes writes to {@code keyspace}: chosen by the user token alone, so that
+   * all of a user's writes, on every store id, are decided by one leader at a time. That keeps the
+   * user's usage consistent for quotas; writes of one user are few and batch together anyway.
+   */
   Queue of(Keyspace keyspace) {
-    int h = keyspace.hashCode();
+    int h = keyspace.userToken().hashCode();
     // Spread the high bits into the low ones the mask keeps.
     h ^= h >>> 16;
     return stripes[h & (stripes.length - 1)];

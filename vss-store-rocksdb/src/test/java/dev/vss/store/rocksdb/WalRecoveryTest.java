@@ -62,11 +62,11 @@ class WalRecoveryTest {
     Path wal = writeRecordsOnlyToTheWal();
     byte[] bytes = Files.readAllBytes(wal);
     List<Long> offsets = recordOffsets(bytes);
-    assertThat(offsets).as("WAL records: the marker, the page-token secret, then one per write")
-        .hasSize(RECORDS + 2);
-    // One flipped bit in the payload of the fourth record (the second write); the 18 records after
+    assertThat(offsets).as("WAL records: the marker, the page-token secret, the usage-counted"
+        + " marker, then one per write").hasSize(RECORDS + 3);
+    // One flipped bit in the payload of the fifth record (the second write); the 18 records after
     // it are intact.
-    int damaged = (int) (offsets.get(3) + WAL_HEADER_BYTES + 10);
+    int damaged = (int) (offsets.get(4) + WAL_HEADER_BYTES + 10);
     bytes[damaged] ^= 0x04;
     Files.write(wal, bytes);
     Map<String, byte[]> before = storeFiles();
@@ -94,7 +94,8 @@ class WalRecoveryTest {
   }
 
   /**
-   * Opens a new store, writes the format marker, the page-token secret and {@link #RECORDS}
+   * Opens a new store, writes the format marker, the page-token secret, the usage-counted marker
+   * and {@link #RECORDS}
    * records (one WAL record each), closes it, and returns its only WAL file, checking that no table file holds them.
    */
   private Path writeRecordsOnlyToTheWal() throws IOException {

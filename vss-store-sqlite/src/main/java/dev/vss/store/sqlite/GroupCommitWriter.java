@@ -3,6 +3,7 @@ package dev.vss.store.sqlite;
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.CommitObserver;
 import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WriteDecision;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
@@ -77,6 +78,8 @@ final class GroupCommitWriter {
   private final PreparedSql insertRecord;
   private final PreparedSql updateRecord;
   private final PreparedSql deleteRecord;
+  private final PreparedSql addUsage;
+  private final PreparedSql userUsage;
   private final PreparedSql readSequenceCounter;
   private final PreparedSql writeSequenceCounter;
 
@@ -95,21 +98,26 @@ final class GroupCommitWriter {
     savepoint = prepare("SAVEPOINT write_request");
     release = prepare("RELEASE write_request");
     rollbackToSavepoint = prepare("ROLLBACK TO write_request");
-    findKeyspace = prepare(
-        "SELECT id, global_version FROM keyspaces WHERE user_token = ? AND store_id = ?");
+    findKeyspace = prepare("SELECT id, global_version, stored_bytes, record_count FROM keyspaces"
+        + " WHERE user_token = ? AND store_id = ?");
     insertKeyspace = prepare(
         "INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)");
     lastInsertRowid = prepare("SELECT last_insert_rowid()");
     setGlobalVersion =
         prepare("UPDATE keyspaces SET global_version = ? WHERE id = ?");
-    findRecord = prepare(
-        "SELECT sequence, version FROM records WHERE keyspace_id = ? AND key = ?");
+    // length() of a BLOB is read from the row header: the value itself is not loaded.
+    findRecord = prepare("SELECT sequence, version, length(value) FROM records"
+        + " WHERE keyspace_id = ? AND key = ?");
     insertRecord = prepare("INSERT INTO records"
         + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     updateRecord = prepare("UPDATE records SET version = ?, value = ?, entry_crc = ?,"
         + " record_crc = ? WHERE sequence = ?");
     deleteRecord = prepare("DELETE FROM records WHERE sequence = ?");
+    addUsage = prepare("UPDATE keyspaces SET stored_bytes = stored_bytes + ?,"
+        + " record_count = record_count + ? WHERE id = ?");
+    userUsage = prepare("SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0)"
+        + " FROM keyspaces WHERE user_token = ?");
     readSequenceCounter =
         prepare("SELECT last_sequence FROM sequence_counter WHERE id = 1");
     writeSequenceCounter =
@@ -430,6 +438,7 @@ final class GroupCommitWriter {
     byte[] storeId = request.storeId;
     long keyspaceId = 0;
     long globalVersion = 0;
+    Usage keyspaceUsage = Usage.ZERO;
     PreparedStatement findKeyspaceStatement = findKeyspace.get();
     findKeyspaceStatement.setBytes(1, userToken);
     findKeyspaceStatement.setBytes(2, storeId);
@@ -437,6 +446,7 @@ final class GroupCommitWriter {
       if (row.next()) {
         keyspaceId = row.getLong(1);
         globalVersion = row.getLong(2);
+        keyspaceUsage = new Usage(row.getLong(3), row.getLong(4));
       }
     }
     Map<String, Existing> existing = new HashMap<>(request.keys.size() * 2);
@@ -450,10 +460,17 @@ final class GroupCommitWriter {
     }
     WritePlan<?> plan;
     try {
+      long viewGlobalVersion = globalVersion;
+      Usage viewKeyspaceUsage = keyspaceUsage;
       plan = request.decision.decide(WriteView.of(request.keys, key -> {
         Existing found = existing.get(key);
         return found == null ? OptionalLong.empty() : OptionalLong.of(found.version);
-      }, globalVersion));
+      }, key -> {
+        Existing found = existing.get(key);
+        return found == null ? OptionalLong.empty() : OptionalLong.of(found.storedBytes);
+      }, () -> viewGlobalVersion, () -> viewKeyspaceUsage, () -> readUserUsage(userToken)));
+    } catch (UncheckedSqlException e) {
+      throw e.getCause();
     } catch (RuntimeException | Error e) {
       throw new DecisionFailure(e);
     }
@@ -466,10 +483,14 @@ final class GroupCommitWriter {
     if (keyspaceId == 0) {
       keyspaceId = insertKeyspace(userToken, storeId);
     }
+    long bytesAdded = 0;
+    long recordsAdded = 0;
     for (WritePlan.Upsert upsert : plan.upserts()) {
       byte[] key = encodedKey(request, upsert.key());
       Existing found = lookup(existing, request, keyspaceId, upsert.key(), key);
       byte[] value = upsert.value().toByteArray();
+      bytesAdded += Usage.storedBytes(upsert.value()) - (found == null ? 0 : found.storedBytes);
+      recordsAdded += found == null ? 1 : 0;
       if (found != null) {
         RecordChecksum.Sums sums =
             RecordChecksum.of(keyspaceId, found.sequence, upsert.version(), key, value);
@@ -501,7 +522,17 @@ final class GroupCommitWriter {
         PreparedStatement deleteRecordStatement = deleteRecord.get();
         deleteRecordStatement.setLong(1, found.sequence);
         deleteRecordStatement.executeUpdate();
+        bytesAdded -= found.storedBytes;
+        recordsAdded--;
       }
+    }
+    if (bytesAdded != 0 || recordsAdded != 0) {
+      // In the write's savepoint, so the usage commits (or rolls back) with the records.
+      PreparedStatement addUsageStatement = addUsage.get();
+      addUsageStatement.setLong(1, bytesAdded);
+      addUsageStatement.setLong(2, recordsAdded);
+      addUsageStatement.setLong(3, keyspaceId);
+      addUsageStatement.executeUpdate();
     }
     if (plan.newGlobalVersion().isPresent()) {
       PreparedStatement setGlobalVersionStatement = setGlobalVersion.get();
@@ -539,7 +570,7 @@ final class GroupCommitWriter {
     findRecordStatement.setLong(1, keyspaceId);
     findRecordStatement.setBytes(2, key);
     try (ResultSet row = findRecordStatement.executeQuery()) {
-      return row.next() ? new Existing(row.getLong(1), row.getLong(2)) : null;
+      return row.next() ? new Existing(row.getLong(1), row.getLong(2), row.getLong(3)) : null;
     }
   }
 
@@ -575,8 +606,40 @@ final class GroupCommitWriter {
     }
   }
 
-  /** A stored record's creation sequence and version, as the write view saw them. */
-  private record Existing(long sequence, long version) {}
+  /** A stored record's creation sequence, version and stored bytes, as the view saw them. */
+  private record Existing(long sequence, long version, long storedBytes) {}
+
+  /**
+   * The user's usage over all its keyspaces, read inside the batch's transaction (so it includes
+   * the batch's earlier writes). The single writer serializes every write of the store, so no
+   * other write can change it before this one commits.
+   */
+  private Usage readUserUsage(byte[] userToken) {
+    try {
+      PreparedStatement statement = userUsage.get();
+      statement.setBytes(1, userToken);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return new Usage(row.getLong(1), row.getLong(2));
+      }
+    } catch (SQLException e) {
+      throw new UncheckedSqlException(e);
+    }
+  }
+
+  /** A statement of the view that failed inside a decision: a storage fault, not the decision's. */
+  private static final class UncheckedSqlException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UncheckedSqlException(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
 
   /**
    * The creation sequences handed out in one batch. The counter is read from the transaction on

@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -145,6 +146,35 @@ final class ReaderPool {
       reader.invalidate();
       health.noteReadFailure(e);
       throw new StorageException("SQLite global version read failed", e);
+    } finally {
+      release(reader);
+    }
+  }
+
+  /** The tracked usage of one keyspace. */
+  static final String KEYSPACE_USAGE_SQL = "SELECT stored_bytes, record_count FROM keyspaces"
+      + " WHERE user_token = ? AND store_id = ?";
+
+  /** The tracked usage of one user, over its keyspaces (on the unique index's first column). */
+  static final String USER_USAGE_SQL = "SELECT coalesce(sum(stored_bytes), 0),"
+      + " coalesce(sum(record_count), 0) FROM keyspaces WHERE user_token = ?";
+
+  /**
+   * The usage {@code sql} (one of the two above) answers for {@code parameters}; rarely used
+   * (operators, tests), so prepared per call. Zero when no row matches.
+   */
+  Usage usage(String sql, byte[]... parameters) {
+    Reader reader = acquire();
+    try (PreparedStatement statement = reader.connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setBytes(i + 1, parameters[i]);
+      }
+      try (ResultSet row = statement.executeQuery()) {
+        return row.next() ? new Usage(row.getLong(1), row.getLong(2)) : Usage.ZERO;
+      }
+    } catch (SQLException e) {
+      health.noteReadFailure(e);
+      throw new StorageException("SQLite usage read failed", e);
     } finally {
       release(reader);
     }

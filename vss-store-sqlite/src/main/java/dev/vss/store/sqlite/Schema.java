@@ -76,6 +76,10 @@ final class Schema {
    *   <li>{@code records_by_key}: point lookups for get and for the write view.
    *   <li>{@code records_by_sequence}: serves listing newest-first; it also holds key and version,
    *       so a page is read from the index alone, whatever the size of the values.
+   *   <li>{@code keyspaces.stored_bytes}, {@code keyspaces.record_count} (migration 3): the
+   *       keyspace's usage for quotas (value bytes and records, {@code dev.vss.core.spi.Usage}),
+   *       kept by every write in the same transaction as its records, counted once from the
+   *       records when the migration runs.
    *   <li>{@code sequence_counter}: the last creation sequence handed out; it only grows, so a
    *       sequence is never reused even after the newest record is deleted and the store reopened.
    * </ul>
@@ -114,7 +118,12 @@ final class Schema {
               Step.sql("CREATE TABLE health_probe ("
                   + " id INTEGER PRIMARY KEY CHECK (id = 1),"
                   + " probed_at_epoch_ms INTEGER NOT NULL,"
-                  + " payload BLOB NOT NULL)"))));
+                  + " payload BLOB NOT NULL)"))),
+      new Migration(3, "usage per keyspace (stored_bytes, record_count in keyspaces) for quotas",
+          List.of(
+              Step.sql("ALTER TABLE keyspaces ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0"),
+              Step.sql("ALTER TABLE keyspaces ADD COLUMN record_count INTEGER NOT NULL DEFAULT 0"),
+              Schema::countUsage)));
 
   /** Records checksummed per statement round of the backfill. */
   private static final int BACKFILL_CHUNK = 1000;
@@ -216,6 +225,25 @@ final class Schema {
     }
     LOG.log(Level.INFO, "schema migration 2: computed checksums for " + count
         + " existing record(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+  }
+
+  /**
+   * Migration 3: counts every keyspace's usage from its records, inside the migration's
+   * transaction (a crash leaves the file before migration 3, never with part of it counted).
+   * {@code length()} of a BLOB reads its size from the row header, not the value.
+   */
+  static void countUsage(Connection connection) throws SQLException {
+    long started = System.nanoTime();
+    int keyspaces;
+    try (Statement statement = connection.createStatement()) {
+      keyspaces = statement.executeUpdate("UPDATE keyspaces SET"
+          + " stored_bytes = (SELECT coalesce(sum(length(value)), 0) FROM records"
+          + " WHERE keyspace_id = keyspaces.id),"
+          + " record_count = (SELECT count(*) FROM records WHERE keyspace_id = keyspaces.id)");
+    }
+    LOG.log(Level.INFO, "schema migration 3: counted the usage (stored bytes, records) of "
+        + keyspaces + " existing keyspace(s) for quotas in "
+        + (System.nanoTime() - started) / 1_000_000 + " ms");
   }
 
   /** The recorded schema version; 0 for an empty file. */

@@ -4,6 +4,7 @@ import dev.vss.core.Keyspace;
 import dev.vss.core.spi.BulkLoader;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,7 +56,8 @@ public final class SqliteBulkLoader implements BulkLoader {
     writeCounter = connection.prepareStatement(
         "UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
     setGlobalVersion = connection.prepareStatement(
-        "UPDATE keyspaces SET global_version = ? WHERE id = ?");
+        "UPDATE keyspaces SET global_version = ?, stored_bytes = ?, record_count = ?"
+            + " WHERE id = ?");
     deleteKeyspace = connection.prepareStatement("DELETE FROM keyspaces WHERE id = ?");
   }
 
@@ -107,6 +109,8 @@ public final class SqliteBulkLoader implements BulkLoader {
           sequence = row.getLong(1);
         }
         boolean any = false;
+        long storedBytes = 0;
+        long recordCount = 0;
         while (records.hasNext()) {
           StoredRecord record = records.next();
           sequence++;
@@ -122,6 +126,8 @@ public final class SqliteBulkLoader implements BulkLoader {
           insertRecord.setInt(6, sums.entry());
           insertRecord.setInt(7, sums.record());
           insertRecord.executeUpdate();
+          storedBytes += Usage.storedBytes(record.value());
+          recordCount++;
         }
         writeCounter.setLong(1, sequence);
         writeCounter.executeUpdate();
@@ -130,7 +136,9 @@ public final class SqliteBulkLoader implements BulkLoader {
           deleteKeyspace.executeUpdate();
         } else {
           setGlobalVersion.setLong(1, globalVersion);
-          setGlobalVersion.setLong(2, id);
+          setGlobalVersion.setLong(2, storedBytes);
+          setGlobalVersion.setLong(3, recordCount);
+          setGlobalVersion.setLong(4, id);
           setGlobalVersion.executeUpdate();
         }
         transaction.execute("COMMIT");

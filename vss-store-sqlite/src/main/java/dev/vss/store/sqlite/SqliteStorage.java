@@ -5,6 +5,7 @@ import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
+import dev.vss.core.spi.Usage;
 import dev.vss.core.spi.WriteDecision;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -274,6 +275,29 @@ public final class SqliteStorage implements Storage {
       writer.probeWrite();
     }
     readers.checkHealth();
+  }
+
+  /**
+   * True: every write keeps its keyspace's stored bytes and records in the {@code keyspaces} row,
+   * in the same transaction as the records (schema migration 3 counted existing files once). The
+   * single writer serializes all writes, so a user's usage is always consistent in a write view.
+   */
+  @Override
+  public boolean tracksUsage() {
+    return true;
+  }
+
+  @Override
+  public Usage usage(Keyspace keyspace) {
+    ensureOpen();
+    return readers.usage(ReaderPool.KEYSPACE_USAGE_SQL, Utf8.encode(keyspace.userToken()),
+        Utf8.encode(keyspace.storeId()));
+  }
+
+  @Override
+  public Usage userUsage(String userToken) {
+    ensureOpen();
+    return readers.usage(ReaderPool.USER_USAGE_SQL, Utf8.encode(userToken));
   }
 
   /** {@inheritDoc} Kept in the database file, in the {@code page_token_secret} table. */

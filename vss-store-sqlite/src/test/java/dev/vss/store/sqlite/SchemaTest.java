@@ -9,6 +9,7 @@ import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.spi.StorageException;
+import dev.vss.core.spi.Usage;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -110,6 +111,37 @@ class SchemaTest {
       row.next();
       assertThat(row.getInt(1)).isZero();
     }
+  }
+
+  @Test
+  void aFileOfAnEarlierReleaseGetsItsUsageCountedAtUpgrade() throws Exception {
+    // Written before usage was tracked (schema version 2 has no usage columns).
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
+      statement.execute("BEGIN");
+      statement.execute("INSERT INTO keyspaces (id, user_token, store_id, global_version) VALUES"
+          + " (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 0),"
+          + " (2, CAST('alice' AS BLOB), CAST('other' AS BLOB), 4),"
+          + " (3, CAST('bob' AS BLOB), CAST('wallet' AS BLOB), 0)");
+      statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value) VALUES"
+          + " (1, 1, CAST('a' AS BLOB), 1, zeroblob(100)),"
+          + " (2, 1, CAST('b' AS BLOB), 1, zeroblob(0)),"
+          + " (3, 2, CAST('c' AS BLOB), 1, zeroblob(7)),"
+          + " (4, 3, CAST('d' AS BLOB), 1, zeroblob(1000))");
+      statement.execute("UPDATE sequence_counter SET last_sequence = 4");
+      statement.execute("COMMIT");
+      Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 2));
+    }
+    try (SqliteStorage storage = SqliteStorage.open(dir)) {
+      assertThat(storage.usage(WALLET)).isEqualTo(new Usage(100, 2));
+      assertThat(storage.usage(new Keyspace("alice", "other"))).isEqualTo(new Usage(7, 1));
+      assertThat(storage.userUsage("alice")).isEqualTo(new Usage(107, 3));
+      assertThat(storage.userUsage("bob")).isEqualTo(new Usage(1000, 1));
+      new VssService(storage, Limits.DEFAULTS)
+          .putObjects("alice", put("wallet", null, item("b", 1, "new")));
+      assertThat(storage.usage(WALLET)).isEqualTo(new Usage(103, 2));
+    }
+    assertThat(migrationVersions()).isEqualTo(versions(Schema.MIGRATIONS.size()));
   }
 
   @Test
