@@ -20,4 +20,18 @@ public interface CommitObserver {
    * @param elapsedNanos from the start of the transaction until its commit returned
    */
   void committed(int writes, long elapsedNanos);
+
+  /**
+   * Tells {@code observer} of a commit, as every store's writer does: whatever the observer
+   * throws is logged at DEBUG and dropped, because metrics must never fail a batch that has
+   * committed (its callers are still to be answered).
+   */
+  static void notifySafely(CommitObserver observer, int writes, long elapsedNanos) {
+    try {
+      observer.committed(writes, elapsedNanos);
+    } catch (RuntimeException e) {
+      System.getLogger(CommitObserver.class.getName())
+          .log(System.Logger.Level.DEBUG, "the commit observer failed", e);
+    }
+  }
 }

@@ -360,7 +360,7 @@ final class GroupCommitWriter {
       }
       committedBatches.incrementAndGet();
       committedWrites.addAndGet(batch.size());
-      notifyObserver(batch.size(), System.nanoTime() - started);
+      CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
       // Never before COMMIT has returned: an answer promises durability.
       for (Runnable answer : answers) {
         answer.run();
@@ -681,12 +681,4 @@ final class GroupCommitWriter {
     this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
 
-  private void notifyObserver(int writes, long elapsedNanos) {
-    try {
-      observer.committed(writes, elapsedNanos);
-    } catch (RuntimeException e) {
-      // Metrics must never fail a committed batch: its callers are still to be answered.
-      LOG.log(Level.DEBUG, "the commit observer failed", e);
-    }
-  }
 }

@@ -124,7 +124,7 @@ final class GroupCommit {
         }
         // Before anyone of the batch is answered, as the CommitObserver contract says. A batch
         // that changed nothing wrote nothing, so there is no commit to report.
-        notifyObserver(batch.size(), System.nanoTime() - started);
+        CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
       }
       batch.forEach(PendingWrite::answer);
     } catch (RuntimeException | Error e) {
@@ -138,14 +138,6 @@ final class GroupCommit {
     this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
 
-  private void notifyObserver(int writes, long elapsedNanos) {
-    try {
-      observer.committed(writes, elapsedNanos);
-    } catch (RuntimeException e) {
-      // Metrics must never fail a committed batch: its callers are still to be answered.
-      LOG.log(Level.DEBUG, "the commit observer failed", e);
-    }
-  }
 
   private static void failAll(List<PendingWrite<?>> batch, String what, Throwable cause) {
     LOG.log(Level.WARNING, what + "; failing its " + batch.size() + " write(s)", cause);

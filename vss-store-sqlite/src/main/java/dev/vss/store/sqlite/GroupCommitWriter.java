@@ -370,7 +370,7 @@ final class GroupCommitWriter {
       return;
     }
     committedBatches.incrementAndGet();
-    notifyObserver(batch.size(), System.nanoTime() - started);
+    CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
     if (!storageFault) {
       health.writesSucceeded();
     }
@@ -680,12 +680,4 @@ final class GroupCommitWriter {
     this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
 
-  private void notifyObserver(int writes, long elapsedNanos) {
-    try {
-      observer.committed(writes, elapsedNanos);
-    } catch (RuntimeException e) {
-      // Metrics must never fail a committed batch: its callers are still to be answered.
-      LOG.log(Level.DEBUG, "the commit observer failed", e);
-    }
-  }
 }
