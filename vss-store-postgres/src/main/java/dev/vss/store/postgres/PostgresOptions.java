@@ -15,6 +15,17 @@ import java.util.Properties;
  * <p>The password is kept out of {@link #toString()} and of every log line.
  */
 public final class PostgresOptions {
+  /** Pooled connections for reads (gets, lists, global versions). */
+  public static final int DEFAULT_READ_CONNECTIONS = 8;
+
+  /**
+   * Writer threads, each with its own connection and group-commit queue. Two: with per-keyspace
+   * queues a batch takes every queued write of its keyspaces, so more writers add PostgreSQL
+   * backends competing for the same CPU more than they add overlap (measured in the module
+   * README's Performance section: 2 beat 4, and 4 beat 8, in every cell).
+   */
+  public static final int DEFAULT_WRITER_CONNECTIONS = 2;
+
   /** The reference server's defaults: {@code postgres}/{@code postgres} at 127.0.0.1:5432. */
   public static final String DEFAULT_USER = "postgres";
   /** The reference server's default password. */
@@ -77,8 +88,9 @@ public final class PostgresOptions {
    */
   public static PostgresOptions reference(String user, String password, String address,
       String defaultDatabase, String vssDatabase) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, Map.of(), 8,
-        4, 256, Duration.ofSeconds(5), Optional.empty());
+    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, Map.of(),
+        DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, 256, Duration.ofSeconds(5),
+        Optional.empty());
   }
 
   /** The reference server's defaults throughout. */
@@ -120,7 +132,8 @@ public final class PostgresOptions {
     }
     return new PostgresOptions(address.toString(), database, DEFAULT_DEFAULT_DATABASE,
         parsed.getProperty("user", DEFAULT_USER), parsed.getProperty("password", DEFAULT_PASSWORD),
-        properties, 8, 4, 256, Duration.ofSeconds(5), Optional.empty());
+        properties, DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, 256,
+        Duration.ofSeconds(5), Optional.empty());
   }
 
   /**
