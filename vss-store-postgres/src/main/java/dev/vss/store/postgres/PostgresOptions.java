@@ -150,14 +150,20 @@ public final class PostgresOptions {
         readConnections, writerConnections, maxBatchSize, connectionTimeout, extraRootPem);
   }
 
-  /** Connections serving reads (get, list, global version, health). Default 8. */
+  /**
+   * Connections serving reads (get, list, global version, health). Default {@value
+   * #DEFAULT_READ_CONNECTIONS}.
+   */
   public PostgresOptions withReadConnections(int count) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
         connectionProperties, count, writerConnections, maxBatchSize, connectionTimeout,
         extraRootCertificatePem);
   }
 
-  /** Writer threads, each with its own connection and group-commit transaction. Default 4. */
+  /**
+   * Writer threads, each with its own connection and queue.
+   * Default {@value #DEFAULT_WRITER_CONNECTIONS}.
+   */
   public PostgresOptions withWriterConnections(int count) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
         connectionProperties, readConnections, count, maxBatchSize, connectionTimeout,
