@@ -433,8 +433,9 @@ public final class VssHttpHandler implements HttpHandler {
       response = operation.call(service, userToken, input);
     } catch (InvalidProtocolBufferException e) {
       LOG.debug("{}: malformed body: {}", operation.methodName(), e.getMessage());
-      ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.INVALID_REQUEST_EXCEPTION,
-          "request body is not a valid " + operation.requestType());
+      answerOnIoThread(exchange, StatusCodes.BAD_REQUEST, ErrorResponses.errorBody(
+          ErrorCode.INVALID_REQUEST_EXCEPTION, "request body is not a valid "
+              + operation.requestType()));
       return;
     } catch (VssException e) {
       LOG.debug("{} failed: {}", operation.methodName(), e);
@@ -448,10 +449,28 @@ public final class VssHttpHandler implements HttpHandler {
     }
     int size = response.getSerializedSize();
     if (size <= STREAMED_RESPONSE_BYTES) {
-      ErrorResponses.sendBody(exchange, StatusCodes.OK, response.toByteArray());
+      answerOnIoThread(exchange, StatusCodes.OK, response.toByteArray());
     } else {
       sendLarge(exchange, response, size);
     }
+  }
+
+  /**
+   * Sends a serialized answer from the connection's IO thread, so the exchange also completes
+   * there. Why not from the worker: completing an exchange off the IO thread makes Undertow hand
+   * the connection back with a compare-and-set that the IO thread busy-waits on when the client's
+   * next request arrives first (HttpReadListener.handleEvent); on a loaded machine the worker is
+   * descheduled inside that window and the IO thread spins for the rest of its time slice. A
+   * profile of the benchmark's put and get loads had most of the server's CPU samples there (see
+   * BENCHMARKS.md).
+   */
+  private static void answerOnIoThread(HttpServerExchange exchange, int status, byte[] body) {
+    if (exchange.isInIoThread()) {
+      ErrorResponses.sendBody(exchange, status, body);
+      return;
+    }
+    exchange.getIoThread().execute(
+        () -> guarded(exchange, () -> ErrorResponses.sendBody(exchange, status, body)));
   }
 
   /**
@@ -534,8 +553,8 @@ public final class VssHttpHandler implements HttpHandler {
   }
 
   private static void sendFailure(HttpServerExchange exchange, VssException e) {
-    ErrorResponses.send(exchange, ErrorResponses.statusOf(e.errorCode()), e.errorCode(),
-        e.getMessage());
+    answerOnIoThread(exchange, ErrorResponses.statusOf(e.errorCode()),
+        ErrorResponses.errorBody(e.errorCode(), e.getMessage()));
   }
 
   /**
