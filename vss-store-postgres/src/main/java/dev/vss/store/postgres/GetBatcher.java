@@ -56,7 +56,11 @@ final class GetBatcher {
   private final DataSource pool;
   private final int maxBatchSize;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  /** Tells one reader thread to stop; one per thread, the last entries of the queue. */
+  /**
+   * Tells the reader threads to stop: queued once, after every get, and put back by each reader
+   * that takes it for the next one (a reader may drain it with a batch, so one token per thread
+   * could all be drained by one reader, leaving another waiting forever).
+   */
   private final Object stopToken = new Object();
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
@@ -124,7 +128,7 @@ final class GetBatcher {
     synchronized (submitLock) {
       if (!stopping) {
         stopping = true;
-        threads.forEach(thread -> queue.add(stopToken));
+        queue.add(stopToken);
       }
     }
     boolean interrupted = false;
@@ -148,8 +152,8 @@ final class GetBatcher {
     boolean stop = false;
     while (!stop) {
       drained.add(takeUninterruptibly());
-      // A stop token taken here ends this thread after the batch; the other threads' tokens
-      // stay queued behind every get submitted before stop(), so each of those is answered.
+      // The stop token comes after every get submitted before stop(): a thread that takes it
+      // answers the gets drained with it, then puts it back for the next thread and ends.
       queue.drainTo(drained, maxBatchSize - 1);
       for (Object task : drained) {
         if (task == stopToken) {
@@ -171,6 +175,7 @@ final class GetBatcher {
         batch.clear();
       }
     }
+    queue.add(stopToken);
   }
 
   private Object takeUninterruptibly() {

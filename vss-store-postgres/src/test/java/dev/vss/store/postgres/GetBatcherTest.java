@@ -12,6 +12,7 @@ import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,6 +178,23 @@ class GetBatcherTest {
           .isPresent();
     } finally {
       clients.shutdownNow();
+    }
+  }
+
+  @Test
+  void stoppingEndsEveryReaderThreadThoughOneMayDrainTheStopSignalWithItsBatch()
+      throws Exception {
+    DataSource noDatabase = (DataSource) Proxy.newProxyInstance(
+        GetBatcherTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, arguments) -> {
+          throw new SQLException("no database in this test");
+        });
+    for (int i = 0; i < 50; i++) {
+      GetBatcher batcher = new GetBatcher(noDatabase, 4, 256, "test-reader-" + i);
+      Thread stopper = new Thread(batcher::stop);
+      stopper.start();
+      stopper.join(60_000); // a bound that only ends a hung test
+      assertThat(stopper.isAlive()).as("stop() returned, round %d", i).isFalse();
     }
   }
 
