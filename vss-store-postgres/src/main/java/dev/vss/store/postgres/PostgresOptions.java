@@ -26,6 +26,13 @@ public final class PostgresOptions {
    */
   public static final int DEFAULT_WRITER_CONNECTIONS = 2;
 
+  /**
+   * Reader threads serving gets, each running every get queued at that moment (across keyspaces)
+   * as one statement on a read connection. Two: one can run its statement while the other
+   * collects the next batch.
+   */
+  public static final int DEFAULT_GET_CONNECTIONS = 2;
+
   /** The reference server's defaults: {@code postgres}/{@code postgres} at 127.0.0.1:5432. */
   public static final String DEFAULT_USER = "postgres";
   /** The reference server's default password. */
@@ -45,13 +52,14 @@ public final class PostgresOptions {
   private final Map<String, String> connectionProperties;
   private final int readConnections;
   private final int writerConnections;
+  private final int getConnections;
   private final int maxBatchSize;
   private final Duration connectionTimeout;
   private final Optional<String> extraRootCertificatePem;
 
   private PostgresOptions(String address, String vssDatabase, String defaultDatabase, String user,
       String password, Map<String, String> connectionProperties, int readConnections,
-      int writerConnections, int maxBatchSize, Duration connectionTimeout,
+      int writerConnections, int getConnections, int maxBatchSize, Duration connectionTimeout,
       Optional<String> extraRootCertificatePem) {
     this.address = requireText(address, "address");
     this.vssDatabase = requireText(vssDatabase, "vssDatabase");
@@ -59,12 +67,13 @@ public final class PostgresOptions {
     this.user = Objects.requireNonNull(user, "user");
     this.password = Objects.requireNonNull(password, "password");
     this.connectionProperties = Map.copyOf(connectionProperties);
-    if (readConnections < 1 || writerConnections < 1 || maxBatchSize < 1) {
-      throw new IllegalArgumentException(
-          "readConnections, writerConnections and maxBatchSize must be positive");
+    if (readConnections < 1 || writerConnections < 1 || getConnections < 1 || maxBatchSize < 1) {
+      throw new IllegalArgumentException("readConnections, writerConnections, getConnections and"
+          + " maxBatchSize must be positive");
     }
     this.readConnections = readConnections;
     this.writerConnections = writerConnections;
+    this.getConnections = getConnections;
     this.maxBatchSize = maxBatchSize;
     if (connectionTimeout.toMillis() < 250) {
       throw new IllegalArgumentException("connectionTimeout must be at least 250 ms");
@@ -89,8 +98,8 @@ public final class PostgresOptions {
   public static PostgresOptions reference(String user, String password, String address,
       String defaultDatabase, String vssDatabase) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, Map.of(),
-        DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, 256, Duration.ofSeconds(5),
-        Optional.empty());
+        DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, DEFAULT_GET_CONNECTIONS, 256,
+        Duration.ofSeconds(5), Optional.empty());
   }
 
   /** The reference server's defaults throughout. */
@@ -132,8 +141,8 @@ public final class PostgresOptions {
     }
     return new PostgresOptions(address.toString(), database, DEFAULT_DEFAULT_DATABASE,
         parsed.getProperty("user", DEFAULT_USER), parsed.getProperty("password", DEFAULT_PASSWORD),
-        properties, DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, 256,
-        Duration.ofSeconds(5), Optional.empty());
+        properties, DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS,
+        DEFAULT_GET_CONNECTIONS, 256, Duration.ofSeconds(5), Optional.empty());
   }
 
   /**
@@ -147,7 +156,8 @@ public final class PostgresOptions {
     properties.put("sslmode", "verify-full");
     properties.put("sslfactory", TlsSocketFactory.class.getName());
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, properties,
-        readConnections, writerConnections, maxBatchSize, connectionTimeout, extraRootPem);
+        readConnections, writerConnections, getConnections, maxBatchSize, connectionTimeout,
+        extraRootPem);
   }
 
   /**
@@ -156,8 +166,8 @@ public final class PostgresOptions {
    */
   public PostgresOptions withReadConnections(int count) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, count, writerConnections, maxBatchSize, connectionTimeout,
-        extraRootCertificatePem);
+        connectionProperties, count, writerConnections, getConnections, maxBatchSize,
+        connectionTimeout, extraRootCertificatePem);
   }
 
   /**
@@ -166,36 +176,48 @@ public final class PostgresOptions {
    */
   public PostgresOptions withWriterConnections(int count) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, count, maxBatchSize, connectionTimeout,
-        extraRootCertificatePem);
+        connectionProperties, readConnections, count, getConnections, maxBatchSize,
+        connectionTimeout, extraRootCertificatePem);
+  }
+
+  /**
+   * Reader threads serving gets in batches: each takes every get waiting at that moment (up to
+   * 256, across keyspaces) and answers them from one statement on a connection of the read pool
+   * (so at most {@link #readConnections()} run at once). Default {@value
+   * #DEFAULT_GET_CONNECTIONS}.
+   */
+  public PostgresOptions withGetConnections(int count) {
+    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
+        connectionProperties, readConnections, writerConnections, count, maxBatchSize,
+        connectionTimeout, extraRootCertificatePem);
   }
 
   /** Most writes in one group-commit transaction. Default 256. */
   public PostgresOptions withMaxBatchSize(int size) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, size, connectionTimeout,
-        extraRootCertificatePem);
+        connectionProperties, readConnections, writerConnections, getConnections, size,
+        connectionTimeout, extraRootCertificatePem);
   }
 
   /** How long a request waits for a connection before failing. Default 5 s. */
   public PostgresOptions withConnectionTimeout(Duration timeout) {
     return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, maxBatchSize, timeout,
-        extraRootCertificatePem);
+        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
+        timeout, extraRootCertificatePem);
   }
 
   /** The same options for another VSS database (tests make one per test class). */
   public PostgresOptions withVssDatabase(String database) {
     return new PostgresOptions(address, database, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, maxBatchSize, connectionTimeout,
-        extraRootCertificatePem);
+        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
+        connectionTimeout, extraRootCertificatePem);
   }
 
   /** The database connected to for creating the VSS database when it is missing. */
   public PostgresOptions withDefaultDatabase(String database) {
     return new PostgresOptions(address, vssDatabase, database, user, password,
-        connectionProperties, readConnections, writerConnections, maxBatchSize, connectionTimeout,
-        extraRootCertificatePem);
+        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
+        connectionTimeout, extraRootCertificatePem);
   }
 
   /** {@code host:port}, or several separated by commas. */
@@ -226,6 +248,11 @@ public final class PostgresOptions {
   /** Writer connections. */
   public int writerConnections() {
     return writerConnections;
+  }
+
+  /** Reader threads serving gets in batches. */
+  public int getConnections() {
+    return getConnections;
   }
 
   /** Most writes per transaction. */

@@ -37,8 +37,6 @@ public final class PostgresStorage implements Storage {
   private static final Logger LOG = System.getLogger(PostgresStorage.class.getName());
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
 
-  private static final String GET_SQL = "SELECT version, value, sort_order FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND key = ?";
   private static final String GLOBAL_VERSION_SQL = "SELECT version FROM vss_db"
       + " WHERE user_token = ? AND store_id = ? AND key = '" + GLOBAL_VERSION_KEY + "'";
   private static final String LIST_SQL = "SELECT key, version, sort_order FROM vss_db"
@@ -57,10 +55,14 @@ public final class PostgresStorage implements Storage {
   static final String CONNECTION_INIT_SQL = "SELECT set_config('synchronous_commit', 'on', false)"
       + " WHERE current_setting('synchronous_commit') = 'off'";
 
+  /** Most gets answered by one statement. */
+  static final int GET_BATCH_SIZE = 256;
+
   private final PostgresOptions options;
   private final HikariDataSource reads;
   private final HikariDataSource writes;
   private final GroupCommitWriter writer;
+  private final GetBatcher gets;
   private final byte[] pageTokenSecret;
   private volatile boolean closed;
 
@@ -72,6 +74,8 @@ public final class PostgresStorage implements Storage {
     this.pageTokenSecret = pageTokenSecret;
     this.writer = new GroupCommitWriter(writes, options.writerConnections(),
         options.maxBatchSize(), "vss-postgres-writer");
+    this.gets = new GetBatcher(reads, options.getConnections(), GET_BATCH_SIZE,
+        "vss-postgres-reader");
   }
 
   /**
@@ -97,7 +101,8 @@ public final class PostgresStorage implements Storage {
               : "schema migrated from version " + opened.fromVersion() + " to "
                   + opened.toVersion())
           + ", " + options.writerConnections() + " writer(s) with group commit (max batch "
-          + options.maxBatchSize() + "), " + options.readConnections() + " read connection(s)");
+          + options.maxBatchSize() + "), " + options.readConnections() + " read connection(s), "
+          + options.getConnections() + " of them serving gets in batches");
       return new PostgresStorage(options, reads, writes, opened.pageTokenSecret());
     } catch (RuntimeException e) {
       if (reads != null) {
@@ -168,28 +173,17 @@ public final class PostgresStorage implements Storage {
     return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
+  /**
+   * Queued with the other gets waiting at that moment and answered from one statement for all of
+   * them ({@link GetBatcher}): it sees every write acknowledged before it was called.
+   */
   @Override
   public Optional<StoredRecord> get(Keyspace keyspace, String key) {
     ensureOpen();
     if (GLOBAL_VERSION_KEY.equals(key)) {
       return Optional.empty(); // that row holds the global version, never a record
     }
-    try (Connection connection = reads.getConnection();
-        PreparedStatement get = connection.prepareStatement(GET_SQL)) {
-      get.setString(1, TextCodec.encode(keyspace.userToken()));
-      get.setString(2, TextCodec.encode(keyspace.storeId()));
-      get.setString(3, TextCodec.encode(key));
-      try (ResultSet row = get.executeQuery()) {
-        if (!row.next()) {
-          return Optional.empty();
-        }
-        byte[] value = row.getBytes(2);
-        return Optional.of(new StoredRecord(key, row.getLong(1),
-            value == null ? ByteString.EMPTY : ByteString.copyFrom(value), row.getLong(3)));
-      }
-    } catch (SQLException e) {
-      throw fault("get", e);
-    }
+    return gets.get(keyspace, key);
   }
 
   /**
@@ -342,6 +336,11 @@ public final class PostgresStorage implements Storage {
     return writer.queuedWrites();
   }
 
+  /** The get path (for tests). */
+  GetBatcher gets() {
+    return gets;
+  }
+
   /** Group-commit transactions committed since open (for tests and metrics). */
   public long committedBatches() {
     return writer.committedBatches();
@@ -362,6 +361,7 @@ public final class PostgresStorage implements Storage {
         return;
       }
       writer.stop();
+      gets.stop();
       closed = true;
       writes.close();
       reads.close();
