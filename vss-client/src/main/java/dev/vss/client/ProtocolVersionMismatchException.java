@@ -2,6 +2,7 @@ package dev.vss.client;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer did not carry the protocol version this client speaks: the response header {@value
@@ -18,7 +19,7 @@ import java.util.Optional;
 public final class ProtocolVersionMismatchException extends VssClientException {
   private static final long serialVersionUID = 1L;
 
-  private final String servedVersion;
+  private final @Nullable String servedVersion;
   private final String expectedVersion;
   private final int httpStatus;
 
@@ -30,7 +31,7 @@ public final class ProtocolVersionMismatchException extends VssClientException {
    * @param httpStatus the HTTP status of the answer that carried (or lacked) the header
    */
   public ProtocolVersionMismatchException(
-      String servedVersion, String expectedVersion, int httpStatus) {
+      @Nullable String servedVersion, String expectedVersion, int httpStatus) {
     super(describe(servedVersion, expectedVersion, httpStatus), null);
     this.servedVersion = servedVersion;
     this.expectedVersion = Objects.requireNonNull(expectedVersion, "expectedVersion");
@@ -52,7 +53,7 @@ public final class ProtocolVersionMismatchException extends VssClientException {
     return httpStatus;
   }
 
-  private static String describe(String served, String expected, int httpStatus) {
+  private static String describe(@Nullable String served, String expected, int httpStatus) {
     if (served == null) {
       return "the server did not send the " + VssClient.PROTOCOL_VERSION_HEADER + " header (HTTP "
           + httpStatus + "); this client speaks VSS protocol version " + expected

@@ -10,6 +10,7 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an HTTP answer into the response message or the matching {@link VssServerException}
@@ -57,7 +58,7 @@ final class ResponseDecoder {
    * seconds, or an HTTP date), or null when the status is another one or the header is missing or
    * unreadable. A date in the past is a wait of zero.
    */
-  static java.time.Duration retryAfter(int status, java.net.http.HttpHeaders headers) {
+  static java.time.@Nullable Duration retryAfter(int status, java.net.http.HttpHeaders headers) {
     if (status != ErrorStatus.TOO_MANY_REQUESTS && status != ErrorStatus.SERVICE_UNAVAILABLE) {
       return null;
     }
@@ -105,15 +106,17 @@ final class ResponseDecoder {
     }
     String message = describe(body);
     Optional<ErrorCode> byStatus = ErrorStatus.codeOf(status);
-    if (byStatus.isPresent()) {
-      return forCode(byStatus.get(), status, message);
+    VssServerException byCode = byStatus.isPresent()
+        ? forCode(byStatus.get(), status, message) : null;
+    if (byCode != null) {
+      return byCode;
     }
     return new UnexpectedResponseException(status,
         "HTTP " + status + " is not a VSS answer (wrong base URL?): " + message);
   }
 
   /** The exception for a known {@code code}, or null for UNKNOWN and codes newer than this. */
-  private static VssServerException forCode(ErrorCode code, int status, String message) {
+  private static @Nullable VssServerException forCode(ErrorCode code, int status, String message) {
     switch (code) {
       case CONFLICT_EXCEPTION:
         return new ConflictException(status, message);
@@ -131,7 +134,7 @@ final class ResponseDecoder {
   }
 
   /** The body as an ErrorResponse carrying a known code, or null. */
-  private static ErrorResponse parseErrorResponse(byte[] body) {
+  private static @Nullable ErrorResponse parseErrorResponse(byte[] body) {
     if (body.length == 0) {
       return null;
     }

@@ -3,6 +3,7 @@ package dev.vss.client;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When and how long the client waits before repeating a failed call (CLIENT-FORMATS, "Retries").
@@ -217,7 +218,7 @@ public final class RetryPolicy {
    * @see #delayBeforeRetry(int, Duration, Duration, double)
    */
   public Optional<Duration> delayBeforeRetry(int failedAttempts, Duration elapsed, Duration waited,
-      double random, Duration retryAfter) {
+      double random, @Nullable Duration retryAfter) {
     if (failedAttempts < 1) {
       throw new IllegalArgumentException("failedAttempts must be at least 1: " + failedAttempts);
     }

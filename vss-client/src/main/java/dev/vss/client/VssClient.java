@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The four VSS calls over HTTP (SPEC sections 1 and 4), each blocking and as a {@link
@@ -218,7 +219,7 @@ public final class VssClient {
         throw withHistory(e, failures);
       }
       VssClientException failure;
-      Duration retryAfter = null;
+      @Nullable Duration retryAfter = null;
       try {
         HttpResponse<byte[]> response =
             http.send(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
@@ -278,7 +279,7 @@ public final class VssClient {
     }
     exchange.whenComplete((response, error) -> {
       VssClientException failure;
-      Duration retryAfter = null;
+      @Nullable Duration retryAfter = null;
       if (error == null) {
         try {
           retryAfter = ResponseDecoder.retryAfter(response.statusCode(), response.headers());
@@ -324,7 +325,7 @@ public final class VssClient {
    * server's {@code retryAfter} (null if it gave none), as far as the policy's cap allows.
    */
   private Optional<Duration> nextDelay(VssClientException failure, int attempt, long start,
-      Duration waited, Duration retryAfter) {
+      Duration waited, @Nullable Duration retryAfter) {
     if (!failure.isRetryable()) {
       return Optional.empty();
     }
@@ -393,7 +394,7 @@ public final class VssClient {
     private Duration connectTimeout = DEFAULT_REQUEST_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private boolean acceptMissingProtocolVersion;
-    private HttpClient http;
+    private @Nullable HttpClient http;
 
     private Builder(URI baseUri) {
       String scheme = baseUri.getScheme();

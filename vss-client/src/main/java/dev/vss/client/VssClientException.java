@@ -1,5 +1,7 @@
 package dev.vss.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of every failure the VSS client reports. Catch a subclass to tell the cases apart:
  *
@@ -23,7 +25,7 @@ public abstract class VssClientException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Creates an exception with a message and an optional cause. */
-  protected VssClientException(String message, Throwable cause) {
+  protected VssClientException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

@@ -4,4 +4,7 @@
  * dev.vss.protocol.ErrorStatus}), the protocol version header ({@link
  * dev.vss.protocol.ProtocolVersion}) and the version arithmetic ({@link dev.vss.protocol.Versions}).
  */
+@NullMarked
 package dev.vss.protocol;
+
+import org.jspecify.annotations.NullMarked;

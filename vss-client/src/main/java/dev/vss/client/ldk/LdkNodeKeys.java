@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys LDK Node's {@code VssStore} uses, derived as {@code ldk-node/src/io/vss_store.rs}
@@ -40,9 +41,9 @@ public final class LdkNodeKeys {
   private final byte[] vssSeed;
   private final byte[] dataEncryptionKey;
   private final byte[] obfuscationKey;
-  private final byte[] signatureAuthKey;
+  private final byte @Nullable [] signatureAuthKey;
 
-  private LdkNodeKeys(byte[] vssSeed, byte[] signatureAuthKey) {
+  private LdkNodeKeys(byte[] vssSeed, byte @Nullable [] signatureAuthKey) {
     this.vssSeed = vssSeed.clone();
     byte[] prk = hkdf(vssSeed, bytes("pseudo_random_key"));
     this.dataEncryptionKey = hkdf(prk, bytes("data_encryption_key"));
