@@ -3,7 +3,6 @@ package dev.vss.testkit;
 import com.google.protobuf.Message;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
-import dev.vss.core.rules.KeyspaceModel;
 import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.ErrorCode;

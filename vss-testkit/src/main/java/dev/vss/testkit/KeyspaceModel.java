@@ -1,8 +1,11 @@
-package dev.vss.core.rules;
+package dev.vss.testkit;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
+import dev.vss.core.rules.PageToken;
+import dev.vss.core.rules.RequestValidation;
+import dev.vss.core.rules.VssOperations;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
