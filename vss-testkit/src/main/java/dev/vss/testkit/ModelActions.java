@@ -363,6 +363,7 @@ final class ModelActions {
       this.severalUsers = severalUsers;
     }
 
+    /** Where the lone surrogate goes: a put key, a delete item, a get or delete key, ... */
     enum Where {
       KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY, PREFIX, STORE_ID, USER_TOKEN
     }
