@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * The four VSS operations of SPEC section 4 over any {@link Storage}: validate, decide, and shape the
  * response. This is the single place the operations' semantics live; {@code VssService} runs it over
- * a real adapter and {@link KeyspaceModel} runs it over an immutable in-memory state.
+ * a real adapter and the testkit's {@code KeyspaceModel} runs it over an immutable in-memory state.
  *
  * <p>Expected failures (invalid request, conflict, missing key) are thrown as {@link VssException};
  * storage faults propagate as they are.

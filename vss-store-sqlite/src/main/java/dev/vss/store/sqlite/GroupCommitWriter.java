@@ -559,7 +559,7 @@ final class GroupCommitWriter {
       return encoded;
     }
     try {
-      return Utf8.encode(key);
+      return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new DecisionFailure(e);
     }
