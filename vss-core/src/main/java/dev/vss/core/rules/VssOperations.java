@@ -89,11 +89,8 @@ public final class VssOperations {
   public PutObjectResponse putObjects(Storage storage, String userToken, PutObjectRequest request) {
     Set<String> keys = validation.putObjects(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    VssException refusal =
-        storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas));
-    if (refusal != null) {
-      throw refusal;
-    }
+    storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
+        .throwIfRejected();
     return PutObjectResponse.getDefaultInstance();
   }
 
@@ -103,7 +100,7 @@ public final class VssOperations {
     validation.deleteObject(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
     storage.write(keyspace, Set.of(request.getKeyValue().getKey()),
-        view -> ConflictRules.decideDelete(request, view));
+        view -> ConflictRules.decideDelete(request, view)).throwIfRejected();
     return DeleteObjectResponse.getDefaultInstance();
   }
 
