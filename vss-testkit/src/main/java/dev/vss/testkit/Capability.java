@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Assumptions;
  * <p>The {@code Storage...} suites run the store behind this project's {@code VssService} and
  * declare every capability by default; a store held in memory removes {@link #DURABLE} and
  * {@link #REOPENABLE}. The endpoint suites ({@code Vss...}) declare only {@link #SEVERAL_USERS} by
- * default, so another implementation is held to error <em>codes</em>, not to our message texts.
+ * default, so another implementation is held to error <em>codes</em>, not to our message texts,
+ * and is not sent strings that a wire encoding would change ({@link #IN_PROCESS}).
  */
 public enum Capability {
   /**
@@ -36,7 +37,16 @@ public enum Capability {
    * Acknowledged writes survive a SIGKILL of the process that wrote them (the kill test of {@code
    * StorageConsistencySuite}).
    */
-  DURABLE("acknowledged writes survive a process kill");
+  DURABLE("acknowledged writes survive a process kill"),
+  /**
+   * Requests reach the VSS rules in the same JVM exactly as the test built them, with no wire
+   * encoding in between; so a string holding an unpaired UTF-16 surrogate arrives unchanged and
+   * must be refused as INVALID_REQUEST. Over HTTP it cannot arrive: protobuf-java's encoder writes
+   * a lone surrogate as {@code '?'} before the request leaves the client, so the server sees
+   * another, valid string. The {@code Storage...} suites declare it (their endpoint calls {@code
+   * VssService} directly); an endpoint over HTTP must not.
+   */
+  IN_PROCESS("requests reach the rules unencoded, in the same JVM, so lone surrogates arrive");
 
   private final String meaning;
 

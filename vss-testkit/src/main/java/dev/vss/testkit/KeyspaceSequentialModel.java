@@ -3,7 +3,6 @@ package dev.vss.testkit;
 import com.google.protobuf.Message;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
-import dev.vss.core.rules.KeyspaceModel;
 import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.ErrorCode;
@@ -19,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * The sequential specification of one keyspace for {@link LinearizabilityChecker}: the reference
- * model {@link KeyspaceModel} from vss-core, answering getObject (including the reserved {@code
+ * model {@link KeyspaceModel}, answering getObject (including the reserved {@code
  * global_version} key), putObjects and deleteObject.
  *
  * <p>States compare by what those operations can observe: each key's version and value and the

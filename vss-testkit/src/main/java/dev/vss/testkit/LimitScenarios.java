@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Conformance scenarios, one group of {@link VssConformanceSuite}: Validation and the limits of
  * SPEC section 6: duplicate keys, empty keys, versions below -1, and the item, key, store-id and
- * value limits, each checked exactly at the limit (passes) and one over (INVALID_REQUEST). The
- * boundaries come from {@link #limits()}.
+ * value limits, each checked exactly at the limit (passes) and one over (INVALID_REQUEST), and
+ * strings with an unpaired UTF-16 surrogate (in-process endpoints only). The boundaries come from
+ * {@link #limits()}.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
  * integrator does not implement this interface directly but extends {@link
@@ -148,5 +149,55 @@ public interface LimitScenarios extends ConformanceFixture {
     ByteString tooLarge = largest.concat(ByteString.copyFrom(new byte[] {1}));
     expectInvalidAndNoChange(alice(), STORE, putRequest(item("k", 1, tooLarge)));
     expectInvalidAndNoChange(alice(), STORE, putRequest(item("other", 0, tooLarge)));
+  }
+
+  /**
+   * A key, delete item, key prefix, store id or user token holding an unpaired UTF-16 surrogate is
+   * INVALID_REQUEST for every operation and changes nothing: such a string has no UTF-8 form, and
+   * {@code String.getBytes} would store it as {@code '?'}, so {@code "k\uD800"} would overwrite
+   * {@code "k?"}. The keyspaces that a {@code '?'} substitution would reach are checked too.
+   *
+   * <p>Needs {@link Capability#IN_PROCESS}: over HTTP the client's protobuf encoder sends {@code
+   * '?'} in place of a lone surrogate, so the request that arrives is another, valid one.
+   */
+  @Test
+  default void loneSurrogatesAreInvalid() {
+    assumeCapability(Capability.IN_PROCESS);
+    put(alice(), STORE, item("k?", 0, "v"), item("k\uD83D\uDE00", 0, "pair"));
+    put(alice(), STORE + "?", item("k", 0, "v"));
+    KeyspaceSnapshot aliasedUser = snapshot(alice() + "?", STORE);
+
+    // High and low surrogates, alone at either end, and half of a pair that is stored whole.
+    for (String lone : List.of("k\uD800", "\uDC00k", "k\uD83D", "\uDE00")) {
+      expectInvalidAndNoChange(alice(), STORE, putRequest(item(lone, 0, "v")));
+      expectInvalidAndNoChange(alice(), STORE, putRequest(item(lone, -1, "v")));
+      expectInvalidAndNoChange(alice(), STORE,
+          putRequest(OptionalLong.empty(), List.of(), List.of(item(lone, -1))));
+      expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
+          List.of(item("fine", 0, "v")), List.of(item(lone, -1))));
+      expectInvalidAndNoChange(alice(), STORE, () -> get(alice(), STORE, lone));
+      expectInvalidAndNoChange(alice(), STORE, () -> deleteObject(alice(), STORE, item(lone, -1)));
+      expectInvalidAndNoChange(alice(), STORE, () -> list(alice(), STORE, lone, null, null));
+    }
+
+    String loneStore = STORE + "\uD800";
+    expectInvalidAndNoChange(alice(), STORE + "?",
+        () -> put(alice(), loneStore, item("k", 0, "v")));
+    expectInvalidAndNoChange(alice(), STORE + "?", () -> get(alice(), loneStore, "k"));
+    expectInvalidAndNoChange(alice(), STORE + "?",
+        () -> deleteObject(alice(), loneStore, item("k", -1)));
+    expectInvalidAndNoChange(alice(), STORE + "?",
+        () -> list(alice(), loneStore, null, null, null));
+
+    String loneUser = alice() + "\uDFFF";
+    expectInvalidAndNoChange(alice(), STORE, () -> put(loneUser, STORE, item("k?", -1, "x")));
+    expectInvalidAndNoChange(alice(), STORE, () -> get(loneUser, STORE, "k?"));
+    expectInvalidAndNoChange(alice(), STORE, () -> deleteObject(loneUser, STORE, item("k?", -1)));
+    expectInvalidAndNoChange(alice(), STORE, () -> list(loneUser, STORE, null, null, null));
+    assertThat(snapshot(alice() + "?", STORE)).isEqualTo(aliasedUser);
+
+    assertThat(get(alice(), STORE, "k?")).isEqualTo(item("k?", 1, "v"));
+    assertThat(listAll(alice(), STORE, "k", null).keys())
+        .containsExactly("k\uD83D\uDE00", "k?");
   }
 }

@@ -5,6 +5,7 @@ import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.rules.RequestValidation;
 import dev.vss.proto.DeleteObjectRequest;
+import dev.vss.proto.ErrorCode;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsRequest;
@@ -343,6 +344,71 @@ final class ModelActions {
         return Transformer.mutate("invalid " + Describe.list(user, request),
             comparison -> comparison.listKeyVersions(user, request));
       }
+    }
+  }
+
+  /**
+   * Requests with an unpaired UTF-16 surrogate in a key, a delete item, a key prefix, a store id or
+   * (with several users) the user token: both sides must answer INVALID_REQUEST, and the endpoint
+   * is required to, not only to agree with the reference. Only for endpoints that declare {@link
+   * Capability#IN_PROCESS}: over HTTP protobuf's encoder sends {@code '?'} instead.
+   */
+  static final class LoneSurrogate implements Action.Independent<ModelComparison> {
+    /** High and low surrogates alone, at either end, and the first half of a pair. */
+    static final List<String> LONE = List.of("a\uD800", "\uDC00", "ab\uDE00", "\uD83D");
+
+    private final boolean severalUsers;
+
+    LoneSurrogate(boolean severalUsers) {
+      this.severalUsers = severalUsers;
+    }
+
+    /** Where the lone surrogate goes: a put key, a delete item, a get or delete key, ... */
+    enum Where {
+      KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY, PREFIX, STORE_ID, USER_TOKEN
+    }
+
+    @Override
+    public Arbitrary<Transformer<ModelComparison>> transformer() {
+      List<Where> places = Arrays.stream(Where.values())
+          .filter(where -> where != Where.USER_TOKEN || severalUsers)
+          .toList();
+      return Combinators.combine(keyspaces(), Arbitraries.of(places), Arbitraries.of(LONE))
+          .as((keyspace, where, lone) -> {
+            String user = where == Where.USER_TOKEN ? keyspace.userToken() + lone
+                : keyspace.userToken();
+            String store = where == Where.STORE_ID ? keyspace.storeId() + lone
+                : keyspace.storeId();
+            String key = switch (where) {
+              case KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY -> lone;
+              default -> "a";
+            };
+            return Transformer.mutate("lone surrogate in " + where.name().toLowerCase()
+                    + ": " + Describe.quote(lone) + " via " + Describe.quote(user) + "/"
+                    + Describe.quote(store),
+                comparison -> {
+                  ModelComparison.Outcome answered = switch (where) {
+                    case KEY, STORE_ID, USER_TOKEN -> comparison.putObjects(user,
+                        Requests.put(store, OptionalLong.empty(), List.of(KeyValue.newBuilder()
+                            .setKey(key).setVersion(-1).setValue(ByteString.copyFromUtf8("x"))
+                            .build()), List.of()));
+                    case DELETE_ITEM -> comparison.putObjects(user, Requests.put(store,
+                        OptionalLong.empty(), List.of(), List.of(KeyValue.newBuilder()
+                            .setKey(key).setVersion(-1).build())));
+                    case GET_KEY -> comparison.getObject(user, Requests.get(store, key));
+                    case DELETE_OBJECT_KEY -> comparison.deleteObject(user,
+                        Requests.delete(store, KeyValue.newBuilder().setKey(key).setVersion(-1)
+                            .build()));
+                    case PREFIX -> comparison.listKeyVersions(user,
+                        Requests.list(store, "a" + lone, null, null));
+                  };
+                  if (answered.errorCode() != ErrorCode.INVALID_REQUEST_EXCEPTION) {
+                    throw comparison.failure("a lone surrogate in the " + where.name()
+                        .toLowerCase() + " answered " + answered.summary()
+                        + " instead of INVALID_REQUEST_EXCEPTION");
+                  }
+                });
+          });
     }
   }
 }

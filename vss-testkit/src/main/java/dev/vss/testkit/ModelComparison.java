@@ -94,29 +94,33 @@ final class ModelComparison implements AutoCloseable {
     return reference.model(referenceKeyspace(keyspace)).globalVersion();
   }
 
-  void putObjects(String user, PutObjectRequest request) {
-    compare(Describe.put(user, request), "putObjects",
+  /** Sends the request to both sides and compares; answers what the endpoint answered. */
+  Outcome putObjects(String user, PutObjectRequest request) {
+    return compare(Describe.put(user, request), "putObjects",
         () -> subject.putObjects(user, request),
         () -> reference.putObjects(referenceUser(user), request));
   }
 
-  void deleteObject(String user, DeleteObjectRequest request) {
-    compare(Describe.delete(user, request), "deleteObject",
+  /** Sends the request to both sides and compares; answers what the endpoint answered. */
+  Outcome deleteObject(String user, DeleteObjectRequest request) {
+    return compare(Describe.delete(user, request), "deleteObject",
         () -> subject.deleteObject(user, request),
         () -> reference.deleteObject(referenceUser(user), request));
   }
 
-  void getObject(String user, GetObjectRequest request) {
-    compare(Describe.get(user, request), "getObject",
+  /** Sends the request to both sides and compares; answers what the endpoint answered. */
+  Outcome getObject(String user, GetObjectRequest request) {
+    return compare(Describe.get(user, request), "getObject",
         () -> subject.getObject(user, request),
         () -> reference.getObject(referenceUser(user), request));
   }
 
   /**
    * Lists from {@code first} to the last page. Each side follows its own tokens, and every page
-   * (or error) must match once tokens are reduced to "is there a next page".
+   * (or error) must match once tokens are reduced to "is there a next page". Answers what the
+   * endpoint answered to the last request.
    */
-  void listKeyVersions(String user, ListKeyVersionsRequest first) {
+  Outcome listKeyVersions(String user, ListKeyVersionsRequest first) {
     String step = Describe.list(user, first) + " (all pages)";
     List<String> listed = new ArrayList<>();
     long globalVersion = 0;
@@ -131,7 +135,7 @@ final class ModelComparison implements AutoCloseable {
         record(step + (page > 0 ? " page " + (page + 1) : ""), actual, expected);
         requireEqual("listKeyVersions page " + page, actual, expected);
         count("listKeyVersions", expected);
-        return;
+        return actual;
       }
       ListKeyVersionsResponse actualPage = (ListKeyVersionsResponse) actual.response();
       ListKeyVersionsResponse expectedPage = (ListKeyVersionsResponse) expected.response();
@@ -150,7 +154,7 @@ final class ModelComparison implements AutoCloseable {
         sent.add(step + " -> " + (page + 1) + (page == 0 ? " page " : " pages ")
             + listed + " gv=" + globalVersion);
         count("listKeyVersions", expected);
-        return;
+        return actual;
       }
       subjectRequest = first.toBuilder().setPageToken(actualPage.getNextPageToken()).build();
       referenceRequest = first.toBuilder().setPageToken(expectedPage.getNextPageToken()).build();
@@ -199,13 +203,19 @@ final class ModelComparison implements AutoCloseable {
     return keyspace.userToken() + "/" + Describe.quote(keyspace.storeId());
   }
 
-  private void compare(String step, String operation, Supplier<? extends Message> actualCall,
+  private Outcome compare(String step, String operation, Supplier<? extends Message> actualCall,
       Supplier<? extends Message> expectedCall) {
     Outcome actual = Outcome.attempt(actualCall);
     Outcome expected = Outcome.attempt(expectedCall);
     record(step, actual, expected);
     requireEqual(operation, actual, expected);
     count(operation, expected);
+    return actual;
+  }
+
+  /** A failure of the step just taken, {@code why}, followed by the steps as a script. */
+  AssertionError failure(String why) {
+    return new AssertionError(why + " at step " + steps + sentSoFar());
   }
 
   private void requireEqual(String operation, Outcome actual, Outcome expected) {

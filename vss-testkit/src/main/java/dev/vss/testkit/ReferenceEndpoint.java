@@ -3,7 +3,6 @@ package dev.vss.testkit;
 import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
-import dev.vss.core.rules.KeyspaceModel;
 import dev.vss.core.rules.RequestValidation;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.DeleteObjectResponse;

@@ -12,6 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.ActionChainArbitrary;
 
 /**
  * The stateful model property: random sequences of VSS requests are sent both to an endpoint under
@@ -26,7 +27,8 @@ import net.jqwik.api.state.ActionChain;
  * <p>Each try runs one chain of up to {@link #maxActionsPerChain()} weighted actions: puts
  * (conditional, unconditional, creates, with delete items, with and without a matching global
  * version), deleteObject, getObject, full paginated listings with random prefixes and page sizes,
- * and invalid requests. A failing chain is shrunk and printed as readable steps such as
+ * and invalid requests (with {@link Capability#IN_PROCESS}, also strings holding a lone
+ * surrogate). A failing chain is shrunk and printed as readable steps such as
  * {@code put alice/"w" ["a"@stored="x"] del ["ab"@wrong] gv=stored}.
  *
  * <p><b>Tuning.</b> 100 tries by default; annotate the subclass with {@code
@@ -97,13 +99,19 @@ public abstract class VssModelPropertySuite {
   @Provide
   public Arbitrary<ActionChain<ModelComparison>> vssActionChains() {
     Limits limits = limits();
-    return ActionChain.startWith(this::openComparison)
-        .withAction(8, new ModelActions.Put(limits))
-        .withAction(2, new ModelActions.Delete())
-        .withAction(3, new ModelActions.Get())
-        .withAction(3, new ModelActions.ListAll())
-        .withAction(1, new ModelActions.Invalid(limits))
-        .withMaxTransformations(maxActionsPerChain());
+    Set<Capability> capabilities = capabilities();
+    ActionChainArbitrary<ModelComparison> chains =
+        ActionChain.startWith(this::openComparison)
+            .withAction(8, new ModelActions.Put(limits))
+            .withAction(2, new ModelActions.Delete())
+            .withAction(3, new ModelActions.Get())
+            .withAction(3, new ModelActions.ListAll())
+            .withAction(1, new ModelActions.Invalid(limits));
+    if (capabilities.contains(Capability.IN_PROCESS)) {
+      chains = chains.withAction(1, new ModelActions.LoneSurrogate(
+          capabilities.contains(Capability.SEVERAL_USERS)));
+    }
+    return chains.withMaxTransformations(maxActionsPerChain());
   }
 
   /** Releases the endpoints opened during the try that just ended. */

@@ -22,6 +22,10 @@
  *       histories ({@link dev.vss.testkit.LinearizabilityChecker} against {@link
  *       dev.vss.testkit.KeyspaceSequentialModel}), and a SIGKILL crash-consistency test.
  *   <li>{@link dev.vss.testkit.VssArbitraries}: jqwik generators for integrators' own properties.
+ *   <li>{@link dev.vss.testkit.KeyspaceModel}: the reference model of one keyspace that the
+ *       properties and the linearizability checker compare with; {@link
+ *       dev.vss.testkit.ReferenceStorage}: the plainest correct {@code Storage}, to diff an
+ *       adapter against.
  * </ul>
  */
 package dev.vss.testkit;

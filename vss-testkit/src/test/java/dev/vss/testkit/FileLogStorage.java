@@ -3,6 +3,7 @@ package dev.vss.testkit;
 import com.google.protobuf.ByteString;
 import dev.vss.core.Keyspace;
 import dev.vss.core.memory.InMemoryStorage;
+import dev.vss.core.rules.WriteOutcome;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
@@ -262,7 +263,8 @@ final class FileLogStorage implements Storage {
       boolean hasGlobal = in.readBoolean();
       long global = in.readLong();
       OptionalLong newGlobal = hasGlobal ? OptionalLong.of(global) : OptionalLong.empty();
-      data.write(keyspace, keys, view -> WritePlan.apply(upserts, deletes, newGlobal, null));
+      data.write(keyspace, keys, view ->
+          WritePlan.apply(upserts, deletes, newGlobal, WriteOutcome.APPLIED));
     } catch (EOFException e) {
       throw new StorageException("log record shorter than its length says", e);
     }

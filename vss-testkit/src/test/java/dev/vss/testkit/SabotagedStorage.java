@@ -2,6 +2,7 @@ package dev.vss.testkit;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.rules.PageToken;
+import dev.vss.core.rules.WriteOutcome;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
@@ -176,7 +177,8 @@ final class SabotagedStorage implements Storage {
       OptionalLong globalVersion) {
     Set<String> keys = new HashSet<>(deletes);
     upserts.forEach(upsert -> keys.add(upsert.key()));
-    data.write(keyspace, keys, view -> WritePlan.apply(upserts, deletes, globalVersion, null));
+    data.write(keyspace, keys,
+        view -> WritePlan.apply(upserts, deletes, globalVersion, WriteOutcome.APPLIED));
     Thread.yield();
   }
 

@@ -69,6 +69,7 @@ public final class MapStorage implements Storage {
       StoredRecord record = space.records.get(key);
       return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
     }, space.globalVersion));
+    // The result is the service's, opaque to a store: hand it back unchanged, applied or not.
     if (plan.isAbort()) {
       return plan.result();
     }

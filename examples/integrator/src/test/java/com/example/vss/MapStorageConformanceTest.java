@@ -13,9 +13,13 @@ class MapStorageConformanceTest extends StorageConformanceSuite {
     return new MapStorage();
   }
 
-  /** In memory: it cannot be reopened over its data, so the reopen scenarios are skipped. */
+  /**
+   * In memory: it cannot be reopened over its data, so the reopen scenarios are skipped. In
+   * process: requests reach VssService unencoded, so the lone-surrogate scenario runs.
+   */
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES);
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES,
+        Capability.IN_PROCESS);
   }
 }

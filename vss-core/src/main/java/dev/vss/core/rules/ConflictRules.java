@@ -17,8 +17,9 @@ import java.util.OptionalLong;
  * {@link WriteView} to a {@link WritePlan}. Requests must already have passed {@link
  * RequestValidation}.
  *
- * <p>A plan's result is {@code null} on success, or the CONFLICT {@link VssException} to throw; the
- * plan is then an abort, so on conflict the keyspace is unchanged.
+ * <p>A plan's result is a {@link WriteOutcome}: {@link WriteOutcome#APPLIED} when the request
+ * succeeds, or {@link WriteOutcome.Rejected} with the CONFLICT to report, whose plan is an abort,
+ * so on conflict the keyspace is unchanged.
  */
 public final class ConflictRules {
   private ConflictRules() {}
@@ -37,9 +38,9 @@ public final class ConflictRules {
    *       version was given) apply together; otherwise nothing does.
    * </ol>
    */
-  public static WritePlan<VssException> decidePut(PutObjectRequest request, WriteView view) {
+  public static WritePlan<WriteOutcome> decidePut(PutObjectRequest request, WriteView view) {
     if (request.hasGlobalVersion() && request.getGlobalVersion() != view.globalVersion()) {
-      return WritePlan.abort(VssException.conflict("global_version mismatch: request has "
+      return reject(VssException.conflict("global_version mismatch: request has "
           + request.getGlobalVersion() + ", stored is " + view.globalVersion()));
     }
     List<Upsert> upserts = new ArrayList<>(request.getTransactionItemsCount());
@@ -47,11 +48,11 @@ public final class ConflictRules {
       OptionalLong stored = view.version(item.getKey());
       long requested = item.getVersion();
       if (requested == 0 && stored.isPresent()) {
-        return WritePlan.abort(VssException.conflict("key '" + item.getKey()
+        return reject(VssException.conflict("key '" + item.getKey()
             + "' already exists (version " + stored.getAsLong() + "); version 0 only creates"));
       }
       if (requested > 0 && (stored.isEmpty() || stored.getAsLong() != requested)) {
-        return WritePlan.abort(versionMismatch(item.getKey(), requested, stored));
+        return reject(versionMismatch(item.getKey(), requested, stored));
       }
       upserts.add(new Upsert(item.getKey(), Versions.afterPut(requested), item.getValue()));
     }
@@ -59,38 +60,43 @@ public final class ConflictRules {
     for (KeyValue item : request.getDeleteItemsList()) {
       OptionalLong stored = view.version(item.getKey());
       if (stored.isEmpty()) {
-        return WritePlan.abort(VssException.conflict(
+        return reject(VssException.conflict(
             "delete of key '" + item.getKey() + "' failed: the key does not exist"));
       }
       if (item.getVersion() != -1 && stored.getAsLong() != item.getVersion()) {
-        return WritePlan.abort(versionMismatch(item.getKey(), item.getVersion(), stored));
+        return reject(versionMismatch(item.getKey(), item.getVersion(), stored));
       }
       deletes.add(item.getKey());
     }
     OptionalLong newGlobalVersion = request.hasGlobalVersion()
         ? OptionalLong.of(Versions.next(view.globalVersion()))
         : OptionalLong.empty();
-    return WritePlan.apply(upserts, deletes, newGlobalVersion, null);
+    return WritePlan.apply(upserts, deletes, newGlobalVersion, WriteOutcome.APPLIED);
   }
 
   /**
    * Decides a deleteObject: version {@code -1} deletes whatever is stored, {@code n >= 0} deletes
    * only if the stored version is {@code n}. A missing key or a mismatch is not an error: the plan
-   * aborts with a {@code null} result and nothing is deleted.
+   * aborts, nothing is deleted, and the outcome is still {@link WriteOutcome#APPLIED}.
    */
-  public static WritePlan<VssException> decideDelete(DeleteObjectRequest request, WriteView view) {
+  public static WritePlan<WriteOutcome> decideDelete(DeleteObjectRequest request, WriteView view) {
     KeyValue target = request.getKeyValue();
     OptionalLong stored = view.version(target.getKey());
     boolean matches = stored.isPresent()
         && (target.getVersion() == -1 || target.getVersion() == stored.getAsLong());
     return matches
-        ? WritePlan.apply(List.of(), List.of(target.getKey()), OptionalLong.empty(), null)
-        : WritePlan.abort(null);
+        ? WritePlan.apply(
+            List.of(), List.of(target.getKey()), OptionalLong.empty(), WriteOutcome.APPLIED)
+        : WritePlan.abort(WriteOutcome.APPLIED);
+  }
+
+  /** An abort that reports {@code conflict}. */
+  private static WritePlan<WriteOutcome> reject(VssException conflict) {
+    return WritePlan.abort(WriteOutcome.rejected(conflict));
   }
 
   private static VssException versionMismatch(String key, long requested, OptionalLong stored) {
     return VssException.conflict("version mismatch for key '" + key + "': request has " + requested
         + ", stored is " + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
   }
-
 }

@@ -8,6 +8,7 @@ import dev.vss.core.spi.WriteDecision;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import dev.vss.proto.PutObjectRequest;
+import java.util.Optional;
 
 /**
  * The quota rule, beside the conflict rules: a putObjects that passes {@link ConflictRules} is
@@ -23,7 +24,8 @@ import dev.vss.proto.PutObjectRequest;
  *       user can always get back under it.
  *   <li>deleteObject is never refused (it only lowers usage), so it runs without this rule.
  *   <li>Checked in this order: bytes per user, records per user, bytes per store; the first
- *       exceeded is reported, as INVALID_REQUEST naming the quota, the usage and the change.
+ *       exceeded is reported, as INVALID_REQUEST naming the quota, the usage and the change: the
+ *       plan aborts with a {@link WriteOutcome.Rejected}.
  * </ol>
  */
 public final class QuotaRules {
@@ -33,14 +35,14 @@ public final class QuotaRules {
    * The decision of a putObjects under {@code quotas}: {@link ConflictRules#decidePut}, then the
    * quota check. With no quota on it is exactly {@code decidePut}, reading no usage.
    */
-  public static WriteDecision<VssException> putDecision(
+  public static WriteDecision<WriteOutcome> putDecision(
       PutObjectRequest request, Keyspace keyspace, Quotas quotas) {
     if (!quotas.enabled()) {
       return view -> ConflictRules.decidePut(request, view);
     }
     return new WriteDecision<>() {
       @Override
-      public WritePlan<VssException> decide(WriteView view) {
+      public WritePlan<WriteOutcome> decide(WriteView view) {
         return decidePut(request, keyspace, view, quotas);
       }
 
@@ -52,47 +54,48 @@ public final class QuotaRules {
   }
 
   /** Decides a putObjects: the conflict rules first, then the quotas on the plan's change. */
-  public static WritePlan<VssException> decidePut(
+  public static WritePlan<WriteOutcome> decidePut(
       PutObjectRequest request, Keyspace keyspace, WriteView view, Quotas quotas) {
-    WritePlan<VssException> plan = ConflictRules.decidePut(request, view);
+    WritePlan<WriteOutcome> plan = ConflictRules.decidePut(request, view);
     if (plan.isAbort() || !quotas.enabled()) {
       return plan;
     }
-    VssException refusal = check(quotas, keyspace, Usage.change(plan, view::storedBytes), view);
-    return refusal == null ? plan : WritePlan.abort(refusal);
+    return check(quotas, keyspace, Usage.change(plan, view::storedBytes), view)
+        .map(refusal -> WritePlan.abort(WriteOutcome.rejected(refusal)))
+        .orElse(plan);
   }
 
   /**
-   * The refusal of a write making {@code change} under {@code quotas}, or null when it is allowed.
+   * The refusal of a write making {@code change} under {@code quotas}, or empty when it is allowed.
    * Usage is read from {@code view} only for the quotas that are on and that the change raises.
    */
-  public static VssException check(Quotas quotas, Keyspace keyspace, Usage change,
+  public static Optional<VssException> check(Quotas quotas, Keyspace keyspace, Usage change,
       WriteView view) {
     if (quotas.userLevel() && (change.bytes() > 0 || change.records() > 0)) {
       Usage user = view.userUsage();
       if (exceeds(quotas.maxBytesPerUser(), user.bytes(), change.bytes())) {
-        return VssException.quotaExceeded(Quotas.Kind.BYTES_PER_USER,
+        return Optional.of(VssException.quotaExceeded(Quotas.Kind.BYTES_PER_USER,
             "put would exceed the per-user quota of " + quotas.maxBytesPerUser()
                 + " stored bytes (in use: " + user.bytes() + ", this put adds " + change.bytes()
-                + ")");
+                + ")"));
       }
       if (exceeds(quotas.maxRecordsPerUser(), user.records(), change.records())) {
-        return VssException.quotaExceeded(Quotas.Kind.RECORDS_PER_USER,
+        return Optional.of(VssException.quotaExceeded(Quotas.Kind.RECORDS_PER_USER,
             "put would exceed the per-user quota of " + quotas.maxRecordsPerUser()
                 + " records (in use: " + user.records() + ", this put adds " + change.records()
-                + ")");
+                + ")"));
       }
     }
     if (quotas.maxBytesPerStore() > 0 && change.bytes() > 0) {
       Usage store = view.keyspaceUsage();
       if (exceeds(quotas.maxBytesPerStore(), store.bytes(), change.bytes())) {
-        return VssException.quotaExceeded(Quotas.Kind.BYTES_PER_STORE,
+        return Optional.of(VssException.quotaExceeded(Quotas.Kind.BYTES_PER_STORE,
             "put would exceed the per-store quota of " + quotas.maxBytesPerStore()
                 + " stored bytes for store_id '" + keyspace.storeId() + "' (in use: "
-                + store.bytes() + ", this put adds " + change.bytes() + ")");
+                + store.bytes() + ", this put adds " + change.bytes() + ")"));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   /** Whether a quota {@code limit} (0: off) refuses adding {@code added} to {@code inUse}. */

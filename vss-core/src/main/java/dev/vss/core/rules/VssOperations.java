@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * The four VSS operations of SPEC section 4 over any {@link Storage}: validate, decide, and shape the
  * response. This is the single place the operations' semantics live; {@code VssService} runs it over
- * a real adapter and {@link KeyspaceModel} runs it over an immutable in-memory state.
+ * a real adapter and the testkit's {@code KeyspaceModel} runs it over an immutable in-memory state.
  *
  * <p>Expected failures (invalid request, conflict, missing key) are thrown as {@link VssException};
  * storage faults propagate as they are.
@@ -89,11 +89,8 @@ public final class VssOperations {
   public PutObjectResponse putObjects(Storage storage, String userToken, PutObjectRequest request) {
     Set<String> keys = validation.putObjects(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    VssException refusal =
-        storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas));
-    if (refusal != null) {
-      throw refusal;
-    }
+    storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
+        .throwIfRejected();
     return PutObjectResponse.getDefaultInstance();
   }
 
@@ -103,7 +100,7 @@ public final class VssOperations {
     validation.deleteObject(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
     storage.write(keyspace, Set.of(request.getKeyValue().getKey()),
-        view -> ConflictRules.decideDelete(request, view));
+        view -> ConflictRules.decideDelete(request, view)).throwIfRejected();
     return DeleteObjectResponse.getDefaultInstance();
   }
 

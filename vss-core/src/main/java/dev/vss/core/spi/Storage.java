@@ -20,6 +20,14 @@ import java.util.Set;
  *   <li>Faults surface as {@link StorageException}; on a fault nothing of the failed write is
  *       visible, and the store keeps working afterwards if the cause was transient.
  * </ol>
+ *
+ * <p>Strings are well-formed. Every user token, store id, key and key prefix an adapter receives
+ * from the core is a well-formed UTF-16 string: {@code RequestValidation} rejects one holding an
+ * unpaired surrogate with INVALID_REQUEST before any storage call (and strings decoded from bytes,
+ * such as an export file's, are well-formed by construction). An adapter may therefore encode them
+ * with {@code String.getBytes(UTF_8)}, which is injective on well-formed strings, and compare
+ * prefixes byte by byte; it needs no defence of its own. Code that calls a {@code Storage} directly,
+ * bypassing the core, must keep to the same rule.
  */
 public interface Storage extends AutoCloseable {
   /** The record stored under {@code key}, if any. */

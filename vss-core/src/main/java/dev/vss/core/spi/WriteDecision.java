@@ -8,7 +8,12 @@ package dev.vss.core.spi;
  * once (for instance when it retries an optimistic transaction); only the plan returned by the last
  * call may be applied.
  *
- * @param <R> the result handed back to the caller of {@link Storage#write}
+ * <p>The result type is opaque to adapters, which hand {@link WritePlan#result()} back from {@link
+ * Storage#write} without looking at it. The core's own decisions (putObjects, deleteObject)
+ * return a {@code dev.vss.core.rules.WriteOutcome}; other callers (tests, operator tools) may use
+ * any type.
+ *
+ * @param <R> the result handed back to the caller of {@link Storage#write}, opaque to the adapter
  */
 @FunctionalInterface
 public interface WriteDecision<R> {

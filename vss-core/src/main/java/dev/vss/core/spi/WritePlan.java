@@ -13,7 +13,12 @@ import java.util.OptionalLong;
  * present) durable in one atomic step before returning. An upsert of a key that exists keeps its
  * creation sequence; an upsert of a key that does not exist assigns the next store-wide sequence.
  *
- * @param <R> the result type
+ * <p>The result is opaque to adapters: an adapter hands it back unchanged and never inspects it,
+ * since whether a request succeeded is the core's business (the core's decisions return a {@code
+ * dev.vss.core.rules.WriteOutcome}). Whether it applies anything depends on {@link #isAbort()} and
+ * the mutations alone.
+ *
+ * @param <R> the result type, opaque to the adapter
  */
 public final class WritePlan<R> {
   /**
@@ -85,7 +90,7 @@ public final class WritePlan<R> {
     return newGlobalVersion;
   }
 
-  /** What {@link Storage#write} returns. */
+  /** What {@link Storage#write} returns, unchanged; opaque to the adapter. */
   public R result() {
     return result;
   }

@@ -3,7 +3,6 @@ package dev.vss.core.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vss.core.VssException;
 import dev.vss.core.spi.WritePlan;
 import dev.vss.core.spi.WriteView;
 import dev.vss.proto.DeleteObjectRequest;
@@ -35,9 +34,11 @@ class ConflictRulesTest {
     return PutObjectRequest.newBuilder().addAllTransactionItems(List.of(items));
   }
 
-  private static void assertConflict(WritePlan<VssException> plan) {
+  private static void assertConflict(WritePlan<WriteOutcome> plan) {
     assertThat(plan.isAbort()).isTrue();
-    assertThat(plan.result().errorCode()).isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
+    assertThat(plan.result()).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
+        rejected -> assertThat(rejected.reason().errorCode()).isEqualTo(
+            ErrorCode.CONFLICT_EXCEPTION));
     assertThat(plan.upserts()).isEmpty();
     assertThat(plan.deletes()).isEmpty();
     assertThat(plan.newGlobalVersion()).isEmpty();
@@ -53,10 +54,10 @@ class ConflictRulesTest {
 
   @Test
   void unconditionalUpsertAlwaysStoresVersionOne() {
-    WritePlan<VssException> plan =
+    WritePlan<WriteOutcome> plan =
         ConflictRules.decidePut(put(kv("a", -1)).build(), view(0, Map.of("a", 41L)));
     assertThat(plan.isAbort()).isFalse();
-    assertThat(plan.result()).isNull();
+    assertThat(plan.result()).isEqualTo(WriteOutcome.APPLIED);
     assertThat(plan.upserts()).containsExactly(new WritePlan.Upsert("a", 1, V));
   }
 
@@ -77,7 +78,7 @@ class ConflictRulesTest {
 
   @Test
   void versionSaturatesAtLongMax() {
-    WritePlan<VssException> plan = ConflictRules.decidePut(
+    WritePlan<WriteOutcome> plan = ConflictRules.decidePut(
         put(kv("a", Long.MAX_VALUE)).build(), view(0, Map.of("a", Long.MAX_VALUE)));
     assertThat(plan.upserts()).containsExactly(new WritePlan.Upsert("a", Long.MAX_VALUE, V));
   }
@@ -86,7 +87,7 @@ class ConflictRulesTest {
   void globalVersionMustMatchAndIsIncremented() {
     assertConflict(
         ConflictRules.decidePut(put(kv("a", -1)).setGlobalVersion(4).build(), view(5, Map.of())));
-    WritePlan<VssException> plan =
+    WritePlan<WriteOutcome> plan =
         ConflictRules.decidePut(put(kv("a", -1)).setGlobalVersion(5).build(), view(5, Map.of()));
     assertThat(plan.newGlobalVersion()).hasValue(6);
     assertThat(ConflictRules.decidePut(put(kv("a", -1)).build(), view(5, Map.of()))
@@ -100,11 +101,12 @@ class ConflictRulesTest {
     assertConflict(ConflictRules.decidePut(
         PutObjectRequest.newBuilder().addDeleteItems(kv("a", 2)).build(),
         view(0, Map.of("a", 3L))));
-    WritePlan<VssException> ok = ConflictRules.decidePut(
+    WritePlan<WriteOutcome> ok = ConflictRules.decidePut(
         PutObjectRequest.newBuilder().addDeleteItems(kv("a", 3)).addDeleteItems(kv("b", -1))
             .build(),
         view(0, Map.of("a", 3L, "b", 9L)));
     assertThat(ok.isAbort()).isFalse();
+    assertThat(ok.result().isApplied()).isTrue();
     assertThat(ok.deletes()).containsExactly("a", "b");
   }
 
@@ -123,14 +125,20 @@ class ConflictRulesTest {
         DeleteObjectRequest.newBuilder().setKeyValue(kv("a", -1)).build();
     DeleteObjectRequest conditional =
         DeleteObjectRequest.newBuilder().setKeyValue(kv("a", 2)).build();
-    assertThat(ConflictRules.decideDelete(unconditional, view(0, Map.of())).isAbort()).isTrue();
+    WritePlan<WriteOutcome> missing = ConflictRules.decideDelete(unconditional, view(0, Map.of()));
+    assertThat(missing.isAbort()).isTrue();
+    assertThat(missing.result()).as("a delete of a missing key succeeds")
+        .isEqualTo(WriteOutcome.APPLIED);
     assertThat(ConflictRules.decideDelete(unconditional, view(0, Map.of("a", 5L))).deletes())
         .containsExactly("a");
-    assertThat(ConflictRules.decideDelete(conditional, view(0, Map.of("a", 5L))).isAbort())
-        .isTrue();
+    WritePlan<WriteOutcome> mismatch =
+        ConflictRules.decideDelete(conditional, view(0, Map.of("a", 5L)));
+    assertThat(mismatch.isAbort()).isTrue();
+    assertThat(mismatch.result()).as("a mismatched delete succeeds")
+        .isEqualTo(WriteOutcome.APPLIED);
     assertThat(ConflictRules.decideDelete(conditional, view(0, Map.of("a", 2L))).deletes())
         .containsExactly("a");
     assertThat(ConflictRules.decideDelete(conditional, view(0, Map.of("a", 2L))).result())
-        .isNull();
+        .isEqualTo(WriteOutcome.APPLIED);
   }
 }

@@ -48,8 +48,15 @@ class QuotaRulesTest {
         .build();
   }
 
-  private WritePlan<VssException> decide(PutObjectRequest request, Quotas quotas) {
+  private WritePlan<WriteOutcome> decide(PutObjectRequest request, Quotas quotas) {
     return QuotaRules.decidePut(request, KS, view(request), quotas);
+  }
+
+  /** The error {@code plan} is rejected with; fails when it is not a rejecting abort. */
+  private static VssException rejection(WritePlan<WriteOutcome> plan) {
+    assertThat(plan.isAbort()).isTrue();
+    assertThat(plan.result()).isInstanceOf(WriteOutcome.Rejected.class);
+    return ((WriteOutcome.Rejected) plan.result()).reason();
   }
 
   @Test
@@ -57,11 +64,10 @@ class QuotaRulesTest {
     userUsage = new Usage(900, 3);
     Quotas quotas = new Quotas(1000, 0, 0);
     assertThat(decide(put("k", 100), quotas).isAbort()).isFalse();
-    WritePlan<VssException> over = decide(put("k", 101), quotas);
-    assertThat(over.isAbort()).isTrue();
-    assertThat(over.result().errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
-    assertThat(over.result().quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER);
-    assertThat(over.result().getMessage()).isEqualTo("put would exceed the per-user quota of 1000"
+    VssException over = rejection(decide(put("k", 101), quotas));
+    assertThat(over.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
+    assertThat(over.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER);
+    assertThat(over.getMessage()).isEqualTo("put would exceed the per-user quota of 1000"
         + " stored bytes (in use: 900, this put adds 101)");
   }
 
@@ -72,7 +78,7 @@ class QuotaRulesTest {
     Quotas quotas = new Quotas(1000, 0, 0);
     assertThat(decide(put("k", 400), quotas).isAbort()).as("same size").isFalse();
     assertThat(decide(put("k", 10), quotas).isAbort()).as("smaller").isFalse();
-    assertThat(decide(put("k", 401), quotas).result().getMessage())
+    assertThat(rejection(decide(put("k", 401), quotas)).getMessage())
         .endsWith("(in use: 1000, this put adds 1)");
   }
 
@@ -89,7 +95,7 @@ class QuotaRulesTest {
         .build();
     assertThat(decide(shrinkAndDelete, quotas).isAbort()).isFalse();
     assertThat(decide(put("big", 4999), quotas).isAbort()).isFalse();
-    assertThat(decide(put("other", 0), quotas).result().quotaExceeded())
+    assertThat(rejection(decide(put("other", 0), quotas)).quotaExceeded())
         .as("a new record, even empty, raises the record count").contains(
             Quotas.Kind.RECORDS_PER_USER);
   }
@@ -97,10 +103,10 @@ class QuotaRulesTest {
   @Test
   void recordAndPerStoreQuotasNameThemselves() {
     userUsage = new Usage(0, 2);
-    assertThat(decide(put("k", 1), new Quotas(0, 2, 0)).result().getMessage())
+    assertThat(rejection(decide(put("k", 1), new Quotas(0, 2, 0))).getMessage())
         .isEqualTo("put would exceed the per-user quota of 2 records (in use: 2, this put adds 1)");
     keyspaceUsage = new Usage(50, 1);
-    VssException perStore = decide(put("k", 51), new Quotas(0, 0, 100)).result();
+    VssException perStore = rejection(decide(put("k", 51), new Quotas(0, 0, 100)));
     assertThat(perStore.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_STORE);
     assertThat(perStore.getMessage()).isEqualTo("put would exceed the per-store quota of 100"
         + " stored bytes for store_id 'wallet' (in use: 50, this put adds 51)");
@@ -114,7 +120,7 @@ class QuotaRulesTest {
         .addTransactionItems(KeyValue.newBuilder().setKey("k").setVersion(3)
             .setValue(ByteString.copyFrom(new byte[10])))
         .build();
-    assertThat(decide(create, new Quotas(1, 0, 0)).result().errorCode())
+    assertThat(rejection(decide(create, new Quotas(1, 0, 0))).errorCode())
         .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
   }
 

@@ -3,6 +3,7 @@ package dev.vss.server.admin;
 import com.google.protobuf.ByteString;
 import dev.vss.core.Keyspace;
 import dev.vss.core.memory.InMemoryStorage;
+import dev.vss.core.rules.WriteOutcome;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.WritePlan;
@@ -61,13 +62,14 @@ final class AdminFixture {
       if (change instanceof Put put) {
         storage.write(put.keyspace(), Set.of(put.key()), view -> WritePlan.apply(
             List.of(new WritePlan.Upsert(put.key(), put.version(),
-                ByteString.copyFrom(put.value()))), List.of(), OptionalLong.empty(), null));
+                ByteString.copyFrom(put.value()))), List.of(), OptionalLong.empty(),
+            WriteOutcome.APPLIED));
       } else if (change instanceof Delete delete) {
-        storage.write(delete.keyspace(), Set.of(delete.key()), view -> WritePlan.apply(
-            List.of(), List.of(delete.key()), OptionalLong.empty(), null));
+        storage.write(delete.keyspace(), Set.of(delete.key()), view -> WritePlan.apply(List.of(),
+            List.of(delete.key()), OptionalLong.empty(), WriteOutcome.APPLIED));
       } else if (change instanceof SetGlobalVersion gv) {
         storage.write(gv.keyspace(), Set.of(), view -> WritePlan.apply(List.of(), List.of(),
-            OptionalLong.of(gv.globalVersion()), null));
+            OptionalLong.of(gv.globalVersion()), WriteOutcome.APPLIED));
       }
     }
   }

@@ -20,24 +20,17 @@ final class TextCodec {
   private TextCodec() {}
 
   /**
-   * The stored form of {@code text}.
-   *
-   * @throws IllegalArgumentException if {@code text} holds an unpaired surrogate (it has no UTF-8
-   *     form; strings decoded from the wire never contain one)
+   * The stored form of {@code text}. The core passes only well-formed strings (it rejects an
+   * unpaired surrogate as INVALID_REQUEST, see the {@code Storage} SPI), so every string here has a
+   * UTF-8 form the driver can send.
    */
   static String encode(String text) {
     boolean plain = true;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-          throw new IllegalArgumentException("string holds an unpaired surrogate");
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        throw new IllegalArgumentException("string holds an unpaired surrogate");
-      } else if (c == '\0' || c == ESCAPE) {
+      if (c == '\0' || c == ESCAPE) {
         plain = false;
+        break;
       }
     }
     if (plain) {

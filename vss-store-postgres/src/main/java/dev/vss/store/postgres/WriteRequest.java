@@ -27,10 +27,8 @@ final class WriteRequest<R> {
   private final CompletableFuture<R> outcome = new CompletableFuture<>();
 
   /**
-   * Encodes the keyspace and keys on the caller's thread, so that a malformed string fails its own
-   * caller and never reaches a batch.
-   *
-   * @throws IllegalArgumentException if a string holds an unpaired surrogate
+   * Encodes the keyspace and keys on the caller's thread, so that a batch's writer thread only runs
+   * SQL.
    */
   WriteRequest(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     this.keys = Objects.requireNonNull(keys, "keys");

@@ -1,7 +1,6 @@
 package dev.vss.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,13 +37,5 @@ class TextCodecTest {
   void aLoneEscapeWrittenByAnotherServerReadsAsItIs() {
     assertThat(TextCodec.decode("a\uFDD0b")).isEqualTo("a\uFDD0b");
     assertThat(TextCodec.decode("a\uFDD0")).isEqualTo("a\uFDD0");
-  }
-
-  @Test
-  void unpairedSurrogatesAreRefused() {
-    assertThatThrownBy(() -> TextCodec.encode("a\uD800")).isInstanceOf(
-        IllegalArgumentException.class);
-    assertThatThrownBy(() -> TextCodec.encode("\uDC00b")).isInstanceOf(
-        IllegalArgumentException.class);
   }
 }

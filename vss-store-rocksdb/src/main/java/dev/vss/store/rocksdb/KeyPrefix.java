@@ -5,28 +5,19 @@ package dev.vss.store.rocksdb;
  * String#startsWith}: no character is a wildcard.
  *
  * <p>It compares bytes, so a list page decodes only the keys it returns. Byte comparison agrees
- * with {@code startsWith} because {@link StringCodec} encodes unit by unit with self-delimiting
- * sequences; the one exception is a prefix ending in a high surrogate, which a key may pair with a
- * following low surrogate (encoded together as four bytes). For such a prefix the match decodes the
- * key and asks {@code startsWith}.
+ * with {@code startsWith} because UTF-8 encodes code point by code point with self-delimiting
+ * sequences and the core passes only well-formed strings (a prefix never ends in half a surrogate
+ * pair; see the {@code Storage} SPI).
  */
 final class KeyPrefix {
-  private final String prefix;
   private final byte[] encoded;
-  private final boolean endsWithHighSurrogate;
 
   KeyPrefix(String prefix) {
-    this.prefix = prefix;
-    this.encoded = StringCodec.encode(prefix);
-    this.endsWithHighSurrogate =
-        !prefix.isEmpty() && Character.isHighSurrogate(prefix.charAt(prefix.length() - 1));
+    this.encoded = Utf8.encode(prefix);
   }
 
   /** Whether the key encoded in {@code in[offset, offset + length)} starts with this prefix. */
   boolean matches(byte[] in, int offset, int length) {
-    if (endsWithHighSurrogate) {
-      return StringCodec.decode(in, offset, length).startsWith(prefix);
-    }
     if (length < encoded.length) {
       return false;
     }

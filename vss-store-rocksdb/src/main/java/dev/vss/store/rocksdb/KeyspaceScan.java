@@ -102,7 +102,7 @@ final class KeyspaceScan {
     if (length < 0 || at[0] + length > in.length) {
       throw new StorageException("damaged keyspace prefix of " + in.length + " bytes");
     }
-    String text = StringCodec.decode(in, at[0], length);
+    String text = Utf8.decode(in, at[0], length);
     at[0] += length;
     return text;
   }
@@ -156,7 +156,7 @@ final class KeyspaceScan {
         throw damaged("an index entry of " + entry.length + " bytes", sequence);
       }
       long version = StoreLayout.readLong(entry, 0);
-      String key = StringCodec.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
+      String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
           entry.length - StoreLayout.INDEX_HEADER_BYTES);
       byte[] value;
       try {

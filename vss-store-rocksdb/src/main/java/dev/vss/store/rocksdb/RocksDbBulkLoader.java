@@ -111,7 +111,7 @@ public final class RocksDbBulkLoader implements BulkLoader {
         if (entry.length < StoreLayout.INDEX_HEADER_BYTES) {
           throw new StorageException("damaged index entry of " + entry.length + " bytes");
         }
-        String key = StringCodec.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
+        String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
             entry.length - StoreLayout.INDEX_HEADER_BYTES);
         batch.delete(store.index, it.key());
         batch.delete(store.records, StoreLayout.recordKey(prefix, key));

@@ -223,7 +223,7 @@ public final class RocksDbStorage implements Storage {
         byte[] entry = size <= buffer.length ? buffer : entries.value();
         int keyLength = size - StoreLayout.INDEX_HEADER_BYTES;
         if (prefix.matches(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength)) {
-          String key = StringCodec.decode(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength);
+          String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength);
           page.add(new KeyVersion(key, StoreLayout.readLong(entry, 0),
               StoreLayout.sequenceOfIndexKey(entries.key())));
         }

@@ -8,13 +8,13 @@ import java.util.Arrays;
  * The byte layout of keys and values in the column families (see the module README, "On-disk
  * layout").
  *
- * <p>Every string component is written as {@code varint(byte length) || bytes} with the bytes from
- * {@link StringCodec}. A length-prefixed sequence is self-delimiting, which gives the two properties
+ * <p>Every string component is written as {@code varint(byte length) || bytes} with the UTF-8 bytes
+ * from {@link Utf8}. A length-prefixed sequence is self-delimiting, which gives the two properties
  * the store relies on:
  *
  * <ol>
  *   <li>injective: no two different {@code (user_token, store_id, key)} tuples share a record key,
- *       whatever characters (separators, NULs, lone surrogates) they contain;
+ *       whatever characters (separators, NULs) they contain;
  *   <li>prefix-free per keyspace: the encoding of one keyspace is never a prefix of another's, so a
  *       scan bounded to one keyspace's prefix never sees another keyspace.
  * </ol>
@@ -30,13 +30,11 @@ final class StoreLayout {
 
   /** {@code component(user_token) || component(store_id)}: the key prefix of one keyspace. */
   static byte[] keyspacePrefix(Keyspace keyspace) {
-    String user = keyspace.userToken();
-    String store = keyspace.storeId();
-    int userBytes = StringCodec.encodedLength(user);
-    int storeBytes = StringCodec.encodedLength(store);
-    byte[] out = new byte[componentLength(userBytes) + componentLength(storeBytes)];
-    int p = writeComponent(user, userBytes, out, 0);
-    writeComponent(store, storeBytes, out, p);
+    byte[] user = Utf8.encode(keyspace.userToken());
+    byte[] store = Utf8.encode(keyspace.storeId());
+    byte[] out = new byte[componentLength(user.length) + componentLength(store.length)];
+    int p = writeComponent(user, out, 0);
+    writeComponent(store, out, p);
     return out;
   }
 
@@ -45,9 +43,9 @@ final class StoreLayout {
    * are prefix-free, so no other user's keyspace starts with it).
    */
   static byte[] userPrefix(String userToken) {
-    int userBytes = StringCodec.encodedLength(userToken);
-    byte[] out = new byte[componentLength(userBytes)];
-    writeComponent(userToken, userBytes, out, 0);
+    byte[] user = Utf8.encode(userToken);
+    byte[] out = new byte[componentLength(user.length)];
+    writeComponent(user, out, 0);
     return out;
   }
 
@@ -85,9 +83,10 @@ final class StoreLayout {
 
   /** Records column family key: {@code prefix || component(key)}. */
   static byte[] recordKey(byte[] keyspacePrefix, String key) {
-    int keyBytes = StringCodec.encodedLength(key);
-    byte[] out = Arrays.copyOf(keyspacePrefix, keyspacePrefix.length + componentLength(keyBytes));
-    writeComponent(key, keyBytes, out, keyspacePrefix.length);
+    byte[] keyBytes = Utf8.encode(key);
+    byte[] out =
+        Arrays.copyOf(keyspacePrefix, keyspacePrefix.length + componentLength(keyBytes.length));
+    writeComponent(keyBytes, out, keyspacePrefix.length);
     return out;
   }
 
@@ -145,9 +144,10 @@ final class StoreLayout {
    * page read no record and no value.
    */
   static byte[] indexValue(long version, String key) {
-    byte[] out = new byte[INDEX_HEADER_BYTES + StringCodec.encodedLength(key)];
+    byte[] keyBytes = Utf8.encode(key);
+    byte[] out = new byte[INDEX_HEADER_BYTES + keyBytes.length];
     writeLong(version, out, 0);
-    StringCodec.encode(key, out, INDEX_HEADER_BYTES);
+    System.arraycopy(keyBytes, 0, out, INDEX_HEADER_BYTES, keyBytes.length);
     return out;
   }
 
@@ -185,9 +185,10 @@ final class StoreLayout {
     return varintLength(encodedBytes) + encodedBytes;
   }
 
-  private static int writeComponent(String s, int encodedBytes, byte[] out, int offset) {
-    int p = writeVarint(encodedBytes, out, offset);
-    return StringCodec.encode(s, out, p);
+  private static int writeComponent(byte[] bytes, byte[] out, int offset) {
+    int p = writeVarint(bytes.length, out, offset);
+    System.arraycopy(bytes, 0, out, p, bytes.length);
+    return p + bytes.length;
   }
 
   private static int varintLength(int value) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vss.core.Keyspace;
 import dev.vss.core.VssException;
 import dev.vss.core.rules.ConflictRules;
+import dev.vss.core.rules.WriteOutcome;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WritePlan;
@@ -81,7 +82,7 @@ class GroupCommitTest {
       long expected = round;
       Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(),
           "other-" + expected, 1, "x"));
-      List<Future<VssException>> racers = new ArrayList<>();
+      List<Future<WriteOutcome>> racers = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         String value = "writer " + w;
         racers.add(callers.submit(() -> put(ALICE, "k", expected, value)));
@@ -89,14 +90,15 @@ class GroupCommitTest {
       awaitPending(ALICE, writers);
       blocker.release();
 
-      List<VssException> outcomes = new ArrayList<>();
-      for (Future<VssException> racer : racers) {
+      List<WriteOutcome> outcomes = new ArrayList<>();
+      for (Future<WriteOutcome> racer : racers) {
         outcomes.add(racer.get(WAIT_SECONDS, TimeUnit.SECONDS));
       }
-      assertThat(outcomes.stream().filter(o -> o == null)).hasSize(1);
-      assertThat(outcomes.stream().filter(o -> o != null))
+      assertThat(outcomes.stream().filter(WriteOutcome::isApplied)).hasSize(1);
+      assertThat(outcomes.stream().filter(o -> !o.isApplied()))
           .hasSize(writers - 1)
-          .allSatisfy(o -> assertThat(o.errorCode()).isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
+          .allSatisfy(o -> assertThat(rejection(o).errorCode())
+              .isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
       assertThat(storage.get(ALICE, "k").orElseThrow().version()).isEqualTo(round + 1);
       // All racers were decided in one batch, after the blocker's batch.
       assertThat(gate.committedBatchSizes).endsWith(1, writers);
@@ -114,7 +116,7 @@ class GroupCommitTest {
       futures.add(callers.submit(() -> {
         for (int i = 0; i < attempts; i++) {
           long current = storage.get(ALICE, "counter").orElseThrow().version();
-          if (put(ALICE, "counter", current, "v" + i) == null) {
+          if (put(ALICE, "counter", current, "v" + i).isApplied()) {
             winningVersions.add(current);
           }
         }
@@ -184,7 +186,7 @@ class GroupCommitTest {
     assertUnchangedByFailedBatch(listedBefore);
 
     // The store goes on: a new write succeeds and a reopen shows the same state.
-    assertThat(put(ALICE, "after", 0, "ok")).isNull();
+    assertThat(put(ALICE, "after", 0, "ok")).isEqualTo(WriteOutcome.APPLIED);
     storage.checkHealth();
     storage.close();
     storage = RocksDbStorage.open(dir);
@@ -234,9 +236,9 @@ class GroupCommitTest {
     }
 
     second.countDown();
-    assertThat(writes.get(0).get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull();
-    assertThat(writes.get(1).get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull();
-    assertThat(((VssException) writes.get(2).get(WAIT_SECONDS, TimeUnit.SECONDS)).errorCode())
+    assertThat(writes.get(0).get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(WriteOutcome.APPLIED);
+    assertThat(writes.get(1).get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(WriteOutcome.APPLIED);
+    assertThat(rejection(writes.get(2).get(WAIT_SECONDS, TimeUnit.SECONDS)).errorCode())
         .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
     assertThat(writes.get(3).get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("gone");
     assertThat(storage.get(ALICE, "created").orElseThrow().value().toStringUtf8())
@@ -273,7 +275,7 @@ class GroupCommitTest {
     }
     assertThat(observed).containsExactly(1, 3);
     // A batch of only a conflict writes nothing: no commit to report.
-    assertThat(put(ALICE, "a", 0, "conflict")).isNotNull();
+    assertThat(put(ALICE, "a", 0, "conflict").isApplied()).isFalse();
     assertThat(observed).containsExactly(1, 3);
     assertThat(elapsed).as("every reported commit carries its duration").hasSameSizeAs(observed);
     storage.observeCommits(dev.vss.core.spi.CommitObserver.NONE);
@@ -300,13 +302,19 @@ class GroupCommitTest {
     assertThat(storage.get(ALICE, "first")).isPresent();
   }
 
-  /** A put of one key through the core's conflict rules; null on success, else the conflict. */
-  private VssException put(Keyspace keyspace, String key, long version, String value) {
+  /** A put of one key through the core's conflict rules. */
+  private WriteOutcome put(Keyspace keyspace, String key, long version, String value) {
     PutObjectRequest request = PutObjectRequest.newBuilder().setStoreId(keyspace.storeId())
         .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(version)
             .setValue(utf8(value)))
         .build();
     return storage.write(keyspace, Set.of(key), view -> ConflictRules.decidePut(request, view));
+  }
+
+  /** The error {@code outcome} rejects its write with; fails if it was applied. */
+  private static VssException rejection(Object outcome) {
+    assertThat(outcome).isInstanceOf(WriteOutcome.Rejected.class);
+    return ((WriteOutcome.Rejected) outcome).reason();
   }
 
   /** Starts {@code write} as the leader of {@code keyspace}'s queue, held before its write. */

@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -165,9 +167,9 @@ final class IntegrityCheck {
   }
 
   private static String where(byte[] userToken, byte[] storeId, byte[] key, long sequence) {
-    return "(user_token=" + (userToken == null ? "?" : Utf8.decode(userToken))
-        + ", store_id=" + (storeId == null ? "?" : Utf8.decode(storeId))
-        + ", key=" + (key == null ? "?" : Utf8.decode(key)) + ", sequence=" + sequence + ")";
+    return "(user_token=" + (userToken == null ? "?" : new String(userToken, UTF_8))
+        + ", store_id=" + (storeId == null ? "?" : new String(storeId, UTF_8))
+        + ", key=" + (key == null ? "?" : new String(key, UTF_8)) + ", sequence=" + sequence + ")";
   }
 
   /** Record problems: all counted, the first ones listed and logged. */

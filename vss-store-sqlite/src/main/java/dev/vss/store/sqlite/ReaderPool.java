@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.google.protobuf.UnsafeByteOperations;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.StorageException;
@@ -203,9 +205,9 @@ final class ReaderPool {
           long sequence = rows.getLong(3);
           // The entry checksum is in the index, so this costs no table read.
           if (!matches(rows, 5, RecordChecksum.entry(rows.getLong(4), sequence, version, key))) {
-            throw corrupted(userToken, storeId, Utf8.decode(key), sequence, "list");
+            throw corrupted(userToken, storeId, new String(key, UTF_8), sequence, "list");
           }
-          page.add(new KeyVersion(Utf8.decode(key), version, sequence));
+          page.add(new KeyVersion(new String(key, UTF_8), version, sequence));
         }
       }
       return page;
@@ -245,8 +247,8 @@ final class ReaderPool {
   private static StorageException corrupted(byte[] userToken, byte[] storeId, String key,
       long sequence, String operation) {
     LOG.log(Level.ERROR, "CORRUPTED RECORD not served: checksum mismatch on " + operation
-        + " of keyspace (user_token=" + Utf8.decode(userToken) + ", store_id="
-        + Utf8.decode(storeId) + "), key=" + key + ", sequence=" + sequence
+        + " of keyspace (user_token=" + new String(userToken, UTF_8) + ", store_id="
+        + new String(storeId, UTF_8) + "), key=" + key + ", sequence=" + sequence
         + "; restore it from a backup; SqliteStorage.checkIntegrity() lists every damaged record");
     return new StorageException("stored record failed its checksum (" + operation + ")");
   }

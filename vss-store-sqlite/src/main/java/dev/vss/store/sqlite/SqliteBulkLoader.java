@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.BulkLoader;
 import dev.vss.core.spi.StorageException;
@@ -95,8 +97,8 @@ public final class SqliteBulkLoader implements BulkLoader {
     if (closed) {
       throw new StorageException("the SQLite bulk loader is closed");
     }
-    byte[] user = Utf8.encode(keyspace.userToken());
-    byte[] store = Utf8.encode(keyspace.storeId());
+    byte[] user = keyspace.userToken().getBytes(UTF_8);
+    byte[] store = keyspace.storeId().getBytes(UTF_8);
     try (Statement transaction = connection.createStatement()) {
       transaction.execute("BEGIN IMMEDIATE");
       try {
@@ -115,7 +117,7 @@ public final class SqliteBulkLoader implements BulkLoader {
           StoredRecord record = records.next();
           sequence++;
           any = true;
-          byte[] key = Utf8.encode(record.key());
+          byte[] key = record.key().getBytes(UTF_8);
           byte[] value = record.value().toByteArray();
           RecordChecksum.Sums sums = RecordChecksum.of(id, sequence, record.version(), key, value);
           insertRecord.setLong(1, sequence);

@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.google.protobuf.UnsafeByteOperations;
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.KeyspaceFilter;
@@ -61,15 +63,15 @@ final class SqliteSnapshot implements Snapshot {
       try (PreparedStatement select = connection.prepareStatement(sql)) {
         int p = 1;
         if (filter.userToken().isPresent()) {
-          select.setBytes(p++, Utf8.encode(filter.userToken().get()));
+          select.setBytes(p++, filter.userToken().get().getBytes(UTF_8));
         }
         if (filter.storeId().isPresent()) {
-          select.setBytes(p, Utf8.encode(filter.storeId().get()));
+          select.setBytes(p, filter.storeId().get().getBytes(UTF_8));
         }
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            Keyspace keyspace = new Keyspace(Utf8.decode(rows.getBytes(2)),
-                Utf8.decode(rows.getBytes(3)));
+            Keyspace keyspace = new Keyspace(new String(rows.getBytes(2), UTF_8),
+                new String(rows.getBytes(3), UTF_8));
             keyspaces.add(new Row(rows.getLong(1),
                 new SnapshotKeyspace(keyspace, rows.getLong(4))));
           }
@@ -131,7 +133,7 @@ final class SqliteSnapshot implements Snapshot {
         throw new StorageException("record sequence=" + sequence + " of "
             + current.keyspace().keyspace() + " fails its checksum: the store is damaged");
       }
-      return Optional.of(new StoredRecord(Utf8.decode(key), version,
+      return Optional.of(new StoredRecord(new String(key, UTF_8), version,
           UnsafeByteOperations.unsafeWrap(value), sequence));
     } catch (SQLException e) {
       throw new StorageException("reading a SQLite record failed", e);

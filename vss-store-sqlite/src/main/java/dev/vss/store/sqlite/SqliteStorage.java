@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
@@ -217,15 +219,15 @@ public final class SqliteStorage implements Storage {
   @Override
   public Optional<StoredRecord> get(Keyspace keyspace, String key) {
     ensureOpen();
-    return readers.get(Utf8.encode(keyspace.userToken()), Utf8.encode(keyspace.storeId()), key,
-        Utf8.encode(key));
+    return readers.get(keyspace.userToken().getBytes(UTF_8), keyspace.storeId().getBytes(UTF_8),
+        key, key.getBytes(UTF_8));
   }
 
   @Override
   public long globalVersion(Keyspace keyspace) {
     ensureOpen();
     return readers.globalVersion(
-        Utf8.encode(keyspace.userToken()), Utf8.encode(keyspace.storeId()));
+        keyspace.userToken().getBytes(UTF_8), keyspace.storeId().getBytes(UTF_8));
   }
 
   @Override
@@ -234,8 +236,8 @@ public final class SqliteStorage implements Storage {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
     ensureOpen();
-    return readers.list(Utf8.encode(keyspace.userToken()), Utf8.encode(keyspace.storeId()),
-        Utf8.encode(prefix), beforeSequence, limit);
+    return readers.list(keyspace.userToken().getBytes(UTF_8), keyspace.storeId().getBytes(UTF_8),
+        prefix.getBytes(UTF_8), beforeSequence, limit);
   }
 
   /**
@@ -290,14 +292,14 @@ public final class SqliteStorage implements Storage {
   @Override
   public Usage usage(Keyspace keyspace) {
     ensureOpen();
-    return readers.usage(ReaderPool.KEYSPACE_USAGE_SQL, Utf8.encode(keyspace.userToken()),
-        Utf8.encode(keyspace.storeId()));
+    return readers.usage(ReaderPool.KEYSPACE_USAGE_SQL, keyspace.userToken().getBytes(UTF_8),
+        keyspace.storeId().getBytes(UTF_8));
   }
 
   @Override
   public Usage userUsage(String userToken) {
     ensureOpen();
-    return readers.usage(ReaderPool.USER_USAGE_SQL, Utf8.encode(userToken));
+    return readers.usage(ReaderPool.USER_USAGE_SQL, userToken.getBytes(UTF_8));
   }
 
   /** {@inheritDoc} Kept in the database file, in the {@code page_token_secret} table. */

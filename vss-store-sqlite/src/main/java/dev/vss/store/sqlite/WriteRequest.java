@@ -1,5 +1,7 @@
 package dev.vss.store.sqlite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.vss.core.Keyspace;
 import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.WriteDecision;
@@ -27,19 +29,17 @@ final class WriteRequest<R> implements WriterTask {
   private final CompletableFuture<R> outcome = new CompletableFuture<>();
 
   /**
-   * Encodes the keyspace and keys on the caller's thread, so that a malformed string fails its own
-   * caller and never reaches a batch.
-   *
-   * @throws IllegalArgumentException if a string holds an unpaired surrogate
+   * Encodes the keyspace and keys on the caller's thread, so that a batch's writer thread only runs
+   * SQL.
    */
   WriteRequest(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.decision = Objects.requireNonNull(decision, "decision");
-    this.userToken = Utf8.encode(keyspace.userToken());
-    this.storeId = Utf8.encode(keyspace.storeId());
+    this.userToken = keyspace.userToken().getBytes(UTF_8);
+    this.storeId = keyspace.storeId().getBytes(UTF_8);
     this.encodedKeys = new HashMap<>(keys.size() * 2);
     for (String key : keys) {
-      encodedKeys.put(key, Utf8.encode(key));
+      encodedKeys.put(key, key.getBytes(UTF_8));
     }
   }
 

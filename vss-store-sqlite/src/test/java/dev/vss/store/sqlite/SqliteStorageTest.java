@@ -227,20 +227,6 @@ class SqliteStorageTest {
   }
 
   @Test
-  void rejectsAMalformedKeyWithoutTouchingOtherWrites() {
-    try (SqliteStorage storage = SqliteStorage.open(dir)) {
-      assertThatThrownBy(() -> storage.get(WALLET, "bad\ud800"))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> storage.write(WALLET, Set.of("bad\ud800"),
-          view -> dev.vss.core.spi.WritePlan.abort("never")))
-          .isInstanceOf(IllegalArgumentException.class);
-      new VssService(storage, Limits.DEFAULTS)
-          .putObjects(USER, put("wallet", null, item("fine", 0, "1")));
-      assertThat(storage.get(WALLET, "fine")).isPresent();
-    }
-  }
-
-  @Test
   void everyCallAfterCloseFailsAndCloseIsIdempotent() {
     SqliteStorage storage = SqliteStorage.open(dir);
     storage.close();

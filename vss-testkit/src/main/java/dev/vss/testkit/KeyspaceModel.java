@@ -1,8 +1,11 @@
-package dev.vss.core.rules;
+package dev.vss.testkit;
 
 import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
+import dev.vss.core.rules.PageToken;
+import dev.vss.core.rules.RequestValidation;
+import dev.vss.core.rules.VssOperations;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StoredRecord;
@@ -29,11 +32,16 @@ import java.util.function.Function;
 /**
  * The reference model: an immutable state machine of one keyspace, {@code (state, request) ->
  * (state', response or error)}. It is the executable definition of SPEC section 4 that every storage
- * adapter is compared with by the property tests in {@code vss-testkit}.
+ * adapter is compared with by this kit's property tests ({@link ReferenceEndpoint}) and
+ * linearizability checks ({@link KeyspaceSequentialModel}).
  *
  * <p>The model runs the same {@link VssOperations} as {@code VssService}, over the simplest storage
  * that can exist: a map copied on every write. Creation sequences count from 1 within the keyspace.
  * A failed step returns the unchanged state with the error.
+ *
+ * <p>It is a pure model of one keyspace, not a {@code Storage}: its states are values (the checker
+ * memoizes and backtracks over them), and its sequences are per keyspace. The naive reference
+ * {@code Storage}, with store-wide sequences and its own lock, is {@link ReferenceStorage}.
  */
 public final class KeyspaceModel {
   /**

@@ -1,4 +1,4 @@
-package dev.vss.core.rules;
+package dev.vss.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

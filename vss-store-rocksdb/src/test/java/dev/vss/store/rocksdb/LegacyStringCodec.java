@@ -1,7 +1,11 @@
 package dev.vss.store.rocksdb;
 
 /**
- * Encodes Java strings to bytes one-to-one: UTF-8 for every well-formed string, and a lone
+ * Test only, frozen: the codec this store wrote strings with before the core rejected lone
+ * surrogates, kept so that {@code StoreLayoutProperties} can prove that the UTF-8 bytes the store
+ * writes now are byte-identical for every well-formed string. Its original description follows.
+ *
+ * <p>Encodes Java strings to bytes one-to-one: UTF-8 for every well-formed string, and a lone
  * surrogate (which UTF-8 cannot carry) as the three-byte form of its code unit, as WTF-8 does.
  *
  * <p>Why not {@code String.getBytes(UTF_8)}: it replaces a lone surrogate with {@code '?'}, so
@@ -10,8 +14,8 @@ package dev.vss.store.rocksdb;
  * A lone surrogate's three-byte form ({@code ED A0..BF xx}) never occurs in well-formed UTF-8, and
  * a surrogate pair is always written as one four-byte sequence, so no two strings share bytes.
  */
-final class StringCodec {
-  private StringCodec() {}
+final class LegacyStringCodec {
+  private LegacyStringCodec() {}
 
   /** The number of bytes {@link #encode} writes for {@code s}. */
   static int encodedLength(String s) {
