@@ -2,6 +2,7 @@ package dev.vss.core;
 
 import dev.vss.proto.ErrorCode;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A protocol-level failure of a VSS operation: it carries the {@link ErrorCode} the client receives
@@ -17,7 +18,7 @@ public final class VssException extends RuntimeException {
 
   private final ErrorCode errorCode;
   /** The quota a refused write would have exceeded; null for any other failure. */
-  private final Quotas.Kind quota;
+  private final Quotas.@Nullable Kind quota;
 
   /**
    * Creates an exception carrying {@code errorCode}.
@@ -29,7 +30,7 @@ public final class VssException extends RuntimeException {
     this(errorCode, message, null);
   }
 
-  private VssException(ErrorCode errorCode, String message, Quotas.Kind quota) {
+  private VssException(ErrorCode errorCode, String message, Quotas.@Nullable Kind quota) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     this.quota = quota;
     if (errorCode == null || errorCode == ErrorCode.UNKNOWN || errorCode == ErrorCode.UNRECOGNIZED) {

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an export (see {@link ExportFormat}) as a {@link Snapshot}, checking everything it can as
@@ -38,16 +39,16 @@ public final class ExportReader implements Snapshot {
   private final ExportHeader header;
   private long position;
   /** The frame read ahead by {@link #nextRecord()} that was not a record. */
-  private ExportFrame pending;
-  private Keyspace currentKeyspace;
+  private @Nullable ExportFrame pending;
+  private @Nullable Keyspace currentKeyspace;
   private boolean currentSelected;
-  private Keyspace lastKeyspace;
+  private @Nullable Keyspace lastKeyspace;
   private long lastSequence;
   private final Set<String> keysOfKeyspace = new HashSet<>();
   private long keyspaceCount;
   private long recordCount;
   private long valueBytes;
-  private ExportTrailer trailer;
+  private @Nullable ExportTrailer trailer;
   private boolean closed;
 
   /**
@@ -176,7 +177,7 @@ public final class ExportReader implements Snapshot {
     }
   }
 
-  private StoredRecord nextRecordOfAnyKeyspace() {
+  private @Nullable StoredRecord nextRecordOfAnyKeyspace() {
     if (currentKeyspace == null) {
       return null;
     }
@@ -203,7 +204,7 @@ public final class ExportReader implements Snapshot {
   }
 
   /** The pending frame, else the next one; null only at a clean end of stream before a trailer. */
-  private ExportFrame takeFrame() {
+  private @Nullable ExportFrame takeFrame() {
     if (pending != null) {
       ExportFrame frame = pending;
       pending = null;
@@ -248,7 +249,7 @@ public final class ExportReader implements Snapshot {
    * Reads one frame; null at end of stream exactly at a frame boundary. Every frame but a trailer
    * goes into the digest: the trailer holds the digest of what came before it.
    */
-  private ExportFrame readFrame() {
+  private @Nullable ExportFrame readFrame() {
     long start = position;
     long length = 0;
     int shift = 0;

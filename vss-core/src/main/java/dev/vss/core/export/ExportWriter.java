@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes an export (see {@link ExportFormat}) to a stream, in one pass and constant memory.
@@ -29,7 +30,7 @@ public final class ExportWriter {
   private final OutputStream out;
   private final MessageDigest digest = ExportFormat.sha256();
   private final byte[] varint = new byte[5];
-  private Keyspace currentKeyspace;
+  private @Nullable Keyspace currentKeyspace;
   private long lastSequence;
   private long keyspaceCount;
   private long recordCount;

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe, non-durable {@link Storage} held in memory: for tests and for embedding where
@@ -92,7 +94,8 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
       List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
       for (String key : space.bySequence.headMap(beforeSequence, false).descendingMap().values()) {
         if (key.startsWith(prefix)) {
-          StoredRecord record = space.records.get(key);
+          // Under the read lock the two maps agree: every key in bySequence has its record.
+          StoredRecord record = Objects.requireNonNull(space.records.get(key), key);
           page.add(new KeyVersion(key, record.version(), record.sequence()));
           if (page.size() == limit) {
             break;
@@ -199,6 +202,9 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     List<List<StoredRecord>> records = new ArrayList<>();
     for (Keyspace keyspace : selected) {
       Space space = spaces.get(keyspace);
+      if (space == null) {
+        continue; // removed since the selection (a user's data deleted meanwhile)
+      }
       space.lock.readLock().lock();
       try {
         List<StoredRecord> copy = new ArrayList<>(space.bySequence.size());
@@ -214,7 +220,7 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     }
     return new Snapshot() {
       private int next;
-      private Iterator<StoredRecord> current;
+      private @Nullable Iterator<StoredRecord> current;
 
       @Override
       public Optional<SnapshotKeyspace> nextKeyspace() {
@@ -266,7 +272,7 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     closed = true;
   }
 
-  private Space existing(Keyspace keyspace) {
+  private @Nullable Space existing(Keyspace keyspace) {
     ensureOpen();
     return spaces.get(keyspace);
   }
