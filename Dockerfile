@@ -11,7 +11,7 @@ FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 RUN mvn -B -q package -DskipTests \
- && cp vss-server-undertow/target/vss-server.jar /vss-server.jar
+ && cp vss-server/target/vss-server.jar /vss-server.jar
 
 # ---- run: a JRE, the jar, a non-root user and a data volume ----
 FROM eclipse-temurin:17-jre
@@ -34,7 +34,7 @@ USER 10001:10001
 # VSS_BIND_ADDRESS (plain HTTP; with TLS, override HEALTHCHECK). A small heap and C1 only: it
 # starts in well under a second.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-  CMD ["java", "-Xmx16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/vss/vss-server.jar", "dev.vss.server.HealthCheck"]
+  CMD ["java", "-Xmx16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "/opt/vss/vss-server.jar", "dev.vss.server.app.HealthCheck"]
 # SIGTERM (docker stop) drains in-flight requests and closes the store; give it --stop-timeout.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/vss/vss-server.jar"]

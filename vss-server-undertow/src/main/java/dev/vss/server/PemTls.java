@@ -31,13 +31,16 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
- * Builds the server's {@link SSLContext} from PEM files, with the JDK's own providers: a certificate
+ * Builds a server's {@link SSLContext} from PEM files, with the JDK's own providers: a certificate
  * chain ({@code CERTIFICATE} blocks, leaf first) and an unencrypted private key as PKCS#8 ({@code
  * PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). The legacy
  * formats are re-wrapped as PKCS#8 with Bouncy Castle's ASN.1 classes, which vss-core already
  * ships; no PEM library is needed.
+ *
+ * <p>The command-line server loads its {@code --tls-cert} and {@code --tls-key} with it; an
+ * embedder can do the same and pass the context to {@link VssServer.Builder#tls}.
  */
-final class PemTls {
+public final class PemTls {
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   private static final char[] NO_PASSWORD = new char[0];
@@ -47,12 +50,34 @@ final class PemTls {
   private PemTls() {}
 
   /**
+   * A certificate or key file that cannot serve TLS: unreadable, not PEM, encrypted, or a key that
+   * does not belong to the certificate. The message is one line naming the file and the setting it
+   * came from.
+   */
+  public static final class PemException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PemException(String message) {
+      super(message, null, false, false);
+    }
+
+    PemException(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+
+  /**
    * Loads {@code certFile} and {@code keyFile} into a TLS server context.
    *
-   * @throws ConfigException naming the file at fault, including a key that does not belong to the
+   * @param certFile the certificate chain, leaf first
+   * @param certSource where the certificate path was set, for messages (such as {@code --tls-cert})
+   * @param keyFile the unencrypted private key of the leaf certificate
+   * @param keySource where the key path was set, for messages
+   * @return a context for {@link VssServer.Builder#tls}
+   * @throws PemException naming the file at fault, including a key that does not belong to the
    *     certificate
    */
-  static SSLContext serverContext(Path certFile, String certSource, Path keyFile,
+  public static SSLContext serverContext(Path certFile, String certSource, Path keyFile,
       String keySource) {
     X509Certificate[] chain = readChain(certFile, certSource);
     PrivateKey key = readKey(keyFile, keySource);
@@ -68,7 +93,7 @@ final class PemTls {
       context.init(keys.getKeyManagers(), null, new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new ConfigException("cannot use " + certSource + " and " + keySource + " for TLS: "
+      throw new PemException("cannot use " + certSource + " and " + keySource + " for TLS: "
           + e.getMessage(), e);
     }
   }
@@ -79,12 +104,12 @@ final class PemTls {
       Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
           .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
       if (certificates.isEmpty()) {
-        throw new ConfigException("invalid " + source + ": no CERTIFICATE block in " + file);
+        throw new PemException("invalid " + source + ": no CERTIFICATE block in " + file);
       }
       return certificates.stream().map(X509Certificate.class::cast)
           .toArray(X509Certificate[]::new);
     } catch (java.security.cert.CertificateException e) {
-      throw new ConfigException("invalid " + source + ": " + file
+      throw new PemException("invalid " + source + ": " + file
           + " holds no readable PEM certificate", e);
     }
   }
@@ -101,7 +126,7 @@ final class PemTls {
       try {
         der = Base64.getMimeDecoder().decode(block.group(2));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("invalid " + source + ": bad base64 in " + file, e);
+        throw new PemException("invalid " + source + ": bad base64 in " + file, e);
       }
       try {
         switch (type) {
@@ -114,25 +139,25 @@ final class PemTls {
           case "EC PRIVATE KEY":
             ECPrivateKey sec1 = ECPrivateKey.getInstance(der);
             if (sec1.getParametersObject() == null) {
-              throw new ConfigException("invalid " + source + ": the EC key in " + file
+              throw new PemException("invalid " + source + ": the EC key in " + file
                   + " does not name its curve");
             }
             return pkcs8(new PrivateKeyInfo(new AlgorithmIdentifier(
                 X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()), sec1)
                 .getEncoded());
           case "ENCRYPTED PRIVATE KEY":
-            throw new ConfigException("invalid " + source + ": the key in " + file
+            throw new PemException("invalid " + source + ": the key in " + file
                 + " is encrypted; decrypt it first (openssl pkcs8 -in KEY -out PLAIN.key)");
           default:
-            throw new ConfigException("invalid " + source + ": " + file + " holds a " + type
+            throw new PemException("invalid " + source + ": " + file + " holds a " + type
                 + ", expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY");
         }
       } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
-        throw new ConfigException("invalid " + source + ": " + file
+        throw new PemException("invalid " + source + ": " + file
             + " holds no readable private key", e);
       }
     }
-    throw new ConfigException("invalid " + source + ": no PEM private key in " + file);
+    throw new PemException("invalid " + source + ": no PEM private key in " + file);
   }
 
   private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
@@ -178,11 +203,11 @@ final class PemTls {
       verifier.initVerify(leaf.getPublicKey());
       verifier.update(probe);
       if (!verifier.verify(signature)) {
-        throw new ConfigException("the key in " + keySource
+        throw new PemException("the key in " + keySource
             + " does not belong to the certificate in " + certSource);
       }
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("the key in " + keySource
+      throw new PemException("the key in " + keySource
           + " does not belong to the certificate in " + certSource, e);
     }
   }
@@ -191,7 +216,7 @@ final class PemTls {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new ConfigException("invalid " + source + ": cannot read " + file + " ("
+      throw new PemException("invalid " + source + ": cannot read " + file + " ("
           + e.getClass().getSimpleName() + ")", e);
     }
   }

@@ -89,8 +89,11 @@ public final class VssHttpHandler implements HttpHandler {
   /** The {@link #METHOD} value of a request whose path names no VSS method. */
   public static final String UNKNOWN_METHOD = "unknown";
 
-  /** The largest body a byte array can hold, less the JVM's array header slack. */
-  static final int MAX_BODY_LIMIT = Integer.MAX_VALUE - 8;
+  /**
+   * The largest body limit that can be configured: the largest byte array, less the JVM's array
+   * header slack.
+   */
+  public static final int MAX_BODY_LIMIT = Integer.MAX_VALUE - 8;
 
   /**
    * How long a request body may take to arrive, from the moment the handler starts reading it,

@@ -38,6 +38,15 @@ import org.slf4j.LoggerFactory;
 public final class VssServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VssServer.class);
 
+  /** The path of the liveness endpoint ({@code GET /health}: 200 while the process serves). */
+  public static final String HEALTH_PATH = "/health";
+
+  /**
+   * The slf4j logger the access log writes to, one line per API request at INFO; an application
+   * turns the access log off there or with {@link Builder#accessLog(boolean)}.
+   */
+  public static final String ACCESS_LOGGER = AccessLog.LOGGER_NAME;
+
   /** The base path of the VSS API unless configured otherwise, as the reference server uses. */
   public static final String DEFAULT_BASE_PATH = "/vss";
 
@@ -85,7 +94,7 @@ public final class VssServer implements AutoCloseable {
     HttpHandler api = new MetricsHandler(metrics, builder.accessLog, vss);
     PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
         StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
-    paths.addExactPath(HealthCheck.HEALTH_PATH, OperationsHandlers.health());
+    paths.addExactPath(HEALTH_PATH, OperationsHandlers.health());
     paths.addExactPath("/ready", OperationsHandlers.ready(service.storage()));
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
     paths.addPrefixPath(basePath, api);
@@ -122,6 +131,27 @@ public final class VssServer implements AutoCloseable {
    */
   public static int defaultMaxConcurrentRequests(int workerThreads) {
     return (int) Math.min(Integer.MAX_VALUE, 4L * workerThreads);
+  }
+
+  /**
+   * The version of this library, such as {@code 0.1.0}: the jar's {@code Implementation-Version},
+   * else the one the build recorded, else {@code unknown}. It is the {@code version} tag of the
+   * {@code vss_build_info} metric.
+   */
+  public static String version() {
+    return ServerVersion.get();
+  }
+
+  /**
+   * Checks and normalizes a base path as {@link Builder#basePath} does, so an application can
+   * reject a bad setting before it starts anything: it must start with {@code /}, have no empty
+   * segment and none of {@code ? # %} or whitespace, and not be an operator path ({@code /health},
+   * {@code /ready}, {@code /metrics}); a trailing {@code /} is dropped.
+   *
+   * @throws IllegalArgumentException saying which rule is broken
+   */
+  public static String normalizeBasePath(String basePath) {
+    return BasePath.normalize(basePath);
   }
 
   /** Starts configuring a server for {@code service}. */

@@ -16,11 +16,11 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /** Raw HTTP calls against a running server, with the JDK client: what any client would send. */
-final class HttpCalls {
+public final class HttpCalls {
   /** A finished call. */
-  record Reply(int status, byte[] body, HttpHeaders headers) {
+  public record Reply(int status, byte[] body, HttpHeaders headers) {
     /** The body decoded as an {@code ErrorResponse}; fails the test if it does not decode. */
-    ErrorResponse error() {
+    public ErrorResponse error() {
       try {
         return ErrorResponse.parseFrom(body);
       } catch (InvalidProtocolBufferException e) {
@@ -28,7 +28,7 @@ final class HttpCalls {
       }
     }
 
-    String text() {
+    public String text() {
       return new String(body, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
@@ -36,12 +36,12 @@ final class HttpCalls {
   private final HttpClient client;
   private final URI root;
 
-  HttpCalls(URI root) {
+  public HttpCalls(URI root) {
     this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build());
   }
 
-  HttpCalls(URI root, SSLContext sslContext) {
+  public HttpCalls(URI root, SSLContext sslContext) {
     this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).sslContext(sslContext).build());
   }
@@ -52,12 +52,13 @@ final class HttpCalls {
   }
 
   /** POSTs {@code message} to {@code path} (such as {@code /vss/getObject}). */
-  Reply post(String path, MessageLite message, Map<String, String> headers) {
+  public Reply post(String path, MessageLite message, Map<String, String> headers) {
     return post(path, message.toByteArray(), headers);
   }
 
   /** POSTs {@code message} without waiting for the answer. */
-  java.util.concurrent.CompletableFuture<Reply> postAsync(String path, MessageLite message) {
+  public java.util.concurrent.CompletableFuture<Reply> postAsync(String path,
+      MessageLite message) {
     return client.sendAsync(request(path, Map.of()).POST(
             HttpRequest.BodyPublishers.ofByteArray(message.toByteArray())).build(),
         HttpResponse.BodyHandlers.ofByteArray())
@@ -65,22 +66,22 @@ final class HttpCalls {
   }
 
   /** POSTs {@code body} with a Content-Length. */
-  Reply post(String path, byte[] body, Map<String, String> headers) {
+  public Reply post(String path, byte[] body, Map<String, String> headers) {
     return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   /** POSTs {@code body} chunked (no Content-Length), as a streaming client would. */
-  Reply postChunked(String path, byte[] body, Map<String, String> headers) {
+  public Reply postChunked(String path, byte[] body, Map<String, String> headers) {
     return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofInputStream(
         () -> new ByteArrayInputStream(body))));
   }
 
   /** Sends {@code method} with no body. */
-  Reply call(String method, String path) {
+  public Reply call(String method, String path) {
     return send(request(path, Map.of()).method(method, HttpRequest.BodyPublishers.noBody()));
   }
 
-  HttpRequest.Builder request(String path, Map<String, String> headers) {
+  public HttpRequest.Builder request(String path, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve(path))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/octet-stream");
@@ -88,7 +89,7 @@ final class HttpCalls {
     return request;
   }
 
-  Reply send(HttpRequest.Builder request) {
+  public Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<byte[]> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());

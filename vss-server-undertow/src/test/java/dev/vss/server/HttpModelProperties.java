@@ -21,10 +21,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 @PropertyDefaults(tries = 10)
 abstract class HttpModelProperties extends VssModelPropertySuite {
-  private static final Map<StoreKind, HttpServerFixture> SERVERS = new ConcurrentHashMap<>();
+  private static final Map<TestStore, HttpServerFixture> SERVERS = new ConcurrentHashMap<>();
 
   /** The store kind behind the server. */
-  abstract StoreKind store();
+  abstract TestStore store();
 
   /** Our server answers with vss-core's messages, so they are compared too. */
   @Override

@@ -15,7 +15,7 @@ abstract class HttpRaceSuite extends VssConcurrencySuite {
   private HttpServerFixture fixture;
 
   /** The store kind behind the server. */
-  abstract StoreKind store();
+  abstract TestStore store();
 
   /** Our server answers with vss-core's messages, so they are compared too. */
   @Override

@@ -17,7 +17,7 @@ abstract class HttpScenarioSuite extends VssConformanceSuite {
   private HttpServerFixture fixture;
 
   /** The store kind behind the server. */
-  abstract StoreKind store();
+  abstract TestStore store();
 
   /** Our server answers with vss-core's messages, so they are compared too. */
   @Override

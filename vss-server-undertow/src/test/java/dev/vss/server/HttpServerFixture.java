@@ -15,17 +15,17 @@ import java.util.stream.Stream;
 
 /**
  * A real server on a loopback port over one store kind, with JWT auth, for the testkit suites: the
- * store is opened through {@link StoreKind}, exactly as the command line opens it.
+ * store is opened through {@link TestStore}.
  */
 final class HttpServerFixture implements AutoCloseable {
-  private final StoreKind kind;
+  private final TestStore kind;
   private final Path dataDir;
   private final Storage storage;
   private final VssServer server;
   private final JwtCredentials credentials = new JwtCredentials();
   private final HttpClient client = HttpVssEndpoint.newClient();
 
-  HttpServerFixture(StoreKind kind, Limits limits) {
+  HttpServerFixture(TestStore kind, Limits limits) {
     this.kind = kind;
     try {
       this.dataDir = Files.createTempDirectory("vss-http-" + kind.configName());

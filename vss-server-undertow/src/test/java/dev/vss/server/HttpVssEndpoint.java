@@ -31,7 +31,7 @@ import java.util.function.Function;
  * <p>An answer that is not valid protocol (an undecodable or UNKNOWN error body, a status that does
  * not match the error code) is an {@link IllegalStateException}, which fails the scenario.
  */
-final class HttpVssEndpoint implements VssEndpoint {
+public final class HttpVssEndpoint implements VssEndpoint {
   private final HttpClient client;
   private final URI base;
   private final Function<String, String> authorization;
@@ -42,7 +42,7 @@ final class HttpVssEndpoint implements VssEndpoint {
    *
    * @param authorization the {@code Authorization} header value for a user token
    */
-  HttpVssEndpoint(HttpClient client, URI base, Function<String, String> authorization,
+  public HttpVssEndpoint(HttpClient client, URI base, Function<String, String> authorization,
       String description) {
     this.client = client;
     this.base = base;
@@ -50,7 +50,7 @@ final class HttpVssEndpoint implements VssEndpoint {
     this.description = description;
   }
 
-  static HttpClient newClient() {
+  public static HttpClient newClient() {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
   }

@@ -21,11 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A JWT issuer for tests: one RSA key, and one cached {@code Bearer} token per user token whose
  * {@code sub} is that user token, so the server's keyspace is named exactly as the test names it.
  */
-final class JwtCredentials {
+public final class JwtCredentials {
   private final KeyPair keys;
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-  JwtCredentials() {
+  public JwtCredentials() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -36,19 +36,19 @@ final class JwtCredentials {
   }
 
   /** The issuer's public key as PEM text, as an operator would configure it. */
-  String publicKeyPem() {
+  public String publicKeyPem() {
     return "-----BEGIN PUBLIC KEY-----\n"
         + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 
   /** An authorizer trusting this issuer. */
-  JwtAuthorizer authorizer() {
+  public JwtAuthorizer authorizer() {
     return new JwtAuthorizer(publicKeyPem());
   }
 
   /** The {@code Authorization} header value for {@code userToken}, valid for an hour. */
-  String authorization(String userToken) {
+  public String authorization(String userToken) {
     return tokens.computeIfAbsent(userToken, user -> {
       try {
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256),

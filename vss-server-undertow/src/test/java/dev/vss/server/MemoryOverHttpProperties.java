@@ -3,7 +3,7 @@ package dev.vss.server;
 /** The model property over HTTP with the memory store. */
 class MemoryOverHttpProperties extends HttpModelProperties {
   @Override
-  StoreKind store() {
-    return StoreKind.MEMORY;
+  TestStore store() {
+    return TestStore.MEMORY;
   }
 }

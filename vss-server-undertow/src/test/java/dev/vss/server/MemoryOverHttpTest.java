@@ -7,16 +7,16 @@ class MemoryOverHttpTest {
   @Nested
   class Scenarios extends HttpScenarioSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.MEMORY;
+    TestStore store() {
+      return TestStore.MEMORY;
     }
   }
 
   @Nested
   class Races extends HttpRaceSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.MEMORY;
+    TestStore store() {
+      return TestStore.MEMORY;
     }
   }
 }

@@ -16,13 +16,13 @@ import java.util.Locale;
  * HTTP/1.1 over a plain socket, for requests no HTTP client library will send (broken framing,
  * stalled bodies) and for reading exactly the bytes the server answered.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
   /** One parsed response. */
-  record Response(int status, List<String[]> headers, byte[] body) {
+  public record Response(int status, List<String[]> headers, byte[] body) {
     /** All values of header {@code name} (case-insensitive). */
-    List<String> values(String name) {
+    public List<String> values(String name) {
       List<String> values = new ArrayList<>();
       for (String[] header : headers) {
         if (header[0].equalsIgnoreCase(name)) {
@@ -32,7 +32,7 @@ final class RawHttp {
       return values;
     }
 
-    ErrorResponse error() {
+    public ErrorResponse error() {
       try {
         return ErrorResponse.parseFrom(body);
       } catch (InvalidProtocolBufferException e) {
@@ -43,7 +43,7 @@ final class RawHttp {
   }
 
   /** Sends {@code request} as is on a new connection and reads one response. */
-  static Response send(int port, byte[] request) {
+  public static Response send(int port, byte[] request) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
       socket.getOutputStream().write(request);
@@ -54,12 +54,12 @@ final class RawHttp {
     }
   }
 
-  static Response send(int port, String request) {
+  public static Response send(int port, String request) {
     return send(port, request.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Reads one response: head, then a Content-Length body (or to end of stream without one). */
-  static Response read(InputStream in) throws IOException {
+  public static Response read(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int c;
     int matched = 0;

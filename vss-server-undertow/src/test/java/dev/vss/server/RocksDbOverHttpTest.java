@@ -7,16 +7,16 @@ class RocksDbOverHttpTest {
   @Nested
   class Scenarios extends HttpScenarioSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.ROCKSDB;
+    TestStore store() {
+      return TestStore.ROCKSDB;
     }
   }
 
   @Nested
   class Races extends HttpRaceSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.ROCKSDB;
+    TestStore store() {
+      return TestStore.ROCKSDB;
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.vss.server;
 /** The model property over HTTP with the SQLite store. */
 class SqliteOverHttpProperties extends HttpModelProperties {
   @Override
-  StoreKind store() {
-    return StoreKind.SQLITE;
+  TestStore store() {
+    return TestStore.SQLITE;
   }
 }

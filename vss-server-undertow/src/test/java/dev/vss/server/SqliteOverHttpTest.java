@@ -7,16 +7,16 @@ class SqliteOverHttpTest {
   @Nested
   class Scenarios extends HttpScenarioSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.SQLITE;
+    TestStore store() {
+      return TestStore.SQLITE;
     }
   }
 
   @Nested
   class Races extends HttpRaceSuite {
     @Override
-    StoreKind store() {
-      return StoreKind.SQLITE;
+    TestStore store() {
+      return TestStore.SQLITE;
     }
   }
 }

@@ -12,17 +12,13 @@ import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.GetObjectResponse;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,28 +28,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TlsTest {
   @TempDir Path dir;
 
-  static Path resource(String name) {
-    try {
-      return Path.of(TlsTest.class.getResource("/tls/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  private static Path resource(String name) {
+    return TlsFiles.resource(name);
   }
 
-  /** A client context trusting exactly {@code certName}. */
-  static SSLContext trusting(String certName) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(resource(certName))) {
-      trust.setCertificateEntry("server",
-          CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
+  private static SSLContext trusting(String certName) throws Exception {
+    return TlsFiles.trusting(certName);
   }
 
   @ParameterizedTest
@@ -93,31 +73,41 @@ class TlsTest {
   void aKeyOfAnotherCertificateIsRefused() {
     assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert",
         resource("ec-pkcs8.key"), "--tls-key"))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(PemTls.PemException.class)
         .hasMessageContaining("--tls-key").hasMessageContaining("does not belong");
   }
 
+  /** The public key of {@code rsa.crt} as a PEM {@code PUBLIC KEY} block: not a private key. */
+  private static String rsaPublicKeyPem() throws Exception {
+    try (InputStream in = Files.newInputStream(resource("rsa.crt"))) {
+      byte[] der = CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey()
+          .getEncoded();
+      return "-----BEGIN PUBLIC KEY-----\n"
+          + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+          + "\n-----END PUBLIC KEY-----\n";
+    }
+  }
+
   @Test
-  void badFilesAreNamed() throws IOException {
+  void badFilesAreNamed() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty.pem"), "");
     Path encrypted = Files.writeString(dir.resolve("enc.key"),
         "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
-    Path publicKey = Files.writeString(dir.resolve("pub.pem"),
-        ServerConfigLoaderTest.RSA_PUBLIC_PEM);
+    Path publicKey = Files.writeString(dir.resolve("pub.pem"), rsaPublicKeyPem());
     Path garbage = Files.writeString(dir.resolve("garbage.key"),
         "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
     assertThatThrownBy(() -> PemTls.serverContext(empty, "VSS_TLS_CERT",
         resource("rsa-pkcs8.key"), "VSS_TLS_KEY"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_TLS_CERT");
+        .isInstanceOf(PemTls.PemException.class).hasMessageContaining("VSS_TLS_CERT");
     assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", encrypted,
-        "--tls-key")).isInstanceOf(ConfigException.class).hasMessageContaining("encrypted");
+        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("encrypted");
     assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", publicKey,
-        "--tls-key")).isInstanceOf(ConfigException.class).hasMessageContaining("PUBLIC KEY");
+        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("PUBLIC KEY");
     assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", garbage,
-        "--tls-key")).isInstanceOf(ConfigException.class).hasMessageContaining("--tls-key");
+        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("--tls-key");
     assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert",
         resource("rsa.crt"), "--tls-key"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("CERTIFICATE");
+        .isInstanceOf(PemTls.PemException.class).hasMessageContaining("CERTIFICATE");
   }
 }

@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  * A wallet backing its state up to a VSS server with the Java client: restore on start, write with
  * conflict detection, and a second device racing on the same key.
  *
- * <p>Run a server ({@code java -jar vss-server-undertow/target/vss-server.jar}), then this class
+ * <p>Run a server ({@code java -jar vss-server/target/vss-server.jar}), then this class
  * with the server's base URL as the only argument (default {@code http://127.0.0.1:8080/vss}).
  */
 public final class EncryptedBackupExample {

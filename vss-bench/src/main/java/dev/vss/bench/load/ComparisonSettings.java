@@ -42,7 +42,7 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
       "  --keyspaces N          keyspaces of the many-keyspace cells (default 1000)",
       "  --keys N               1 KiB keys populated per keyspace (default 100)",
       "  --one-keyspace-keys N  keys the one-keyspace puts choose from (default 100000)",
-      "  --jar PATH             our server jar (default vss-server-undertow/target/vss-server.jar)",
+      "  --jar PATH             our server jar (default vss-server/target/vss-server.jar)",
       "  --postgres-url URL     an external PostgreSQL (jdbc:postgresql://HOST:PORT/DB?user=..&password=..)",
       "                         instead of the embedded one; the user must create databases",
       "  --scale-records N      scaling probe from 1000 to N records per store; 0 skips it",
@@ -128,7 +128,7 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
 
   /** The packaged jar, seen from the repository root or from {@code vss-bench} (Maven's exec). */
   private static Path defaultJar() {
-    Path fromRoot = Path.of("vss-server-undertow", "target", "vss-server.jar");
+    Path fromRoot = Path.of("vss-server", "target", "vss-server.jar");
     Path fromModule = Path.of("..").resolve(fromRoot);
     return Files.exists(fromRoot) || !Files.exists(fromModule) ? fromRoot : fromModule;
   }

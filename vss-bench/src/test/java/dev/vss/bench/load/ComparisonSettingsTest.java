@@ -14,7 +14,7 @@ class ComparisonSettingsTest {
     assertThat(settings.shape()).isEqualTo(new ComparisonWorkload.Shape(1000, 100, 100_000));
     assertThat(settings.scaleRecords()).isEqualTo(1_000_000);
     assertThat(settings.postgresUrl()).isNull();
-    assertThat(settings.jar().toString()).endsWith("vss-server-undertow/target/vss-server.jar");
+    assertThat(settings.jar().toString()).endsWith("vss-server/target/vss-server.jar");
   }
 
   @Test

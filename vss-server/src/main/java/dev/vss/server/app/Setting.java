@@ -1,0 +1,120 @@
+package dev.vss.server.app;
+
+/**
+ * A server setting and its name in each source. Precedence: command-line flag, then environment
+ * variable, then config file, then the default. Environment and file names follow the reference
+ * server where it has the setting.
+ */
+enum Setting {
+  CONFIG_FILE("--config", "VSS_CONFIG_FILE", null, null, "FILE"),
+  BIND("--bind", "VSS_BIND_ADDRESS", "server_config", "bind_address", "HOST:PORT"),
+  STORE("--store", "VSS_STORE", "server_config", "store", StoreKind.names()),
+  DATA_DIR("--data-dir", "VSS_DATA_DIR", "server_config", "data_dir", "DIR"),
+  AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names()),
+  /** The flag names a PEM file; the environment variable and the file key hold the PEM text. */
+  JWT_PUBLIC_KEY("--jwt-public-key", "VSS_JWT_RSA_PEM", "jwt_auth_config", "rsa_pem", "PEM_FILE"),
+  /** How far a signature's time may be from the server clock; narrower limits replay. */
+  SIGNATURE_MAX_SKEW("--signature-max-skew", "VSS_SIGNATURE_MAX_SKEW", "signature_auth_config",
+      "max_skew_seconds", "SECONDS"),
+  MAX_BODY_BYTES("--max-body-bytes", "VSS_MAX_REQUEST_BODY_SIZE", "server_config",
+      "max_request_body_size", "N"),
+  MAX_INFLIGHT_BODY_BYTES("--max-inflight-body-bytes", "VSS_MAX_INFLIGHT_BODY_BYTES",
+      "server_config", "max_inflight_body_bytes", "N"),
+  BODY_READ_TIMEOUT("--body-read-timeout", "VSS_BODY_READ_TIMEOUT", "server_config",
+      "body_read_timeout_seconds", "SECONDS"),
+  TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE"),
+  TLS_KEY("--tls-key", "VSS_TLS_KEY", "server_config", "tls_key", "PEM_FILE"),
+  BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH"),
+  SHUTDOWN_TIMEOUT("--shutdown-timeout", "VSS_SHUTDOWN_TIMEOUT", "server_config",
+      "shutdown_timeout_seconds", "SECONDS"),
+  WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
+      "N"),
+  // Load limits: shed over the concurrent request limit (503), per-user token buckets (429).
+  MAX_CONCURRENT_REQUESTS("--max-concurrent-requests", "VSS_MAX_CONCURRENT_REQUESTS",
+      "server_config", "max_concurrent_requests", "N"),
+  RATE_LIMIT_REQUESTS("--rate-limit-requests", "VSS_RATE_LIMIT_REQUESTS", "server_config",
+      "rate_limit_requests_per_second", "N"),
+  RATE_LIMIT_REQUESTS_BURST("--rate-limit-requests-burst", "VSS_RATE_LIMIT_REQUESTS_BURST",
+      "server_config", "rate_limit_requests_burst", "N"),
+  RATE_LIMIT_WRITE_BYTES("--rate-limit-write-bytes", "VSS_RATE_LIMIT_WRITE_BYTES",
+      "server_config", "rate_limit_write_bytes_per_second", "N"),
+  RATE_LIMIT_WRITE_BYTES_BURST("--rate-limit-write-bytes-burst",
+      "VSS_RATE_LIMIT_WRITE_BYTES_BURST", "server_config", "rate_limit_write_bytes_burst", "N"),
+  LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
+      "trace|debug|info|warn|error|off"),
+  /** As the reference's {@code log_config.file}; unset, logs go to standard error. */
+  LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE"),
+  LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json"),
+  ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off"),
+  // Quotas (dev.vss.core.Quotas), each off when 0, the default.
+  QUOTA_MAX_BYTES_PER_USER("--quota-max-bytes-per-user", "VSS_QUOTA_MAX_BYTES_PER_USER",
+      "quota_config", "max_bytes_per_user", "N"),
+  QUOTA_MAX_RECORDS_PER_USER("--quota-max-records-per-user", "VSS_QUOTA_MAX_RECORDS_PER_USER",
+      "quota_config", "max_records_per_user", "N"),
+  QUOTA_MAX_BYTES_PER_STORE("--quota-max-bytes-per-store", "VSS_QUOTA_MAX_BYTES_PER_STORE",
+      "quota_config", "max_bytes_per_store", "N"),
+  // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
+  // selects the postgres store; see PostgresSettings.
+  POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),
+  PSQL_USERNAME("--postgres-user", "VSS_PSQL_USERNAME", "postgresql_config", "username", "NAME"),
+  /** No flag: a password on the command line is visible to every local user. */
+  PSQL_PASSWORD(null, "VSS_PSQL_PASSWORD", "postgresql_config", "password", "PASSWORD"),
+  PSQL_ADDRESS("--postgres-address", "VSS_PSQL_ADDRESS", "postgresql_config", "address",
+      "HOST:PORT"),
+  PSQL_DEFAULT_DB("--postgres-default-db", "VSS_PSQL_DEFAULT_DB", "postgresql_config",
+      "default_database", "NAME"),
+  PSQL_VSS_DB("--postgres-db", "VSS_PSQL_VSS_DB", "postgresql_config", "vss_database", "NAME"),
+  /** As the reference: the variable set (to anything) or the table present turns TLS on. */
+  PSQL_TLS(null, "VSS_PSQL_TLS", "postgresql_config", "tls", "(set)"),
+  /** An extra trusted root certificate (PEM text); in the file, {@code crt_pem} of the tls table. */
+  PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM");
+
+  private final String flag;
+  private final String env;
+  private final String table;
+  private final String key;
+  private final String valueHint;
+
+  Setting(String flag, String env, String table, String key, String valueHint) {
+    this.flag = flag;
+    this.env = env;
+    this.table = table;
+    this.key = key;
+    this.valueHint = valueHint;
+  }
+
+  /** The command-line flag, such as {@code --bind}; null for a setting without one. */
+  String flag() {
+    return flag;
+  }
+
+  /** The environment variable, such as {@code VSS_BIND_ADDRESS}. */
+  String env() {
+    return env;
+  }
+
+  /** The config file table, such as {@code server_config}; null if the file cannot set it. */
+  String table() {
+    return table;
+  }
+
+  /** The key inside {@link #table()}, such as {@code bind_address}. */
+  String key() {
+    return key;
+  }
+
+  /** What the value looks like, for usage text. */
+  String valueHint() {
+    return valueHint;
+  }
+
+  /** The setting whose flag is {@code flag}, or null. */
+  static Setting forFlag(String flag) {
+    for (Setting setting : values()) {
+      if (flag.equals(setting.flag)) {
+        return setting;
+      }
+    }
+    return null;
+  }
+}
