@@ -68,6 +68,34 @@ class ServerConfigLoaderTest {
   }
 
   @Test
+  void usageTextListsEverySettingOfTheTableWithItsDefault() {
+    for (Setting setting : Setting.values()) {
+      String line = Main.USAGE.lines().filter(l -> l.contains(setting.env()))
+          .findFirst().orElseThrow(() -> new AssertionError(setting + " is not in the usage"));
+      if (setting.flag() != null) {
+        assertThat(line).contains(setting.flag() + " " + setting.valueHint());
+      }
+      assertThat(line).contains(setting.help());
+      if (setting.defaultValue() != null) {
+        assertThat(line).contains("[" + setting.defaultValue() + "]");
+      }
+    }
+  }
+
+  @Test
+  void theTableDefaultsAreTheLoadedDefaults() {
+    ServerConfig none = load(Map.of());
+    for (Setting setting : Setting.values()) {
+      Case c = caseFor(setting);
+      if (c != null && setting.defaultValue() != null) {
+        assertThat(c.read().apply(none)).as(setting.name()).isEqualTo(setting.defaultValue());
+      }
+    }
+    assertThat(Setting.SIGNATURE_MAX_SKEW.defaultValue()).isEqualTo(
+        Long.toString(SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds()));
+  }
+
+  @Test
   void defaultsAgreeWithTheServerBuilder() {
     assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_SHUTDOWN_SECONDS))
         .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
