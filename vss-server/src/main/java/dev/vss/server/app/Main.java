@@ -91,8 +91,8 @@ public final class Main {
       }
       rows.add(new String[] {
           setting.flag() == null ? "" : setting.flag() + " " + setting.valueHint(),
-          setting.help() + (setting.defaultValue() == null ? ""
-              : " [" + setting.defaultValue() + "]"),
+          (setting.help() + (setting.defaultValue() == null ? ""
+              : " [" + setting.defaultValue() + "]")).trim(),
           setting.env()});
     }
     rows.add(new String[] {"-h, --help", "print this help", ""});

@@ -57,7 +57,8 @@ final class ServerConfigLoader {
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** The tables a config file may hold: the reference server's and ours. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "signature_auth_config", "log_config", "postgresql_config", "quota_config");
+      "signature_auth_config", "log_config", "postgresql_config", "quota_config",
+      "limits_config");
   /** The settings that configure PostgreSQL; any of them selects the postgres store. */
   private static final List<Setting> POSTGRES_SETTINGS = List.of(Setting.POSTGRES_URL,
       Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
@@ -215,6 +216,8 @@ final class ServerConfigLoader {
     long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES),
         SettingValues.between(1, VssHttpHandler.MAX_BODY_LIMIT, " bytes"));
 
+    dev.vss.core.Limits limits = limits(maxBodyBytes);
+
     java.util.OptionalLong maxInFlightBodyBytes = winning(Setting.MAX_INFLIGHT_BODY_BYTES)
         .map(raw -> java.util.OptionalLong.of(parse(raw, text -> {
           long value = parseLong(text);
@@ -292,7 +295,63 @@ final class ServerConfigLoader {
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
         maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
         shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile,
-        logFormat, accessLog, postgres, configFile, sources, warnings, quotas);
+        logFormat, accessLog, postgres, configFile, sources, warnings, quotas, limits);
+  }
+
+  /** The limit settings, by the name {@link dev.vss.core.Limits} gives each in its messages. */
+  private static final Map<String, Setting> LIMIT_SETTINGS = Map.of(
+      "maxItemsPerPut", Setting.MAX_ITEMS_PER_PUT, "maxKeyLength", Setting.MAX_KEY_LENGTH,
+      "maxStoreIdLength", Setting.MAX_STORE_ID_LENGTH, "maxValueBytes", Setting.MAX_VALUE_BYTES,
+      "defaultPageSize", Setting.DEFAULT_PAGE_SIZE, "maxPageSize", Setting.MAX_PAGE_SIZE);
+
+  /**
+   * The request limits of SPEC section 6, each a positive number, checked together by {@link
+   * dev.vss.core.Limits} (a default page size above the maximum, a maximum above the ceiling):
+   * its refusal becomes one line naming the settings. The request body limit is the server's
+   * {@code --max-body-bytes}, so the service and the HTTP shell agree on it.
+   */
+  private dev.vss.core.Limits limits(long maxBodyBytes) {
+    Function<String, Integer> positive = SettingValues.intBetween(1, Integer.MAX_VALUE);
+    int items = parse(setting(Setting.MAX_ITEMS_PER_PUT), positive);
+    int keyLength = parse(setting(Setting.MAX_KEY_LENGTH), positive);
+    int storeIdLength = parse(setting(Setting.MAX_STORE_ID_LENGTH), positive);
+    int valueBytes = parse(setting(Setting.MAX_VALUE_BYTES), positive);
+    int defaultPageSize = parse(setting(Setting.DEFAULT_PAGE_SIZE), positive);
+    int maxPageSize = parse(setting(Setting.MAX_PAGE_SIZE), positive);
+    dev.vss.core.Limits limits;
+    try {
+      limits = new dev.vss.core.Limits(items, keyLength, storeIdLength,
+          dev.vss.core.Limits.DEFAULTS.maxUserTokenLength(), valueBytes, defaultPageSize,
+          maxPageSize, maxBodyBytes);
+    } catch (IllegalArgumentException e) {
+      String reason = e.getMessage();
+      for (Map.Entry<String, Setting> limit : LIMIT_SETTINGS.entrySet()) {
+        String source = sourceOf(limit.getValue());
+        reason = reason.replace(limit.getKey(),
+            source.equals("default") ? limit.getValue().flag() + " (default)" : source);
+      }
+      throw new ConfigException("invalid request limits: " + reason, e);
+    }
+    // Keys and store ids the reference server (and so a deployed LDK Node) accepts must stay
+    // accepted here, or a wallet moved to this server could not write its data.
+    warnBelowReference(Setting.MAX_KEY_LENGTH, keyLength);
+    warnBelowReference(Setting.MAX_STORE_ID_LENGTH, storeIdLength);
+    if (valueBytes > maxBodyBytes && !sourceOf(Setting.MAX_VALUE_BYTES).equals("default")) {
+      warnings.add("the value size limit (" + valueBytes + " bytes, "
+          + sourceOf(Setting.MAX_VALUE_BYTES) + ") is above the request body limit ("
+          + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
+          + "): no larger value than a body holds can arrive");
+    }
+    return limits;
+  }
+
+  private void warnBelowReference(Setting setting, int value) {
+    int reference = Integer.parseInt(setting.defaultValue());
+    if (value < reference) {
+      warnings.add(sourceOf(setting) + " " + value + " is below the reference server's "
+          + reference + " characters: clients such as LDK Node that wrote longer ones there"
+          + " are refused");
+    }
   }
 
   /** A quota setting: 0 (off, the default) or a positive count. */

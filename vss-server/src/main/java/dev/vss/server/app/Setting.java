@@ -11,7 +11,7 @@ enum Setting {
   BIND("--bind", "VSS_BIND_ADDRESS", "server_config", "bind_address", "HOST:PORT", Type.TEXT,
       "127.0.0.1:8080", "listen address"),
   STORE("--store", "VSS_STORE", "server_config", "store", StoreKind.names(), Type.TEXT, null,
-      "storage engine [postgres if configured, else sqlite]"),
+      "storage engine [sqlite]"),
   DATA_DIR("--data-dir", "VSS_DATA_DIR", "server_config", "data_dir", "DIR", Type.TEXT,
       "./vss-data", "where the store keeps its files"),
   AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names(), Type.TEXT, null,
@@ -48,25 +48,48 @@ enum Setting {
       "more are shed with 503 [4 x workers; 0 off]"),
   RATE_LIMIT_REQUESTS("--rate-limit-requests", "VSS_RATE_LIMIT_REQUESTS", "server_config",
       "rate_limit_requests_per_second", "N", Type.INTEGER, "0",
-      "per user and second, else 429 (0: off)"),
+      "per user and second (more: 429; 0 off)"),
   RATE_LIMIT_REQUESTS_BURST("--rate-limit-requests-burst", "VSS_RATE_LIMIT_REQUESTS_BURST",
       "server_config", "rate_limit_requests_burst", "N", Type.INTEGER, null,
       "requests at once after idling [the rate]"),
   RATE_LIMIT_WRITE_BYTES("--rate-limit-write-bytes", "VSS_RATE_LIMIT_WRITE_BYTES",
       "server_config", "rate_limit_write_bytes_per_second", "N", Type.INTEGER, "0",
-      "written bytes per user and second (0: off)"),
+      "written bytes/user/second (0 off)"),
   RATE_LIMIT_WRITE_BYTES_BURST("--rate-limit-write-bytes-burst",
       "VSS_RATE_LIMIT_WRITE_BYTES_BURST", "server_config", "rate_limit_write_bytes_burst", "N",
       Type.INTEGER, null, "[max(rate, body limit)]"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
-      "trace|debug|info|warn|error|off", Type.TEXT, "info", "log level"),
+      "trace|debug|info|warn|error|off", Type.TEXT, "info", ""),
   /** As the reference's {@code log_config.file}; unset, logs go to standard error. */
   LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE", Type.TEXT, null,
       "log to FILE (reopened on SIGHUP) [stderr]"),
   LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json", Type.TEXT,
       "text", "text lines or JSON lines"),
   ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off", Type.ON_OFF,
-      "on", "one line per request (logger vss.access)"),
+      "on", "one line per request (vss.access)"),
+  // The request limits of SPEC section 6 (dev.vss.core.Limits); a request over one is refused
+  // with INVALID_REQUEST. Lengths count characters (code points).
+  MAX_ITEMS_PER_PUT("--max-items-per-put", "VSS_MAX_ITEMS_PER_PUT", "limits_config",
+      "max_items_per_put", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.maxItemsPerPut()),
+      "items (puts + deletes) per putObjects"),
+  MAX_KEY_LENGTH("--max-key-length", "VSS_MAX_KEY_LENGTH", "limits_config", "max_key_length",
+      "N", Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxKeyLength()),
+      "characters in a key"),
+  MAX_STORE_ID_LENGTH("--max-store-id-length", "VSS_MAX_STORE_ID_LENGTH", "limits_config",
+      "max_store_id_length", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.maxStoreIdLength()),
+      "characters in a store id"),
+  MAX_VALUE_BYTES("--max-value-bytes", "VSS_MAX_VALUE_BYTES", "limits_config", "max_value_bytes",
+      "N", Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxValueBytes()),
+      "bytes in one value"),
+  DEFAULT_PAGE_SIZE("--default-page-size", "VSS_DEFAULT_PAGE_SIZE", "limits_config",
+      "default_page_size", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.defaultPageSize()),
+      "keys per list page when unset"),
+  MAX_PAGE_SIZE("--max-page-size", "VSS_MAX_PAGE_SIZE", "limits_config", "max_page_size", "N",
+      Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxPageSize()),
+      "larger page sizes asked are capped"),
   // Quotas (dev.vss.core.Quotas), each off when 0, the default.
   QUOTA_MAX_BYTES_PER_USER("--quota-max-bytes-per-user", "VSS_QUOTA_MAX_BYTES_PER_USER",
       "quota_config", "max_bytes_per_user", "N", Type.INTEGER, "0",
@@ -185,6 +208,8 @@ enum Setting {
    */
   String heading() {
     switch (this) {
+      case MAX_ITEMS_PER_PUT:
+        return "Request limits (SPEC 6); over one: INVALID_REQUEST:";
       case QUOTA_MAX_BYTES_PER_USER:
         return "Quotas (0: off); stored bytes are value bytes:";
       case POSTGRES_URL:
