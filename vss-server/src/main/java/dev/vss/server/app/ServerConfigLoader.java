@@ -64,6 +64,17 @@ final class ServerConfigLoader {
       Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
       Setting.PSQL_VSS_DB, Setting.PSQL_TLS, Setting.PSQL_CRT_PEM);
 
+  /** The PostgreSQL pool sizes: they tune the postgres store and select nothing. */
+  private static final List<Setting> POSTGRES_POOL_SETTINGS = List.of(
+      Setting.POSTGRES_WRITER_CONNECTIONS, Setting.POSTGRES_READ_CONNECTIONS,
+      Setting.POSTGRES_GET_CONNECTIONS);
+  /**
+   * The most connections of one kind a setting may ask for: each is a PostgreSQL backend (and
+   * for writers and gets a thread), and PostgreSQL's own default limit is 100 connections in all;
+   * far above it is a typo.
+   */
+  static final int MAX_POSTGRES_CONNECTIONS = 1000;
+
   /** A raw value and where it came from. */
   private record Raw(String text, String source) {}
 
@@ -163,6 +174,12 @@ final class ServerConfigLoader {
     }
     Optional<PostgresOptions> postgres =
         store == StoreKind.POSTGRES ? Optional.of(postgresOptions()) : Optional.empty();
+    if (store != StoreKind.POSTGRES) {
+      for (Setting pool : POSTGRES_POOL_SETTINGS) {
+        winning(pool).ifPresent(raw -> warnings.add("a PostgreSQL pool size is configured ("
+            + raw.source() + ") but the store is " + store.configName() + "; it is not used"));
+      }
+    }
     Path dataDir = parse(setting(Setting.DATA_DIR), text -> {
       if (text.isBlank()) {
         throw new IllegalArgumentException("must not be empty");
@@ -405,6 +422,16 @@ final class ServerConfigLoader {
    * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both.
    */
   private PostgresOptions postgresOptions() {
+    Function<String, Integer> connections =
+        SettingValues.intBetween(1, MAX_POSTGRES_CONNECTIONS);
+    return postgresConnection()
+        .withWriterConnections(parse(setting(Setting.POSTGRES_WRITER_CONNECTIONS), connections))
+        .withReadConnections(parse(setting(Setting.POSTGRES_READ_CONNECTIONS), connections))
+        .withGetConnections(parse(setting(Setting.POSTGRES_GET_CONNECTIONS), connections));
+  }
+
+  /** Where and how the postgres store connects, before the pool sizes. */
+  private PostgresOptions postgresConnection() {
     Optional<Raw> url = winning(Setting.POSTGRES_URL);
     if (url.isPresent()) {
       for (Setting setting : POSTGRES_SETTINGS) {

@@ -124,7 +124,20 @@ enum Setting {
       "TLS to PostgreSQL when set"),
   /** An extra trusted root certificate (PEM text); in the file, {@code crt_pem} of the tls table. */
   PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM", Type.TEXT,
-      null, "extra trusted root certificate (PEM)");
+      null, "extra trusted root certificate (PEM)"),
+  // PostgreSQL pool sizes (PostgresOptions): used by the postgres store, selecting nothing.
+  POSTGRES_WRITER_CONNECTIONS("--postgres-writer-connections", "VSS_POSTGRES_WRITER_CONNECTIONS",
+      "postgresql_config", "writer_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_WRITER_CONNECTIONS,
+      "writer threads, one connection each"),
+  POSTGRES_READ_CONNECTIONS("--postgres-read-connections", "VSS_POSTGRES_READ_CONNECTIONS",
+      "postgresql_config", "read_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_READ_CONNECTIONS,
+      "pooled connections for reads"),
+  POSTGRES_GET_CONNECTIONS("--postgres-get-connections", "VSS_POSTGRES_GET_CONNECTIONS",
+      "postgresql_config", "get_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_GET_CONNECTIONS,
+      "threads batching gets (on read conns)");
 
   /** The TOML type a config file must give the setting's value in. */
   enum Type {
@@ -214,6 +227,8 @@ enum Setting {
         return "Quotas (0: off); stored bytes are value bytes:";
       case POSTGRES_URL:
         return "PostgreSQL (any of these selects --store postgres):";
+      case POSTGRES_WRITER_CONNECTIONS:
+        return "PostgreSQL pools (used by --store postgres):";
       default:
         return null;
     }
