@@ -218,13 +218,13 @@ final class ServerConfigLoader {
     // The reference's 24 hours unless narrowed; a narrower window limits replay of a header.
     long widest = SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds();
     Duration signatureMaxSkew = parse(setting(Setting.SIGNATURE_MAX_SKEW), text -> {
-          long seconds = parseLong(text);
-          if (seconds < 1 || seconds > widest) {
-            throw new IllegalArgumentException(
-                "must be between 1 and " + widest + " seconds (24 hours)");
-          }
-          return Duration.ofSeconds(seconds);
-        });
+      long seconds = parseLong(text);
+      if (seconds < 1 || seconds > widest) {
+        throw new IllegalArgumentException(
+            "must be between 1 and " + widest + " seconds (24 hours)");
+      }
+      return Duration.ofSeconds(seconds);
+    });
     if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
       warnings.add("a signature time window is configured (" + sourceOf(Setting.SIGNATURE_MAX_SKEW)
           + ") but auth is " + auth.configName() + "; the window is not used");

@@ -1,9 +1,12 @@
 package dev.vss.server.app;
 
 /**
- * A server setting and its name in each source. Precedence: command-line flag, then environment
- * variable, then config file, then the default. Environment and file names follow the reference
- * server where it has the setting.
+ * The table of server settings: each one's name in each source (flag, environment variable, TOML
+ * table and key), the TOML type of its value, its default and its help line. The usage text
+ * ({@link Main}) is generated from it and the loader ({@link ServerConfigLoader}) takes names,
+ * types and defaults from it; the parsers of simple values are in {@link SettingValues}.
+ * Precedence: command-line flag, then environment variable, then config file, then the default.
+ * Environment and file names follow the reference server where it has the setting.
  */
 enum Setting {
   CONFIG_FILE("--config", "VSS_CONFIG_FILE", null, null, "FILE", Type.TEXT, null,
