@@ -79,62 +79,24 @@ public final class Main {
 
   static final String USAGE = usage();
 
+  /**
+   * The usage text, one row per {@link Setting} (flag and value, help and default, environment
+   * variable) in the table's order, so that a new setting cannot be left out of it.
+   */
   private static String usage() {
-    String[][] rows = {
-        {"--config FILE", "TOML config file", "VSS_CONFIG_FILE"},
-        {"--bind HOST:PORT", "listen address [127.0.0.1:8080]", "VSS_BIND_ADDRESS"},
-        {"--store " + StoreKind.names(), "storage engine [sqlite]", "VSS_STORE"},
-        {"--data-dir DIR", "where the store keeps its files [./vss-data]", "VSS_DATA_DIR"},
-        {"--auth " + AuthMode.names(), "[jwt if a JWT key is set, else signature]", "VSS_AUTH"},
-        {"--jwt-public-key PEM_FILE", "RSA public key for JWT auth", "VSS_JWT_RSA_PEM (PEM text)"},
-        {"--signature-max-skew SECONDS", "signature time window either side [86400]",
-            "VSS_SIGNATURE_MAX_SKEW"},
-        {"--max-body-bytes N", "largest request body [67108864]", "VSS_MAX_REQUEST_BODY_SIZE"},
-        {"--max-inflight-body-bytes N", "all bodies in memory [heap/4]",
-            "VSS_MAX_INFLIGHT_BODY_BYTES"},
-        {"--body-read-timeout SECONDS", "time for a body to arrive [30]", "VSS_BODY_READ_TIMEOUT"},
-        {"--tls-cert PEM_FILE", "certificate chain: serve HTTPS", "VSS_TLS_CERT"},
-        {"--tls-key PEM_FILE", "private key of the certificate", "VSS_TLS_KEY"},
-        {"--base-path PATH", "where the VSS API lives [/vss]", "VSS_BASE_PATH"},
-        {"--shutdown-timeout SECONDS", "wait for in-flight requests [30]", "VSS_SHUTDOWN_TIMEOUT"},
-        {"--worker-threads N", "requests in progress at once [128]",
-            "VSS_WORKER_THREADS"},
-        {"--max-concurrent-requests N", "more are shed with 503 [4 x workers; 0 off]",
-            "VSS_MAX_CONCURRENT_REQUESTS"},
-        {"--rate-limit-requests N", "per user and second, else 429 [0: off]",
-            "VSS_RATE_LIMIT_REQUESTS"},
-        {"--rate-limit-requests-burst N", "requests at once after idling [the rate]",
-            "VSS_RATE_LIMIT_REQUESTS_BURST"},
-        {"--rate-limit-write-bytes N", "written bytes per user and second [0: off]",
-            "VSS_RATE_LIMIT_WRITE_BYTES"},
-        {"--rate-limit-write-bytes-burst N", "[max(rate, body limit)]",
-            "VSS_RATE_LIMIT_WRITE_BYTES_BURST"},
-        {"--log-level LEVEL", "trace|debug|info|warn|error|off [info]", "VSS_LOG_LEVEL"},
-        {"--log-file FILE", "log to FILE (reopened on SIGHUP) [stderr]", "VSS_LOG_FILE"},
-        {"--log-format text|json", "text lines or JSON lines [text]", "VSS_LOG_FORMAT"},
-        {"--access-log on|off", "one line per request (logger vss.access) [on]",
-            "VSS_ACCESS_LOG"},
-        {"Quotas (0: off) [0]; stored bytes are value bytes:", "", ""},
-        {"--quota-max-bytes-per-user N", "stored bytes per user, all store ids",
-            "VSS_QUOTA_MAX_BYTES_PER_USER"},
-        {"--quota-max-records-per-user N", "records per user, all store ids",
-            "VSS_QUOTA_MAX_RECORDS_PER_USER"},
-        {"--quota-max-bytes-per-store N", "stored bytes per (user, store id)",
-            "VSS_QUOTA_MAX_BYTES_PER_STORE"},
-        {"PostgreSQL (any of these selects --store postgres):", "", ""},
-        {"--postgres-url JDBC_URL", "jdbc:postgresql://HOST:PORT/DB?user=..", "VSS_POSTGRES_URL"},
-        {"--postgres-address HOST:PORT", "or the reference's settings [127.0.0.1:5432]",
-            "VSS_PSQL_ADDRESS"},
-        {"--postgres-user NAME", "[postgres]", "VSS_PSQL_USERNAME"},
-        {"", "password [postgres]", "VSS_PSQL_PASSWORD"},
-        {"--postgres-default-db NAME", "connected to create the VSS db [postgres]",
-            "VSS_PSQL_DEFAULT_DB"},
-        {"--postgres-db NAME", "the VSS database, created if missing [vss]", "VSS_PSQL_VSS_DB"},
-        {"", "TLS to PostgreSQL when set", "VSS_PSQL_TLS"},
-        {"", "extra trusted root certificate (PEM)", "VSS_PSQL_CRT_PEM"},
-        {"-h, --help", "print this help", ""},
-        {"--version", "print the version", ""},
-    };
+    List<String[]> rows = new java.util.ArrayList<>();
+    for (Setting setting : Setting.values()) {
+      if (setting.heading() != null) {
+        rows.add(new String[] {setting.heading(), "", ""});
+      }
+      rows.add(new String[] {
+          setting.flag() == null ? "" : setting.flag() + " " + setting.valueHint(),
+          (setting.help() + (setting.defaultValue() == null ? ""
+              : " [" + setting.defaultValue() + "]")).trim(),
+          setting.env()});
+    }
+    rows.add(new String[] {"-h, --help", "print this help", ""});
+    rows.add(new String[] {"--version", "print the version", ""});
     StringBuilder text = new StringBuilder()
         .append("Usage: java -jar vss-server.jar [options]\n")
         .append("       java -jar vss-server.jar admin <command> ... (export, import, backup,")

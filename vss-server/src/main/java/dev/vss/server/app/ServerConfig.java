@@ -42,6 +42,8 @@ import java.util.Optional;
  *     {@code default}
  * @param warnings things worth a warning once logging is up, such as ignored config file keys
  * @param quotas the per-user quotas; {@code Quotas.NONE} (all off) by default
+ * @param limits the request limits of SPEC section 6; their request body limit is {@code
+ *     maxBodyBytes}
  */
 record ServerConfig(
     String bindHost,
@@ -69,7 +71,8 @@ record ServerConfig(
     Optional<Path> configFile,
     Map<Setting, String> sources,
     List<String> warnings,
-    dev.vss.core.Quotas quotas) {
+    dev.vss.core.Quotas quotas,
+    dev.vss.core.Limits limits) {
 
   /** Copies the collections so the record stays immutable. */
   ServerConfig {

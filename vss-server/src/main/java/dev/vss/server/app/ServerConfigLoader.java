@@ -40,14 +40,14 @@ import java.util.function.Function;
  * mistyped setting must not silently stay at its default.
  */
 final class ServerConfigLoader {
-  static final String DEFAULT_BIND = "127.0.0.1:8080";
+  static final String DEFAULT_BIND = Setting.BIND.defaultValue();
   static final String DEFAULT_STORE = "sqlite";
-  static final String DEFAULT_DATA_DIR = "./vss-data";
-  static final String DEFAULT_LOG_LEVEL = "info";
   /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
-  static final long DEFAULT_SHUTDOWN_SECONDS = 30;
+  static final long DEFAULT_SHUTDOWN_SECONDS =
+      Long.parseLong(Setting.SHUTDOWN_TIMEOUT.defaultValue());
   /** Same as {@code VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT}; not read from it, see above. */
-  static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS = 30;
+  static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS =
+      Long.parseLong(Setting.BODY_READ_TIMEOUT.defaultValue());
   /**
    * The most worker threads a configuration may ask for: each is a platform thread with its own
    * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
@@ -57,11 +57,23 @@ final class ServerConfigLoader {
       Set.of("trace", "debug", "info", "warn", "error", "off");
   /** The tables a config file may hold: the reference server's and ours. */
   private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "signature_auth_config", "log_config", "postgresql_config", "quota_config");
+      "signature_auth_config", "log_config", "postgresql_config", "quota_config",
+      "limits_config");
   /** The settings that configure PostgreSQL; any of them selects the postgres store. */
   private static final List<Setting> POSTGRES_SETTINGS = List.of(Setting.POSTGRES_URL,
       Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
       Setting.PSQL_VSS_DB, Setting.PSQL_TLS, Setting.PSQL_CRT_PEM);
+
+  /** The PostgreSQL pool sizes: they tune the postgres store and select nothing. */
+  private static final List<Setting> POSTGRES_POOL_SETTINGS = List.of(
+      Setting.POSTGRES_WRITER_CONNECTIONS, Setting.POSTGRES_READ_CONNECTIONS,
+      Setting.POSTGRES_GET_CONNECTIONS);
+  /**
+   * The most connections of one kind a setting may ask for: each is a PostgreSQL backend (and
+   * for writers and gets a thread), and PostgreSQL's own default limit is 100 connections in all;
+   * far above it is a typo.
+   */
+  static final int MAX_POSTGRES_CONNECTIONS = 1000;
 
   /** A raw value and where it came from. */
   private record Raw(String text, String source) {}
@@ -138,7 +150,7 @@ final class ServerConfigLoader {
     }));
     configFile.ifPresent(this::readFile);
 
-    String bind = text(Setting.BIND, DEFAULT_BIND);
+    String bind = setting(Setting.BIND).text();
     Raw bindRaw = new Raw(bind, sourceOf(Setting.BIND));
     String bindHost = parse(bindRaw, ServerConfigLoader::bindHost);
     int bindPort = parse(bindRaw, ServerConfigLoader::bindPort);
@@ -162,7 +174,13 @@ final class ServerConfigLoader {
     }
     Optional<PostgresOptions> postgres =
         store == StoreKind.POSTGRES ? Optional.of(postgresOptions()) : Optional.empty();
-    Path dataDir = parse(setting(Setting.DATA_DIR, DEFAULT_DATA_DIR), text -> {
+    if (store != StoreKind.POSTGRES) {
+      for (Setting pool : POSTGRES_POOL_SETTINGS) {
+        winning(pool).ifPresent(raw -> warnings.add("a PostgreSQL pool size is configured ("
+            + raw.source() + ") but the store is " + store.configName() + "; it is not used"));
+      }
+    }
+    Path dataDir = parse(setting(Setting.DATA_DIR), text -> {
       if (text.isBlank()) {
         throw new IllegalArgumentException("must not be empty");
       }
@@ -199,29 +217,23 @@ final class ServerConfigLoader {
 
     // The reference's 24 hours unless narrowed; a narrower window limits replay of a header.
     long widest = SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds();
-    Duration signatureMaxSkew = parse(setting(Setting.SIGNATURE_MAX_SKEW, Long.toString(widest)),
-        text -> {
-          long seconds = parseLong(text);
-          if (seconds < 1 || seconds > widest) {
-            throw new IllegalArgumentException(
-                "must be between 1 and " + widest + " seconds (24 hours)");
-          }
-          return Duration.ofSeconds(seconds);
-        });
+    Duration signatureMaxSkew = parse(setting(Setting.SIGNATURE_MAX_SKEW), text -> {
+      long seconds = parseLong(text);
+      if (seconds < 1 || seconds > widest) {
+        throw new IllegalArgumentException(
+            "must be between 1 and " + widest + " seconds (24 hours)");
+      }
+      return Duration.ofSeconds(seconds);
+    });
     if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
       warnings.add("a signature time window is configured (" + sourceOf(Setting.SIGNATURE_MAX_SKEW)
           + ") but auth is " + auth.configName() + "; the window is not used");
     }
 
-    long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES,
-        Long.toString(dev.vss.core.Limits.DEFAULT_MAX_REQUEST_BODY_BYTES)), text -> {
-          long value = parseLong(text);
-          if (value < 1 || value > VssHttpHandler.MAX_BODY_LIMIT) {
-            throw new IllegalArgumentException(
-                "must be between 1 and " + VssHttpHandler.MAX_BODY_LIMIT + " bytes");
-          }
-          return value;
-        });
+    long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES),
+        SettingValues.between(1, VssHttpHandler.MAX_BODY_LIMIT, " bytes"));
+
+    dev.vss.core.Limits limits = limits(maxBodyBytes);
 
     java.util.OptionalLong maxInFlightBodyBytes = winning(Setting.MAX_INFLIGHT_BODY_BYTES)
         .map(raw -> java.util.OptionalLong.of(parse(raw, text -> {
@@ -233,14 +245,8 @@ final class ServerConfigLoader {
           }
           return value;
         }))).orElse(java.util.OptionalLong.empty());
-    Duration bodyReadTimeout = parse(setting(Setting.BODY_READ_TIMEOUT,
-        Long.toString(DEFAULT_BODY_READ_TIMEOUT_SECONDS)), text -> {
-          long seconds = parseLong(text);
-          if (seconds < 1 || seconds > 3600) {
-            throw new IllegalArgumentException("must be between 1 and 3600 seconds");
-          }
-          return Duration.ofSeconds(seconds);
-        });
+    Duration bodyReadTimeout =
+        parse(setting(Setting.BODY_READ_TIMEOUT), SettingValues.seconds(1, 3600));
 
     Optional<Path> tlsCert = winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT,
         raw));
@@ -253,25 +259,14 @@ final class ServerConfigLoader {
               + " PEM_FILE)");
     }
 
-    String basePath = parse(setting(Setting.BASE_PATH, VssServer.DEFAULT_BASE_PATH),
+    String basePath = parse(setting(Setting.BASE_PATH),
         VssServer::normalizeBasePath);
-    Duration shutdownTimeout = parse(setting(Setting.SHUTDOWN_TIMEOUT,
-        Long.toString(DEFAULT_SHUTDOWN_SECONDS)), text -> {
-          long seconds = parseLong(text);
-          if (seconds < 0 || seconds > 3600) {
-            throw new IllegalArgumentException("must be between 0 and 3600 seconds");
-          }
-          return Duration.ofSeconds(seconds);
-        });
-    // A compile-time constant: reading it does not initialize VssServer (or its loggers).
-    int workerThreads = parse(setting(Setting.WORKER_THREADS,
-        Integer.toString(VssServer.DEFAULT_WORKER_THREADS)), text -> {
-          long value = parseLong(text);
-          if (value < 1 || value > MAX_WORKER_THREADS) {
-            throw new IllegalArgumentException("must be between 1 and " + MAX_WORKER_THREADS);
-          }
-          return (int) value;
-        });
+    Duration shutdownTimeout =
+        parse(setting(Setting.SHUTDOWN_TIMEOUT), SettingValues.seconds(0, 3600));
+    // The table's default is a compile-time constant: reading it does not initialize VssServer
+    // (or its loggers).
+    int workerThreads = parse(setting(Setting.WORKER_THREADS),
+        SettingValues.intBetween(1, MAX_WORKER_THREADS));
     int maxConcurrentRequests = parse(setting(Setting.MAX_CONCURRENT_REQUESTS,
         Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads))), text -> {
           long value = parseLong(text);
@@ -282,7 +277,7 @@ final class ServerConfigLoader {
           return (int) value;
         });
     RateLimits rateLimits = rateLimits(maxBodyBytes);
-    String logLevel = parse(setting(Setting.LOG_LEVEL, DEFAULT_LOG_LEVEL), text -> {
+    String logLevel = parse(setting(Setting.LOG_LEVEL), text -> {
       String level = text.trim().toLowerCase(Locale.ROOT);
       if (!LOG_LEVELS.contains(level)) {
         throw new IllegalArgumentException("expected one of trace|debug|info|warn|error|off");
@@ -300,7 +295,7 @@ final class ServerConfigLoader {
       }
       return path;
     }));
-    Logging.Format logFormat = parse(setting(Setting.LOG_FORMAT, "text"), text -> {
+    Logging.Format logFormat = parse(setting(Setting.LOG_FORMAT), text -> {
       switch (text.trim().toLowerCase(Locale.ROOT)) {
         case "text":
           return Logging.Format.TEXT;
@@ -310,19 +305,75 @@ final class ServerConfigLoader {
           throw new IllegalArgumentException("expected text or json");
       }
     });
-    boolean accessLog = parse(setting(Setting.ACCESS_LOG, "on"), ServerConfigLoader::onOff);
+    boolean accessLog = parse(setting(Setting.ACCESS_LOG), SettingValues::onOff);
     dev.vss.core.Quotas quotas = new dev.vss.core.Quotas(quota(Setting.QUOTA_MAX_BYTES_PER_USER),
         quota(Setting.QUOTA_MAX_RECORDS_PER_USER), quota(Setting.QUOTA_MAX_BYTES_PER_STORE));
 
     return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
         maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
         shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile,
-        logFormat, accessLog, postgres, configFile, sources, warnings, quotas);
+        logFormat, accessLog, postgres, configFile, sources, warnings, quotas, limits);
+  }
+
+  /** The limit settings, by the name {@link dev.vss.core.Limits} gives each in its messages. */
+  private static final Map<String, Setting> LIMIT_SETTINGS = Map.of(
+      "maxItemsPerPut", Setting.MAX_ITEMS_PER_PUT, "maxKeyLength", Setting.MAX_KEY_LENGTH,
+      "maxStoreIdLength", Setting.MAX_STORE_ID_LENGTH, "maxValueBytes", Setting.MAX_VALUE_BYTES,
+      "defaultPageSize", Setting.DEFAULT_PAGE_SIZE, "maxPageSize", Setting.MAX_PAGE_SIZE);
+
+  /**
+   * The request limits of SPEC section 6, each a positive number, checked together by {@link
+   * dev.vss.core.Limits} (a default page size above the maximum, a maximum above the ceiling):
+   * its refusal becomes one line naming the settings. The request body limit is the server's
+   * {@code --max-body-bytes}, so the service and the HTTP shell agree on it.
+   */
+  private dev.vss.core.Limits limits(long maxBodyBytes) {
+    Function<String, Integer> positive = SettingValues.intBetween(1, Integer.MAX_VALUE);
+    int items = parse(setting(Setting.MAX_ITEMS_PER_PUT), positive);
+    int keyLength = parse(setting(Setting.MAX_KEY_LENGTH), positive);
+    int storeIdLength = parse(setting(Setting.MAX_STORE_ID_LENGTH), positive);
+    int valueBytes = parse(setting(Setting.MAX_VALUE_BYTES), positive);
+    int defaultPageSize = parse(setting(Setting.DEFAULT_PAGE_SIZE), positive);
+    int maxPageSize = parse(setting(Setting.MAX_PAGE_SIZE), positive);
+    dev.vss.core.Limits limits;
+    try {
+      limits = new dev.vss.core.Limits(items, keyLength, storeIdLength,
+          dev.vss.core.Limits.DEFAULTS.maxUserTokenLength(), valueBytes, defaultPageSize,
+          maxPageSize, maxBodyBytes);
+    } catch (IllegalArgumentException e) {
+      String reason = e.getMessage();
+      for (Map.Entry<String, Setting> limit : LIMIT_SETTINGS.entrySet()) {
+        String source = sourceOf(limit.getValue());
+        reason = reason.replace(limit.getKey(),
+            source.equals("default") ? limit.getValue().flag() + " (default)" : source);
+      }
+      throw new ConfigException("invalid request limits: " + reason, e);
+    }
+    // Keys and store ids the reference server (and so a deployed LDK Node) accepts must stay
+    // accepted here, or a wallet moved to this server could not write its data.
+    warnBelowReference(Setting.MAX_KEY_LENGTH, keyLength);
+    warnBelowReference(Setting.MAX_STORE_ID_LENGTH, storeIdLength);
+    if (valueBytes > maxBodyBytes && !sourceOf(Setting.MAX_VALUE_BYTES).equals("default")) {
+      warnings.add("the value size limit (" + valueBytes + " bytes, "
+          + sourceOf(Setting.MAX_VALUE_BYTES) + ") is above the request body limit ("
+          + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
+          + "): no larger value than a body holds can arrive");
+    }
+    return limits;
+  }
+
+  private void warnBelowReference(Setting setting, int value) {
+    int reference = Integer.parseInt(setting.defaultValue());
+    if (value < reference) {
+      warnings.add(sourceOf(setting) + " " + value + " is below the reference server's "
+          + reference + " characters: clients such as LDK Node that wrote longer ones there"
+          + " are refused");
+    }
   }
 
   /** A quota setting: 0 (off, the default) or a positive count. */
   private long quota(Setting setting) {
-    return parse(setting(setting, "0"), text -> {
+    return parse(setting(setting), text -> {
       long value = parseLong(text);
       if (value < 0) {
         throw new IllegalArgumentException("must be 0 (off) or a positive number");
@@ -337,18 +388,16 @@ final class ServerConfigLoader {
    * limit is refused, since a write of the largest size could never pass.
    */
   private RateLimits rateLimits(long maxBodyBytes) {
-    long requests = parse(setting(Setting.RATE_LIMIT_REQUESTS, "0"),
-        ServerConfigLoader::nonNegative);
+    long requests = parse(setting(Setting.RATE_LIMIT_REQUESTS), SettingValues::nonNegative);
     long requestBurst = parse(setting(Setting.RATE_LIMIT_REQUESTS_BURST,
-        Long.toString(requests)), ServerConfigLoader::nonNegative);
+        Long.toString(requests)), SettingValues::nonNegative);
     if (requests > 0 && requestBurst < 1) {
       throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_REQUESTS_BURST)
           + ": must be at least 1 when requests are limited");
     }
-    long bytes = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES, "0"),
-        ServerConfigLoader::nonNegative);
+    long bytes = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES), SettingValues::nonNegative);
     long bytesBurst = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES_BURST,
-        Long.toString(Math.max(bytes, maxBodyBytes))), ServerConfigLoader::nonNegative);
+        Long.toString(Math.max(bytes, maxBodyBytes))), SettingValues::nonNegative);
     if (bytes > 0 && bytesBurst < maxBodyBytes) {
       throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_WRITE_BYTES_BURST)
           + ": must be at least the body limit (" + maxBodyBytes + " bytes, "
@@ -368,32 +417,21 @@ final class ServerConfigLoader {
         bytes > 0 ? bytesBurst : 0);
   }
 
-  private static long nonNegative(String text) {
-    long value = parseLong(text);
-    if (value < 0) {
-      throw new IllegalArgumentException("must not be negative (0 turns the limit off)");
-    }
-    return value;
-  }
-
-  private static boolean onOff(String text) {
-    switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "on":
-      case "true":
-        return true;
-      case "off":
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException("expected on or off");
-    }
-  }
-
   /**
    * The PostgreSQL options: from a JDBC URL, or from the reference server's settings with its
    * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both.
    */
   private PostgresOptions postgresOptions() {
+    Function<String, Integer> connections =
+        SettingValues.intBetween(1, MAX_POSTGRES_CONNECTIONS);
+    return postgresConnection()
+        .withWriterConnections(parse(setting(Setting.POSTGRES_WRITER_CONNECTIONS), connections))
+        .withReadConnections(parse(setting(Setting.POSTGRES_READ_CONNECTIONS), connections))
+        .withGetConnections(parse(setting(Setting.POSTGRES_GET_CONNECTIONS), connections));
+  }
+
+  /** Where and how the postgres store connects, before the pool sizes. */
+  private PostgresOptions postgresConnection() {
     Optional<Raw> url = winning(Setting.POSTGRES_URL);
     if (url.isPresent()) {
       for (Setting setting : POSTGRES_SETTINGS) {
@@ -405,18 +443,16 @@ final class ServerConfigLoader {
       }
       return parse(url.get(), PostgresOptions::fromJdbcUrl);
     }
-    String user = parse(setting(Setting.PSQL_USERNAME, PostgresOptions.DEFAULT_USER),
+    String user = parse(setting(Setting.PSQL_USERNAME),
         ServerConfigLoader::nonEmpty);
-    String password = setting(Setting.PSQL_PASSWORD, PostgresOptions.DEFAULT_PASSWORD).text();
-    String address = parse(setting(Setting.PSQL_ADDRESS, PostgresOptions.DEFAULT_ADDRESS), text -> {
+    String password = setting(Setting.PSQL_PASSWORD).text();
+    String address = parse(setting(Setting.PSQL_ADDRESS), text -> {
       bindPort(text);
       bindHost(text);
       return text.trim();
     });
-    String defaultDb = parse(setting(Setting.PSQL_DEFAULT_DB,
-        PostgresOptions.DEFAULT_DEFAULT_DATABASE), ServerConfigLoader::nonEmpty);
-    String vssDb = parse(setting(Setting.PSQL_VSS_DB, PostgresOptions.DEFAULT_VSS_DATABASE),
-        ServerConfigLoader::nonEmpty);
+    String defaultDb = parse(setting(Setting.PSQL_DEFAULT_DB), ServerConfigLoader::nonEmpty);
+    String vssDb = parse(setting(Setting.PSQL_VSS_DB), ServerConfigLoader::nonEmpty);
     PostgresOptions options =
         PostgresOptions.reference(user, password, address, defaultDb, vssDb);
     Optional<Raw> pem = winning(Setting.PSQL_CRT_PEM);
@@ -452,8 +488,12 @@ final class ServerConfigLoader {
     return winning(setting).orElse(new Raw(defaultText, "default"));
   }
 
-  private String text(Setting setting, String defaultText) {
-    return setting(setting, defaultText).text();
+  /** The value that wins for {@code setting}, else the table's default (which it must have). */
+  private Raw setting(Setting setting) {
+    if (setting.defaultValue() == null) {
+      throw new IllegalStateException(setting + " has no default in the table");
+    }
+    return setting(setting, setting.defaultValue());
   }
 
   private String sourceOf(Setting setting) {
@@ -489,11 +529,7 @@ final class ServerConfigLoader {
   }
 
   private static long parseLong(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a whole number");
-    }
+    return SettingValues.wholeNumber(text);
   }
 
   private static String readText(Path path) {
@@ -570,30 +606,18 @@ final class ServerConfigLoader {
         continue;
       }
       String source = setting.table() + "." + setting.key() + in;
-      if (setting == Setting.PSQL_TLS) {
+      if (setting.type() == Setting.Type.TABLE) {
         if (!node.isObject()) {
           throw new ConfigException(source + " must be a table ([postgresql_config.tls])");
         }
         file.put(setting, new Raw("true", source));
         continue;
       }
-      boolean numeric =
-          setting == Setting.MAX_BODY_BYTES || setting == Setting.SHUTDOWN_TIMEOUT
-              || setting == Setting.WORKER_THREADS || setting == Setting.SIGNATURE_MAX_SKEW
-              || setting == Setting.MAX_INFLIGHT_BODY_BYTES
-              || setting == Setting.BODY_READ_TIMEOUT
-              || setting == Setting.MAX_CONCURRENT_REQUESTS
-              || setting == Setting.RATE_LIMIT_REQUESTS
-              || setting == Setting.RATE_LIMIT_REQUESTS_BURST
-              || setting == Setting.RATE_LIMIT_WRITE_BYTES
-              || setting == Setting.RATE_LIMIT_WRITE_BYTES_BURST
-              || setting == Setting.QUOTA_MAX_BYTES_PER_USER
-              || setting == Setting.QUOTA_MAX_RECORDS_PER_USER
-              || setting == Setting.QUOTA_MAX_BYTES_PER_STORE;
-      if (setting == Setting.ACCESS_LOG && node.isBoolean()) {
+      if (setting.type() == Setting.Type.ON_OFF && node.isBoolean()) {
         file.put(setting, new Raw(node.asText(), source));
         continue;
       }
+      boolean numeric = setting.type() == Setting.Type.INTEGER;
       if (numeric ? !node.isIntegralNumber() : !node.isTextual()) {
         throw new ConfigException(source + " must be " + (numeric ? "an integer" : "a string"));
       }

@@ -100,7 +100,7 @@ final class ServerLauncher {
     VssServer server;
     try {
       VssService service = new VssService(storage,
-          Limits.DEFAULTS.withMaxRequestBodyBytes(config.maxBodyBytes()), config.quotas());
+          config.limits(), config.quotas());
       VssServer.Builder builder = VssServer.builder(service)
           .authorizer(authorizer)
           .bind(config.bindHost(), config.bindPort())
@@ -134,6 +134,11 @@ final class ServerLauncher {
             VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
         config.bodyReadTimeout().toSeconds(), config.maxConcurrentRequests(),
         describe(config.rateLimits()));
+    Limits limits = config.limits();
+    log.info("request limits: {} items per put, key {} / store id {} characters, value {} bytes,"
+        + " page size {} (at most {})", limits.maxItemsPerPut(), limits.maxKeyLength(),
+        limits.maxStoreIdLength(), limits.maxValueBytes(), limits.defaultPageSize(),
+        limits.maxPageSize());
     if (config.quotas().enabled()) {
       log.info("quotas: {} stored bytes per user, {} records per user, {} stored bytes per store"
           + " id (0: off; stored bytes are value bytes)", config.quotas().maxBytesPerUser(),

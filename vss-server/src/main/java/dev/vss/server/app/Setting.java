@@ -1,86 +1,178 @@
 package dev.vss.server.app;
 
 /**
- * A server setting and its name in each source. Precedence: command-line flag, then environment
- * variable, then config file, then the default. Environment and file names follow the reference
- * server where it has the setting.
+ * The table of server settings: each one's name in each source (flag, environment variable, TOML
+ * table and key), the TOML type of its value, its default and its help line. The usage text
+ * ({@link Main}) is generated from it and the loader ({@link ServerConfigLoader}) takes names,
+ * types and defaults from it; the parsers of simple values are in {@link SettingValues}.
+ * Precedence: command-line flag, then environment variable, then config file, then the default.
+ * Environment and file names follow the reference server where it has the setting.
  */
 enum Setting {
-  CONFIG_FILE("--config", "VSS_CONFIG_FILE", null, null, "FILE"),
-  BIND("--bind", "VSS_BIND_ADDRESS", "server_config", "bind_address", "HOST:PORT"),
-  STORE("--store", "VSS_STORE", "server_config", "store", StoreKind.names()),
-  DATA_DIR("--data-dir", "VSS_DATA_DIR", "server_config", "data_dir", "DIR"),
-  AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names()),
+  CONFIG_FILE("--config", "VSS_CONFIG_FILE", null, null, "FILE", Type.TEXT, null,
+      "TOML config file"),
+  BIND("--bind", "VSS_BIND_ADDRESS", "server_config", "bind_address", "HOST:PORT", Type.TEXT,
+      "127.0.0.1:8080", "listen address"),
+  STORE("--store", "VSS_STORE", "server_config", "store", StoreKind.names(), Type.TEXT, null,
+      "storage engine [sqlite]"),
+  DATA_DIR("--data-dir", "VSS_DATA_DIR", "server_config", "data_dir", "DIR", Type.TEXT,
+      "./vss-data", "where the store keeps its files"),
+  AUTH("--auth", "VSS_AUTH", "server_config", "auth", AuthMode.names(), Type.TEXT, null,
+      "[jwt if a JWT key is set, else signature]"),
   /** The flag names a PEM file; the environment variable and the file key hold the PEM text. */
-  JWT_PUBLIC_KEY("--jwt-public-key", "VSS_JWT_RSA_PEM", "jwt_auth_config", "rsa_pem", "PEM_FILE"),
+  JWT_PUBLIC_KEY("--jwt-public-key", "VSS_JWT_RSA_PEM", "jwt_auth_config", "rsa_pem", "PEM_FILE",
+      Type.TEXT, null, "RSA public key for JWT auth (env: PEM text)"),
   /** How far a signature's time may be from the server clock; narrower limits replay. */
   SIGNATURE_MAX_SKEW("--signature-max-skew", "VSS_SIGNATURE_MAX_SKEW", "signature_auth_config",
-      "max_skew_seconds", "SECONDS"),
+      "max_skew_seconds", "SECONDS", Type.INTEGER, "86400",
+      "signature time window either side"),
   MAX_BODY_BYTES("--max-body-bytes", "VSS_MAX_REQUEST_BODY_SIZE", "server_config",
-      "max_request_body_size", "N"),
+      "max_request_body_size", "N", Type.INTEGER,
+      "" + dev.vss.core.Limits.DEFAULT_MAX_REQUEST_BODY_BYTES, "largest request body"),
   MAX_INFLIGHT_BODY_BYTES("--max-inflight-body-bytes", "VSS_MAX_INFLIGHT_BODY_BYTES",
-      "server_config", "max_inflight_body_bytes", "N"),
+      "server_config", "max_inflight_body_bytes", "N", Type.INTEGER, null,
+      "all bodies in memory [heap/4]"),
   BODY_READ_TIMEOUT("--body-read-timeout", "VSS_BODY_READ_TIMEOUT", "server_config",
-      "body_read_timeout_seconds", "SECONDS"),
-  TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE"),
-  TLS_KEY("--tls-key", "VSS_TLS_KEY", "server_config", "tls_key", "PEM_FILE"),
-  BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH"),
+      "body_read_timeout_seconds", "SECONDS", Type.INTEGER, "30", "time for a body to arrive"),
+  TLS_CERT("--tls-cert", "VSS_TLS_CERT", "server_config", "tls_cert", "PEM_FILE", Type.TEXT, null,
+      "certificate chain: serve HTTPS"),
+  TLS_KEY("--tls-key", "VSS_TLS_KEY", "server_config", "tls_key", "PEM_FILE", Type.TEXT, null,
+      "private key of the certificate"),
+  BASE_PATH("--base-path", "VSS_BASE_PATH", "server_config", "base_path", "PATH", Type.TEXT,
+      dev.vss.server.VssServer.DEFAULT_BASE_PATH, "where the VSS API lives"),
   SHUTDOWN_TIMEOUT("--shutdown-timeout", "VSS_SHUTDOWN_TIMEOUT", "server_config",
-      "shutdown_timeout_seconds", "SECONDS"),
+      "shutdown_timeout_seconds", "SECONDS", Type.INTEGER, "30", "wait for in-flight requests"),
   WORKER_THREADS("--worker-threads", "VSS_WORKER_THREADS", "server_config", "worker_threads",
-      "N"),
+      "N", Type.INTEGER, "" + dev.vss.server.VssServer.DEFAULT_WORKER_THREADS,
+      "requests in progress at once"),
   // Load limits: shed over the concurrent request limit (503), per-user token buckets (429).
   MAX_CONCURRENT_REQUESTS("--max-concurrent-requests", "VSS_MAX_CONCURRENT_REQUESTS",
-      "server_config", "max_concurrent_requests", "N"),
+      "server_config", "max_concurrent_requests", "N", Type.INTEGER, null,
+      "more are shed with 503 [4 x workers; 0 off]"),
   RATE_LIMIT_REQUESTS("--rate-limit-requests", "VSS_RATE_LIMIT_REQUESTS", "server_config",
-      "rate_limit_requests_per_second", "N"),
+      "rate_limit_requests_per_second", "N", Type.INTEGER, "0",
+      "per user and second (more: 429; 0 off)"),
   RATE_LIMIT_REQUESTS_BURST("--rate-limit-requests-burst", "VSS_RATE_LIMIT_REQUESTS_BURST",
-      "server_config", "rate_limit_requests_burst", "N"),
+      "server_config", "rate_limit_requests_burst", "N", Type.INTEGER, null,
+      "requests at once after idling [the rate]"),
   RATE_LIMIT_WRITE_BYTES("--rate-limit-write-bytes", "VSS_RATE_LIMIT_WRITE_BYTES",
-      "server_config", "rate_limit_write_bytes_per_second", "N"),
+      "server_config", "rate_limit_write_bytes_per_second", "N", Type.INTEGER, "0",
+      "written bytes/user/second (0 off)"),
   RATE_LIMIT_WRITE_BYTES_BURST("--rate-limit-write-bytes-burst",
-      "VSS_RATE_LIMIT_WRITE_BYTES_BURST", "server_config", "rate_limit_write_bytes_burst", "N"),
+      "VSS_RATE_LIMIT_WRITE_BYTES_BURST", "server_config", "rate_limit_write_bytes_burst", "N",
+      Type.INTEGER, null, "[max(rate, body limit)]"),
   LOG_LEVEL("--log-level", "VSS_LOG_LEVEL", "log_config", "level",
-      "trace|debug|info|warn|error|off"),
+      "trace|debug|info|warn|error|off", Type.TEXT, "info", ""),
   /** As the reference's {@code log_config.file}; unset, logs go to standard error. */
-  LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE"),
-  LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json"),
-  ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off"),
+  LOG_FILE("--log-file", "VSS_LOG_FILE", "log_config", "file", "FILE", Type.TEXT, null,
+      "log to FILE (reopened on SIGHUP) [stderr]"),
+  LOG_FORMAT("--log-format", "VSS_LOG_FORMAT", "log_config", "format", "text|json", Type.TEXT,
+      "text", "text lines or JSON lines"),
+  ACCESS_LOG("--access-log", "VSS_ACCESS_LOG", "log_config", "access_log", "on|off", Type.ON_OFF,
+      "on", "one line per request (vss.access)"),
+  // The request limits of SPEC section 6 (dev.vss.core.Limits); a request over one is refused
+  // with INVALID_REQUEST. Lengths count characters (code points).
+  MAX_ITEMS_PER_PUT("--max-items-per-put", "VSS_MAX_ITEMS_PER_PUT", "limits_config",
+      "max_items_per_put", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.maxItemsPerPut()),
+      "items (puts + deletes) per putObjects"),
+  MAX_KEY_LENGTH("--max-key-length", "VSS_MAX_KEY_LENGTH", "limits_config", "max_key_length",
+      "N", Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxKeyLength()),
+      "characters in a key"),
+  MAX_STORE_ID_LENGTH("--max-store-id-length", "VSS_MAX_STORE_ID_LENGTH", "limits_config",
+      "max_store_id_length", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.maxStoreIdLength()),
+      "characters in a store id"),
+  MAX_VALUE_BYTES("--max-value-bytes", "VSS_MAX_VALUE_BYTES", "limits_config", "max_value_bytes",
+      "N", Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxValueBytes()),
+      "bytes in one value"),
+  DEFAULT_PAGE_SIZE("--default-page-size", "VSS_DEFAULT_PAGE_SIZE", "limits_config",
+      "default_page_size", "N", Type.INTEGER,
+      Integer.toString(dev.vss.core.Limits.DEFAULTS.defaultPageSize()),
+      "keys per list page when unset"),
+  MAX_PAGE_SIZE("--max-page-size", "VSS_MAX_PAGE_SIZE", "limits_config", "max_page_size", "N",
+      Type.INTEGER, Integer.toString(dev.vss.core.Limits.DEFAULTS.maxPageSize()),
+      "larger page sizes asked are capped"),
   // Quotas (dev.vss.core.Quotas), each off when 0, the default.
   QUOTA_MAX_BYTES_PER_USER("--quota-max-bytes-per-user", "VSS_QUOTA_MAX_BYTES_PER_USER",
-      "quota_config", "max_bytes_per_user", "N"),
+      "quota_config", "max_bytes_per_user", "N", Type.INTEGER, "0",
+      "stored bytes per user, all store ids"),
   QUOTA_MAX_RECORDS_PER_USER("--quota-max-records-per-user", "VSS_QUOTA_MAX_RECORDS_PER_USER",
-      "quota_config", "max_records_per_user", "N"),
+      "quota_config", "max_records_per_user", "N", Type.INTEGER, "0",
+      "records per user, all store ids"),
   QUOTA_MAX_BYTES_PER_STORE("--quota-max-bytes-per-store", "VSS_QUOTA_MAX_BYTES_PER_STORE",
-      "quota_config", "max_bytes_per_store", "N"),
+      "quota_config", "max_bytes_per_store", "N", Type.INTEGER, "0",
+      "stored bytes per (user, store id)"),
   // PostgreSQL: the reference server's [postgresql_config] and VSS_PSQL_* names. Any of them
-  // selects the postgres store; see PostgresSettings.
-  POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL"),
-  PSQL_USERNAME("--postgres-user", "VSS_PSQL_USERNAME", "postgresql_config", "username", "NAME"),
-  /** No flag: a password on the command line is visible to every local user. */
-  PSQL_PASSWORD(null, "VSS_PSQL_PASSWORD", "postgresql_config", "password", "PASSWORD"),
+  // selects the postgres store (ServerConfigLoader.POSTGRES_SETTINGS).
+  POSTGRES_URL("--postgres-url", "VSS_POSTGRES_URL", "postgresql_config", "jdbc_url", "JDBC_URL",
+      Type.TEXT, null, "jdbc:postgresql://HOST:PORT/DB?user=.."),
   PSQL_ADDRESS("--postgres-address", "VSS_PSQL_ADDRESS", "postgresql_config", "address",
-      "HOST:PORT"),
+      "HOST:PORT", Type.TEXT, dev.vss.store.postgres.PostgresOptions.DEFAULT_ADDRESS,
+      "or the reference's settings"),
+  PSQL_USERNAME("--postgres-user", "VSS_PSQL_USERNAME", "postgresql_config", "username", "NAME",
+      Type.TEXT, dev.vss.store.postgres.PostgresOptions.DEFAULT_USER, "user"),
+  /** No flag: a password on the command line is visible to every local user. */
+  PSQL_PASSWORD(null, "VSS_PSQL_PASSWORD", "postgresql_config", "password", "PASSWORD", Type.TEXT,
+      dev.vss.store.postgres.PostgresOptions.DEFAULT_PASSWORD, "password"),
   PSQL_DEFAULT_DB("--postgres-default-db", "VSS_PSQL_DEFAULT_DB", "postgresql_config",
-      "default_database", "NAME"),
-  PSQL_VSS_DB("--postgres-db", "VSS_PSQL_VSS_DB", "postgresql_config", "vss_database", "NAME"),
+      "default_database", "NAME", Type.TEXT,
+      dev.vss.store.postgres.PostgresOptions.DEFAULT_DEFAULT_DATABASE,
+      "connected to create the VSS db"),
+  PSQL_VSS_DB("--postgres-db", "VSS_PSQL_VSS_DB", "postgresql_config", "vss_database", "NAME",
+      Type.TEXT, dev.vss.store.postgres.PostgresOptions.DEFAULT_VSS_DATABASE,
+      "the VSS database, created if missing"),
   /** As the reference: the variable set (to anything) or the table present turns TLS on. */
-  PSQL_TLS(null, "VSS_PSQL_TLS", "postgresql_config", "tls", "(set)"),
+  PSQL_TLS(null, "VSS_PSQL_TLS", "postgresql_config", "tls", "(set)", Type.TABLE, null,
+      "TLS to PostgreSQL when set"),
   /** An extra trusted root certificate (PEM text); in the file, {@code crt_pem} of the tls table. */
-  PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM");
+  PSQL_CRT_PEM(null, "VSS_PSQL_CRT_PEM", "postgresql_config", "tls.crt_pem", "PEM", Type.TEXT,
+      null, "extra trusted root certificate (PEM)"),
+  // PostgreSQL pool sizes (PostgresOptions): used by the postgres store, selecting nothing.
+  POSTGRES_WRITER_CONNECTIONS("--postgres-writer-connections", "VSS_POSTGRES_WRITER_CONNECTIONS",
+      "postgresql_config", "writer_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_WRITER_CONNECTIONS,
+      "writer threads, one connection each"),
+  POSTGRES_READ_CONNECTIONS("--postgres-read-connections", "VSS_POSTGRES_READ_CONNECTIONS",
+      "postgresql_config", "read_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_READ_CONNECTIONS,
+      "pooled connections for reads"),
+  POSTGRES_GET_CONNECTIONS("--postgres-get-connections", "VSS_POSTGRES_GET_CONNECTIONS",
+      "postgresql_config", "get_connections", "N", Type.INTEGER,
+      "" + dev.vss.store.postgres.PostgresOptions.DEFAULT_GET_CONNECTIONS,
+      "threads batching gets (on read conns)");
+
+  /** The TOML type a config file must give the setting's value in. */
+  enum Type {
+    /** A TOML string. */
+    TEXT,
+    /** A TOML integer. */
+    INTEGER,
+    /** A TOML boolean, or the string {@code "on"} or {@code "off"}. */
+    ON_OFF,
+    /** A TOML table whose presence is the value. */
+    TABLE
+  }
 
   private final String flag;
   private final String env;
   private final String table;
   private final String key;
   private final String valueHint;
+  private final Type type;
+  private final String defaultValue;
+  private final String help;
 
-  Setting(String flag, String env, String table, String key, String valueHint) {
+  Setting(String flag, String env, String table, String key, String valueHint, Type type,
+      String defaultValue, String help) {
     this.flag = flag;
     this.env = env;
     this.table = table;
     this.key = key;
     this.valueHint = valueHint;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.help = help;
   }
 
   /** The command-line flag, such as {@code --bind}; null for a setting without one. */
@@ -106,6 +198,43 @@ enum Setting {
   /** What the value looks like, for usage text. */
   String valueHint() {
     return valueHint;
+  }
+
+  /** The TOML type of the value in a config file. */
+  Type type() {
+    return type;
+  }
+
+  /**
+   * The default as text, as the loader parses it; null when there is none or when it depends on
+   * other settings (then {@link #help()} describes it in brackets).
+   */
+  String defaultValue() {
+    return defaultValue;
+  }
+
+  /** The one-line description for the usage text, without the default. */
+  String help() {
+    return help;
+  }
+
+  /**
+   * The heading printed before this setting in the usage text, for the first setting of a group;
+   * null for the others.
+   */
+  String heading() {
+    switch (this) {
+      case MAX_ITEMS_PER_PUT:
+        return "Request limits (SPEC 6); over one: INVALID_REQUEST:";
+      case QUOTA_MAX_BYTES_PER_USER:
+        return "Quotas (0: off); stored bytes are value bytes:";
+      case POSTGRES_URL:
+        return "PostgreSQL (any of these selects --store postgres):";
+      case POSTGRES_WRITER_CONNECTIONS:
+        return "PostgreSQL pools (used by --store postgres):";
+      default:
+        return null;
+    }
   }
 
   /** The setting whose flag is {@code flag}, or null. */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The reference server's PostgreSQL settings ({@code VSS_PSQL_*}, {@code [postgresql_config]}) and
@@ -74,6 +76,72 @@ class PostgresConfigTest {
         .hasMessageContaining("VSS_PSQL_ADDRESS").hasMessageContaining("--store");
     assertThatThrownBy(() -> load(Map.of("VSS_STORE", "rocksdb", "VSS_PSQL_TLS", "1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_PSQL_TLS");
+  }
+
+  /** The pool size a setting configures. */
+  private static int pool(PostgresOptions options, Setting setting) {
+    switch (setting) {
+      case POSTGRES_WRITER_CONNECTIONS:
+        return options.writerConnections();
+      case POSTGRES_READ_CONNECTIONS:
+        return options.readConnections();
+      case POSTGRES_GET_CONNECTIONS:
+        return options.getConnections();
+      default:
+        throw new IllegalArgumentException(setting.name());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Setting.class, names = {"POSTGRES_WRITER_CONNECTIONS",
+      "POSTGRES_READ_CONNECTIONS", "POSTGRES_GET_CONNECTIONS"})
+  void poolSizesComeFromFlagsThenEnvironmentThenFileThenTheStoreDefaults(Setting setting)
+      throws IOException {
+    Path file = dir.resolve("pools.toml");
+    Files.writeString(file, "[postgresql_config]\n" + setting.key() + " = 5\n");
+    Map<String, String> env = Map.of(setting.env(), "6");
+
+    ServerConfig all = load(env, "--config", file.toString(), "--store", "postgres",
+        setting.flag(), "7");
+    assertThat(pool(postgres(all), setting)).isEqualTo(7);
+    assertThat(all.sourceOf(setting)).isEqualTo(setting.flag());
+    assertThat(pool(postgres(load(env, "--config", file.toString(), "--store", "postgres")),
+        setting)).isEqualTo(6);
+    ServerConfig fileOnly = load(Map.of(), "--config", file.toString(), "--store", "postgres");
+    assertThat(pool(postgres(fileOnly), setting)).isEqualTo(5);
+    assertThat(fileOnly.sourceOf(setting))
+        .isEqualTo("postgresql_config." + setting.key() + " in " + file);
+    assertThat(pool(postgres(load(Map.of(), "--store", "postgres")), setting))
+        .isEqualTo(pool(PostgresOptions.referenceDefaults(), setting))
+        .isEqualTo(Integer.parseInt(setting.defaultValue()));
+  }
+
+  @Test
+  void poolSizesApplyToAJdbcUrlAndSelectNothing() {
+    PostgresOptions options = postgres(load(Map.of("VSS_POSTGRES_READ_CONNECTIONS", "3"),
+        "--postgres-url", "jdbc:postgresql://10.1.2.3:5433/vssdb", "--postgres-writer-connections",
+        "4"));
+    assertThat(options.readConnections()).isEqualTo(3);
+    assertThat(options.writerConnections()).isEqualTo(4);
+    assertThat(options.getConnections()).isEqualTo(PostgresOptions.DEFAULT_GET_CONNECTIONS);
+
+    ServerConfig sqlite = load(Map.of(), "--postgres-get-connections", "3");
+    assertThat(sqlite.store()).isEqualTo(StoreKind.SQLITE);
+    assertThat(sqlite.postgres()).isEmpty();
+    assertThat(sqlite.warnings()).containsExactly("a PostgreSQL pool size is configured"
+        + " (--postgres-get-connections) but the store is sqlite; it is not used");
+  }
+
+  @Test
+  void badPoolSizesAreOneLineErrors() {
+    assertThatThrownBy(() -> load(Map.of(), "--store", "postgres",
+        "--postgres-writer-connections", "0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid --postgres-writer-connections \"0\": must be between 1 and 1000");
+    assertThatThrownBy(() -> load(Map.of("VSS_POSTGRES_READ_CONNECTIONS", "many"), "--store",
+        "postgres"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid VSS_POSTGRES_READ_CONNECTIONS \"many\": not a whole number");
   }
 
   @Test

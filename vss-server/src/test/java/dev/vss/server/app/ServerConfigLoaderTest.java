@@ -68,6 +68,34 @@ class ServerConfigLoaderTest {
   }
 
   @Test
+  void usageTextListsEverySettingOfTheTableWithItsDefault() {
+    for (Setting setting : Setting.values()) {
+      String line = Main.USAGE.lines().filter(l -> l.endsWith(" " + setting.env()))
+          .findFirst().orElseThrow(() -> new AssertionError(setting + " is not in the usage"));
+      if (setting.flag() != null) {
+        assertThat(line).contains(setting.flag() + " " + setting.valueHint());
+      }
+      assertThat(line).contains(setting.help());
+      if (setting.defaultValue() != null) {
+        assertThat(line).contains("[" + setting.defaultValue() + "]");
+      }
+    }
+  }
+
+  @Test
+  void theTableDefaultsAreTheLoadedDefaults() {
+    ServerConfig none = load(Map.of());
+    for (Setting setting : Setting.values()) {
+      Case c = caseFor(setting);
+      if (c != null && setting.defaultValue() != null) {
+        assertThat(c.read().apply(none)).as(setting.name()).isEqualTo(setting.defaultValue());
+      }
+    }
+    assertThat(Setting.SIGNATURE_MAX_SKEW.defaultValue()).isEqualTo(
+        Long.toString(SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds()));
+  }
+
+  @Test
   void defaultsAgreeWithTheServerBuilder() {
     assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_SHUTDOWN_SECONDS))
         .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
@@ -153,6 +181,24 @@ class ServerConfigLoaderTest {
       case QUOTA_MAX_BYTES_PER_STORE:
         return new Case(setting, "100", "200", "300", "0",
             c -> Long.toString(c.quotas().maxBytesPerStore()), true);
+      case MAX_ITEMS_PER_PUT:
+        return new Case(setting, "10", "20", "30", "1000",
+            c -> Integer.toString(c.limits().maxItemsPerPut()), true);
+      case MAX_KEY_LENGTH:
+        return new Case(setting, "700", "800", "900", "600",
+            c -> Integer.toString(c.limits().maxKeyLength()), true);
+      case MAX_STORE_ID_LENGTH:
+        return new Case(setting, "130", "140", "150", "120",
+            c -> Integer.toString(c.limits().maxStoreIdLength()), true);
+      case MAX_VALUE_BYTES:
+        return new Case(setting, "1000", "2000", "3000", "67108864",
+            c -> Integer.toString(c.limits().maxValueBytes()), true);
+      case DEFAULT_PAGE_SIZE:
+        return new Case(setting, "10", "20", "30", "100",
+            c -> Integer.toString(c.limits().defaultPageSize()), true);
+      case MAX_PAGE_SIZE:
+        return new Case(setting, "200", "300", "400", "100",
+            c -> Integer.toString(c.limits().maxPageSize()), true);
       default:
         return null;
     }
@@ -163,7 +209,9 @@ class ServerConfigLoaderTest {
       "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
       "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT",
       "MAX_CONCURRENT_REQUESTS", "RATE_LIMIT_REQUESTS", "RATE_LIMIT_WRITE_BYTES",
-      "QUOTA_MAX_BYTES_PER_USER", "QUOTA_MAX_RECORDS_PER_USER", "QUOTA_MAX_BYTES_PER_STORE"})
+      "QUOTA_MAX_BYTES_PER_USER", "QUOTA_MAX_RECORDS_PER_USER", "QUOTA_MAX_BYTES_PER_STORE",
+      "MAX_ITEMS_PER_PUT", "MAX_KEY_LENGTH", "MAX_STORE_ID_LENGTH", "MAX_VALUE_BYTES",
+      "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE"})
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -396,6 +444,50 @@ class ServerConfigLoaderTest {
     assertThat(config.bindHost()).isEqualTo("::1");
     assertThat(config.bindPort()).isZero();
     assertThat(config.bindAddress()).isEqualTo("[::1]:0");
+  }
+
+  @Test
+  void requestLimitsAreTheSpecDefaultsWithTheBodyLimitOfTheServer() {
+    ServerConfig none = load(Map.of());
+    assertThat(none.limits()).isEqualTo(dev.vss.core.Limits.DEFAULTS);
+    ServerConfig lowered = load(Map.of(), "--max-body-bytes", "4096", "--max-items-per-put", "2");
+    assertThat(lowered.limits()).isEqualTo(dev.vss.core.Limits.DEFAULTS.withMaxItemsPerPut(2)
+        .withMaxRequestBodyBytes(4096));
+    assertThat(lowered.limits().maxRequestBodyBytes()).isEqualTo(lowered.maxBodyBytes());
+    assertThat(none.warnings()).isEmpty();
+  }
+
+  @Test
+  void badRequestLimitsAreOneLineErrorsNamingTheSettings() throws IOException {
+    assertThatThrownBy(() -> load(Map.of(), "--max-items-per-put", "0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid --max-items-per-put \"0\": must be between 1 and 2147483647");
+    assertThatThrownBy(() -> load(Map.of("VSS_MAX_KEY_LENGTH", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid VSS_MAX_KEY_LENGTH \"x\": not a whole number");
+    assertThatThrownBy(() -> load(Map.of(), "--default-page-size", "200"))
+        .isInstanceOf(ConfigException.class).hasMessage("invalid request limits:"
+            + " --default-page-size 200 exceeds --max-page-size (default) 100");
+    assertThatThrownBy(() -> load(Map.of("VSS_MAX_PAGE_SIZE", "100001")))
+        .isInstanceOf(ConfigException.class).hasMessage("invalid request limits:"
+            + " VSS_MAX_PAGE_SIZE 100001 exceeds the ceiling 100000");
+    Path file = toml("[limits_config]\nmax_value_bytes = \"big\"\n");
+    assertThatThrownBy(() -> load(Map.of(), "--config", file.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("limits_config.max_value_bytes in " + file + " must be an integer");
+  }
+
+  @Test
+  void limitsBelowTheReferenceOrAboveTheBodyLimitWarn() {
+    ServerConfig config = load(Map.of("VSS_MAX_STORE_ID_LENGTH", "60"), "--max-key-length",
+        "100", "--max-body-bytes", "1000", "--max-value-bytes", "2000");
+    assertThat(config.warnings()).containsExactlyInAnyOrder(
+        "--max-key-length 100 is below the reference server's 600 characters: clients such as"
+            + " LDK Node that wrote longer ones there are refused",
+        "VSS_MAX_STORE_ID_LENGTH 60 is below the reference server's 120 characters: clients"
+            + " such as LDK Node that wrote longer ones there are refused",
+        "the value size limit (2000 bytes, --max-value-bytes) is above the request body limit"
+            + " (1000 bytes, --max-body-bytes): no larger value than a body holds can arrive");
   }
 
   @Test
