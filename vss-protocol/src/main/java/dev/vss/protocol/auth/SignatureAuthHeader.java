@@ -17,7 +17,7 @@ import org.bouncycastle.util.BigIntegers;
 
 /**
  * The client side of the signature authentication scheme (SPEC section 5, CLIENT-FORMATS "Signature
- * auth header"): builds the {@value #HEADER_NAME} header value that {@link SignatureAuthorizer}
+ * auth header"): builds the {@value #HEADER_NAME} header value that {@code SignatureAuthorizer}
  * accepts.
  *
  * <p>The value is {@code hex(pubkey33) || hex(sig64) || t}, where
