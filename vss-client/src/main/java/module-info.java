@@ -1,7 +1,7 @@
 /**
- * The Java VSS client: the HTTP client ({@code dev.vss.client}), header providers
- * ({@code .auth}), the client-side encryption ({@code .crypto}), the encrypted key-value view
- * ({@code .store}) and LDK Node's layout and keys ({@code .ldk}).
+ * The Java VSS client: the HTTP client ({@code dev.vss.client}), header providers ({@code .auth}),
+ * the client-side encryption ({@code .crypto}), the encrypted key-value view ({@code .store}) and
+ * LDK Node's layout and keys ({@code .ldk}).
  */
 module dev.vss.client {
   requires transitive dev.vss.protocol;

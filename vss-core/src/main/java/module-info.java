@@ -2,14 +2,14 @@
  * The VSS rules engine and storage SPI.
  *
  * <p>API: {@code dev.vss.core} (the service and its values), {@code dev.vss.core.auth}
- * (authorizers), {@code dev.vss.core.memory} (the in-memory store), {@code dev.vss.core.export}
- * and its generated format {@code dev.vss.core.export.proto}. SPI: {@code dev.vss.core.spi} (what a
+ * (authorizers), {@code dev.vss.core.memory} (the in-memory store), {@code dev.vss.core.export} and
+ * its generated format {@code dev.vss.core.export.proto}. SPI: {@code dev.vss.core.spi} (what a
  * storage adapter implements).
  *
- * <p>{@code dev.vss.core.rules} ({@code VssOperations}, {@code RequestValidation},
- * {@code PageToken}, ...) is not API: it is exported only to this project's own storage adapters
- * (which share the page-token and validation helpers) and to the testkit (whose reference model
- * applies the same rules), never to applications.
+ * <p>{@code dev.vss.core.rules} ({@code VssOperations}, {@code RequestValidation}, {@code
+ * PageToken}, ...) is not API: it is exported only to this project's own storage adapters (which
+ * share the page-token and validation helpers) and to the testkit (whose reference model applies
+ * the same rules), never to applications.
  */
 // "module": the qualified exports name modules that are built after this one.
 @SuppressWarnings("module")

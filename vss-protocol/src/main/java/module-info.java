@@ -1,7 +1,7 @@
 /**
  * The VSS wire protocol: the generated protobuf messages ({@code dev.vss.proto}), the protocol
- * tables and limits ({@code dev.vss.protocol}) and the signature-auth header format
- * ({@code dev.vss.protocol.auth}), shared by the server side and the client.
+ * tables and limits ({@code dev.vss.protocol}) and the signature-auth header format ({@code
+ * dev.vss.protocol.auth}), shared by the server side and the client.
  */
 module dev.vss.protocol {
   // The generated messages extend protobuf types, so every reader of this module needs protobuf.

@@ -20,14 +20,26 @@ public final class EmbeddedQuickstart {
   public static void main(String[] args) {
     try (InMemoryStorage storage = new InMemoryStorage()) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
-      vss.putObjects("alice", PutObjectRequest.newBuilder().setStoreId("wallet")
-          .addTransactionItems(KeyValue.newBuilder().setKey("channel-monitor-1").setVersion(0)
-              .setValue(ByteString.copyFromUtf8("monitor bytes")))
-          .build());
-      KeyValue stored = vss.getObject("alice", GetObjectRequest.newBuilder()
-          .setStoreId("wallet").setKey("channel-monitor-1").build()).getValue();
-      System.out.println(stored.getKey() + " v" + stored.getVersion() + " = "
-          + stored.getValue().toStringUtf8());
+      vss.putObjects(
+          "alice",
+          PutObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey("channel-monitor-1")
+                      .setVersion(0)
+                      .setValue(ByteString.copyFromUtf8("monitor bytes")))
+              .build());
+      KeyValue stored =
+          vss.getObject(
+                  "alice",
+                  GetObjectRequest.newBuilder()
+                      .setStoreId("wallet")
+                      .setKey("channel-monitor-1")
+                      .build())
+              .getValue();
+      System.out.println(
+          stored.getKey() + " v" + stored.getVersion() + " = " + stored.getValue().toStringUtf8());
     }
   }
 }

@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 
 /**
- * The disk's raw sync rate, the ceiling of durable commits per second for an engine that syncs
- * once per commit: write 4 KiB at a rotating offset of a preallocated file (as a write-ahead log is
- * reused after a checkpoint), then sync, back to back on one thread. {@code force(true)} is
- * {@code fsync}, which the SQLite build in sqlite-jdbc calls once per commit on Linux (checked
- * with strace); {@code force(false)} is {@code fdatasync}, which skips the file's metadata.
+ * The disk's raw sync rate, the ceiling of durable commits per second for an engine that syncs once
+ * per commit: write 4 KiB at a rotating offset of a preallocated file (as a write-ahead log is
+ * reused after a checkpoint), then sync, back to back on one thread. {@code force(true)} is {@code
+ * fsync}, which the SQLite build in sqlite-jdbc calls once per commit on Linux (checked with
+ * strace); {@code force(false)} is {@code fdatasync}, which skips the file's metadata.
  */
 final class FsyncProbe {
   private static final int BLOCK = 4096;
@@ -34,8 +34,12 @@ final class FsyncProbe {
    * @param metadata true for fsync ({@code force(true)}), false for fdatasync
    */
   static Result measure(Path file, Duration duration, boolean metadata) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       byte[] bytes = new byte[BLOCK];
       new SplittableRandom(1).nextBytes(bytes);
       ByteBuffer block = ByteBuffer.wrap(bytes);

@@ -61,8 +61,13 @@ public final class PortabilityBenchmark {
       throw new IllegalArgumentException("--dir DIR (on the disk to measure) is required");
     }
     PrintStream out = System.out;
-    out.printf(Locale.ROOT, "%n%,d records of %,d bytes in %,d keyspaces, %d cores, Java %s%n%n",
-        records, valueBytes, keyspaces, Runtime.getRuntime().availableProcessors(),
+    out.printf(
+        Locale.ROOT,
+        "%n%,d records of %,d bytes in %,d keyspaces, %d cores, Java %s%n%n",
+        records,
+        valueBytes,
+        keyspaces,
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     out.println("| store | fill (bulk loader) | export | export file | import (check + load) |");
     out.println("|---|---|---|---|---|");
@@ -78,17 +83,20 @@ public final class PortabilityBenchmark {
         fill(store, source, records, valueBytes, keyspaces);
         double fill = seconds(t0);
         t0 = System.nanoTime();
-        run("export", "--store", store, "--data-dir", source.toString(), "--out",
-            file.toString());
+        run("export", "--store", store, "--data-dir", source.toString(), "--out", file.toString());
         double export = seconds(t0);
         long fileBytes = Files.size(file);
         t0 = System.nanoTime();
-        run("import", "--store", store, "--data-dir", target.toString(), "--in",
-            file.toString());
+        run("import", "--store", store, "--data-dir", target.toString(), "--in", file.toString());
         double imported = seconds(t0);
-        out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f MiB | %s |%n", store,
-            rate(records, valueBytes, fill), rate(records, valueBytes, export),
-            fileBytes / 1048576.0, rate(records, valueBytes, imported));
+        out.printf(
+            Locale.ROOT,
+            "| %s | %s | %s | %,.0f MiB | %s |%n",
+            store,
+            rate(records, valueBytes, fill),
+            rate(records, valueBytes, export),
+            fileBytes / 1048576.0,
+            rate(records, valueBytes, imported));
       } finally {
         deleteTree(work);
       }
@@ -104,43 +112,51 @@ public final class PortabilityBenchmark {
     }
   }
 
-  private static void fill(String store, Path dir, long records, int valueBytes,
-      int keyspaces) {
+  private static void fill(String store, Path dir, long records, int valueBytes, int keyspaces) {
     SplittableRandom random = new SplittableRandom(42);
     long perKeyspace = (records + keyspaces - 1) / keyspaces;
-    try (BulkLoader loader = store.equals("sqlite")
-        ? SqliteBulkLoader.open(dir, SqliteOptions.DEFAULTS)
-        : RocksDbBulkLoader.open(dir, RocksDbOptions.DEFAULTS)) {
+    try (BulkLoader loader =
+        store.equals("sqlite")
+            ? SqliteBulkLoader.open(dir, SqliteOptions.DEFAULTS)
+            : RocksDbBulkLoader.open(dir, RocksDbOptions.DEFAULTS)) {
       long left = records;
       for (int k = 0; left > 0; k++) {
         long count = Math.min(perKeyspace, left);
         left -= count;
-        Iterator<StoredRecord> batch = new Iterator<>() {
-          private long next;
+        Iterator<StoredRecord> batch =
+            new Iterator<>() {
+              private long next;
 
-          @Override
-          public boolean hasNext() {
-            return next < count;
-          }
+              @Override
+              public boolean hasNext() {
+                return next < count;
+              }
 
-          @Override
-          public StoredRecord next() {
-            byte[] value = new byte[valueBytes];
-            random.nextBytes(value);
-            next++;
-            return new StoredRecord(String.format(Locale.ROOT, "key-%08d", next), 1,
-                ByteString.copyFrom(value), next);
-          }
-        };
-        loader.replaceKeyspace(new Keyspace(String.format(Locale.ROOT, "user-%06d", k),
-            "wallet"), 1, batch);
+              @Override
+              public StoredRecord next() {
+                byte[] value = new byte[valueBytes];
+                random.nextBytes(value);
+                next++;
+                return new StoredRecord(
+                    String.format(Locale.ROOT, "key-%08d", next),
+                    1,
+                    ByteString.copyFrom(value),
+                    next);
+              }
+            };
+        loader.replaceKeyspace(
+            new Keyspace(String.format(Locale.ROOT, "user-%06d", k), "wallet"), 1, batch);
       }
     }
   }
 
   private static String rate(long records, int valueBytes, double seconds) {
-    return String.format(Locale.ROOT, "%.1f s, %,.0f records/s, %,.0f MiB/s", seconds,
-        records / seconds, records * (double) valueBytes / 1048576.0 / seconds);
+    return String.format(
+        Locale.ROOT,
+        "%.1f s, %,.0f records/s, %,.0f MiB/s",
+        seconds,
+        records / seconds,
+        records * (double) valueBytes / 1048576.0 / seconds);
   }
 
   private static double seconds(long startNanos) {

@@ -14,7 +14,8 @@ final class RocksDbStorageFactory implements StorageFactory {
   @Override
   public List<Configuration> configurations() {
     return List.of(
-        new Configuration("default",
+        new Configuration(
+            "default",
             "one synced WriteBatch per put; concurrent puts share WAL fsyncs (RocksDB write groups)",
             directory -> RocksDbStorage.open(directory, RocksDbOptions.DEFAULTS)));
   }

@@ -25,31 +25,47 @@ import java.util.List;
  * @param output also write the report to this file; may be null
  * @param help print usage and exit
  */
-record Settings(String store, Path directory, int seconds, int warmup, int repeats,
-    List<Integer> writers, int keyspaces, boolean putsOnly,
-    List<Integer> getThreads, int valueBytes, int smallKeys, int bigKeys, int listSamples,
-    boolean keep, Path output, boolean help) {
+record Settings(
+    String store,
+    Path directory,
+    int seconds,
+    int warmup,
+    int repeats,
+    List<Integer> writers,
+    int keyspaces,
+    boolean putsOnly,
+    List<Integer> getThreads,
+    int valueBytes,
+    int smallKeys,
+    int bigKeys,
+    int listSamples,
+    boolean keep,
+    Path output,
+    boolean help) {
 
-  static final String USAGE = String.join("\n",
-      "usage: StorageBenchmark [options]",
-      "  --store NAME          adapter to measure (default sqlite; known: "
-          + StorageFactories.names() + ")",
-      "  --dir PATH            directory on the disk to measure (default: a temporary directory)",
-      "  --seconds N           measured seconds per cell (default 5)",
-      "  --warmup N            warm-up seconds per cell (default 1)",
-      "  --repeats N           rounds of the put measurement, median reported (default 3)",
-      "  --writers A,B,C       concurrent writers for puts (default 1,8,64)",
-      "  --keyspaces N         puts spread round-robin over N keyspaces, 1 = one hot keyspace"
-          + " (default 0: one keyspace per writer)",
-      "  --puts-only           measure only the fsync rate and durable puts",
-      "  --get-threads A,B     threads for gets (default 1,4)",
-      "  --value-bytes N       value size (default 1024)",
-      "  --small-keys N        keys of the small store (default 1000)",
-      "  --big-keys N          keys of the big store (default 1000000)",
-      "  --list-samples N      measured list calls per case (default 2000)",
-      "  --out FILE            also write the Markdown report to FILE",
-      "  --keep                keep the stores after the run",
-      "  --help                this text");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: StorageBenchmark [options]",
+          "  --store NAME          adapter to measure (default sqlite; known: "
+              + StorageFactories.names()
+              + ")",
+          "  --dir PATH            directory on the disk to measure (default: a temporary directory)",
+          "  --seconds N           measured seconds per cell (default 5)",
+          "  --warmup N            warm-up seconds per cell (default 1)",
+          "  --repeats N           rounds of the put measurement, median reported (default 3)",
+          "  --writers A,B,C       concurrent writers for puts (default 1,8,64)",
+          "  --keyspaces N         puts spread round-robin over N keyspaces, 1 = one hot keyspace"
+              + " (default 0: one keyspace per writer)",
+          "  --puts-only           measure only the fsync rate and durable puts",
+          "  --get-threads A,B     threads for gets (default 1,4)",
+          "  --value-bytes N       value size (default 1024)",
+          "  --small-keys N        keys of the small store (default 1000)",
+          "  --big-keys N          keys of the big store (default 1000000)",
+          "  --list-samples N      measured list calls per case (default 2000)",
+          "  --out FILE            also write the Markdown report to FILE",
+          "  --keep                keep the stores after the run",
+          "  --help                this text");
 
   static Settings parse(String[] args) {
     String store = "sqlite";
@@ -93,18 +109,47 @@ record Settings(String store, Path directory, int seconds, int warmup, int repea
     if (smallKeys < 200 || bigKeys < 200) {
       throw new IllegalArgumentException("--small-keys and --big-keys must be at least 200");
     }
-    return new Settings(store, directory, seconds, warmup, repeats, writers, keyspaces, putsOnly,
-        getThreads, valueBytes,
-        smallKeys, bigKeys, listSamples, keep, output, help);
+    return new Settings(
+        store,
+        directory,
+        seconds,
+        warmup,
+        repeats,
+        writers,
+        keyspaces,
+        putsOnly,
+        getThreads,
+        valueBytes,
+        smallKeys,
+        bigKeys,
+        listSamples,
+        keep,
+        output,
+        help);
   }
 
   String describe() {
-    return "seconds " + seconds + ", warm-up " + warmup + ", repeats " + repeats
-        + ", writers " + writers + ", keyspaces "
+    return "seconds "
+        + seconds
+        + ", warm-up "
+        + warmup
+        + ", repeats "
+        + repeats
+        + ", writers "
+        + writers
+        + ", keyspaces "
         + (keyspaces == 0 ? "one per writer" : String.valueOf(keyspaces))
         + (putsOnly ? ", puts only" : "")
-        + ", get threads " + getThreads + ", value bytes " + valueBytes + ", small store "
-        + smallKeys + " keys, big store " + bigKeys + " keys, list samples " + listSamples;
+        + ", get threads "
+        + getThreads
+        + ", value bytes "
+        + valueBytes
+        + ", small store "
+        + smallKeys
+        + " keys, big store "
+        + bigKeys
+        + " keys, list samples "
+        + listSamples;
   }
 
   private static String value(String[] args, int index, String option) {

@@ -5,7 +5,6 @@ import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.rules.PageToken;
-import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
@@ -89,9 +88,10 @@ public final class StorageBenchmark {
       return;
     }
     StorageFactory factory = StorageFactories.named(settings.store());
-    Path root = settings.directory() != null
-        ? Files.createDirectories(settings.directory())
-        : Files.createTempDirectory("vss-bench-");
+    Path root =
+        settings.directory() != null
+            ? Files.createDirectories(settings.directory())
+            : Files.createTempDirectory("vss-bench-");
     Path runDirectory = Files.createTempDirectory(root, "run-");
     try {
       new StorageBenchmark(settings, factory, runDirectory).run();
@@ -118,8 +118,12 @@ public final class StorageBenchmark {
       readsAndLists();
     }
     line("");
-    line("Total run time: " + Duration.between(started, Instant.now()).toSeconds()
-        + " s. Load average at the end: " + loadAverage() + ".");
+    line(
+        "Total run time: "
+            + Duration.between(started, Instant.now()).toSeconds()
+            + " s. Load average at the end: "
+            + loadAverage()
+            + ".");
     System.out.println(report);
     if (settings.output() != null) {
       Files.writeString(settings.output(), report, StandardCharsets.UTF_8);
@@ -131,18 +135,43 @@ public final class StorageBenchmark {
 
   private void machine() throws IOException {
     FileStore disk = Files.getFileStore(root);
-    long memory = ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
     line("# Storage benchmark: " + factory.name());
     line("");
     line("- Date: " + Instant.now());
-    line("- CPUs: " + Runtime.getRuntime().availableProcessors() + ", memory: "
-        + gib(memory) + " GiB, JVM heap max: " + gib(Runtime.getRuntime().maxMemory()) + " GiB");
-    line("- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
-        + ", OS: " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    line("- Data directory: " + root + " on " + disk.name() + " (" + disk.type() + "), "
-        + gib(disk.getTotalSpace()) + " GiB total, " + gib(disk.getUsableSpace()) + " GiB free");
+    line(
+        "- CPUs: "
+            + Runtime.getRuntime().availableProcessors()
+            + ", memory: "
+            + gib(memory)
+            + " GiB, JVM heap max: "
+            + gib(Runtime.getRuntime().maxMemory())
+            + " GiB");
+    line(
+        "- Java: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.version")
+            + ", OS: "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    line(
+        "- Data directory: "
+            + root
+            + " on "
+            + disk.name()
+            + " ("
+            + disk.type()
+            + "), "
+            + gib(disk.getTotalSpace())
+            + " GiB total, "
+            + gib(disk.getUsableSpace())
+            + " GiB free");
     line("- Settings: " + settings.describe());
     line("- Load average (1, 5, 15 min) at start: " + loadAverage());
     line("");
@@ -166,21 +195,29 @@ public final class StorageBenchmark {
     progress("measuring the raw fsync rate " + when + " (" + 2 * settings.seconds() + " s)");
     Duration duration = Duration.ofSeconds(settings.seconds());
     FsyncProbe.Result fsync = FsyncProbe.measure(root.resolve("fsync-probe"), duration, true);
-    FsyncProbe.Result fdatasync =
-        FsyncProbe.measure(root.resolve("fsync-probe"), duration, false);
-    fsyncRows.add(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %s |", when,
-        fsync.perSecond(), micros(fsync.meanNanos()), fdatasync.perSecond(),
-        micros(fdatasync.meanNanos())));
+    FsyncProbe.Result fdatasync = FsyncProbe.measure(root.resolve("fsync-probe"), duration, false);
+    fsyncRows.add(
+        String.format(
+            Locale.ROOT,
+            "| %s | %,.0f | %s | %,.0f | %s |",
+            when,
+            fsync.perSecond(),
+            micros(fsync.meanNanos()),
+            fdatasync.perSecond(),
+            micros(fdatasync.meanNanos())));
     return fsync.perSecond();
   }
 
   private void reportFsync() {
     line("## Raw fsync rate of the data disk");
     line("");
-    line("One thread writes 4 KiB at a rotating offset of a preallocated 4 MiB file and syncs it,"
-        + " back to back, for " + settings.seconds() + " s: `FileChannel.force(true)` (fsync,"
-        + " what SQLite calls once per commit) and `force(false)` (fdatasync). Measured before"
-        + " and after the put measurements, since a shared disk's rate drifts.");
+    line(
+        "One thread writes 4 KiB at a rotating offset of a preallocated 4 MiB file and syncs it,"
+            + " back to back, for "
+            + settings.seconds()
+            + " s: `FileChannel.force(true)` (fsync,"
+            + " what SQLite calls once per commit) and `force(false)` (fdatasync). Measured before"
+            + " and after the put measurements, since a shared disk's rate drifts.");
     line("");
     line("| when | fsyncs/s | mean fsync | fdatasyncs/s | mean fdatasync |");
     line("|---|---:|---:|---:|---:|");
@@ -217,14 +254,22 @@ public final class StorageBenchmark {
    */
   private void puts() throws Exception {
     List<StorageFactory.Configuration> configurations = factory.configurations();
-    putResults = new Throughput[configurations.size()][settings.writers().size()][
-        settings.repeats()];
+    putResults =
+        new Throughput[configurations.size()][settings.writers().size()][settings.repeats()];
     for (int r = 0; r < settings.repeats(); r++) {
       for (int w = 0; w < settings.writers().size(); w++) {
         for (int c = 0; c < configurations.size(); c++) {
           int writers = settings.writers().get(w);
-          progress("puts, round " + (r + 1) + "/" + settings.repeats() + ": "
-              + configurations.get(c).label() + ", " + writers + " writer(s)");
+          progress(
+              "puts, round "
+                  + (r + 1)
+                  + "/"
+                  + settings.repeats()
+                  + ": "
+                  + configurations.get(c).label()
+                  + ", "
+                  + writers
+                  + " writer(s)");
           putResults[c][w][r] = measurePuts(configurations.get(c), writers);
         }
       }
@@ -252,16 +297,26 @@ public final class StorageBenchmark {
     List<StorageFactory.Configuration> configurations = factory.configurations();
     line("## Durable puts");
     line("");
-    line("Each put is one putObjects creating one new key (version 0) with a "
-        + settings.valueBytes() + "-byte random value; " + (settings.keyspaces() == 0
-            ? "each writer thread has its own keyspace"
-            : "the writers' puts go round-robin to " + settings.keyspaces() + " shared keyspace(s)")
-        + "; each writer waits for its put to return before sending the next. " + settings.warmup()
-        + " s warm-up, then " + settings.seconds() + " s measured, fresh store per cell;"
-        + " configurations interleaved per writer count; " + settings.repeats() + " rounds."
-        + " puts/s is the median round, with the range of all rounds; p50 and p99 are the put"
-        + " latencies of the median round. \"puts per fsync\" divides the median by the"
-        + String.format(Locale.ROOT, " mean raw fsync rate (%,.0f/s).", fsyncs));
+    line(
+        "Each put is one putObjects creating one new key (version 0) with a "
+            + settings.valueBytes()
+            + "-byte random value; "
+            + (settings.keyspaces() == 0
+                ? "each writer thread has its own keyspace"
+                : "the writers' puts go round-robin to "
+                    + settings.keyspaces()
+                    + " shared keyspace(s)")
+            + "; each writer waits for its put to return before sending the next. "
+            + settings.warmup()
+            + " s warm-up, then "
+            + settings.seconds()
+            + " s measured, fresh store per cell;"
+            + " configurations interleaved per writer count; "
+            + settings.repeats()
+            + " rounds."
+            + " puts/s is the median round, with the range of all rounds; p50 and p99 are the put"
+            + " latencies of the median round. \"puts per fsync\" divides the median by the"
+            + String.format(Locale.ROOT, " mean raw fsync rate (%,.0f/s).", fsyncs));
     line("");
     for (StorageFactory.Configuration configuration : configurations) {
       line("- " + configuration.label() + ": " + configuration.description());
@@ -272,23 +327,39 @@ public final class StorageBenchmark {
     for (int c = 0; c < configurations.size(); c++) {
       for (int w = 0; w < settings.writers().size(); w++) {
         Throughput result = median(putResults[c][w]);
-        line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %.2f | %s | %s |",
-            configurations.get(c).label(), settings.writers().get(w), result.perSecond(),
-            range(putResults[c][w]), result.perSecond() / fsyncs,
-            micros(result.latencies().percentile(50)),
-            micros(result.latencies().percentile(99))));
+        line(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %,.0f | %s | %.2f | %s | %s |",
+                configurations.get(c).label(),
+                settings.writers().get(w),
+                result.perSecond(),
+                range(putResults[c][w]),
+                result.perSecond() / fsyncs,
+                micros(result.latencies().percentile(50)),
+                micros(result.latencies().percentile(99))));
       }
     }
     line("");
     for (int c = 1; c < configurations.size(); c++) {
       StringBuilder ratios = new StringBuilder();
       for (int w = 0; w < settings.writers().size(); w++) {
-        ratios.append(w == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1fx at %d",
-            median(putResults[0][w]).perSecond() / median(putResults[c][w]).perSecond(),
-            settings.writers().get(w)));
+        ratios
+            .append(w == 0 ? "" : ", ")
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "%.1fx at %d",
+                    median(putResults[0][w]).perSecond() / median(putResults[c][w]).perSecond(),
+                    settings.writers().get(w)));
       }
-      line("- " + configurations.get(0).label() + " vs " + configurations.get(c).label() + ": "
-          + ratios);
+      line(
+          "- "
+              + configurations.get(0).label()
+              + " vs "
+              + configurations.get(c).label()
+              + ": "
+              + ratios);
     }
     line("");
   }
@@ -297,8 +368,8 @@ public final class StorageBenchmark {
       throws Exception {
     Path directory = Files.createTempDirectory(root, "puts-");
     try (Storage storage = configuration.opener().open(directory)) {
-      return runPuts(new VssService(storage, Limits.DEFAULTS), writers, settings.warmup(),
-          settings.seconds());
+      return runPuts(
+          new VssService(storage, Limits.DEFAULTS), writers, settings.warmup(), settings.seconds());
     } finally {
       deleteRecursively(directory);
     }
@@ -311,26 +382,36 @@ public final class StorageBenchmark {
   private Throughput runPuts(VssService vss, int writers, int warmupSeconds, int seconds)
       throws Exception {
     int keyspaces = settings.keyspaces();
-    return Throughput.run(writers, warmupSeconds, seconds, writer -> {
-      byte[] value = randomBytes(settings.valueBytes(), writer);
-      return new Throughput.Operation() {
-        private long next;
+    return Throughput.run(
+        writers,
+        warmupSeconds,
+        seconds,
+        writer -> {
+          byte[] value = randomBytes(settings.valueBytes(), writer);
+          return new Throughput.Operation() {
+            private long next;
 
-        @Override
-        public void run() {
-          long id = next++;
-          String user = keyspaces == 0
-              ? USER + "-" + writer
-              : USER + "-" + Math.floorMod(id * writers + writer, keyspaces);
-          value[0] = (byte) id; // distinct values without a fresh random array per put
-          vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
-              .addTransactionItems(KeyValue.newBuilder().setKey("key-" + writer + "-" + id)
-                  .setVersion(0)
-                  .setValue(ByteString.copyFrom(value)))
-              .build());
-        }
-      };
-    });
+            @Override
+            public void run() {
+              long id = next++;
+              String user =
+                  keyspaces == 0
+                      ? USER + "-" + writer
+                      : USER + "-" + Math.floorMod(id * writers + writer, keyspaces);
+              value[0] = (byte) id; // distinct values without a fresh random array per put
+              vss.putObjects(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(STORE_ID)
+                      .addTransactionItems(
+                          KeyValue.newBuilder()
+                              .setKey("key-" + writer + "-" + id)
+                              .setVersion(0)
+                              .setValue(ByteString.copyFrom(value)))
+                      .build());
+            }
+          };
+        });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -351,20 +432,31 @@ public final class StorageBenchmark {
         for (int threads : settings.getThreads()) {
           progress("gets: " + keys + " keys, " + threads + " thread(s)");
           Throughput gets = measureGets(vss, keys, threads);
-          getRows.add(String.format(Locale.ROOT, "| %,d | %d | %,.0f | %s | %s |", keys, threads,
-              gets.perSecond(), micros(gets.latencies().percentile(50)),
-              micros(gets.latencies().percentile(99))));
+          getRows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %,d | %d | %,.0f | %s | %s |",
+                  keys,
+                  threads,
+                  gets.perSecond(),
+                  micros(gets.latencies().percentile(50)),
+                  micros(gets.latencies().percentile(99))));
         }
-        long newest = storage.list(new Keyspace(USER, STORE_ID), "", Long.MAX_VALUE, 1).get(0)
-            .sequence();
+        long newest =
+            storage.list(new Keyspace(USER, STORE_ID), "", Long.MAX_VALUE, 1).get(0).sequence();
         long oldest = newest - keys + 1;
-        List<ListCase> cases = List.of(
-            new ListCase("first page", "", () -> null),
-            new ListCase("random page", "", new RandomToken(storage.pageTokenSecret(),
-                "", oldest + PAGE_SIZE, newest)),
-            new ListCase("dense prefix `k/`, first page", "k/", () -> null),
-            new ListCase("sparse prefix `rare/` (1 key in " + SPARSE_EVERY + "), first page",
-                "rare/", () -> null));
+        List<ListCase> cases =
+            List.of(
+                new ListCase("first page", "", () -> null),
+                new ListCase(
+                    "random page",
+                    "",
+                    new RandomToken(storage.pageTokenSecret(), "", oldest + PAGE_SIZE, newest)),
+                new ListCase("dense prefix `k/`, first page", "k/", () -> null),
+                new ListCase(
+                    "sparse prefix `rare/` (1 key in " + SPARSE_EVERY + "), first page",
+                    "rare/",
+                    () -> null));
         for (ListCase listCase : cases) {
           progress("list pages: " + keys + " keys, " + listCase.label());
           System.gc(); // start each latency case without garbage left by the one before
@@ -372,9 +464,16 @@ public final class StorageBenchmark {
           if (listCase == cases.get(0)) {
             firstPageP50[s] = latencies.percentile(50);
           }
-          listRows.add(String.format(Locale.ROOT, "| %,d | %s | %,d | %s | %s | %s |", keys,
-              listCase.label(), latencies.count(), micros(latencies.percentile(50)),
-              micros(latencies.percentile(99)), micros(latencies.mean())));
+          listRows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %,d | %s | %,d | %s | %s | %s |",
+                  keys,
+                  listCase.label(),
+                  latencies.count(),
+                  micros(latencies.percentile(50)),
+                  micros(latencies.percentile(99)),
+                  micros(latencies.mean())));
         }
       } finally {
         deleteRecursively(directory);
@@ -382,9 +481,15 @@ public final class StorageBenchmark {
     }
     line("## Gets");
     line("");
-    line("getObject of a random existing key (" + settings.valueBytes() + "-byte values) in one"
-        + " keyspace holding the given number of keys; " + settings.warmup() + " s warm-up, "
-        + settings.seconds() + " s measured.");
+    line(
+        "getObject of a random existing key ("
+            + settings.valueBytes()
+            + "-byte values) in one"
+            + " keyspace holding the given number of keys; "
+            + settings.warmup()
+            + " s warm-up, "
+            + settings.seconds()
+            + " s measured.");
     line("");
     line("| keys in store | threads | gets/s | p50 | p99 |");
     line("|---:|---:|---:|---:|---:|");
@@ -392,24 +497,36 @@ public final class StorageBenchmark {
     line("");
     line("## List-page latency");
     line("");
-    line("listKeyVersions with page_size " + PAGE_SIZE + " in a keyspace holding the given number"
-        + " of keys (" + settings.valueBytes() + "-byte values), one thread, "
-        + Math.max(1000, settings.listSamples() / 2) + " warm-up calls, then up to "
-        + settings.listSamples() + " measured calls or 20 s, whichever ends first. A random"
-        + " page starts at a random creation sequence (a page token anywhere in the keyspace).");
+    line(
+        "listKeyVersions with page_size "
+            + PAGE_SIZE
+            + " in a keyspace holding the given number"
+            + " of keys ("
+            + settings.valueBytes()
+            + "-byte values), one thread, "
+            + Math.max(1000, settings.listSamples() / 2)
+            + " warm-up calls, then up to "
+            + settings.listSamples()
+            + " measured calls or 20 s, whichever ends first. A random"
+            + " page starts at a random creation sequence (a page token anywhere in the keyspace).");
     line("");
     line("| keys in store | page | samples | p50 | p99 | mean |");
     line("|---:|---|---:|---:|---:|---:|");
     listRows.forEach(this::line);
     line("");
-    line(String.format(Locale.ROOT, "- first-page p50 at %,d keys vs %,d keys: %.2fx",
-        sizes.get(1), sizes.get(0), firstPageP50[1] / firstPageP50[0]));
+    line(
+        String.format(
+            Locale.ROOT,
+            "- first-page p50 at %,d keys vs %,d keys: %.2fx",
+            sizes.get(1),
+            sizes.get(0),
+            firstPageP50[1] / firstPageP50[0]));
   }
 
   /**
-   * Fills the bench keyspace with {@code keys} keys, {@value #ITEMS_PER_POPULATE_PUT} per put;
-   * keys {@code 0, }{@value #SPARSE_EVERY}{@code , ...} are named {@code rare/<i>}, the others
-   * {@code k/<i>}.
+   * Fills the bench keyspace with {@code keys} keys, {@value #ITEMS_PER_POPULATE_PUT} per put; keys
+   * {@code 0, }{@value #SPARSE_EVERY}{@code , ...} are named {@code rare/<i>}, the others {@code
+   * k/<i>}.
    */
   private void populate(VssService vss, int keys) {
     progress("populating " + String.format(Locale.ROOT, "%,d", keys) + " keys");
@@ -420,16 +537,23 @@ public final class StorageBenchmark {
       PutObjectRequest.Builder put = PutObjectRequest.newBuilder().setStoreId(STORE_ID);
       for (int i = first; i < Math.min(keys, first + ITEMS_PER_POPULATE_PUT); i++) {
         value[0] = (byte) i;
-        put.addTransactionItems(KeyValue.newBuilder().setKey(key(i)).setVersion(0)
-            .setValue(ByteString.copyFrom(value)));
+        put.addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key(i))
+                .setVersion(0)
+                .setValue(ByteString.copyFrom(value)));
       }
       vss.putObjects(USER, put.build());
       int percent = (int) ((first + ITEMS_PER_POPULATE_PUT) * 100L / keys);
       if (percent >= reported + 10) {
         reported = percent / 10 * 10;
-        progress(String.format(Locale.ROOT, "  %d%% (%,d keys, %.0f s)", Math.min(100, reported),
-            Math.min(keys, first + ITEMS_PER_POPULATE_PUT),
-            (System.nanoTime() - started) / 1e9));
+        progress(
+            String.format(
+                Locale.ROOT,
+                "  %d%% (%,d keys, %.0f s)",
+                Math.min(100, reported),
+                Math.min(keys, first + ITEMS_PER_POPULATE_PUT),
+                (System.nanoTime() - started) / 1e9));
       }
     }
   }
@@ -439,11 +563,20 @@ public final class StorageBenchmark {
   }
 
   private Throughput measureGets(VssService vss, int keys, int threads) throws Exception {
-    return Throughput.run(threads, settings.warmup(), settings.seconds(), thread -> {
-      SplittableRandom random = new SplittableRandom(thread);
-      return () -> vss.getObject(USER, GetObjectRequest.newBuilder().setStoreId(STORE_ID)
-          .setKey(key(random.nextInt(keys))).build());
-    });
+    return Throughput.run(
+        threads,
+        settings.warmup(),
+        settings.seconds(),
+        thread -> {
+          SplittableRandom random = new SplittableRandom(thread);
+          return () ->
+              vss.getObject(
+                  USER,
+                  GetObjectRequest.newBuilder()
+                      .setStoreId(STORE_ID)
+                      .setKey(key(random.nextInt(keys)))
+                      .build());
+        });
   }
 
   private Latencies measureList(VssService vss, ListCase listCase) {
@@ -451,8 +584,8 @@ public final class StorageBenchmark {
     int warmup = Math.max(1000, settings.listSamples() / 2);
     long deadline = System.nanoTime() + LIST_CASE_BUDGET_NANOS;
     for (int i = 0; i < warmup + settings.listSamples(); i++) {
-      ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder()
-          .setStoreId(STORE_ID).setPageSize(PAGE_SIZE);
+      ListKeyVersionsRequest.Builder request =
+          ListKeyVersionsRequest.newBuilder().setStoreId(STORE_ID).setPageSize(PAGE_SIZE);
       if (!listCase.prefix().isEmpty()) {
         request.setKeyPrefix(listCase.prefix());
       }
@@ -503,8 +636,8 @@ public final class StorageBenchmark {
 
     @Override
     public String next() {
-      return PageToken.encode(secret, new Keyspace(USER, STORE_ID), prefix,
-          low + random.nextLong(high - low + 1));
+      return PageToken.encode(
+          secret, new Keyspace(USER, STORE_ID), prefix, low + random.nextLong(high - low + 1));
     }
   }
 
@@ -541,13 +674,15 @@ public final class StorageBenchmark {
     }
     try (Stream<Path> walk = Files.walk(path)) {
       AtomicReference<IOException> failure = new AtomicReference<>();
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          failure.compareAndSet(null, e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
       if (failure.get() != null) {
         throw failure.get();
       }

@@ -7,9 +7,11 @@ import java.util.function.Supplier;
 
 /** The adapters the benchmark knows, by name. Add an adapter here to benchmark it. */
 public final class StorageFactories {
-  private static final Map<String, Supplier<StorageFactory>> FACTORIES = new TreeMap<>(Map.of(
-      "sqlite", SqliteStorageFactory::new,
-      "rocksdb", RocksDbStorageFactory::new));
+  private static final Map<String, Supplier<StorageFactory>> FACTORIES =
+      new TreeMap<>(
+          Map.of(
+              "sqlite", SqliteStorageFactory::new,
+              "rocksdb", RocksDbStorageFactory::new));
 
   private StorageFactories() {}
 

@@ -25,7 +25,9 @@ record Throughput(double perSecond, Latencies latencies) {
     Operation create(int index);
   }
 
-  /** Runs {@code threads} threads for {@code warmupSeconds + seconds} and counts the second part. */
+  /**
+   * Runs {@code threads} threads for {@code warmupSeconds + seconds} and counts the second part.
+   */
   static Throughput run(int threads, int warmupSeconds, int seconds, OperationFactory factory)
       throws Exception {
     CountDownLatch start = new CountDownLatch(1);
@@ -38,24 +40,27 @@ record Throughput(double perSecond, Latencies latencies) {
       Operation operation = factory.create(t);
       Latencies latencies = new Latencies(1024);
       perThread.add(latencies);
-      Thread worker = new Thread(() -> {
-        try {
-          start.await();
-          while (true) {
-            long begin = System.nanoTime();
-            if (begin >= measureUntil[0]) {
-              return;
-            }
-            operation.run();
-            long end = System.nanoTime();
-            if (begin >= measureFrom[0] && end <= measureUntil[0]) {
-              latencies.add(end - begin);
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "bench-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                  while (true) {
+                    long begin = System.nanoTime();
+                    if (begin >= measureUntil[0]) {
+                      return;
+                    }
+                    operation.run();
+                    long end = System.nanoTime();
+                    if (begin >= measureFrom[0] && end <= measureUntil[0]) {
+                      latencies.add(end - begin);
+                    }
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "bench-" + t);
       worker.start();
       workers.add(worker);
     }

@@ -2,7 +2,10 @@ package dev.vss.client;
 
 import dev.vss.proto.ErrorCode;
 
-/** The server rejected the credentials (missing, expired or invalid Authorization header). Never retried. */
+/**
+ * The server rejected the credentials (missing, expired or invalid Authorization header). Never
+ * retried.
+ */
 public final class AuthException extends VssServerException {
   private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,10 @@ package dev.vss.client;
 
 import dev.vss.proto.ErrorCode;
 
-/** The write was refused because a key's version or the store's global version is not the one the request expected (SPEC section 4). Never retried: re-read the key, then decide. */
+/**
+ * The write was refused because a key's version or the store's global version is not the one the
+ * request expected (SPEC section 4). Never retried: re-read the key, then decide.
+ */
 public final class ConflictException extends VssServerException {
   private static final long serialVersionUID = 1L;
 

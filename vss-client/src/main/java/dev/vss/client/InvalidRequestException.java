@@ -2,7 +2,10 @@ package dev.vss.client;
 
 import dev.vss.proto.ErrorCode;
 
-/** The server rejected the request as malformed or beyond its limits; the message says which argument. Never retried. */
+/**
+ * The server rejected the request as malformed or beyond its limits; the message says which
+ * argument. Never retried.
+ */
 public final class InvalidRequestException extends VssServerException {
   private static final long serialVersionUID = 1L;
 

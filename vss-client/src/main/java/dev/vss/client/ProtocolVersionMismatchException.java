@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * VssClient#PROTOCOL_VERSION_HEADER} was missing or was not {@value VssClient#PROTOCOL_VERSION}
  * (SPEC section 1). The client checks it on every answer, errors included, before it looks at the
  * status or the body, as the deployed Rust client ({@code vss-client-ng} 0.6.0 and later) does. A
- * server that omits it is older than the reference server's 0.1 releases (or not a VSS server, or
- * a proxy stripped the header); one that sends another value speaks another protocol version.
+ * server that omits it is older than the reference server's 0.1 releases (or not a VSS server, or a
+ * proxy stripped the header); one that sends another value speaks another protocol version.
  *
  * <p>Never retried: repeating the request cannot change the server's version. A missing header
  * (never a different one) can be accepted with {@link
@@ -55,12 +55,20 @@ public final class ProtocolVersionMismatchException extends VssClientException {
 
   private static String describe(@Nullable String served, String expected, int httpStatus) {
     if (served == null) {
-      return "the server did not send the " + VssClient.PROTOCOL_VERSION_HEADER + " header (HTTP "
-          + httpStatus + "); this client speaks VSS protocol version " + expected
+      return "the server did not send the "
+          + VssClient.PROTOCOL_VERSION_HEADER
+          + " header (HTTP "
+          + httpStatus
+          + "); this client speaks VSS protocol version "
+          + expected
           + ": the server is older than the reference server's 0.1 releases, is not a VSS server,"
           + " or a proxy removed the header";
     }
-    return "the server speaks VSS protocol version '" + served + "' (HTTP " + httpStatus
-        + "), this client speaks version " + expected;
+    return "the server speaks VSS protocol version '"
+        + served
+        + "' (HTTP "
+        + httpStatus
+        + "), this client speaks version "
+        + expected;
   }
 }

@@ -13,12 +13,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns an HTTP answer into the response message or the matching {@link VssServerException}
- * (SPEC section 1), after checking the protocol version header of the answer.
+ * Turns an HTTP answer into the response message or the matching {@link VssServerException} (SPEC
+ * section 1), after checking the protocol version header of the answer.
  *
- * <p>A non-200 answer is classified by its {@code ErrorResponse.error_code} when the body decodes to
- * one with a known code; otherwise (a plain-text body from the reference server or a proxy) by its
- * HTTP status: 409 CONFLICT, 400 and 413 INVALID_REQUEST, 401 and 403 AUTH, 429 and 5xx
+ * <p>A non-200 answer is classified by its {@code ErrorResponse.error_code} when the body decodes
+ * to one with a known code; otherwise (a plain-text body from the reference server or a proxy) by
+ * its HTTP status: 409 CONFLICT, 400 and 413 INVALID_REQUEST, 401 and 403 AUTH, 429 and 5xx
  * INTERNAL_SERVER, anything else an {@link UnexpectedResponseException}.
  */
 final class ResponseDecoder {
@@ -31,8 +31,7 @@ final class ResponseDecoder {
    * status, as the deployed client does: every value of the header must be exactly {@value
    * VssClient#PROTOCOL_VERSION}.
    *
-   * @param acceptMissing whether an answer without the header passes (a different value never
-   *     does)
+   * @param acceptMissing whether an answer without the header passes (a different value never does)
    * @throws ProtocolVersionMismatchException when the header is missing (and not accepted) or
    *     different
    */
@@ -72,8 +71,10 @@ final class ResponseDecoder {
       return seconds < 0 ? null : java.time.Duration.ofSeconds(seconds);
     } catch (NumberFormatException notSeconds) {
       try {
-        java.time.Instant at = java.time.ZonedDateTime.parse(text,
-            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        java.time.Instant at =
+            java.time.ZonedDateTime.parse(
+                    text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant();
         java.time.Duration until = java.time.Duration.between(java.time.Instant.now(), at);
         return until.isNegative() ? java.time.Duration.ZERO : until;
       } catch (java.time.format.DateTimeParseException notADate) {
@@ -87,8 +88,8 @@ final class ResponseDecoder {
       try {
         return parser.parseFrom(body);
       } catch (InvalidProtocolBufferException e) {
-        throw new UnexpectedResponseException(status,
-            "HTTP 200 with a body that is not a VSS response (" + body.length + " bytes)");
+        throw new UnexpectedResponseException(
+            status, "HTTP 200 with a body that is not a VSS response (" + body.length + " bytes)");
       }
     }
     throw error(status, body);
@@ -106,13 +107,13 @@ final class ResponseDecoder {
     }
     String message = describe(body);
     Optional<ErrorCode> byStatus = ErrorStatus.codeOf(status);
-    VssServerException byCode = byStatus.isPresent()
-        ? forCode(byStatus.get(), status, message) : null;
+    VssServerException byCode =
+        byStatus.isPresent() ? forCode(byStatus.get(), status, message) : null;
     if (byCode != null) {
       return byCode;
     }
-    return new UnexpectedResponseException(status,
-        "HTTP " + status + " is not a VSS answer (wrong base URL?): " + message);
+    return new UnexpectedResponseException(
+        status, "HTTP " + status + " is not a VSS answer (wrong base URL?): " + message);
   }
 
   /** The exception for a known {@code code}, or null for UNKNOWN and codes newer than this. */
@@ -153,8 +154,8 @@ final class ResponseDecoder {
     if (body.length == 0) {
       return "(empty body)";
     }
-    String text = new String(body, 0, Math.min(body.length, MAX_QUOTED_BODY),
-        StandardCharsets.UTF_8);
+    String text =
+        new String(body, 0, Math.min(body.length, MAX_QUOTED_BODY), StandardCharsets.UTF_8);
     StringBuilder printable = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

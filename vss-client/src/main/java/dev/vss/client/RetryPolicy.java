@@ -18,16 +18,16 @@ import org.jspecify.annotations.Nullable;
  *   <li>At most {@link #maxAttempts()} attempts are made, the first one included.
  *   <li>The wait before attempt {@code n + 1} follows the {@link #backoff()} curve: {@link
  *       Backoff#GEOMETRIC} {@code initialBackoff * multiplier^(n-1)} or {@link
- *       Backoff#VSS_CLIENT_NG} {@code initialBackoff * (2^n - 1)}, capped at {@link
- *       #maxBackoff()}; then it is shortened by a random fraction of at most {@link #jitter()} of
- *       itself, so that clients failing together do not retry together.
+ *       Backoff#VSS_CLIENT_NG} {@code initialBackoff * (2^n - 1)}, capped at {@link #maxBackoff()};
+ *       then it is shortened by a random fraction of at most {@link #jitter()} of itself, so that
+ *       clients failing together do not retry together.
  *   <li>A retry is scheduled only if the budget stays within {@link #totalBudget()} with its wait
  *       added: by default the budget counts the time elapsed since the call began (an attempt
  *       already in flight is bounded by the request timeout, not by the budget); with {@link
  *       #budgetCountsWaitsOnly()} it counts only the waits between attempts, as {@code
  *       vss-client-ng}'s {@code MaxTotalDelayRetryPolicy} does.
- *   <li>When the server said how long to wait ({@code Retry-After} on a 429 or 503), the wait is
- *       at least that long, but never longer than {@link #maxBackoff()}: the server's word can
+ *   <li>When the server said how long to wait ({@code Retry-After} on a 429 or 503), the wait is at
+ *       least that long, but never longer than {@link #maxBackoff()}: the server's word can
  *       lengthen a wait up to the policy's cap, never beyond it. The budget check of rule 4 applies
  *       to the lengthened wait.
  *   <li>Finally a random {@link #addedJitter()} of up to that duration is added to the wait (as
@@ -42,19 +42,22 @@ import org.jspecify.annotations.Nullable;
 public final class RetryPolicy {
   private static final RetryPolicy DEFAULTS = builder().build();
 
-  /** The policy LDK Node's {@code VssStore} gives {@code vss-client-ng} (see {@link #ldkNode()}). */
-  private static final RetryPolicy LDK_NODE = builder()
-      .backoff(Backoff.VSS_CLIENT_NG)
-      .initialBackoff(Duration.ofMillis(10))
-      // vss-client-ng has no cap. A cap far above the budget changes nothing: a capped wait is
-      // still refused by the budget, as the uncapped one is.
-      .maxBackoff(Duration.ofDays(1))
-      .maxAttempts(100)
-      .totalBudget(Duration.ofSeconds(180))
-      .budgetCountsWaitsOnly(true)
-      .jitter(0)
-      .addedJitter(Duration.ofMillis(100))
-      .build();
+  /**
+   * The policy LDK Node's {@code VssStore} gives {@code vss-client-ng} (see {@link #ldkNode()}).
+   */
+  private static final RetryPolicy LDK_NODE =
+      builder()
+          .backoff(Backoff.VSS_CLIENT_NG)
+          .initialBackoff(Duration.ofMillis(10))
+          // vss-client-ng has no cap. A cap far above the budget changes nothing: a capped wait is
+          // still refused by the budget, as the uncapped one is.
+          .maxBackoff(Duration.ofDays(1))
+          .maxAttempts(100)
+          .totalBudget(Duration.ofSeconds(180))
+          .budgetCountsWaitsOnly(true)
+          .jitter(0)
+          .addedJitter(Duration.ofMillis(100))
+          .build();
 
   /** How the wait grows with the number of failed attempts. */
   public enum Backoff {
@@ -217,8 +220,12 @@ public final class RetryPolicy {
    *     least this, capped at {@link #maxBackoff()}
    * @see #delayBeforeRetry(int, Duration, Duration, double)
    */
-  public Optional<Duration> delayBeforeRetry(int failedAttempts, Duration elapsed, Duration waited,
-      double random, @Nullable Duration retryAfter) {
+  public Optional<Duration> delayBeforeRetry(
+      int failedAttempts,
+      Duration elapsed,
+      Duration waited,
+      double random,
+      @Nullable Duration retryAfter) {
     if (failedAttempts < 1) {
       throw new IllegalArgumentException("failedAttempts must be at least 1: " + failedAttempts);
     }
@@ -230,9 +237,10 @@ public final class RetryPolicy {
     }
     // Doubles, not longs: the exponential overflows a long long before it is capped; the final cast
     // saturates at Long.MAX_VALUE nanoseconds (292 years) for absurd settings.
-    double growth = backoff == Backoff.GEOMETRIC
-        ? Math.pow(multiplier, failedAttempts - 1)
-        : Math.pow(2, failedAttempts) - 1;
+    double growth =
+        backoff == Backoff.GEOMETRIC
+            ? Math.pow(multiplier, failedAttempts - 1)
+            : Math.pow(2, failedAttempts) - 1;
     double backoffNanos = nanos(initialBackoff) * growth;
     double cappedNanos = Math.min(backoffNanos, nanos(maxBackoff));
     Duration delay = Duration.ofNanos((long) (cappedNanos * (1 - jitter * random)));
@@ -260,10 +268,24 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
-    return "RetryPolicy{maxAttempts=" + maxAttempts + ", backoff=" + backoff
-        + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
-        + ", multiplier=" + multiplier + ", jitter=" + jitter + ", addedJitter=" + addedJitter
-        + ", totalBudget=" + totalBudget + ", budgetCountsWaitsOnly=" + budgetCountsWaitsOnly
+    return "RetryPolicy{maxAttempts="
+        + maxAttempts
+        + ", backoff="
+        + backoff
+        + ", initialBackoff="
+        + initialBackoff
+        + ", maxBackoff="
+        + maxBackoff
+        + ", multiplier="
+        + multiplier
+        + ", jitter="
+        + jitter
+        + ", addedJitter="
+        + addedJitter
+        + ", totalBudget="
+        + totalBudget
+        + ", budgetCountsWaitsOnly="
+        + budgetCountsWaitsOnly
         + "}";
   }
 
@@ -305,7 +327,8 @@ public final class RetryPolicy {
     /** The factor by which the wait grows after each failed attempt (at least 1). */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1 && Double.isFinite(multiplier))) {
-        throw new IllegalArgumentException("multiplier must be a finite number >= 1: " + multiplier);
+        throw new IllegalArgumentException(
+            "multiplier must be a finite number >= 1: " + multiplier);
       }
       this.multiplier = multiplier;
       return this;

@@ -55,8 +55,8 @@ import org.jspecify.annotations.Nullable;
  *       with {@code Retry-After} it waits at least that long, up to the policy's maximum backoff.
  * </ol>
  *
- * <p>A retried write may have been applied by an attempt whose answer was lost: a conditional
- * write can then answer CONFLICT although the data is what the caller wrote. Re-read to find out.
+ * <p>A retried write may have been applied by an attempt whose answer was lost: a conditional write
+ * can then answer CONFLICT although the data is what the caller wrote. Re-read to find out.
  *
  * <p>Instances are immutable and thread-safe; share one per server.
  *
@@ -91,11 +91,14 @@ public final class VssClient {
     this.requestTimeout = builder.requestTimeout;
     this.retryPolicy = builder.retryPolicy;
     this.acceptMissingProtocolVersion = builder.acceptMissingProtocolVersion;
-    this.http = builder.http != null ? builder.http : HttpClient.newBuilder()
-        // SPEC section 1 is HTTP/1.1: no h2c upgrade dance on plain http.
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(builder.connectTimeout)
-        .build();
+    this.http =
+        builder.http != null
+            ? builder.http
+            : HttpClient.newBuilder()
+                // SPEC section 1 is HTTP/1.1: no h2c upgrade dance on plain http.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(builder.connectTimeout)
+                .build();
   }
 
   /**
@@ -174,7 +177,9 @@ public final class VssClient {
     return call(VssMethod.DELETE_OBJECT, request);
   }
 
-  /** deleteObject without blocking; the future fails with the exceptions of {@link #deleteObject}. */
+  /**
+   * deleteObject without blocking; the future fails with the exceptions of {@link #deleteObject}.
+   */
   public CompletableFuture<DeleteObjectResponse> deleteObjectAsync(DeleteObjectRequest request) {
     return callAsync(VssMethod.DELETE_OBJECT, request);
   }
@@ -201,8 +206,8 @@ public final class VssClient {
     return call(method.methodName(), request, method.responseParser());
   }
 
-  private <R extends Message> CompletableFuture<R> callAsync(VssMethod<?, R> method,
-      Message request) {
+  private <R extends Message> CompletableFuture<R> callAsync(
+      VssMethod<?, R> method, Message request) {
     return callAsync(method.methodName(), request, method.responseParser());
   }
 
@@ -252,13 +257,19 @@ public final class VssClient {
       String method, Message request, Parser<T> parser) {
     byte[] body = Objects.requireNonNull(request, "request").toByteArray();
     CompletableFuture<T> result = new CompletableFuture<>();
-    attemptAsync(method, body, parser, 1, System.nanoTime(), Duration.ZERO, new ArrayList<>(),
-        result);
+    attemptAsync(
+        method, body, parser, 1, System.nanoTime(), Duration.ZERO, new ArrayList<>(), result);
     return result;
   }
 
-  private <T extends Message> void attemptAsync(String method, byte[] body, Parser<T> parser,
-      int attempt, long start, Duration waited, List<VssClientException> failures,
+  private <T extends Message> void attemptAsync(
+      String method,
+      byte[] body,
+      Parser<T> parser,
+      int attempt,
+      long start,
+      Duration waited,
+      List<VssClientException> failures,
       CompletableFuture<T> result) {
     if (result.isDone()) {
       return; // cancelled by the caller: no further attempt
@@ -277,42 +288,46 @@ public final class VssClient {
       result.completeExceptionally(e);
       return;
     }
-    exchange.whenComplete((response, error) -> {
-      VssClientException failure;
-      @Nullable Duration retryAfter = null;
-      if (error == null) {
-        try {
-          retryAfter = ResponseDecoder.retryAfter(response.statusCode(), response.headers());
-          result.complete(decode(response, parser));
-          return;
-        } catch (VssServerException | ProtocolVersionMismatchException e) {
-          failure = e;
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-          return;
-        }
-      } else {
-        Throwable cause = unwrap(error);
-        failure = cause instanceof IOException
-            ? transportFailure(method, (IOException) cause)
-            : new VssTransportException(method + " failed: " + cause, cause, false);
-      }
-      Optional<Duration> delay = nextDelay(failure, attempt, start, waited, retryAfter);
-      if (delay.isEmpty()) {
-        result.completeExceptionally(withHistory(failure, failures));
-        return;
-      }
-      failures.add(failure);
-      Duration waitedAfter = waited.plus(delay.get());
-      CompletableFuture.delayedExecutor(delay.get().toNanos(), TimeUnit.NANOSECONDS)
-          .execute(() -> attemptAsync(method, body, parser, attempt + 1, start, waitedAfter,
-              failures, result));
-    });
+    exchange.whenComplete(
+        (response, error) -> {
+          VssClientException failure;
+          @Nullable Duration retryAfter = null;
+          if (error == null) {
+            try {
+              retryAfter = ResponseDecoder.retryAfter(response.statusCode(), response.headers());
+              result.complete(decode(response, parser));
+              return;
+            } catch (VssServerException | ProtocolVersionMismatchException e) {
+              failure = e;
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+              return;
+            }
+          } else {
+            Throwable cause = unwrap(error);
+            failure =
+                cause instanceof IOException
+                    ? transportFailure(method, (IOException) cause)
+                    : new VssTransportException(method + " failed: " + cause, cause, false);
+          }
+          Optional<Duration> delay = nextDelay(failure, attempt, start, waited, retryAfter);
+          if (delay.isEmpty()) {
+            result.completeExceptionally(withHistory(failure, failures));
+            return;
+          }
+          failures.add(failure);
+          Duration waitedAfter = waited.plus(delay.get());
+          CompletableFuture.delayedExecutor(delay.get().toNanos(), TimeUnit.NANOSECONDS)
+              .execute(
+                  () ->
+                      attemptAsync(
+                          method, body, parser, attempt + 1, start, waitedAfter, failures, result));
+        });
   }
 
   /**
-   * The answer's message, after the protocol version check (which comes first, whatever the
-   * status, as in the deployed client).
+   * The answer's message, after the protocol version check (which comes first, whatever the status,
+   * as in the deployed client).
    */
   private <T extends Message> T decode(HttpResponse<byte[]> response, Parser<T> parser) {
     ResponseDecoder.checkProtocolVersion(
@@ -324,8 +339,12 @@ public final class VssClient {
    * The wait before the next attempt after {@code failure}, or empty to give up; at least the
    * server's {@code retryAfter} (null if it gave none), as far as the policy's cap allows.
    */
-  private Optional<Duration> nextDelay(VssClientException failure, int attempt, long start,
-      Duration waited, @Nullable Duration retryAfter) {
+  private Optional<Duration> nextDelay(
+      VssClientException failure,
+      int attempt,
+      long start,
+      Duration waited,
+      @Nullable Duration retryAfter) {
     if (!failure.isRetryable()) {
       return Optional.empty();
     }
@@ -335,10 +354,11 @@ public final class VssClient {
   }
 
   private HttpRequest httpRequest(String method, byte[] body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUri + "/" + method))
-        .timeout(requestTimeout)
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(baseUri + "/" + method))
+            .timeout(requestTimeout)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     Map<String, String> extra;
     try {
       extra = headers.headers();
@@ -353,8 +373,13 @@ public final class VssClient {
       try {
         builder.setHeader(header.getKey(), header.getValue());
       } catch (IllegalArgumentException | NullPointerException e) {
-        throw new HeaderProviderException("the header provider returned a header the HTTP "
-            + "client refuses: '" + header.getKey() + "': " + e.getMessage(), e);
+        throw new HeaderProviderException(
+            "the header provider returned a header the HTTP "
+                + "client refuses: '"
+                + header.getKey()
+                + "': "
+                + e.getMessage(),
+            e);
       }
     }
     return builder.build();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link RetryPolicy#ldkNode()} against a model of the policy LDK Node builds from {@code
- * vss-client-ng} 0.6.0 ({@code ldk-node/src/io/vss_store.rs} {@code retry_policy()}):
- * {@code ExponentialBackoffRetryPolicy::new(10ms).with_max_attempts(100)
+ * vss-client-ng} 0.6.0 ({@code ldk-node/src/io/vss_store.rs} {@code retry_policy()}): {@code
+ * ExponentialBackoffRetryPolicy::new(10ms).with_max_attempts(100)
  * .with_max_total_delay(180s).with_max_jitter(100ms)}, written here from the Rust decorators'
  * source, not from the Java policy.
  */
@@ -32,8 +32,8 @@ class LdkNodeRetryPresetTest {
    * {@code MaxTotalDelayRetryPolicy} (none when {@code max < accumulated + delay}), then {@code
    * JitteredRetryPolicy} adding a random jitter below the maximum.
    */
-  private static Optional<Long> rustNextDelayNanos(int attemptsMade, long accumulatedNanos,
-      double random) {
+  private static Optional<Long> rustNextDelayNanos(
+      int attemptsMade, long accumulatedNanos, double random) {
     if (attemptsMade == MAX_ATTEMPTS) {
       return Optional.empty();
     }
@@ -66,8 +66,8 @@ class LdkNodeRetryPresetTest {
     List<Duration> waits = new ArrayList<>();
     Duration waited = Duration.ZERO;
     for (int failed = 1; ; failed++) {
-      Optional<Duration> next = RetryPolicy.ldkNode()
-          .delayBeforeRetry(failed, Duration.ofHours(1), waited, 0.0);
+      Optional<Duration> next =
+          RetryPolicy.ldkNode().delayBeforeRetry(failed, Duration.ofHours(1), waited, 0.0);
       if (next.isEmpty()) {
         break;
       }
@@ -85,8 +85,9 @@ class LdkNodeRetryPresetTest {
   /** The time spent in attempts does not count: only the waits do, as in vss-client-ng. */
   @Test
   void timeSpentInAttemptsIsNotCountedAgainstTheBudget() {
-    assertThat(RetryPolicy.ldkNode().delayBeforeRetry(1, Duration.ofMinutes(10), Duration.ZERO,
-        0.0)).contains(Duration.ofMillis(10));
+    assertThat(
+            RetryPolicy.ldkNode().delayBeforeRetry(1, Duration.ofMinutes(10), Duration.ZERO, 0.0))
+        .contains(Duration.ofMillis(10));
   }
 
   @Property(tries = 2000)
@@ -94,8 +95,10 @@ class LdkNodeRetryPresetTest {
       @ForAll @IntRange(min = 1, max = 120) int attemptsMade,
       @ForAll @LongRange(min = 0, max = 200_000_000_000L) long accumulatedNanos,
       @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double random) {
-    Optional<Duration> java = RetryPolicy.ldkNode().delayBeforeRetry(attemptsMade,
-        Duration.ofDays(1), Duration.ofNanos(accumulatedNanos), random);
+    Optional<Duration> java =
+        RetryPolicy.ldkNode()
+            .delayBeforeRetry(
+                attemptsMade, Duration.ofDays(1), Duration.ofNanos(accumulatedNanos), random);
 
     assertThat(java.map(Duration::toNanos))
         .isEqualTo(rustNextDelayNanos(attemptsMade, accumulatedNanos, random));
@@ -108,8 +111,9 @@ class LdkNodeRetryPresetTest {
     long javaWaited = 0;
     long rustWaited = 0;
     for (int failed = 1; failed <= 120; failed++) {
-      Optional<Duration> java = RetryPolicy.ldkNode()
-          .delayBeforeRetry(failed, Duration.ZERO, Duration.ofNanos(javaWaited), random);
+      Optional<Duration> java =
+          RetryPolicy.ldkNode()
+              .delayBeforeRetry(failed, Duration.ZERO, Duration.ofNanos(javaWaited), random);
       Optional<Long> rust = rustNextDelayNanos(failed, rustWaited, random);
       assertThat(java.map(Duration::toNanos)).isEqualTo(rust);
       if (rust.isEmpty()) {

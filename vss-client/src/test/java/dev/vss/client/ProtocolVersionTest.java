@@ -32,13 +32,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProtocolVersionTest {
   private static final GetObjectRequest GET =
       GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build();
-  private static final GetObjectResponse FOUND = GetObjectResponse.newBuilder()
-      .setValue(KeyValue.newBuilder().setKey("k").setVersion(3)
-          .setValue(ByteString.copyFromUtf8("v")))
-      .build();
-  private static final RetryPolicy QUICK_RETRIES = RetryPolicy.builder()
-      .maxAttempts(4).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2))
-      .jitter(0).totalBudget(Duration.ofMinutes(1)).build();
+  private static final GetObjectResponse FOUND =
+      GetObjectResponse.newBuilder()
+          .setValue(
+              KeyValue.newBuilder()
+                  .setKey("k")
+                  .setVersion(3)
+                  .setValue(ByteString.copyFromUtf8("v")))
+          .build();
+  private static final RetryPolicy QUICK_RETRIES =
+      RetryPolicy.builder()
+          .maxAttempts(4)
+          .initialBackoff(Duration.ofMillis(1))
+          .maxBackoff(Duration.ofMillis(2))
+          .jitter(0)
+          .totalBudget(Duration.ofMinutes(1))
+          .build();
 
   private ScriptedServer server;
 
@@ -53,8 +62,10 @@ class ProtocolVersionTest {
   }
 
   private VssClient client(RetryPolicy retries, boolean acceptMissing) {
-    return VssClient.builder(server.baseUrl()).retryPolicy(retries)
-        .acceptMissingProtocolVersion(acceptMissing).build();
+    return VssClient.builder(server.baseUrl())
+        .retryPolicy(retries)
+        .acceptMissingProtocolVersion(acceptMissing)
+        .build();
   }
 
   private static ScriptedServer.Action withoutHeader(int status, byte[] body) {
@@ -78,7 +89,8 @@ class ProtocolVersionTest {
 
     Throwable thrown = catchThrowable(() -> client(QUICK_RETRIES, false).getObject(GET));
 
-    assertThat(thrown).isInstanceOf(ProtocolVersionMismatchException.class)
+    assertThat(thrown)
+        .isInstanceOf(ProtocolVersionMismatchException.class)
         .hasMessageContaining("did not send the vss-protocol-version header");
     ProtocolVersionMismatchException mismatch = (ProtocolVersionMismatchException) thrown;
     assertThat(mismatch.servedVersion()).isEmpty();
@@ -91,13 +103,12 @@ class ProtocolVersionTest {
   @ParameterizedTest
   @ValueSource(ints = {500, 503, 429})
   void isCheckedBeforeTheStatusAndNeverRetried(int status) {
-    server.then(withoutHeader(status, errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION)),
-        ok(FOUND));
+    server.then(withoutHeader(status, errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION)), ok(FOUND));
 
     assertThatThrownBy(() -> client(QUICK_RETRIES, false).getObject(GET))
         .isInstanceOf(ProtocolVersionMismatchException.class)
-        .satisfies(e -> assertThat(((ProtocolVersionMismatchException) e).httpStatus())
-            .isEqualTo(status));
+        .satisfies(
+            e -> assertThat(((ProtocolVersionMismatchException) e).httpStatus()).isEqualTo(status));
     assertThat(server.requests()).hasSize(1);
   }
 
@@ -119,8 +130,8 @@ class ProtocolVersionTest {
     assertThatThrownBy(() -> client(QUICK_RETRIES, false).getObject(GET))
         .isInstanceOf(ProtocolVersionMismatchException.class)
         .hasMessageContaining("speaks VSS protocol version '1'")
-        .satisfies(e -> assertThat(((ProtocolVersionMismatchException) e).servedVersion())
-            .hasValue("1"));
+        .satisfies(
+            e -> assertThat(((ProtocolVersionMismatchException) e).servedVersion()).hasValue("1"));
     assertThat(server.requests()).hasSize(1);
   }
 
@@ -130,8 +141,10 @@ class ProtocolVersionTest {
 
     assertThatThrownBy(() -> client(QUICK_RETRIES, false).getObject(GET))
         .isInstanceOf(ProtocolVersionMismatchException.class)
-        .satisfies(e -> assertThat(((ProtocolVersionMismatchException) e).servedVersion())
-            .hasValue("0, 1"));
+        .satisfies(
+            e ->
+                assertThat(((ProtocolVersionMismatchException) e).servedVersion())
+                    .hasValue("0, 1"));
   }
 
   @ParameterizedTest
@@ -145,13 +158,14 @@ class ProtocolVersionTest {
 
   @Test
   void theHeaderNameIsCaseInsensitive() {
-    server.then((exchange, closing) -> {
-      exchange.getResponseHeaders().add("VSS-Protocol-Version", "0");
-      byte[] body = FOUND.toByteArray();
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.then(
+        (exchange, closing) -> {
+          exchange.getResponseHeaders().add("VSS-Protocol-Version", "0");
+          byte[] body = FOUND.toByteArray();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
 
     assertThat(client(QUICK_RETRIES, false).getObject(GET)).isEqualTo(FOUND);
   }
@@ -160,10 +174,11 @@ class ProtocolVersionTest {
   void asyncCallsFailTheSameWayWithoutRetrying() {
     server.then(withoutHeader(500, errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION)), ok(FOUND));
 
-    assertThatThrownBy(() -> client(QUICK_RETRIES, false).getObjectAsync(GET)
-            .get(30, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () -> client(QUICK_RETRIES, false).getObjectAsync(GET).get(30, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(ProtocolVersionMismatchException.class);
+        .cause()
+        .isInstanceOf(ProtocolVersionMismatchException.class);
     assertThat(server.requests()).hasSize(1);
   }
 
@@ -187,7 +202,8 @@ class ProtocolVersionTest {
     server.then(withoutHeader(409, errorBody(ErrorCode.CONFLICT_EXCEPTION)));
     assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(ConflictException.class);
 
-    server.then(withoutHeader(500, errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION)),
+    server.then(
+        withoutHeader(500, errorBody(ErrorCode.INTERNAL_SERVER_EXCEPTION)),
         withoutHeader(200, FOUND.toByteArray()));
     assertThat(client.getObjectAsync(GET).get(30, TimeUnit.SECONDS)).isEqualTo(FOUND);
     assertThat(server.requests()).hasSize(4);

@@ -26,11 +26,14 @@ class ResponseDecoderTest {
     assertThat(ResponseDecoder.retryAfter(429, headers())).isNull();
     assertThat(ResponseDecoder.retryAfter(429, headers("Retry-After", "soon"))).isNull();
     assertThat(ResponseDecoder.retryAfter(429, headers("Retry-After", "-1"))).isNull();
-    assertThat(ResponseDecoder.retryAfter(503,
-        headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
-        .as("a date in the past").isEqualTo(java.time.Duration.ZERO);
-    String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
+    assertThat(
+            ResponseDecoder.retryAfter(
+                503, headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")))
+        .as("a date in the past")
+        .isEqualTo(java.time.Duration.ZERO);
+    String inAMinute =
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60));
     assertThat(ResponseDecoder.retryAfter(503, headers("Retry-After", inAMinute)))
         .isGreaterThan(java.time.Duration.ofSeconds(30))
         .isLessThanOrEqualTo(java.time.Duration.ofSeconds(60));
@@ -57,8 +60,8 @@ class ResponseDecoderTest {
 
   @Test
   void anUnknownErrorCodeFallsBackToTheStatus() {
-    byte[] body = ErrorResponse.newBuilder().setErrorCodeValue(42).setMessage("future").build()
-        .toByteArray();
+    byte[] body =
+        ErrorResponse.newBuilder().setErrorCodeValue(42).setMessage("future").build().toByteArray();
 
     assertThat(ResponseDecoder.error(409, body)).isInstanceOf(ConflictException.class);
     assertThat(ResponseDecoder.error(500, body)).isInstanceOf(InternalServerException.class);
@@ -66,8 +69,12 @@ class ResponseDecoderTest {
 
   @Test
   void theErrorCodeWinsOverTheStatus() {
-    byte[] body = ErrorResponse.newBuilder().setErrorCode(ErrorCode.INVALID_REQUEST_EXCEPTION)
-        .setMessage("request body too large").build().toByteArray();
+    byte[] body =
+        ErrorResponse.newBuilder()
+            .setErrorCode(ErrorCode.INVALID_REQUEST_EXCEPTION)
+            .setMessage("request body too large")
+            .build()
+            .toByteArray();
 
     VssServerException e = ResponseDecoder.error(413, body);
 

@@ -41,25 +41,35 @@ class RetryPolicyTest {
   @Test
   void retryAfterLengthensTheWaitUpToTheCapAndCountsAgainstTheBudget() {
     // First wait 100 ms; the server asks for 2 s: 2 s.
-    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
-        Duration.ofSeconds(2))).contains(Duration.ofSeconds(2));
+    assertThat(
+            NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0, Duration.ofSeconds(2)))
+        .contains(Duration.ofSeconds(2));
     // Asking for less than the policy's own wait changes nothing.
-    assertThat(NO_JITTER.delayBeforeRetry(3, Duration.ZERO, Duration.ZERO, 0.0,
-        Duration.ofMillis(1))).contains(Duration.ofMillis(400));
+    assertThat(
+            NO_JITTER.delayBeforeRetry(3, Duration.ZERO, Duration.ZERO, 0.0, Duration.ofMillis(1)))
+        .contains(Duration.ofMillis(400));
     // Capped at the maximum backoff (5 s).
-    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
-        Duration.ofHours(1))).contains(Duration.ofSeconds(5));
+    assertThat(
+            NO_JITTER.delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0, Duration.ofHours(1)))
+        .contains(Duration.ofSeconds(5));
     // 27 s of the 30 s budget spent: a 5 s wait does not fit, the policy's own 100 ms would.
-    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0,
-        Duration.ofSeconds(5))).isEmpty();
-    assertThat(NO_JITTER.delayBeforeRetry(1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0,
-        null)).contains(Duration.ofMillis(100));
+    assertThat(
+            NO_JITTER.delayBeforeRetry(
+                1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0, Duration.ofSeconds(5)))
+        .isEmpty();
+    assertThat(
+            NO_JITTER.delayBeforeRetry(
+                1, Duration.ofSeconds(27), Duration.ofSeconds(27), 0.0, null))
+        .contains(Duration.ofMillis(100));
     // Still never more attempts than allowed.
-    assertThat(NO_JITTER.delayBeforeRetry(8, Duration.ZERO, Duration.ZERO, 0.0,
-        Duration.ofSeconds(1))).isEmpty();
+    assertThat(
+            NO_JITTER.delayBeforeRetry(8, Duration.ZERO, Duration.ZERO, 0.0, Duration.ofSeconds(1)))
+        .isEmpty();
     // LDK Node's policy has no real cap: its 180 s budget bounds the wait.
-    assertThat(RetryPolicy.ldkNode().delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0,
-        Duration.ofSeconds(30))).contains(Duration.ofSeconds(30));
+    assertThat(
+            RetryPolicy.ldkNode()
+                .delayBeforeRetry(1, Duration.ZERO, Duration.ZERO, 0.0, Duration.ofSeconds(30)))
+        .contains(Duration.ofSeconds(30));
   }
 
   @Test
@@ -68,7 +78,8 @@ class RetryPolicyTest {
     assertThat(policy.delayBeforeRetry(1, Duration.ZERO, 0.0)).contains(Duration.ofMillis(100));
     assertThat(policy.delayBeforeRetry(1, Duration.ZERO, 0.5)).contains(Duration.ofMillis(75));
     assertThat(policy.delayBeforeRetry(1, Duration.ZERO, 0.999_999).orElseThrow())
-        .isGreaterThan(Duration.ofMillis(50)).isLessThan(Duration.ofMillis(51));
+        .isGreaterThan(Duration.ofMillis(50))
+        .isLessThan(Duration.ofMillis(51));
   }
 
   @Test
@@ -82,9 +93,15 @@ class RetryPolicyTest {
 
   @Test
   void survivesAbsurdSettingsWithoutOverflow() {
-    RetryPolicy huge = RetryPolicy.builder().maxAttempts(Integer.MAX_VALUE)
-        .initialBackoff(Duration.ofDays(365_000)).maxBackoff(Duration.ofDays(365_000_000))
-        .multiplier(1e300).totalBudget(Duration.ofSeconds(Long.MAX_VALUE)).jitter(0).build();
+    RetryPolicy huge =
+        RetryPolicy.builder()
+            .maxAttempts(Integer.MAX_VALUE)
+            .initialBackoff(Duration.ofDays(365_000))
+            .maxBackoff(Duration.ofDays(365_000_000))
+            .multiplier(1e300)
+            .totalBudget(Duration.ofSeconds(Long.MAX_VALUE))
+            .jitter(0)
+            .build();
     assertThat(huge.delayBeforeRetry(1000, Duration.ZERO, 0.0)).isPresent();
   }
 
@@ -131,10 +148,15 @@ class RetryPolicyTest {
       @ForAll @LongRange(min = 0, max = 120_000) long budgetMillis,
       @ForAll @LongRange(min = 0, max = 120_000) long elapsedMillis,
       @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double random) {
-    RetryPolicy policy = RetryPolicy.builder().maxAttempts(maxAttempts)
-        .initialBackoff(Duration.ofMillis(initialMillis)).maxBackoff(Duration.ofMillis(capMillis))
-        .multiplier(multiplier).jitter(jitter).totalBudget(Duration.ofMillis(budgetMillis))
-        .build();
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .maxAttempts(maxAttempts)
+            .initialBackoff(Duration.ofMillis(initialMillis))
+            .maxBackoff(Duration.ofMillis(capMillis))
+            .multiplier(multiplier)
+            .jitter(jitter)
+            .totalBudget(Duration.ofMillis(budgetMillis))
+            .build();
 
     Optional<Duration> delay =
         policy.delayBeforeRetry(failed, Duration.ofMillis(elapsedMillis), random);
@@ -143,12 +165,13 @@ class RetryPolicyTest {
     if (failed >= maxAttempts || elapsedMillis + unjittered * (1 - jitter) > budgetMillis + 1) {
       assertThat(delay).isEmpty();
     }
-    delay.ifPresent(d -> {
-      double millis = d.toNanos() / 1e6;
-      assertThat(millis).isBetween(unjittered * (1 - jitter) - 1e-3, unjittered + 1e-3);
-      assertThat(millis).isLessThanOrEqualTo(capMillis + 1e-3);
-      assertThat(Duration.ofMillis(elapsedMillis).plus(d)).isLessThanOrEqualTo(
-          Duration.ofMillis(budgetMillis));
-    });
+    delay.ifPresent(
+        d -> {
+          double millis = d.toNanos() / 1e6;
+          assertThat(millis).isBetween(unjittered * (1 - jitter) - 1e-3, unjittered + 1e-3);
+          assertThat(millis).isLessThanOrEqualTo(capMillis + 1e-3);
+          assertThat(Duration.ofMillis(elapsedMillis).plus(d))
+              .isLessThanOrEqualTo(Duration.ofMillis(budgetMillis));
+        });
   }
 }

@@ -48,18 +48,21 @@ final class ScriptedServer implements AutoCloseable {
   ScriptedServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
-    server.createContext("/", exchange -> {
-      Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          headers, body));
-      Action action = script.poll();
-      (action == null ? whenScriptIsEmpty : action).perform(exchange, closing);
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+          exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+          byte[] body;
+          try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+          }
+          requests.add(
+              new Recorded(
+                  exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
+          Action action = script.poll();
+          (action == null ? whenScriptIsEmpty : action).perform(exchange, closing);
+        });
     server.start();
   }
 
@@ -122,7 +125,8 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   static Action error(int status, ErrorCode code, String message) {
-    return respond(status,
+    return respond(
+        status,
         ErrorResponse.newBuilder().setErrorCode(code).setMessage(message).build().toByteArray());
   }
 

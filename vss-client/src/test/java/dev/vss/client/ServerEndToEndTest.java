@@ -52,8 +52,11 @@ class ServerEndToEndTest {
 
   private String start(Authorizer authorizer) {
     storage = new InMemoryStorage();
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(authorizer).bind("127.0.0.1", 0).start();
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(authorizer)
+            .bind("127.0.0.1", 0)
+            .start();
     return server.baseUri().toString();
   }
 
@@ -68,8 +71,10 @@ class ServerEndToEndTest {
   }
 
   private static EncryptedStore store(VssClient client, String storeId) {
-    return EncryptedStore.builder(client, storeId).dataEncryptionKey(DATA_KEY)
-        .obfuscationKey(OBFUSCATION_KEY).build();
+    return EncryptedStore.builder(client, storeId)
+        .dataEncryptionKey(DATA_KEY)
+        .obfuscationKey(OBFUSCATION_KEY)
+        .build();
   }
 
   @Test
@@ -88,8 +93,10 @@ class ServerEndToEndTest {
     Set<String> keys = new HashSet<>();
     for (StoredValue value : restored) {
       keys.add(value.key());
-      String expected = value.key().equals("key-500") ? "value-500-updated"
-          : "value-" + value.key().substring("key-".length());
+      String expected =
+          value.key().equals("key-500")
+              ? "value-500-updated"
+              : "value-" + value.key().substring("key-".length());
       assertThat(new String(value.value(), UTF_8)).isEqualTo(expected);
       assertThat(value.version()).isEqualTo(value.key().equals("key-500") ? 2 : 1);
     }
@@ -106,17 +113,15 @@ class ServerEndToEndTest {
     EncryptedStore phone = store(VssClient.builder(url).build(), "wallet");
     EncryptedStore laptop = store(VssClient.builder(url).build(), "wallet");
 
-    assertThat(phone.put("channel-monitor", "v1 from phone".getBytes(UTF_8)).version())
-        .hasValue(1);
+    assertThat(phone.put("channel-monitor", "v1 from phone".getBytes(UTF_8)).version()).hasValue(1);
     assertThat(laptop.get("channel-monitor").orElseThrow().version()).isEqualTo(1);
-    assertThat(phone.put("channel-monitor", "v2 from phone".getBytes(UTF_8)).version())
-        .hasValue(2);
+    assertThat(phone.put("channel-monitor", "v2 from phone".getBytes(UTF_8)).version()).hasValue(2);
 
     WriteOutcome stale = laptop.put("channel-monitor", "v2 from laptop".getBytes(UTF_8));
 
     assertThat(stale.isConflict()).isTrue();
-    StoredValue onServer = store(VssClient.builder(url).build(), "wallet")
-        .get("channel-monitor").orElseThrow();
+    StoredValue onServer =
+        store(VssClient.builder(url).build(), "wallet").get("channel-monitor").orElseThrow();
     assertThat(new String(onServer.value(), UTF_8)).isEqualTo("v2 from phone");
     assertThat(onServer.version()).isEqualTo(2);
 
@@ -129,28 +134,46 @@ class ServerEndToEndTest {
   void protocolErrorsArriveAsTypedExceptionsAndChangeNothing() {
     String url = start(new NoAuthorizer());
     VssClient client = VssClient.builder(url).build();
-    KeyValue item = KeyValue.newBuilder().setKey("k").setVersion(0)
-        .setValue(ByteString.copyFromUtf8("first")).build();
-    client.putObjects(PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(item)
-        .build());
+    KeyValue item =
+        KeyValue.newBuilder()
+            .setKey("k")
+            .setVersion(0)
+            .setValue(ByteString.copyFromUtf8("first"))
+            .build();
+    client.putObjects(
+        PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(item).build());
 
-    assertThatThrownBy(() -> client.putObjects(PutObjectRequest.newBuilder().setStoreId("s")
-            .addTransactionItems(item.toBuilder().setValue(ByteString.copyFromUtf8("second")))
-            .build()))
+    assertThatThrownBy(
+            () ->
+                client.putObjects(
+                    PutObjectRequest.newBuilder()
+                        .setStoreId("s")
+                        .addTransactionItems(
+                            item.toBuilder().setValue(ByteString.copyFromUtf8("second")))
+                        .build()))
         .isInstanceOf(ConflictException.class);
-    assertThatThrownBy(() -> client.putObjects(PutObjectRequest.newBuilder().setStoreId("s")
-            .addTransactionItems(item.toBuilder().setKey("").setVersion(-1)).build()))
+    assertThatThrownBy(
+            () ->
+                client.putObjects(
+                    PutObjectRequest.newBuilder()
+                        .setStoreId("s")
+                        .addTransactionItems(item.toBuilder().setKey("").setVersion(-1))
+                        .build()))
         .isInstanceOf(InvalidRequestException.class);
-    assertThatThrownBy(() -> client.getObject(
-            GetObjectRequest.newBuilder().setStoreId("s").setKey("missing").build()))
+    assertThatThrownBy(
+            () ->
+                client.getObject(
+                    GetObjectRequest.newBuilder().setStoreId("s").setKey("missing").build()))
         .isInstanceOf(NoSuchKeyException.class);
 
-    KeyValue stored = client.getObject(GetObjectRequest.newBuilder().setStoreId("s").setKey("k")
-        .build()).getValue();
+    KeyValue stored =
+        client
+            .getObject(GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build())
+            .getValue();
     assertThat(stored.getValue().toStringUtf8()).isEqualTo("first");
     assertThat(stored.getVersion()).isEqualTo(1);
-    ListKeyVersionsResponse listed = client.listKeyVersions(
-        ListKeyVersionsRequest.newBuilder().setStoreId("s").build());
+    ListKeyVersionsResponse listed =
+        client.listKeyVersions(ListKeyVersionsRequest.newBuilder().setStoreId("s").build());
     assertThat(listed.getKeyVersionsList()).extracting(KeyValue::getKey).containsExactly("k");
   }
 
@@ -159,10 +182,14 @@ class ServerEndToEndTest {
     String url = start(new SignatureAuthorizer());
     byte[] aliceKey = filled(0x11);
     byte[] bobKey = filled(0x22);
-    EncryptedStore alice = store(VssClient.builder(url)
-        .headerProvider(SignatureHeaderProvider.of(aliceKey)).build(), "wallet");
-    EncryptedStore bob = store(VssClient.builder(url)
-        .headerProvider(SignatureHeaderProvider.of(bobKey)).build(), "wallet");
+    EncryptedStore alice =
+        store(
+            VssClient.builder(url).headerProvider(SignatureHeaderProvider.of(aliceKey)).build(),
+            "wallet");
+    EncryptedStore bob =
+        store(
+            VssClient.builder(url).headerProvider(SignatureHeaderProvider.of(bobKey)).build(),
+            "wallet");
 
     assertThat(alice.put("k", "alice's".getBytes(UTF_8)).version()).hasValue(1);
 
@@ -170,8 +197,10 @@ class ServerEndToEndTest {
     assertThat(bob.get("k")).isEmpty(); // same store id, another user's keyspace
     assertThat(bob.listAll()).isEmpty();
     VssClient anonymous = VssClient.builder(url).build();
-    assertThatThrownBy(() -> anonymous.getObject(GetObjectRequest.newBuilder()
-            .setStoreId("wallet").setKey("k").build()))
+    assertThatThrownBy(
+            () ->
+                anonymous.getObject(
+                    GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build()))
         .isInstanceOf(AuthException.class);
     assertThat(alice.listAll()).isEqualTo(Map.of("k", 1L));
   }
@@ -183,15 +212,15 @@ class ServerEndToEndTest {
     byte[] nodeSeed = new byte[64];
     Arrays.fill(nodeSeed, (byte) 7);
     LdkNodeKeys keys = LdkNodeKeys.fromNodeSeed(nodeSeed);
-    VssClient client = VssClient.builder(url).retryPolicy(RetryPolicy.ldkNode())
-        .headerProvider(SignatureHeaderProvider.of(keys.signatureAuthKey().orElseThrow()))
-        .build();
+    VssClient client =
+        VssClient.builder(url)
+            .retryPolicy(RetryPolicy.ldkNode())
+            .headerProvider(SignatureHeaderProvider.of(keys.signatureAuthKey().orElseThrow()))
+            .build();
 
     // A new store: no recorded version, no V0 wallet data -> V1, recorded as LDK Node does.
-    assertThat(LdkNodeLayout.readStoredSchemaVersion(client, "ldk", keys))
-        .isEmpty();
-    LdkSchemaVersion schema =
-        LdkNodeLayout.determineSchemaVersion(client, "ldk", keys);
+    assertThat(LdkNodeLayout.readStoredSchemaVersion(client, "ldk", keys)).isEmpty();
+    LdkSchemaVersion schema = LdkNodeLayout.determineSchemaVersion(client, "ldk", keys);
     assertThat(schema).isEqualTo(LdkSchemaVersion.V1);
     client.putObjects(LdkNodeLayout.writeSchemaVersionRequest("ldk", keys, schema));
     assertThat(LdkNodeLayout.readStoredSchemaVersion(client, "ldk", keys))
@@ -202,17 +231,25 @@ class ServerEndToEndTest {
     client.putObjects(layout.putRequest("ldk", "", "", "manager", "cm".getBytes(UTF_8)));
 
     String storageKey = layout.storageKey("monitors", "", "abc_1");
-    byte[] stored = client.getObject(GetObjectRequest.newBuilder().setStoreId("ldk")
-        .setKey(storageKey).build()).getValue().getValue().toByteArray();
+    byte[] stored =
+        client
+            .getObject(GetObjectRequest.newBuilder().setStoreId("ldk").setKey(storageKey).build())
+            .getValue()
+            .getValue()
+            .toByteArray();
     assertThat(layout.open(storageKey, stored)).isEqualTo("m1".getBytes(UTF_8));
-    ListKeyVersionsResponse monitors = client.listKeyVersions(ListKeyVersionsRequest.newBuilder()
-        .setStoreId("ldk").setKeyPrefix(layout.listPrefix("monitors", "")).build());
-    assertThat(monitors.getKeyVersionsList()).extracting(kv -> layout.parse(kv.getKey()))
+    ListKeyVersionsResponse monitors =
+        client.listKeyVersions(
+            ListKeyVersionsRequest.newBuilder()
+                .setStoreId("ldk")
+                .setKeyPrefix(layout.listPrefix("monitors", ""))
+                .build());
+    assertThat(monitors.getKeyVersionsList())
+        .extracting(kv -> layout.parse(kv.getKey()))
         .containsExactly(new LdkNodeRecordName("monitors", "", "abc_1"));
 
     // The same wallet's store written before LDK Node recorded versions (V0 wallet data present).
-    LdkNodeLayout v0 =
-        LdkNodeLayout.of(keys, LdkSchemaVersion.V0);
+    LdkNodeLayout v0 = LdkNodeLayout.of(keys, LdkSchemaVersion.V0);
     client.putObjects(v0.putRequest("ldk-v0", "bdk_wallet", "", "descriptor", new byte[] {1}));
     assertThat(LdkNodeLayout.determineSchemaVersion(client, "ldk-v0", keys))
         .isEqualTo(LdkSchemaVersion.V0);

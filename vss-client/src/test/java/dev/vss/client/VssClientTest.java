@@ -4,8 +4,8 @@ import static dev.vss.client.ScriptedServer.dropConnection;
 import static dev.vss.client.ScriptedServer.error;
 import static dev.vss.client.ScriptedServer.noAnswer;
 import static dev.vss.client.ScriptedServer.ok;
-import static dev.vss.client.ScriptedServer.retryAfter;
 import static dev.vss.client.ScriptedServer.respond;
+import static dev.vss.client.ScriptedServer.retryAfter;
 import static dev.vss.client.ScriptedServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,23 +47,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VssClientTest {
   private static final GetObjectRequest GET =
       GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build();
-  private static final GetObjectResponse FOUND = GetObjectResponse.newBuilder()
-      .setValue(KeyValue.newBuilder().setKey("k").setVersion(3)
-          .setValue(ByteString.copyFromUtf8("v")))
-      .build();
-  private static final PutObjectRequest PUT = PutObjectRequest.newBuilder().setStoreId("wallet")
-      .addTransactionItems(KeyValue.newBuilder().setKey("k").setVersion(0)
-          .setValue(ByteString.copyFromUtf8("v")))
-      .build();
+  private static final GetObjectResponse FOUND =
+      GetObjectResponse.newBuilder()
+          .setValue(
+              KeyValue.newBuilder()
+                  .setKey("k")
+                  .setVersion(3)
+                  .setValue(ByteString.copyFromUtf8("v")))
+          .build();
+  private static final PutObjectRequest PUT =
+      PutObjectRequest.newBuilder()
+          .setStoreId("wallet")
+          .addTransactionItems(
+              KeyValue.newBuilder()
+                  .setKey("k")
+                  .setVersion(0)
+                  .setValue(ByteString.copyFromUtf8("v")))
+          .build();
 
   /** Fast, deterministic retries: no jitter, 1 ms waits, no budget pressure. */
-  private static final RetryPolicy QUICK_RETRIES = RetryPolicy.builder()
-      .maxAttempts(4)
-      .initialBackoff(Duration.ofMillis(1))
-      .maxBackoff(Duration.ofMillis(2))
-      .jitter(0)
-      .totalBudget(Duration.ofMinutes(1))
-      .build();
+  private static final RetryPolicy QUICK_RETRIES =
+      RetryPolicy.builder()
+          .maxAttempts(4)
+          .initialBackoff(Duration.ofMillis(1))
+          .maxBackoff(Duration.ofMillis(2))
+          .jitter(0)
+          .totalBudget(Duration.ofMinutes(1))
+          .build();
 
   private ScriptedServer server;
 
@@ -83,14 +93,20 @@ class VssClientTest {
 
   @Test
   void postsProtobufToTheMethodPathWithTheProvidersHeaders() {
-    server.then(ok(FOUND), ok(PutObjectResponse.getDefaultInstance()),
+    server.then(
+        ok(FOUND),
+        ok(PutObjectResponse.getDefaultInstance()),
         ok(DeleteObjectResponse.getDefaultInstance()),
         ok(ListKeyVersionsResponse.newBuilder().setNextPageToken("").setGlobalVersion(7).build()));
-    VssClient client = VssClient.builder(server.baseUrl() + "/")
-        .headerProvider(FixedHeaders.authorization("secret"))
-        .build();
-    DeleteObjectRequest delete = DeleteObjectRequest.newBuilder().setStoreId("wallet")
-        .setKeyValue(KeyValue.newBuilder().setKey("k").setVersion(-1)).build();
+    VssClient client =
+        VssClient.builder(server.baseUrl() + "/")
+            .headerProvider(FixedHeaders.authorization("secret"))
+            .build();
+    DeleteObjectRequest delete =
+        DeleteObjectRequest.newBuilder()
+            .setStoreId("wallet")
+            .setKeyValue(KeyValue.newBuilder().setKey("k").setVersion(-1))
+            .build();
     ListKeyVersionsRequest list = ListKeyVersionsRequest.newBuilder().setStoreId("wallet").build();
 
     assertThat(client.getObject(GET)).isEqualTo(FOUND);
@@ -99,13 +115,18 @@ class VssClientTest {
     assertThat(client.listKeyVersions(list).getGlobalVersion()).isEqualTo(7);
 
     List<ScriptedServer.Recorded> requests = server.requests();
-    assertThat(requests).extracting(ScriptedServer.Recorded::path).containsExactly(
-        "/vss/getObject", "/vss/putObjects", "/vss/deleteObject", "/vss/listKeyVersions");
-    assertThat(requests).allSatisfy(request -> {
-      assertThat(request.method()).isEqualTo("POST");
-      assertThat(request.headers()).containsEntry("Content-Type", "application/octet-stream")
-          .containsEntry("Authorization", "secret");
-    });
+    assertThat(requests)
+        .extracting(ScriptedServer.Recorded::path)
+        .containsExactly(
+            "/vss/getObject", "/vss/putObjects", "/vss/deleteObject", "/vss/listKeyVersions");
+    assertThat(requests)
+        .allSatisfy(
+            request -> {
+              assertThat(request.method()).isEqualTo("POST");
+              assertThat(request.headers())
+                  .containsEntry("Content-Type", "application/octet-stream")
+                  .containsEntry("Authorization", "secret");
+            });
     assertThat(requests.get(0).body()).isEqualTo(GET.toByteArray());
     assertThat(requests.get(1).body()).isEqualTo(PUT.toByteArray());
     assertThat(requests.get(2).body()).isEqualTo(delete.toByteArray());
@@ -114,7 +135,9 @@ class VssClientTest {
 
   @Test
   void asyncCallsSendTheSameRequests() throws Exception {
-    server.then(ok(FOUND), ok(PutObjectResponse.getDefaultInstance()),
+    server.then(
+        ok(FOUND),
+        ok(PutObjectResponse.getDefaultInstance()),
         ok(DeleteObjectResponse.getDefaultInstance()),
         ok(ListKeyVersionsResponse.getDefaultInstance()));
     VssClient client = client(QUICK_RETRIES);
@@ -125,8 +148,10 @@ class VssClientTest {
         .isEqualTo(DeleteObjectResponse.getDefaultInstance());
     assertThat(client.listKeyVersionsAsync(ListKeyVersionsRequest.getDefaultInstance()).get())
         .isEqualTo(ListKeyVersionsResponse.getDefaultInstance());
-    assertThat(server.requests()).extracting(ScriptedServer.Recorded::path).containsExactly(
-        "/vss/getObject", "/vss/putObjects", "/vss/deleteObject", "/vss/listKeyVersions");
+    assertThat(server.requests())
+        .extracting(ScriptedServer.Recorded::path)
+        .containsExactly(
+            "/vss/getObject", "/vss/putObjects", "/vss/deleteObject", "/vss/listKeyVersions");
   }
 
   static List<Arguments> errorAnswers() {
@@ -163,8 +188,11 @@ class VssClientTest {
     CompletableFuture<GetObjectResponse> future =
         client(RetryPolicy.noRetries()).getObjectAsync(GET);
 
-    assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(type).hasMessageContaining("async words");
+    assertThatThrownBy(future::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(type)
+        .hasMessageContaining("async words");
   }
 
   @Test
@@ -172,7 +200,8 @@ class VssClientTest {
     VssClient client = client(RetryPolicy.noRetries());
 
     server.then(text(400, "Invalid request"));
-    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(InvalidRequestException.class)
+    assertThatThrownBy(() -> client.getObject(GET))
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("Invalid request");
     server.then(text(413, "too big"));
     assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(InvalidRequestException.class);
@@ -181,21 +210,26 @@ class VssClientTest {
     server.then(text(403, "forbidden"));
     assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(AuthException.class);
     server.then(text(502, "<html>Bad Gateway</html>"));
-    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(InternalServerException.class)
+    assertThatThrownBy(() -> client.getObject(GET))
+        .isInstanceOf(InternalServerException.class)
         .hasMessageContaining("Bad Gateway");
     server.then(text(404, "Not Found"));
-    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(UnexpectedResponseException.class)
+    assertThatThrownBy(() -> client.getObject(GET))
+        .isInstanceOf(UnexpectedResponseException.class)
         .hasMessageContaining("wrong base URL");
     server.then(respond(200, new byte[] {(byte) 0xff, 0x01}));
-    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(UnexpectedResponseException.class)
+    assertThatThrownBy(() -> client.getObject(GET))
+        .isInstanceOf(UnexpectedResponseException.class)
         .hasMessageContaining("not a VSS response");
   }
 
   @ParameterizedTest
   @ValueSource(ints = {500, 429, 503})
   void retriesInternalErrorsUntilSuccess(int status) {
-    server.then(error(status, ErrorCode.INTERNAL_SERVER_EXCEPTION, "busy"),
-        text(status, "still busy"), ok(FOUND));
+    server.then(
+        error(status, ErrorCode.INTERNAL_SERVER_EXCEPTION, "busy"),
+        text(status, "still busy"),
+        ok(FOUND));
 
     assertThat(client(QUICK_RETRIES).getObject(GET)).isEqualTo(FOUND);
     assertThat(server.requests()).hasSize(3);
@@ -230,8 +264,11 @@ class VssClientTest {
 
     // The capped wait still has to fit the budget: 5 s asked and allowed, 1 s of budget.
     server.then(retryAfter(503, "5"), ok(FOUND));
-    RetryPolicy shortBudget = QUICK_RETRIES.toBuilder().maxBackoff(Duration.ofSeconds(10))
-        .totalBudget(Duration.ofSeconds(1)).build();
+    RetryPolicy shortBudget =
+        QUICK_RETRIES.toBuilder()
+            .maxBackoff(Duration.ofSeconds(10))
+            .totalBudget(Duration.ofSeconds(1))
+            .build();
     assertThatThrownBy(() -> client(shortBudget).getObject(GET))
         .isInstanceOf(InternalServerException.class);
     assertThat(server.requests()).hasSize(3);
@@ -239,8 +276,8 @@ class VssClientTest {
 
   @Test
   void asyncCallsRetryToo() throws Exception {
-    server.then(error(500, ErrorCode.INTERNAL_SERVER_EXCEPTION, "busy"), dropConnection(),
-        ok(FOUND));
+    server.then(
+        error(500, ErrorCode.INTERNAL_SERVER_EXCEPTION, "busy"), dropConnection(), ok(FOUND));
 
     assertThat(client(QUICK_RETRIES).getObjectAsync(GET).get(30, TimeUnit.SECONDS))
         .isEqualTo(FOUND);
@@ -261,7 +298,8 @@ class VssClientTest {
     server.then(error(409, ErrorCode.CONFLICT_EXCEPTION, "version mismatch"), ok(FOUND));
 
     assertThatThrownBy(() -> client(QUICK_RETRIES).putObjectsAsync(PUT).get())
-        .cause().isInstanceOf(ConflictException.class);
+        .cause()
+        .isInstanceOf(ConflictException.class);
     assertThat(server.requests()).hasSize(1);
   }
 
@@ -298,7 +336,8 @@ class VssClientTest {
     Throwable thrown = catchThrowable(() -> client(QUICK_RETRIES).getObject(GET));
 
     assertThat(thrown).isInstanceOf(InternalServerException.class);
-    assertThat(thrown.getSuppressed()).hasSize(QUICK_RETRIES.maxAttempts() - 1)
+    assertThat(thrown.getSuppressed())
+        .hasSize(QUICK_RETRIES.maxAttempts() - 1)
         .allSatisfy(e -> assertThat(e).isInstanceOf(InternalServerException.class));
     assertThat(server.requests()).hasSize(QUICK_RETRIES.maxAttempts());
   }
@@ -308,7 +347,8 @@ class VssClientTest {
     server.otherwise(dropConnection());
 
     assertThatThrownBy(() -> client(QUICK_RETRIES).getObjectAsync(GET).get(30, TimeUnit.SECONDS))
-        .cause().isInstanceOf(VssTransportException.class);
+        .cause()
+        .isInstanceOf(VssTransportException.class);
     assertThat(server.requests()).hasSize(QUICK_RETRIES.maxAttempts());
   }
 
@@ -326,10 +366,11 @@ class VssClientTest {
   void theBudgetCountsTheTimeSpentInAttempts() {
     // The first attempt alone takes the 300 ms timeout, beyond the 100 ms budget: no retry.
     server.then(noAnswer(), ok(FOUND));
-    VssClient client = VssClient.builder(server.baseUrl())
-        .requestTimeout(Duration.ofMillis(300))
-        .retryPolicy(QUICK_RETRIES.toBuilder().totalBudget(Duration.ofMillis(100)).build())
-        .build();
+    VssClient client =
+        VssClient.builder(server.baseUrl())
+            .requestTimeout(Duration.ofMillis(300))
+            .retryPolicy(QUICK_RETRIES.toBuilder().totalBudget(Duration.ofMillis(100)).build())
+            .build();
 
     assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(VssTransportException.class);
     assertThat(server.requests()).hasSize(1);
@@ -354,32 +395,38 @@ class VssClientTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    VssClient client = VssClient.builder("http://127.0.0.1:" + closedPort + "/vss")
-        .retryPolicy(RetryPolicy.noRetries()).build();
+    VssClient client =
+        VssClient.builder("http://127.0.0.1:" + closedPort + "/vss")
+            .retryPolicy(RetryPolicy.noRetries())
+            .build();
 
     assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(VssTransportException.class);
     assertThatThrownBy(() -> client.getObjectAsync(GET).get())
-        .cause().isInstanceOf(VssTransportException.class);
+        .cause()
+        .isInstanceOf(VssTransportException.class);
   }
 
   @Test
   void anAnswerSlowerThanTheTimeoutIsATransportFailureAndIsRetried() {
     server.then(noAnswer(), ok(FOUND));
-    VssClient client = VssClient.builder(server.baseUrl())
-        .requestTimeout(Duration.ofMillis(300))
-        .retryPolicy(QUICK_RETRIES)
-        .build();
+    VssClient client =
+        VssClient.builder(server.baseUrl())
+            .requestTimeout(Duration.ofMillis(300))
+            .retryPolicy(QUICK_RETRIES)
+            .build();
     assertThat(client.requestTimeout()).isEqualTo(Duration.ofMillis(300));
 
     assertThat(client.getObject(GET)).isEqualTo(FOUND);
     assertThat(server.requests()).hasSize(2);
 
     server.then(noAnswer());
-    VssClient once = VssClient.builder(server.baseUrl())
-        .requestTimeout(Duration.ofMillis(300))
-        .retryPolicy(RetryPolicy.noRetries())
-        .build();
-    assertThatThrownBy(() -> once.getObject(GET)).isInstanceOf(VssTransportException.class)
+    VssClient once =
+        VssClient.builder(server.baseUrl())
+            .requestTimeout(Duration.ofMillis(300))
+            .retryPolicy(RetryPolicy.noRetries())
+            .build();
+    assertThatThrownBy(() -> once.getObject(GET))
+        .isInstanceOf(VssTransportException.class)
         .hasCauseInstanceOf(HttpTimeoutException.class)
         .hasMessageContaining("timed out");
   }
@@ -396,49 +443,65 @@ class VssClientTest {
     AtomicInteger calls = new AtomicInteger();
     HeaderProvider counting = () -> Map.of("Authorization", "token-" + calls.incrementAndGet());
 
-    VssClient.builder(server.baseUrl()).headerProvider(counting).retryPolicy(QUICK_RETRIES)
-        .build().getObject(GET);
+    VssClient.builder(server.baseUrl())
+        .headerProvider(counting)
+        .retryPolicy(QUICK_RETRIES)
+        .build()
+        .getObject(GET);
 
-    assertThat(server.requests()).extracting(r -> r.headers().get("Authorization"))
+    assertThat(server.requests())
+        .extracting(r -> r.headers().get("Authorization"))
         .containsExactly("token-1", "token-2");
   }
 
   @Test
   void aFailingHeaderProviderSendsNothing() {
-    VssClient client = VssClient.builder(server.baseUrl())
-        .headerProvider(() -> {
-          throw new IllegalStateException("token service down");
-        })
-        .build();
+    VssClient client =
+        VssClient.builder(server.baseUrl())
+            .headerProvider(
+                () -> {
+                  throw new IllegalStateException("token service down");
+                })
+            .build();
 
-    assertThatThrownBy(() -> client.getObject(GET)).isInstanceOf(HeaderProviderException.class)
+    assertThatThrownBy(() -> client.getObject(GET))
+        .isInstanceOf(HeaderProviderException.class)
         .hasMessageContaining("token service down");
     assertThatThrownBy(() -> client.getObjectAsync(GET).get())
-        .cause().isInstanceOf(HeaderProviderException.class);
-    VssClient badHeader = VssClient.builder(server.baseUrl())
-        .headerProvider(() -> Map.of("Content-Length", "5"))
-        .build();
+        .cause()
+        .isInstanceOf(HeaderProviderException.class);
+    VssClient badHeader =
+        VssClient.builder(server.baseUrl())
+            .headerProvider(() -> Map.of("Content-Length", "5"))
+            .build();
     assertThatThrownBy(() -> badHeader.getObject(GET))
-        .isInstanceOf(HeaderProviderException.class).hasMessageContaining("Content-Length");
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessageContaining("Content-Length");
     assertThat(server.requests()).isEmpty();
   }
 
   @Test
   void anInterruptedCallStopsRetryingAndKeepsTheInterruptFlag() throws Exception {
     server.otherwise(error(500, ErrorCode.INTERNAL_SERVER_EXCEPTION, "busy"));
-    VssClient client = client(QUICK_RETRIES.toBuilder()
-        .initialBackoff(Duration.ofMinutes(5)).maxBackoff(Duration.ofMinutes(5))
-        .totalBudget(Duration.ofHours(1)).build());
+    VssClient client =
+        client(
+            QUICK_RETRIES.toBuilder()
+                .initialBackoff(Duration.ofMinutes(5))
+                .maxBackoff(Duration.ofMinutes(5))
+                .totalBudget(Duration.ofHours(1))
+                .build());
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread caller = new Thread(() -> {
-      try {
-        client.getObject(GET);
-      } catch (Throwable t) {
-        thrown.set(t);
-      }
-      flag.set(Thread.currentThread().isInterrupted());
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                client.getObject(GET);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              flag.set(Thread.currentThread().isInterrupted());
+            });
 
     caller.start();
     // Interrupt while it waits out the backoff after the first failed attempt.
@@ -448,7 +511,8 @@ class VssClientTest {
     caller.interrupt();
     caller.join(TimeUnit.SECONDS.toMillis(30));
 
-    assertThat(thrown.get()).isInstanceOf(VssTransportException.class)
+    assertThat(thrown.get())
+        .isInstanceOf(VssTransportException.class)
         .hasMessageContaining("interrupted")
         .satisfies(e -> assertThat(((VssClientException) e).isRetryable()).isFalse());
     assertThat(thrown.get().getSuppressed()).hasOnlyElementsOfType(InternalServerException.class);

@@ -2,7 +2,8 @@ package dev.vss.core;
 
 /**
  * The configurable limits of SPEC section 6. Lengths of keys, store ids and user tokens are counted
- * in Unicode code points (characters), as the reference schema's {@code VARCHAR} columns count them.
+ * in Unicode code points (characters), as the reference schema's {@code VARCHAR} columns count
+ * them.
  *
  * @param maxItemsPerPut most {@code transaction_items + delete_items} in one putObjects
  * @param maxKeyLength most characters in a key (and in a list prefix)
@@ -71,37 +72,79 @@ public record Limits(
 
   /** A copy with a different item limit per putObjects. */
   public Limits withMaxItemsPerPut(int value) {
-    return new Limits(value, maxKeyLength, maxStoreIdLength, maxUserTokenLength, maxValueBytes,
-        defaultPageSize, maxPageSize, maxRequestBodyBytes);
+    return new Limits(
+        value,
+        maxKeyLength,
+        maxStoreIdLength,
+        maxUserTokenLength,
+        maxValueBytes,
+        defaultPageSize,
+        maxPageSize,
+        maxRequestBodyBytes);
   }
 
   /** A copy with a different key length limit. */
   public Limits withMaxKeyLength(int value) {
-    return new Limits(maxItemsPerPut, value, maxStoreIdLength, maxUserTokenLength, maxValueBytes,
-        defaultPageSize, maxPageSize, maxRequestBodyBytes);
+    return new Limits(
+        maxItemsPerPut,
+        value,
+        maxStoreIdLength,
+        maxUserTokenLength,
+        maxValueBytes,
+        defaultPageSize,
+        maxPageSize,
+        maxRequestBodyBytes);
   }
 
   /** A copy with a different store id length limit. */
   public Limits withMaxStoreIdLength(int value) {
-    return new Limits(maxItemsPerPut, maxKeyLength, value, maxUserTokenLength, maxValueBytes,
-        defaultPageSize, maxPageSize, maxRequestBodyBytes);
+    return new Limits(
+        maxItemsPerPut,
+        maxKeyLength,
+        value,
+        maxUserTokenLength,
+        maxValueBytes,
+        defaultPageSize,
+        maxPageSize,
+        maxRequestBodyBytes);
   }
 
   /** A copy with a different value size limit. */
   public Limits withMaxValueBytes(int value) {
-    return new Limits(maxItemsPerPut, maxKeyLength, maxStoreIdLength, maxUserTokenLength, value,
-        defaultPageSize, maxPageSize, maxRequestBodyBytes);
+    return new Limits(
+        maxItemsPerPut,
+        maxKeyLength,
+        maxStoreIdLength,
+        maxUserTokenLength,
+        value,
+        defaultPageSize,
+        maxPageSize,
+        maxRequestBodyBytes);
   }
 
   /** A copy with different default and maximum page sizes. */
   public Limits withPageSizes(int defaultSize, int maxSize) {
-    return new Limits(maxItemsPerPut, maxKeyLength, maxStoreIdLength, maxUserTokenLength,
-        maxValueBytes, defaultSize, maxSize, maxRequestBodyBytes);
+    return new Limits(
+        maxItemsPerPut,
+        maxKeyLength,
+        maxStoreIdLength,
+        maxUserTokenLength,
+        maxValueBytes,
+        defaultSize,
+        maxSize,
+        maxRequestBodyBytes);
   }
 
   /** A copy with a different request body limit. */
   public Limits withMaxRequestBodyBytes(long value) {
-    return new Limits(maxItemsPerPut, maxKeyLength, maxStoreIdLength, maxUserTokenLength,
-        maxValueBytes, defaultPageSize, maxPageSize, value);
+    return new Limits(
+        maxItemsPerPut,
+        maxKeyLength,
+        maxStoreIdLength,
+        maxUserTokenLength,
+        maxValueBytes,
+        defaultPageSize,
+        maxPageSize,
+        value);
   }
 }

@@ -17,6 +17,7 @@ public final class VssException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorCode errorCode;
+
   /** The quota a refused write would have exceeded; null for any other failure. */
   private final Quotas.@Nullable Kind quota;
 
@@ -33,7 +34,9 @@ public final class VssException extends RuntimeException {
   private VssException(ErrorCode errorCode, String message, Quotas.@Nullable Kind quota) {
     super(Objects.requireNonNull(message, "message"), null, false, false);
     this.quota = quota;
-    if (errorCode == null || errorCode == ErrorCode.UNKNOWN || errorCode == ErrorCode.UNRECOGNIZED) {
+    if (errorCode == null
+        || errorCode == ErrorCode.UNKNOWN
+        || errorCode == ErrorCode.UNRECOGNIZED) {
       throw new IllegalArgumentException("a VSS error needs a concrete error code: " + errorCode);
     }
     this.errorCode = errorCode;
@@ -54,8 +57,8 @@ public final class VssException extends RuntimeException {
    * which quota and by how much.
    */
   public static VssException quotaExceeded(Quotas.Kind quota, String message) {
-    return new VssException(ErrorCode.INVALID_REQUEST_EXCEPTION, message,
-        Objects.requireNonNull(quota, "quota"));
+    return new VssException(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, message, Objects.requireNonNull(quota, "quota"));
   }
 
   /** The quota this failure refused a write for, if it is a quota refusal. */

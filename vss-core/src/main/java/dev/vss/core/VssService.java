@@ -12,8 +12,8 @@ import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
 import dev.vss.proto.PutObjectResponse;
 import dev.vss.protocol.VssMethod;
-import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -61,8 +61,8 @@ public final class VssService {
       throw new IllegalArgumentException(
           "quotas need a store that tracks usage; '" + storage.name() + "' does not");
     }
-    this.operations = new VssOperations(
-        new RequestValidation(Objects.requireNonNull(limits)), quotas);
+    this.operations =
+        new VssOperations(new RequestValidation(Objects.requireNonNull(limits)), quotas);
   }
 
   /** The quotas this service enforces. */
@@ -82,31 +82,41 @@ public final class VssService {
 
   /** getObject (SPEC 4): the record, or NO_SUCH_KEY. */
   public GetObjectResponse getObject(String userToken, GetObjectRequest request) {
-    return run(VssMethod.GET_OBJECT, userToken, request,
+    return run(
+        VssMethod.GET_OBJECT,
+        userToken,
+        request,
         () -> operations.getObject(storage, userToken, request));
   }
 
   /** putObjects (SPEC 4): an all-or-nothing, durable transaction, or CONFLICT. */
   public PutObjectResponse putObjects(String userToken, PutObjectRequest request) {
-    return run(VssMethod.PUT_OBJECTS, userToken, request,
+    return run(
+        VssMethod.PUT_OBJECTS,
+        userToken,
+        request,
         () -> operations.putObjects(storage, userToken, request));
   }
 
   /** deleteObject (SPEC 4): idempotent, conditional on the version unless it is -1. */
   public DeleteObjectResponse deleteObject(String userToken, DeleteObjectRequest request) {
-    return run(VssMethod.DELETE_OBJECT, userToken, request,
+    return run(
+        VssMethod.DELETE_OBJECT,
+        userToken,
+        request,
         () -> operations.deleteObject(storage, userToken, request));
   }
 
   /** listKeyVersions (SPEC 4): one page of keys and versions, newest creation first. */
-  public ListKeyVersionsResponse listKeyVersions(
-      String userToken, ListKeyVersionsRequest request) {
-    return run(VssMethod.LIST_KEY_VERSIONS, userToken, request,
+  public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
+    return run(
+        VssMethod.LIST_KEY_VERSIONS,
+        userToken,
+        request,
         () -> operations.listKeyVersions(storage, userToken, request));
   }
 
-  private <T> T run(VssMethod<?, ?> method, String userToken, Object request,
-      Supplier<T> call) {
+  private <T> T run(VssMethod<?, ?> method, String userToken, Object request, Supplier<T> call) {
     if (request == null) {
       throw VssException.invalidRequest("request is required");
     }

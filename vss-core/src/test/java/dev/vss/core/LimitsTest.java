@@ -19,12 +19,15 @@ class LimitsTest {
   @Test
   void rejectsNonsensicalLimits() {
     assertThatThrownBy(() -> Limits.DEFAULTS.withMaxItemsPerPut(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxItemsPerPut");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxItemsPerPut");
     assertThatThrownBy(() -> Limits.DEFAULTS.withPageSizes(200, 100))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("defaultPageSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("defaultPageSize");
     // The service asks storage for pageSize + 1 entries; an unbounded maximum would overflow.
     assertThatThrownBy(() -> Limits.DEFAULTS.withPageSizes(100, Integer.MAX_VALUE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ceiling");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ceiling");
     assertThat(Limits.DEFAULTS.withPageSizes(10, Limits.PAGE_SIZE_CEILING).maxPageSize())
         .isEqualTo(Limits.PAGE_SIZE_CEILING);
   }

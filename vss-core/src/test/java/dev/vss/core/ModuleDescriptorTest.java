@@ -18,17 +18,15 @@ import org.junit.jupiter.api.Test;
  * package ({@code VssOperations}, {@code RequestValidation}, {@code PageToken}) only to this
  * project's own adapters and testkit, never to everyone.
  *
- * <p>Tests run on the class path, so this reads the {@code module-info.class} that sits next to
- * the compiled main classes rather than asking the module system.
+ * <p>Tests run on the class path, so this reads the {@code module-info.class} that sits next to the
+ * compiled main classes rather than asking the module system.
  */
 class ModuleDescriptorTest {
 
   private static ModuleDescriptor descriptor() throws IOException, URISyntaxException {
-    Path classes = Path.of(VssService.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI());
-    Path moduleInfo = Files.isDirectory(classes)
-        ? classes.resolve("module-info.class")
-        : null;
+    Path classes =
+        Path.of(VssService.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path moduleInfo = Files.isDirectory(classes) ? classes.resolve("module-info.class") : null;
     assertThat(moduleInfo).as("vss-core's classes directory").isNotNull();
     try (InputStream in = Files.newInputStream(moduleInfo)) {
       return ModuleDescriptor.read(in);
@@ -50,8 +48,15 @@ class ModuleDescriptorTest {
     assertThat(descriptor.name()).isEqualTo("dev.vss.core");
     assertThat(descriptor.isOpen()).isFalse();
     Map<String, Set<String>> exports = exports(descriptor);
-    for (String api : new String[] {"dev.vss.core", "dev.vss.core.spi", "dev.vss.core.auth",
-        "dev.vss.core.memory", "dev.vss.core.export", "dev.vss.core.export.proto"}) {
+    for (String api :
+        new String[] {
+          "dev.vss.core",
+          "dev.vss.core.spi",
+          "dev.vss.core.auth",
+          "dev.vss.core.memory",
+          "dev.vss.core.export",
+          "dev.vss.core.export.proto"
+        }) {
       assertThat(exports).containsKey(api);
       assertThat(exports.get(api)).as("%s exported unqualified", api).isEmpty();
     }
@@ -62,8 +67,11 @@ class ModuleDescriptorTest {
     ModuleDescriptor descriptor = descriptor();
     assertThat(exports(descriptor).get("dev.vss.core.rules"))
         .as("dev.vss.core.rules must be a qualified export, not API")
-        .containsExactlyInAnyOrder("dev.vss.store.sqlite", "dev.vss.store.rocksdb",
-            "dev.vss.store.postgres", "dev.vss.testkit");
+        .containsExactlyInAnyOrder(
+            "dev.vss.store.sqlite",
+            "dev.vss.store.rocksdb",
+            "dev.vss.store.postgres",
+            "dev.vss.testkit");
     assertThat(descriptor.opens()).as("no package opened for deep reflection").isEmpty();
     assertThat(descriptor.packages()).contains("dev.vss.core.rules");
   }

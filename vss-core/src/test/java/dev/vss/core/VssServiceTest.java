@@ -24,7 +24,8 @@ class VssServiceTest {
   /** A storage whose every call fails the way a broken database would. */
   private static final class BrokenStorage implements Storage {
     private static StorageException fault() {
-      return new StorageException("SQLITE_IOERR on /var/lib/vss/vss.sqlite3: SELECT * FROM records");
+      return new StorageException(
+          "SQLITE_IOERR on /var/lib/vss/vss.sqlite3: SELECT * FROM records");
     }
 
     @Override
@@ -67,36 +68,49 @@ class VssServiceTest {
   }
 
   private static PutObjectRequest putOne(String key, long version) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(version).setValue(ByteString.copyFromUtf8("v"))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8("v")))
+        .build();
   }
 
   @Test
   void storageFaultsBecomeAGenericInternalError() {
     VssService vss = new VssService(new BrokenStorage(), Limits.DEFAULTS);
     assertThatThrownBy(() -> vss.getObject("u", GetObjectRequest.newBuilder().setKey("k").build()))
-        .isInstanceOfSatisfying(VssException.class, e -> {
-          assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
-          assertThat(e.getMessage()).isEqualTo("internal server error");
-        });
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
+              assertThat(e.getMessage()).isEqualTo("internal server error");
+            });
     assertThatThrownBy(() -> vss.putObjects("u", putOne("k", 0)))
-        .isInstanceOfSatisfying(VssException.class, e -> {
-          assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
-          assertThat(e.getMessage()).doesNotContain("Secret", "/home");
-        });
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
+              assertThat(e.getMessage()).doesNotContain("Secret", "/home");
+            });
   }
 
   @Test
   void invalidInputIsRejectedBeforeStorageIsTouched() {
     VssService vss = new VssService(new BrokenStorage(), Limits.DEFAULTS);
     assertThatThrownBy(() -> vss.putObjects("u", putOne("", 0)))
-        .isInstanceOfSatisfying(VssException.class,
+        .isInstanceOfSatisfying(
+            VssException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION));
     assertThatThrownBy(() -> vss.getObject("", GetObjectRequest.newBuilder().setKey("k").build()))
-        .isInstanceOfSatisfying(VssException.class,
+        .isInstanceOfSatisfying(
+            VssException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION));
     assertThatThrownBy(() -> vss.putObjects("u", null))
-        .isInstanceOfSatisfying(VssException.class,
+        .isInstanceOfSatisfying(
+            VssException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION));
   }
 
@@ -106,14 +120,23 @@ class VssServiceTest {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       vss.putObjects("alice", putOne("k", 0));
       assertThatThrownBy(
-          () -> vss.getObject("bob", GetObjectRequest.newBuilder().setStoreId("s").setKey("k")
-              .build()))
-          .isInstanceOfSatisfying(VssException.class,
+              () ->
+                  vss.getObject(
+                      "bob", GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build()))
+          .isInstanceOfSatisfying(
+              VssException.class,
               e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_SUCH_KEY_EXCEPTION));
-      assertThat(vss.listKeyVersions("bob", ListKeyVersionsRequest.newBuilder().setStoreId("s")
-          .build()).getKeyVersionsList()).isEmpty();
-      assertThat(vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s").setKey("k")
-          .build()).getValue().getVersion()).isEqualTo(1);
+      assertThat(
+              vss.listKeyVersions(
+                      "bob", ListKeyVersionsRequest.newBuilder().setStoreId("s").build())
+                  .getKeyVersionsList())
+          .isEmpty();
+      assertThat(
+              vss.getObject(
+                      "alice", GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build())
+                  .getValue()
+                  .getVersion())
+          .isEqualTo(1);
     }
   }
 }

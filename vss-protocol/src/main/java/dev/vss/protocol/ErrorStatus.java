@@ -4,8 +4,8 @@ import dev.vss.proto.ErrorCode;
 import java.util.Optional;
 
 /**
- * The protocol's ErrorCode-to-HTTP-status table (docs/protocol.md, Transport), written once for
- * the server, the conformance kit's HTTP runner and the benchmarks.
+ * The protocol's ErrorCode-to-HTTP-status table (docs/protocol.md, Transport), written once for the
+ * server, the conformance kit's HTTP runner and the benchmarks.
  */
 public final class ErrorStatus {
   /**
@@ -30,8 +30,8 @@ public final class ErrorStatus {
   private ErrorStatus() {}
 
   /**
-   * The HTTP status of {@code code}: 409, 400, 404, 401; {@code INTERNAL_SERVER_EXCEPTION},
-   * {@code UNKNOWN} and unrecognized codes are 500 (they never leave a server as such).
+   * The HTTP status of {@code code}: 409, 400, 404, 401; {@code INTERNAL_SERVER_EXCEPTION}, {@code
+   * UNKNOWN} and unrecognized codes are 500 (they never leave a server as such).
    */
   public static int of(ErrorCode code) {
     switch (code) {

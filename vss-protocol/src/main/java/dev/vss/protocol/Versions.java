@@ -1,14 +1,14 @@
 package dev.vss.protocol;
 
 /**
- * The version arithmetic of the protocol, which a server applies and a client that tracks
- * versions relies on (SPEC section 3).
+ * The version arithmetic of the protocol, which a server applies and a client that tracks versions
+ * relies on (SPEC section 3).
  *
  * <ul>
  *   <li>A put item with version {@value #UNCONDITIONAL} writes whatever is stored; version {@code
  *       0} creates a key that must not exist; both store {@value #FIRST_VERSION}.
- *   <li>A put item with version {@code n > 0} requires stored version {@code n} and stores {@code
- *       n + 1}.
+ *   <li>A put item with version {@code n > 0} requires stored version {@code n} and stores {@code n
+ *       + 1}.
  *   <li>Every successful putObjects that names a global version increments it.
  *   <li>Versions saturate at {@link Long#MAX_VALUE} instead of wrapping.
  * </ul>
@@ -29,8 +29,8 @@ public final class Versions {
   private Versions() {}
 
   /**
-   * The version a put item stores when its transaction succeeds: {@link #FIRST_VERSION} for
-   * {@value #UNCONDITIONAL} and {@code 0}, {@code n + 1} for {@code n > 0}, saturating.
+   * The version a put item stores when its transaction succeeds: {@link #FIRST_VERSION} for {@value
+   * #UNCONDITIONAL} and {@code 0}, {@code n + 1} for {@code n > 0}, saturating.
    */
   public static long afterPut(long requested) {
     return requested <= 0 ? FIRST_VERSION : next(requested);

@@ -24,23 +24,34 @@ import java.util.Optional;
 public final class VssMethod<Q extends MessageLite, R extends MessageLite> {
   /** {@code getObject}: one key's value and version, or the global version. */
   public static final VssMethod<GetObjectRequest, GetObjectResponse> GET_OBJECT =
-      new VssMethod<>("getObject", GetObjectRequest.getDescriptor().getName(),
-          GetObjectRequest.parser(), GetObjectResponse.parser());
+      new VssMethod<>(
+          "getObject",
+          GetObjectRequest.getDescriptor().getName(),
+          GetObjectRequest.parser(),
+          GetObjectResponse.parser());
 
   /** {@code putObjects}: an atomic transaction of puts and deletes. */
   public static final VssMethod<PutObjectRequest, PutObjectResponse> PUT_OBJECTS =
-      new VssMethod<>("putObjects", PutObjectRequest.getDescriptor().getName(),
-          PutObjectRequest.parser(), PutObjectResponse.parser());
+      new VssMethod<>(
+          "putObjects",
+          PutObjectRequest.getDescriptor().getName(),
+          PutObjectRequest.parser(),
+          PutObjectResponse.parser());
 
   /** {@code deleteObject}: one key's delete. */
   public static final VssMethod<DeleteObjectRequest, DeleteObjectResponse> DELETE_OBJECT =
-      new VssMethod<>("deleteObject", DeleteObjectRequest.getDescriptor().getName(),
-          DeleteObjectRequest.parser(), DeleteObjectResponse.parser());
+      new VssMethod<>(
+          "deleteObject",
+          DeleteObjectRequest.getDescriptor().getName(),
+          DeleteObjectRequest.parser(),
+          DeleteObjectResponse.parser());
 
   /** {@code listKeyVersions}: a page of keys and versions, newest first. */
-  public static final VssMethod<ListKeyVersionsRequest, ListKeyVersionsResponse>
-      LIST_KEY_VERSIONS = new VssMethod<>("listKeyVersions",
-          ListKeyVersionsRequest.getDescriptor().getName(), ListKeyVersionsRequest.parser(),
+  public static final VssMethod<ListKeyVersionsRequest, ListKeyVersionsResponse> LIST_KEY_VERSIONS =
+      new VssMethod<>(
+          "listKeyVersions",
+          ListKeyVersionsRequest.getDescriptor().getName(),
+          ListKeyVersionsRequest.parser(),
           ListKeyVersionsResponse.parser());
 
   /** Every method, in the SPEC's order. */
@@ -53,8 +64,8 @@ public final class VssMethod<Q extends MessageLite, R extends MessageLite> {
   private final Parser<Q> requestParser;
   private final Parser<R> responseParser;
 
-  private VssMethod(String name, String requestType, Parser<Q> requestParser,
-      Parser<R> responseParser) {
+  private VssMethod(
+      String name, String requestType, Parser<Q> requestParser, Parser<R> responseParser) {
     this.name = name;
     this.path = "/" + name;
     this.requestType = requestType;

@@ -8,9 +8,13 @@ import org.junit.jupiter.api.Test;
 class ErrorStatusTest {
   @Test
   void everyCodeASeverSendsMapsBackToItselfFromItsStatus() {
-    for (ErrorCode code : new ErrorCode[] {ErrorCode.CONFLICT_EXCEPTION,
-        ErrorCode.INVALID_REQUEST_EXCEPTION, ErrorCode.AUTH_EXCEPTION,
-        ErrorCode.INTERNAL_SERVER_EXCEPTION}) {
+    for (ErrorCode code :
+        new ErrorCode[] {
+          ErrorCode.CONFLICT_EXCEPTION,
+          ErrorCode.INVALID_REQUEST_EXCEPTION,
+          ErrorCode.AUTH_EXCEPTION,
+          ErrorCode.INTERNAL_SERVER_EXCEPTION
+        }) {
       assertThat(ErrorStatus.codeOf(ErrorStatus.of(code))).as(code.name()).contains(code);
     }
     // 404 is NO_SUCH_KEY only with its ErrorResponse; a bare 404 is a wrong URL.

@@ -17,7 +17,8 @@ class VersionsAndMethodsTest {
 
   @Test
   void theFourMethodsHaveTheirSpecNamesAndPaths() throws Exception {
-    assertThat(VssMethod.ALL).extracting(VssMethod::path)
+    assertThat(VssMethod.ALL)
+        .extracting(VssMethod::path)
         .containsExactly("/getObject", "/putObjects", "/deleteObject", "/listKeyVersions");
     assertThat(VssMethod.named("putObjects")).containsSame(VssMethod.PUT_OBJECTS);
     assertThat(VssMethod.named("PutObjects")).isEmpty();

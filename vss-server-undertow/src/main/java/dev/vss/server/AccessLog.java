@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
  * {@code out} are the request body bytes (as declared by Content-Length, {@code -} if not) and the
  * response bytes sent; {@code user} identifies the caller by the first 8 bytes (hex) of the SHA-256
  * of their user token, {@code -} when the request was not authorized. The token itself is never
- * logged: the hash lets an operator follow one user's requests without learning what
- * authenticates them.
+ * logged: the hash lets an operator follow one user's requests without learning what authenticates
+ * them.
  */
 final class AccessLog {
   /** The logger the lines go to; turn it off there, or with {@code --access-log off}. */
   static final String LOGGER_NAME = "vss.access";
+
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
   private static final HexFormat HEX = HexFormat.of();
   private static final int MAX_PATH_CHARS = 120;
@@ -42,9 +43,15 @@ final class AccessLog {
       method = exchange.getRequestPath();
     }
     String token = exchange.getAttachment(VssHttpHandler.USER_TOKEN);
-    LOG.info(line(start, method, exchange.getStatusCode(), System.nanoTime() - startNanos,
-        exchange.getRequestContentLength(), exchange.getResponseBytesSent(),
-        token == null ? null : userId(token)));
+    LOG.info(
+        line(
+            start,
+            method,
+            exchange.getStatusCode(),
+            System.nanoTime() - startNanos,
+            exchange.getRequestContentLength(),
+            exchange.getResponseBytesSent(),
+            token == null ? null : userId(token)));
   }
 
   /**
@@ -54,19 +61,35 @@ final class AccessLog {
    * @param requestBytes the request body length, negative when unknown
    * @param userId the {@link #userId} of the caller, or null before authorization
    */
-  static String line(Instant start, String method, int status, long elapsedNanos,
-      long requestBytes, long responseBytes, String userId) {
-    return "time=" + start.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " method=" + sanitize(method) + " status=" + status
-        + " ms=" + String.format(java.util.Locale.ROOT, "%.3f", elapsedNanos / 1e6)
-        + " in=" + (requestBytes < 0 ? "-" : Long.toString(requestBytes))
-        + " out=" + responseBytes + " user=" + (userId == null ? "-" : userId);
+  static String line(
+      Instant start,
+      String method,
+      int status,
+      long elapsedNanos,
+      long requestBytes,
+      long responseBytes,
+      String userId) {
+    return "time="
+        + start.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+        + " method="
+        + sanitize(method)
+        + " status="
+        + status
+        + " ms="
+        + String.format(java.util.Locale.ROOT, "%.3f", elapsedNanos / 1e6)
+        + " in="
+        + (requestBytes < 0 ? "-" : Long.toString(requestBytes))
+        + " out="
+        + responseBytes
+        + " user="
+        + (userId == null ? "-" : userId);
   }
 
   /** The first 8 bytes of SHA-256 over the UTF-8 user token, as 16 hex digits. */
   static String userId(String userToken) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(userToken.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(userToken.getBytes(StandardCharsets.UTF_8));
       return HEX.formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);

@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes of request-body buffers held across the whole server, with a cap. A request reserves
- * buffer capacity as its body arrives (never the declared length up front) and releases it when
- * its exchange completes, so a stalled client holds only what it actually sent, and all bodies
- * together never hold more than the cap.
+ * buffer capacity as its body arrives (never the declared length up front) and releases it when its
+ * exchange completes, so a stalled client holds only what it actually sent, and all bodies together
+ * never hold more than the cap.
  */
 final class BodyBudget {
   private final long capacity;

@@ -67,13 +67,15 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
   private StreamSourceChannel channel;
   private byte[] buffer = EMPTY;
   private int length;
+
   /** Released from another thread when the exchange completes. */
   private final AtomicLong reserved = new AtomicLong();
+
   private boolean done;
   private XnioExecutor.Key timer;
 
-  private BodyReader(HttpServerExchange exchange, int maxBytes, BodyBudget budget,
-      Callback callback) {
+  private BodyReader(
+      HttpServerExchange exchange, int maxBytes, BodyBudget budget, Callback callback) {
     this.exchange = exchange;
     this.maxBytes = maxBytes;
     this.declared = exchange.getRequestContentLength();
@@ -85,21 +87,28 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
    * Starts reading the body of {@code exchange}; on its IO thread only. The declared length, if
    * any, has already been checked against {@code maxBytes}.
    */
-  static void start(HttpServerExchange exchange, int maxBytes, BodyBudget budget,
-      Duration timeout, Callback callback) {
+  static void start(
+      HttpServerExchange exchange,
+      int maxBytes,
+      BodyBudget budget,
+      Duration timeout,
+      Callback callback) {
     BodyReader reader = new BodyReader(exchange, maxBytes, budget, callback);
-    exchange.addExchangeCompleteListener((ex, next) -> {
-      reader.releaseBudget();
-      next.proceed();
-    });
+    exchange.addExchangeCompleteListener(
+        (ex, next) -> {
+          reader.releaseBudget();
+          next.proceed();
+        });
     ChunkFraming.answerFramingErrors(exchange);
     reader.channel = exchange.getRequestChannel();
     if (reader.channel == null) {
       reader.fail(Failure.BROKEN, new IOException("the request body was already read"));
       return;
     }
-    reader.timer = exchange.getIoThread().executeAfter(reader::timedOut, timeout.toMillis(),
-        TimeUnit.MILLISECONDS);
+    reader.timer =
+        exchange
+            .getIoThread()
+            .executeAfter(reader::timedOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
     reader.handleEvent(reader.channel);
   }
 
@@ -125,8 +134,9 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
           }
           return;
         }
-        int read = source.read(ByteBuffer.wrap(buffer, length,
-            Math.min(READ_SLICE, buffer.length - length)));
+        int read =
+            source.read(
+                ByteBuffer.wrap(buffer, length, Math.min(READ_SLICE, buffer.length - length)));
         if (read > 0) {
           length += read;
         } else if (read == 0) {
@@ -134,8 +144,9 @@ final class BodyReader implements ChannelListener<StreamSourceChannel> {
           return;
         } else {
           if (declared >= 0 && length < declared) {
-            fail(Failure.BROKEN, new IOException("the body ended after " + length + " of "
-                + declared + " bytes"));
+            fail(
+                Failure.BROKEN,
+                new IOException("the body ended after " + length + " of " + declared + " bytes"));
           } else {
             complete();
           }

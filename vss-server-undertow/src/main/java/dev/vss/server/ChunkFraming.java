@@ -1,8 +1,8 @@
 package dev.vss.server;
 
 import io.undertow.conduits.ChunkedStreamSourceConduit;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.AbstractServerConnection;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import java.io.Closeable;
 import java.lang.reflect.Field;
@@ -21,12 +21,12 @@ import org.xnio.conduits.StreamSourceConduit;
  * takes the thing it closes as a constructor argument. Before the body is read, this swaps that
  * argument (by reflection: it is a private field) for one that only marks the exchange as not
  * persistent: the read then fails with the decoder's {@code IOException}, the body reader answers
- * 400 with an {@code ErrorResponse}, and the connection closes after that answer. If a response
- * has already started when the decoder fails (Undertow draining a body nobody read), the
- * connection is closed as Undertow would.
+ * 400 with an {@code ErrorResponse}, and the connection closes after that answer. If a response has
+ * already started when the decoder fails (Undertow draining a body nobody read), the connection is
+ * closed as Undertow would.
  *
- * <p>If a future Undertow renames the field, the swap is skipped (one line at start-up in the
- * log) and malformed chunks close the connection as before; {@code HardeningTest} fails on that.
+ * <p>If a future Undertow renames the field, the swap is skipped (one line at start-up in the log)
+ * and malformed chunks close the connection as before; {@code HardeningTest} fails on that.
  */
 final class ChunkFraming {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkFraming.class);
@@ -50,13 +50,14 @@ final class ChunkFraming {
     if (!(conduit instanceof ChunkedStreamSourceConduit)) {
       return;
     }
-    Closeable onFramingError = () -> {
-      if (exchange.isResponseStarted()) {
-        IoUtils.safeClose(connection);
-      } else {
-        exchange.setPersistent(false);
-      }
-    };
+    Closeable onFramingError =
+        () -> {
+          if (exchange.isResponseStarted()) {
+            IoUtils.safeClose(connection);
+          } else {
+            exchange.setPersistent(false);
+          }
+        };
     try {
       CLOSEABLE.set(conduit, onFramingError);
     } catch (IllegalAccessException | RuntimeException e) {
@@ -73,8 +74,10 @@ final class ChunkFraming {
       field.setAccessible(true);
       return field;
     } catch (NoSuchFieldException | RuntimeException e) {
-      LOG.info("this Undertow's chunk decoder cannot be adjusted ({}); a malformed chunked body"
-          + " closes the connection without an answer", String.valueOf(e));
+      LOG.info(
+          "this Undertow's chunk decoder cannot be adjusted ({}); a malformed chunked body"
+              + " closes the connection without an answer",
+          String.valueOf(e));
       return null;
     }
   }

@@ -52,7 +52,8 @@ final class ErrorResponses {
       return dev.vss.protocol.ErrorStatus.RETRY_LATER_CODE;
     }
     return status >= 400 && status < 500
-        ? ErrorCode.INVALID_REQUEST_EXCEPTION : ErrorCode.INTERNAL_SERVER_EXCEPTION;
+        ? ErrorCode.INVALID_REQUEST_EXCEPTION
+        : ErrorCode.INTERNAL_SERVER_EXCEPTION;
   }
 
   /** Puts the protocol version header on the response (idempotent). */
@@ -71,29 +72,34 @@ final class ErrorResponses {
     exchange.addDefaultResponseListener(DEFAULT_ERROR_BODY);
   }
 
-  private static final DefaultResponseListener DEFAULT_ERROR_BODY = exchange -> {
-    if (exchange.isResponseStarted() || !exchange.isResponseChannelAvailable()) {
-      return false;
-    }
-    int status = exchange.getStatusCode();
-    if (status < 400) {
-      return false;
-    }
-    ErrorCode code = codeForStatus(status);
-    String message = status == StatusCodes.SERVICE_UNAVAILABLE
-        ? "server unavailable (shutting down or overloaded); retry later"
-        : code == ErrorCode.INTERNAL_SERVER_EXCEPTION ? INTERNAL_MESSAGE
-            : StatusCodes.getReason(status);
-    send(exchange, status, code, message);
-    return true;
-  };
+  private static final DefaultResponseListener DEFAULT_ERROR_BODY =
+      exchange -> {
+        if (exchange.isResponseStarted() || !exchange.isResponseChannelAvailable()) {
+          return false;
+        }
+        int status = exchange.getStatusCode();
+        if (status < 400) {
+          return false;
+        }
+        ErrorCode code = codeForStatus(status);
+        String message =
+            status == StatusCodes.SERVICE_UNAVAILABLE
+                ? "server unavailable (shutting down or overloaded); retry later"
+                : code == ErrorCode.INTERNAL_SERVER_EXCEPTION
+                    ? INTERNAL_MESSAGE
+                    : StatusCodes.getReason(status);
+        send(exchange, status, code, message);
+        return true;
+      };
 
   /** The serialized {@code ErrorResponse{code, message}}. */
   static byte[] errorBody(ErrorCode code, String message) {
     return ErrorResponse.newBuilder().setErrorCode(code).setMessage(message).build().toByteArray();
   }
 
-  /** Sends {@code status} with an {@code ErrorResponse{code, message}} body and ends the exchange. */
+  /**
+   * Sends {@code status} with an {@code ErrorResponse{code, message}} body and ends the exchange.
+   */
   static void send(HttpServerExchange exchange, int status, ErrorCode code, String message) {
     sendBody(exchange, status, errorBody(code, message));
   }
@@ -113,8 +119,8 @@ final class ErrorResponses {
    * retryAfterSeconds} and an {@code ErrorResponse} of {@link
    * dev.vss.protocol.ErrorStatus#RETRY_LATER_CODE}, and ends the exchange.
    */
-  static void sendRetryLater(HttpServerExchange exchange, int status, long retryAfterSeconds,
-      String message) {
+  static void sendRetryLater(
+      HttpServerExchange exchange, int status, long retryAfterSeconds, String message) {
     exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(retryAfterSeconds));
     send(exchange, status, dev.vss.protocol.ErrorStatus.RETRY_LATER_CODE, message);
   }
@@ -139,11 +145,24 @@ final class ErrorResponses {
    */
   static byte[] rawResponse(int status, String reason, ErrorCode code, String message) {
     byte[] body = errorBody(code, message);
-    byte[] head = ("HTTP/1.1 " + status + " " + reason + "\r\n"
-        + "Content-Type: " + PROTOBUF_CONTENT_TYPE + "\r\n"
-        + ProtocolVersion.HEADER + ": " + ProtocolVersion.VALUE + "\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("HTTP/1.1 "
+                + status
+                + " "
+                + reason
+                + "\r\n"
+                + "Content-Type: "
+                + PROTOBUF_CONTENT_TYPE
+                + "\r\n"
+                + ProtocolVersion.HEADER
+                + ": "
+                + ProtocolVersion.VALUE
+                + "\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\n"
+                + "Connection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] response = new byte[head.length + body.length];
     System.arraycopy(head, 0, response, 0, head.length);
     System.arraycopy(body, 0, response, head.length, body.length);

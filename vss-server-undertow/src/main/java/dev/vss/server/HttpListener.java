@@ -34,7 +34,9 @@ final class HttpListener {
   private final AcceptingChannel<? extends StreamConnection> channel;
   private final int workerShutdownMillis;
 
-  private HttpListener(XnioWorker worker, AcceptingChannel<? extends StreamConnection> channel,
+  private HttpListener(
+      XnioWorker worker,
+      AcceptingChannel<? extends StreamConnection> channel,
       int workerShutdownMillis) {
     this.worker = worker;
     this.channel = channel;
@@ -49,46 +51,58 @@ final class HttpListener {
    * @param workerShutdownMillis how long {@link #stop()} waits for busy workers before interrupting
    * @throws UncheckedIOException if the address cannot be bound
    */
-  static HttpListener start(String host, int port, SSLContext sslContext, HttpHandler root,
-      OptionMap serverOptions, int workerThreads, int workerShutdownMillis) {
+  static HttpListener start(
+      String host,
+      int port,
+      SSLContext sslContext,
+      HttpHandler root,
+      OptionMap serverOptions,
+      int workerThreads,
+      int workerShutdownMillis) {
     int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2);
     Xnio xnio = Xnio.getInstance(Undertow.class.getClassLoader());
     XnioWorker worker;
     try {
-      worker = xnio.createWorker(OptionMap.builder()
-          .set(Options.WORKER_IO_THREADS, ioThreads)
-          .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
-          .set(Options.CONNECTION_LOW_WATER, 1_000_000)
-          .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
-          .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
-          .set(Options.TCP_NODELAY, true)
-          .set(Options.CORK, true)
-          .getMap());
+      worker =
+          xnio.createWorker(
+              OptionMap.builder()
+                  .set(Options.WORKER_IO_THREADS, ioThreads)
+                  .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
+                  .set(Options.CONNECTION_LOW_WATER, 1_000_000)
+                  .set(Options.WORKER_TASK_CORE_THREADS, workerThreads)
+                  .set(Options.WORKER_TASK_MAX_THREADS, workerThreads)
+                  .set(Options.TCP_NODELAY, true)
+                  .set(Options.CORK, true)
+                  .getMap());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     try {
-      OptionMap socketOptions = OptionMap.builder()
-          .set(Options.WORKER_IO_THREADS, ioThreads)
-          .set(Options.TCP_NODELAY, true)
-          .set(Options.REUSE_ADDRESSES, true)
-          .set(Options.BALANCING_TOKENS, 1)
-          .set(Options.BALANCING_CONNECTIONS, 2)
-          .set(Options.BACKLOG, 1000)
-          .getMap();
-      OptionMap undertowOptions = OptionMap.builder()
-          .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-          .addAll(serverOptions)
-          .getMap();
+      OptionMap socketOptions =
+          OptionMap.builder()
+              .set(Options.WORKER_IO_THREADS, ioThreads)
+              .set(Options.TCP_NODELAY, true)
+              .set(Options.REUSE_ADDRESSES, true)
+              .set(Options.BALANCING_TOKENS, 1)
+              .set(Options.BALANCING_CONNECTIONS, 2)
+              .set(Options.BACKLOG, 1000)
+              .getMap();
+      OptionMap undertowOptions =
+          OptionMap.builder()
+              .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+              .addAll(serverOptions)
+              .getMap();
       // Undertow's default for a heap of 128 MiB or more: 16 KiB direct buffers.
       ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
       HttpOpenListener http = new HttpOpenListener(buffers, undertowOptions);
       http.setRootHandler(root);
-      ChannelListener<StreamConnection> open = connection -> {
-        connection.getSinkChannel().setConduit(
-            new StackErrorConduit(connection.getSinkChannel().getConduit()));
-        http.handleEvent(connection);
-      };
+      ChannelListener<StreamConnection> open =
+          connection -> {
+            connection
+                .getSinkChannel()
+                .setConduit(new StackErrorConduit(connection.getSinkChannel().getConduit()));
+            http.handleEvent(connection);
+          };
       ChannelListener<AcceptingChannel<StreamConnection>> accept =
           ChannelListeners.openListenerAdapter(open);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -96,8 +110,9 @@ final class HttpListener {
       if (sslContext == null) {
         channel = worker.createStreamConnectionServer(address, accept, socketOptions);
       } else {
-        UndertowXnioSsl ssl = new UndertowXnioSsl(xnio,
-            OptionMap.create(Options.USE_DIRECT_BUFFERS, true), sslContext);
+        UndertowXnioSsl ssl =
+            new UndertowXnioSsl(
+                xnio, OptionMap.create(Options.USE_DIRECT_BUFFERS, true), sslContext);
         @SuppressWarnings({"unchecked", "rawtypes"})
         AcceptingChannel<? extends StreamConnection> sslChannel =
             ssl.createSslConnectionServer(worker, address, (ChannelListener) accept, socketOptions);
@@ -124,7 +139,8 @@ final class HttpListener {
     IoUtils.safeClose(channel);
     worker.shutdown();
     try {
-      if (!worker.awaitTermination(workerShutdownMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!worker.awaitTermination(
+          workerShutdownMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         worker.shutdownNow();
       }
     } catch (InterruptedException e) {

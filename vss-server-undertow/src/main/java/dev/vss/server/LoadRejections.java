@@ -1,18 +1,19 @@
 package dev.vss.server;
 
 /**
- * Told when the {@link VssHttpHandler} turns a request away to protect the server: for the
- * metrics. Implementations must be cheap and must not throw: they run on the request path.
+ * Told when the {@link VssHttpHandler} turns a request away to protect the server: for the metrics.
+ * Implementations must be cheap and must not throw: they run on the request path.
  */
 interface LoadRejections {
   /** Counts nothing. */
-  LoadRejections NONE = new LoadRejections() {
-    @Override
-    public void rateLimited(RateLimitKind kind) {}
+  LoadRejections NONE =
+      new LoadRejections() {
+        @Override
+        public void rateLimited(RateLimitKind kind) {}
 
-    @Override
-    public void shed(ShedReason reason) {}
-  };
+        @Override
+        public void shed(ShedReason reason) {}
+      };
 
   /** Which per-user limit refused a request with 429. */
   enum RateLimitKind {

@@ -25,22 +25,26 @@ final class MetricsHandler implements HttpHandler {
     long start = System.nanoTime();
     Instant startTime = accessLog ? Instant.now() : null;
     metrics.requestStarted();
-    exchange.addExchangeCompleteListener((completed, nextListener) -> {
-      try {
-        String method = completed.getAttachment(VssHttpHandler.METHOD);
-        metrics.requestFinished(method == null ? VssHttpHandler.UNKNOWN_METHOD : method,
-            completed.getStatusCode(), System.nanoTime() - start);
-        dev.vss.core.Quotas.Kind refused = completed.getAttachment(VssHttpHandler.QUOTA_REFUSED);
-        if (refused != null) {
-          metrics.quotaRefused(refused);
-        }
-        if (accessLog) {
-          AccessLog.log(completed, startTime, start);
-        }
-      } finally {
-        nextListener.proceed();
-      }
-    });
+    exchange.addExchangeCompleteListener(
+        (completed, nextListener) -> {
+          try {
+            String method = completed.getAttachment(VssHttpHandler.METHOD);
+            metrics.requestFinished(
+                method == null ? VssHttpHandler.UNKNOWN_METHOD : method,
+                completed.getStatusCode(),
+                System.nanoTime() - start);
+            dev.vss.core.Quotas.Kind refused =
+                completed.getAttachment(VssHttpHandler.QUOTA_REFUSED);
+            if (refused != null) {
+              metrics.quotaRefused(refused);
+            }
+            if (accessLog) {
+              AccessLog.log(completed, startTime, start);
+            }
+          } finally {
+            nextListener.proceed();
+          }
+        });
     next.handleRequest(exchange);
   }
 }

@@ -29,14 +29,16 @@ enum Operation {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.deleteObject(userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
+      return service.deleteObject(
+          userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
     }
   },
   LIST_KEY_VERSIONS(VssMethod.LIST_KEY_VERSIONS) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
-      return service.listKeyVersions(userToken, VssMethod.LIST_KEY_VERSIONS.requestParser().parseFrom(body));
+      return service.listKeyVersions(
+          userToken, VssMethod.LIST_KEY_VERSIONS.requestParser().parseFrom(body));
     }
   };
 

@@ -32,16 +32,17 @@ final class OperationsHandlers {
       if (!allowsGetOnly(exchange)) {
         return;
       }
-      exchange.dispatch(() -> {
-        try {
-          storage.checkHealth();
-        } catch (RuntimeException e) {
-          LOG.warn("readiness check failed: storage '{}' does not answer", storage.name(), e);
-          send(exchange, StatusCodes.SERVICE_UNAVAILABLE, TEXT, "not ready\n");
-          return;
-        }
-        send(exchange, StatusCodes.OK, TEXT, "ready\n");
-      });
+      exchange.dispatch(
+          () -> {
+            try {
+              storage.checkHealth();
+            } catch (RuntimeException e) {
+              LOG.warn("readiness check failed: storage '{}' does not answer", storage.name(), e);
+              send(exchange, StatusCodes.SERVICE_UNAVAILABLE, TEXT, "not ready\n");
+              return;
+            }
+            send(exchange, StatusCodes.OK, TEXT, "ready\n");
+          });
     };
   }
 

@@ -41,9 +41,10 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * embedder can do the same and pass the context to {@link VssServer.Builder#tls}.
  */
 public final class PemTls {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   private static final char[] NO_PASSWORD = new char[0];
+
   /** RFC 8410 Ed25519. */
   private static final ASN1ObjectIdentifier ID_ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
 
@@ -77,8 +78,8 @@ public final class PemTls {
    * @throws PemException naming the file at fault, including a key that does not belong to the
    *     certificate
    */
-  public static SSLContext serverContext(Path certFile, String certSource, Path keyFile,
-      String keySource) {
+  public static SSLContext serverContext(
+      Path certFile, String certSource, Path keyFile, String keySource) {
     X509Certificate[] chain = readChain(certFile, certSource);
     PrivateKey key = readKey(keyFile, keySource);
     requireMatch(chain[0], key, certSource, keySource);
@@ -93,24 +94,25 @@ public final class PemTls {
       context.init(keys.getKeyManagers(), null, new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new PemException("cannot use " + certSource + " and " + keySource + " for TLS: "
-          + e.getMessage(), e);
+      throw new PemException(
+          "cannot use " + certSource + " and " + keySource + " for TLS: " + e.getMessage(), e);
     }
   }
 
   static X509Certificate[] readChain(Path file, String source) {
     String pem = read(file, source);
     try {
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
       if (certificates.isEmpty()) {
         throw new PemException("invalid " + source + ": no CERTIFICATE block in " + file);
       }
-      return certificates.stream().map(X509Certificate.class::cast)
-          .toArray(X509Certificate[]::new);
+      return certificates.stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
     } catch (java.security.cert.CertificateException e) {
-      throw new PemException("invalid " + source + ": " + file
-          + " holds no readable PEM certificate", e);
+      throw new PemException(
+          "invalid " + source + ": " + file + " holds no readable PEM certificate", e);
     }
   }
 
@@ -133,28 +135,44 @@ public final class PemTls {
           case "PRIVATE KEY":
             return pkcs8(der);
           case "RSA PRIVATE KEY":
-            return pkcs8(new PrivateKeyInfo(new AlgorithmIdentifier(
-                PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
-                ASN1Primitive.fromByteArray(der)).getEncoded());
+            return pkcs8(
+                new PrivateKeyInfo(
+                        new AlgorithmIdentifier(
+                            PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                        ASN1Primitive.fromByteArray(der))
+                    .getEncoded());
           case "EC PRIVATE KEY":
             ECPrivateKey sec1 = ECPrivateKey.getInstance(der);
             if (sec1.getParametersObject() == null) {
-              throw new PemException("invalid " + source + ": the EC key in " + file
-                  + " does not name its curve");
+              throw new PemException(
+                  "invalid " + source + ": the EC key in " + file + " does not name its curve");
             }
-            return pkcs8(new PrivateKeyInfo(new AlgorithmIdentifier(
-                X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()), sec1)
-                .getEncoded());
+            return pkcs8(
+                new PrivateKeyInfo(
+                        new AlgorithmIdentifier(
+                            X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()),
+                        sec1)
+                    .getEncoded());
           case "ENCRYPTED PRIVATE KEY":
-            throw new PemException("invalid " + source + ": the key in " + file
-                + " is encrypted; decrypt it first (openssl pkcs8 -in KEY -out PLAIN.key)");
+            throw new PemException(
+                "invalid "
+                    + source
+                    + ": the key in "
+                    + file
+                    + " is encrypted; decrypt it first (openssl pkcs8 -in KEY -out PLAIN.key)");
           default:
-            throw new PemException("invalid " + source + ": " + file + " holds a " + type
-                + ", expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY");
+            throw new PemException(
+                "invalid "
+                    + source
+                    + ": "
+                    + file
+                    + " holds a "
+                    + type
+                    + ", expected a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY");
         }
       } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
-        throw new PemException("invalid " + source + ": " + file
-            + " holds no readable private key", e);
+        throw new PemException(
+            "invalid " + source + ": " + file + " holds no readable private key", e);
       }
     }
     throw new PemException("invalid " + source + ": no PEM private key in " + file);
@@ -179,8 +197,8 @@ public final class PemTls {
   }
 
   /** Signs and verifies a probe, so a key from another certificate fails at start, not later. */
-  private static void requireMatch(X509Certificate leaf, PrivateKey key, String certSource,
-      String keySource) {
+  private static void requireMatch(
+      X509Certificate leaf, PrivateKey key, String certSource, String keySource) {
     String algorithm;
     switch (key.getAlgorithm()) {
       case "RSA":
@@ -203,12 +221,12 @@ public final class PemTls {
       verifier.initVerify(leaf.getPublicKey());
       verifier.update(probe);
       if (!verifier.verify(signature)) {
-        throw new PemException("the key in " + keySource
-            + " does not belong to the certificate in " + certSource);
+        throw new PemException(
+            "the key in " + keySource + " does not belong to the certificate in " + certSource);
       }
     } catch (GeneralSecurityException e) {
-      throw new PemException("the key in " + keySource
-          + " does not belong to the certificate in " + certSource, e);
+      throw new PemException(
+          "the key in " + keySource + " does not belong to the certificate in " + certSource, e);
     }
   }
 
@@ -216,8 +234,9 @@ public final class PemTls {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new PemException("invalid " + source + ": cannot read " + file + " ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new PemException(
+          "invalid " + source + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")",
+          e);
     }
   }
 }

@@ -4,20 +4,20 @@ package dev.vss.server;
  * Per-user rate limits of the VSS API: token buckets keyed by the authenticated user token. Each
  * limit is off when its rate is 0 (the default, {@link #OFF}).
  *
- * <p>A bucket holds up to its burst and refills continuously at its rate; a request takes one
- * token from the requests bucket and a write (putObjects, deleteObject) takes its body's bytes from
- * the written-bytes bucket. A request that finds too few tokens gets 429 with {@code Retry-After}.
+ * <p>A bucket holds up to its burst and refills continuously at its rate; a request takes one token
+ * from the requests bucket and a write (putObjects, deleteObject) takes its body's bytes from the
+ * written-bytes bucket. A request that finds too few tokens gets 429 with {@code Retry-After}.
  *
  * @param requestsPerSecond requests each user may make per second on average; 0 for no limit
  * @param requestBurst how many requests a user may make at once after being idle (at least 1 when
  *     the limit is on)
- * @param writeBytesPerSecond request-body bytes of writes each user may send per second on
- *     average; 0 for no limit
+ * @param writeBytesPerSecond request-body bytes of writes each user may send per second on average;
+ *     0 for no limit
  * @param writeBytesBurst how many written bytes a user may send at once after being idle; a write
  *     larger than this can never pass, so it should be at least the body limit
  */
-public record RateLimits(long requestsPerSecond, long requestBurst, long writeBytesPerSecond,
-    long writeBytesBurst) {
+public record RateLimits(
+    long requestsPerSecond, long requestBurst, long writeBytesPerSecond, long writeBytesBurst) {
 
   /** No rate limits. */
   public static final RateLimits OFF = new RateLimits(0, 0, 0, 0);
@@ -25,11 +25,13 @@ public record RateLimits(long requestsPerSecond, long requestBurst, long writeBy
   /**
    * Checks the values.
    *
-   * @throws IllegalArgumentException for a negative value, or a limit that is on with a burst
-   *     below 1
+   * @throws IllegalArgumentException for a negative value, or a limit that is on with a burst below
+   *     1
    */
   public RateLimits {
-    if (requestsPerSecond < 0 || requestBurst < 0 || writeBytesPerSecond < 0
+    if (requestsPerSecond < 0
+        || requestBurst < 0
+        || writeBytesPerSecond < 0
         || writeBytesBurst < 0) {
       throw new IllegalArgumentException("rate limits must not be negative");
     }

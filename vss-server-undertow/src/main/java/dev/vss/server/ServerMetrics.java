@@ -42,8 +42,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code vss_store_commit_batch_writes} and {@code vss_store_commit_duration_seconds}: the
  *       size and latency of each transaction a group-committing store commits;
  *   <li>the JVM and the process: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
- *       {@code jvm_classes_*}, {@code process_files_open_files}, {@code process_cpu_usage},
- *       {@code process_uptime_seconds} and more (Micrometer's binders).
+ *       {@code jvm_classes_*}, {@code process_files_open_files}, {@code process_cpu_usage}, {@code
+ *       process_uptime_seconds} and more (Micrometer's binders).
  * </ul>
  *
  * <p>Label values come from fixed sets (the four methods plus {@code unknown}, HTTP status codes),
@@ -55,6 +55,7 @@ final class ServerMetrics implements AutoCloseable {
   static final double[] BUCKETS = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
   };
+
   /** Upper bounds of the commit batch size buckets (writes per transaction). */
   static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
@@ -72,35 +73,51 @@ final class ServerMetrics implements AutoCloseable {
 
   ServerMetrics(String storeName) {
     Gauge.builder("vss.http.requests.in.flight", inFlight, AtomicLong::get)
-        .description("VSS API requests being served now.").register(registry);
-    Gauge.builder("vss.http.request.body.bytes.in.flight", this,
+        .description("VSS API requests being served now.")
+        .register(registry);
+    Gauge.builder(
+            "vss.http.request.body.bytes.in.flight",
+            this,
             metrics -> metrics.bodyBytesInFlight.getAsLong())
-        .description("Bytes of request-body buffers held now.").register(registry);
-    Gauge.builder("vss.store.info", () -> 1).tag("store", storeName)
-        .description("The storage engine behind this server.").register(registry);
-    Gauge.builder("vss.build.info", () -> 1).tag("version", ServerVersion.get())
-        .description("The version of this server.").register(registry);
-    commitDuration = Timer.builder("vss.store.commit.duration")
-        .description("Time from the start of a store's write transaction until its commit"
-            + " returned (group commit: one per batch).")
-        .serviceLevelObjectives(durations(BUCKETS)).register(registry);
-    commitBatchWrites = DistributionSummary.builder("vss.store.commit.batch.writes")
-        .description("Write requests committed together in one store transaction.")
-        .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+        .description("Bytes of request-body buffers held now.")
+        .register(registry);
+    Gauge.builder("vss.store.info", () -> 1)
+        .tag("store", storeName)
+        .description("The storage engine behind this server.")
+        .register(registry);
+    Gauge.builder("vss.build.info", () -> 1)
+        .tag("version", ServerVersion.get())
+        .description("The version of this server.")
+        .register(registry);
+    commitDuration =
+        Timer.builder("vss.store.commit.duration")
+            .description(
+                "Time from the start of a store's write transaction until its commit"
+                    + " returned (group commit: one per batch).")
+            .serviceLevelObjectives(durations(BUCKETS))
+            .register(registry);
+    commitBatchWrites =
+        DistributionSummary.builder("vss.store.commit.batch.writes")
+            .description("Write requests committed together in one store transaction.")
+            .serviceLevelObjectives(BATCH_BUCKETS)
+            .register(registry);
     for (LoadRejections.RateLimitKind kind : LoadRejections.RateLimitKind.values()) {
-      rateLimited[kind.ordinal()] = Counter.builder("vss.http.requests.rate.limited")
-          .tag("kind", kind.label())
-          .description("VSS API requests answered 429 by a per-user rate limit.")
-          .register(registry);
+      rateLimited[kind.ordinal()] =
+          Counter.builder("vss.http.requests.rate.limited")
+              .tag("kind", kind.label())
+              .description("VSS API requests answered 429 by a per-user rate limit.")
+              .register(registry);
     }
     for (LoadRejections.ShedReason reason : LoadRejections.ShedReason.values()) {
-      shed[reason.ordinal()] = Counter.builder("vss.http.requests.shed")
-          .tag("reason", reason.label())
-          .description("VSS API requests answered 503 because the server was too busy.")
-          .register(registry);
+      shed[reason.ordinal()] =
+          Counter.builder("vss.http.requests.shed")
+              .tag("reason", reason.label())
+              .description("VSS API requests answered 503 because the server was too busy.")
+              .register(registry);
     }
     Gauge.builder("vss.rate.limit.users", this, metrics -> metrics.rateLimitUsers.getAsLong())
-        .description("Users whose rate-limit buckets are kept now.").register(registry);
+        .description("Users whose rate-limit buckets are kept now.")
+        .register(registry);
     for (Operation operation : Operation.values()) {
       byMethod.put(operation.methodName(), new MethodMeters(operation.methodName()));
     }
@@ -149,9 +166,11 @@ final class ServerMetrics implements AutoCloseable {
 
   /** Counts a write refused by a quota, by the quota's kind. */
   void quotaRefused(dev.vss.core.Quotas.Kind kind) {
-    Counter.builder("vss.quota.refusals").tag("quota", kind.label())
+    Counter.builder("vss.quota.refusals")
+        .tag("quota", kind.label())
         .description("Writes refused because they would exceed a quota, by quota.")
-        .register(registry).increment();
+        .register(registry)
+        .increment();
   }
 
   /** Counts a request as in flight. */
@@ -205,18 +224,24 @@ final class ServerMetrics implements AutoCloseable {
 
     MethodMeters(String method) {
       this.method = method;
-      this.duration = Timer.builder("vss.http.request.duration").tag("method", method)
-          .description("Latency of VSS API requests by method.")
-          .serviceLevelObjectives(durations(BUCKETS)).register(registry);
+      this.duration =
+          Timer.builder("vss.http.request.duration")
+              .tag("method", method)
+              .description("Latency of VSS API requests by method.")
+              .serviceLevelObjectives(durations(BUCKETS))
+              .register(registry);
     }
 
     void record(int status, long elapsedNanos) {
       int index = status >= 100 && status < 600 ? status : 0;
       Counter counter = byStatus.get(index);
       if (counter == null) {
-        counter = Counter.builder("vss.http.requests").tag("method", method)
-            .tag("code", index == 0 ? "other" : Integer.toString(status))
-            .description("VSS API requests by method and HTTP status code.").register(registry);
+        counter =
+            Counter.builder("vss.http.requests")
+                .tag("method", method)
+                .tag("code", index == 0 ? "other" : Integer.toString(status))
+                .description("VSS API requests by method and HTTP status code.")
+                .register(registry);
         byStatus.set(index, counter); // the registry returns the same counter to a racing thread
       }
       counter.increment();

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this server, for {@code --version}, the start-up line and {@code vss_build_info}. */
+/**
+ * The version of this server, for {@code --version}, the start-up line and {@code vss_build_info}.
+ */
 final class ServerVersion {
   private static final String VERSION = find();
 

@@ -24,12 +24,12 @@ import org.xnio.conduits.StreamSinkConduit;
  * <ul>
  *   <li>a request it cannot parse (bad request line, a bare {@code %} in the target, oversized or
  *       invalid headers, a bad, negative or duplicated {@code Content-Length}, both {@code
- *       Content-Length} and {@code Transfer-Encoding}, an unknown protocol): {@code HttpReadListener}
- *       writes the fixed bytes {@value #UNDERTOW_BAD_REQUEST_TEXT} straight onto the connection and
- *       closes it;
+ *       Content-Length} and {@code Transfer-Encoding}, an unknown protocol): {@code
+ *       HttpReadListener} writes the fixed bytes {@value #UNDERTOW_BAD_REQUEST_TEXT} straight onto
+ *       the connection and closes it;
  *   <li>a missing, duplicated or malformed {@code Host} header: {@code HostHeaderHandler}, which
- *       Undertow puts in front of the root handler, ends the exchange with status 400, an empty body,
- *       {@code Connection: close} and one of its fixed reason phrases.
+ *       Undertow puts in front of the root handler, ends the exchange with status 400, an empty
+ *       body, {@code Connection: close} and one of its fixed reason phrases.
  * </ul>
  *
  * <p>Neither offers a hook, so this conduit recognizes those exact bytes when they are written: a
@@ -44,24 +44,32 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
   private static final byte[] UNDERTOW_BAD_REQUEST =
       UNDERTOW_BAD_REQUEST_TEXT.getBytes(StandardCharsets.US_ASCII);
+
   /** Undertow's own error heads are short; bodies and real responses are not inspected. */
   static final int MAX_INSPECTED = 512;
+
   /** The length of {@code "HTTP/1.1 400 "}: enough of a head to tell its status. */
   private static final int STATUS_END = 13;
-  private static final List<String> HOST_REASONS = List.of(
-      HostHeaderHandler.STATUS_NO_HOST_HEADER,
-      HostHeaderHandler.STATUS_TOO_MANY_HOST_HEADERS,
-      HostHeaderHandler.STATUS_MALFORMED_PORT,
-      HostHeaderHandler.STATUS_MALFORMED_IP_LITERAL,
-      HostHeaderHandler.STATUS_MALFORMED_IP_LITERAL_BAD_CHARS,
-      HostHeaderHandler.STATUS_HOST_NO_MATCH);
 
-  static final byte[] MALFORMED_REQUEST = ErrorResponses.rawResponse(400, "Bad Request",
-      ErrorCode.INVALID_REQUEST_EXCEPTION,
-      "malformed HTTP request (request line, target, headers or Content-Length)");
+  private static final List<String> HOST_REASONS =
+      List.of(
+          HostHeaderHandler.STATUS_NO_HOST_HEADER,
+          HostHeaderHandler.STATUS_TOO_MANY_HOST_HEADERS,
+          HostHeaderHandler.STATUS_MALFORMED_PORT,
+          HostHeaderHandler.STATUS_MALFORMED_IP_LITERAL,
+          HostHeaderHandler.STATUS_MALFORMED_IP_LITERAL_BAD_CHARS,
+          HostHeaderHandler.STATUS_HOST_NO_MATCH);
+
+  static final byte[] MALFORMED_REQUEST =
+      ErrorResponses.rawResponse(
+          400,
+          "Bad Request",
+          ErrorCode.INVALID_REQUEST_EXCEPTION,
+          "malformed HTTP request (request line, target, headers or Content-Length)");
 
   /** Replacement bytes not yet accepted by the connection. */
   private ByteBuffer pending;
+
   /** {@link #terminateWrites()} was asked for while replacement bytes were pending. */
   private boolean terminateAfterPending;
 
@@ -172,8 +180,8 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
 
   /**
    * A cheap first look, so that ordinary responses (every small response passes through here) cost
-   * no copy: both answers this conduit replaces start with {@code HTTP/1.x 400 }. A buffer too short
-   * to tell is looked at in full.
+   * no copy: both answers this conduit replaces start with {@code HTTP/1.x 400 }. A buffer too
+   * short to tell is looked at in full.
    */
   private static boolean mayBeStatus400(ByteBuffer head) {
     if (head == null) {
@@ -183,8 +191,11 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
     if (head.remaining() < STATUS_END) {
       return true;
     }
-    return head.get(p) == 'H' && head.get(p + 9) == '4' && head.get(p + 10) == '0'
-        && head.get(p + 11) == '0' && head.get(p + 12) == ' ';
+    return head.get(p) == 'H'
+        && head.get(p + 9) == '4'
+        && head.get(p + 10) == '0'
+        && head.get(p + 11) == '0'
+        && head.get(p + 12) == ' ';
   }
 
   private static ByteBuffer firstWithData(ByteBuffer[] srcs, int offset, int length) {
@@ -208,15 +219,16 @@ final class StackErrorConduit extends AbstractStreamSinkConduit<StreamSinkCondui
       return MALFORMED_REQUEST.clone();
     }
     String head = new String(written, StandardCharsets.ISO_8859_1);
-    if (!head.startsWith("HTTP/1.") || !head.endsWith("\r\n\r\n")
+    if (!head.startsWith("HTTP/1.")
+        || !head.endsWith("\r\n\r\n")
         || head.indexOf("\r\n\r\n") != head.length() - 4
         || !head.toLowerCase(Locale.ROOT).contains("\r\ncontent-length: 0\r\n")) {
       return null;
     }
     for (String reason : HOST_REASONS) {
       if (head.startsWith(" 400 " + reason + "\r\n", "HTTP/1.1".length())) {
-        return ErrorResponses.rawResponse(400, "Bad Request", ErrorCode.INVALID_REQUEST_EXCEPTION,
-            "bad Host header: " + reason);
+        return ErrorResponses.rawResponse(
+            400, "Bad Request", ErrorCode.INVALID_REQUEST_EXCEPTION, "bad Host header: " + reason);
       }
     }
     return null;

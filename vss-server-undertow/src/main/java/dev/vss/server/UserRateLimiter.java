@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
  * user's buckets once they have been idle for as long as their fullest refill takes: by then they
  * are full again, so forgetting them changes nothing and memory stays proportional to the users
  * active in that window. The cache is also capped at {@link #MAX_TRACKED_USERS} entries (least
- * recently used out first): only with more users than that active within the window could a
- * limited user be forgotten and get full buckets early, which bounds memory (a few hundred bytes a
- * user) at the cost of leniency under an extreme user count.
+ * recently used out first): only with more users than that active within the window could a limited
+ * user be forgotten and get full buckets early, which bounds memory (a few hundred bytes a user) at
+ * the cost of leniency under an extreme user count.
  *
  * <p>Thread-safe.
  */
@@ -43,24 +43,26 @@ final class UserRateLimiter {
     if (!limits.enabled()) {
       throw new IllegalArgumentException("no rate limit is on");
     }
-    this.clock = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return nanoTime.getAsLong();
-      }
+    this.clock =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return nanoTime.getAsLong();
+          }
 
-      @Override
-      public boolean isWallClockBased() {
-        return false;
-      }
-    };
-    this.buckets = Caffeine.newBuilder()
-        .maximumSize(MAX_TRACKED_USERS)
-        .expireAfterAccess(idleExpiry(limits))
-        .ticker(nanoTime::getAsLong)
-        // Maintenance on the calling thread: no work handed to the common pool.
-        .executor(Runnable::run)
-        .build();
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        };
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_TRACKED_USERS)
+            .expireAfterAccess(idleExpiry(limits))
+            .ticker(nanoTime::getAsLong)
+            // Maintenance on the calling thread: no work handed to the common pool.
+            .executor(Runnable::run)
+            .build();
   }
 
   /** The longest time an empty bucket takes to refill completely; at least one second. */
@@ -70,8 +72,7 @@ final class UserRateLimiter {
       seconds = Math.max(seconds, (double) limits.requestBurst() / limits.requestsPerSecond());
     }
     if (limits.limitsWriteBytes()) {
-      seconds = Math.max(seconds,
-          (double) limits.writeBytesBurst() / limits.writeBytesPerSecond());
+      seconds = Math.max(seconds, (double) limits.writeBytesBurst() / limits.writeBytesPerSecond());
     }
     return Duration.ofMillis((long) Math.ceil(seconds * 1000));
   }
@@ -124,11 +125,16 @@ final class UserRateLimiter {
   }
 
   private Buckets bucketsOf(String userToken) {
-    return buckets.get(userToken, token -> new Buckets(
-        limits.limitsRequests()
-            ? bucket(limits.requestBurst(), limits.requestsPerSecond()) : null,
-        limits.limitsWriteBytes()
-            ? bucket(limits.writeBytesBurst(), limits.writeBytesPerSecond()) : null));
+    return buckets.get(
+        userToken,
+        token ->
+            new Buckets(
+                limits.limitsRequests()
+                    ? bucket(limits.requestBurst(), limits.requestsPerSecond())
+                    : null,
+                limits.limitsWriteBytes()
+                    ? bucket(limits.writeBytesBurst(), limits.writeBytesPerSecond())
+                    : null));
   }
 
   private Bucket bucket(long burst, long perSecond) {

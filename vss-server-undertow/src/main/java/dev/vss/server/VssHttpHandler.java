@@ -37,17 +37,17 @@ import org.xnio.IoUtils;
  * VssService}, map the outcome to a status. Every VSS rule lives in the service.
  *
  * <ol>
- *   <li>An unknown path answers 404 and a method other than POST on a VSS path answers 405, both with
- *       a decodable {@code ErrorResponse}.
+ *   <li>An unknown path answers 404 and a method other than POST on a VSS path answers 405, both
+ *       with a decodable {@code ErrorResponse}.
  *   <li>A body larger than {@code maxBodyBytes} answers 413 ({@code INVALID_REQUEST_EXCEPTION}); a
  *       declared {@code Content-Length} over the limit is refused before any byte is read, and a
  *       body without one is cut off as soon as it passes the limit, so the handler never buffers
  *       more than the limit.
- *   <li>Authorization, parsing and the storage call run on a worker executor, never on an IO thread.
- *       Authorization happens before the body is read, so an unauthenticated client cannot make the
- *       server buffer a body.
- *   <li>A {@link VssException} maps to its status (409, 400, 500, 404, 401); anything else is logged
- *       and answers 500 with a generic message.
+ *   <li>Authorization, parsing and the storage call run on a worker executor, never on an IO
+ *       thread. Authorization happens before the body is read, so an unauthenticated client cannot
+ *       make the server buffer a body.
+ *   <li>A {@link VssException} maps to its status (409, 400, 500, 404, 401); anything else is
+ *       logged and answers 500 with a generic message.
  *   <li>Load limits, when configured: more than {@code maxConcurrentRequests} API requests at once
  *       are shed at once with 503 and {@code Retry-After}, never queued; a user over a {@link
  *       RateLimits} limit gets 429 with {@code Retry-After} (checked after authorization, so the
@@ -56,8 +56,9 @@ import org.xnio.IoUtils;
  *       ErrorResponse} with {@code INTERNAL_SERVER_EXCEPTION}, which deployed clients retry.
  * </ol>
  *
- * <p>Embedding: mount it under a path of your own, for example {@code Handlers.path().addPrefixPath(
- * "/backup", new VssHttpHandler(service, authorizer, limit))}, and on the Undertow builder
+ * <p>Embedding: mount it under a path of your own, for example {@code
+ * Handlers.path().addPrefixPath( "/backup", new VssHttpHandler(service, authorizer, limit))}, and
+ * on the Undertow builder
  *
  * <ul>
  *   <li>set {@code UndertowOptions.MAX_ENTITY_SIZE} above {@code maxBodyBytes} (for example {@code
@@ -69,8 +70,8 @@ import org.xnio.IoUtils;
  */
 public final class VssHttpHandler implements HttpHandler {
   /**
-   * The VSS method an exchange asked for ({@code getObject}, ...), or {@code unknown} for a path that
-   * names none; set before any response is sent, read by metrics and access logs.
+   * The VSS method an exchange asked for ({@code getObject}, ...), or {@code unknown} for a path
+   * that names none; set before any response is sent, read by metrics and access logs.
    */
   public static final AttachmentKey<String> METHOD = AttachmentKey.create(String.class);
 
@@ -80,9 +81,7 @@ public final class VssHttpHandler implements HttpHandler {
    */
   static final AttachmentKey<String> USER_TOKEN = AttachmentKey.create(String.class);
 
-  /**
-   * The quota a write was refused for, attached before its response is sent, for the metrics.
-   */
+  /** The quota a write was refused for, attached before its response is sent, for the metrics. */
   static final AttachmentKey<dev.vss.core.Quotas.Kind> QUOTA_REFUSED =
       AttachmentKey.create(dev.vss.core.Quotas.Kind.class);
 
@@ -97,8 +96,8 @@ public final class VssHttpHandler implements HttpHandler {
 
   /**
    * How long a request body may take to arrive, from the moment the handler starts reading it,
-   * unless configured otherwise. LDK Node's client gives up on a whole call after 10 s, so a
-   * body still arriving after this is no client worth waiting for.
+   * unless configured otherwise. LDK Node's client gives up on a whole call after 10 s, so a body
+   * still arriving after this is no client worth waiting for.
    */
   public static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -122,12 +121,17 @@ public final class VssHttpHandler implements HttpHandler {
   private final Executor executor;
   private final BodyBudget budget;
   private final Duration bodyReadTimeout;
+
   /** Permits for API requests being served; null for no limit. */
   private final Semaphore concurrency;
+
   private final int maxConcurrentRequests;
+
   /** Null when no rate limit is on. */
   private final UserRateLimiter rateLimiter;
+
   private final LoadRejections rejections;
+
   /** Benign race: at worst the warning is logged a few times. */
   private volatile boolean warnedAboutEntityLimit;
 
@@ -154,7 +158,12 @@ public final class VssHttpHandler implements HttpHandler {
    */
   public VssHttpHandler(
       VssService service, Authorizer authorizer, long maxBodyBytes, Executor executor) {
-    this(service, authorizer, maxBodyBytes, executor, defaultMaxInFlightBodyBytes(maxBodyBytes),
+    this(
+        service,
+        authorizer,
+        maxBodyBytes,
+        executor,
+        defaultMaxInFlightBodyBytes(maxBodyBytes),
         DEFAULT_BODY_READ_TIMEOUT);
   }
 
@@ -163,15 +172,27 @@ public final class VssHttpHandler implements HttpHandler {
    *
    * @param executor where blocking work runs; null for the worker pool of the Undertow connection
    * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once by all requests
-   *     of this handler; a request that would go over it gets 503 with {@code Retry-After}. At least
-   *     {@code maxBodyBytes}, so one body of the largest size always fits.
+   *     of this handler; a request that would go over it gets 503 with {@code Retry-After}. At
+   *     least {@code maxBodyBytes}, so one body of the largest size always fits.
    * @param bodyReadTimeout how long a body may take to arrive; a slower one gets 408
    * @throws IllegalArgumentException for a limit out of range or a non-positive timeout
    */
-  public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
-      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout) {
-    this(service, authorizer, maxBodyBytes, executor, maxInFlightBodyBytes, bodyReadTimeout,
-        UNLIMITED_CONCURRENT_REQUESTS, RateLimits.OFF);
+  public VssHttpHandler(
+      VssService service,
+      Authorizer authorizer,
+      long maxBodyBytes,
+      Executor executor,
+      long maxInFlightBodyBytes,
+      Duration bodyReadTimeout) {
+    this(
+        service,
+        authorizer,
+        maxBodyBytes,
+        executor,
+        maxInFlightBodyBytes,
+        bodyReadTimeout,
+        UNLIMITED_CONCURRENT_REQUESTS,
+        RateLimits.OFF);
   }
 
   /**
@@ -182,19 +203,42 @@ public final class VssHttpHandler implements HttpHandler {
    *     #UNLIMITED_CONCURRENT_REQUESTS} (0) for no limit.
    * @param rateLimits per-user rate limits; {@link RateLimits#OFF} for none
    * @throws IllegalArgumentException for a limit out of range, a non-positive timeout, or a
-   *     written-bytes burst below {@code maxBodyBytes} (a write of the largest size could never pass)
+   *     written-bytes burst below {@code maxBodyBytes} (a write of the largest size could never
+   *     pass)
    */
-  public VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
-      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout,
-      int maxConcurrentRequests, RateLimits rateLimits) {
-    this(service, authorizer, maxBodyBytes, executor, maxInFlightBodyBytes, bodyReadTimeout,
-        maxConcurrentRequests, rateLimits, LoadRejections.NONE, System::nanoTime);
+  public VssHttpHandler(
+      VssService service,
+      Authorizer authorizer,
+      long maxBodyBytes,
+      Executor executor,
+      long maxInFlightBodyBytes,
+      Duration bodyReadTimeout,
+      int maxConcurrentRequests,
+      RateLimits rateLimits) {
+    this(
+        service,
+        authorizer,
+        maxBodyBytes,
+        executor,
+        maxInFlightBodyBytes,
+        bodyReadTimeout,
+        maxConcurrentRequests,
+        rateLimits,
+        LoadRejections.NONE,
+        System::nanoTime);
   }
 
   /** As above, with a listener for the metrics and the rate limiter's clock (tests). */
-  VssHttpHandler(VssService service, Authorizer authorizer, long maxBodyBytes,
-      Executor executor, long maxInFlightBodyBytes, Duration bodyReadTimeout,
-      int maxConcurrentRequests, RateLimits rateLimits, LoadRejections rejections,
+  VssHttpHandler(
+      VssService service,
+      Authorizer authorizer,
+      long maxBodyBytes,
+      Executor executor,
+      long maxInFlightBodyBytes,
+      Duration bodyReadTimeout,
+      int maxConcurrentRequests,
+      RateLimits rateLimits,
+      LoadRejections rejections,
       LongSupplier nanoTime) {
     if (maxConcurrentRequests < 0) {
       throw new IllegalArgumentException(
@@ -202,13 +246,17 @@ public final class VssHttpHandler implements HttpHandler {
     }
     Objects.requireNonNull(rateLimits, "rateLimits");
     if (rateLimits.limitsWriteBytes() && rateLimits.writeBytesBurst() < maxBodyBytes) {
-      throw new IllegalArgumentException("the written-bytes burst (" + rateLimits.writeBytesBurst()
-          + ") must be at least maxBodyBytes (" + maxBodyBytes
-          + "), or a write of the largest size could never pass");
+      throw new IllegalArgumentException(
+          "the written-bytes burst ("
+              + rateLimits.writeBytesBurst()
+              + ") must be at least maxBodyBytes ("
+              + maxBodyBytes
+              + "), or a write of the largest size could never pass");
     }
     this.maxConcurrentRequests = maxConcurrentRequests;
     this.concurrency =
-        maxConcurrentRequests == UNLIMITED_CONCURRENT_REQUESTS ? null
+        maxConcurrentRequests == UNLIMITED_CONCURRENT_REQUESTS
+            ? null
             : new Semaphore(maxConcurrentRequests);
     this.rateLimiter = rateLimits.enabled() ? new UserRateLimiter(rateLimits, nanoTime) : null;
     this.rejections = Objects.requireNonNull(rejections, "rejections");
@@ -217,8 +265,12 @@ public final class VssHttpHandler implements HttpHandler {
     this.maxBodyBytes = checkedBodyLimit(maxBodyBytes);
     this.executor = executor;
     if (maxInFlightBodyBytes < maxBodyBytes) {
-      throw new IllegalArgumentException("maxInFlightBodyBytes (" + maxInFlightBodyBytes
-          + ") must be at least maxBodyBytes (" + maxBodyBytes + ")");
+      throw new IllegalArgumentException(
+          "maxInFlightBodyBytes ("
+              + maxInFlightBodyBytes
+              + ") must be at least maxBodyBytes ("
+              + maxBodyBytes
+              + ")");
     }
     this.budget = new BodyBudget(maxInFlightBodyBytes);
     this.bodyReadTimeout = Objects.requireNonNull(bodyReadTimeout, "bodyReadTimeout");
@@ -262,7 +314,10 @@ public final class VssHttpHandler implements HttpHandler {
     Operation operation = Operation.forPath(exchange.getRelativePath());
     if (operation == null) {
       exchange.putAttachment(METHOD, UNKNOWN_METHOD);
-      ErrorResponses.send(exchange, StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION,
+      ErrorResponses.send(
+          exchange,
+          StatusCodes.NOT_FOUND,
+          ErrorCode.INVALID_REQUEST_EXCEPTION,
           "no VSS method at this path; use POST .../getObject, .../putObjects,"
               + " .../deleteObject or .../listKeyVersions");
       return;
@@ -270,8 +325,11 @@ public final class VssHttpHandler implements HttpHandler {
     exchange.putAttachment(METHOD, operation.methodName());
     if (!Methods.POST.equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().put(Headers.ALLOW, Methods.POST_STRING);
-      ErrorResponses.send(exchange, StatusCodes.METHOD_NOT_ALLOWED,
-          ErrorCode.INVALID_REQUEST_EXCEPTION, operation.methodName() + " accepts only POST");
+      ErrorResponses.send(
+          exchange,
+          StatusCodes.METHOD_NOT_ALLOWED,
+          ErrorCode.INVALID_REQUEST_EXCEPTION,
+          operation.methodName() + " accepts only POST");
       return;
     }
     warnIfUndertowLimitIsLower(exchange);
@@ -302,14 +360,18 @@ public final class VssHttpHandler implements HttpHandler {
     if (!concurrency.tryAcquire()) {
       rejections.shed(LoadRejections.ShedReason.CONCURRENCY);
       LOG.debug("{} requests in progress, the limit; answering 503", maxConcurrentRequests);
-      ErrorResponses.sendRetryLater(exchange, StatusCodes.SERVICE_UNAVAILABLE, 1,
+      ErrorResponses.sendRetryLater(
+          exchange,
+          StatusCodes.SERVICE_UNAVAILABLE,
+          1,
           "server busy: too many requests in progress; retry after " + RETRY_AFTER_SECONDS + " s");
       return false;
     }
-    exchange.addExchangeCompleteListener((ex, next) -> {
-      concurrency.release();
-      next.proceed();
-    });
+    exchange.addExchangeCompleteListener(
+        (ex, next) -> {
+          concurrency.release();
+          next.proceed();
+        });
     return true;
   }
 
@@ -317,8 +379,8 @@ public final class VssHttpHandler implements HttpHandler {
    * Takes the caller's request token and, for a write whose body length is declared, its bytes;
    * answers 429 when the user is over a limit.
    */
-  private boolean withinRateLimits(HttpServerExchange exchange, Operation operation,
-      String userToken) {
+  private boolean withinRateLimits(
+      HttpServerExchange exchange, Operation operation, String userToken) {
     if (rateLimiter == null) {
       return true;
     }
@@ -348,12 +410,15 @@ public final class VssHttpHandler implements HttpHandler {
     return operation == Operation.PUT_OBJECTS || operation == Operation.DELETE_OBJECT;
   }
 
-  private void rejectRateLimited(HttpServerExchange exchange, LoadRejections.RateLimitKind kind,
-      long waitNanos) {
+  private void rejectRateLimited(
+      HttpServerExchange exchange, LoadRejections.RateLimitKind kind, long waitNanos) {
     rejections.rateLimited(kind);
     long seconds = retryAfterSeconds(waitNanos);
     LOG.debug("rate limit ({}) reached; answering 429, retry after {} s", kind.label(), seconds);
-    ErrorResponses.sendRetryLater(exchange, dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS, seconds,
+    ErrorResponses.sendRetryLater(
+        exchange,
+        dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS,
+        seconds,
         "rate limit of " + kind.label() + " per second reached; retry after " + seconds + " s");
   }
 
@@ -372,10 +437,12 @@ public final class VssHttpHandler implements HttpHandler {
     long undertowLimit = exchange.getMaxEntitySize();
     if (undertowLimit > 0 && undertowLimit <= maxBodyBytes && !warnedAboutEntityLimit) {
       warnedAboutEntityLimit = true;
-      LOG.warn("Undertow's MAX_ENTITY_SIZE ({} bytes) is not above the VSS body limit ({} bytes):"
-          + " Undertow answers larger bodies with a bare 400 instead of the VSS 413. Set"
-          + " UndertowOptions.MAX_ENTITY_SIZE to Long.MAX_VALUE on the Undertow builder.",
-          undertowLimit, maxBodyBytes);
+      LOG.warn(
+          "Undertow's MAX_ENTITY_SIZE ({} bytes) is not above the VSS body limit ({} bytes):"
+              + " Undertow answers larger bodies with a bare 400 instead of the VSS 413. Set"
+              + " UndertowOptions.MAX_ENTITY_SIZE to Long.MAX_VALUE on the Undertow builder.",
+          undertowLimit,
+          maxBodyBytes);
     }
   }
 
@@ -405,29 +472,52 @@ public final class VssHttpHandler implements HttpHandler {
     if (!withinRateLimits(exchange, operation, userToken)) {
       return;
     }
-    boolean countBytesAfterRead = rateLimiter != null && rateLimiter.limitsWriteBytes()
-        && isWrite(operation) && exchange.getRequestContentLength() < 0;
+    boolean countBytesAfterRead =
+        rateLimiter != null
+            && rateLimiter.limitsWriteBytes()
+            && isWrite(operation)
+            && exchange.getRequestContentLength() < 0;
     // The body is read on the connection's IO thread, where the reader's timeout also runs.
-    exchange.getIoThread().execute(() -> guarded(exchange, () -> BodyReader.start(exchange,
-        maxBodyBytes, budget, bodyReadTimeout, new BodyReader.Callback() {
-          @Override
-          public void complete(HttpServerExchange ex, byte[] body, int length) {
-            // A chunked body's length is known only now.
-            if (countBytesAfterRead && !withinWriteBytes(ex, userToken, length)) {
-              return;
-            }
-            guarded(ex, () -> dispatch(ex, () -> respond(ex, operation, userToken, body, length)));
-          }
+    exchange
+        .getIoThread()
+        .execute(
+            () ->
+                guarded(
+                    exchange,
+                    () ->
+                        BodyReader.start(
+                            exchange,
+                            maxBodyBytes,
+                            budget,
+                            bodyReadTimeout,
+                            new BodyReader.Callback() {
+                              @Override
+                              public void complete(HttpServerExchange ex, byte[] body, int length) {
+                                // A chunked body's length is known only now.
+                                if (countBytesAfterRead
+                                    && !withinWriteBytes(ex, userToken, length)) {
+                                  return;
+                                }
+                                guarded(
+                                    ex,
+                                    () ->
+                                        dispatch(
+                                            ex,
+                                            () -> respond(ex, operation, userToken, body, length)));
+                              }
 
-          @Override
-          public void failed(HttpServerExchange ex, BodyReader.Failure failure, IOException cause) {
-            guarded(ex, () -> onReceiveFailure(ex, failure, cause));
-          }
-        })));
+                              @Override
+                              public void failed(
+                                  HttpServerExchange ex,
+                                  BodyReader.Failure failure,
+                                  IOException cause) {
+                                guarded(ex, () -> onReceiveFailure(ex, failure, cause));
+                              }
+                            })));
   }
 
-  private void respond(HttpServerExchange exchange, Operation operation, String userToken,
-      byte[] body, int length) {
+  private void respond(
+      HttpServerExchange exchange, Operation operation, String userToken, byte[] body, int length) {
     MessageLite response;
     try {
       // Aliasing: a value in the request is a view of the received array, not a copy of it.
@@ -436,9 +526,12 @@ public final class VssHttpHandler implements HttpHandler {
       response = operation.call(service, userToken, input);
     } catch (InvalidProtocolBufferException e) {
       LOG.debug("{}: malformed body: {}", operation.methodName(), e.getMessage());
-      answerOnIoThread(exchange, StatusCodes.BAD_REQUEST, ErrorResponses.errorBody(
-          ErrorCode.INVALID_REQUEST_EXCEPTION, "request body is not a valid "
-              + operation.requestType()));
+      answerOnIoThread(
+          exchange,
+          StatusCodes.BAD_REQUEST,
+          ErrorResponses.errorBody(
+              ErrorCode.INVALID_REQUEST_EXCEPTION,
+              "request body is not a valid " + operation.requestType()));
       return;
     } catch (VssException e) {
       LOG.debug("{} failed: {}", operation.methodName(), e);
@@ -472,8 +565,9 @@ public final class VssHttpHandler implements HttpHandler {
       ErrorResponses.sendBody(exchange, status, body);
       return;
     }
-    exchange.getIoThread().execute(
-        () -> guarded(exchange, () -> ErrorResponses.sendBody(exchange, status, body)));
+    exchange
+        .getIoThread()
+        .execute(() -> guarded(exchange, () -> ErrorResponses.sendBody(exchange, status, body)));
   }
 
   /**
@@ -487,15 +581,19 @@ public final class VssHttpHandler implements HttpHandler {
     // A value stored under a larger body limit than today's still gets served: it takes it all.
     long reservation = Math.min(size, budget.capacity());
     if (!budget.tryReserve(reservation)) {
-      LOG.warn("bodies in flight reached the limit of {} bytes; answering a {}-byte response"
-          + " with 503", budget.capacity(), size);
+      LOG.warn(
+          "bodies in flight reached the limit of {} bytes; answering a {}-byte response"
+              + " with 503",
+          budget.capacity(),
+          size);
       rejectBusy(exchange);
       return;
     }
-    exchange.addExchangeCompleteListener((ex, next) -> {
-      budget.release(reservation);
-      next.proceed();
-    });
+    exchange.addExchangeCompleteListener(
+        (ex, next) -> {
+          budget.release(reservation);
+          next.proceed();
+        });
     exchange.setStatusCode(StatusCodes.OK);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, ErrorResponses.PROTOBUF_CONTENT_TYPE);
     ErrorResponses.markProtocolVersion(exchange);
@@ -521,29 +619,37 @@ public final class VssHttpHandler implements HttpHandler {
         rejectTooLarge(exchange);
         return;
       case OVER_BUDGET:
-        LOG.warn("request bodies in flight reached the limit of {} bytes; answering 503",
+        LOG.warn(
+            "request bodies in flight reached the limit of {} bytes; answering 503",
             budget.capacity());
         rejectBusy(exchange);
         return;
       case TIMED_OUT:
         LOG.debug("a request body did not arrive within {}", bodyReadTimeout);
-        ErrorResponses.send(exchange, StatusCodes.REQUEST_TIME_OUT,
-            ErrorCode.INVALID_REQUEST_EXCEPTION, "the request body did not arrive within "
-                + bodyReadTimeout.toSeconds() + " s");
+        ErrorResponses.send(
+            exchange,
+            StatusCodes.REQUEST_TIME_OUT,
+            ErrorCode.INVALID_REQUEST_EXCEPTION,
+            "the request body did not arrive within " + bodyReadTimeout.toSeconds() + " s");
         return;
       case BROKEN:
       default:
         // The client went away or broke the framing mid-body.
         LOG.debug("reading a request body failed: {}", String.valueOf(cause));
-        ErrorResponses.send(exchange, StatusCodes.BAD_REQUEST,
-            ErrorCode.INVALID_REQUEST_EXCEPTION, "could not read the request body");
+        ErrorResponses.send(
+            exchange,
+            StatusCodes.BAD_REQUEST,
+            ErrorCode.INVALID_REQUEST_EXCEPTION,
+            "could not read the request body");
     }
   }
 
   private void rejectTooLarge(HttpServerExchange exchange) {
     // The rest of the body is never read, so this connection cannot carry another request.
     exchange.setPersistent(false);
-    ErrorResponses.send(exchange, StatusCodes.REQUEST_ENTITY_TOO_LARGE,
+    ErrorResponses.send(
+        exchange,
+        StatusCodes.REQUEST_ENTITY_TOO_LARGE,
         ErrorCode.INVALID_REQUEST_EXCEPTION,
         "request body exceeds the limit of " + maxBodyBytes + " bytes");
   }
@@ -551,12 +657,17 @@ public final class VssHttpHandler implements HttpHandler {
   private void rejectBusy(HttpServerExchange exchange) {
     rejections.shed(LoadRejections.ShedReason.BODY_BUDGET);
     exchange.setPersistent(false);
-    ErrorResponses.sendRetryLater(exchange, StatusCodes.SERVICE_UNAVAILABLE, 1,
+    ErrorResponses.sendRetryLater(
+        exchange,
+        StatusCodes.SERVICE_UNAVAILABLE,
+        1,
         "too many request bodies in flight; retry after " + RETRY_AFTER_SECONDS + " s");
   }
 
   private static void sendFailure(HttpServerExchange exchange, VssException e) {
-    answerOnIoThread(exchange, ErrorResponses.statusOf(e.errorCode()),
+    answerOnIoThread(
+        exchange,
+        ErrorResponses.statusOf(e.errorCode()),
         ErrorResponses.errorBody(e.errorCode(), e.getMessage()));
   }
 
@@ -584,8 +695,8 @@ public final class VssHttpHandler implements HttpHandler {
         exchange.setPersistent(false);
         exchange.endExchange();
       } else {
-        ErrorResponses.sendBody(exchange, StatusCodes.INTERNAL_SERVER_ERROR,
-            ErrorResponses.INTERNAL_ERROR_BODY);
+        ErrorResponses.sendBody(
+            exchange, StatusCodes.INTERNAL_SERVER_ERROR, ErrorResponses.INTERNAL_ERROR_BODY);
       }
     } catch (Throwable answerFailed) {
       IoUtils.safeClose(exchange.getConnection());

@@ -14,13 +14,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import org.xnio.OptionMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.OptionMap;
 
 /**
- * A standalone VSS HTTP server: the {@link VssHttpHandler} under a base path (default {@code /vss}),
- * plus {@code GET /health}, {@code GET /ready} and {@code GET /metrics}, over HTTP or HTTPS.
+ * A standalone VSS HTTP server: the {@link VssHttpHandler} under a base path (default {@code
+ * /vss}), plus {@code GET /health}, {@code GET /ready} and {@code GET /metrics}, over HTTP or
+ * HTTPS.
  *
  * <p>The server does not own the {@link VssService} or its storage: {@link #stop()} stops serving
  * and lets in-flight requests finish, and the caller closes the storage afterwards.
@@ -51,11 +52,11 @@ public final class VssServer implements AutoCloseable {
   public static final String DEFAULT_BASE_PATH = "/vss";
 
   /**
-   * Worker threads unless configured otherwise. A durable put holds its worker until its commit
-   * (an fsync) returns, so the pool bounds how many writes can wait on one group commit: with
+   * Worker threads unless configured otherwise. A durable put holds its worker until its commit (an
+   * fsync) returns, so the pool bounds how many writes can wait on one group commit: with
    * Undertow's default (8 per IO thread, 16 on two cores) 64 connections of durable puts reached
-   * 51-64% of the rate they reach with 128 workers (see BENCHMARKS.md). Idle
-   * workers are not started, so a large pool costs nothing until the load needs it.
+   * 51-64% of the rate they reach with 128 workers (see BENCHMARKS.md). Idle workers are not
+   * started, so a large pool costs nothing until the load needs it.
    */
   public static final int DEFAULT_WORKER_THREADS = 128;
 
@@ -79,21 +80,36 @@ public final class VssServer implements AutoCloseable {
     this.shutdownTimeout = builder.shutdownTimeout;
     this.metrics = new ServerMetrics(service.storage().name());
 
-    VssHttpHandler vss = new VssHttpHandler(service, builder.authorizer, builder.maxBodyBytes,
-        null, builder.maxInFlightBodyBytes > 0 ? builder.maxInFlightBodyBytes
-            : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
-        builder.bodyReadTimeout,
-        builder.maxConcurrentRequests >= 0 ? builder.maxConcurrentRequests
-            : defaultMaxConcurrentRequests(builder.workerThreads),
-        builder.rateLimits, metrics.loadRejections(), builder.nanoTime);
+    VssHttpHandler vss =
+        new VssHttpHandler(
+            service,
+            builder.authorizer,
+            builder.maxBodyBytes,
+            null,
+            builder.maxInFlightBodyBytes > 0
+                ? builder.maxInFlightBodyBytes
+                : VssHttpHandler.defaultMaxInFlightBodyBytes(builder.maxBodyBytes),
+            builder.bodyReadTimeout,
+            builder.maxConcurrentRequests >= 0
+                ? builder.maxConcurrentRequests
+                : defaultMaxConcurrentRequests(builder.workerThreads),
+            builder.rateLimits,
+            metrics.loadRejections(),
+            builder.nanoTime);
     metrics.bodyBytesInFlightFrom(vss::bodyBytesInFlight);
     metrics.rateLimitUsersFrom(vss::rateLimitedUsersTracked);
     // Store commit batches and latency: a store without group commit ignores the observer.
     service.storage().observeCommits(metrics.commitObserver());
     this.storage = service.storage();
     HttpHandler api = new MetricsHandler(metrics, builder.accessLog, vss);
-    PathHandler paths = new PathHandler(exchange -> ErrorResponses.send(exchange,
-        StatusCodes.NOT_FOUND, ErrorCode.INVALID_REQUEST_EXCEPTION, "unknown path"));
+    PathHandler paths =
+        new PathHandler(
+            exchange ->
+                ErrorResponses.send(
+                    exchange,
+                    StatusCodes.NOT_FOUND,
+                    ErrorCode.INVALID_REQUEST_EXCEPTION,
+                    "unknown path"));
     paths.addExactPath(HEALTH_PATH, OperationsHandlers.health());
     paths.addExactPath("/ready", OperationsHandlers.ready(service.storage()));
     paths.addExactPath("/metrics", OperationsHandlers.metrics(metrics));
@@ -101,24 +117,34 @@ public final class VssServer implements AutoCloseable {
     this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(paths));
     // Outermost: every response, including the draining 503 and Undertow's own 500s, carries the
     // protocol version header and, for an error status, an ErrorResponse body.
-    HttpHandler root = exchange -> {
-      ErrorResponses.answerInProtocol(exchange);
-      graceful.handleRequest(exchange);
-    };
+    HttpHandler root =
+        exchange -> {
+          ErrorResponses.answerInProtocol(exchange);
+          graceful.handleRequest(exchange);
+        };
 
-    OptionMap options = OptionMap.builder()
-        // The VSS handler enforces the body limit itself (413 with an ErrorResponse); Undertow's
-        // own limit would answer a bare 400 first. Paths that never read a body close the
-        // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
-        .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
-        // Idle keep-alive connections and slow request headers do not hold resources forever.
-        .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-        .getMap();
+    OptionMap options =
+        OptionMap.builder()
+            // The VSS handler enforces the body limit itself (413 with an ErrorResponse);
+            // Undertow's
+            // own limit would answer a bare 400 first. Paths that never read a body close the
+            // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
+            .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+            // Idle keep-alive connections and slow request headers do not hold resources forever.
+            .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+            .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+            .getMap();
     // stop() has already waited the graceful timeout; a worker still busy 2 s after it is
     // interrupted rather than holding shutdown (and the store's close) forever.
-    this.listener = HttpListener.start(builder.host, builder.port, builder.sslContext, root,
-        options, builder.workerThreads, 2_000);
+    this.listener =
+        HttpListener.start(
+            builder.host,
+            builder.port,
+            builder.sslContext,
+            root,
+            options,
+            builder.workerThreads,
+            2_000);
     this.address = listener.address();
   }
 
@@ -185,8 +211,8 @@ public final class VssServer implements AutoCloseable {
 
   /**
    * Stops the server gracefully: answers every new request with 503, waits up to the shutdown
-   * timeout for in-flight requests to finish and send their responses, then closes the listener
-   * and every connection. Calling it again does nothing.
+   * timeout for in-flight requests to finish and send their responses, then closes the listener and
+   * every connection. Calling it again does nothing.
    *
    * @return true if every in-flight request finished within the timeout
    */
@@ -206,8 +232,10 @@ public final class VssServer implements AutoCloseable {
       drained = false;
     }
     if (!drained) {
-      LOG.warn("{} request(s) still in flight after {} s; closing their connections",
-          metrics.inFlight(), shutdownTimeout.toSeconds());
+      LOG.warn(
+          "{} request(s) still in flight after {} s; closing their connections",
+          metrics.inFlight(),
+          shutdownTimeout.toSeconds());
     }
     listener.stop();
     storage.observeCommits(dev.vss.core.spi.CommitObserver.NONE);
@@ -232,12 +260,16 @@ public final class VssServer implements AutoCloseable {
     private SSLContext sslContext;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int workerThreads = DEFAULT_WORKER_THREADS;
+
     /** 0: {@link VssHttpHandler#defaultMaxInFlightBodyBytes} of the body limit. */
     private long maxInFlightBodyBytes;
+
     private Duration bodyReadTimeout = VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT;
     private boolean accessLog = true;
+
     /** Negative: {@link #defaultMaxConcurrentRequests} of the worker threads. */
     private int maxConcurrentRequests = -1;
+
     private RateLimits rateLimits = RateLimits.OFF;
     private java.util.function.LongSupplier nanoTime = System::nanoTime;
 
@@ -265,8 +297,11 @@ public final class VssServer implements AutoCloseable {
     /** The largest request body; default the service's {@code Limits.maxRequestBodyBytes()}. */
     public Builder maxBodyBytes(long maxBodyBytes) {
       if (maxBodyBytes <= 0 || maxBodyBytes > VssHttpHandler.MAX_BODY_LIMIT) {
-        throw new IllegalArgumentException("maxBodyBytes must be between 1 and "
-            + VssHttpHandler.MAX_BODY_LIMIT + ", was " + maxBodyBytes);
+        throw new IllegalArgumentException(
+            "maxBodyBytes must be between 1 and "
+                + VssHttpHandler.MAX_BODY_LIMIT
+                + ", was "
+                + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -302,8 +337,8 @@ public final class VssServer implements AutoCloseable {
      */
     public Builder workerThreads(int workerThreads) {
       if (workerThreads < 1) {
-        throw new IllegalArgumentException("workerThreads must be at least 1, was "
-            + workerThreads);
+        throw new IllegalArgumentException(
+            "workerThreads must be at least 1, was " + workerThreads);
       }
       this.workerThreads = workerThreads;
       return this;
@@ -316,8 +351,8 @@ public final class VssServer implements AutoCloseable {
      */
     public Builder maxInFlightBodyBytes(long maxInFlightBodyBytes) {
       if (maxInFlightBodyBytes <= 0) {
-        throw new IllegalArgumentException("maxInFlightBodyBytes must be positive, was "
-            + maxInFlightBodyBytes);
+        throw new IllegalArgumentException(
+            "maxInFlightBodyBytes must be positive, was " + maxInFlightBodyBytes);
       }
       this.maxInFlightBodyBytes = maxInFlightBodyBytes;
       return this;
@@ -349,8 +384,8 @@ public final class VssServer implements AutoCloseable {
      */
     public Builder maxConcurrentRequests(int maxConcurrentRequests) {
       if (maxConcurrentRequests < 0) {
-        throw new IllegalArgumentException("maxConcurrentRequests must not be negative, was "
-            + maxConcurrentRequests);
+        throw new IllegalArgumentException(
+            "maxConcurrentRequests must not be negative, was " + maxConcurrentRequests);
       }
       this.maxConcurrentRequests = maxConcurrentRequests;
       return this;

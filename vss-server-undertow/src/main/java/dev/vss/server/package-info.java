@@ -6,7 +6,7 @@
  * <p>The public API is {@link dev.vss.server.VssServer} and its builder, {@link
  * dev.vss.server.VssHttpHandler}, {@link dev.vss.server.RateLimits} and {@link
  * dev.vss.server.PemTls}; everything else is internal. The library brings no storage engine, no
- * configuration format and no slf4j binding: the application chooses them (the command-line
- * server is the {@code vss-server} module, package {@code dev.vss.server.app}).
+ * configuration format and no slf4j binding: the application chooses them (the command-line server
+ * is the {@code vss-server} module, package {@code dev.vss.server.app}).
  */
 package dev.vss.server;

@@ -37,12 +37,14 @@ class AccessLogTest {
   void lineFormat() {
     Instant at = Instant.parse("2026-12-01T17:20:00.123456Z");
     assertThat(AccessLog.line(at, "putObjects", 200, 1_234_567, 312, 2, "5f0c2e1ab7d94c33"))
-        .isEqualTo("time=2026-12-01T17:20:00.123Z method=putObjects status=200 ms=1.235 in=312"
-            + " out=2 user=5f0c2e1ab7d94c33");
+        .isEqualTo(
+            "time=2026-12-01T17:20:00.123Z method=putObjects status=200 ms=1.235 in=312"
+                + " out=2 user=5f0c2e1ab7d94c33");
     assertThat(AccessLog.line(at, "/a b\n\"x", 404, 0, -1, 0, null))
         .as("a client-chosen path cannot split or forge a line")
-        .isEqualTo("time=2026-12-01T17:20:00.123Z method=/a?b??x status=404 ms=0.000 in=-"
-            + " out=0 user=-");
+        .isEqualTo(
+            "time=2026-12-01T17:20:00.123Z method=/a?b??x status=404 ms=0.000 in=-"
+                + " out=0 user=-");
     assertThat(AccessLog.line(at, "/" + "p".repeat(500), 404, 0, 0, 0, null))
         .contains("method=/" + "p".repeat(119) + "... ");
   }
@@ -58,16 +60,26 @@ class AccessLogTest {
   void oneLinePerRequestWithTheHashedUserAndNeverTheToken() {
     server = start(true);
     HttpCalls http = new HttpCalls(server.rootUri());
-    PutObjectRequest put = PutObjectRequest.newBuilder().addTransactionItems(KeyValue.newBuilder()
-        .setKey("k").setVersion(0).setValue(ByteString.copyFromUtf8("v"))).build();
+    PutObjectRequest put =
+        PutObjectRequest.newBuilder()
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("k")
+                    .setVersion(0)
+                    .setValue(ByteString.copyFromUtf8("v")))
+            .build();
     assertThat(http.post("/vss/putObjects", put, Map.of()).status()).isEqualTo(200);
     assertThat(http.post("/vss/nowhere", new byte[3], Map.of()).status()).isEqualTo(404);
 
     List<String> lines = awaitLines(2);
-    assertThat(lines.get(0)).matches("time=\\S+Z method=putObjects status=200 ms=[0-9.]+ in="
-        + put.getSerializedSize() + " out=\\d+ user=" + AccessLog.userId(TOKEN));
-    assertThat(lines.get(1)).matches(
-        "time=\\S+Z method=/vss/nowhere status=404 ms=[0-9.]+ in=3 out=\\d+ user=-");
+    assertThat(lines.get(0))
+        .matches(
+            "time=\\S+Z method=putObjects status=200 ms=[0-9.]+ in="
+                + put.getSerializedSize()
+                + " out=\\d+ user="
+                + AccessLog.userId(TOKEN));
+    assertThat(lines.get(1))
+        .matches("time=\\S+Z method=/vss/nowhere status=404 ms=[0-9.]+ in=3 out=\\d+ user=-");
     assertThat(String.join("\n", lines)).doesNotContain(TOKEN);
     assertThat(captured.list).allMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO);
   }
@@ -88,7 +100,10 @@ class AccessLogTest {
     accessLogger.setLevel(ch.qos.logback.classic.Level.INFO);
     accessLogger.addAppender(captured);
     return VssServer.builder(new VssService(new InMemoryStorage(), Limits.DEFAULTS))
-        .authorizer(headers -> TOKEN).bind("127.0.0.1", 0).accessLog(accessLog).start();
+        .authorizer(headers -> TOKEN)
+        .bind("127.0.0.1", 0)
+        .accessLog(accessLog)
+        .start();
   }
 
   /** The line is written as the exchange completes, just after the client has its response. */

@@ -33,33 +33,49 @@ import org.junit.jupiter.api.Test;
  */
 class AnswerThreadTest {
   private final InMemoryStorage memory = new InMemoryStorage();
+
   /** For each completed exchange: its path, and whether it completed on the IO thread. */
   private final List<String> completions = new CopyOnWriteArrayList<>();
+
   /** How many completions had been recorded when the last call returned. */
   private int completionsSeen;
+
   private Undertow undertow;
   private URI base;
-  private final HttpClient client = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeEach
   void start() {
-    VssHttpHandler vss = new VssHttpHandler(new VssService(memory, Limits.DEFAULTS), headers -> {
-      if (headers.containsKey("X-Refuse")) {
-        throw VssException.auth("no");
-      }
-      return "u";
-    }, 1 << 20);
-    undertow = Undertow.builder().addHttpListener(0, "127.0.0.1")
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
-        .setHandler(Handlers.path().addPrefixPath("/vss", exchange -> {
-          exchange.addExchangeCompleteListener((ex, next) -> {
-            completions.add(ex.getRelativePath() + (ex.isInIoThread() ? " on io" : " on worker"));
-            next.proceed();
-          });
-          vss.handleRequest(exchange);
-        }))
-        .build();
+    VssHttpHandler vss =
+        new VssHttpHandler(
+            new VssService(memory, Limits.DEFAULTS),
+            headers -> {
+              if (headers.containsKey("X-Refuse")) {
+                throw VssException.auth("no");
+              }
+              return "u";
+            },
+            1 << 20);
+    undertow =
+        Undertow.builder()
+            .addHttpListener(0, "127.0.0.1")
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+            .setHandler(
+                Handlers.path()
+                    .addPrefixPath(
+                        "/vss",
+                        exchange -> {
+                          exchange.addExchangeCompleteListener(
+                              (ex, next) -> {
+                                completions.add(
+                                    ex.getRelativePath()
+                                        + (ex.isInIoThread() ? " on io" : " on worker"));
+                                next.proceed();
+                              });
+                          vss.handleRequest(exchange);
+                        }))
+            .build();
     undertow.start();
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     base = URI.create("http://127.0.0.1:" + port + "/vss");
@@ -80,13 +96,20 @@ class AnswerThreadTest {
     assertThat(post("/getObject", new byte[] {(byte) 0xff}, Map.of())).isEqualTo(400);
     assertThat(post("/getObject", get("a"), Map.of("X-Refuse", "1"))).isEqualTo(401);
 
-    assertThat(completions).containsExactly("/putObjects on io", "/putObjects on io",
-        "/getObject on io", "/getObject on io", "/getObject on io", "/getObject on io");
+    assertThat(completions)
+        .containsExactly(
+            "/putObjects on io",
+            "/putObjects on io",
+            "/getObject on io",
+            "/getObject on io",
+            "/getObject on io",
+            "/getObject on io");
   }
 
   private int post(String path, byte[] body, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     // The completion listener runs after the response is written: wait for it.
@@ -99,8 +122,14 @@ class AnswerThreadTest {
   }
 
   private static byte[] put(String key, long version) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(version).setValue(ByteString.copyFromUtf8("v"))).build()
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8("v")))
+        .build()
         .toByteArray();
   }
 

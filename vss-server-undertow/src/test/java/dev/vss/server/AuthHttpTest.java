@@ -64,8 +64,11 @@ class AuthHttpTest {
   }
 
   private void start(Authorizer authorizer) {
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(authorizer).bind("127.0.0.1", 0).start();
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(authorizer)
+            .bind("127.0.0.1", 0)
+            .start();
     http = new HttpCalls(server.rootUri());
   }
 
@@ -78,11 +81,19 @@ class AuthHttpTest {
   }
 
   private HttpCalls.Reply put(String authorization) {
-    Map<String, String> headers = authorization == null
-        ? Map.of() : Map.of("Authorization", authorization);
-    return http.post("/vss/putObjects", PutObjectRequest.newBuilder().setStoreId("wallet")
-        .addTransactionItems(KeyValue.newBuilder().setKey("k").setVersion(0)
-            .setValue(ByteString.copyFromUtf8("v"))).build(), headers);
+    Map<String, String> headers =
+        authorization == null ? Map.of() : Map.of("Authorization", authorization);
+    return http.post(
+        "/vss/putObjects",
+        PutObjectRequest.newBuilder()
+            .setStoreId("wallet")
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("k")
+                    .setVersion(0)
+                    .setValue(ByteString.copyFromUtf8("v")))
+            .build(),
+        headers);
   }
 
   private void assertRefused(String authorization, String why) {
@@ -109,9 +120,11 @@ class AuthHttpTest {
     assertThat(recordsOf(alice.publicKeyHex())).isEqualTo(1);
 
     // Another key names the same store id but sees a different keyspace.
-    HttpCalls.Reply get = http.post("/vss/getObject",
-        GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build(),
-        Map.of("Authorization", mallory.valueAt(now)));
+    HttpCalls.Reply get =
+        http.post(
+            "/vss/getObject",
+            GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build(),
+            Map.of("Authorization", mallory.valueAt(now)));
     assertThat(get.status()).isEqualTo(404);
     assertThat(get.error().getErrorCode()).isEqualTo(ErrorCode.NO_SUCH_KEY_EXCEPTION);
   }
@@ -130,11 +143,13 @@ class AuthHttpTest {
     assertRefused(alice.valueAt(now - 25 * 3600), "expired: signed 25 h ago");
     assertRefused(alice.valueAt(now + 25 * 3600), "signed 25 h in the future");
     char flipped = valid.charAt(sigStart + 10) == '0' ? '1' : '0';
-    assertRefused(valid.substring(0, sigStart + 10) + flipped + valid.substring(sigStart + 11),
+    assertRefused(
+        valid.substring(0, sigStart + 10) + flipped + valid.substring(sigStart + 11),
         "tampered signature");
     assertRefused(valid.substring(0, sigEnd) + (now + 1), "tampered time");
     String malloryValue = mallory.valueAt(now);
-    assertRefused(valid.substring(0, sigStart) + malloryValue.substring(sigStart),
+    assertRefused(
+        valid.substring(0, sigStart) + malloryValue.substring(sigStart),
         "wrong key: Alice's public key with Mallory's signature");
     assertRefused("zz" + valid.substring(2), "not hex");
 
@@ -155,7 +170,8 @@ class AuthHttpTest {
   }
 
   private static JWTClaimsSet.Builder claims(String subject, long expiresInSeconds) {
-    return new JWTClaimsSet.Builder().subject(subject)
+    return new JWTClaimsSet.Builder()
+        .subject(subject)
         .expirationTime(Date.from(Instant.now().plusSeconds(expiresInSeconds)));
   }
 
@@ -182,13 +198,21 @@ class AuthHttpTest {
     refused.put("wrong key", jwt(claims("alice", 600).build(), STRANGER));
     refused.put("aud present", jwt(claims("alice", 600).audience("other-service").build(), ISSUER));
     String[] parts = valid.substring("Bearer ".length()).split("\\.");
-    String otherPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        claims("mallory", 600).build().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String otherPayload =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                claims("mallory", 600)
+                    .build()
+                    .toString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     refused.put("tampered payload", "Bearer " + parts[0] + "." + otherPayload + "." + parts[2]);
-    SignedJWT hs256 = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("alice", 600).build());
+    SignedJWT hs256 =
+        new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("alice", 600).build());
     hs256.sign(new MACSigner(new byte[32]));
     refused.put("alg HS256", "Bearer " + hs256.serialize());
-    SignedJWT rs512 = new SignedJWT(new JWSHeader(JWSAlgorithm.RS512), claims("alice", 600).build());
+    SignedJWT rs512 =
+        new SignedJWT(new JWSHeader(JWSAlgorithm.RS512), claims("alice", 600).build());
     rs512.sign(new RSASSASigner((RSAPrivateKey) ISSUER.getPrivate()));
     refused.put("alg RS512", "Bearer " + rs512.serialize());
     refused.put("no exp", jwt(new JWTClaimsSet.Builder().subject("alice").build(), ISSUER));

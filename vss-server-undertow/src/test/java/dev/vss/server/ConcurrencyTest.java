@@ -37,20 +37,24 @@ class ConcurrencyTest {
 
   private final InMemoryStorage memory = new InMemoryStorage();
   private final Set<String> storageThreads = ConcurrentHashMap.newKeySet();
-  private final ForwardingStorage storage = new ForwardingStorage(memory) {
-    @Override
-    void beforeCall(String call) {
-      storageThreads.add(Thread.currentThread().getName());
-    }
-  };
+  private final ForwardingStorage storage =
+      new ForwardingStorage(memory) {
+        @Override
+        void beforeCall(String call) {
+          storageThreads.add(Thread.currentThread().getName());
+        }
+      };
   private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
   private VssServer server;
   private HttpCalls http;
 
   @BeforeEach
   void start() {
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(new NoAuthorizer())
+            .bind("127.0.0.1", 0)
+            .start();
     http = new HttpCalls(server.rootUri());
   }
 
@@ -62,8 +66,14 @@ class ConcurrencyTest {
   }
 
   private static PutObjectRequest put(String key, long version) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(version).setValue(ByteString.copyFromUtf8("v" + version))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8("v" + version)))
+        .build();
   }
 
   /** Runs {@code call} on every client thread at once and collects the statuses. */
@@ -71,10 +81,12 @@ class ConcurrencyTest {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Integer>> results = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
-      results.add(clients.submit(() -> {
-        go.await();
-        return call.call();
-      }));
+      results.add(
+          clients.submit(
+              () -> {
+                go.await();
+                return call.call();
+              }));
     }
     go.countDown();
     List<Integer> statuses = new ArrayList<>();
@@ -86,17 +98,15 @@ class ConcurrencyTest {
 
   @Test
   void ofConcurrentConditionalPutsExactlyOneWins() throws Exception {
-    List<Integer> creates = race(() -> http.post("/vss/putObjects", put("race", 0), Map.of())
-        .status());
+    List<Integer> creates =
+        race(() -> http.post("/vss/putObjects", put("race", 0), Map.of()).status());
     assertThat(creates).containsOnly(200, 409).filteredOn(s -> s == 200).hasSize(1);
-    assertThat(memory.get(new Keyspace(USER, "s"), "race").map(StoredRecord::version))
-        .contains(1L);
+    assertThat(memory.get(new Keyspace(USER, "s"), "race").map(StoredRecord::version)).contains(1L);
 
-    List<Integer> updates = race(() -> http.post("/vss/putObjects", put("race", 1), Map.of())
-        .status());
+    List<Integer> updates =
+        race(() -> http.post("/vss/putObjects", put("race", 1), Map.of()).status());
     assertThat(updates).containsOnly(200, 409).filteredOn(s -> s == 200).hasSize(1);
-    assertThat(memory.get(new Keyspace(USER, "s"), "race").map(StoredRecord::version))
-        .contains(2L);
+    assertThat(memory.get(new Keyspace(USER, "s"), "race").map(StoredRecord::version)).contains(2L);
   }
 
   @Test
@@ -104,12 +114,14 @@ class ConcurrencyTest {
     AtomicInteger next = new AtomicInteger();
     List<Integer> statuses = new ArrayList<>();
     for (int round = 0; round < 8; round++) {
-      statuses.addAll(race(() -> http.post("/vss/putObjects",
-          put("key-" + next.getAndIncrement(), 0), Map.of()).status()));
+      statuses.addAll(
+          race(
+              () ->
+                  http.post("/vss/putObjects", put("key-" + next.getAndIncrement(), 0), Map.of())
+                      .status()));
     }
     assertThat(statuses).hasSize(8 * CLIENTS).containsOnly(200);
-    assertThat(memory.list(new Keyspace(USER, "s"), "", Long.MAX_VALUE, 1000))
-        .hasSize(8 * CLIENTS);
+    assertThat(memory.list(new Keyspace(USER, "s"), "", Long.MAX_VALUE, 1000)).hasSize(8 * CLIENTS);
   }
 
   @Test
@@ -117,24 +129,35 @@ class ConcurrencyTest {
     http.post("/vss/putObjects", put("a", 0), Map.of());
     http.postChunked("/vss/putObjects", put("b", 0).toByteArray(), Map.of());
     http.call("GET", "/ready");
-    assertThat(storageThreads).isNotEmpty()
+    assertThat(storageThreads)
+        .isNotEmpty()
         .allSatisfy(name -> assertThat(name).doesNotContain("I/O"));
   }
 
   @Test
   void anEmbeddingApplicationChoosesTheExecutor() {
-    ExecutorService vssWorkers = Executors.newFixedThreadPool(2, r -> {
-      Thread thread = new Thread(r, "app-vss-worker");
-      thread.setDaemon(true);
-      return thread;
-    });
-    Undertow app = Undertow.builder().addHttpListener(0, "127.0.0.1")
-        .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
-        .setHandler(Handlers.path(exchange -> exchange.getResponseSender().send("app"))
-            .addPrefixPath("/backup", new VssHttpHandler(
-                new VssService(storage, Limits.DEFAULTS), new NoAuthorizer(), 16 << 20,
-                vssWorkers)))
-        .build();
+    ExecutorService vssWorkers =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread thread = new Thread(r, "app-vss-worker");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Undertow app =
+        Undertow.builder()
+            .addHttpListener(0, "127.0.0.1")
+            .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+            .setHandler(
+                Handlers.path(exchange -> exchange.getResponseSender().send("app"))
+                    .addPrefixPath(
+                        "/backup",
+                        new VssHttpHandler(
+                            new VssService(storage, Limits.DEFAULTS),
+                            new NoAuthorizer(),
+                            16 << 20,
+                            vssWorkers)))
+            .build();
     app.start();
     try {
       int port = ((InetSocketAddress) app.getListenerInfo().get(0).getAddress()).getPort();
@@ -145,10 +168,19 @@ class ConcurrencyTest {
       // Above Undertow's default 2 MiB entity limit, below the handler's own: served.
       byte[] big = VssHttpProtocolTest.paddedPut("big", 3 << 20);
       assertThat(calls.post("/backup/putObjects", big, Map.of()).status()).isEqualTo(200);
-      assertThat(calls.postChunked("/backup/putObjects",
-          VssHttpProtocolTest.paddedPut("big2", 3 << 20), Map.of()).status()).isEqualTo(200);
-      HttpCalls.Reply tooLarge = calls.post("/backup/putObjects",
-          VssHttpProtocolTest.paddedPut("huge", (1 << 20) * 17), Map.of());
+      assertThat(
+              calls
+                  .postChunked(
+                      "/backup/putObjects",
+                      VssHttpProtocolTest.paddedPut("big2", 3 << 20),
+                      Map.of())
+                  .status())
+          .isEqualTo(200);
+      HttpCalls.Reply tooLarge =
+          calls.post(
+              "/backup/putObjects",
+              VssHttpProtocolTest.paddedPut("huge", (1 << 20) * 17),
+              Map.of());
       assertThat(tooLarge.status()).isEqualTo(413);
       assertThat(storageThreads).containsOnly("app-vss-worker");
     } finally {

@@ -22,8 +22,10 @@ class GracefulShutdownTest {
   private static final String USER = NoAuthorizer.DEFAULT_USER_TOKEN;
 
   private static PutObjectRequest put(String key) {
-    return PutObjectRequest.newBuilder().addTransactionItems(KeyValue.newBuilder().setKey(key)
-        .setVersion(0).setValue(ByteString.copyFromUtf8("v"))).build();
+    return PutObjectRequest.newBuilder()
+        .addTransactionItems(
+            KeyValue.newBuilder().setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8("v")))
+        .build();
   }
 
   /** A store whose writes of key "slow" wait for {@code release}. */
@@ -67,8 +69,11 @@ class GracefulShutdownTest {
   void inFlightWritesFinishAndAreAcknowledged() throws Exception {
     InMemoryStorage memory = new InMemoryStorage();
     SlowStorage storage = new SlowStorage(memory);
-    VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+    VssServer server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(new NoAuthorizer())
+            .bind("127.0.0.1", 0)
+            .start();
     HttpCalls http = new HttpCalls(server.rootUri());
 
     CompletableFuture<HttpCalls.Reply> inFlight = http.postAsync("/vss/putObjects", put("slow"));
@@ -84,7 +89,8 @@ class GracefulShutdownTest {
     assertThat(stopped.get(30, TimeUnit.SECONDS)).as("drained within the timeout").isTrue();
     assertThat(memory.get(new Keyspace(USER, ""), "slow")).isPresent();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.call("GET", "/health"))
-        .as("the port is closed").isInstanceOf(UncheckedIOException.class);
+        .as("the port is closed")
+        .isInstanceOf(UncheckedIOException.class);
     memory.close();
   }
 
@@ -92,9 +98,12 @@ class GracefulShutdownTest {
   void theWaitIsBounded() throws Exception {
     InMemoryStorage memory = new InMemoryStorage();
     SlowStorage storage = new SlowStorage(memory);
-    VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0)
-        .shutdownTimeout(Duration.ofMillis(200)).start();
+    VssServer server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(new NoAuthorizer())
+            .bind("127.0.0.1", 0)
+            .shutdownTimeout(Duration.ofMillis(200))
+            .start();
     HttpCalls http = new HttpCalls(server.rootUri());
 
     CompletableFuture<HttpCalls.Reply> stuck = http.postAsync("/vss/putObjects", put("slow"));

@@ -45,25 +45,32 @@ class HardeningTest {
   private int port;
 
   private void start(Duration bodyReadTimeout) {
-    ForwardingStorage storage = new ForwardingStorage(memory) {
-      @Override
-      void beforeCall(String call) {
-        Error error = storageError.get();
-        if (error != null) {
-          throw error;
-        }
-      }
-    };
-    Authorizer authorizer = headers -> {
-      Error error = authError.get();
-      if (error != null) {
-        throw error;
-      }
-      return USER;
-    };
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS)).authorizer(authorizer)
-        .bind("127.0.0.1", 0).maxBodyBytes(LIMIT).maxInFlightBodyBytes(BUDGET)
-        .bodyReadTimeout(bodyReadTimeout).start();
+    ForwardingStorage storage =
+        new ForwardingStorage(memory) {
+          @Override
+          void beforeCall(String call) {
+            Error error = storageError.get();
+            if (error != null) {
+              throw error;
+            }
+          }
+        };
+    Authorizer authorizer =
+        headers -> {
+          Error error = authError.get();
+          if (error != null) {
+            throw error;
+          }
+          return USER;
+        };
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(authorizer)
+            .bind("127.0.0.1", 0)
+            .maxBodyBytes(LIMIT)
+            .maxInFlightBodyBytes(BUDGET)
+            .bodyReadTimeout(bodyReadTimeout)
+            .start();
     port = server.address().getPort();
   }
 
@@ -79,8 +86,14 @@ class HardeningTest {
   }
 
   private static byte[] put(String key, int valueBytes) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(0).setValue(ByteString.copyFrom(new byte[valueBytes]))).build()
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(0)
+                .setValue(ByteString.copyFrom(new byte[valueBytes])))
+        .build()
         .toByteArray();
   }
 
@@ -91,8 +104,11 @@ class HardeningTest {
   }
 
   private static byte[] post(byte[] body) {
-    byte[] head = ("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
-        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[head.length + body.length];
     System.arraycopy(head, 0, request, 0, head.length);
     System.arraycopy(body, 0, request, head.length, body.length);
@@ -105,8 +121,11 @@ class HardeningTest {
     sockets.add(socket);
     socket.setSoTimeout(30_000);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + declared
-        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + declared
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(new byte[sent]);
     out.flush();
     return socket;
@@ -194,8 +213,9 @@ class HardeningTest {
   @Test
   void errorsThrownWhileServingAreAnswered() throws Exception {
     start(Duration.ofSeconds(30));
-    Error[] errors = {new OutOfMemoryError("Java heap space"), new StackOverflowError(),
-        new AssertionError("bug")};
+    Error[] errors = {
+      new OutOfMemoryError("Java heap space"), new StackOverflowError(), new AssertionError("bug")
+    };
     for (Error error : errors) {
       storageError.set(error);
       RawHttp.Response fromStorage = RawHttp.send(port, post(put("a", 10)));
@@ -206,8 +226,7 @@ class HardeningTest {
       for (RawHttp.Response response : List.of(fromStorage, fromAuthorizer)) {
         assertThat(response.status()).as(error.toString()).isEqualTo(500);
         assertThat(response.values(ProtocolVersion.HEADER)).containsExactly("0");
-        assertThat(response.error().getErrorCode())
-            .isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
+        assertThat(response.error().getErrorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
         assertThat(response.error().getMessage()).isEqualTo("internal server error");
       }
     }
@@ -229,19 +248,24 @@ class HardeningTest {
   @Test
   void malformedChunkedBodiesAreAnsweredAndChangeNothing() throws Exception {
     start(Duration.ofSeconds(2));
-    String head = "POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n";
+    String head =
+        "POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n";
     // "zz" reads as a last chunk, then "hello" fails as a trailer; the huge size overflows; a
     // bad size after a good chunk fails mid-body.
-    for (String body : new String[] {"zz\r\nhello\r\n0\r\n\r\n",
-        "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
-        "5\r\nhello\r\nfffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"}) {
+    for (String body :
+        new String[] {
+          "zz\r\nhello\r\n0\r\n\r\n",
+          "fffffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
+          "5\r\nhello\r\nfffffffffffffffffffff\r\nhello\r\n0\r\n\r\n"
+        }) {
       RawHttp.Response answer = tryRead(head + body);
       assertThat(answer).as(body).isNotNull();
       assertThat(answer.status()).as(body).isEqualTo(400);
       assertThat(answer.values(ProtocolVersion.HEADER)).as(body).containsExactly("0");
       assertThat(answer.values("Connection")).as(body).containsExactly("close");
-      assertThat(answer.error().getErrorCode()).as(body)
+      assertThat(answer.error().getErrorCode())
+          .as(body)
           .isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
       assertThat(answer.error().getMessage()).as(body).isEqualTo("could not read the request body");
     }
@@ -256,8 +280,11 @@ class HardeningTest {
     awaitMetric("vss_http_requests_in_flight", 0);
     awaitMetric("vss_http_request_body_bytes_in_flight", 0);
     assertThat(memory.globalVersion(new Keyspace(USER, ""))).isZero();
-    assertThat(new HttpCalls(server.rootUri()).postChunked("/vss/putObjects", put("ok", 100),
-        Map.of()).status()).isEqualTo(200);
+    assertThat(
+            new HttpCalls(server.rootUri())
+                .postChunked("/vss/putObjects", put("ok", 100), Map.of())
+                .status())
+        .isEqualTo(200);
   }
 
   /** The response to {@code request}, or null when the server closed without one. */

@@ -37,13 +37,22 @@ public final class HttpCalls {
   private final URI root;
 
   public HttpCalls(URI root) {
-    this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build());
+    this(
+        root,
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build());
   }
 
   public HttpCalls(URI root, SSLContext sslContext) {
-    this(root, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).sslContext(sslContext).build());
+    this(
+        root,
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .sslContext(sslContext)
+            .build());
   }
 
   private HttpCalls(URI root, HttpClient client) {
@@ -57,11 +66,13 @@ public final class HttpCalls {
   }
 
   /** POSTs {@code message} without waiting for the answer. */
-  public java.util.concurrent.CompletableFuture<Reply> postAsync(String path,
-      MessageLite message) {
-    return client.sendAsync(request(path, Map.of()).POST(
-            HttpRequest.BodyPublishers.ofByteArray(message.toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofByteArray())
+  public java.util.concurrent.CompletableFuture<Reply> postAsync(String path, MessageLite message) {
+    return client
+        .sendAsync(
+            request(path, Map.of())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(message.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(r -> new Reply(r.statusCode(), r.body(), r.headers()));
   }
 
@@ -72,8 +83,9 @@ public final class HttpCalls {
 
   /** POSTs {@code body} chunked (no Content-Length), as a streaming client would. */
   public Reply postChunked(String path, byte[] body, Map<String, String> headers) {
-    return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofInputStream(
-        () -> new ByteArrayInputStream(body))));
+    return send(
+        request(path, headers)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
   }
 
   /** Sends {@code method} with no body. */
@@ -82,9 +94,10 @@ public final class HttpCalls {
   }
 
   public HttpRequest.Builder request(String path, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve(path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/octet-stream");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(root.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/octet-stream");
     headers.forEach(request::header);
     return request;
   }

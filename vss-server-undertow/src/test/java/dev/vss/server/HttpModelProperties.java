@@ -1,19 +1,19 @@
 package dev.vss.server;
 
 import dev.vss.testkit.Capability;
-import java.util.EnumSet;
-import java.util.Set;
-import dev.vss.testkit.VssModelPropertySuite;
 import dev.vss.testkit.VssEndpoint;
+import dev.vss.testkit.VssModelPropertySuite;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * The testkit's model property over real HTTP against one store kind: random request chains get
- * the same answers as the reference model. One server per store kind for the container; each try
- * gets a salted endpoint whose keyspaces start empty.
+ * The testkit's model property over real HTTP against one store kind: random request chains get the
+ * same answers as the reference model. One server per store kind for the container; each try gets a
+ * salted endpoint whose keyspaces start empty.
  *
  * <p>Ten tries, not the kit's hundred: after every step the property reads every keyspace back, so
  * one try is about a thousand HTTP calls. This run checks that the HTTP shell changes no answer;
@@ -34,7 +34,8 @@ abstract class HttpModelProperties extends VssModelPropertySuite {
 
   @Override
   protected VssEndpoint newEndpoint() {
-    return SERVERS.computeIfAbsent(store(), kind -> new HttpServerFixture(kind, limits()))
+    return SERVERS
+        .computeIfAbsent(store(), kind -> new HttpServerFixture(kind, limits()))
         .saltedEndpoint();
   }
 

@@ -1,11 +1,11 @@
 package dev.vss.server;
 
-import dev.vss.testkit.Capability;
-import java.util.EnumSet;
-import java.util.Set;
 import dev.vss.core.Limits;
+import dev.vss.testkit.Capability;
 import dev.vss.testkit.VssConcurrencySuite;
 import dev.vss.testkit.VssEndpoint;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 

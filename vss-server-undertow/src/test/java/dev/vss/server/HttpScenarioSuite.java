@@ -1,10 +1,10 @@
 package dev.vss.server;
 
 import dev.vss.testkit.Capability;
-import java.util.EnumSet;
-import java.util.Set;
 import dev.vss.testkit.VssConformanceSuite;
 import dev.vss.testkit.VssEndpoint;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 

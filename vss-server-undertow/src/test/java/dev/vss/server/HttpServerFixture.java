@@ -33,13 +33,19 @@ final class HttpServerFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     this.storage = kind.open(dataDir.resolve("data"));
-    this.server = VssServer.builder(new VssService(storage, limits))
-        .authorizer(credentials.authorizer()).bind("127.0.0.1", 0).start();
+    this.server =
+        VssServer.builder(new VssService(storage, limits))
+            .authorizer(credentials.authorizer())
+            .bind("127.0.0.1", 0)
+            .start();
   }
 
   /** An endpoint whose user tokens reach the server as JWT subjects, unchanged. */
   VssEndpoint endpoint() {
-    return new HttpVssEndpoint(client, server.baseUri(), credentials::authorization,
+    return new HttpVssEndpoint(
+        client,
+        server.baseUri(),
+        credentials::authorization,
         "HTTP " + server.baseUri() + " on " + kind.configName());
   }
 
@@ -49,7 +55,9 @@ final class HttpServerFixture implements AutoCloseable {
    */
   VssEndpoint saltedEndpoint() {
     String salt = UUID.randomUUID().toString().substring(0, 8) + "-";
-    return new HttpVssEndpoint(client, server.baseUri(),
+    return new HttpVssEndpoint(
+        client,
+        server.baseUri(),
         user -> credentials.authorization(salt + user),
         "HTTP " + server.baseUri() + " on " + kind.configName() + ", users " + salt + "*");
   }

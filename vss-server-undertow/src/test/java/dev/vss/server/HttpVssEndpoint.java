@@ -42,8 +42,8 @@ public final class HttpVssEndpoint implements VssEndpoint {
    *
    * @param authorization the {@code Authorization} header value for a user token
    */
-  public HttpVssEndpoint(HttpClient client, URI base, Function<String, String> authorization,
-      String description) {
+  public HttpVssEndpoint(
+      HttpClient client, URI base, Function<String, String> authorization, String description) {
     this.client = client;
     this.base = base;
     this.authorization = authorization;
@@ -51,8 +51,10 @@ public final class HttpVssEndpoint implements VssEndpoint {
   }
 
   public static HttpClient newClient() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   @Override
@@ -71,18 +73,18 @@ public final class HttpVssEndpoint implements VssEndpoint {
   }
 
   @Override
-  public ListKeyVersionsResponse listKeyVersions(String userToken,
-      ListKeyVersionsRequest request) {
+  public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
     return call("listKeyVersions", userToken, request, ListKeyVersionsResponse.parser());
   }
 
   private <T> T call(String method, String userToken, MessageLite request, Parser<T> parser) {
-    HttpRequest http = HttpRequest.newBuilder(URI.create(base + "/" + method))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/octet-stream")
-        .header("Authorization", authorization.apply(userToken))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()))
-        .build();
+    HttpRequest http =
+        HttpRequest.newBuilder(URI.create(base + "/" + method))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/octet-stream")
+            .header("Authorization", authorization.apply(userToken))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()))
+            .build();
     HttpResponse<byte[]> response;
     try {
       response = client.send(http, HttpResponse.BodyHandlers.ofByteArray());
@@ -99,20 +101,27 @@ public final class HttpVssEndpoint implements VssEndpoint {
       ErrorResponse error = ErrorResponse.parseFrom(response.body());
       ErrorCode code = error.getErrorCode();
       if (code == ErrorCode.UNKNOWN || code == ErrorCode.UNRECOGNIZED) {
-        throw new IllegalStateException(method + ": HTTP " + response.statusCode()
-            + " with error code " + code);
+        throw new IllegalStateException(
+            method + ": HTTP " + response.statusCode() + " with error code " + code);
       }
       int expected = ErrorResponses.statusOf(code);
-      boolean tooLarge = response.statusCode() == 413
-          && code == ErrorCode.INVALID_REQUEST_EXCEPTION;
+      boolean tooLarge =
+          response.statusCode() == 413 && code == ErrorCode.INVALID_REQUEST_EXCEPTION;
       if (response.statusCode() != expected && !tooLarge) {
-        throw new IllegalStateException(method + ": HTTP " + response.statusCode()
-            + " does not match error code " + code + " (expected " + expected + ")");
+        throw new IllegalStateException(
+            method
+                + ": HTTP "
+                + response.statusCode()
+                + " does not match error code "
+                + code
+                + " (expected "
+                + expected
+                + ")");
       }
       throw new VssException(code, error.getMessage());
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(method + ": HTTP " + response.statusCode()
-          + " with a body that is not protobuf", e);
+      throw new IllegalStateException(
+          method + ": HTTP " + response.statusCode() + " with a body that is not protobuf", e);
     }
   }
 

@@ -49,16 +49,22 @@ public final class JwtCredentials {
 
   /** The {@code Authorization} header value for {@code userToken}, valid for an hour. */
   public String authorization(String userToken) {
-    return tokens.computeIfAbsent(userToken, user -> {
-      try {
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256),
-            new JWTClaimsSet.Builder().subject(user)
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
-        jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
-        return "Bearer " + jwt.serialize();
-      } catch (JOSEException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return tokens.computeIfAbsent(
+        userToken,
+        user -> {
+          try {
+            SignedJWT jwt =
+                new SignedJWT(
+                    new JWSHeader(JWSAlgorithm.RS256),
+                    new JWTClaimsSet.Builder()
+                        .subject(user)
+                        .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                        .build());
+            jwt.sign(new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
+            return "Bearer " + jwt.serialize();
+          } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }

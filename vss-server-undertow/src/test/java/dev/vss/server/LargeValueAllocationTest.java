@@ -51,15 +51,22 @@ class LargeValueAllocationTest {
     for (int i = 0; i < value.length; i += 4096) {
       value[i] = (byte) i;
     }
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(0).setValue(ByteString.copyFrom(value))).build().toByteArray();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder().setKey(key).setVersion(0).setValue(ByteString.copyFrom(value)))
+        .build()
+        .toByteArray();
   }
 
   @Test
   void aLargePutAllocatesAboutOneCopyOfItsBody() throws Exception {
     InMemoryStorage memory = new InMemoryStorage();
-    VssServer server = VssServer.builder(new VssService(memory, Limits.DEFAULTS))
-        .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+    VssServer server =
+        VssServer.builder(new VssService(memory, Limits.DEFAULTS))
+            .authorizer(new NoAuthorizer())
+            .bind("127.0.0.1", 0)
+            .start();
     try {
       HttpCalls http = new HttpCalls(server.rootUri());
       assertThat(http.post("/vss/putObjects", putBody("warm-up", 1024), Map.of()).status())
@@ -69,19 +76,25 @@ class LargeValueAllocationTest {
       long least = Long.MAX_VALUE;
       for (int i = 0; i < 2; i++) {
         Map<Long, Long> before = serverThreadAllocations();
-        HttpCalls.Reply reply = http.post("/vss/putObjects",
-            putBody("big-" + i, VALUE_BYTES), Map.of());
+        HttpCalls.Reply reply =
+            http.post("/vss/putObjects", putBody("big-" + i, VALUE_BYTES), Map.of());
         assertThat(reply.status()).isEqualTo(200);
         least = Math.min(least, allocatedSince(before));
       }
       double copies = (double) least / body.length;
-      System.out.printf("a put of a %d-byte body allocated %d bytes on server threads"
-          + " (%.2f body copies)%n", body.length, least, copies);
+      System.out.printf(
+          "a put of a %d-byte body allocated %d bytes on server threads" + " (%.2f body copies)%n",
+          body.length, least, copies);
       // Doubling the receive buffer allocates about one body more than the body; before, the shell
       // allocated the declared length up front and the parser copied the value again: 3 bodies.
       assertThat(copies).isLessThan(2.2);
-      assertThat(memory.get(new Keyspace(NoAuthorizer.DEFAULT_USER_TOKEN, "s"), "big-0")
-          .orElseThrow().value().size()).isEqualTo(VALUE_BYTES);
+      assertThat(
+              memory
+                  .get(new Keyspace(NoAuthorizer.DEFAULT_USER_TOKEN, "s"), "big-0")
+                  .orElseThrow()
+                  .value()
+                  .size())
+          .isEqualTo(VALUE_BYTES);
     } finally {
       server.stop();
       memory.close();

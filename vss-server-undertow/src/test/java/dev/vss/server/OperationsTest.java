@@ -3,7 +3,6 @@ package dev.vss.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssService;
 import dev.vss.core.auth.NoAuthorizer;
@@ -30,17 +29,21 @@ class OperationsTest {
 
   @BeforeEach
   void start() {
-    ForwardingStorage storage = new ForwardingStorage(memory) {
-      @Override
-      void beforeCall(String call) {
-        storageTouched.set(true);
-        if (storeDown.get()) {
-          throw new StorageException("database is locked");
-        }
-      }
-    };
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+    ForwardingStorage storage =
+        new ForwardingStorage(memory) {
+          @Override
+          void beforeCall(String call) {
+            storageTouched.set(true);
+            if (storeDown.get()) {
+              throw new StorageException("database is locked");
+            }
+          }
+        };
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(new NoAuthorizer())
+            .bind("127.0.0.1", 0)
+            .start();
     http = new HttpCalls(server.rootUri());
   }
 
@@ -51,9 +54,16 @@ class OperationsTest {
   }
 
   private HttpCalls.Reply put(String key, long version) {
-    return http.post("/vss/putObjects", PutObjectRequest.newBuilder().addTransactionItems(
-        KeyValue.newBuilder().setKey(key).setVersion(version)
-            .setValue(ByteString.copyFromUtf8("v"))).build(), Map.of());
+    return http.post(
+        "/vss/putObjects",
+        PutObjectRequest.newBuilder()
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(key)
+                    .setVersion(version)
+                    .setValue(ByteString.copyFromUtf8("v")))
+            .build(),
+        Map.of());
   }
 
   @Test
@@ -106,11 +116,18 @@ class OperationsTest {
         .doesNotContain("method=\"metrics\"");
     assertThat(ServerVersion.get()).as("the build's version.properties").isNotEqualTo("unknown");
     // The JVM and the process, beside our own series.
-    assertThat(text).contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_",
-        "jvm_threads_live_threads ", "process_files_open_files ", "process_uptime_seconds ");
+    assertThat(text)
+        .contains(
+            "jvm_memory_used_bytes{area=\"heap\"",
+            "jvm_gc_",
+            "jvm_threads_live_threads ",
+            "process_files_open_files ",
+            "process_uptime_seconds ");
     assertHistogramIsCumulative(text, "putObjects");
     for (String line : text.split("\n")) {
-      assertThat(line).matches("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? ([0-9.eE+-]+|NaN|[+-]Inf)");
+      assertThat(line)
+          .matches(
+              "# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? ([0-9.eE+-]+|NaN|[+-]Inf)");
     }
   }
 
@@ -118,14 +135,27 @@ class OperationsTest {
   @Test
   void storeCommitsAreMeasured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     try (dev.vss.store.sqlite.SqliteStorage sqlite = dev.vss.store.sqlite.SqliteStorage.open(dir)) {
-      VssServer onSqlite = VssServer.builder(new VssService(sqlite, Limits.DEFAULTS))
-          .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+      VssServer onSqlite =
+          VssServer.builder(new VssService(sqlite, Limits.DEFAULTS))
+              .authorizer(new NoAuthorizer())
+              .bind("127.0.0.1", 0)
+              .start();
       try {
         HttpCalls calls = new HttpCalls(onSqlite.rootUri());
         for (String key : new String[] {"a", "b", "c"}) {
-          assertThat(calls.post("/vss/putObjects", PutObjectRequest.newBuilder()
-              .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(0)
-                  .setValue(ByteString.copyFromUtf8("v"))).build(), Map.of()).status())
+          assertThat(
+                  calls
+                      .post(
+                          "/vss/putObjects",
+                          PutObjectRequest.newBuilder()
+                              .addTransactionItems(
+                                  KeyValue.newBuilder()
+                                      .setKey(key)
+                                      .setVersion(0)
+                                      .setValue(ByteString.copyFromUtf8("v")))
+                              .build(),
+                          Map.of())
+                      .status())
               .isEqualTo(200);
         }
         String text = calls.call("GET", "/metrics").text();
@@ -144,8 +174,12 @@ class OperationsTest {
   }
 
   private static void assertHistogramIsCumulative(String text, String method) {
-    Matcher bucket = Pattern.compile("vss_http_request_duration_seconds_bucket\\{method=\""
-        + method + "\",le=\"[^\"]+\"\\} (\\d+)").matcher(text);
+    Matcher bucket =
+        Pattern.compile(
+                "vss_http_request_duration_seconds_bucket\\{method=\""
+                    + method
+                    + "\",le=\"[^\"]+\"\\} (\\d+)")
+            .matcher(text);
     long previous = 0;
     int buckets = 0;
     while (bucket.find()) {
@@ -160,17 +194,24 @@ class OperationsTest {
   @Test
   void theApiBasePathIsConfigurable() {
     for (String base : new String[] {"/", "/api/v1/vss/"}) {
-      VssServer other = VssServer.builder(new VssService(memory, Limits.DEFAULTS))
-          .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).basePath(base).start();
+      VssServer other =
+          VssServer.builder(new VssService(memory, Limits.DEFAULTS))
+              .authorizer(new NoAuthorizer())
+              .bind("127.0.0.1", 0)
+              .basePath(base)
+              .start();
       try {
         HttpCalls calls = new HttpCalls(other.rootUri());
         String prefix = base.equals("/") ? "" : "/api/v1/vss";
         assertThat(other.baseUri().getPath()).isEqualTo(prefix);
-        HttpCalls.Reply reply = calls.post(prefix + "/getObject",
-            GetObjectRequest.newBuilder().setKey("missing").build(), Map.of());
+        HttpCalls.Reply reply =
+            calls.post(
+                prefix + "/getObject",
+                GetObjectRequest.newBuilder().setKey("missing").build(),
+                Map.of());
         assertThat(reply.status()).as(base).isEqualTo(404);
-        assertThat(reply.error().getErrorCode()).isEqualTo(
-            dev.vss.proto.ErrorCode.NO_SUCH_KEY_EXCEPTION);
+        assertThat(reply.error().getErrorCode())
+            .isEqualTo(dev.vss.proto.ErrorCode.NO_SUCH_KEY_EXCEPTION);
         assertThat(calls.post("/vss/getObject", new byte[0], Map.of()).status()).isEqualTo(404);
         assertThat(calls.call("GET", "/health").status()).isEqualTo(200);
       } finally {

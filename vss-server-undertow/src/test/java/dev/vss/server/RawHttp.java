@@ -36,8 +36,8 @@ public final class RawHttp {
       try {
         return ErrorResponse.parseFrom(body);
       } catch (InvalidProtocolBufferException e) {
-        throw new AssertionError("body is not an ErrorResponse: " + new String(body,
-            StandardCharsets.ISO_8859_1), e);
+        throw new AssertionError(
+            "body is not an ErrorResponse: " + new String(body, StandardCharsets.ISO_8859_1), e);
       }
     }
   }
@@ -68,8 +68,10 @@ public final class RawHttp {
       matched = (c == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (c == '\r' ? 1 : 0);
     }
     if (matched < 4) {
-      throw new IOException("connection closed before a whole response head: \""
-          + head.toString(StandardCharsets.ISO_8859_1) + "\"");
+      throw new IOException(
+          "connection closed before a whole response head: \""
+              + head.toString(StandardCharsets.ISO_8859_1)
+              + "\"");
     }
     String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
     int status = Integer.parseInt(lines[0].split(" ")[1]);

@@ -37,24 +37,43 @@ class TlsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"rsa.crt, rsa-pkcs8.key", "rsa.crt, rsa-pkcs1.key", "ec.crt, ec-pkcs8.key",
-      "ec.crt, ec-sec1.key"})
+  @CsvSource({
+    "rsa.crt, rsa-pkcs8.key",
+    "rsa.crt, rsa-pkcs1.key",
+    "ec.crt, ec-pkcs8.key",
+    "ec.crt, ec-sec1.key"
+  })
   void servesHttpsWithEachKeyFormat(String cert, String key) throws Exception {
-    SSLContext context = PemTls.serverContext(resource(cert), "--tls-cert", resource(key),
-        "--tls-key");
+    SSLContext context =
+        PemTls.serverContext(resource(cert), "--tls-cert", resource(key), "--tls-key");
     try (InMemoryStorage storage = new InMemoryStorage()) {
-      VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-          .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).tls(context).start();
+      VssServer server =
+          VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+              .authorizer(new NoAuthorizer())
+              .bind("127.0.0.1", 0)
+              .tls(context)
+              .start();
       try {
         assertThat(server.isTls()).isTrue();
         assertThat(server.baseUri().getScheme()).isEqualTo("https");
         HttpCalls https = new HttpCalls(server.rootUri(), trusting(cert));
-        assertThat(https.post("/vss/putObjects", PutObjectRequest.newBuilder().addTransactionItems(
-            KeyValue.newBuilder().setKey("k").setVersion(0)
-                .setValue(ByteString.copyFromUtf8("v"))).build(), Map.of()).status())
+        assertThat(
+                https
+                    .post(
+                        "/vss/putObjects",
+                        PutObjectRequest.newBuilder()
+                            .addTransactionItems(
+                                KeyValue.newBuilder()
+                                    .setKey("k")
+                                    .setVersion(0)
+                                    .setValue(ByteString.copyFromUtf8("v")))
+                            .build(),
+                        Map.of())
+                    .status())
             .isEqualTo(200);
-        HttpCalls.Reply get = https.post("/vss/getObject",
-            GetObjectRequest.newBuilder().setKey("k").build(), Map.of());
+        HttpCalls.Reply get =
+            https.post(
+                "/vss/getObject", GetObjectRequest.newBuilder().setKey("k").build(), Map.of());
         assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getValue().toStringUtf8())
             .isEqualTo("v");
 
@@ -71,17 +90,23 @@ class TlsTest {
 
   @Test
   void aKeyOfAnotherCertificateIsRefused() {
-    assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert",
-        resource("ec-pkcs8.key"), "--tls-key"))
+    assertThatThrownBy(
+            () ->
+                PemTls.serverContext(
+                    resource("rsa.crt"), "--tls-cert", resource("ec-pkcs8.key"), "--tls-key"))
         .isInstanceOf(PemTls.PemException.class)
-        .hasMessageContaining("--tls-key").hasMessageContaining("does not belong");
+        .hasMessageContaining("--tls-key")
+        .hasMessageContaining("does not belong");
   }
 
   /** The public key of {@code rsa.crt} as a PEM {@code PUBLIC KEY} block: not a private key. */
   private static String rsaPublicKeyPem() throws Exception {
     try (InputStream in = Files.newInputStream(resource("rsa.crt"))) {
-      byte[] der = CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey()
-          .getEncoded();
+      byte[] der =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getPublicKey()
+              .getEncoded();
       return "-----BEGIN PUBLIC KEY-----\n"
           + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
           + "\n-----END PUBLIC KEY-----\n";
@@ -91,23 +116,39 @@ class TlsTest {
   @Test
   void badFilesAreNamed() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty.pem"), "");
-    Path encrypted = Files.writeString(dir.resolve("enc.key"),
-        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+    Path encrypted =
+        Files.writeString(
+            dir.resolve("enc.key"),
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
     Path publicKey = Files.writeString(dir.resolve("pub.pem"), rsaPublicKeyPem());
-    Path garbage = Files.writeString(dir.resolve("garbage.key"),
-        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    Path garbage =
+        Files.writeString(
+            dir.resolve("garbage.key"),
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
-    assertThatThrownBy(() -> PemTls.serverContext(empty, "VSS_TLS_CERT",
-        resource("rsa-pkcs8.key"), "VSS_TLS_KEY"))
-        .isInstanceOf(PemTls.PemException.class).hasMessageContaining("VSS_TLS_CERT");
-    assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", encrypted,
-        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("encrypted");
-    assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", publicKey,
-        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("PUBLIC KEY");
-    assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", garbage,
-        "--tls-key")).isInstanceOf(PemTls.PemException.class).hasMessageContaining("--tls-key");
-    assertThatThrownBy(() -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert",
-        resource("rsa.crt"), "--tls-key"))
-        .isInstanceOf(PemTls.PemException.class).hasMessageContaining("CERTIFICATE");
+    assertThatThrownBy(
+            () ->
+                PemTls.serverContext(
+                    empty, "VSS_TLS_CERT", resource("rsa-pkcs8.key"), "VSS_TLS_KEY"))
+        .isInstanceOf(PemTls.PemException.class)
+        .hasMessageContaining("VSS_TLS_CERT");
+    assertThatThrownBy(
+            () -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", encrypted, "--tls-key"))
+        .isInstanceOf(PemTls.PemException.class)
+        .hasMessageContaining("encrypted");
+    assertThatThrownBy(
+            () -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", publicKey, "--tls-key"))
+        .isInstanceOf(PemTls.PemException.class)
+        .hasMessageContaining("PUBLIC KEY");
+    assertThatThrownBy(
+            () -> PemTls.serverContext(resource("rsa.crt"), "--tls-cert", garbage, "--tls-key"))
+        .isInstanceOf(PemTls.PemException.class)
+        .hasMessageContaining("--tls-key");
+    assertThatThrownBy(
+            () ->
+                PemTls.serverContext(
+                    resource("rsa.crt"), "--tls-cert", resource("rsa.crt"), "--tls-key"))
+        .isInstanceOf(PemTls.PemException.class)
+        .hasMessageContaining("CERTIFICATE");
   }
 }

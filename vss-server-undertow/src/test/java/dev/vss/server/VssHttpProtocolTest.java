@@ -40,24 +40,30 @@ class VssHttpProtocolTest {
 
   @BeforeEach
   void start() {
-    ForwardingStorage storage = new ForwardingStorage(memory) {
-      @Override
-      void beforeCall(String call) {
-        RuntimeException fault = storageFault.get();
-        if (fault != null) {
-          throw fault;
-        }
-      }
-    };
-    Authorizer authorizer = headers -> {
-      RuntimeException fault = authFault.get();
-      if (fault != null) {
-        throw fault;
-      }
-      return USER;
-    };
-    server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-        .authorizer(authorizer).bind("127.0.0.1", 0).maxBodyBytes(LIMIT).start();
+    ForwardingStorage storage =
+        new ForwardingStorage(memory) {
+          @Override
+          void beforeCall(String call) {
+            RuntimeException fault = storageFault.get();
+            if (fault != null) {
+              throw fault;
+            }
+          }
+        };
+    Authorizer authorizer =
+        headers -> {
+          RuntimeException fault = authFault.get();
+          if (fault != null) {
+            throw fault;
+          }
+          return USER;
+        };
+    server =
+        VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+            .authorizer(authorizer)
+            .bind("127.0.0.1", 0)
+            .maxBodyBytes(LIMIT)
+            .start();
     http = new HttpCalls(server.rootUri());
   }
 
@@ -68,13 +74,21 @@ class VssHttpProtocolTest {
   }
 
   private static KeyValue kv(String key, long version, String value) {
-    return KeyValue.newBuilder().setKey(key).setVersion(version)
-        .setValue(ByteString.copyFromUtf8(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setVersion(version)
+        .setValue(ByteString.copyFromUtf8(value))
+        .build();
   }
 
   private HttpCalls.Reply put(KeyValue... items) {
-    return http.post("/vss/putObjects", PutObjectRequest.newBuilder().setStoreId("s")
-        .addAllTransactionItems(Arrays.asList(items)).build(), Map.of());
+    return http.post(
+        "/vss/putObjects",
+        PutObjectRequest.newBuilder()
+            .setStoreId("s")
+            .addAllTransactionItems(Arrays.asList(items))
+            .build(),
+        Map.of());
   }
 
   private Optional<Long> storedVersion(String key) {
@@ -85,22 +99,30 @@ class VssHttpProtocolTest {
   void servesTheFourMethods() throws Exception {
     assertThat(put(kv("a", 0, "one")).status()).isEqualTo(200);
 
-    HttpCalls.Reply get = http.post("/vss/getObject",
-        GetObjectRequest.newBuilder().setStoreId("s").setKey("a").build(), Map.of());
+    HttpCalls.Reply get =
+        http.post(
+            "/vss/getObject",
+            GetObjectRequest.newBuilder().setStoreId("s").setKey("a").build(),
+            Map.of());
     assertThat(get.status()).isEqualTo(200);
     assertThat(get.headers().firstValue("Content-Type")).contains("application/octet-stream");
-    assertThat(GetObjectResponse.parseFrom(get.body()).getValue())
-        .isEqualTo(kv("a", 1, "one"));
+    assertThat(GetObjectResponse.parseFrom(get.body()).getValue()).isEqualTo(kv("a", 1, "one"));
 
-    HttpCalls.Reply list = http.post("/vss/listKeyVersions",
-        ListKeyVersionsRequest.newBuilder().setStoreId("s").build(), Map.of());
+    HttpCalls.Reply list =
+        http.post(
+            "/vss/listKeyVersions",
+            ListKeyVersionsRequest.newBuilder().setStoreId("s").build(),
+            Map.of());
     assertThat(list.status()).isEqualTo(200);
     assertThat(ListKeyVersionsResponse.parseFrom(list.body()).getKeyVersionsList())
-        .extracting(KeyValue::getKey, KeyValue::getVersion).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a", 1L));
+        .extracting(KeyValue::getKey, KeyValue::getVersion)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", 1L));
 
-    HttpCalls.Reply delete = http.post("/vss/deleteObject", DeleteObjectRequest.newBuilder()
-        .setStoreId("s").setKeyValue(kv("a", 1, "")).build(), Map.of());
+    HttpCalls.Reply delete =
+        http.post(
+            "/vss/deleteObject",
+            DeleteObjectRequest.newBuilder().setStoreId("s").setKeyValue(kv("a", 1, "")).build(),
+            Map.of());
     assertThat(delete.status()).isEqualTo(200);
     assertThat(delete.body()).isEmpty();
     assertThat(storedVersion("a")).isEmpty();
@@ -108,18 +130,28 @@ class VssHttpProtocolTest {
 
   @Test
   void acceptsAnyContentType() {
-    HttpCalls.Reply reply = http.send(http.request("/vss/putObjects", Map.of())
-        .setHeader("Content-Type", "text/plain")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(PutObjectRequest.newBuilder()
-            .setStoreId("s").addTransactionItems(kv("a", 0, "v")).build().toByteArray())));
+    HttpCalls.Reply reply =
+        http.send(
+            http.request("/vss/putObjects", Map.of())
+                .setHeader("Content-Type", "text/plain")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        PutObjectRequest.newBuilder()
+                            .setStoreId("s")
+                            .addTransactionItems(kv("a", 0, "v"))
+                            .build()
+                            .toByteArray())));
     assertThat(reply.status()).isEqualTo(200);
     assertThat(storedVersion("a")).contains(1L);
   }
 
   @Test
   void missingKeyIs404WithNoSuchKey() {
-    HttpCalls.Reply reply = http.post("/vss/getObject",
-        GetObjectRequest.newBuilder().setStoreId("s").setKey("missing").build(), Map.of());
+    HttpCalls.Reply reply =
+        http.post(
+            "/vss/getObject",
+            GetObjectRequest.newBuilder().setStoreId("s").setKey("missing").build(),
+            Map.of());
     assertThat(reply.status()).isEqualTo(404);
     assertThat(reply.error().getErrorCode()).isEqualTo(ErrorCode.NO_SUCH_KEY_EXCEPTION);
   }
@@ -148,8 +180,8 @@ class VssHttpProtocolTest {
   @Test
   void malformedBodyIs400WithDecodableErrorResponse() {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02};
-    for (String method : new String[] {
-        "getObject", "putObjects", "deleteObject", "listKeyVersions"}) {
+    for (String method :
+        new String[] {"getObject", "putObjects", "deleteObject", "listKeyVersions"}) {
       HttpCalls.Reply reply = http.post("/vss/" + method, garbage, Map.of());
       assertThat(reply.status()).as(method).isEqualTo(400);
       assertThat(reply.error().getErrorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
@@ -161,11 +193,20 @@ class VssHttpProtocolTest {
 
   @Test
   void unknownPathsAre404WithErrorResponse() {
-    for (String path : new String[] {"/vss/getObjects", "/vss", "/vss/", "/other",
-        "/vssx/getObject", "/vss/getObject/extra", "/"}) {
+    for (String path :
+        new String[] {
+          "/vss/getObjects",
+          "/vss",
+          "/vss/",
+          "/other",
+          "/vssx/getObject",
+          "/vss/getObject/extra",
+          "/"
+        }) {
       HttpCalls.Reply reply = http.post(path, new byte[0], Map.of());
       assertThat(reply.status()).as(path).isEqualTo(404);
-      assertThat(reply.error().getErrorCode()).as(path)
+      assertThat(reply.error().getErrorCode())
+          .as(path)
           .isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
     }
   }
@@ -216,8 +257,11 @@ class VssHttpProtocolTest {
   @Test
   void expectContinueIsAnswered() {
     byte[] body = paddedPut("a", 1000);
-    HttpCalls.Reply reply = http.send(http.request("/vss/putObjects", Map.of())
-        .expectContinue(true).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+    HttpCalls.Reply reply =
+        http.send(
+            http.request("/vss/putObjects", Map.of())
+                .expectContinue(true)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
     assertThat(reply.status()).isEqualTo(200);
     assertThat(storedVersion("a")).contains(1L);
   }
@@ -227,9 +271,12 @@ class VssHttpProtocolTest {
     // Raw socket: the JDK 17 client waits forever when the answer to Expect is not 100.
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
       socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /vss/putObjects HTTP/1.1\r\nHost: localhost\r\n"
+                      + "Content-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       String head = readHead(socket.getInputStream());
       assertThat(head).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue");
@@ -293,8 +340,12 @@ class VssHttpProtocolTest {
   /** A putObjects body of exactly {@code size} bytes: one item whose value pads it out. */
   static byte[] paddedPut(String key, int size) {
     for (int valueSize = size; valueSize >= 0; valueSize--) {
-      byte[] body = PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(
-          kv(key, 0, "x".repeat(valueSize))).build().toByteArray();
+      byte[] body =
+          PutObjectRequest.newBuilder()
+              .setStoreId("s")
+              .addTransactionItems(kv(key, 0, "x".repeat(valueSize)))
+              .build()
+              .toByteArray();
       if (body.length == size) {
         return body;
       }

@@ -28,20 +28,23 @@ class WorkerPoolTest {
   private final InMemoryStorage memory = new InMemoryStorage();
   private final CountDownLatch gate = new CountDownLatch(1);
   private final AtomicInteger waitingWrites = new AtomicInteger();
+
   /** Holds every write at the store's door until the gate opens, like a slow commit. */
-  private final ForwardingStorage storage = new ForwardingStorage(memory) {
-    @Override
-    void beforeCall(String call) {
-      if (call.equals("write")) {
-        waitingWrites.incrementAndGet();
-        try {
-          gate.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+  private final ForwardingStorage storage =
+      new ForwardingStorage(memory) {
+        @Override
+        void beforeCall(String call) {
+          if (call.equals("write")) {
+            waitingWrites.incrementAndGet();
+            try {
+              gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
         }
-      }
-    }
-  };
+      };
+
   private VssServer server;
 
   @AfterEach
@@ -65,8 +68,10 @@ class WorkerPoolTest {
     for (CompletableFuture<HttpCalls.Reply> reply : replies) {
       assertThat(reply.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
-    assertThat(memory.list(new Keyspace(NoAuthorizer.DEFAULT_USER_TOKEN, "s"), "",
-        Long.MAX_VALUE, 100)).hasSize(8);
+    assertThat(
+            memory.list(
+                new Keyspace(NoAuthorizer.DEFAULT_USER_TOKEN, "s"), "", Long.MAX_VALUE, 100))
+        .hasSize(8);
   }
 
   @Test
@@ -99,10 +104,17 @@ class WorkerPoolTest {
     List<CompletableFuture<HttpCalls.Reply>> replies = new ArrayList<>();
     HttpCalls http = new HttpCalls(server.rootUri());
     for (int i = 0; i < clients; i++) {
-      replies.add(http.postAsync("/vss/putObjects", PutObjectRequest.newBuilder().setStoreId("s")
-          .addTransactionItems(KeyValue.newBuilder().setKey("k" + i).setVersion(0)
-              .setValue(ByteString.copyFromUtf8("v")))
-          .build()));
+      replies.add(
+          http.postAsync(
+              "/vss/putObjects",
+              PutObjectRequest.newBuilder()
+                  .setStoreId("s")
+                  .addTransactionItems(
+                      KeyValue.newBuilder()
+                          .setKey("k" + i)
+                          .setVersion(0)
+                          .setValue(ByteString.copyFromUtf8("v")))
+                  .build()));
     }
     return replies;
   }

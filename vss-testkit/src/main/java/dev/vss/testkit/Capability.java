@@ -6,26 +6,26 @@ import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What a store or server under test supports, declared by the integrator through the suites'
- * {@code capabilities()} method. The kit runs the checks that apply and skips the others with a
- * JUnit assumption that names the missing capability, so a report says what was not checked and
- * why (as Guava's testlib does with its features).
+ * What a store or server under test supports, declared by the integrator through the suites' {@code
+ * capabilities()} method. The kit runs the checks that apply and skips the others with a JUnit
+ * assumption that names the missing capability, so a report says what was not checked and why (as
+ * Guava's testlib does with its features).
  *
  * <p>The {@code Storage...} suites run the store behind this project's {@code VssService} and
- * declare every capability by default; a store held in memory removes {@link #DURABLE} and
- * {@link #REOPENABLE}. The endpoint suites ({@code Vss...}) declare only {@link #SEVERAL_USERS} by
- * default, so another implementation is held to error <em>codes</em>, not to our message texts,
- * and is not sent strings that a wire encoding would change ({@link #IN_PROCESS}).
+ * declare every capability by default; a store held in memory removes {@link #DURABLE} and {@link
+ * #REOPENABLE}. The endpoint suites ({@code Vss...}) declare only {@link #SEVERAL_USERS} by
+ * default, so another implementation is held to error <em>codes</em>, not to our message texts, and
+ * is not sent strings that a wire encoding would change ({@link #IN_PROCESS}).
  */
 public enum Capability {
   /**
-   * Distinct user tokens reach distinct keyspaces. Without it the isolation scenarios between
-   * users are skipped, and the model property treats every token as one user.
+   * Distinct user tokens reach distinct keyspaces. Without it the isolation scenarios between users
+   * are skipped, and the model property treats every token as one user.
    */
   SEVERAL_USERS("distinct user tokens reach distinct keyspaces"),
   /**
-   * Error messages are word for word those of this project's {@code vss-core}. Without it
-   * failures are compared by error code only.
+   * Error messages are word for word those of this project's {@code vss-core}. Without it failures
+   * are compared by error code only.
    */
   EXACT_MESSAGES("error messages are exactly vss-core's"),
   /**
@@ -79,7 +79,10 @@ public enum Capability {
 
   /** The reason a check needing {@code needed} is skipped. */
   static String skipReason(Capability needed) {
-    return "needs capability " + needed + " (" + needed.meaning
+    return "needs capability "
+        + needed
+        + " ("
+        + needed.meaning
         + "), which the store under test does not declare in capabilities()";
   }
 

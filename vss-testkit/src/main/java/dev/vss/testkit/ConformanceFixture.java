@@ -80,8 +80,8 @@ public interface ConformanceFixture {
   }
 
   /** A put with transaction items, delete items and an optional global version. */
-  default PutObjectRequest putRequest(OptionalLong globalVersion,
-      List<KeyValue> transactionItems, List<KeyValue> deleteItems) {
+  default PutObjectRequest putRequest(
+      OptionalLong globalVersion, List<KeyValue> transactionItems, List<KeyValue> deleteItems) {
     return Requests.put("", globalVersion, transactionItems, deleteItems);
   }
 
@@ -91,16 +91,19 @@ public interface ConformanceFixture {
   }
 
   /** Puts {@code items} with an optional global version; fails on any error. */
-  default void put(String user, String storeId, List<KeyValue> items,
-      OptionalLong globalVersion) {
+  default void put(String user, String storeId, List<KeyValue> items, OptionalLong globalVersion) {
     put(user, storeId, globalVersion, items, List.of());
   }
 
   /** Puts transaction and delete items with an optional global version; fails on any error. */
-  default void put(String user, String storeId, OptionalLong globalVersion,
-      List<KeyValue> transactionItems, List<KeyValue> deleteItems) {
-    endpoint().putObjects(user,
-        Requests.put(storeId, globalVersion, transactionItems, deleteItems));
+  default void put(
+      String user,
+      String storeId,
+      OptionalLong globalVersion,
+      List<KeyValue> transactionItems,
+      List<KeyValue> deleteItems) {
+    endpoint()
+        .putObjects(user, Requests.put(storeId, globalVersion, transactionItems, deleteItems));
   }
 
   /** getObject of {@code key}: the key, version and value. */
@@ -114,10 +117,9 @@ public interface ConformanceFixture {
   }
 
   /** One listKeyVersions page; null arguments are left unset. */
-  default ListKeyVersionsResponse list(String user, String storeId, String prefix,
-      Integer pageSize, String pageToken) {
-    return endpoint().listKeyVersions(user,
-        Requests.list(storeId, prefix, pageSize, pageToken));
+  default ListKeyVersionsResponse list(
+      String user, String storeId, String prefix, Integer pageSize, String pageToken) {
+    return endpoint().listKeyVersions(user, Requests.list(storeId, prefix, pageSize, pageToken));
   }
 
   /** The global version as the first list page reports it. */
@@ -131,8 +133,8 @@ public interface ConformanceFixture {
   }
 
   /**
-   * Every page of a listing, checking the page protocol on the way: only the first page carries
-   * the global version, every page but the last has a non-empty next token, and no key repeats.
+   * Every page of a listing, checking the page protocol on the way: only the first page carries the
+   * global version, every page but the last has a non-empty next token, and no key repeats.
    *
    * @param prefix the key prefix, or null for none
    * @param pageSize the page size, or null for the server default
@@ -154,7 +156,8 @@ public interface ConformanceFixture {
     Listing listing = new Listing(pages);
     assertThat(listing.keys()).as("keys listed").doesNotHaveDuplicates();
     if (prefix != null) {
-      assertThat(listing.keys()).as("keys listed for prefix %s", escape(prefix))
+      assertThat(listing.keys())
+          .as("keys listed for prefix %s", escape(prefix))
           .allSatisfy(key -> assertThat(key).startsWith(prefix));
     }
     return listing;
@@ -168,8 +171,10 @@ public interface ConformanceFixture {
     List<String> keys = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
     int batch = limits().maxItemsPerPut();
     for (int from = 0; from < count; from += batch) {
-      List<KeyValue> items = keys.subList(from, Math.min(count, from + batch)).stream()
-          .map(key -> item(key, 0, "v")).toList();
+      List<KeyValue> items =
+          keys.subList(from, Math.min(count, from + batch)).stream()
+              .map(key -> item(key, 0, "v"))
+              .toList();
       put(user, storeId, items, OptionalLong.empty());
     }
     return keys;
@@ -190,8 +195,8 @@ public interface ConformanceFixture {
    */
   default void expectConflictAndNoChange(String user, String storeId, PutObjectRequest request) {
     PutObjectRequest scoped = request.toBuilder().setStoreId(storeId).build();
-    expectErrorAndNoChange(ErrorCode.CONFLICT_EXCEPTION, user, storeId,
-        () -> endpoint().putObjects(user, scoped));
+    expectErrorAndNoChange(
+        ErrorCode.CONFLICT_EXCEPTION, user, storeId, () -> endpoint().putObjects(user, scoped));
   }
 
   /**
@@ -200,7 +205,10 @@ public interface ConformanceFixture {
    */
   default void expectInvalidAndNoChange(String user, String storeId, PutObjectRequest request) {
     PutObjectRequest scoped = request.toBuilder().setStoreId(storeId).build();
-    expectErrorAndNoChange(ErrorCode.INVALID_REQUEST_EXCEPTION, user, storeId,
+    expectErrorAndNoChange(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
+        user,
+        storeId,
         () -> endpoint().putObjects(user, scoped));
   }
 
@@ -210,8 +218,8 @@ public interface ConformanceFixture {
   }
 
   /** Runs {@code call}, expects {@code code}, requires {@code (user, storeId)} unchanged. */
-  default void expectErrorAndNoChange(ErrorCode code, String user, String storeId,
-      ThrowingCallable call) {
+  default void expectErrorAndNoChange(
+      ErrorCode code, String user, String storeId, ThrowingCallable call) {
     KeyspaceSnapshot before = snapshot(user, storeId);
     expectError(code, call);
     assertThat(snapshot(user, storeId)).as("keyspace after a failed request").isEqualTo(before);
@@ -226,8 +234,8 @@ public interface ConformanceFixture {
 
   /** {@code s} with control characters and non-ASCII shown as Java escapes, for messages. */
   default String escape(String s) {
-    return s.codePoints().mapToObj(c -> c >= 0x20 && c < 0x7f
-            ? Character.toString(c) : String.format("\\u%04x", c))
+    return s.codePoints()
+        .mapToObj(c -> c >= 0x20 && c < 0x7f ? Character.toString(c) : String.format("\\u%04x", c))
         .collect(Collectors.joining("", "\"", "\""));
   }
 
@@ -263,8 +271,10 @@ public interface ConformanceFixture {
 
     /** Every listed key, in listing order. */
     public List<String> keys() {
-      return pages.stream().flatMap(p -> p.getKeyVersionsList().stream())
-          .map(KeyValue::getKey).toList();
+      return pages.stream()
+          .flatMap(p -> p.getKeyVersionsList().stream())
+          .map(KeyValue::getKey)
+          .toList();
     }
 
     /** The global version of the first page. */

@@ -28,8 +28,8 @@ import java.util.Set;
  * class of the child JVM that runs it until it is killed.
  *
  * <p>Writer {@code w} owns keyspace {@code (<user>, "w<w>")}, where the user token is drawn at
- * random per test, so that a store shared between runs (a database server) starts empty. Its round {@code r} (from 1)
- * is one putObjects that, all or nothing:
+ * random per test, so that a store shared between runs (a database server) starts empty. Its round
+ * {@code r} (from 1) is one putObjects that, all or nothing:
  *
  * <ul>
  *   <li>requires global version {@code r - 1} (so it becomes {@code r});
@@ -49,8 +49,9 @@ final class CrashWorkload {
 
   /**
    * Child JVM entry point. Arguments: the suite class (a {@link StorageConsistencySuite} with a
-   * no-argument constructor), the store directory, the number of writers, the user token. Prints {@code ACK <w>
-   * <r>} only after round {@code r} of writer {@code w} was acknowledged; never exits by itself.
+   * no-argument constructor), the store directory, the number of writers, the user token. Prints
+   * {@code ACK <w> <r>} only after round {@code r} of writer {@code w} was acknowledged; never
+   * exits by itself.
    */
   public static void main(String[] args) throws Exception {
     Class<?> suiteClass = Class.forName(args[0]);
@@ -64,29 +65,36 @@ final class CrashWorkload {
     Storage storage = suite.openStorage(directory);
     // Quotas far above what the workload writes, so that every put reads the user's usage (the
     // path serialized per user) without ever being refused.
-    VssService vss = new VssService(storage, Limits.DEFAULTS,
-        storage.tracksUsage() ? new Quotas(1L << 40, 1L << 40, 1L << 40) : Quotas.NONE);
+    VssService vss =
+        new VssService(
+            storage,
+            Limits.DEFAULTS,
+            storage.tracksUsage() ? new Quotas(1L << 40, 1L << 40, 1L << 40) : Quotas.NONE);
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      Thread thread = new Thread(() -> {
-        try {
-          long round = storage.globalVersion(keyspace(user, writer));
-          while (true) {
-            round++;
-            vss.putObjects(user, round(writer, round));
-            synchronized (out) {
-              out.println("ACK " + writer + " " + round);
-              out.flush();
-            }
-          }
-        } catch (RuntimeException | Error e) {
-          // Any failure is a test failure: say so and stop, instead of waiting to be killed.
-          e.printStackTrace();
-          System.exit(3);
-        }
-      }, "crash-writer-" + w);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  long round = storage.globalVersion(keyspace(user, writer));
+                  while (true) {
+                    round++;
+                    vss.putObjects(user, round(writer, round));
+                    synchronized (out) {
+                      out.println("ACK " + writer + " " + round);
+                      out.flush();
+                    }
+                  }
+                } catch (RuntimeException | Error e) {
+                  // Any failure is a test failure: say so and stop, instead of waiting to be
+                  // killed.
+                  e.printStackTrace();
+                  System.exit(3);
+                }
+              },
+              "crash-writer-" + w);
       thread.start();
       threads.add(thread);
     }
@@ -114,19 +122,28 @@ final class CrashWorkload {
   }
 
   static PutObjectRequest round(int writer, long round) {
-    PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-        .setStoreId(storeId(writer))
-        .setGlobalVersion(round - 1)
-        .addTransactionItems(KeyValue.newBuilder().setKey(createdKey(round, "a")).setVersion(0)
-            .setValue(valueA(writer, round)))
-        .addTransactionItems(KeyValue.newBuilder().setKey(createdKey(round, "b")).setVersion(0)
-            .setValue(ByteString.copyFromUtf8("b" + round)))
-        .addTransactionItems(KeyValue.newBuilder().setKey("counter")
-            .setVersion(round == 1 ? 0 : round - 1)
-            .setValue(ByteString.copyFromUtf8(Long.toString(round))));
+    PutObjectRequest.Builder request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(storeId(writer))
+            .setGlobalVersion(round - 1)
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(createdKey(round, "a"))
+                    .setVersion(0)
+                    .setValue(valueA(writer, round)))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(createdKey(round, "b"))
+                    .setVersion(0)
+                    .setValue(ByteString.copyFromUtf8("b" + round)))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("counter")
+                    .setVersion(round == 1 ? 0 : round - 1)
+                    .setValue(ByteString.copyFromUtf8(Long.toString(round))));
     if (round > 1) {
-      request.addDeleteItems(KeyValue.newBuilder().setKey(createdKey(round - 1, "b"))
-          .setVersion(1));
+      request.addDeleteItems(
+          KeyValue.newBuilder().setKey(createdKey(round - 1, "b")).setVersion(1));
     }
     return request.build();
   }
@@ -136,27 +153,54 @@ final class CrashWorkload {
    * n}, whole, and answers {@code n}. Every sequence listed is added to {@code sequences}, which
    * must not hold it yet (sequences are store-wide).
    */
-  static long verify(Storage storage, String user, int writer, Set<Long> sequences,
-      String context) {
+  static long verify(
+      Storage storage, String user, int writer, Set<Long> sequences, String context) {
     Keyspace keyspace = keyspace(user, writer);
     String where = context + ", writer " + writer;
     long rounds = storage.globalVersion(keyspace);
     List<String> expected = new ArrayList<>();
     if (rounds > 0) {
-      StoredRecord counter = storage.get(keyspace, "counter").orElseThrow(
-          () -> new AssertionError(where + ": global version " + rounds + " without the counter"
-              + " its round wrote"));
-      require(counter.version() == rounds && counter.value().toStringUtf8().equals("" + rounds),
-          where, "global version %d but counter at version %d with value %s", rounds,
-          counter.version(), counter.value().toStringUtf8());
+      StoredRecord counter =
+          storage
+              .get(keyspace, "counter")
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          where
+                              + ": global version "
+                              + rounds
+                              + " without the counter"
+                              + " its round wrote"));
+      require(
+          counter.version() == rounds && counter.value().toStringUtf8().equals("" + rounds),
+          where,
+          "global version %d but counter at version %d with value %s",
+          rounds,
+          counter.version(),
+          counter.value().toStringUtf8());
       for (long round = 1; round <= rounds; round++) {
         long r = round;
-        StoredRecord a = storage.get(keyspace, createdKey(round, "a")).orElseThrow(
-            () -> new AssertionError(where + ": round " + r + " of " + rounds
-                + " committed without its key " + createdKey(r, "a")));
-        require(a.version() == 1 && a.value().equals(valueA(writer, round)), where,
-            "%s has version %d and %d bytes, not what round %d wrote", a.key(), a.version(),
-            a.value().size(), round);
+        StoredRecord a =
+            storage
+                .get(keyspace, createdKey(round, "a"))
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            where
+                                + ": round "
+                                + r
+                                + " of "
+                                + rounds
+                                + " committed without its key "
+                                + createdKey(r, "a")));
+        require(
+            a.version() == 1 && a.value().equals(valueA(writer, round)),
+            where,
+            "%s has version %d and %d bytes, not what round %d wrote",
+            a.key(),
+            a.version(),
+            a.value().size(),
+            round);
         // Creation order: each round creates a then b, and round 1 then the counter.
         expected.add(createdKey(round, "a"));
         if (round == rounds) {
@@ -166,9 +210,17 @@ final class CrashWorkload {
           expected.add("counter");
         }
       }
-      StoredRecord b = storage.get(keyspace, createdKey(rounds, "b")).orElseThrow(
-          () -> new AssertionError(where + ": round " + rounds + " committed without "
-              + createdKey(rounds, "b")));
+      StoredRecord b =
+          storage
+              .get(keyspace, createdKey(rounds, "b"))
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          where
+                              + ": round "
+                              + rounds
+                              + " committed without "
+                              + createdKey(rounds, "b")));
       require(b.value().toStringUtf8().equals("b" + rounds), where, "wrong value of %s", b.key());
       Collections.reverse(expected);
     }
@@ -182,16 +234,24 @@ final class CrashWorkload {
         break;
       }
       for (KeyVersion entry : page) {
-        require(entry.sequence() < before, where, "listing is not newest first at %s",
+        require(entry.sequence() < before, where, "listing is not newest first at %s", entry.key());
+        require(
+            sequences.add(entry.sequence()),
+            where,
+            "sequence %d of %s used twice in the" + " store",
+            entry.sequence(),
             entry.key());
-        require(sequences.add(entry.sequence()), where, "sequence %d of %s used twice in the"
-            + " store", entry.sequence(), entry.key());
         before = entry.sequence();
         listed.add(entry.key());
       }
     }
-    require(listed.equals(expected), where, "after %d rounds the keyspace lists%n  %s%n"
-        + "instead of%n  %s", rounds, abbreviate(listed), abbreviate(expected));
+    require(
+        listed.equals(expected),
+        where,
+        "after %d rounds the keyspace lists%n  %s%n" + "instead of%n  %s",
+        rounds,
+        abbreviate(listed),
+        abbreviate(expected));
     Optional<StoredRecord> next = storage.get(keyspace, createdKey(rounds + 1, "a"));
     require(next.isEmpty(), where, "round %d is partly visible", rounds + 1);
     return rounds;
@@ -210,18 +270,31 @@ final class CrashWorkload {
       Keyspace keyspace = keyspace(user, writer);
       keyspaces.add(keyspace);
       Usage stored = UsageScan.of(storage, keyspace);
-      require(storage.usage(keyspace).equals(stored), context + ", writer " + writer,
-          "tracked usage %s but the data holds %s", storage.usage(keyspace), stored);
+      require(
+          storage.usage(keyspace).equals(stored),
+          context + ", writer " + writer,
+          "tracked usage %s but the data holds %s",
+          storage.usage(keyspace),
+          stored);
     }
     Usage stored = UsageScan.of(storage, keyspaces);
-    require(storage.userUsage(user).equals(stored), context, "tracked usage of the user %s but"
-        + " the data holds %s", storage.userUsage(user), stored);
+    require(
+        storage.userUsage(user).equals(stored),
+        context,
+        "tracked usage of the user %s but" + " the data holds %s",
+        storage.userUsage(user),
+        stored);
   }
 
   private static String abbreviate(List<String> keys) {
-    return keys.size() <= 12 ? keys.toString()
-        : keys.subList(0, 6) + " ... " + keys.subList(keys.size() - 3, keys.size()) + " ("
-            + keys.size() + " keys)";
+    return keys.size() <= 12
+        ? keys.toString()
+        : keys.subList(0, 6)
+            + " ... "
+            + keys.subList(keys.size() - 3, keys.size())
+            + " ("
+            + keys.size()
+            + " keys)";
   }
 
   private static void require(boolean holds, String where, String format, Object... args) {

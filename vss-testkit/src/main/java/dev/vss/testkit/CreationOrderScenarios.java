@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
  * a key's place in the listing, a delete and re-create moves it to the front.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface CreationOrderScenarios extends ConformanceFixture {
   /** An update (conditional or unconditional) keeps the key's place in the listing. */

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * unconditional, mismatched and missing targets; idempotence; the global version left alone.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface DeleteScenarios extends ConformanceFixture {
   /** deleteObject with the stored version deletes the key. */
@@ -95,7 +95,11 @@ public interface DeleteScenarios extends ConformanceFixture {
   default void deleteWithoutKeyValueIsInvalid() {
     put(alice(), STORE, item("k", 0, "v"));
 
-    expectInvalidAndNoChange(alice(), STORE, () -> endpoint().deleteObject(alice(),
-        DeleteObjectRequest.newBuilder().setStoreId(STORE).build()));
+    expectInvalidAndNoChange(
+        alice(),
+        STORE,
+        () ->
+            endpoint()
+                .deleteObject(alice(), DeleteObjectRequest.newBuilder().setStoreId(STORE).build()));
   }
 }

@@ -23,9 +23,13 @@ final class Describe {
   private Describe() {}
 
   static String put(String user, PutObjectRequest request) {
-    StringBuilder text = new StringBuilder("put ").append(user).append('/')
-        .append(quote(request.getStoreId())).append(' ')
-        .append(items(request.getTransactionItemsList(), true));
+    StringBuilder text =
+        new StringBuilder("put ")
+            .append(user)
+            .append('/')
+            .append(quote(request.getStoreId()))
+            .append(' ')
+            .append(items(request.getTransactionItemsList(), true));
     if (request.getDeleteItemsCount() > 0) {
       text.append(" del ").append(items(request.getDeleteItemsList(), false));
     }
@@ -36,7 +40,11 @@ final class Describe {
   }
 
   static String delete(String user, DeleteObjectRequest request) {
-    return "delete " + user + "/" + quote(request.getStoreId()) + " "
+    return "delete "
+        + user
+        + "/"
+        + quote(request.getStoreId())
+        + " "
         + (request.hasKeyValue() ? item(request.getKeyValue(), false) : "<no key_value>");
   }
 
@@ -45,8 +53,8 @@ final class Describe {
   }
 
   static String list(String user, ListKeyVersionsRequest request) {
-    StringBuilder text = new StringBuilder("list ").append(user).append('/')
-        .append(quote(request.getStoreId()));
+    StringBuilder text =
+        new StringBuilder("list ").append(user).append('/').append(quote(request.getStoreId()));
     if (request.hasKeyPrefix()) {
       text.append(" prefix=").append(quote(request.getKeyPrefix()));
     }
@@ -75,28 +83,32 @@ final class Describe {
   /** {@code s} in double quotes, with control and non-ASCII characters as Java escapes. */
   static String quote(String s) {
     StringBuilder text = new StringBuilder("\"");
-    s.codePoints().forEach(c -> {
-      if (c == '"' || c == '\\') {
-        text.append('\\').appendCodePoint(c);
-      } else if (c >= 0x20 && c < 0x7f) {
-        text.appendCodePoint(c);
-      } else if (c <= 0xffff) {
-        text.append(String.format("\\u%04x", c));
-      } else {
-        for (char unit : Character.toChars(c)) {
-          text.append(String.format("\\u%04x", (int) unit));
-        }
-      }
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (c == '"' || c == '\\') {
+                text.append('\\').appendCodePoint(c);
+              } else if (c >= 0x20 && c < 0x7f) {
+                text.appendCodePoint(c);
+              } else if (c <= 0xffff) {
+                text.append(String.format("\\u%04x", c));
+              } else {
+                for (char unit : Character.toChars(c)) {
+                  text.append(String.format("\\u%04x", (int) unit));
+                }
+              }
+            });
     return text.append('"').toString();
   }
 
   private static String items(List<KeyValue> items, boolean withValues) {
     if (items.size() > MAX_ITEMS_SHOWN) {
-      return items.subList(0, 3).stream().map(item -> item(item, withValues))
+      return items.subList(0, 3).stream()
+          .map(item -> item(item, withValues))
           .collect(Collectors.joining(", ", "[", ", ... " + items.size() + " items]"));
     }
-    return items.stream().map(item -> item(item, withValues))
+    return items.stream()
+        .map(item -> item(item, withValues))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

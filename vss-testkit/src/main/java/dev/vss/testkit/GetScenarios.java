@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * NO_SUCH_KEY for missing and deleted keys.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface GetScenarios extends ConformanceFixture {
   /** getObject of a key that does not exist is NO_SUCH_KEY. */
@@ -20,8 +20,8 @@ public interface GetScenarios extends ConformanceFixture {
   default void getOfAMissingKeyIsNoSuchKey() {
     put(alice(), STORE, item("other", 0, "v"));
 
-    expectErrorAndNoChange(ErrorCode.NO_SUCH_KEY_EXCEPTION, alice(), STORE,
-        () -> get(alice(), STORE, "k"));
+    expectErrorAndNoChange(
+        ErrorCode.NO_SUCH_KEY_EXCEPTION, alice(), STORE, () -> get(alice(), STORE, "k"));
   }
 
   /** getObject answers the key, its value and its version. */

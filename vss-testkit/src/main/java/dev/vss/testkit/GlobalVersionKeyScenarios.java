@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * INVALID_REQUEST; look-alike keys are ordinary keys.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface GlobalVersionKeyScenarios extends ConformanceFixture {
   /** getObject of global_version answers the global version with an empty value, 0 when unset. */
@@ -35,19 +35,28 @@ public interface GlobalVersionKeyScenarios extends ConformanceFixture {
 
     expectInvalidAndNoChange(alice(), STORE, putRequest(item(GLOBAL_VERSION_KEY, -1, "v")));
     expectInvalidAndNoChange(alice(), STORE, putRequest(item(GLOBAL_VERSION_KEY, 0, "v")));
-    expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-        List.of(item("j", 0, "v")), List.of(item(GLOBAL_VERSION_KEY, -1))));
-    expectInvalidAndNoChange(alice(), STORE,
-        () -> deleteObject(alice(), STORE, item(GLOBAL_VERSION_KEY, -1)));
-    expectInvalidAndNoChange(alice(), STORE,
-        () -> deleteObject(alice(), STORE, item(GLOBAL_VERSION_KEY, 1)));
+    expectInvalidAndNoChange(
+        alice(),
+        STORE,
+        putRequest(
+            OptionalLong.empty(),
+            List.of(item("j", 0, "v")),
+            List.of(item(GLOBAL_VERSION_KEY, -1))));
+    expectInvalidAndNoChange(
+        alice(), STORE, () -> deleteObject(alice(), STORE, item(GLOBAL_VERSION_KEY, -1)));
+    expectInvalidAndNoChange(
+        alice(), STORE, () -> deleteObject(alice(), STORE, item(GLOBAL_VERSION_KEY, 1)));
   }
 
   /** Keys that merely resemble the reserved key are ordinary keys; listing never shows it. */
   @Test
   default void listingNeverShowsTheReservedKey() {
-    put(alice(), STORE, OptionalLong.of(0),
-        List.of(item("global_version_2", 0, "v"), item("global", 0, "v")), List.of());
+    put(
+        alice(),
+        STORE,
+        OptionalLong.of(0),
+        List.of(item("global_version_2", 0, "v"), item("global", 0, "v")),
+        List.of());
 
     assertThat(snapshot(alice(), STORE).keys()).containsExactly("global", "global_version_2");
     assertThat(listAll(alice(), STORE, "global_version", null).keys())

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * blur.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface IsolationScenarios extends ConformanceFixture {
   /** Two users naming the same store id never see each other's records or global version. */
@@ -33,10 +33,13 @@ public interface IsolationScenarios extends ConformanceFixture {
     deleteObject(bob(), STORE, item("k", -1));
     put(bob(), STORE, item("only-bob", 0, "v"));
 
-    assertThat(snapshot(alice(), STORE)).isEqualTo(new KeyspaceSnapshot(1,
-        List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("alice's")))));
-    assertThat(snapshot(bob(), STORE)).isEqualTo(new KeyspaceSnapshot(1,
-        List.of(new KeyspaceSnapshot.Entry("only-bob", 1, bytes("v")))));
+    assertThat(snapshot(alice(), STORE))
+        .isEqualTo(
+            new KeyspaceSnapshot(1, List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("alice's")))));
+    assertThat(snapshot(bob(), STORE))
+        .isEqualTo(
+            new KeyspaceSnapshot(
+                1, List.of(new KeyspaceSnapshot.Entry("only-bob", 1, bytes("v")))));
   }
 
   /** Store ids of one user, including the empty one, are separate keyspaces. */
@@ -47,8 +50,10 @@ public interface IsolationScenarios extends ConformanceFixture {
     put(alice(), STORE + "2", OptionalLong.of(0), List.of(item("k", 0, "wallet2")), List.of());
     put(alice(), STORE + "2", OptionalLong.of(1), List.of(), List.of());
 
-    assertThat(snapshot(alice(), "")).isEqualTo(new KeyspaceSnapshot(1,
-        List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("empty store")))));
+    assertThat(snapshot(alice(), ""))
+        .isEqualTo(
+            new KeyspaceSnapshot(
+                1, List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("empty store")))));
     assertThat(snapshot(alice(), STORE).keys()).containsExactlyInAnyOrder("k", "w");
     assertThat(snapshot(alice(), STORE).globalVersion()).isZero();
     assertThat(snapshot(alice(), STORE + "2").globalVersion()).isEqualTo(2);
@@ -73,9 +78,11 @@ public interface IsolationScenarios extends ConformanceFixture {
       put(alice(), shortStore, item("x" + separator + "k", 0, "short store"));
       put(alice(), longStore, item(separator + "k", 0, "long store"));
 
-      assertThat(snapshot(alice(), shortStore).keys()).as("store %s", escape(shortStore))
+      assertThat(snapshot(alice(), shortStore).keys())
+          .as("store %s", escape(shortStore))
           .containsExactly("x" + separator + "k");
-      assertThat(snapshot(alice(), longStore).keys()).as("store %s", escape(longStore))
+      assertThat(snapshot(alice(), longStore).keys())
+          .as("store %s", escape(longStore))
           .containsExactly(separator + "k");
       assertThat(get(alice(), shortStore, "x" + separator + "k").getValue())
           .isEqualTo(bytes("short store"));

@@ -31,8 +31,8 @@ import java.util.function.Function;
 
 /**
  * The reference model: an immutable state machine of one keyspace, {@code (state, request) ->
- * (state', response or error)}. It is the executable definition of SPEC section 4 that every storage
- * adapter is compared with by this kit's property tests ({@link ReferenceEndpoint}) and
+ * (state', response or error)}. It is the executable definition of SPEC section 4 that every
+ * storage adapter is compared with by this kit's property tests ({@link ReferenceEndpoint}) and
  * linearizability checks ({@link KeyspaceSequentialModel}).
  *
  * <p>The model runs the same {@link VssOperations} as {@code VssService}, over the simplest storage
@@ -65,6 +65,7 @@ public final class KeyspaceModel {
   private final Map<String, StoredRecord> records;
   private final long globalVersion;
   private final long lastSequence;
+
   /**
    * Made by {@link #empty} and kept by every later state, as a store keeps its secret. The model
    * knows one keyspace only (its user is a constant), so a secret of its own is what makes a token
@@ -72,8 +73,12 @@ public final class KeyspaceModel {
    */
   private final byte[] pageTokenSecret;
 
-  private KeyspaceModel(VssOperations operations, Map<String, StoredRecord> records,
-      long globalVersion, long lastSequence, byte[] pageTokenSecret) {
+  private KeyspaceModel(
+      VssOperations operations,
+      Map<String, StoredRecord> records,
+      long globalVersion,
+      long lastSequence,
+      byte[] pageTokenSecret) {
     this.operations = operations;
     this.records = records;
     this.globalVersion = globalVersion;
@@ -83,8 +88,8 @@ public final class KeyspaceModel {
 
   /** An empty keyspace enforcing {@code limits}, with a page-token secret of its own. */
   public static KeyspaceModel empty(Limits limits) {
-    return new KeyspaceModel(new VssOperations(new RequestValidation(limits)), Map.of(), 0, 0,
-        PageToken.newSecret());
+    return new KeyspaceModel(
+        new VssOperations(new RequestValidation(limits)), Map.of(), 0, 0, PageToken.newSecret());
   }
 
   /** The stored records by key. */
@@ -133,7 +138,8 @@ public final class KeyspaceModel {
     for (WritePlan.Upsert upsert : plan.upserts()) {
       StoredRecord existing = next.get(upsert.key());
       long recordSequence = existing != null ? existing.sequence() : ++sequence;
-      next.put(upsert.key(),
+      next.put(
+          upsert.key(),
           new StoredRecord(upsert.key(), upsert.version(), upsert.value(), recordSequence));
     }
     plan.deletes().forEach(next::remove);
@@ -172,10 +178,17 @@ public final class KeyspaceModel {
     @Override
     public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
       KeyspaceModel before = state;
-      WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
-        StoredRecord record = before.records.get(key);
-        return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-      }, before.globalVersion));
+      WritePlan<R> plan =
+          decision.decide(
+              WriteView.of(
+                  keys,
+                  key -> {
+                    StoredRecord record = before.records.get(key);
+                    return record == null
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(record.version());
+                  },
+                  before.globalVersion));
       if (!plan.isAbort()) {
         state = before.applied(plan);
       }

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * The sequential specification of one keyspace for {@link LinearizabilityChecker}: the reference
- * model {@link KeyspaceModel}, answering getObject (including the reserved {@code
- * global_version} key), putObjects and deleteObject.
+ * model {@link KeyspaceModel}, answering getObject (including the reserved {@code global_version}
+ * key), putObjects and deleteObject.
  *
  * <p>States compare by what those operations can observe: each key's version and value and the
  * global version. Creation sequences are left out, because none of these operations shows them
@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  * checker's memo merge states that differ only there.
  */
 public final class KeyspaceSequentialModel
-    implements LinearizabilityChecker.Model<KeyspaceSequentialModel.State,
-        KeyspaceSequentialModel.Call, KeyspaceSequentialModel.Outcome> {
+    implements LinearizabilityChecker.Model<
+        KeyspaceSequentialModel.State,
+        KeyspaceSequentialModel.Call,
+        KeyspaceSequentialModel.Outcome> {
   /**
    * One request to a keyspace: a {@link GetObjectRequest}, {@link PutObjectRequest} or {@link
    * DeleteObjectRequest}.
@@ -38,7 +40,8 @@ public final class KeyspaceSequentialModel
   public record Call(Message request) {
     /** Validates that the request is one of the three kinds the model answers. */
     public Call {
-      if (!(request instanceof GetObjectRequest) && !(request instanceof PutObjectRequest)
+      if (!(request instanceof GetObjectRequest)
+          && !(request instanceof PutObjectRequest)
           && !(request instanceof DeleteObjectRequest)) {
         throw new IllegalArgumentException("not a get, put or delete: " + request);
       }
@@ -54,11 +57,16 @@ public final class KeyspaceSequentialModel
       }
       PutObjectRequest put = (PutObjectRequest) request;
       StringBuilder text = new StringBuilder("put [");
-      text.append(put.getTransactionItemsList().stream()
-          .map(i -> Describe.entry(i.getKey(), i.getVersion(), i.getValue())).collect(Collectors.joining(", ")));
+      text.append(
+          put.getTransactionItemsList().stream()
+              .map(i -> Describe.entry(i.getKey(), i.getVersion(), i.getValue()))
+              .collect(Collectors.joining(", ")));
       if (put.getDeleteItemsCount() > 0) {
-        text.append(put.getTransactionItemsCount() > 0 ? ", " : "").append(put.getDeleteItemsList()
-            .stream().map(i -> "delete " + item(i)).collect(Collectors.joining(", ")));
+        text.append(put.getTransactionItemsCount() > 0 ? ", " : "")
+            .append(
+                put.getDeleteItemsList().stream()
+                    .map(i -> "delete " + item(i))
+                    .collect(Collectors.joining(", ")));
       }
       text.append(']');
       if (put.hasGlobalVersion()) {
@@ -97,8 +105,9 @@ public final class KeyspaceSequentialModel
       if (error != null) {
         return error.name();
       }
-      return value == null ? "ok" : Describe.entry(value.getKey(), value.getVersion(),
-          value.getValue());
+      return value == null
+          ? "ok"
+          : Describe.entry(value.getKey(), value.getVersion(), value.getValue());
     }
   }
 
@@ -111,15 +120,21 @@ public final class KeyspaceSequentialModel
       this.model = model;
       Map<String, KeyValue> visible = new TreeMap<>();
       for (StoredRecord record : model.records().values()) {
-        visible.put(record.key(), KeyValue.newBuilder().setKey(record.key())
-            .setVersion(record.version()).setValue(record.value()).build());
+        visible.put(
+            record.key(),
+            KeyValue.newBuilder()
+                .setKey(record.key())
+                .setVersion(record.version())
+                .setValue(record.value())
+                .build());
       }
       this.records = visible;
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof State state && model.globalVersion() == state.model.globalVersion()
+      return other instanceof State state
+          && model.globalVersion() == state.model.globalVersion()
           && records.equals(state.records);
     }
 
@@ -130,9 +145,12 @@ public final class KeyspaceSequentialModel
 
     @Override
     public String toString() {
-      return "gv=" + model.globalVersion() + " " + records.values().stream()
-          .map(r -> Describe.entry(r.getKey(), r.getVersion(), r.getValue()))
-          .collect(Collectors.joining(", ", "[", "]"));
+      return "gv="
+          + model.globalVersion()
+          + " "
+          + records.values().stream()
+              .map(r -> Describe.entry(r.getKey(), r.getVersion(), r.getValue()))
+              .collect(Collectors.joining(", ", "[", "]"));
     }
   }
 

@@ -70,11 +70,11 @@ public record KeyspaceSnapshot(long globalVersion, List<Entry> entries) {
     String token = null;
     for (int page = 0; ; page++) {
       if (page == MAX_PAGES) {
-        throw new AssertionError("listKeyVersions of store '" + storeId + "' did not end after "
-            + MAX_PAGES + " pages");
+        throw new AssertionError(
+            "listKeyVersions of store '" + storeId + "' did not end after " + MAX_PAGES + " pages");
       }
-      ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder()
-          .setStoreId(storeId);
+      ListKeyVersionsRequest.Builder request =
+          ListKeyVersionsRequest.newBuilder().setStoreId(storeId);
       if (token != null) {
         request.setPageToken(token);
       }
@@ -87,8 +87,13 @@ public record KeyspaceSnapshot(long globalVersion, List<Entry> entries) {
       }
       for (KeyValue entry : response.getKeyVersionsList()) {
         if (!seen.add(entry.getKey())) {
-          throw new AssertionError("listKeyVersions listed key '" + entry.getKey()
-              + "' twice: " + listed + " then " + response.getKeyVersionsList());
+          throw new AssertionError(
+              "listKeyVersions listed key '"
+                  + entry.getKey()
+                  + "' twice: "
+                  + listed
+                  + " then "
+                  + response.getKeyVersionsList());
         }
         listed.add(entry);
       }
@@ -99,20 +104,41 @@ public record KeyspaceSnapshot(long globalVersion, List<Entry> entries) {
     }
     List<Entry> entries = new ArrayList<>(listed.size());
     for (KeyValue entry : listed) {
-      KeyValue stored = endpoint.getObject(userToken, GetObjectRequest.newBuilder()
-          .setStoreId(storeId).setKey(entry.getKey()).build()).getValue();
+      KeyValue stored =
+          endpoint
+              .getObject(
+                  userToken,
+                  GetObjectRequest.newBuilder().setStoreId(storeId).setKey(entry.getKey()).build())
+              .getValue();
       if (stored.getVersion() != entry.getVersion() || !stored.getKey().equals(entry.getKey())) {
-        throw new AssertionError("listKeyVersions shows " + entry.getKey() + " at version "
-            + entry.getVersion() + " but getObject answers " + stored.getKey() + " at version "
-            + stored.getVersion());
+        throw new AssertionError(
+            "listKeyVersions shows "
+                + entry.getKey()
+                + " at version "
+                + entry.getVersion()
+                + " but getObject answers "
+                + stored.getKey()
+                + " at version "
+                + stored.getVersion());
       }
       entries.add(new Entry(entry.getKey(), entry.getVersion(), stored.getValue()));
     }
-    long viaGet = endpoint.getObject(userToken, GetObjectRequest.newBuilder().setStoreId(storeId)
-        .setKey(RequestValidation.GLOBAL_VERSION_KEY).build()).getValue().getVersion();
+    long viaGet =
+        endpoint
+            .getObject(
+                userToken,
+                GetObjectRequest.newBuilder()
+                    .setStoreId(storeId)
+                    .setKey(RequestValidation.GLOBAL_VERSION_KEY)
+                    .build())
+            .getValue()
+            .getVersion();
     if (viaGet != globalVersion) {
-      throw new AssertionError("listKeyVersions shows global_version " + globalVersion
-          + " but getObject('global_version') answers " + viaGet);
+      throw new AssertionError(
+          "listKeyVersions shows global_version "
+              + globalVersion
+              + " but getObject('global_version') answers "
+              + viaGet);
     }
     return new KeyspaceSnapshot(globalVersion, entries);
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@link #limits()}.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface LimitScenarios extends ConformanceFixture {
   /** Largest value limit the value-limit scenario tests; a bigger limit skips it. */
@@ -41,10 +41,14 @@ public interface LimitScenarios extends ConformanceFixture {
   default void duplicateKeysAcrossTransactionAndDeleteItemsAreInvalid() {
     put(alice(), STORE, item("k", 0, "v"), item("j", 0, "v"));
 
-    expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-        List.of(item("k", 1, "new")), List.of(item("k", 1))));
-    expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-        List.of(), List.of(item("j", 1), item("j", -1))));
+    expectInvalidAndNoChange(
+        alice(),
+        STORE,
+        putRequest(OptionalLong.empty(), List.of(item("k", 1, "new")), List.of(item("k", 1))));
+    expectInvalidAndNoChange(
+        alice(),
+        STORE,
+        putRequest(OptionalLong.empty(), List.of(), List.of(item("j", 1), item("j", -1))));
   }
 
   /** Empty keys are INVALID_REQUEST for every operation. */
@@ -53,8 +57,8 @@ public interface LimitScenarios extends ConformanceFixture {
     put(alice(), STORE, item("k", 0, "v"));
 
     expectInvalidAndNoChange(alice(), STORE, putRequest(item("", 0, "v")));
-    expectInvalidAndNoChange(alice(), STORE,
-        putRequest(OptionalLong.empty(), List.of(), List.of(item("", -1))));
+    expectInvalidAndNoChange(
+        alice(), STORE, putRequest(OptionalLong.empty(), List.of(), List.of(item("", -1))));
     expectInvalidAndNoChange(alice(), STORE, () -> get(alice(), STORE, ""));
     expectInvalidAndNoChange(alice(), STORE, () -> deleteObject(alice(), STORE, item("", -1)));
   }
@@ -66,10 +70,10 @@ public interface LimitScenarios extends ConformanceFixture {
 
     for (long version : new long[] {-2, Long.MIN_VALUE}) {
       expectInvalidAndNoChange(alice(), STORE, putRequest(item("k", version, "v")));
-      expectInvalidAndNoChange(alice(), STORE,
-          putRequest(OptionalLong.empty(), List.of(), List.of(item("k", version))));
-      expectInvalidAndNoChange(alice(), STORE,
-          () -> deleteObject(alice(), STORE, item("k", version)));
+      expectInvalidAndNoChange(
+          alice(), STORE, putRequest(OptionalLong.empty(), List.of(), List.of(item("k", version))));
+      expectInvalidAndNoChange(
+          alice(), STORE, () -> deleteObject(alice(), STORE, item("k", version)));
     }
   }
 
@@ -78,15 +82,22 @@ public interface LimitScenarios extends ConformanceFixture {
   default void itemLimitIsInclusive() {
     int limit = limits().maxItemsPerPut();
     put(alice(), STORE, item("existing", 0, "v"));
-    List<KeyValue> creates = IntStream.range(0, limit)
-        .mapToObj(i -> item("item-" + i, 0, "v")).toList();
+    List<KeyValue> creates =
+        IntStream.range(0, limit).mapToObj(i -> item("item-" + i, 0, "v")).toList();
 
-    expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-        concat(creates, List.of(item("one-more", 0, "v"))), List.of()));
-    expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-        creates, List.of(item("existing", 1))));
+    expectInvalidAndNoChange(
+        alice(),
+        STORE,
+        putRequest(
+            OptionalLong.empty(), concat(creates, List.of(item("one-more", 0, "v"))), List.of()));
+    expectInvalidAndNoChange(
+        alice(), STORE, putRequest(OptionalLong.empty(), creates, List.of(item("existing", 1))));
 
-    put(alice(), STORE, OptionalLong.empty(), creates.subList(1, limit),
+    put(
+        alice(),
+        STORE,
+        OptionalLong.empty(),
+        creates.subList(1, limit),
         List.of(item("existing", 1)));
     put(alice(), STORE, OptionalLong.empty(), List.of(creates.get(0)), List.of());
     assertThat(snapshot(alice(), STORE).entries()).hasSize(limit);
@@ -106,8 +117,8 @@ public interface LimitScenarios extends ConformanceFixture {
     assertThat(listAll(alice(), STORE, longest, null).keys()).containsExactly(longest);
 
     expectInvalidAndNoChange(alice(), STORE, putRequest(item(tooLong, 0, "v")));
-    expectInvalidAndNoChange(alice(), STORE,
-        putRequest(OptionalLong.empty(), List.of(), List.of(item(tooLong, -1))));
+    expectInvalidAndNoChange(
+        alice(), STORE, putRequest(OptionalLong.empty(), List.of(), List.of(item(tooLong, -1))));
     expectInvalidAndNoChange(alice(), STORE, () -> get(alice(), STORE, tooLong));
     expectInvalidAndNoChange(alice(), STORE, () -> deleteObject(alice(), STORE, item(tooLong, -1)));
     expectInvalidAndNoChange(alice(), STORE, () -> list(alice(), STORE, tooLong, null, null));
@@ -125,13 +136,13 @@ public interface LimitScenarios extends ConformanceFixture {
     assertThat(snapshot(alice(), longest).keys()).containsExactly("k");
 
     KeyspaceSnapshot before = snapshot(alice(), longest);
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-        () -> put(alice(), tooLong, item("k", -1, "v")));
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, () -> put(alice(), tooLong, item("k", -1, "v")));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> get(alice(), tooLong, "k"));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-        () -> deleteObject(alice(), tooLong, item("k", -1)));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-        () -> list(alice(), tooLong, null, null, null));
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, () -> deleteObject(alice(), tooLong, item("k", -1)));
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice(), tooLong, null, null, null));
     assertThat(snapshot(alice(), longest)).isEqualTo(before);
   }
 
@@ -139,7 +150,8 @@ public interface LimitScenarios extends ConformanceFixture {
   @Test
   default void valueSizeLimitIsInclusive() {
     int limit = limits().maxValueBytes();
-    assumeTrue(limit <= LARGEST_TESTED_VALUE_LIMIT,
+    assumeTrue(
+        limit <= LARGEST_TESTED_VALUE_LIMIT,
         "value limit " + limit + " is too large to test quickly; override limits() to test it");
     ByteString largest = randomBytes(limit, 7);
 
@@ -171,23 +183,25 @@ public interface LimitScenarios extends ConformanceFixture {
     for (String lone : List.of("k\uD800", "\uDC00k", "k\uD83D", "\uDE00")) {
       expectInvalidAndNoChange(alice(), STORE, putRequest(item(lone, 0, "v")));
       expectInvalidAndNoChange(alice(), STORE, putRequest(item(lone, -1, "v")));
-      expectInvalidAndNoChange(alice(), STORE,
-          putRequest(OptionalLong.empty(), List.of(), List.of(item(lone, -1))));
-      expectInvalidAndNoChange(alice(), STORE, putRequest(OptionalLong.empty(),
-          List.of(item("fine", 0, "v")), List.of(item(lone, -1))));
+      expectInvalidAndNoChange(
+          alice(), STORE, putRequest(OptionalLong.empty(), List.of(), List.of(item(lone, -1))));
+      expectInvalidAndNoChange(
+          alice(),
+          STORE,
+          putRequest(OptionalLong.empty(), List.of(item("fine", 0, "v")), List.of(item(lone, -1))));
       expectInvalidAndNoChange(alice(), STORE, () -> get(alice(), STORE, lone));
       expectInvalidAndNoChange(alice(), STORE, () -> deleteObject(alice(), STORE, item(lone, -1)));
       expectInvalidAndNoChange(alice(), STORE, () -> list(alice(), STORE, lone, null, null));
     }
 
     String loneStore = STORE + "\uD800";
-    expectInvalidAndNoChange(alice(), STORE + "?",
-        () -> put(alice(), loneStore, item("k", 0, "v")));
+    expectInvalidAndNoChange(
+        alice(), STORE + "?", () -> put(alice(), loneStore, item("k", 0, "v")));
     expectInvalidAndNoChange(alice(), STORE + "?", () -> get(alice(), loneStore, "k"));
-    expectInvalidAndNoChange(alice(), STORE + "?",
-        () -> deleteObject(alice(), loneStore, item("k", -1)));
-    expectInvalidAndNoChange(alice(), STORE + "?",
-        () -> list(alice(), loneStore, null, null, null));
+    expectInvalidAndNoChange(
+        alice(), STORE + "?", () -> deleteObject(alice(), loneStore, item("k", -1)));
+    expectInvalidAndNoChange(
+        alice(), STORE + "?", () -> list(alice(), loneStore, null, null, null));
 
     String loneUser = alice() + "\uDFFF";
     expectInvalidAndNoChange(alice(), STORE, () -> put(loneUser, STORE, item("k?", -1, "x")));
@@ -197,7 +211,6 @@ public interface LimitScenarios extends ConformanceFixture {
     assertThat(snapshot(alice() + "?", STORE)).isEqualTo(aliasedUser);
 
     assertThat(get(alice(), STORE, "k?")).isEqualTo(item("k?", 1, "v"));
-    assertThat(listAll(alice(), STORE, "k", null).keys())
-        .containsExactly("k\uD83D\uDE00", "k?");
+    assertThat(listAll(alice(), STORE, "k", null).keys()).containsExactly("k\uD83D\uDE00", "k?");
   }
 }

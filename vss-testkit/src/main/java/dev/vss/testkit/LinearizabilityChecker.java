@@ -12,16 +12,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides whether a recorded concurrent history is linearizable with respect to a sequential
- * model: whether every operation can be given one instant between its invocation and its response
- * such that, taken in the order of those instants, the model produces exactly the recorded
- * outputs.
+ * Decides whether a recorded concurrent history is linearizable with respect to a sequential model:
+ * whether every operation can be given one instant between its invocation and its response such
+ * that, taken in the order of those instants, the model produces exactly the recorded outputs.
  *
  * <p>The algorithm is Wing and Gong's search with Lowe's memoization, as used by Knossos and
  * Porcupine: operations are linearized one at a time among those whose invocation precedes the
- * earliest pending response; a dead end backtracks; and a pair (set of linearized operations,
- * model state) that was already explored is never explored again. The search is bounded by a step
- * budget and answers {@link Verdict#INCONCLUSIVE} when the budget runs out, so a check never hangs.
+ * earliest pending response; a dead end backtracks; and a pair (set of linearized operations, model
+ * state) that was already explored is never explored again. The search is bounded by a step budget
+ * and answers {@link Verdict#INCONCLUSIVE} when the budget runs out, so a check never hangs.
  *
  * <p>Model states must implement {@code equals} and {@code hashCode} over everything a later
  * operation can observe; the memo relies on it.
@@ -56,8 +55,8 @@ public final class LinearizabilityChecker {
    * @param <I> the input type
    * @param <O> the output type
    */
-  public record Operation<I, O>(int thread, I input, O output, long invokedNanos,
-      long returnedNanos) {
+  public record Operation<I, O>(
+      int thread, I input, O output, long invokedNanos, long returnedNanos) {
     /** Validates the components. */
     public Operation {
       Objects.requireNonNull(input, "input");
@@ -108,8 +107,8 @@ public final class LinearizabilityChecker {
    *
    * @param history completed operations, in any order
    */
-  public static <S, I, O> Result check(Model<S, I, O> model, List<Operation<I, O>> history,
-      long maxSteps) {
+  public static <S, I, O> Result check(
+      Model<S, I, O> model, List<Operation<I, O>> history, long maxSteps) {
     Objects.requireNonNull(model, "model");
     List<Operation<I, O>> ops = List.copyOf(history);
     Entry head = events(ops);
@@ -125,8 +124,10 @@ public final class LinearizabilityChecker {
     List<Integer> deepestFrontier = List.of();
     while (head.next != null) {
       if (++steps > maxSteps) {
-        return new Result(Verdict.INCONCLUSIVE, steps, "no verdict within " + maxSteps
-            + " steps over " + ops.size() + " operations");
+        return new Result(
+            Verdict.INCONCLUSIVE,
+            steps,
+            "no verdict within " + maxSteps + " steps over " + ops.size() + " operations");
       }
       if (entry.call) {
         Operation<I, O> op = ops.get(entry.op);
@@ -154,7 +155,9 @@ public final class LinearizabilityChecker {
           deepestFrontier = frontier(head);
         }
         if (stack.isEmpty()) {
-          return new Result(Verdict.NOT_LINEARIZABLE, steps,
+          return new Result(
+              Verdict.NOT_LINEARIZABLE,
+              steps,
               explain(ops, deepestOrder, deepestState, deepestFrontier));
         }
         Frame<S> frame = stack.pop();
@@ -164,8 +167,8 @@ public final class LinearizabilityChecker {
         entry = frame.call.next;
       }
     }
-    return new Result(Verdict.LINEARIZABLE, steps,
-        ops.size() + " operations linearized in " + steps + " steps");
+    return new Result(
+        Verdict.LINEARIZABLE, steps, ops.size() + " operations linearized in " + steps + " steps");
   }
 
   /** The call and return events of {@code ops} as a doubly linked list behind a sentinel. */
@@ -222,20 +225,25 @@ public final class LinearizabilityChecker {
     call.next.prev = call;
   }
 
-  private static <I, O> String explain(List<Operation<I, O>> ops, List<Integer> order,
-      Object state, List<Integer> frontier) {
+  private static <I, O> String explain(
+      List<Operation<I, O>> ops, List<Integer> order, Object state, List<Integer> frontier) {
     StringBuilder text = new StringBuilder();
-    text.append("not linearizable: ").append(ops.size()).append(" operations; the longest order "
-        + "that explains the history covers ").append(order.size()).append(" of them");
+    text.append("not linearizable: ")
+        .append(ops.size())
+        .append(" operations; the longest order " + "that explains the history covers ")
+        .append(order.size())
+        .append(" of them");
     int from = Math.max(0, order.size() - EXPLAINED_PREFIX);
-    text.append("\n  last operations of that order").append(from > 0 ? " (earlier ones omitted)"
-        : "").append(':');
+    text.append("\n  last operations of that order")
+        .append(from > 0 ? " (earlier ones omitted)" : "")
+        .append(':');
     for (int i = from; i < order.size(); i++) {
       text.append("\n    ").append(i + 1).append(". ").append(ops.get(order.get(i)));
     }
     text.append("\n  model state after it: ").append(state);
-    text.append("\n  none of these could come next (all invoked before the earliest pending "
-        + "response):");
+    text.append(
+        "\n  none of these could come next (all invoked before the earliest pending "
+            + "response):");
     for (int op : frontier) {
       text.append("\n    ").append(ops.get(op));
     }

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bound to their listing, and pages that never skip or repeat a record.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface ListScenarios extends ConformanceFixture {
   /** An empty keyspace lists nothing, with global version 0 and an empty next token. */
@@ -51,8 +51,11 @@ public interface ListScenarios extends ConformanceFixture {
     assertThat(listing.keys()).containsExactlyElementsOf(reversed(created));
     assertThat(listing.globalVersion()).isEqualTo(2);
     assertThat(listing.pages()).hasSizeGreaterThan(1);
-    assertThat(listing.pages()).allSatisfy(page ->
-        assertThat(page.getKeyVersionsCount()).isLessThanOrEqualTo(limits().defaultPageSize()));
+    assertThat(listing.pages())
+        .allSatisfy(
+            page ->
+                assertThat(page.getKeyVersionsCount())
+                    .isLessThanOrEqualTo(limits().defaultPageSize()));
   }
 
   /** A prefix filters the listing; the page size bounds each page. */
@@ -67,8 +70,8 @@ public interface ListScenarios extends ConformanceFixture {
 
     assertThat(listing.keys()).containsExactly("a3", "ab", "a2", "a1");
     assertThat(listing.pages()).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(listing.pages()).allSatisfy(page ->
-        assertThat(page.getKeyVersionsCount()).isLessThanOrEqualTo(2));
+    assertThat(listing.pages())
+        .allSatisfy(page -> assertThat(page.getKeyVersionsCount()).isLessThanOrEqualTo(2));
   }
 
   /** Listed entries carry key and version but no value. */
@@ -151,13 +154,22 @@ public interface ListScenarios extends ConformanceFixture {
    * _}, {@code \}, {@code [}, {@code *}, ...) match only themselves.
    */
   @ParameterizedTest(name = "prefix character {0}")
-  @ValueSource(strings = {"_", "%", "\\", "[", "]", "*", "?", ".", "^", "$", "'", "\"", "(",
-      "|", "+", "{", "#", "!", "~", "/", ":", "-", ";", " "})
+  @ValueSource(
+      strings = {
+        "_", "%", "\\", "[", "]", "*", "?", ".", "^", "$", "'", "\"", "(", "|", "+", "{", "#", "!",
+        "~", "/", ":", "-", ";", " "
+      })
   default void listPrefixIsLiteral(String special) {
     String prefix = "x" + special;
-    List<KeyValue> others = new ArrayList<>(List.of(item("x" + special + "1", 0, "v"),
-        item("xa1", 0, "v"), item("x1", 0, "v"), item("x", 0, "v"), item("y" + special, 0, "v"),
-        item("X" + special + "2", 0, "v")));
+    List<KeyValue> others =
+        new ArrayList<>(
+            List.of(
+                item("x" + special + "1", 0, "v"),
+                item("xa1", 0, "v"),
+                item("x1", 0, "v"),
+                item("x", 0, "v"),
+                item("y" + special, 0, "v"),
+                item("X" + special + "2", 0, "v")));
     if (!special.equals("\\")) {
       // What an adapter escaping wildcards with a backslash might wrongly match.
       others.add(item("x\\" + special, 0, "v"));
@@ -172,7 +184,12 @@ public interface ListScenarios extends ConformanceFixture {
   /** Prefixes compare exactly: case matters and a longer prefix than a key does not match it. */
   @Test
   default void listPrefixIsCaseSensitiveAndExact() {
-    put(alice(), STORE, item("apple", 0, "v"), item("Apple", 0, "v"), item("APPLE", 0, "v"),
+    put(
+        alice(),
+        STORE,
+        item("apple", 0, "v"),
+        item("Apple", 0, "v"),
+        item("APPLE", 0, "v"),
         item("app", 0, "v"));
 
     assertThat(listAll(alice(), STORE, "a", null).keys()).containsExactly("app", "apple");
@@ -188,8 +205,8 @@ public interface ListScenarios extends ConformanceFixture {
     put(alice(), STORE, item("k", 0, "v"));
 
     expectInvalidAndNoChange(alice(), STORE, () -> list(alice(), STORE, null, -1, null));
-    expectInvalidAndNoChange(alice(), STORE,
-        () -> list(alice(), STORE, null, Integer.MIN_VALUE, null));
+    expectInvalidAndNoChange(
+        alice(), STORE, () -> list(alice(), STORE, null, Integer.MIN_VALUE, null));
   }
 
   /** Page size 0 answers no entries and an empty next token (and the global version). */
@@ -221,8 +238,8 @@ public interface ListScenarios extends ConformanceFixture {
   @Test
   default void pageTokenIsBoundToItsListing() {
     // With one user, alice and bob are the same keyspaces: write them once.
-    for (String user : declares(Capability.SEVERAL_USERS) ? List.of(alice(), bob())
-        : List.of(alice())) {
+    for (String user :
+        declares(Capability.SEVERAL_USERS) ? List.of(alice(), bob()) : List.of(alice())) {
       for (String storeId : List.of(STORE, "other")) {
         put(user, storeId, item("k1", 0, "v"), item("k2", 0, "v"), item("k3", 0, "v"));
       }
@@ -257,13 +274,14 @@ public interface ListScenarios extends ConformanceFixture {
     for (int i = 0; i < token.length(); i++) {
       char replacement = token.charAt(i) == 'A' ? 'B' : 'A';
       String altered = token.substring(0, i) + replacement + token.substring(i + 1);
-      expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-          () -> list(alice(), STORE, null, 1, altered));
+      expectError(
+          ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice(), STORE, null, 1, altered));
     }
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> list(alice(), STORE, null, 1, token.substring(0, token.length() - 1)));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-        () -> list(alice(), STORE, null, 1, token + "A"));
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(alice(), STORE, null, 1, token + "A"));
     assertThat(snapshot(alice(), STORE)).isEqualTo(before);
   }
 

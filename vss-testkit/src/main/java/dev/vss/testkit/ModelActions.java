@@ -31,14 +31,14 @@ import net.jqwik.api.state.Transformer;
  */
 final class ModelActions {
   /**
-   * The key pool: prefixes of each other, SQL {@code LIKE} wildcards and escapes, upper case and
-   * a non-ASCII letter, so literal-prefix and case-sensitivity bugs show up in listings.
+   * The key pool: prefixes of each other, SQL {@code LIKE} wildcards and escapes, upper case and a
+   * non-ASCII letter, so literal-prefix and case-sensitivity bugs show up in listings.
    */
   static final List<String> KEYS = List.of("a", "ab", "a_b", "a%", "B\\", "\u00fc");
 
   /** Prefixes to list with: hits, misses, wildcards and case variants. */
-  static final List<String> PREFIXES = List.of(
-      "", "a", "a_", "a%", "ab", "A", "b", "B", "B\\", "\u00fc", "u", "z", "_", "%");
+  static final List<String> PREFIXES =
+      List.of("", "a", "a_", "a%", "ab", "A", "b", "B", "B\\", "\u00fc", "u", "z", "_", "%");
 
   private ModelActions() {}
 
@@ -84,7 +84,9 @@ final class ModelActions {
 
   /** How a put's global version relates to the stored one. */
   enum GlobalVersionChoice {
-    ABSENT, MATCHING, MISMATCH
+    ABSENT,
+    MATCHING,
+    MISMATCH
   }
 
   /** One item of a put before versions are resolved. */
@@ -125,65 +127,100 @@ final class ModelActions {
 
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
-      Arbitrary<ItemChoice> item = Combinators.combine(Arbitraries.of(KEYS),
-          Arbitraries.frequency(Tuple.of(5, false), Tuple.of(1, true)), versionChoices(),
-          values(limits)).as(ItemChoice::new);
+      Arbitrary<ItemChoice> item =
+          Combinators.combine(
+                  Arbitraries.of(KEYS),
+                  Arbitraries.frequency(Tuple.of(5, false), Tuple.of(1, true)),
+                  versionChoices(),
+                  values(limits))
+              .as(ItemChoice::new);
       // Mostly 1 to 4 items; an empty put (which may still carry a global version) now and then.
-      Arbitrary<List<ItemChoice>> items = Arbitraries.frequencyOf(
-          Tuple.of(1, Arbitraries.just(List.<ItemChoice>of())),
-          Tuple.of(12, item.list().ofMinSize(1).ofMaxSize(Math.min(4, limits.maxItemsPerPut()))
-              .uniqueElements(ItemChoice::key)));
-      Arbitrary<GlobalVersionChoice> globalVersion = Arbitraries.frequency(
-          Tuple.of(5, GlobalVersionChoice.ABSENT),
-          Tuple.of(4, GlobalVersionChoice.MATCHING),
-          Tuple.of(1, GlobalVersionChoice.MISMATCH));
-      return Combinators.combine(keyspaces(), items, globalVersion).as((keyspace, choices, gv) ->
-          Transformer.mutate(describe(keyspace, choices, gv), comparison ->
-              comparison.putObjects(keyspace.userToken(),
-                  resolve(comparison, keyspace, choices, gv))));
+      Arbitrary<List<ItemChoice>> items =
+          Arbitraries.frequencyOf(
+              Tuple.of(1, Arbitraries.just(List.<ItemChoice>of())),
+              Tuple.of(
+                  12,
+                  item.list()
+                      .ofMinSize(1)
+                      .ofMaxSize(Math.min(4, limits.maxItemsPerPut()))
+                      .uniqueElements(ItemChoice::key)));
+      Arbitrary<GlobalVersionChoice> globalVersion =
+          Arbitraries.frequency(
+              Tuple.of(5, GlobalVersionChoice.ABSENT),
+              Tuple.of(4, GlobalVersionChoice.MATCHING),
+              Tuple.of(1, GlobalVersionChoice.MISMATCH));
+      return Combinators.combine(keyspaces(), items, globalVersion)
+          .as(
+              (keyspace, choices, gv) ->
+                  Transformer.mutate(
+                      describe(keyspace, choices, gv),
+                      comparison ->
+                          comparison.putObjects(
+                              keyspace.userToken(), resolve(comparison, keyspace, choices, gv))));
     }
 
-    private static PutObjectRequest resolve(ModelComparison state, Keyspace keyspace,
-        List<ItemChoice> choices, GlobalVersionChoice globalVersion) {
-      PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-          .setStoreId(keyspace.storeId());
+    private static PutObjectRequest resolve(
+        ModelComparison state,
+        Keyspace keyspace,
+        List<ItemChoice> choices,
+        GlobalVersionChoice globalVersion) {
+      PutObjectRequest.Builder request =
+          PutObjectRequest.newBuilder().setStoreId(keyspace.storeId());
       for (ItemChoice choice : choices) {
         OptionalLong stored = state.storedVersion(keyspace, choice.key());
         if (choice.delete()) {
-          request.addDeleteItems(KeyValue.newBuilder().setKey(choice.key())
-              .setVersion(choice.version().forDelete(stored)));
+          request.addDeleteItems(
+              KeyValue.newBuilder()
+                  .setKey(choice.key())
+                  .setVersion(choice.version().forDelete(stored)));
         } else {
-          request.addTransactionItems(KeyValue.newBuilder().setKey(choice.key())
-              .setVersion(choice.version().forWrite(stored))
-              .setValue(ByteString.copyFromUtf8(choice.value())));
+          request.addTransactionItems(
+              KeyValue.newBuilder()
+                  .setKey(choice.key())
+                  .setVersion(choice.version().forWrite(stored))
+                  .setValue(ByteString.copyFromUtf8(choice.value())));
         }
       }
       long current = state.globalVersion(keyspace);
       switch (globalVersion) {
         case MATCHING -> request.setGlobalVersion(current);
         case MISMATCH -> request.setGlobalVersion(current > 0 ? current - 1 : current + 1);
-        case ABSENT -> { }
+        case ABSENT -> {}
       }
       return request.build();
     }
 
-    private static String describe(Keyspace keyspace, List<ItemChoice> choices,
-        GlobalVersionChoice globalVersion) {
-      StringBuilder text = new StringBuilder("put ").append(ModelComparison.describe(keyspace))
-          .append(" [").append(choices.stream().filter(c -> !c.delete())
-              .map(c -> Describe.quote(c.key()) + "@" + c.version().label() + "="
-                  + Describe.quote(c.value()))
-              .collect(Collectors.joining(", "))).append(']');
+    private static String describe(
+        Keyspace keyspace, List<ItemChoice> choices, GlobalVersionChoice globalVersion) {
+      StringBuilder text =
+          new StringBuilder("put ")
+              .append(ModelComparison.describe(keyspace))
+              .append(" [")
+              .append(
+                  choices.stream()
+                      .filter(c -> !c.delete())
+                      .map(
+                          c ->
+                              Describe.quote(c.key())
+                                  + "@"
+                                  + c.version().label()
+                                  + "="
+                                  + Describe.quote(c.value()))
+                      .collect(Collectors.joining(", ")))
+              .append(']');
       List<ItemChoice> deletes = choices.stream().filter(ItemChoice::delete).toList();
       if (!deletes.isEmpty()) {
-        text.append(" del [").append(deletes.stream()
-            .map(c -> Describe.quote(c.key()) + "@" + c.version().label())
-            .collect(Collectors.joining(", "))).append(']');
+        text.append(" del [")
+            .append(
+                deletes.stream()
+                    .map(c -> Describe.quote(c.key()) + "@" + c.version().label())
+                    .collect(Collectors.joining(", ")))
+            .append(']');
       }
       switch (globalVersion) {
         case MATCHING -> text.append(" gv=stored");
         case MISMATCH -> text.append(" gv=wrong");
-        case ABSENT -> { }
+        case ABSENT -> {}
       }
       return text.toString();
     }
@@ -194,14 +231,23 @@ final class ModelActions {
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
       return Combinators.combine(keyspaces(), Arbitraries.of(KEYS), versionChoices())
-          .as((keyspace, key, choice) -> Transformer.mutate(
-              "delete " + ModelComparison.describe(keyspace) + " " + Describe.quote(key) + "@"
-                  + choice.label(),
-              comparison -> {
-                long version = choice.forDelete(comparison.storedVersion(keyspace, key));
-                comparison.deleteObject(keyspace.userToken(), Requests.delete(keyspace.storeId(),
-                    KeyValue.newBuilder().setKey(key).setVersion(version).build()));
-              }));
+          .as(
+              (keyspace, key, choice) ->
+                  Transformer.mutate(
+                      "delete "
+                          + ModelComparison.describe(keyspace)
+                          + " "
+                          + Describe.quote(key)
+                          + "@"
+                          + choice.label(),
+                      comparison -> {
+                        long version = choice.forDelete(comparison.storedVersion(keyspace, key));
+                        comparison.deleteObject(
+                            keyspace.userToken(),
+                            Requests.delete(
+                                keyspace.storeId(),
+                                KeyValue.newBuilder().setKey(key).setVersion(version).build()));
+                      }));
     }
   }
 
@@ -209,15 +255,19 @@ final class ModelActions {
   static final class Get implements Action.Independent<ModelComparison> {
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
-      Arbitrary<String> keys = Arbitraries.frequencyOf(
-          Tuple.of(8, Arbitraries.of(KEYS)),
-          Tuple.of(1, Arbitraries.just("never-written")),
-          Tuple.of(2, Arbitraries.just(RequestValidation.GLOBAL_VERSION_KEY)));
-      return Combinators.combine(keyspaces(), keys).as((keyspace, key) -> {
-        GetObjectRequest request = Requests.get(keyspace.storeId(), key);
-        return Transformer.mutate(Describe.get(keyspace.userToken(), request),
-            comparison -> comparison.getObject(keyspace.userToken(), request));
-      });
+      Arbitrary<String> keys =
+          Arbitraries.frequencyOf(
+              Tuple.of(8, Arbitraries.of(KEYS)),
+              Tuple.of(1, Arbitraries.just("never-written")),
+              Tuple.of(2, Arbitraries.just(RequestValidation.GLOBAL_VERSION_KEY)));
+      return Combinators.combine(keyspaces(), keys)
+          .as(
+              (keyspace, key) -> {
+                GetObjectRequest request = Requests.get(keyspace.storeId(), key);
+                return Transformer.mutate(
+                    Describe.get(keyspace.userToken(), request),
+                    comparison -> comparison.getObject(keyspace.userToken(), request));
+              });
     }
   }
 
@@ -225,18 +275,21 @@ final class ModelActions {
   static final class ListAll implements Action.Independent<ModelComparison> {
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
-      Arbitrary<Integer> pageSizes = Arbitraries.frequencyOf(
-          Tuple.of(3, Arbitraries.just((Integer) null)),
-          Tuple.of(1, Arbitraries.just(0)),
-          Tuple.of(6, Arbitraries.integers().between(1, 4)),
-          Tuple.of(1, Arbitraries.just(1000)));
+      Arbitrary<Integer> pageSizes =
+          Arbitraries.frequencyOf(
+              Tuple.of(3, Arbitraries.just((Integer) null)),
+              Tuple.of(1, Arbitraries.just(0)),
+              Tuple.of(6, Arbitraries.integers().between(1, 4)),
+              Tuple.of(1, Arbitraries.just(1000)));
       return Combinators.combine(keyspaces(), Arbitraries.of(PREFIXES).injectNull(0.3), pageSizes)
-          .as((keyspace, prefix, pageSize) -> {
-            ListKeyVersionsRequest request =
-                Requests.list(keyspace.storeId(), prefix, pageSize, null);
-            return Transformer.mutate(Describe.list(keyspace.userToken(), request),
-                comparison -> comparison.listKeyVersions(keyspace.userToken(), request));
-          });
+          .as(
+              (keyspace, prefix, pageSize) -> {
+                ListKeyVersionsRequest request =
+                    Requests.list(keyspace.storeId(), prefix, pageSize, null);
+                return Transformer.mutate(
+                    Describe.list(keyspace.userToken(), request),
+                    comparison -> comparison.listKeyVersions(keyspace.userToken(), request));
+              });
     }
   }
 
@@ -249,59 +302,115 @@ final class ModelActions {
     }
 
     /**
-     * The largest value limit for which an over-limit value is generated: a value one byte over
-     * a limit such as the SPEC default of 64 MiB would be allocated for every generated step (the
-     * black-box runner's property runs with the server's default limits). The conformance
-     * scenarios test the value limit instead.
+     * The largest value limit for which an over-limit value is generated: a value one byte over a
+     * limit such as the SPEC default of 64 MiB would be allocated for every generated step (the
+     * black-box runner's property runs with the server's default limits). The conformance scenarios
+     * test the value limit instead.
      */
     private static final int LARGEST_GENERATED_VALUE_LIMIT = 1024 * 1024;
 
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
-      List<Kind> kinds = Arrays.stream(Kind.values())
-          .filter(kind -> kind != Kind.VALUE_TOO_LARGE
-              || limits.maxValueBytes() <= LARGEST_GENERATED_VALUE_LIMIT)
-          .toList();
+      List<Kind> kinds =
+          Arrays.stream(Kind.values())
+              .filter(
+                  kind ->
+                      kind != Kind.VALUE_TOO_LARGE
+                          || limits.maxValueBytes() <= LARGEST_GENERATED_VALUE_LIMIT)
+              .toList();
       return Combinators.combine(keyspaces(), Arbitraries.of(kinds))
           .as((keyspace, kind) -> kind.transformer(keyspace, limits));
     }
 
     enum Kind {
-      DUPLICATE_TRANSACTION_KEYS, DUPLICATE_ACROSS_ITEM_LISTS, RESERVED_KEY_WRITE,
-      RESERVED_KEY_DELETE_ITEM, RESERVED_KEY_DELETE_OBJECT, VERSION_BELOW_MINUS_ONE,
-      VALUE_TOO_LARGE, TOO_MANY_ITEMS, KEY_TOO_LONG, EMPTY_KEY, STORE_ID_TOO_LONG,
-      DELETE_WITHOUT_KEY_VALUE, NEGATIVE_PAGE_SIZE, UNDECODABLE_PAGE_TOKEN, PREFIX_TOO_LONG;
+      DUPLICATE_TRANSACTION_KEYS,
+      DUPLICATE_ACROSS_ITEM_LISTS,
+      RESERVED_KEY_WRITE,
+      RESERVED_KEY_DELETE_ITEM,
+      RESERVED_KEY_DELETE_OBJECT,
+      VERSION_BELOW_MINUS_ONE,
+      VALUE_TOO_LARGE,
+      TOO_MANY_ITEMS,
+      KEY_TOO_LONG,
+      EMPTY_KEY,
+      STORE_ID_TOO_LONG,
+      DELETE_WITHOUT_KEY_VALUE,
+      NEGATIVE_PAGE_SIZE,
+      UNDECODABLE_PAGE_TOKEN,
+      PREFIX_TOO_LONG;
 
       Transformer<ModelComparison> transformer(Keyspace keyspace, Limits limits) {
         String user = keyspace.userToken();
         String store = keyspace.storeId();
         String reserved = RequestValidation.GLOBAL_VERSION_KEY;
         return switch (this) {
-          case DUPLICATE_TRANSACTION_KEYS -> put(user, PutObjectRequest.newBuilder()
-              .setStoreId(store).addTransactionItems(write("a", -1, "x"))
-              .addTransactionItems(write("a", 0, "y")).build());
-          case DUPLICATE_ACROSS_ITEM_LISTS -> put(user, PutObjectRequest.newBuilder()
-              .setStoreId(store).addTransactionItems(write("a", -1, "x"))
-              .addDeleteItems(target("a", -1)).build());
-          case RESERVED_KEY_WRITE -> put(user, PutObjectRequest.newBuilder()
-              .setStoreId(store).addTransactionItems(write(reserved, -1, "x")).build());
-          case RESERVED_KEY_DELETE_ITEM -> put(user, PutObjectRequest.newBuilder()
-              .setStoreId(store).addDeleteItems(target(reserved, -1)).build());
+          case DUPLICATE_TRANSACTION_KEYS ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(write("a", -1, "x"))
+                      .addTransactionItems(write("a", 0, "y"))
+                      .build());
+          case DUPLICATE_ACROSS_ITEM_LISTS ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(write("a", -1, "x"))
+                      .addDeleteItems(target("a", -1))
+                      .build());
+          case RESERVED_KEY_WRITE ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(write(reserved, -1, "x"))
+                      .build());
+          case RESERVED_KEY_DELETE_ITEM ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addDeleteItems(target(reserved, -1))
+                      .build());
           case RESERVED_KEY_DELETE_OBJECT ->
               delete(user, Requests.delete(store, target(reserved, -1)));
-          case VERSION_BELOW_MINUS_ONE -> put(user, PutObjectRequest.newBuilder()
-              .setStoreId(store).addTransactionItems(write("a", -2, "x")).build());
-          case VALUE_TOO_LARGE -> put(user, PutObjectRequest.newBuilder().setStoreId(store)
-              .addTransactionItems(KeyValue.newBuilder().setKey("a").setVersion(-1)
-                  .setValue(ByteString.copyFrom(new byte[limits.maxValueBytes() + 1])))
-              .build());
-          case TOO_MANY_ITEMS -> put(user, PutObjectRequest.newBuilder().setStoreId(store)
-              .addAllTransactionItems(IntStream.rangeClosed(0, limits.maxItemsPerPut())
-                  .mapToObj(i -> write("k" + i, -1, "x")).toList())
-              .build());
-          case KEY_TOO_LONG -> put(user, PutObjectRequest.newBuilder().setStoreId(store)
-              .addTransactionItems(write("k".repeat(limits.maxKeyLength() + 1), -1, "x"))
-              .build());
+          case VERSION_BELOW_MINUS_ONE ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(write("a", -2, "x"))
+                      .build());
+          case VALUE_TOO_LARGE ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(
+                          KeyValue.newBuilder()
+                              .setKey("a")
+                              .setVersion(-1)
+                              .setValue(ByteString.copyFrom(new byte[limits.maxValueBytes() + 1])))
+                      .build());
+          case TOO_MANY_ITEMS ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addAllTransactionItems(
+                          IntStream.rangeClosed(0, limits.maxItemsPerPut())
+                              .mapToObj(i -> write("k" + i, -1, "x"))
+                              .toList())
+                      .build());
+          case KEY_TOO_LONG ->
+              put(
+                  user,
+                  PutObjectRequest.newBuilder()
+                      .setStoreId(store)
+                      .addTransactionItems(write("k".repeat(limits.maxKeyLength() + 1), -1, "x"))
+                      .build());
           case EMPTY_KEY -> get(user, Requests.get(store, ""));
           case STORE_ID_TOO_LONG ->
               get(user, Requests.get("s".repeat(limits.maxStoreIdLength() + 1), "a"));
@@ -315,8 +424,11 @@ final class ModelActions {
       }
 
       private static KeyValue write(String key, long version, String value) {
-        return KeyValue.newBuilder().setKey(key).setVersion(version)
-            .setValue(ByteString.copyFromUtf8(value)).build();
+        return KeyValue.newBuilder()
+            .setKey(key)
+            .setVersion(version)
+            .setValue(ByteString.copyFromUtf8(value))
+            .build();
       }
 
       private static KeyValue target(String key, long version) {
@@ -324,24 +436,27 @@ final class ModelActions {
       }
 
       private static Transformer<ModelComparison> put(String user, PutObjectRequest request) {
-        return Transformer.mutate("invalid " + Describe.put(user, request),
+        return Transformer.mutate(
+            "invalid " + Describe.put(user, request),
             comparison -> comparison.putObjects(user, request));
       }
 
-      private static Transformer<ModelComparison> delete(String user,
-          DeleteObjectRequest request) {
-        return Transformer.mutate("invalid " + Describe.delete(user, request),
+      private static Transformer<ModelComparison> delete(String user, DeleteObjectRequest request) {
+        return Transformer.mutate(
+            "invalid " + Describe.delete(user, request),
             comparison -> comparison.deleteObject(user, request));
       }
 
       private static Transformer<ModelComparison> get(String user, GetObjectRequest request) {
-        return Transformer.mutate("invalid " + Describe.get(user, request),
+        return Transformer.mutate(
+            "invalid " + Describe.get(user, request),
             comparison -> comparison.getObject(user, request));
       }
 
-      private static Transformer<ModelComparison> list(String user,
-          ListKeyVersionsRequest request) {
-        return Transformer.mutate("invalid " + Describe.list(user, request),
+      private static Transformer<ModelComparison> list(
+          String user, ListKeyVersionsRequest request) {
+        return Transformer.mutate(
+            "invalid " + Describe.list(user, request),
             comparison -> comparison.listKeyVersions(user, request));
       }
     }
@@ -365,50 +480,91 @@ final class ModelActions {
 
     /** Where the lone surrogate goes: a put key, a delete item, a get or delete key, ... */
     enum Where {
-      KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY, PREFIX, STORE_ID, USER_TOKEN
+      KEY,
+      DELETE_ITEM,
+      GET_KEY,
+      DELETE_OBJECT_KEY,
+      PREFIX,
+      STORE_ID,
+      USER_TOKEN
     }
 
     @Override
     public Arbitrary<Transformer<ModelComparison>> transformer() {
-      List<Where> places = Arrays.stream(Where.values())
-          .filter(where -> where != Where.USER_TOKEN || severalUsers)
-          .toList();
+      List<Where> places =
+          Arrays.stream(Where.values())
+              .filter(where -> where != Where.USER_TOKEN || severalUsers)
+              .toList();
       return Combinators.combine(keyspaces(), Arbitraries.of(places), Arbitraries.of(LONE))
-          .as((keyspace, where, lone) -> {
-            String user = where == Where.USER_TOKEN ? keyspace.userToken() + lone
-                : keyspace.userToken();
-            String store = where == Where.STORE_ID ? keyspace.storeId() + lone
-                : keyspace.storeId();
-            String key = switch (where) {
-              case KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY -> lone;
-              default -> "a";
-            };
-            return Transformer.mutate("lone surrogate in " + where.name().toLowerCase()
-                    + ": " + Describe.quote(lone) + " via " + Describe.quote(user) + "/"
-                    + Describe.quote(store),
-                comparison -> {
-                  ModelComparison.Outcome answered = switch (where) {
-                    case KEY, STORE_ID, USER_TOKEN -> comparison.putObjects(user,
-                        Requests.put(store, OptionalLong.empty(), List.of(KeyValue.newBuilder()
-                            .setKey(key).setVersion(-1).setValue(ByteString.copyFromUtf8("x"))
-                            .build()), List.of()));
-                    case DELETE_ITEM -> comparison.putObjects(user, Requests.put(store,
-                        OptionalLong.empty(), List.of(), List.of(KeyValue.newBuilder()
-                            .setKey(key).setVersion(-1).build())));
-                    case GET_KEY -> comparison.getObject(user, Requests.get(store, key));
-                    case DELETE_OBJECT_KEY -> comparison.deleteObject(user,
-                        Requests.delete(store, KeyValue.newBuilder().setKey(key).setVersion(-1)
-                            .build()));
-                    case PREFIX -> comparison.listKeyVersions(user,
-                        Requests.list(store, "a" + lone, null, null));
-                  };
-                  if (answered.errorCode() != ErrorCode.INVALID_REQUEST_EXCEPTION) {
-                    throw comparison.failure("a lone surrogate in the " + where.name()
-                        .toLowerCase() + " answered " + answered.summary()
-                        + " instead of INVALID_REQUEST_EXCEPTION");
-                  }
-                });
-          });
+          .as(
+              (keyspace, where, lone) -> {
+                String user =
+                    where == Where.USER_TOKEN ? keyspace.userToken() + lone : keyspace.userToken();
+                String store =
+                    where == Where.STORE_ID ? keyspace.storeId() + lone : keyspace.storeId();
+                String key =
+                    switch (where) {
+                      case KEY, DELETE_ITEM, GET_KEY, DELETE_OBJECT_KEY -> lone;
+                      default -> "a";
+                    };
+                return Transformer.mutate(
+                    "lone surrogate in "
+                        + where.name().toLowerCase()
+                        + ": "
+                        + Describe.quote(lone)
+                        + " via "
+                        + Describe.quote(user)
+                        + "/"
+                        + Describe.quote(store),
+                    comparison -> {
+                      ModelComparison.Outcome answered =
+                          switch (where) {
+                            case KEY, STORE_ID, USER_TOKEN ->
+                                comparison.putObjects(
+                                    user,
+                                    Requests.put(
+                                        store,
+                                        OptionalLong.empty(),
+                                        List.of(
+                                            KeyValue.newBuilder()
+                                                .setKey(key)
+                                                .setVersion(-1)
+                                                .setValue(ByteString.copyFromUtf8("x"))
+                                                .build()),
+                                        List.of()));
+                            case DELETE_ITEM ->
+                                comparison.putObjects(
+                                    user,
+                                    Requests.put(
+                                        store,
+                                        OptionalLong.empty(),
+                                        List.of(),
+                                        List.of(
+                                            KeyValue.newBuilder()
+                                                .setKey(key)
+                                                .setVersion(-1)
+                                                .build())));
+                            case GET_KEY -> comparison.getObject(user, Requests.get(store, key));
+                            case DELETE_OBJECT_KEY ->
+                                comparison.deleteObject(
+                                    user,
+                                    Requests.delete(
+                                        store,
+                                        KeyValue.newBuilder().setKey(key).setVersion(-1).build()));
+                            case PREFIX ->
+                                comparison.listKeyVersions(
+                                    user, Requests.list(store, "a" + lone, null, null));
+                          };
+                      if (answered.errorCode() != ErrorCode.INVALID_REQUEST_EXCEPTION) {
+                        throw comparison.failure(
+                            "a lone surrogate in the "
+                                + where.name().toLowerCase()
+                                + " answered "
+                                + answered.summary()
+                                + " instead of INVALID_REQUEST_EXCEPTION");
+                      }
+                    });
+              });
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.vss.testkit;
 
+import com.google.protobuf.Message;
 import dev.vss.core.Keyspace;
 import dev.vss.core.VssException;
 import dev.vss.core.spi.StoredRecord;
@@ -10,14 +11,13 @@ import dev.vss.proto.GetObjectResponse;
 import dev.vss.proto.ListKeyVersionsRequest;
 import dev.vss.proto.ListKeyVersionsResponse;
 import dev.vss.proto.PutObjectRequest;
-import com.google.protobuf.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -27,37 +27,47 @@ import java.util.function.Supplier;
  * store-wide), so a listing compares whether a next page exists and continues each side with its
  * own token.
  *
- * <p>It logs every request it sends, with concrete versions, and a failure message lists them:
- * the chain's step descriptions name version choices ("stored", "wrong"), the log names the
- * numbers that were sent.
+ * <p>It logs every request it sends, with concrete versions, and a failure message lists them: the
+ * chain's step descriptions name version choices ("stored", "wrong"), the log names the numbers
+ * that were sent.
  */
 final class ModelComparison implements AutoCloseable {
   /** The user tokens the property uses. */
   static final List<String> USERS = List.of("alice", "bob");
+
   /** The store ids the property uses, including the empty one. */
   static final List<String> STORES = List.of("w", "");
+
   /** Every keyspace the property touches: USERS x STORES. */
-  static final List<Keyspace> KEYSPACES = USERS.stream()
-      .flatMap(user -> STORES.stream().map(store -> new Keyspace(user, store))).toList();
+  static final List<Keyspace> KEYSPACES =
+      USERS.stream()
+          .flatMap(user -> STORES.stream().map(store -> new Keyspace(user, store)))
+          .toList();
 
   /** Stands in for a non-empty next page token when comparing responses. */
   private static final String MORE = "<next page>";
+
   /** A listing that has not ended after this many pages is a failure, not a long listing. */
   private static final int MAX_PAGES = 1000;
 
   private final VssEndpoint subject;
   private final ReferenceEndpoint reference;
   private final Runnable release;
+
   /** Whether error messages must match too, or error codes only. */
   private final boolean exactMessages;
+
   /** Whether distinct user tokens reach distinct keyspaces; if not, the reference has one user. */
   private final boolean severalUsers;
+
   private int steps;
+
   /**
    * The script so far: every request sent, rendered with its concrete versions, followed by what
    * the endpoint answered ({@code -> ok}, {@code -> CONFLICT_EXCEPTION}, ...).
    */
   private final List<String> sent = new ArrayList<>();
+
   /** How often each outcome occurred ("ok" or an error code), shown when a chain fails. */
   private final Map<String, Integer> outcomes = new TreeMap<>();
 
@@ -65,7 +75,10 @@ final class ModelComparison implements AutoCloseable {
     this(subject, reference, release, Capability.all());
   }
 
-  ModelComparison(VssEndpoint subject, ReferenceEndpoint reference, Runnable release,
+  ModelComparison(
+      VssEndpoint subject,
+      ReferenceEndpoint reference,
+      Runnable release,
       Set<Capability> capabilities) {
     this.subject = Objects.requireNonNull(subject, "subject");
     this.reference = Objects.requireNonNull(reference, "reference");
@@ -96,29 +109,35 @@ final class ModelComparison implements AutoCloseable {
 
   /** Sends the request to both sides and compares; answers what the endpoint answered. */
   Outcome putObjects(String user, PutObjectRequest request) {
-    return compare(Describe.put(user, request), "putObjects",
+    return compare(
+        Describe.put(user, request),
+        "putObjects",
         () -> subject.putObjects(user, request),
         () -> reference.putObjects(referenceUser(user), request));
   }
 
   /** Sends the request to both sides and compares; answers what the endpoint answered. */
   Outcome deleteObject(String user, DeleteObjectRequest request) {
-    return compare(Describe.delete(user, request), "deleteObject",
+    return compare(
+        Describe.delete(user, request),
+        "deleteObject",
         () -> subject.deleteObject(user, request),
         () -> reference.deleteObject(referenceUser(user), request));
   }
 
   /** Sends the request to both sides and compares; answers what the endpoint answered. */
   Outcome getObject(String user, GetObjectRequest request) {
-    return compare(Describe.get(user, request), "getObject",
+    return compare(
+        Describe.get(user, request),
+        "getObject",
         () -> subject.getObject(user, request),
         () -> reference.getObject(referenceUser(user), request));
   }
 
   /**
-   * Lists from {@code first} to the last page. Each side follows its own tokens, and every page
-   * (or error) must match once tokens are reduced to "is there a next page". Answers what the
-   * endpoint answered to the last request.
+   * Lists from {@code first} to the last page. Each side follows its own tokens, and every page (or
+   * error) must match once tokens are reduced to "is there a next page". Answers what the endpoint
+   * answered to the last request.
    */
   Outcome listKeyVersions(String user, ListKeyVersionsRequest first) {
     String step = Describe.list(user, first) + " (all pages)";
@@ -130,7 +149,8 @@ final class ModelComparison implements AutoCloseable {
       ListKeyVersionsRequest subjectPage = subjectRequest;
       ListKeyVersionsRequest referencePage = referenceRequest;
       Outcome actual = Outcome.attempt(() -> subject.listKeyVersions(user, subjectPage));
-      Outcome expected = Outcome.attempt(() -> reference.listKeyVersions(referenceUser(user), referencePage));
+      Outcome expected =
+          Outcome.attempt(() -> reference.listKeyVersions(referenceUser(user), referencePage));
       if (actual.isError() || expected.isError()) {
         record(step + (page > 0 ? " page " + (page + 1) : ""), actual, expected);
         requireEqual("listKeyVersions page " + page, actual, expected);
@@ -142,8 +162,9 @@ final class ModelComparison implements AutoCloseable {
       if (page == 0) {
         globalVersion = actualPage.getGlobalVersion();
       }
-      actualPage.getKeyVersionsList().forEach(entry ->
-          listed.add(Describe.quote(entry.getKey()) + "@" + entry.getVersion()));
+      actualPage
+          .getKeyVersionsList()
+          .forEach(entry -> listed.add(Describe.quote(entry.getKey()) + "@" + entry.getVersion()));
       Outcome actualShown = Outcome.of(withoutToken(actualPage));
       Outcome expectedShown = Outcome.of(withoutToken(expectedPage));
       if (!actualShown.sameCode(expectedShown)) {
@@ -151,8 +172,14 @@ final class ModelComparison implements AutoCloseable {
       }
       requireEqual("listKeyVersions page " + page, actualShown, expectedShown);
       if (actualPage.getNextPageToken().isEmpty()) {
-        sent.add(step + " -> " + (page + 1) + (page == 0 ? " page " : " pages ")
-            + listed + " gv=" + globalVersion);
+        sent.add(
+            step
+                + " -> "
+                + (page + 1)
+                + (page == 0 ? " page " : " pages ")
+                + listed
+                + " gv="
+                + globalVersion);
         count("listKeyVersions", expected);
         return actual;
       }
@@ -170,9 +197,16 @@ final class ModelComparison implements AutoCloseable {
       KeyspaceSnapshot expected =
           KeyspaceSnapshot.read(reference, referenceUser(keyspace.userToken()), keyspace.storeId());
       if (!actual.equals(expected)) {
-        throw new AssertionError("after " + steps + " steps, keyspace " + describe(keyspace)
-            + " reads back differently\n  endpoint:  " + actual + "\n  reference: " + expected
-            + sentSoFar());
+        throw new AssertionError(
+            "after "
+                + steps
+                + " steps, keyspace "
+                + describe(keyspace)
+                + " reads back differently\n  endpoint:  "
+                + actual
+                + "\n  reference: "
+                + expected
+                + sentSoFar());
       }
     }
   }
@@ -189,21 +223,31 @@ final class ModelComparison implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ModelComparison{" + subject + " vs " + reference + ", " + steps + " steps "
-        + outcomes + "}";
+    return "ModelComparison{"
+        + subject
+        + " vs "
+        + reference
+        + ", "
+        + steps
+        + " steps "
+        + outcomes
+        + "}";
   }
 
   private void count(String operation, Outcome outcome) {
     steps++;
-    outcomes.merge(operation + " " + (outcome.isError() ? outcome.errorCode() : "ok"), 1,
-        Integer::sum);
+    outcomes.merge(
+        operation + " " + (outcome.isError() ? outcome.errorCode() : "ok"), 1, Integer::sum);
   }
 
   static String describe(Keyspace keyspace) {
     return keyspace.userToken() + "/" + Describe.quote(keyspace.storeId());
   }
 
-  private Outcome compare(String step, String operation, Supplier<? extends Message> actualCall,
+  private Outcome compare(
+      String step,
+      String operation,
+      Supplier<? extends Message> actualCall,
       Supplier<? extends Message> expectedCall) {
     Outcome actual = Outcome.attempt(actualCall);
     Outcome expected = Outcome.attempt(expectedCall);
@@ -221,8 +265,15 @@ final class ModelComparison implements AutoCloseable {
   private void requireEqual(String operation, Outcome actual, Outcome expected) {
     boolean same = exactMessages ? actual.equals(expected) : actual.sameCode(expected);
     if (!same) {
-      throw new AssertionError(operation + " answered differently at step " + (steps + 1)
-          + "\n  endpoint:  " + actual + "\n  reference: " + expected + sentSoFar());
+      throw new AssertionError(
+          operation
+              + " answered differently at step "
+              + (steps + 1)
+              + "\n  endpoint:  "
+              + actual
+              + "\n  reference: "
+              + expected
+              + sentSoFar());
     }
   }
 
@@ -232,14 +283,18 @@ final class ModelComparison implements AutoCloseable {
    */
   private void record(String step, Outcome actual, Outcome expected) {
     boolean same = exactMessages ? actual.equals(expected) : actual.sameCode(expected);
-    sent.add(step + " -> " + actual.summary()
-        + (same ? "" : "   <-- the reference model answers " + expected.summary()));
+    sent.add(
+        step
+            + " -> "
+            + actual.summary()
+            + (same ? "" : "   <-- the reference model answers " + expected.summary()));
   }
 
   private String sentSoFar() {
-    StringBuilder text = new StringBuilder(
-        "\n  the steps as a script (request with concrete versions -> what the endpoint "
-            + "answered):");
+    StringBuilder text =
+        new StringBuilder(
+            "\n  the steps as a script (request with concrete versions -> what the endpoint "
+                + "answered):");
     for (int i = 0; i < sent.size(); i++) {
       text.append("\n    ").append(i + 1).append(". ").append(sent.get(i));
     }
@@ -286,8 +341,7 @@ final class ModelComparison implements AutoCloseable {
         return errorCode.name()
             + (message == null || message.isEmpty() ? "" : " (" + message + ")");
       }
-      if (response instanceof GetObjectResponse
-          || response instanceof ListKeyVersionsResponse) {
+      if (response instanceof GetObjectResponse || response instanceof ListKeyVersionsResponse) {
         return Describe.message(response);
       }
       return "ok";
@@ -300,7 +354,8 @@ final class ModelComparison implements AutoCloseable {
 
     @Override
     public String toString() {
-      return isError() ? errorCode + ": " + message
+      return isError()
+          ? errorCode + ": " + message
           : response.getClass().getSimpleName() + "{" + Describe.message(response) + "}";
     }
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * advancing by exactly one per put that carries it.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface PutScenarios extends ConformanceFixture {
   /** Version 0 creates a key; the stored version is 1. */
@@ -116,8 +116,8 @@ public interface PutScenarios extends ConformanceFixture {
   default void multiItemPutWithOneMismatchChangesNothing() {
     put(alice(), STORE, item("a", 0, "a1"), item("b", 0, "b1"));
 
-    expectConflictAndNoChange(alice(), STORE,
-        putRequest(item("a", 1, "a2"), item("c", 0, "c1"), item("b", 7, "b2")));
+    expectConflictAndNoChange(
+        alice(), STORE, putRequest(item("a", 1, "a2"), item("c", 0, "c1"), item("b", 7, "b2")));
 
     assertThat(get(alice(), STORE, "a")).isEqualTo(item("a", 1, "a1"));
     assertThat(get(alice(), STORE, "b")).isEqualTo(item("b", 1, "b1"));

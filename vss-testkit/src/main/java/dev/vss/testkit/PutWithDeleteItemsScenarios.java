@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * transaction items and delete items of one put commit or fail as one atomic unit.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
   /** Writes and deletes of one put commit together. */
@@ -23,8 +23,12 @@ public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
     put(alice(), STORE, item("a", 0, "a1"), item("b", 0, "b1"));
     put(alice(), STORE, item("b", 1, "b2"));
 
-    put(alice(), STORE, OptionalLong.of(0),
-        List.of(item("c", 0, "c1")), List.of(item("a", 1), item("b", -1)));
+    put(
+        alice(),
+        STORE,
+        OptionalLong.of(0),
+        List.of(item("c", 0, "c1")),
+        List.of(item("a", 1), item("b", -1)));
 
     KeyspaceSnapshot after = snapshot(alice(), STORE);
     assertThat(after.keys()).containsExactly("c");
@@ -36,7 +40,9 @@ public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
   default void aMismatchingDeleteItemFailsThePut() {
     put(alice(), STORE, item("a", 0, "a1"));
 
-    expectConflictAndNoChange(alice(), STORE,
+    expectConflictAndNoChange(
+        alice(),
+        STORE,
         putRequest(OptionalLong.empty(), List.of(item("b", 0, "b1")), List.of(item("a", 5))));
 
     assertThat(get(alice(), STORE, "a")).isEqualTo(item("a", 1, "a1"));
@@ -48,9 +54,13 @@ public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
   default void aDeleteItemOfAMissingKeyFailsThePut() {
     put(alice(), STORE, item("a", 0, "a1"));
 
-    expectConflictAndNoChange(alice(), STORE,
+    expectConflictAndNoChange(
+        alice(),
+        STORE,
         putRequest(OptionalLong.empty(), List.of(item("b", 0, "b1")), List.of(item("ghost", -1))));
-    expectConflictAndNoChange(alice(), STORE,
+    expectConflictAndNoChange(
+        alice(),
+        STORE,
         putRequest(OptionalLong.empty(), List.of(item("a", 1, "a2")), List.of(item("ghost", 0))));
 
     expectError(ErrorCode.NO_SUCH_KEY_EXCEPTION, () -> get(alice(), STORE, "b"));
@@ -62,7 +72,9 @@ public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
   default void aMismatchingPutItemFailsTheDeleteItems() {
     put(alice(), STORE, item("a", 0, "a1"), item("b", 0, "b1"));
 
-    expectConflictAndNoChange(alice(), STORE,
+    expectConflictAndNoChange(
+        alice(),
+        STORE,
         putRequest(OptionalLong.empty(), List.of(item("a", 9, "a2")), List.of(item("b", 1))));
 
     assertThat(get(alice(), STORE, "b")).isEqualTo(item("b", 1, "b1"));
@@ -73,7 +85,9 @@ public interface PutWithDeleteItemsScenarios extends ConformanceFixture {
   default void aGlobalVersionMismatchFailsPutAndDeleteItems() {
     put(alice(), STORE, item("a", 0, "a1"));
 
-    expectConflictAndNoChange(alice(), STORE,
+    expectConflictAndNoChange(
+        alice(),
+        STORE,
         putRequest(OptionalLong.of(5), List.of(item("b", 0, "b1")), List.of(item("a", 1))));
 
     assertThat(get(alice(), STORE, "a")).isEqualTo(item("a", 1, "a1"));

@@ -18,14 +18,14 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A {@link VssEndpoint} over the pure reference model: one {@link KeyspaceModel} per {@code
- * (user token, store id)}, replaced on every successful write.
+ * A {@link VssEndpoint} over the pure reference model: one {@link KeyspaceModel} per {@code (user
+ * token, store id)}, replaced on every successful write.
  *
  * <p>It answers exactly what SPEC section 4 defines and serves as the expected side of the model
  * properties. Page tokens differ from an adapter's (the model counts creation sequences per
  * keyspace, adapters store-wide, and every keyspace's model has a page-token secret of its own), so
- * compare only whether a next page exists. Calls are serialized;
- * the endpoint is thread-safe but not meant for throughput.
+ * compare only whether a next page exists. Calls are serialized; the endpoint is thread-safe but
+ * not meant for throughput.
  */
 public final class ReferenceEndpoint implements VssEndpoint {
   private final Limits limits;
@@ -53,26 +53,37 @@ public final class ReferenceEndpoint implements VssEndpoint {
 
   @Override
   public GetObjectResponse getObject(String userToken, GetObjectRequest request) {
-    return run(userToken, request, request == null ? null : request.getStoreId(),
+    return run(
+        userToken,
+        request,
+        request == null ? null : request.getStoreId(),
         model -> model.getObject(request));
   }
 
   @Override
   public PutObjectResponse putObjects(String userToken, PutObjectRequest request) {
-    return run(userToken, request, request == null ? null : request.getStoreId(),
+    return run(
+        userToken,
+        request,
+        request == null ? null : request.getStoreId(),
         model -> model.putObjects(request));
   }
 
   @Override
   public DeleteObjectResponse deleteObject(String userToken, DeleteObjectRequest request) {
-    return run(userToken, request, request == null ? null : request.getStoreId(),
+    return run(
+        userToken,
+        request,
+        request == null ? null : request.getStoreId(),
         model -> model.deleteObject(request));
   }
 
   @Override
-  public ListKeyVersionsResponse listKeyVersions(
-      String userToken, ListKeyVersionsRequest request) {
-    return run(userToken, request, request == null ? null : request.getStoreId(),
+  public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
+    return run(
+        userToken,
+        request,
+        request == null ? null : request.getStoreId(),
         model -> model.listKeyVersions(request));
   }
 
@@ -83,7 +94,10 @@ public final class ReferenceEndpoint implements VssEndpoint {
 
   // Checks run in the order VssService runs them, so both answer the same error for a request
   // that is wrong in several ways.
-  private synchronized <T> T run(String userToken, Object request, String storeId,
+  private synchronized <T> T run(
+      String userToken,
+      Object request,
+      String storeId,
       Function<KeyspaceModel, KeyspaceModel.Step<T>> operation) {
     if (request == null) {
       throw VssException.invalidRequest("request is required");

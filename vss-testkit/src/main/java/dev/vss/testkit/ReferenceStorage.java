@@ -53,7 +53,8 @@ public final class ReferenceStorage implements Storage {
 
     OptionalLong storedBytes(String key) {
       StoredRecord record = records.get(key);
-      return record == null ? OptionalLong.empty()
+      return record == null
+          ? OptionalLong.empty()
           : OptionalLong.of(Usage.storedBytes(record.value()));
     }
 
@@ -68,11 +69,14 @@ public final class ReferenceStorage implements Storage {
 
   private final Object lock = new Object();
   private final byte[] pageTokenSecret = PageToken.newSecret();
+
   /** Every keyspace ever written; replaced whole by each write, never changed in place. */
   private SortedMap<Keyspace, Space> spaces =
       Collections.unmodifiableSortedMap(new TreeMap<>(KeyspaceFilter.ORDER));
+
   /** The last creation sequence handed out, store-wide. */
   private long lastSequence;
+
   private boolean closed;
 
   /** Creates an empty store. */
@@ -112,9 +116,15 @@ public final class ReferenceStorage implements Storage {
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     synchronized (lock) {
       Space before = space(keyspace);
-      WritePlan<R> plan = decision.decide(WriteView.of(keys, before::version,
-          before::storedBytes, before::globalVersion, before::usage,
-          () -> userUsageLocked(keyspace.userToken())));
+      WritePlan<R> plan =
+          decision.decide(
+              WriteView.of(
+                  keys,
+                  before::version,
+                  before::storedBytes,
+                  before::globalVersion,
+                  before::usage,
+                  () -> userUsageLocked(keyspace.userToken())));
       if (plan.isAbort()) {
         return plan.result();
       }
@@ -123,7 +133,8 @@ public final class ReferenceStorage implements Storage {
       for (WritePlan.Upsert upsert : plan.upserts()) {
         StoredRecord existing = records.get(upsert.key());
         long recordSequence = existing != null ? existing.sequence() : ++sequence;
-        records.put(upsert.key(),
+        records.put(
+            upsert.key(),
             new StoredRecord(upsert.key(), upsert.version(), upsert.value(), recordSequence));
       }
       for (String key : plan.deletes()) {
@@ -132,8 +143,7 @@ public final class ReferenceStorage implements Storage {
       long globalVersion = plan.newGlobalVersion().orElse(before.globalVersion());
       TreeMap<Keyspace, Space> next = new TreeMap<>(KeyspaceFilter.ORDER);
       next.putAll(spaces);
-      next.put(keyspace,
-          new Space(Collections.unmodifiableSortedMap(records), globalVersion));
+      next.put(keyspace, new Space(Collections.unmodifiableSortedMap(records), globalVersion));
       // The commit point: everything above built new values only.
       spaces = Collections.unmodifiableSortedMap(next);
       lastSequence = sequence;

@@ -30,12 +30,16 @@ final class Requests {
     return KeyValue.newBuilder().setKey(key).setVersion(version).build();
   }
 
-  static PutObjectRequest put(String storeId, OptionalLong globalVersion,
-      List<KeyValue> transactionItems, List<KeyValue> deleteItems) {
-    PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-        .setStoreId(storeId)
-        .addAllTransactionItems(transactionItems)
-        .addAllDeleteItems(deleteItems);
+  static PutObjectRequest put(
+      String storeId,
+      OptionalLong globalVersion,
+      List<KeyValue> transactionItems,
+      List<KeyValue> deleteItems) {
+    PutObjectRequest.Builder request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(storeId)
+            .addAllTransactionItems(transactionItems)
+            .addAllDeleteItems(deleteItems);
     globalVersion.ifPresent(request::setGlobalVersion);
     return request.build();
   }
@@ -52,8 +56,8 @@ final class Requests {
    * A list request; {@code prefix}, {@code pageSize} and {@code pageToken} are left unset when
    * null.
    */
-  static ListKeyVersionsRequest list(String storeId, String prefix, Integer pageSize,
-      String pageToken) {
+  static ListKeyVersionsRequest list(
+      String storeId, String prefix, Integer pageSize, String pageToken) {
     ListKeyVersionsRequest.Builder request =
         ListKeyVersionsRequest.newBuilder().setStoreId(storeId);
     if (prefix != null) {

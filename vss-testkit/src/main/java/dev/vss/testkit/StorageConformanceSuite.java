@@ -65,8 +65,8 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   protected abstract Storage newStorage() throws Exception;
 
   /**
-   * Releases a storage made by {@link #newStorage()} (or {@link #reopenStorage}); called after
-   * each test. Closes it unless overridden (override to also delete its files).
+   * Releases a storage made by {@link #newStorage()} (or {@link #reopenStorage}); called after each
+   * test. Closes it unless overridden (override to also delete its files).
    *
    * @throws Exception if releasing fails; the test then fails
    */
@@ -75,9 +75,9 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   }
 
   /**
-   * Closes {@code storage} and opens a new storage over the same data, as a process restart
-   * would. The default answers empty without closing anything, which skips the durability
-   * scenario: override it for a persistent adapter.
+   * Closes {@code storage} and opens a new storage over the same data, as a process restart would.
+   * The default answers empty without closing anything, which skips the durability scenario:
+   * override it for a persistent adapter.
    *
    * @throws Exception if closing or reopening fails; the test then fails
    */
@@ -86,10 +86,10 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   }
 
   /**
-   * What the storage supports. A storage runs behind {@code VssService}, so its error messages
-   * are exact and its users separate; defaults to {@link Capability#all()}. A storage that cannot
-   * be reopened over its data answers a set without {@link Capability#REOPENABLE}, and the
-   * durability scenarios are skipped with a reason naming it.
+   * What the storage supports. A storage runs behind {@code VssService}, so its error messages are
+   * exact and its users separate; defaults to {@link Capability#all()}. A storage that cannot be
+   * reopened over its data answers a set without {@link Capability#REOPENABLE}, and the durability
+   * scenarios are skipped with a reason naming it.
    */
   @Override
   public Set<Capability> capabilities() {
@@ -157,13 +157,17 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   /** An empty user token is INVALID_REQUEST for every operation. */
   @Test
   public void emptyUserTokenIsInvalid() {
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> endpoint().putObjects("", putRequest(item("k", 0, "v"))));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> endpoint().getObject("", Requests.get(STORE, "k")));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> endpoint().deleteObject("", Requests.delete(STORE, item("k", -1))));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION,
         () -> endpoint().listKeyVersions("", Requests.list(STORE, null, null, null)));
     assertThat(storage().list(new Keyspace("", ""), "", Long.MAX_VALUE, 10)).isEmpty();
   }
@@ -181,32 +185,40 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
 
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> put(tooLong, STORE, item("k", 0, "v")));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> get(tooLong, STORE, "k"));
-    expectError(ErrorCode.INVALID_REQUEST_EXCEPTION,
-        () -> deleteObject(tooLong, STORE, item("k", -1)));
+    expectError(
+        ErrorCode.INVALID_REQUEST_EXCEPTION, () -> deleteObject(tooLong, STORE, item("k", -1)));
     expectError(ErrorCode.INVALID_REQUEST_EXCEPTION, () -> list(tooLong, STORE, null, null, null));
     assertThat(storage().get(new Keyspace(tooLong, STORE), "k")).isEmpty();
     assertThat(snapshot(longest, STORE)).isEqualTo(before);
   }
 
   /**
-   * User token and store id never blur into each other: {@code ("ab", "c")} and {@code ("a",
-   * "bc")} are different keyspaces, whatever separator an adapter might use.
+   * User token and store id never blur into each other: {@code ("ab", "c")} and {@code ("a", "bc")}
+   * are different keyspaces, whatever separator an adapter might use.
    */
   @Test
   public void userTokenAndStoreIdBoundariesDoNotBlur() {
     for (String separator : List.of("", ":", "/", "|", "\u0000", "\u0001")) {
       String shortUser = "u" + separator;
       String longUser = "u" + separator + "s";
-      put(shortUser, "s" + separator + "x", OptionalLong.of(0),
-          List.of(item("k", 0, "short user")), List.of());
+      put(
+          shortUser,
+          "s" + separator + "x",
+          OptionalLong.of(0),
+          List.of(item("k", 0, "short user")),
+          List.of());
       put(longUser, separator + "x", item("k", 0, "long user"));
 
-      assertThat(snapshot(shortUser, "s" + separator + "x")).as("separator %s", escape(separator))
-          .isEqualTo(new KeyspaceSnapshot(1,
-              List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("short user")))));
-      assertThat(snapshot(longUser, separator + "x")).as("separator %s", escape(separator))
-          .isEqualTo(new KeyspaceSnapshot(0,
-              List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("long user")))));
+      assertThat(snapshot(shortUser, "s" + separator + "x"))
+          .as("separator %s", escape(separator))
+          .isEqualTo(
+              new KeyspaceSnapshot(
+                  1, List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("short user")))));
+      assertThat(snapshot(longUser, separator + "x"))
+          .as("separator %s", escape(separator))
+          .isEqualTo(
+              new KeyspaceSnapshot(
+                  0, List.of(new KeyspaceSnapshot.Entry("k", 1, bytes("long user")))));
     }
   }
 
@@ -262,13 +274,17 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     long boundary = all.get(2).sequence(); // a2
 
     assertThat(storage().list(keyspace, "a", boundary, 100))
-        .extracting(KeyVersion::key).containsExactly("a1");
+        .extracting(KeyVersion::key)
+        .containsExactly("a1");
     assertThat(storage().list(keyspace, "", boundary, 100))
-        .extracting(KeyVersion::key).containsExactly("b1", "a1");
+        .extracting(KeyVersion::key)
+        .containsExactly("b1", "a1");
     assertThat(storage().list(keyspace, "", Long.MAX_VALUE, 2))
-        .extracting(KeyVersion::key).containsExactly("a3", "a_");
+        .extracting(KeyVersion::key)
+        .containsExactly("a3", "a_");
     assertThat(storage().list(keyspace, "a_", Long.MAX_VALUE, 100))
-        .extracting(KeyVersion::key).containsExactly("a_");
+        .extracting(KeyVersion::key)
+        .containsExactly("a_");
     assertThat(storage().list(keyspace, "", all.get(4).sequence(), 100)).isEmpty();
     assertThat(all).allSatisfy(entry -> assertThat(entry.version()).isEqualTo(1));
   }
@@ -280,9 +296,19 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     put(alice, STORE, item("k", 1, "v2"));
     KeyspaceSnapshot before = snapshot(alice, STORE);
 
-    String seen = storage().write(new Keyspace(alice, STORE), Set.of("k", "missing"),
-        view -> WritePlan.abort("k=" + view.version("k") + " missing=" + view.version("missing")
-            + " global=" + view.globalVersion()));
+    String seen =
+        storage()
+            .write(
+                new Keyspace(alice, STORE),
+                Set.of("k", "missing"),
+                view ->
+                    WritePlan.abort(
+                        "k="
+                            + view.version("k")
+                            + " missing="
+                            + view.version("missing")
+                            + " global="
+                            + view.globalVersion()));
 
     assertThat(seen).isEqualTo("k=OptionalLong[2] missing=OptionalLong.empty global=1");
     assertThat(snapshot(alice, STORE)).isEqualTo(before);
@@ -297,10 +323,16 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     put(alice, STORE, item("k", 0, "v"));
     KeyspaceSnapshot before = snapshot(alice, STORE);
 
-    assertThatThrownBy(() -> storage().write(new Keyspace(alice, STORE), Set.of("k"),
-        view -> {
-          throw new IllegalStateException("decision failed on purpose");
-        })).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () ->
+                storage()
+                    .write(
+                        new Keyspace(alice, STORE),
+                        Set.of("k"),
+                        view -> {
+                          throw new IllegalStateException("decision failed on purpose");
+                        }))
+        .isInstanceOf(RuntimeException.class);
 
     assertThat(snapshot(alice, STORE)).isEqualTo(before);
     ExecutorService other = Executors.newSingleThreadExecutor();
@@ -333,8 +365,8 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     put(alice, STORE, item("a", 1, "1b"), item("c", 0, "3"));
     deleteObject(alice, STORE, item("b", -1));
     put(bob, "", item("bob", 0, "v"));
-    Map<String, KeyspaceSnapshot> before = Map.of(
-        "alice", snapshot(alice, STORE), "bob", snapshot(bob, ""));
+    Map<String, KeyspaceSnapshot> before =
+        Map.of("alice", snapshot(alice, STORE), "bob", snapshot(bob, ""));
 
     reopen();
 
@@ -365,9 +397,9 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   }
 
   /**
-   * The service authenticates page tokens with this storage's secret: a token for the right
-   * listing and position made with another secret is INVALID_REQUEST, while the same token made
-   * with the storage's secret continues the listing.
+   * The service authenticates page tokens with this storage's secret: a token for the right listing
+   * and position made with another secret is INVALID_REQUEST, while the same token made with the
+   * storage's secret continues the listing.
    */
   @Test
   public void pageTokenMadeWithAnotherSecretIsInvalid() {
@@ -382,9 +414,9 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
   }
 
   /**
-   * The secret is kept with the data: after a reopen it is the same, and a page token issued
-   * before the restart continues its listing without skipping or repeating an entry. Skipped
-   * unless {@link #reopenStorage} is overridden.
+   * The secret is kept with the data: after a reopen it is the same, and a page token issued before
+   * the restart continues its listing without skipping or repeating an entry. Skipped unless {@link
+   * #reopenStorage} is overridden.
    */
   @Test
   public void pageTokensSurviveAReopen() throws Exception {
@@ -413,8 +445,9 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
     assumeCapability(Capability.REOPENABLE);
     Optional<Storage> reopened = reopenStorage(storage());
     if (reopened.isEmpty()) {
-      throw new AssertionError("the storage declares capability REOPENABLE but reopenStorage "
-          + "answered empty: override reopenStorage, or leave REOPENABLE out of capabilities()");
+      throw new AssertionError(
+          "the storage declares capability REOPENABLE but reopenStorage "
+              + "answered empty: override reopenStorage, or leave REOPENABLE out of capabilities()");
     }
     storage = reopened.get();
     service = new VssService(storage, limits());
@@ -422,9 +455,11 @@ public abstract class StorageConformanceSuite extends VssConformanceSuite {
 
   private long sequence(String user, String storeId, String key) {
     Function<KeyVersion, String> byKey = KeyVersion::key;
-    Map<String, Long> sequences = storage().list(new Keyspace(user, storeId), "", Long.MAX_VALUE,
-            limits().maxItemsPerPut()).stream()
-        .collect(Collectors.toMap(byKey, KeyVersion::sequence));
+    Map<String, Long> sequences =
+        storage()
+            .list(new Keyspace(user, storeId), "", Long.MAX_VALUE, limits().maxItemsPerPut())
+            .stream()
+            .collect(Collectors.toMap(byKey, KeyVersion::sequence));
     assertThat(sequences).as("keys of (%s, %s)", user, storeId).containsKey(key);
     return sequences.get(key);
   }

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * under load, is killed with SIGKILL, and the store reopened over its files must hold every
  * acknowledged write, with every multi-item put whole or absent.
  *
- * <p>An adapter names how to open its store over a directory; the suite calls that both in this
- * JVM and, for the kill test, in a child JVM it starts on the same class path, which instantiates
- * the subclass through its no-argument constructor:
+ * <p>An adapter names how to open its store over a directory; the suite calls that both in this JVM
+ * and, for the kill test, in a child JVM it starts on the same class path, which instantiates the
+ * subclass through its no-argument constructor:
  *
  * <pre>{@code
  * class MyStorageConsistencyTest extends StorageConsistencySuite {
@@ -99,8 +99,8 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
   }
 
   /**
-   * Adjusts the child's process (for example its environment) before it starts; {@code scratch}
-   * is a directory of the test's that is deleted afterwards. Does nothing unless overridden.
+   * Adjusts the child's process (for example its environment) before it starts; {@code scratch} is
+   * a directory of the test's that is deleted afterwards. Does nothing unless overridden.
    */
   protected void configureCrashChild(ProcessBuilder child, Path scratch) {}
 
@@ -130,8 +130,9 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
    * acknowledged put is there (at most the one put per writer in flight beyond it), that every put
    * is all or nothing (values, versions, deletes, global version, creation order and store-wide
    * unique sequences), that a store tracking usage reports exactly the usage of the data it holds
-   * (the child writes under quotas then, so its writes also read usage), then repeats on the same files, so each cycle also recovers what the
-   * earlier kills left. See {@link CrashWorkload} for the puts.
+   * (the child writes under quotas then, so its writes also read usage), then repeats on the same
+   * files, so each cycle also recovers what the earlier kills left. See {@link CrashWorkload} for
+   * the puts.
    */
   @Test
   public void acknowledgedWritesSurviveSigkill() throws Exception {
@@ -143,15 +144,23 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
     for (int cycle = 1; cycle <= crashCycles(); cycle++) {
       int killAfter = 50 + random.nextInt(250);
       runAndKill(data, cycle, killAfter, acknowledged);
-      String context = "seed " + seed + ", cycle " + cycle + " killed after " + killAfter
-          + " acknowledgements, last acknowledged rounds " + Arrays.toString(acknowledged);
+      String context =
+          "seed "
+              + seed
+              + ", cycle "
+              + cycle
+              + " killed after "
+              + killAfter
+              + " acknowledgements, last acknowledged rounds "
+              + Arrays.toString(acknowledged);
       Storage reopened = openStorage(data);
       try {
         Set<Long> sequences = new HashSet<>();
         for (int writer = 0; writer < acknowledged.length; writer++) {
           long rounds = CrashWorkload.verify(reopened, alice, writer, sequences, context);
-          assertThat(rounds).as("%s, writer %d: rounds in the store after the kill", context,
-              writer).isBetween(acknowledged[writer], acknowledged[writer] + 1);
+          assertThat(rounds)
+              .as("%s, writer %d: rounds in the store after the kill", context, writer)
+              .isBetween(acknowledged[writer], acknowledged[writer] + 1);
           // The next child resumes after the stored round.
           acknowledged[writer] = rounds;
         }
@@ -168,20 +177,27 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(crashChildJvmOptions());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        CrashWorkload.class.getName(), getClass().getName(), data.toString(),
-        Integer.toString(acknowledged.length), alice));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashWorkload.class.getName(),
+            getClass().getName(),
+            data.toString(),
+            Integer.toString(acknowledged.length),
+            alice));
     ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
     configureCrashChild(builder, scratch);
     Process child = builder.start();
     // A child that hangs must not hang the build: kill it after a generous deadline, which ends
     // the read loop with too few acknowledgements and fails the test.
-    CompletableFuture.runAsync(() -> child.toHandle().destroyForcibly(),
+    CompletableFuture.runAsync(
+        () -> child.toHandle().destroyForcibly(),
         CompletableFuture.delayedExecutor(CHILD_DEADLINE_SECONDS, TimeUnit.SECONDS));
     int acks = 0;
     boolean killed = false;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       // Reads to the end, also after the kill: acknowledgements still in the pipe count too.
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         String[] parts = line.split(" ");
@@ -190,8 +206,9 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
         }
         int writer = Integer.parseInt(parts[1]);
         long round = Long.parseLong(parts[2]);
-        assertThat(round).as("cycle %d: rounds of writer %d are acknowledged in order", cycle,
-            writer).isEqualTo(acknowledged[writer] + 1);
+        assertThat(round)
+            .as("cycle %d: rounds of writer %d are acknowledged in order", cycle, writer)
+            .isEqualTo(acknowledged[writer] + 1);
         acknowledged[writer] = round;
         if (++acks == killAfter) {
           // SIGKILL on Unix. Through the handle, unlike Process.destroyForcibly, our end of the
@@ -203,8 +220,12 @@ public abstract class StorageConsistencySuite extends VssConsistencySuite {
       child.toHandle().destroyForcibly();
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child ended").isTrue();
     }
-    assertThat(killed).as("cycle %d: the child ended after %d of %d acknowledgements, before the"
-        + " kill; its output:%n%s", cycle, acks, killAfter, CrashWorkload.readLog(log)).isTrue();
+    assertThat(killed)
+        .as(
+            "cycle %d: the child ended after %d of %d acknowledgements, before the"
+                + " kill; its output:%n%s",
+            cycle, acks, killAfter, CrashWorkload.readLog(log))
+        .isTrue();
   }
 
   private static void deleteRecursively(Path root) throws IOException {

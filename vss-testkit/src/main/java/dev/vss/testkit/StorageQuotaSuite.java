@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The quota scenarios for a {@link Storage} adapter that {@linkplain Storage#tracksUsage() tracks
- * usage}: the tracked usage equals the stored data after any mix of creates, overwrites and
- * deletes (and after a reopen), quotas refuse exactly at their edge, deletes are never refused,
- * and writers racing for a user's last bytes from different store ids never take it over quota.
+ * usage}: the tracked usage equals the stored data after any mix of creates, overwrites and deletes
+ * (and after a reopen), quotas refuse exactly at their edge, deletes are never refused, and writers
+ * racing for a user's last bytes from different store ids never take it over quota.
  *
  * <pre>{@code
  * class MyStorageQuotaTest extends StorageQuotaSuite {
@@ -47,11 +47,12 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Each test uses user tokens of its own, so a store shared between tests (a database server)
- * may hold other data.
+ * <p>Each test uses user tokens of its own, so a store shared between tests (a database server) may
+ * hold other data.
  */
 public abstract class StorageQuotaSuite {
   private Storage storage;
+
   /** A user token of this test's own. */
   private String user;
 
@@ -101,9 +102,10 @@ public abstract class StorageQuotaSuite {
   }
 
   private static PutObjectRequest put(String storeId, String key, long version, int valueBytes) {
-    return PutObjectRequest.newBuilder().setStoreId(storeId)
-        .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(version)
-            .setValue(value(valueBytes)))
+    return PutObjectRequest.newBuilder()
+        .setStoreId(storeId)
+        .addTransactionItems(
+            KeyValue.newBuilder().setKey(key).setVersion(version).setValue(value(valueBytes)))
         .build();
   }
 
@@ -114,8 +116,10 @@ public abstract class StorageQuotaSuite {
   }
 
   private static DeleteObjectRequest delete(String storeId, String key) {
-    return DeleteObjectRequest.newBuilder().setStoreId(storeId)
-        .setKeyValue(KeyValue.newBuilder().setKey(key).setVersion(-1)).build();
+    return DeleteObjectRequest.newBuilder()
+        .setStoreId(storeId)
+        .setKeyValue(KeyValue.newBuilder().setKey(key).setVersion(-1))
+        .build();
   }
 
   private Keyspace keyspace(String storeId) {
@@ -125,10 +129,12 @@ public abstract class StorageQuotaSuite {
   private void assertUsageIsTheData(List<String> storeIds) {
     List<Keyspace> keyspaces = storeIds.stream().map(this::keyspace).toList();
     for (Keyspace keyspace : keyspaces) {
-      assertThat(storage.usage(keyspace)).as("tracked usage of %s", keyspace)
+      assertThat(storage.usage(keyspace))
+          .as("tracked usage of %s", keyspace)
           .isEqualTo(UsageScan.of(storage, keyspace));
     }
-    assertThat(storage.userUsage(user)).as("tracked usage of the user")
+    assertThat(storage.userUsage(user))
+        .as("tracked usage of the user")
         .isEqualTo(UsageScan.of(storage, keyspaces));
   }
 
@@ -155,15 +161,23 @@ public abstract class StorageQuotaSuite {
     vss.putObjects(user, put("a", "k1", 1, 300)); // overwrite, larger
     vss.putObjects(user, put("a", "k2", -1, 0)); // overwrite, empty
     assertThat(storage.usage(keyspace("a"))).isEqualTo(new Usage(300, 2));
-    vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId("a").setGlobalVersion(0)
-        .addTransactionItems(KeyValue.newBuilder().setKey("k3").setVersion(0).setValue(value(10)))
-        .addTransactionItems(KeyValue.newBuilder().setKey("k1").setVersion(2).setValue(value(1)))
-        .addDeleteItems(KeyValue.newBuilder().setKey("k2").setVersion(-1))
-        .build());
-    assertThat(storage.usage(keyspace("a"))).as("the global version is no record")
+    vss.putObjects(
+        user,
+        PutObjectRequest.newBuilder()
+            .setStoreId("a")
+            .setGlobalVersion(0)
+            .addTransactionItems(
+                KeyValue.newBuilder().setKey("k3").setVersion(0).setValue(value(10)))
+            .addTransactionItems(
+                KeyValue.newBuilder().setKey("k1").setVersion(2).setValue(value(1)))
+            .addDeleteItems(KeyValue.newBuilder().setKey("k2").setVersion(-1))
+            .build());
+    assertThat(storage.usage(keyspace("a")))
+        .as("the global version is no record")
         .isEqualTo(new Usage(11, 2));
     assertThatThrownBy(() -> vss.putObjects(user, put("a", "k3", 0, 999)))
-        .isInstanceOfSatisfying(VssException.class,
+        .isInstanceOfSatisfying(
+            VssException.class,
             e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
     vss.deleteObject(user, delete("b", "k1"));
     vss.deleteObject(user, delete("b", "k1")); // idempotent: nothing left to count
@@ -180,8 +194,8 @@ public abstract class StorageQuotaSuite {
     vss.putObjects(user, put("b", "k1", 0, 24));
     vss.putObjects(user, put("a", "k1", 1, 10));
     Optional<Storage> reopened = reopenStorage(storage);
-    org.junit.jupiter.api.Assumptions.assumeTrue(reopened.isPresent(),
-        "the store cannot be reopened (reopenStorage not overridden)");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        reopened.isPresent(), "the store cannot be reopened (reopenStorage not overridden)");
     storage = reopened.get();
     assertThat(storage.userUsage(user)).isEqualTo(new Usage(34, 2));
     assertUsageIsTheData(List.of("a", "b"));
@@ -194,12 +208,16 @@ public abstract class StorageQuotaSuite {
     vss.putObjects(user, put("a", "k1", 0, 600));
     vss.putObjects(user, put("b", "k1", 0, 399));
     assertThatThrownBy(() -> vss.putObjects(user, put("b", "k2", 0, 2)))
-        .isInstanceOfSatisfying(VssException.class, e -> {
-          assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
-          assertThat(e.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER);
-          assertThat(e.getMessage()).isEqualTo("put would exceed the per-user quota of 1000"
-              + " stored bytes (in use: 999, this put adds 2)");
-        });
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
+              assertThat(e.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "put would exceed the per-user quota of 1000"
+                          + " stored bytes (in use: 999, this put adds 2)");
+            });
     assertThat(storage.get(keyspace("b"), "k2")).as("the refused put applied nothing").isEmpty();
     vss.putObjects(user, put("b", "k2", 0, 1)); // exactly at the quota
     assertThat(storage.userUsage(user)).isEqualTo(new Usage(1000, 3));
@@ -221,9 +239,13 @@ public abstract class StorageQuotaSuite {
     vss.putObjects(user, put("b", "k1", 0, 10));
     vss.putObjects(user, put("b", "k1", 1, 20)); // an overwrite adds no record
     assertThatThrownBy(() -> vss.putObjects(user, put("b", "k2", 0, 0)))
-        .isInstanceOfSatisfying(VssException.class, e -> assertThat(e.getMessage())
-            .isEqualTo("put would exceed the per-user quota of 3 records"
-                + " (in use: 3, this put adds 1)"));
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "put would exceed the per-user quota of 3 records"
+                            + " (in use: 3, this put adds 1)"));
     vss.deleteObject(user, delete("a", "k1"));
     vss.putObjects(user, put("b", "k2", 0, 0));
     assertUsageIsTheData(List.of("a", "b"));
@@ -236,11 +258,15 @@ public abstract class StorageQuotaSuite {
     vss.putObjects(user, put("a", "k1", 0, 100));
     vss.putObjects(user, put("b", "k1", 0, 100));
     assertThatThrownBy(() -> vss.putObjects(user, put("a", "k2", 0, 1)))
-        .isInstanceOfSatisfying(VssException.class, e -> {
-          assertThat(e.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_STORE);
-          assertThat(e.getMessage()).isEqualTo("put would exceed the per-store quota of 100"
-              + " stored bytes for store_id 'a' (in use: 100, this put adds 1)");
-        });
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e -> {
+              assertThat(e.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_STORE);
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "put would exceed the per-store quota of 100"
+                          + " stored bytes for store_id 'a' (in use: 100, this put adds 1)");
+            });
     assertUsageIsTheData(List.of("a", "b"));
   }
 
@@ -256,8 +282,12 @@ public abstract class StorageQuotaSuite {
     assertThatThrownBy(() -> vss.putObjects(user, put("a", "other", 1, 11)))
         .isInstanceOf(VssException.class);
     vss.putObjects(user, put("a", "big", 1, 4000));
-    vss.putObjects(user, PutObjectRequest.newBuilder().setStoreId("a")
-        .addDeleteItems(KeyValue.newBuilder().setKey("other").setVersion(-1)).build());
+    vss.putObjects(
+        user,
+        PutObjectRequest.newBuilder()
+            .setStoreId("a")
+            .addDeleteItems(KeyValue.newBuilder().setKey("other").setVersion(-1))
+            .build());
     vss.deleteObject(user, delete("a", "big"));
     assertThat(storage.userUsage(user)).isEqualTo(Usage.ZERO);
     vss.putObjects(user, put("a", "k", 0, 1000));
@@ -265,8 +295,8 @@ public abstract class StorageQuotaSuite {
   }
 
   /**
-   * Writers on different store ids of one user race for the last bytes of the per-user quota:
-   * room for exactly {@code n} values, and exactly {@code n} puts succeed, never more.
+   * Writers on different store ids of one user race for the last bytes of the per-user quota: room
+   * for exactly {@code n} values, and exactly {@code n} puts succeed, never more.
    */
   @Test
   public void writersOnSeveralStoreIdsNeverTakeAUserOverQuota() throws Exception {
@@ -303,8 +333,14 @@ public abstract class StorageQuotaSuite {
    * valueBytes} in its store id, and checks that exactly {@code room} puts succeeded and every
    * other was refused by a quota. Returns the store ids used.
    */
-  private List<String> race(VssService vss, int writers, int attempts, int valueBytes,
-      java.util.function.IntFunction<String> storeIdOf, int room) throws Exception {
+  private List<String> race(
+      VssService vss,
+      int writers,
+      int attempts,
+      int valueBytes,
+      java.util.function.IntFunction<String> storeIdOf,
+      int room)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     CountDownLatch start = new CountDownLatch(1);
     AtomicInteger succeeded = new AtomicInteger();
@@ -318,19 +354,21 @@ public abstract class StorageQuotaSuite {
         if (!storeIds.contains(storeId)) {
           storeIds.add(storeId);
         }
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < attempts; i++) {
-            try {
-              vss.putObjects(user, put(storeId, "w" + writer + "-" + i, 0, valueBytes));
-              succeeded.incrementAndGet();
-            } catch (VssException e) {
-              assertThat(e.quotaExceeded()).as("%s", e).isPresent();
-              refused.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < attempts; i++) {
+                    try {
+                      vss.putObjects(user, put(storeId, "w" + writer + "-" + i, 0, valueBytes));
+                      succeeded.incrementAndGet();
+                    } catch (VssException e) {
+                      assertThat(e.quotaExceeded()).as("%s", e).isPresent();
+                      refused.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> future : futures) {

@@ -25,8 +25,13 @@ public final class UsageScan {
         return new Usage(bytes, records);
       }
       for (KeyVersion entry : page) {
-        StoredRecord record = storage.get(keyspace, entry.key()).orElseThrow(
-            () -> new AssertionError(keyspace + ": listed key " + entry.key() + " has no record"));
+        StoredRecord record =
+            storage
+                .get(keyspace, entry.key())
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            keyspace + ": listed key " + entry.key() + " has no record"));
         bytes += Usage.storedBytes(record.value());
         records++;
         before = entry.sequence();

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * and store ids.
  *
  * <p>Each scenario is a default {@code @Test} method over the {@link ConformanceFixture}; an
- * integrator does not implement this interface directly but extends {@link
- * StorageConformanceSuite} (or {@link VssConformanceSuite}), which implements every group.
+ * integrator does not implement this interface directly but extends {@link StorageConformanceSuite}
+ * (or {@link VssConformanceSuite}), which implements every group.
  */
 public interface ValueAndKeyScenarios extends ConformanceFixture {
   /** A 1 MiB value round trips byte for byte. */
@@ -40,7 +40,10 @@ public interface ValueAndKeyScenarios extends ConformanceFixture {
     for (int i = 0; i < everyByte.length; i++) {
       everyByte[i] = (byte) i;
     }
-    put(alice(), STORE, item("empty", 0, ByteString.EMPTY),
+    put(
+        alice(),
+        STORE,
+        item("empty", 0, ByteString.EMPTY),
         item("bytes", 0, ByteString.copyFrom(everyByte)));
 
     assertThat(get(alice(), STORE, "empty")).isEqualTo(item("empty", 1, ByteString.EMPTY));
@@ -51,8 +54,18 @@ public interface ValueAndKeyScenarios extends ConformanceFixture {
   /** Non-ASCII keys (multi-byte, astral, combining, right-to-left) round trip and list. */
   @Test
   default void unicodeKeysRoundTrip() {
-    List<String> keys = List.of("ключ", "键", "\uD83D\uDD11", "\uD83D\uDD11\uD83D\uDD12",
-        "e\u0301", "\u00e9", "مفتاح", "\uFEFFbom", "ü", "u");
+    List<String> keys =
+        List.of(
+            "ключ",
+            "键",
+            "\uD83D\uDD11",
+            "\uD83D\uDD11\uD83D\uDD12",
+            "e\u0301",
+            "\u00e9",
+            "مفتاح",
+            "\uFEFFbom",
+            "ü",
+            "u");
     for (int i = 0; i < keys.size(); i++) {
       put(alice(), STORE, item(keys.get(i), 0, "value " + i));
     }
@@ -70,13 +83,17 @@ public interface ValueAndKeyScenarios extends ConformanceFixture {
   /** Keys and store ids holding control characters, NUL included, round trip. */
   @Test
   default void controlCharactersRoundTrip() {
-    List<String> keys = List.of("\u0000", "a\u0000b", "a\u0000", "\t", "line\nbreak", "\r",
-        "\u007f", "\u001b[0m");
-    put(alice(), "store\u0000id", keys.stream().map(k -> item(k, 0, escape(k))).toList(),
+    List<String> keys =
+        List.of("\u0000", "a\u0000b", "a\u0000", "\t", "line\nbreak", "\r", "\u007f", "\u001b[0m");
+    put(
+        alice(),
+        "store\u0000id",
+        keys.stream().map(k -> item(k, 0, escape(k))).toList(),
         OptionalLong.empty());
 
     for (String key : keys) {
-      assertThat(get(alice(), "store\u0000id", key)).as("key %s", escape(key))
+      assertThat(get(alice(), "store\u0000id", key))
+          .as("key %s", escape(key))
           .isEqualTo(item(key, 1, escape(key)));
     }
     assertThat(snapshot(alice(), "store\u0000id").keys()).containsExactlyElementsOf(reversed(keys));

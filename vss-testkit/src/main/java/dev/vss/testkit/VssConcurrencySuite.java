@@ -117,9 +117,14 @@ public abstract class VssConcurrencySuite {
   public void racingCreatesHaveExactlyOneWinner() throws Exception {
     for (int round = 0; round < rounds(); round++) {
       String key = "key-" + round;
-      List<ErrorCode> outcomes = race(thread ->
-          put(PutObjectRequest.newBuilder().setStoreId(STORE)
-              .addTransactionItems(item(key, 0, "thread " + thread)).build()));
+      List<ErrorCode> outcomes =
+          race(
+              thread ->
+                  put(
+                      PutObjectRequest.newBuilder()
+                          .setStoreId(STORE)
+                          .addTransactionItems(item(key, 0, "thread " + thread))
+                          .build()));
 
       int winner = requireOneWinner(outcomes, "create of " + key);
       assertThat(get(key)).isEqualTo(item(key, 1, "thread " + winner));
@@ -130,18 +135,28 @@ public abstract class VssConcurrencySuite {
   /** Of N concurrent updates of one key at the same version, exactly one succeeds. */
   @Test
   public void racingConditionalUpdatesHaveExactlyOneWinner() throws Exception {
-    endpoint().putObjects(alice, PutObjectRequest.newBuilder().setStoreId(STORE)
-        .addTransactionItems(item("k", 0, "initial")).build());
+    endpoint()
+        .putObjects(
+            alice,
+            PutObjectRequest.newBuilder()
+                .setStoreId(STORE)
+                .addTransactionItems(item("k", 0, "initial"))
+                .build());
     for (int round = 1; round <= rounds(); round++) {
       long version = round;
-      List<ErrorCode> outcomes = race(thread ->
-          put(PutObjectRequest.newBuilder().setStoreId(STORE)
-              .addTransactionItems(item("k", version, "round " + version + " thread " + thread))
-              .build()));
+      List<ErrorCode> outcomes =
+          race(
+              thread ->
+                  put(
+                      PutObjectRequest.newBuilder()
+                          .setStoreId(STORE)
+                          .addTransactionItems(
+                              item("k", version, "round " + version + " thread " + thread))
+                          .build()));
 
       int winner = requireOneWinner(outcomes, "update of k at version " + version);
-      assertThat(get("k")).isEqualTo(item("k", version + 1, "round " + version + " thread "
-          + winner));
+      assertThat(get("k"))
+          .isEqualTo(item("k", version + 1, "round " + version + " thread " + winner));
     }
   }
 
@@ -153,26 +168,38 @@ public abstract class VssConcurrencySuite {
   public void racingDeleteItemsHaveExactlyOneWinner() throws Exception {
     for (int round = 0; round < rounds(); round++) {
       String victim = "victim-" + round;
-      endpoint().putObjects(alice, PutObjectRequest.newBuilder().setStoreId(STORE)
-          .addTransactionItems(item(victim, 0, "v")).build());
+      endpoint()
+          .putObjects(
+              alice,
+              PutObjectRequest.newBuilder()
+                  .setStoreId(STORE)
+                  .addTransactionItems(item(victim, 0, "v"))
+                  .build());
       int currentRound = round;
-      List<ErrorCode> outcomes = race(thread ->
-          put(PutObjectRequest.newBuilder().setStoreId(STORE)
-              .addTransactionItems(item("r" + currentRound + "-t" + thread, 0, "v"))
-              .addDeleteItems(item(victim, 1)).build()));
+      List<ErrorCode> outcomes =
+          race(
+              thread ->
+                  put(
+                      PutObjectRequest.newBuilder()
+                          .setStoreId(STORE)
+                          .addTransactionItems(item("r" + currentRound + "-t" + thread, 0, "v"))
+                          .addDeleteItems(item(victim, 1))
+                          .build()));
 
       int winner = requireOneWinner(outcomes, "delete of " + victim);
-      assertThat(snapshot().keys()).as("round %d", round)
+      assertThat(snapshot().keys())
+          .as("round %d", round)
           .contains("r" + round + "-t" + winner)
           .doesNotContain(victim)
-          .filteredOn(key -> key.startsWith("r" + currentRound + "-")).hasSize(1);
+          .filteredOn(key -> key.startsWith("r" + currentRound + "-"))
+          .hasSize(1);
     }
   }
 
   /**
-   * Threads that each read the global version and put with it, retrying on CONFLICT until each
-   * has succeeded a fixed number of times, leave the global version at exactly the number of
-   * successful puts.
+   * Threads that each read the global version and put with it, retrying on CONFLICT until each has
+   * succeeded a fixed number of times, leave the global version at exactly the number of successful
+   * puts.
    */
   @Test
   public void globalVersionCountsEveryConcurrentSuccess() throws Exception {
@@ -183,28 +210,34 @@ public abstract class VssConcurrencySuite {
     CountDownLatch start = new CountDownLatch(1);
     for (int t = 0; t < threads(); t++) {
       int thread = t;
-      writers.add(pool.submit(() -> {
-        start.await();
-        int successes = 0;
-        for (long attempt = 0; successes < successesPerThread; attempt++) {
-          if (attempt == maxAttempts) {
-            throw new AssertionError("thread " + thread + " made no progress in " + maxAttempts
-                + " attempts");
-          }
-          long seen = get(RequestValidation.GLOBAL_VERSION_KEY).getVersion();
-          ErrorCode outcome = put(PutObjectRequest.newBuilder().setStoreId(STORE)
-              .setGlobalVersion(seen)
-              .addTransactionItems(item("writer-" + thread, -1, "success " + successes))
-              .build());
-          if (outcome == null) {
-            successes++;
-          } else {
-            assertThat(outcome).isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
-            conflicts.incrementAndGet();
-          }
-        }
-        return successes;
-      }));
+      writers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                int successes = 0;
+                for (long attempt = 0; successes < successesPerThread; attempt++) {
+                  if (attempt == maxAttempts) {
+                    throw new AssertionError(
+                        "thread " + thread + " made no progress in " + maxAttempts + " attempts");
+                  }
+                  long seen = get(RequestValidation.GLOBAL_VERSION_KEY).getVersion();
+                  ErrorCode outcome =
+                      put(
+                          PutObjectRequest.newBuilder()
+                              .setStoreId(STORE)
+                              .setGlobalVersion(seen)
+                              .addTransactionItems(
+                                  item("writer-" + thread, -1, "success " + successes))
+                              .build());
+                  if (outcome == null) {
+                    successes++;
+                  } else {
+                    assertThat(outcome).isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
+                    conflicts.incrementAndGet();
+                  }
+                }
+                return successes;
+              }));
     }
     start.countDown();
     int total = 0;
@@ -214,10 +247,15 @@ public abstract class VssConcurrencySuite {
 
     KeyspaceSnapshot after = snapshot();
     assertThat(total).isEqualTo(threads() * successesPerThread);
-    assertThat(after.globalVersion()).as("global version after %d successes and %d conflicts",
-        total, conflicts.get()).isEqualTo(total);
-    assertThat(after.entries()).hasSize(threads()).allSatisfy(entry ->
-        assertThat(entry.value().toStringUtf8()).isEqualTo("success " + (successesPerThread - 1)));
+    assertThat(after.globalVersion())
+        .as("global version after %d successes and %d conflicts", total, conflicts.get())
+        .isEqualTo(total);
+    assertThat(after.entries())
+        .hasSize(threads())
+        .allSatisfy(
+            entry ->
+                assertThat(entry.value().toStringUtf8())
+                    .isEqualTo("success " + (successesPerThread - 1)));
   }
 
   /**
@@ -235,22 +273,29 @@ public abstract class VssConcurrencySuite {
       users.add(ownUser ? alice + "-" + t : alice);
       stores.add(ownUser ? STORE : STORE + "-" + t);
     }
-    List<ErrorCode> outcomes = race(thread -> {
-      String user = users.get(thread);
-      String store = stores.get(thread);
-      for (int step = 0; step < steps; step++) {
-        try {
-          endpoint().putObjects(user, PutObjectRequest.newBuilder().setStoreId(store)
-              .setGlobalVersion(step)
-              .addTransactionItems(item("shared", step, "thread " + thread + " step " + step))
-              .addTransactionItems(item("step-" + step, 0, "v"))
-              .build());
-        } catch (VssException e) {
-          return e.errorCode();
-        }
-      }
-      return null;
-    });
+    List<ErrorCode> outcomes =
+        race(
+            thread -> {
+              String user = users.get(thread);
+              String store = stores.get(thread);
+              for (int step = 0; step < steps; step++) {
+                try {
+                  endpoint()
+                      .putObjects(
+                          user,
+                          PutObjectRequest.newBuilder()
+                              .setStoreId(store)
+                              .setGlobalVersion(step)
+                              .addTransactionItems(
+                                  item("shared", step, "thread " + thread + " step " + step))
+                              .addTransactionItems(item("step-" + step, 0, "v"))
+                              .build());
+                } catch (VssException e) {
+                  return e.errorCode();
+                }
+              }
+              return null;
+            });
 
     assertThat(outcomes).as("outcomes (null is success)").containsOnlyNulls();
     for (int t = 0; t < threads(); t++) {
@@ -276,41 +321,50 @@ public abstract class VssConcurrencySuite {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Long>> readers = new ArrayList<>();
     for (int t = 1; t < threads(); t++) {
-      readers.add(pool.submit(() -> {
-        start.await();
-        long lastSeen = 0;
-        long reads = 0;
-        do {
-          long floor = acknowledged.get();
-          long seen = readVersionAndCheckValue();
-          if (seen < floor) {
-            throw new AssertionError("read version " + seen + " after version " + floor
-                + " was acknowledged");
-          }
-          if (seen < lastSeen) {
-            throw new AssertionError("read version " + seen + " after reading " + lastSeen);
-          }
-          lastSeen = seen;
-          reads++;
-        } while (writing.get());
-        return reads;
-      }));
+      readers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                long lastSeen = 0;
+                long reads = 0;
+                do {
+                  long floor = acknowledged.get();
+                  long seen = readVersionAndCheckValue();
+                  if (seen < floor) {
+                    throw new AssertionError(
+                        "read version " + seen + " after version " + floor + " was acknowledged");
+                  }
+                  if (seen < lastSeen) {
+                    throw new AssertionError("read version " + seen + " after reading " + lastSeen);
+                  }
+                  lastSeen = seen;
+                  reads++;
+                } while (writing.get());
+                return reads;
+              }));
     }
-    Future<Void> writer = pool.submit(() -> {
-      start.await();
-      try {
-        for (long version = 1; version <= writes; version++) {
-          endpoint().putObjects(alice, PutObjectRequest.newBuilder().setStoreId(STORE)
-              .addTransactionItems(item("k", version - 1, "version " + version)).build());
-          acknowledged.set(version);
-          long readBack = readVersionAndCheckValue();
-          assertThat(readBack).as("read back by the writer").isEqualTo(version);
-        }
-      } finally {
-        writing.set(false);
-      }
-      return null;
-    });
+    Future<Void> writer =
+        pool.submit(
+            () -> {
+              start.await();
+              try {
+                for (long version = 1; version <= writes; version++) {
+                  endpoint()
+                      .putObjects(
+                          alice,
+                          PutObjectRequest.newBuilder()
+                              .setStoreId(STORE)
+                              .addTransactionItems(item("k", version - 1, "version " + version))
+                              .build());
+                  acknowledged.set(version);
+                  long readBack = readVersionAndCheckValue();
+                  assertThat(readBack).as("read back by the writer").isEqualTo(version);
+                }
+              } finally {
+                writing.set(false);
+              }
+              return null;
+            });
     start.countDown();
 
     await(writer);
@@ -344,8 +398,12 @@ public abstract class VssConcurrencySuite {
     }
     String expected = "version " + stored.getVersion();
     if (!stored.getValue().toStringUtf8().equals(expected)) {
-      throw new AssertionError("version " + stored.getVersion() + " carries value '"
-          + stored.getValue().toStringUtf8() + "', written with another version");
+      throw new AssertionError(
+          "version "
+              + stored.getVersion()
+              + " carries value '"
+              + stored.getValue().toStringUtf8()
+              + "', written with another version");
     }
     return stored.getVersion();
   }
@@ -370,11 +428,12 @@ public abstract class VssConcurrencySuite {
     List<Future<ErrorCode>> futures = new ArrayList<>();
     for (int t = 0; t < threads(); t++) {
       int thread = t;
-      Callable<ErrorCode> call = () -> {
-        ready.countDown();
-        start.await();
-        return task.apply(thread);
-      };
+      Callable<ErrorCode> call =
+          () -> {
+            ready.countDown();
+            start.await();
+            return task.apply(thread);
+          };
       futures.add(pool.submit(call));
     }
     if (!ready.await(HANG_MINUTES, TimeUnit.MINUTES)) {
@@ -395,7 +454,8 @@ public abstract class VssConcurrencySuite {
       if (outcomes.get(t) == null) {
         winners.add(t);
       } else {
-        assertThat(outcomes.get(t)).as("%s, thread %d", what, t)
+        assertThat(outcomes.get(t))
+            .as("%s, thread %d", what, t)
             .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
       }
     }
@@ -412,8 +472,8 @@ public abstract class VssConcurrencySuite {
       }
       throw e;
     } catch (TimeoutException e) {
-      throw new AssertionError("a thread did not finish within " + HANG_MINUTES
-          + " minutes: deadlock?", e);
+      throw new AssertionError(
+          "a thread did not finish within " + HANG_MINUTES + " minutes: deadlock?", e);
     }
   }
 }

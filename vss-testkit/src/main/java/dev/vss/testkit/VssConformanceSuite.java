@@ -8,16 +8,16 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The VSS conformance scenarios of SPEC section 4, written against a {@link VssEndpoint}: the one
- * class an integrator extends to run every scenario group against any endpoint (a server over
- * HTTP, for example). Storage adapters extend {@link StorageConformanceSuite} instead, which
- * builds the endpoint from a {@code Storage}.
+ * class an integrator extends to run every scenario group against any endpoint (a server over HTTP,
+ * for example). Storage adapters extend {@link StorageConformanceSuite} instead, which builds the
+ * endpoint from a {@code Storage}.
  *
  * <p>The scenarios live in groups, interfaces whose default {@code @Test} methods run over the
  * {@link ConformanceFixture}: {@link PutScenarios}, {@link PutWithDeleteItemsScenarios}, {@link
  * CreationOrderScenarios}, {@link DeleteScenarios}, {@link GetScenarios}, {@link
  * GlobalVersionKeyScenarios}, {@link ListScenarios}, {@link LimitScenarios}, {@link
- * IsolationScenarios} and {@link ValueAndKeyScenarios}. This class implements all of them and
- * holds the lifecycle, written once: a fresh endpoint and fresh user tokens before each test, the
+ * IsolationScenarios} and {@link ValueAndKeyScenarios}. This class implements all of them and holds
+ * the lifecycle, written once: a fresh endpoint and fresh user tokens before each test, the
  * endpoint released after it.
  *
  * <p>A subclass supplies a fresh endpoint per test ({@link #newEndpoint()}), releases it in {@link
@@ -32,18 +32,27 @@ import org.junit.jupiter.api.BeforeEach;
  * isolation scenarios are skipped.
  *
  * <p><b>Reading back.</b> Every scenario whose request must fail takes a {@link KeyspaceSnapshot}
- * before and after the request and requires them to be equal: a failed request changes nothing,
- * not even creation order.
+ * before and after the request and requires them to be equal: a failed request changes nothing, not
+ * even creation order.
  */
-public abstract class VssConformanceSuite implements PutScenarios, PutWithDeleteItemsScenarios,
-    CreationOrderScenarios, DeleteScenarios, GetScenarios, GlobalVersionKeyScenarios,
-    ListScenarios, LimitScenarios, IsolationScenarios, ValueAndKeyScenarios {
+public abstract class VssConformanceSuite
+    implements PutScenarios,
+        PutWithDeleteItemsScenarios,
+        CreationOrderScenarios,
+        DeleteScenarios,
+        GetScenarios,
+        GlobalVersionKeyScenarios,
+        ListScenarios,
+        LimitScenarios,
+        IsolationScenarios,
+        ValueAndKeyScenarios {
   /** The limits {@link #limits()} answers unless overridden: SPEC defaults, values up to 2 MiB. */
   public static final Limits CONFORMANCE_LIMITS =
       Limits.DEFAULTS.withMaxValueBytes(2 * 1024 * 1024);
 
   /** A user token drawn at random for the current test. */
   protected String alice;
+
   /** A second user token drawn at random for the current test, distinct from {@link #alice}. */
   protected String bob;
 

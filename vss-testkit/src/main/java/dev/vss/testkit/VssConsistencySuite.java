@@ -59,6 +59,7 @@ import org.junit.jupiter.api.Test;
 public abstract class VssConsistencySuite {
   /** The slot keys every generation of the atomic-visibility workload rewrites. */
   private static final int SLOTS = 6;
+
   private static final String MARKER = "gen-";
   private static final long HANG_MINUTES = 5;
   private static final String[] KEYS = {"a", "b"};
@@ -178,8 +179,8 @@ public abstract class VssConsistencySuite {
    * one in a random order. Separate gets may straddle two generations, but never go back: once a
    * read has shown that generation g committed (a slot at version g, the global version at g, or
    * marker g-1 gone), every read that starts afterwards must show g or later. A put whose items
-   * become visible one at a time breaks this as soon as a reader gets an item the put applied
-   * early before one it applies late.
+   * become visible one at a time breaks this as soon as a reader gets an item the put applied early
+   * before one it applies late.
    */
   @Test
   public void getsNeverSeeAPutHalfApplied() throws Exception {
@@ -204,41 +205,45 @@ public abstract class VssConsistencySuite {
     List<Future<Long>> tasks = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      tasks.add(pool.submit(() -> {
-        start.await();
-        try {
-          long wins = 0;
-          while (committed.get() < generations && violation.get() == null) {
-            long seen = globalVersion(store);
-            if (put(generation(store, seen, writer)) == null) {
-              committed.incrementAndGet();
-              wins++;
-            }
-          }
-          return wins;
-        } finally {
-          running.decrementAndGet();
-        }
-      }));
+      tasks.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try {
+                  long wins = 0;
+                  while (committed.get() < generations && violation.get() == null) {
+                    long seen = globalVersion(store);
+                    if (put(generation(store, seen, writer)) == null) {
+                      committed.incrementAndGet();
+                      wins++;
+                    }
+                  }
+                  return wins;
+                } finally {
+                  running.decrementAndGet();
+                }
+              }));
     }
     for (int r = 0; r < readers; r++) {
       Random random = new Random(r);
-      tasks.add(pool.submit(() -> {
-        start.await();
-        long reads = 0;
-        do {
-          long before = floor.get();
-          try {
-            long proven = read.read(store, before, random);
-            floor.accumulateAndGet(proven, Math::max);
-          } catch (AssertionError e) {
-            violation.compareAndSet(null, e.getMessage());
-            throw e;
-          }
-          reads++;
-        } while (running.get() > 0 && violation.get() == null);
-        return reads;
-      }));
+      tasks.add(
+          pool.submit(
+              () -> {
+                start.await();
+                long reads = 0;
+                do {
+                  long before = floor.get();
+                  try {
+                    long proven = read.read(store, before, random);
+                    floor.accumulateAndGet(proven, Math::max);
+                  } catch (AssertionError e) {
+                    violation.compareAndSet(null, e.getMessage());
+                    throw e;
+                  }
+                  reads++;
+                } while (running.get() > 0 && violation.get() == null);
+                return reads;
+              }));
     }
     start.countDown();
     List<Long> counts = new ArrayList<>();
@@ -267,8 +272,8 @@ public abstract class VssConsistencySuite {
    */
   private static PutObjectRequest generation(String store, long seen, int writer) {
     long next = seen + 1;
-    PutObjectRequest.Builder put = PutObjectRequest.newBuilder().setStoreId(store)
-        .setGlobalVersion(seen);
+    PutObjectRequest.Builder put =
+        PutObjectRequest.newBuilder().setStoreId(store).setGlobalVersion(seen);
     for (int slot = 0; slot < SLOTS; slot++) {
       put.addTransactionItems(item("slot-" + slot, seen, "generation " + next + " by " + writer));
     }
@@ -280,8 +285,8 @@ public abstract class VssConsistencySuite {
   }
 
   private long listOnce(String store, long floor, Random random) {
-    ListKeyVersionsResponse page = endpoint().listKeyVersions(alice,
-        Requests.list(store, null, SLOTS + 4, null));
+    ListKeyVersionsResponse page =
+        endpoint().listKeyVersions(alice, Requests.list(store, null, SLOTS + 4, null));
     Map<String, Long> versions = new HashMap<>();
     List<String> markers = new ArrayList<>();
     for (KeyValue entry : page.getKeyVersionsList()) {
@@ -293,21 +298,38 @@ public abstract class VssConsistencySuite {
     }
     String shown = Describe.message(page);
     if (versions.isEmpty() && markers.isEmpty()) {
-      check(floor == 0, "a listing showed an empty keyspace after generation %d had been seen: %s",
-          floor, shown);
+      check(
+          floor == 0,
+          "a listing showed an empty keyspace after generation %d had been seen: %s",
+          floor,
+          shown);
       return 0;
     }
     long generation = versions.getOrDefault("slot-0", -1L);
-    check(versions.size() == SLOTS && versions.values().stream().allMatch(v -> v == generation),
+    check(
+        versions.size() == SLOTS && versions.values().stream().allMatch(v -> v == generation),
         "one page does not show one generation whole (slots of several generations, or missing):"
-            + " %s", shown);
-    check(markers.equals(List.of(MARKER + generation)),
-        "one page shows markers %s with slots of generation %d: %s", markers, generation, shown);
-    check(page.getGlobalVersion() <= generation,
+            + " %s",
+        shown);
+    check(
+        markers.equals(List.of(MARKER + generation)),
+        "one page shows markers %s with slots of generation %d: %s",
+        markers,
+        generation,
+        shown);
+    check(
+        page.getGlobalVersion() <= generation,
         "one page shows global version %d, read before the keys, newer than the keys' generation"
-            + " %d: %s", page.getGlobalVersion(), generation, shown);
-    check(generation >= floor, "a listing shows generation %d after generation %d had been seen: %s",
-        generation, floor, shown);
+            + " %d: %s",
+        page.getGlobalVersion(),
+        generation,
+        shown);
+    check(
+        generation >= floor,
+        "a listing shows generation %d after generation %d had been seen: %s",
+        generation,
+        floor,
+        shown);
     return generation;
   }
 
@@ -334,12 +356,20 @@ public abstract class VssConsistencySuite {
         }
         continue;
       }
-      long version = target.equals(RequestValidation.GLOBAL_VERSION_KEY)
-          ? globalVersion(store) : versionOrZero(store, target);
+      long version =
+          target.equals(RequestValidation.GLOBAL_VERSION_KEY)
+              ? globalVersion(store)
+              : versionOrZero(store, target);
       trail.add(target + "@" + version);
-      check(version >= low, "%s read %d, but reads that finished before it proved generation %d"
-          + " committed (floor when this sequence started: %d; its reads in order: %s)", target,
-          version, low, floor, trail);
+      check(
+          version >= low,
+          "%s read %d, but reads that finished before it proved generation %d"
+              + " committed (floor when this sequence started: %d; its reads in order: %s)",
+          target,
+          version,
+          low,
+          floor,
+          trail);
       low = version;
     }
     return low;
@@ -358,9 +388,9 @@ public abstract class VssConsistencySuite {
    * unconditional puts of one or two items with and without a global version, puts with a delete
    * item, and deleteObject, all on two keys of one keyspace, choosing versions from what each
    * thread last saw so that many succeed and many conflict. The recorded history (invocation,
-   * response, outcome of every operation) must be linearizable against the reference model
-   * ({@link KeyspaceSequentialModel}); {@link LinearizabilityChecker} decides, and a history it
-   * cannot decide within {@link #maxCheckerSteps()} fails the test as inconclusive.
+   * response, outcome of every operation) must be linearizable against the reference model ({@link
+   * KeyspaceSequentialModel}); {@link LinearizabilityChecker} decides, and a history it cannot
+   * decide within {@link #maxCheckerSteps()} fails the test as inconclusive.
    */
   @Test
   public void historiesOfOneKeyspaceAreLinearizable() throws Exception {
@@ -380,8 +410,11 @@ public abstract class VssConsistencySuite {
         }
       }
       Result result = LinearizabilityChecker.check(model, history, maxCheckerSteps());
-      assertThat(result.verdict()).as("history %d of %d (seed %d, history seed %d):%n%s", h,
-          histories(), seed, seed + h, result.explanation()).isEqualTo(Verdict.LINEARIZABLE);
+      assertThat(result.verdict())
+          .as(
+              "history %d of %d (seed %d, history seed %d):%n%s",
+              h, histories(), seed, seed + h, result.explanation())
+          .isEqualTo(Verdict.LINEARIZABLE);
     }
     // The workload must exercise both sides of every decision, or the check proves little.
     assertThat(outcomes[0]).as("successful writes").isPositive();
@@ -397,14 +430,15 @@ public abstract class VssConsistencySuite {
     List<Future<List<Operation<Call, Outcome>>>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      Callable<List<Operation<Call, Outcome>>> client = () -> {
-        try {
-          return runClient(store, thread, new Random(seed * 31 + thread), step);
-        } catch (Throwable e) {
-          step.reset(); // releases the other threads instead of leaving them at the barrier
-          throw e;
-        }
-      };
+      Callable<List<Operation<Call, Outcome>>> client =
+          () -> {
+            try {
+              return runClient(store, thread, new Random(seed * 31 + thread), step);
+            } catch (Throwable e) {
+              step.reset(); // releases the other threads instead of leaving them at the barrier
+              throw e;
+            }
+          };
       futures.add(pool.submit(client));
     }
     List<Operation<Call, Outcome>> history = new ArrayList<>();
@@ -425,8 +459,8 @@ public abstract class VssConsistencySuite {
     return history;
   }
 
-  private List<Operation<Call, Outcome>> runClient(String store, int thread, Random random,
-      CyclicBarrier step) throws Exception {
+  private List<Operation<Call, Outcome>> runClient(
+      String store, int thread, Random random, CyclicBarrier step) throws Exception {
     Map<String, Long> seen = new HashMap<>(Map.of("a", 0L, "b", 0L));
     long seenGlobal = 0;
     List<Operation<Call, Outcome>> ops = new ArrayList<>();
@@ -436,8 +470,8 @@ public abstract class VssConsistencySuite {
       // fresh version at once, and their conditional writes collide, as clients that read then
       // write do. Writes racing reads come from the odd steps' own reads.
       boolean readStep = n % 2 == 0;
-      String key = !readStep && random.nextInt(4) > 0 ? lastRead
-          : KEYS[random.nextInt(KEYS.length)];
+      String key =
+          !readStep && random.nextInt(4) > 0 ? lastRead : KEYS[random.nextInt(KEYS.length)];
       String other = key.equals("a") ? "b" : "a";
       String value = "t" + thread + "#" + n;
       int pick = readStep ? random.nextInt(30) : 15 + random.nextInt(85);
@@ -450,23 +484,33 @@ public abstract class VssConsistencySuite {
       } else if (pick < 30) {
         request = Requests.get(store, RequestValidation.GLOBAL_VERSION_KEY);
       } else if (pick < 58) {
-        request = Requests.put(store, random.nextInt(5) == 0 ? OptionalLong.of(seenGlobal)
-                : OptionalLong.empty(),
-            List.of(item(key, chooseVersion(seen.get(key), random), value)), List.of());
+        request =
+            Requests.put(
+                store,
+                random.nextInt(5) == 0 ? OptionalLong.of(seenGlobal) : OptionalLong.empty(),
+                List.of(item(key, chooseVersion(seen.get(key), random), value)),
+                List.of());
       } else if (pick < 70) {
-        request = Requests.put(store, random.nextBoolean() ? OptionalLong.of(seenGlobal)
-                : OptionalLong.empty(),
-            List.of(item(key, chooseVersion(seen.get(key), random), value),
-                item(other, chooseVersion(seen.get(other), random), value)), List.of());
+        request =
+            Requests.put(
+                store,
+                random.nextBoolean() ? OptionalLong.of(seenGlobal) : OptionalLong.empty(),
+                List.of(
+                    item(key, chooseVersion(seen.get(key), random), value),
+                    item(other, chooseVersion(seen.get(other), random), value)),
+                List.of());
       } else if (pick < 88) {
         long stored = seen.get(key);
-        request = Requests.delete(store,
-            item(key, stored > 0 && random.nextInt(8) > 0 ? stored : -1));
+        request =
+            Requests.delete(store, item(key, stored > 0 && random.nextInt(8) > 0 ? stored : -1));
       } else {
         long stored = seen.get(other);
-        request = Requests.put(store, OptionalLong.empty(),
-            List.of(item(key, chooseVersion(seen.get(key), random), value)),
-            List.of(item(other, stored > 0 ? stored : -1)));
+        request =
+            Requests.put(
+                store,
+                OptionalLong.empty(),
+                List.of(item(key, chooseVersion(seen.get(key), random), value)),
+                List.of(item(other, stored > 0 ? stored : -1)));
       }
       step.await(HANG_MINUTES, TimeUnit.MINUTES);
       long invoked = System.nanoTime();
@@ -483,8 +527,8 @@ public abstract class VssConsistencySuite {
           seen.put(key, version);
         }
       } else if (request instanceof PutObjectRequest put && outcome.error() == null) {
-        put.getTransactionItemsList().forEach(i ->
-            seen.put(i.getKey(), Versions.afterPut(i.getVersion())));
+        put.getTransactionItemsList()
+            .forEach(i -> seen.put(i.getKey(), Versions.afterPut(i.getVersion())));
         put.getDeleteItemsList().forEach(i -> seen.put(i.getKey(), 0L));
         if (put.hasGlobalVersion()) {
           seenGlobal = put.getGlobalVersion() + 1;
@@ -530,8 +574,10 @@ public abstract class VssConsistencySuite {
   // --- helpers ------------------------------------------------------------------------------
 
   private long globalVersion(String store) {
-    return endpoint().getObject(alice, Requests.get(store, RequestValidation.GLOBAL_VERSION_KEY))
-        .getValue().getVersion();
+    return endpoint()
+        .getObject(alice, Requests.get(store, RequestValidation.GLOBAL_VERSION_KEY))
+        .getValue()
+        .getVersion();
   }
 
   /** The version of {@code key}, 0 when missing. */
@@ -568,8 +614,8 @@ public abstract class VssConsistencySuite {
       }
       throw e;
     } catch (TimeoutException e) {
-      throw new AssertionError("a thread did not finish within " + HANG_MINUTES
-          + " minutes: deadlock?", e);
+      throw new AssertionError(
+          "a thread did not finish within " + HANG_MINUTES + " minutes: deadlock?", e);
     }
   }
 }

@@ -27,13 +27,13 @@ import net.jqwik.api.state.ActionChainArbitrary;
  * <p>Each try runs one chain of up to {@link #maxActionsPerChain()} weighted actions: puts
  * (conditional, unconditional, creates, with delete items, with and without a matching global
  * version), deleteObject, getObject, full paginated listings with random prefixes and page sizes,
- * and invalid requests (with {@link Capability#IN_PROCESS}, also strings holding a lone
- * surrogate). A failing chain is shrunk and printed as readable steps such as
- * {@code put alice/"w" ["a"@stored="x"] del ["ab"@wrong] gv=stored}.
+ * and invalid requests (with {@link Capability#IN_PROCESS}, also strings holding a lone surrogate).
+ * A failing chain is shrunk and printed as readable steps such as {@code put alice/"w"
+ * ["a"@stored="x"] del ["ab"@wrong] gv=stored}.
  *
- * <p><b>Tuning.</b> 100 tries by default; annotate the subclass with {@code
- * @PropertyDefaults(tries = N)} to change that, or set {@code jqwik.tries.default} in {@code
- * junit-platform.properties}. Override {@link #maxActionsPerChain()} for longer or shorter chains.
+ * <p><b>Tuning.</b> 100 tries by default; annotate the subclass with {@code @PropertyDefaults(tries
+ * = N)} to change that, or set {@code jqwik.tries.default} in {@code junit-platform.properties}.
+ * Override {@link #maxActionsPerChain()} for longer or shorter chains.
  */
 @PropertyDefaults(tries = 100)
 public abstract class VssModelPropertySuite {
@@ -41,12 +41,13 @@ public abstract class VssModelPropertySuite {
    * The limits {@link #limits()} answers unless overridden: small enough that invalid requests are
    * cheap and that listings of the 6-key pool span several pages (default page size 2, maximum 3).
    */
-  public static final Limits MODEL_LIMITS = Limits.DEFAULTS
-      .withMaxItemsPerPut(4)
-      .withMaxKeyLength(16)
-      .withMaxStoreIdLength(4)
-      .withMaxValueBytes(4)
-      .withPageSizes(2, 3);
+  public static final Limits MODEL_LIMITS =
+      Limits.DEFAULTS
+          .withMaxItemsPerPut(4)
+          .withMaxKeyLength(16)
+          .withMaxStoreIdLength(4)
+          .withMaxValueBytes(4)
+          .withPageSizes(2, 3);
 
   private final List<ModelComparison> opened = new ArrayList<>();
 
@@ -108,8 +109,9 @@ public abstract class VssModelPropertySuite {
             .withAction(3, new ModelActions.ListAll())
             .withAction(1, new ModelActions.Invalid(limits));
     if (capabilities.contains(Capability.IN_PROCESS)) {
-      chains = chains.withAction(1, new ModelActions.LoneSurrogate(
-          capabilities.contains(Capability.SEVERAL_USERS)));
+      chains =
+          chains.withAction(
+              1, new ModelActions.LoneSurrogate(capabilities.contains(Capability.SEVERAL_USERS)));
     }
     return chains.withMaxTransformations(maxActionsPerChain());
   }
@@ -128,8 +130,11 @@ public abstract class VssModelPropertySuite {
 
   /** Runs {@code chain} with the invariant that every keyspace reads back like the model. */
   static ModelComparison runChecked(ActionChain<ModelComparison> chain) {
-    return chain.withInvariant("every keyspace reads back like the reference model",
-        ModelComparison::requireSameKeyspaces).run();
+    return chain
+        .withInvariant(
+            "every keyspace reads back like the reference model",
+            ModelComparison::requireSameKeyspaces)
+        .run();
   }
 
   private ModelComparison openComparison() {
@@ -139,14 +144,18 @@ public abstract class VssModelPropertySuite {
     } catch (Exception e) {
       throw new IllegalStateException("could not open the endpoint under test", e);
     }
-    ModelComparison comparison = new ModelComparison(endpoint, new ReferenceEndpoint(limits()),
-        () -> {
-          try {
-            closeEndpoint(endpoint);
-          } catch (Exception e) {
-            throw new IllegalStateException("could not close the endpoint under test", e);
-          }
-        }, capabilities());
+    ModelComparison comparison =
+        new ModelComparison(
+            endpoint,
+            new ReferenceEndpoint(limits()),
+            () -> {
+              try {
+                closeEndpoint(endpoint);
+              } catch (Exception e) {
+                throw new IllegalStateException("could not close the endpoint under test", e);
+              }
+            },
+            capabilities());
     synchronized (opened) {
       opened.add(comparison);
     }

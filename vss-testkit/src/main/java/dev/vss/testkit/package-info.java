@@ -12,8 +12,8 @@
  *       scenario-group interfaces ({@link dev.vss.testkit.PutScenarios}, {@link
  *       dev.vss.testkit.ListScenarios}, ...) over one {@link dev.vss.testkit.ConformanceFixture}.
  *   <li>{@link dev.vss.testkit.StorageModelPropertySuite} / {@link
- *       dev.vss.testkit.VssModelPropertySuite}: a jqwik stateful property comparing every
- *       answer with the reference model ({@link dev.vss.testkit.ReferenceEndpoint}).
+ *       dev.vss.testkit.VssModelPropertySuite}: a jqwik stateful property comparing every answer
+ *       with the reference model ({@link dev.vss.testkit.ReferenceEndpoint}).
  *   <li>{@link dev.vss.testkit.StorageConcurrencySuite} / {@link
  *       dev.vss.testkit.VssConcurrencySuite}: races that check linearizable writes and
  *       read-after-write.
@@ -24,8 +24,8 @@
  *   <li>{@link dev.vss.testkit.VssArbitraries}: jqwik generators for integrators' own properties.
  *   <li>{@link dev.vss.testkit.KeyspaceModel}: the reference model of one keyspace that the
  *       properties and the linearizability checker compare with; {@link
- *       dev.vss.testkit.ReferenceStorage}: the plainest correct {@code Storage}, to diff an
- *       adapter against.
+ *       dev.vss.testkit.ReferenceStorage}: the plainest correct {@code Storage}, to diff an adapter
+ *       against.
  * </ul>
  */
 package dev.vss.testkit;

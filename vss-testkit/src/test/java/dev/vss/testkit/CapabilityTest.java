@@ -33,11 +33,14 @@ class CapabilityTest {
   void messagesAreComparedOnlyWhenDeclared() {
     VssEndpoint otherWords = new Rewording(ErrorCode.NO_SUCH_KEY_EXCEPTION);
 
-    assertThatCode(() -> comparison(otherWords, Capability.endpointDefaults())
-        .getObject("alice", MISSING)).doesNotThrowAnyException();
-    assertThat(catchThrowable(() -> comparison(otherWords, Capability.all())
-        .getObject("alice", MISSING)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("in other words");
+    assertThatCode(
+            () -> comparison(otherWords, Capability.endpointDefaults()).getObject("alice", MISSING))
+        .doesNotThrowAnyException();
+    assertThat(
+            catchThrowable(
+                () -> comparison(otherWords, Capability.all()).getObject("alice", MISSING)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("in other words");
   }
 
   /** Another error code fails whatever is declared. */
@@ -45,9 +48,13 @@ class CapabilityTest {
   void codesAreAlwaysCompared() {
     VssEndpoint otherCode = new Rewording(ErrorCode.INVALID_REQUEST_EXCEPTION);
 
-    assertThat(catchThrowable(() -> comparison(otherCode, Capability.endpointDefaults())
-        .getObject("alice", MISSING)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("INVALID_REQUEST_EXCEPTION");
+    assertThat(
+            catchThrowable(
+                () ->
+                    comparison(otherCode, Capability.endpointDefaults())
+                        .getObject("alice", MISSING)))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("INVALID_REQUEST_EXCEPTION");
   }
 
   /** A scenario needing an undeclared capability is skipped with a reason naming it. */
@@ -58,7 +65,8 @@ class CapabilityTest {
     try {
       Throwable skipped = catchThrowable(suite::usersAreIsolatedInTheSameStore);
 
-      assertThat(skipped).isInstanceOf(TestAbortedException.class)
+      assertThat(skipped)
+          .isInstanceOf(TestAbortedException.class)
           .hasMessageContaining("needs capability SEVERAL_USERS")
           .hasMessageContaining("distinct user tokens reach distinct keyspaces");
       assertThatCode(suite::pageTokenIsBoundToItsListing).doesNotThrowAnyException();
@@ -82,8 +90,8 @@ class CapabilityTest {
   }
 
   private static ModelComparison comparison(VssEndpoint subject, Set<Capability> capabilities) {
-    return new ModelComparison(subject, new ReferenceEndpoint(VssModelPropertySuite
-        .MODEL_LIMITS), () -> {}, capabilities);
+    return new ModelComparison(
+        subject, new ReferenceEndpoint(VssModelPropertySuite.MODEL_LIMITS), () -> {}, capabilities);
   }
 
   /** The reference model, but getObject of a missing key answers in other words (or code). */
@@ -112,8 +120,8 @@ class CapabilityTest {
     }
 
     @Override
-    public ListKeyVersionsResponse listKeyVersions(String userToken,
-        ListKeyVersionsRequest request) {
+    public ListKeyVersionsResponse listKeyVersions(
+        String userToken, ListKeyVersionsRequest request) {
       return reference.listKeyVersions(userToken, request);
     }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Proves that the consistency suite can fail: each check below passes on a healthy storage and
  * fails, in every run, on a storage with one deliberate bug of the class it exists for: torn
  * visibility ({@link Flaw#TORN_VISIBILITY}), lost updates under contention ({@link
- * Flaw#LOST_UPDATE_ON_DELETE}, {@link Flaw#UNSERIALIZED_WRITES}) and acknowledging before the
- * write reached the OS ({@link FileLogStorage} with {@code acknowledgeBeforeWriting}).
+ * Flaw#LOST_UPDATE_ON_DELETE}, {@link Flaw#UNSERIALIZED_WRITES}) and acknowledging before the write
+ * reached the OS ({@link FileLogStorage} with {@code acknowledgeBeforeWriting}).
  */
 class ConsistencySabotageDetectionTest {
   /** Each visibility check runs this many times on the torn store, and must fail every time. */
@@ -29,9 +29,12 @@ class ConsistencySabotageDetectionTest {
     assertThat(failureOf(new Sabotaged(null), VssConsistencySuite::listingsNeverSeeAPutHalfApplied))
         .isNull();
     for (int run = 0; run < RUNS; run++) {
-      assertThat(failureOf(new Sabotaged(Flaw.TORN_VISIBILITY),
-          VssConsistencySuite::listingsNeverSeeAPutHalfApplied))
-          .as("run %d", run).isInstanceOf(AssertionError.class)
+      assertThat(
+              failureOf(
+                  new Sabotaged(Flaw.TORN_VISIBILITY),
+                  VssConsistencySuite::listingsNeverSeeAPutHalfApplied))
+          .as("run %d", run)
+          .isInstanceOf(AssertionError.class)
           .hasMessageContaining("one page");
     }
   }
@@ -41,38 +44,49 @@ class ConsistencySabotageDetectionTest {
     assertThat(failureOf(new Sabotaged(null), VssConsistencySuite::getsNeverSeeAPutHalfApplied))
         .isNull();
     for (int run = 0; run < RUNS; run++) {
-      assertThat(failureOf(new Sabotaged(Flaw.TORN_VISIBILITY),
-          VssConsistencySuite::getsNeverSeeAPutHalfApplied))
-          .as("run %d", run).isInstanceOf(AssertionError.class)
+      assertThat(
+              failureOf(
+                  new Sabotaged(Flaw.TORN_VISIBILITY),
+                  VssConsistencySuite::getsNeverSeeAPutHalfApplied))
+          .as("run %d", run)
+          .isInstanceOf(AssertionError.class)
           .hasMessageContaining("committed");
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Flaw.class, names = {"LOST_UPDATE_ON_DELETE", "UNSERIALIZED_WRITES"})
+  @EnumSource(
+      value = Flaw.class,
+      names = {"LOST_UPDATE_ON_DELETE", "UNSERIALIZED_WRITES"})
   void linearizabilityCatchesLostUpdates(Flaw flaw) throws Exception {
-    assertThat(failureOf(new Sabotaged(flaw),
-        VssConsistencySuite::historiesOfOneKeyspaceAreLinearizable))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("not linearizable");
+    assertThat(
+            failureOf(
+                new Sabotaged(flaw), VssConsistencySuite::historiesOfOneKeyspaceAreLinearizable))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("not linearizable");
   }
 
   @Test
   void linearizabilityPassesOnTheHealthyStorage() throws Exception {
-    assertThat(failureOf(new Sabotaged(null),
-        VssConsistencySuite::historiesOfOneKeyspaceAreLinearizable)).isNull();
+    assertThat(
+            failureOf(
+                new Sabotaged(null), VssConsistencySuite::historiesOfOneKeyspaceAreLinearizable))
+        .isNull();
   }
 
   @Test
   void theKillTestCatchesAStoreThatAcknowledgesBeforeWriting() throws Exception {
-    assertThat(failureOf(new AcknowledgesBeforeWriting(),
-        StorageConsistencySuite::acknowledgedWritesSurviveSigkill))
+    assertThat(
+            failureOf(
+                new AcknowledgesBeforeWriting(),
+                StorageConsistencySuite::acknowledgedWritesSurviveSigkill))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("rounds in the store after the kill");
   }
 
   /** Runs one check with the suite's own set-up and tear-down; answers what it threw. */
-  private static <S extends VssConsistencySuite> Throwable failureOf(S suite,
-      ThrowingConsumer<S> check) throws Exception {
+  private static <S extends VssConsistencySuite> Throwable failureOf(
+      S suite, ThrowingConsumer<S> check) throws Exception {
     suite.openEndpoint();
     try {
       check.accept(suite);

@@ -69,8 +69,12 @@ final class FileLogStorage implements Storage {
   static FileLogStorage open(Path directory, boolean acknowledgeBeforeWriting) {
     try {
       Files.createDirectories(directory);
-      FileChannel log = FileChannel.open(directory.resolve("vss.log"), StandardOpenOption.CREATE,
-          StandardOpenOption.READ, StandardOpenOption.WRITE);
+      FileChannel log =
+          FileChannel.open(
+              directory.resolve("vss.log"),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
       FileLogStorage storage = new FileLogStorage(log, acknowledgeBeforeWriting);
       storage.replay();
       return storage;
@@ -96,14 +100,17 @@ final class FileLogStorage implements Storage {
 
   @Override
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
-    return data.write(keyspace, keys, view -> {
-      WritePlan<R> plan = decision.decide(view);
-      if (!plan.isEmpty()) {
-        // Inside the keyspace's lock: the log holds each keyspace's plans in their order.
-        append(record(keyspace, plan));
-      }
-      return plan;
-    });
+    return data.write(
+        keyspace,
+        keys,
+        view -> {
+          WritePlan<R> plan = decision.decide(view);
+          if (!plan.isEmpty()) {
+            // Inside the keyspace's lock: the log holds each keyspace's plans in their order.
+            append(record(keyspace, plan));
+          }
+          return plan;
+        });
   }
 
   @Override
@@ -263,8 +270,10 @@ final class FileLogStorage implements Storage {
       boolean hasGlobal = in.readBoolean();
       long global = in.readLong();
       OptionalLong newGlobal = hasGlobal ? OptionalLong.of(global) : OptionalLong.empty();
-      data.write(keyspace, keys, view ->
-          WritePlan.apply(upserts, deletes, newGlobal, WriteOutcome.APPLIED));
+      data.write(
+          keyspace,
+          keys,
+          view -> WritePlan.apply(upserts, deletes, newGlobal, WriteOutcome.APPLIED));
     } catch (EOFException e) {
       throw new StorageException("log record shorter than its length says", e);
     }

@@ -18,8 +18,13 @@ import org.junit.jupiter.api.Test;
 
 class KeyspaceModelTest {
   private static PutObjectRequest put(String key, long version) {
-    return PutObjectRequest.newBuilder().addTransactionItems(KeyValue.newBuilder().setKey(key)
-        .setVersion(version).setValue(ByteString.copyFromUtf8(key + version))).build();
+    return PutObjectRequest.newBuilder()
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8(key + version)))
+        .build();
   }
 
   private static List<String> keysOf(ListKeyVersionsResponse page) {
@@ -46,8 +51,13 @@ class KeyspaceModelTest {
       model = model.putObjects(put(key, 0)).state();
     }
     model = model.putObjects(put("b", 1)).state(); // update keeps b's position
-    model = model.deleteObject(DeleteObjectRequest.newBuilder()
-        .setKeyValue(KeyValue.newBuilder().setKey("c").setVersion(-1)).build()).state();
+    model =
+        model
+            .deleteObject(
+                DeleteObjectRequest.newBuilder()
+                    .setKeyValue(KeyValue.newBuilder().setKey("c").setVersion(-1))
+                    .build())
+            .state();
     model = model.putObjects(put("c", 0)).state(); // re-create moves c to the front
 
     List<String> seen = new ArrayList<>();
@@ -56,8 +66,8 @@ class KeyspaceModelTest {
     assertThat(page.hasGlobalVersion()).isTrue();
     seen.addAll(keysOf(page));
     while (!page.getNextPageToken().isEmpty()) {
-      page = model.listKeyVersions(request.setPageToken(page.getNextPageToken()).build())
-          .response();
+      page =
+          model.listKeyVersions(request.setPageToken(page.getNextPageToken()).build()).response();
       assertThat(page.hasGlobalVersion()).isFalse();
       seen.addAll(keysOf(page));
     }
@@ -67,11 +77,19 @@ class KeyspaceModelTest {
   @Test
   void globalVersionKeyReadsTheGlobalVersion() {
     KeyspaceModel model = KeyspaceModel.empty(Limits.DEFAULTS);
-    assertThat(model.getObject(GetObjectRequest.newBuilder().setKey("global_version").build())
-        .response().getValue().getVersion()).isZero();
+    assertThat(
+            model
+                .getObject(GetObjectRequest.newBuilder().setKey("global_version").build())
+                .response()
+                .getValue()
+                .getVersion())
+        .isZero();
     model = model.putObjects(put("a", 0).toBuilder().setGlobalVersion(0).build()).state();
-    KeyValue global = model.getObject(GetObjectRequest.newBuilder().setKey("global_version")
-        .build()).response().getValue();
+    KeyValue global =
+        model
+            .getObject(GetObjectRequest.newBuilder().setKey("global_version").build())
+            .response()
+            .getValue();
     assertThat(global.getVersion()).isEqualTo(1);
     assertThat(global.getValue()).isEmpty();
   }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The linearizability checker on hand-made histories whose verdict is known, over the keyspace
- * model and over a plain register. Times are small integers: an operation spans {@code [from,
- * to]}, and two operations overlap when their spans do.
+ * model and over a plain register. Times are small integers: an operation spans {@code [from, to]},
+ * and two operations overlap when their spans do.
  */
 class LinearizabilityCheckerTest {
   private static final String S = "s";
@@ -37,67 +37,91 @@ class LinearizabilityCheckerTest {
 
   @Test
   void sequentialPutThenGetOfItsValueIsLinearizable() {
-    assertThat(check(List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 1),
-        op(1, Requests.get(S, "a"), got("a", 1, "x"), 2, 3))).verdict())
+    assertThat(
+            check(
+                    List.of(
+                        op(0, create("a", "x"), Outcome.OK, 0, 1),
+                        op(1, Requests.get(S, "a"), got("a", 1, "x"), 2, 3)))
+                .verdict())
         .isEqualTo(Verdict.LINEARIZABLE);
   }
 
   @Test
   void aGetThatMissesAnAcknowledgedPutIsNotLinearizable() {
-    Result result = check(List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 1),
-        op(1, Requests.get(S, "a"), Outcome.failed(ErrorCode.NO_SUCH_KEY_EXCEPTION), 2, 3)));
+    Result result =
+        check(
+            List.of(
+                op(0, create("a", "x"), Outcome.OK, 0, 1),
+                op(
+                    1,
+                    Requests.get(S, "a"),
+                    Outcome.failed(ErrorCode.NO_SUCH_KEY_EXCEPTION),
+                    2,
+                    3)));
 
     assertThat(result.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
-    assertThat(result.explanation()).contains("not linearizable", "get \"a\" -> NO_SUCH_KEY",
-        "\"a\"@1=\"x\"");
+    assertThat(result.explanation())
+        .contains("not linearizable", "get \"a\" -> NO_SUCH_KEY", "\"a\"@1=\"x\"");
   }
 
   @Test
   void aGetOverlappingThePutMaySeeEitherSide() {
-    for (Outcome seen : List.of(Outcome.failed(ErrorCode.NO_SUCH_KEY_EXCEPTION),
-        got("a", 1, "x"))) {
-      assertThat(check(List.of(
-          op(0, create("a", "x"), Outcome.OK, 0, 3),
-          op(1, Requests.get(S, "a"), seen, 1, 2))).verdict()).as("get answering %s", seen)
+    for (Outcome seen :
+        List.of(Outcome.failed(ErrorCode.NO_SUCH_KEY_EXCEPTION), got("a", 1, "x"))) {
+      assertThat(
+              check(
+                      List.of(
+                          op(0, create("a", "x"), Outcome.OK, 0, 3),
+                          op(1, Requests.get(S, "a"), seen, 1, 2)))
+                  .verdict())
+          .as("get answering %s", seen)
           .isEqualTo(Verdict.LINEARIZABLE);
     }
   }
 
   @Test
   void twoSuccessfulCreatesOfOneKeyAreNotLinearizable() {
-    assertThat(check(List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 2),
-        op(1, create("a", "y"), Outcome.OK, 1, 3))).verdict())
+    assertThat(
+            check(
+                    List.of(
+                        op(0, create("a", "x"), Outcome.OK, 0, 2),
+                        op(1, create("a", "y"), Outcome.OK, 1, 3)))
+                .verdict())
         .isEqualTo(Verdict.NOT_LINEARIZABLE);
   }
 
   @Test
   void racingCreatesWithOneConflictAreLinearizableInTheOrderThatExplainsThem() {
     // The checker first tries the earlier call first; only the other order explains the outcome.
-    assertThat(check(List.of(
-        op(0, create("a", "x"), Outcome.failed(ErrorCode.CONFLICT_EXCEPTION), 0, 2),
-        op(1, create("a", "y"), Outcome.OK, 1, 3),
-        op(0, Requests.get(S, "a"), got("a", 1, "y"), 4, 5))).verdict())
+    assertThat(
+            check(
+                    List.of(
+                        op(0, create("a", "x"), Outcome.failed(ErrorCode.CONFLICT_EXCEPTION), 0, 2),
+                        op(1, create("a", "y"), Outcome.OK, 1, 3),
+                        op(0, Requests.get(S, "a"), got("a", 1, "y"), 4, 5)))
+                .verdict())
         .isEqualTo(Verdict.LINEARIZABLE);
   }
 
   @Test
   void aStaleReadAfterANewerAcknowledgedPutIsNotLinearizable() {
-    assertThat(check(List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 1),
-        op(0, put("a", 1, "y"), Outcome.OK, 2, 3),
-        op(1, Requests.get(S, "a"), got("a", 1, "x"), 4, 5))).verdict())
+    assertThat(
+            check(
+                    List.of(
+                        op(0, create("a", "x"), Outcome.OK, 0, 1),
+                        op(0, put("a", 1, "y"), Outcome.OK, 2, 3),
+                        op(1, Requests.get(S, "a"), got("a", 1, "x"), 4, 5)))
+                .verdict())
         .isEqualTo(Verdict.NOT_LINEARIZABLE);
   }
 
   @Test
   void aConditionalDeleteThatWipesARacingUpdateIsNotLinearizable() {
-    List<Operation<Call, Outcome>> raced = List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 1),
-        op(1, Requests.delete(S, item("a", 1)), Outcome.OK, 2, 5),
-        op(2, put("a", 1, "y"), Outcome.OK, 3, 4));
+    List<Operation<Call, Outcome>> raced =
+        List.of(
+            op(0, create("a", "x"), Outcome.OK, 0, 1),
+            op(1, Requests.delete(S, item("a", 1)), Outcome.OK, 2, 5),
+            op(2, put("a", 1, "y"), Outcome.OK, 3, 4));
 
     // After the race, either the delete ran first (and the update conflicted) or the update ran
     // first (and the delete, at a stale version, deleted nothing): the key cannot be gone.
@@ -112,35 +136,57 @@ class LinearizabilityCheckerTest {
 
   @Test
   void theGlobalVersionCountsEverySuccessfulPutThatCarriesIt() {
-    List<Operation<Call, Outcome>> twoWinners = List.of(
-        op(0, Requests.put(S, OptionalLong.of(0), List.of(item("a", -1, "x")), List.of()),
-            Outcome.OK, 0, 2),
-        op(1, Requests.put(S, OptionalLong.of(0), List.of(item("b", -1, "y")), List.of()),
-            Outcome.OK, 1, 3));
+    List<Operation<Call, Outcome>> twoWinners =
+        List.of(
+            op(
+                0,
+                Requests.put(S, OptionalLong.of(0), List.of(item("a", -1, "x")), List.of()),
+                Outcome.OK,
+                0,
+                2),
+            op(
+                1,
+                Requests.put(S, OptionalLong.of(0), List.of(item("b", -1, "y")), List.of()),
+                Outcome.OK,
+                1,
+                3));
     assertThat(check(twoWinners).verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
 
-    List<Operation<Call, Outcome>> inTurn = List.of(
-        op(0, Requests.put(S, OptionalLong.of(0), List.of(item("a", -1, "x")), List.of()),
-            Outcome.OK, 0, 2),
-        op(1, Requests.put(S, OptionalLong.of(1), List.of(item("b", -1, "y")), List.of()),
-            Outcome.OK, 1, 3),
-        op(2, Requests.get(S, "global_version"), got("global_version", 2, ""), 4, 5));
+    List<Operation<Call, Outcome>> inTurn =
+        List.of(
+            op(
+                0,
+                Requests.put(S, OptionalLong.of(0), List.of(item("a", -1, "x")), List.of()),
+                Outcome.OK,
+                0,
+                2),
+            op(
+                1,
+                Requests.put(S, OptionalLong.of(1), List.of(item("b", -1, "y")), List.of()),
+                Outcome.OK,
+                1,
+                3),
+            op(2, Requests.get(S, "global_version"), got("global_version", 2, ""), 4, 5));
     assertThat(check(inTurn).verdict()).isEqualTo(Verdict.LINEARIZABLE);
   }
 
   @Test
   void aBudgetTooSmallAnswersInconclusive() {
-    Result result = LinearizabilityChecker.check(KEYSPACE, List.of(
-        op(0, create("a", "x"), Outcome.OK, 0, 3),
-        op(1, Requests.get(S, "a"), got("a", 1, "x"), 1, 2)), 1);
+    Result result =
+        LinearizabilityChecker.check(
+            KEYSPACE,
+            List.of(
+                op(0, create("a", "x"), Outcome.OK, 0, 3),
+                op(1, Requests.get(S, "a"), got("a", 1, "x"), 1, 2)),
+            1);
 
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
   }
 
   /**
    * A register history of 4 clients x 200 operations with heavy overlap, generated by running a
-   * real register with random delays around each step: linearizable by construction, and the
-   * memo keeps the search small. Corrupting one read makes it non-linearizable.
+   * real register with random delays around each step: linearizable by construction, and the memo
+   * keeps the search small. Corrupting one read makes it non-linearizable.
    */
   @Test
   void largeOverlappingRegisterHistoriesAreDecided() {
@@ -176,8 +222,14 @@ class LinearizabilityCheckerTest {
       read++;
     }
     Operation<int[], Integer> original = corrupted.get(read);
-    corrupted.set(read, new Operation<>(original.thread(), original.input(), 9,
-        original.invokedNanos(), original.returnedNanos()));
+    corrupted.set(
+        read,
+        new Operation<>(
+            original.thread(),
+            original.input(),
+            9,
+            original.invokedNanos(),
+            original.returnedNanos()));
     assertThat(LinearizabilityChecker.check(new Register(), corrupted, 10_000_000).verdict())
         .isEqualTo(Verdict.NOT_LINEARIZABLE);
   }
@@ -202,8 +254,8 @@ class LinearizabilityCheckerTest {
     return LinearizabilityChecker.check(KEYSPACE, history, 1_000_000);
   }
 
-  private static Operation<Call, Outcome> op(int thread, Message request, Outcome outcome,
-      long from, long to) {
+  private static Operation<Call, Outcome> op(
+      int thread, Message request, Outcome outcome, long from, long to) {
     return new Operation<>(thread, new Call(request), outcome, from, to);
   }
 

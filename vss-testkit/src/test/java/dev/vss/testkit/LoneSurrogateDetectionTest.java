@@ -34,26 +34,30 @@ class LoneSurrogateDetectionTest {
   @Example
   void theScenarioCatchesAnEndpointThatReplacesLoneSurrogates() throws Exception {
     assertThat(scenarioFailure(false)).as("on VssService called directly").isNull();
-    assertThat(scenarioFailure(true)).as("on an endpoint that sends '?' instead")
+    assertThat(scenarioFailure(true))
+        .as("on an endpoint that sends '?' instead")
         .isInstanceOf(AssertionError.class);
   }
 
   @Example
   void theModelActionCatchesAnEndpointThatReplacesLoneSurrogates() {
-    assertThat(chainsUntilFailure(false)).as("chains failed on VssService called directly")
+    assertThat(chainsUntilFailure(false))
+        .as("chains failed on VssService called directly")
         .isEqualTo(MAX_CHAINS);
-    assertThat(chainsUntilFailure(true)).as("chains until the '?' endpoint is caught")
+    assertThat(chainsUntilFailure(true))
+        .as("chains until the '?' endpoint is caught")
         .isLessThan(MAX_CHAINS);
   }
 
   @Example
   void withoutInProcessTheChecksDoNotRun() {
-    Conformance honestHttp = new Conformance(true) {
-      @Override
-      public Set<Capability> capabilities() {
-        return Capability.endpointDefaults();
-      }
-    };
+    Conformance honestHttp =
+        new Conformance(true) {
+          @Override
+          public Set<Capability> capabilities() {
+            return Capability.endpointDefaults();
+          }
+        };
     assertThat(catchFailure(honestHttp))
         .isInstanceOf(org.opentest4j.TestAbortedException.class)
         .hasMessageContaining("needs capability IN_PROCESS");
@@ -149,8 +153,12 @@ class LoneSurrogateDetectionTest {
 
     @Override
     public GetObjectResponse getObject(String userToken, GetObjectRequest request) {
-      return next.getObject(wire(userToken), request.toBuilder()
-          .setStoreId(wire(request.getStoreId())).setKey(wire(request.getKey())).build());
+      return next.getObject(
+          wire(userToken),
+          request.toBuilder()
+              .setStoreId(wire(request.getStoreId()))
+              .setKey(wire(request.getKey()))
+              .build());
     }
 
     @Override

@@ -23,9 +23,15 @@ class ModelPropertyDetectsSabotageTest {
   void modelPropertyCatchesEverySequentialFlaw() {
     // Races need threads; a well-known token secret behaves exactly like a good one to a client
     // that only follows its own tokens (the conformance suite checks the secret itself).
-    for (Flaw flaw : EnumSet.complementOf(EnumSet.of(Flaw.UNSERIALIZED_WRITES,
-        Flaw.ZERO_TOKEN_SECRET, Flaw.TORN_VISIBILITY, Flaw.LOST_UPDATE_ON_DELETE))) {
-      assertThat(chainsUntilFailure(flaw)).as("chains until %s is caught", flaw)
+    for (Flaw flaw :
+        EnumSet.complementOf(
+            EnumSet.of(
+                Flaw.UNSERIALIZED_WRITES,
+                Flaw.ZERO_TOKEN_SECRET,
+                Flaw.TORN_VISIBILITY,
+                Flaw.LOST_UPDATE_ON_DELETE))) {
+      assertThat(chainsUntilFailure(flaw))
+          .as("chains until %s is caught", flaw)
           .isLessThan(MAX_CHAINS);
     }
   }

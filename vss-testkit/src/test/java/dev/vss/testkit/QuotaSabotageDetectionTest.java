@@ -46,27 +46,38 @@ class QuotaSabotageDetectionTest {
     @Override
     public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
       Usage early = data.userUsage(keyspace.userToken());
-      return data.write(keyspace, keys, new WriteDecision<R>() {
-        @Override
-        public WritePlan<R> decide(WriteView view) {
-          WritePlan<R> plan = decision.decide(flaw != Flaw.STALE_USER_USAGE ? view
-              : WriteView.of(keys, view::version, view::storedBytes, view::globalVersion,
-                  view::keyspaceUsage, () -> {
-                    Thread.yield(); // widen the window a little, as a slow read would
-                    return early;
-                  }));
-          if (flaw == Flaw.COUNTS_OVERWRITES_AS_NEW && !plan.isAbort()) {
-            Usage naive = Usage.change(plan, key -> OptionalLong.empty());
-            counted.merge(keyspace, naive, Usage::plus);
-          }
-          return plan;
-        }
+      return data.write(
+          keyspace,
+          keys,
+          new WriteDecision<R>() {
+            @Override
+            public WritePlan<R> decide(WriteView view) {
+              WritePlan<R> plan =
+                  decision.decide(
+                      flaw != Flaw.STALE_USER_USAGE
+                          ? view
+                          : WriteView.of(
+                              keys,
+                              view::version,
+                              view::storedBytes,
+                              view::globalVersion,
+                              view::keyspaceUsage,
+                              () -> {
+                                Thread.yield(); // widen the window a little, as a slow read would
+                                return early;
+                              }));
+              if (flaw == Flaw.COUNTS_OVERWRITES_AS_NEW && !plan.isAbort()) {
+                Usage naive = Usage.change(plan, key -> OptionalLong.empty());
+                counted.merge(keyspace, naive, Usage::plus);
+              }
+              return plan;
+            }
 
-        @Override
-        public boolean readsUsage() {
-          return decision.readsUsage();
-        }
-      });
+            @Override
+            public boolean readsUsage() {
+              return decision.readsUsage();
+            }
+          });
     }
 
     @Override
@@ -77,7 +88,8 @@ class QuotaSabotageDetectionTest {
     @Override
     public Usage usage(Keyspace keyspace) {
       return flaw == Flaw.COUNTS_OVERWRITES_AS_NEW
-          ? counted.getOrDefault(keyspace, Usage.ZERO) : data.usage(keyspace);
+          ? counted.getOrDefault(keyspace, Usage.ZERO)
+          : data.usage(keyspace);
     }
 
     @Override
@@ -85,8 +97,10 @@ class QuotaSabotageDetectionTest {
       if (flaw != Flaw.COUNTS_OVERWRITES_AS_NEW) {
         return data.userUsage(userToken);
       }
-      return counted.entrySet().stream().filter(e -> e.getKey().userToken().equals(userToken))
-          .map(Map.Entry::getValue).reduce(Usage.ZERO, Usage::plus);
+      return counted.entrySet().stream()
+          .filter(e -> e.getKey().userToken().equals(userToken))
+          .map(Map.Entry::getValue)
+          .reduce(Usage.ZERO, Usage::plus);
     }
 
     @Override
@@ -148,8 +162,11 @@ class QuotaSabotageDetectionTest {
   @Test
   void aStoreThatCountsOverwritesAsNewRecordsIsCaught() throws Throwable {
     run(suite(null), StorageQuotaSuite::trackedUsageEqualsTheDataWithoutQuotas);
-    assertThatThrownBy(() -> run(suite(Flaw.COUNTS_OVERWRITES_AS_NEW),
-        StorageQuotaSuite::trackedUsageEqualsTheDataWithoutQuotas))
+    assertThatThrownBy(
+            () ->
+                run(
+                    suite(Flaw.COUNTS_OVERWRITES_AS_NEW),
+                    StorageQuotaSuite::trackedUsageEqualsTheDataWithoutQuotas))
         .isInstanceOf(AssertionError.class);
   }
 
@@ -157,11 +174,14 @@ class QuotaSabotageDetectionTest {
   void aStoreThatReadsTheUserUsageUnserializedIsCaughtByTheRace() throws Throwable {
     run(suite(null), StorageQuotaSuite::writersOnSeveralStoreIdsNeverTakeAUserOverQuota);
     // A race: try a few times; an unserialized read lets more puts through than fit.
-    assertThatThrownBy(() -> {
-      for (int attempt = 0; attempt < 20; attempt++) {
-        run(suite(Flaw.STALE_USER_USAGE),
-            StorageQuotaSuite::writersOnSeveralStoreIdsNeverTakeAUserOverQuota);
-      }
-    }).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(
+            () -> {
+              for (int attempt = 0; attempt < 20; attempt++) {
+                run(
+                    suite(Flaw.STALE_USER_USAGE),
+                    StorageQuotaSuite::writersOnSeveralStoreIdsNeverTakeAUserOverQuota);
+              }
+            })
+        .isInstanceOf(AssertionError.class);
   }
 }

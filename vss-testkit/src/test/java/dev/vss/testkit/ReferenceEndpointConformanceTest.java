@@ -16,7 +16,6 @@ class ReferenceEndpointConformanceTest extends VssConformanceSuite {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES,
-        Capability.IN_PROCESS);
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES, Capability.IN_PROCESS);
   }
 }

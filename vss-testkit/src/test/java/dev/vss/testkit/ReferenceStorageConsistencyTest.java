@@ -14,7 +14,6 @@ class ReferenceStorageConsistencyTest extends StorageConsistencySuite {
 
   @Override
   protected Set<Capability> capabilities() {
-    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES,
-        Capability.IN_PROCESS);
+    return EnumSet.of(Capability.SEVERAL_USERS, Capability.EXACT_MESSAGES, Capability.IN_PROCESS);
   }
 }

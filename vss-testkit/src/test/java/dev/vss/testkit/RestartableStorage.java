@@ -18,8 +18,10 @@ import java.util.Set;
  */
 final class RestartableStorage implements Storage {
   private final Storage data;
+
   /** Null: the data's own secret, kept across restarts. Else this handle's own (a flaw). */
   private final byte[] handleSecret;
+
   private volatile boolean closed;
 
   RestartableStorage(Storage data) {
@@ -27,8 +29,8 @@ final class RestartableStorage implements Storage {
   }
 
   /**
-   * A handle over {@code data}; with {@code forgetsTokenSecret}, each handle makes its own page-token
-   * secret, as an adapter that does not persist it would after every restart.
+   * A handle over {@code data}; with {@code forgetsTokenSecret}, each handle makes its own
+   * page-token secret, as an adapter that does not persist it would after every restart.
    */
   RestartableStorage(Storage data, boolean forgetsTokenSecret) {
     this.data = data;

@@ -29,41 +29,72 @@ class SabotageDetectionTest {
 
   static Stream<Arguments> flawsAndTheScenariosThatCatchThem() {
     return Stream.of(
-        caught(Flaw.IGNORES_DELETES, "conditionalDeleteRemovesTheKey",
+        caught(
+            Flaw.IGNORES_DELETES,
+            "conditionalDeleteRemovesTheKey",
             VssConformanceSuite::conditionalDeleteRemovesTheKey),
-        caught(Flaw.IGNORES_DELETES, "putAndDeleteItemsCommitTogether",
+        caught(
+            Flaw.IGNORES_DELETES,
+            "putAndDeleteItemsCommitTogether",
             VssConformanceSuite::putAndDeleteItemsCommitTogether),
         caught(Flaw.IGNORES_DELETES, "deleteIsIdempotent", VssConformanceSuite::deleteIsIdempotent),
-        caught(Flaw.LISTS_OLDEST_FIRST, "listOrdersNewestCreationFirst",
+        caught(
+            Flaw.LISTS_OLDEST_FIRST,
+            "listOrdersNewestCreationFirst",
             VssConformanceSuite::listOrdersNewestCreationFirst),
-        caught(Flaw.LISTS_OLDEST_FIRST, "listsAThousandKeysAcrossPages",
+        caught(
+            Flaw.LISTS_OLDEST_FIRST,
+            "listsAThousandKeysAcrossPages",
             VssConformanceSuite::listsAThousandKeysAcrossPages),
-        caught(Flaw.LISTS_OLDEST_FIRST, "creationOrderHoldsAcrossPagesWithAPrefix",
+        caught(
+            Flaw.LISTS_OLDEST_FIRST,
+            "creationOrderHoldsAcrossPagesWithAPrefix",
             VssConformanceSuite::creationOrderHoldsAcrossPagesWithAPrefix),
         caught(Flaw.LIKE_PREFIX, "listPrefixIsLiteral(_)", s -> s.listPrefixIsLiteral("_")),
         caught(Flaw.LIKE_PREFIX, "listPrefixIsLiteral(%)", s -> s.listPrefixIsLiteral("%")),
-        caught(Flaw.LIKE_PREFIX, "listPrefixIsCaseSensitiveAndExact",
+        caught(
+            Flaw.LIKE_PREFIX,
+            "listPrefixIsCaseSensitiveAndExact",
             VssConformanceSuite::listPrefixIsCaseSensitiveAndExact),
-        caught(Flaw.FORGETS_GLOBAL_VERSION,
+        caught(
+            Flaw.FORGETS_GLOBAL_VERSION,
             "globalVersionIncrementsByExactlyOnePerPutThatCarriesIt",
             VssConformanceSuite::globalVersionIncrementsByExactlyOnePerPutThatCarriesIt),
-        caught(Flaw.FORGETS_GLOBAL_VERSION, "getOfTheReservedKeyAnswersTheGlobalVersion",
+        caught(
+            Flaw.FORGETS_GLOBAL_VERSION,
+            "getOfTheReservedKeyAnswersTheGlobalVersion",
             VssConformanceSuite::getOfTheReservedKeyAnswersTheGlobalVersion),
-        caught(Flaw.NEW_SEQUENCE_ON_UPDATE, "updateKeepsTheCreationPosition",
+        caught(
+            Flaw.NEW_SEQUENCE_ON_UPDATE,
+            "updateKeepsTheCreationPosition",
             VssConformanceSuite::updateKeepsTheCreationPosition),
-        caught(Flaw.NEW_SEQUENCE_ON_UPDATE, "creationSequencesAreStoreWideAndIncreasing",
+        caught(
+            Flaw.NEW_SEQUENCE_ON_UPDATE,
+            "creationSequencesAreStoreWideAndIncreasing",
             StorageConformanceSuite::creationSequencesAreStoreWideAndIncreasing),
-        caught(Flaw.JOINS_STORE_AND_KEY, "storeIdAndKeyBoundariesDoNotBlur",
+        caught(
+            Flaw.JOINS_STORE_AND_KEY,
+            "storeIdAndKeyBoundariesDoNotBlur",
             VssConformanceSuite::storeIdAndKeyBoundariesDoNotBlur),
-        caught(Flaw.JOINS_STORE_AND_KEY, "storeIdsAreIsolatedIncludingTheEmptyOne",
+        caught(
+            Flaw.JOINS_STORE_AND_KEY,
+            "storeIdsAreIsolatedIncludingTheEmptyOne",
             VssConformanceSuite::storeIdsAreIsolatedIncludingTheEmptyOne),
-        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "pageTokenSecretIsThirtyTwoStableBytes",
+        caught(
+            Flaw.NEW_TOKEN_SECRET_PER_CALL,
+            "pageTokenSecretIsThirtyTwoStableBytes",
             StorageConformanceSuite::pageTokenSecretIsThirtyTwoStableBytes),
-        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "listsAThousandKeysAcrossPages",
+        caught(
+            Flaw.NEW_TOKEN_SECRET_PER_CALL,
+            "listsAThousandKeysAcrossPages",
             VssConformanceSuite::listsAThousandKeysAcrossPages),
-        caught(Flaw.NEW_TOKEN_SECRET_PER_CALL, "pageTokenIsBoundToItsListing",
+        caught(
+            Flaw.NEW_TOKEN_SECRET_PER_CALL,
+            "pageTokenIsBoundToItsListing",
             VssConformanceSuite::pageTokenIsBoundToItsListing),
-        caught(Flaw.ZERO_TOKEN_SECRET, "pageTokenSecretIsThirtyTwoStableBytes",
+        caught(
+            Flaw.ZERO_TOKEN_SECRET,
+            "pageTokenSecretIsThirtyTwoStableBytes",
             StorageConformanceSuite::pageTokenSecretIsThirtyTwoStableBytes));
   }
 
@@ -71,9 +102,11 @@ class SabotageDetectionTest {
   @MethodSource("flawsAndTheScenariosThatCatchThem")
   void conformanceSuiteCatchesTheFlaw(Flaw flaw, Scenario scenario) throws Exception {
     assertThat(failureOf(new Conformance(null, false, false), scenario.body()))
-        .as("%s on a healthy storage", scenario).isNull();
+        .as("%s on a healthy storage", scenario)
+        .isNull();
     assertThat(failureOf(new Conformance(flaw, false, false), scenario.body()))
-        .as("%s on a storage that %s", scenario, flaw).isNotNull();
+        .as("%s on a storage that %s", scenario, flaw)
+        .isNotNull();
   }
 
   @Test
@@ -112,14 +145,14 @@ class SabotageDetectionTest {
         .isInstanceOf(AssertionError.class);
   }
 
-  private static Arguments caught(Flaw flaw, String name,
-      ThrowingConsumer<StorageConformanceSuite> body) {
+  private static Arguments caught(
+      Flaw flaw, String name, ThrowingConsumer<StorageConformanceSuite> body) {
     return Arguments.of(flaw, new Scenario(name, body));
   }
 
   /** Runs one scenario with the suite's own set-up and tear-down; answers what it threw. */
-  private static <S extends VssConformanceSuite> Throwable failureOf(S suite,
-      ThrowingConsumer<S> scenario) throws Exception {
+  private static <S extends VssConformanceSuite> Throwable failureOf(
+      S suite, ThrowingConsumer<S> scenario) throws Exception {
     suite.openEndpoint();
     try {
       scenario.accept(suite);
@@ -131,8 +164,8 @@ class SabotageDetectionTest {
     }
   }
 
-  private static <S extends VssConcurrencySuite> Throwable failureOf(S suite,
-      ThrowingConsumer<S> scenario) throws Exception {
+  private static <S extends VssConcurrencySuite> Throwable failureOf(
+      S suite, ThrowingConsumer<S> scenario) throws Exception {
     suite.openEndpoint();
     try {
       scenario.accept(suite);
@@ -159,8 +192,8 @@ class SabotageDetectionTest {
     @Override
     protected Storage newStorage() {
       Storage memory = new InMemoryStorage();
-      return new RestartableStorage(flaw == null ? memory : new SabotagedStorage(memory, flaw),
-          forgetsTokenSecret);
+      return new RestartableStorage(
+          flaw == null ? memory : new SabotagedStorage(memory, flaw), forgetsTokenSecret);
     }
 
     @Override

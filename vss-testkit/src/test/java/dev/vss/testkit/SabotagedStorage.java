@@ -75,8 +75,14 @@ final class SabotagedStorage implements Storage {
   @Override
   public Optional<StoredRecord> get(Keyspace keyspace, String key) {
     if (flaw == Flaw.JOINS_STORE_AND_KEY) {
-      return data.get(joined(keyspace), keyspace.storeId() + key).map(r -> new StoredRecord(
-          r.key().substring(keyspace.storeId().length()), r.version(), r.value(), r.sequence()));
+      return data.get(joined(keyspace), keyspace.storeId() + key)
+          .map(
+              r ->
+                  new StoredRecord(
+                      r.key().substring(keyspace.storeId().length()),
+                      r.version(),
+                      r.value(),
+                      r.sequence()));
     }
     return data.get(keyspace, key);
   }
@@ -103,7 +109,8 @@ final class SabotagedStorage implements Storage {
       }
       case JOINS_STORE_AND_KEY -> {
         int strip = keyspace.storeId().length();
-        return data.list(joined(keyspace), keyspace.storeId() + prefix, beforeSequence, limit)
+        return data
+            .list(joined(keyspace), keyspace.storeId() + prefix, beforeSequence, limit)
             .stream()
             .map(e -> new KeyVersion(e.key().substring(strip), e.version(), e.sequence()))
             .toList();
@@ -117,16 +124,28 @@ final class SabotagedStorage implements Storage {
   @Override
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     return switch (flaw) {
-      case IGNORES_DELETES -> data.write(keyspace, keys, view -> {
-        WritePlan<R> plan = decision.decide(view);
-        return plan.isAbort() ? plan
-            : WritePlan.apply(plan.upserts(), List.of(), plan.newGlobalVersion(), plan.result());
-      });
-      case FORGETS_GLOBAL_VERSION -> data.write(keyspace, keys, view -> {
-        WritePlan<R> plan = decision.decide(view);
-        return plan.isAbort() ? plan
-            : WritePlan.apply(plan.upserts(), plan.deletes(), OptionalLong.empty(), plan.result());
-      });
+      case IGNORES_DELETES ->
+          data.write(
+              keyspace,
+              keys,
+              view -> {
+                WritePlan<R> plan = decision.decide(view);
+                return plan.isAbort()
+                    ? plan
+                    : WritePlan.apply(
+                        plan.upserts(), List.of(), plan.newGlobalVersion(), plan.result());
+              });
+      case FORGETS_GLOBAL_VERSION ->
+          data.write(
+              keyspace,
+              keys,
+              view -> {
+                WritePlan<R> plan = decision.decide(view);
+                return plan.isAbort()
+                    ? plan
+                    : WritePlan.apply(
+                        plan.upserts(), plan.deletes(), OptionalLong.empty(), plan.result());
+              });
       case NEW_SEQUENCE_ON_UPDATE -> newSequenceOnUpdate(keyspace, keys, decision);
       case JOINS_STORE_AND_KEY -> joinedWrite(keyspace, keys, decision);
       case UNSERIALIZED_WRITES -> {
@@ -173,11 +192,16 @@ final class SabotagedStorage implements Storage {
     }
   }
 
-  private void applyAlone(Keyspace keyspace, List<WritePlan.Upsert> upserts, List<String> deletes,
+  private void applyAlone(
+      Keyspace keyspace,
+      List<WritePlan.Upsert> upserts,
+      List<String> deletes,
       OptionalLong globalVersion) {
     Set<String> keys = new HashSet<>(deletes);
     upserts.forEach(upsert -> keys.add(upsert.key()));
-    data.write(keyspace, keys,
+    data.write(
+        keyspace,
+        keys,
         view -> WritePlan.apply(upserts, deletes, globalVersion, WriteOutcome.APPLIED));
     Thread.yield();
   }
@@ -206,21 +230,26 @@ final class SabotagedStorage implements Storage {
     data.close();
   }
 
-  private <R> R newSequenceOnUpdate(Keyspace keyspace, Set<String> keys,
-      WriteDecision<R> decision) {
+  private <R> R newSequenceOnUpdate(
+      Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     List<WritePlan<R>> decided = new ArrayList<>();
     List<String> updated = new ArrayList<>();
     // First delete every key the plan updates, then insert it again: a new sequence each time.
-    data.write(keyspace, keys, view -> {
-      WritePlan<R> plan = decision.decide(view);
-      decided.add(plan);
-      if (plan.isAbort()) {
-        return plan;
-      }
-      plan.upserts().stream().map(WritePlan.Upsert::key)
-          .filter(key -> view.version(key).isPresent()).forEach(updated::add);
-      return WritePlan.apply(List.of(), updated, OptionalLong.empty(), plan.result());
-    });
+    data.write(
+        keyspace,
+        keys,
+        view -> {
+          WritePlan<R> plan = decision.decide(view);
+          decided.add(plan);
+          if (plan.isAbort()) {
+            return plan;
+          }
+          plan.upserts().stream()
+              .map(WritePlan.Upsert::key)
+              .filter(key -> view.version(key).isPresent())
+              .forEach(updated::add);
+          return WritePlan.apply(List.of(), updated, OptionalLong.empty(), plan.result());
+        });
     WritePlan<R> plan = decided.get(decided.size() - 1);
     if (plan.isAbort()) {
       return plan.result();
@@ -231,18 +260,24 @@ final class SabotagedStorage implements Storage {
   private <R> R joinedWrite(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     String store = keyspace.storeId();
     Set<String> joinedKeys = keys.stream().map(k -> store + k).collect(Collectors.toSet());
-    return data.write(joined(keyspace), joinedKeys, view -> {
-      WritePlan<R> plan = decision.decide(WriteView.of(keys,
-          key -> view.version(store + key), view.globalVersion()));
-      if (plan.isAbort()) {
-        return plan;
-      }
-      return WritePlan.apply(
-          plan.upserts().stream()
-              .map(u -> new WritePlan.Upsert(store + u.key(), u.version(), u.value())).toList(),
-          plan.deletes().stream().map(k -> store + k).toList(),
-          plan.newGlobalVersion(), plan.result());
-    });
+    return data.write(
+        joined(keyspace),
+        joinedKeys,
+        view -> {
+          WritePlan<R> plan =
+              decision.decide(
+                  WriteView.of(keys, key -> view.version(store + key), view.globalVersion()));
+          if (plan.isAbort()) {
+            return plan;
+          }
+          return WritePlan.apply(
+              plan.upserts().stream()
+                  .map(u -> new WritePlan.Upsert(store + u.key(), u.version(), u.value()))
+                  .toList(),
+              plan.deletes().stream().map(k -> store + k).toList(),
+              plan.newGlobalVersion(),
+              plan.result());
+        });
   }
 
   private static Keyspace joined(Keyspace keyspace) {

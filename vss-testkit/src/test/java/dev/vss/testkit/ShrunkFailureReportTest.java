@@ -34,38 +34,49 @@ class ShrunkFailureReportTest {
 
     assertThat(failure).as("the property on a sabotaged store").isInstanceOf(AssertionError.class);
     String message = failure.getMessage();
-    assertThat(message).contains(
-        "the steps as a script (request with concrete versions -> what the endpoint answered):",
-        "    1. put ", " -> ok", "reads back differently", "  endpoint:  ", "  reference: ");
+    assertThat(message)
+        .contains(
+            "the steps as a script (request with concrete versions -> what the endpoint answered):",
+            "    1. put ",
+            " -> ok",
+            "reads back differently",
+            "  endpoint:  ",
+            "  reference: ");
     List<String> script = message.lines().filter(line -> line.matches("    \\d+\\. .*")).toList();
     // Shrunk: the bug needs two creates (one put may hold both) and an update of the older key;
     // the chain the property first finds is usually 10 to 30 steps long.
-    assertThat(script).as("the script of the shrunk chain:\n%s", message)
+    assertThat(script)
+        .as("the script of the shrunk chain:\n%s", message)
         .hasSizeBetween(2, 4)
         .allSatisfy(line -> assertThat(line).contains(" -> "));
     assertThat(script.stream().filter(line -> line.contains(". put ")).count())
-        .as("puts in the script:\n%s", message).isGreaterThanOrEqualTo(2);
+        .as("puts in the script:\n%s", message)
+        .isGreaterThanOrEqualTo(2);
   }
 
   /** Runs one property class with the jqwik engine; answers its failure, or null if it passed. */
   private Throwable runProperty(Class<?> propertyClass) {
     List<Throwable> failures = new ArrayList<>();
-    LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-        .selectors(selectClass(propertyClass))
-        .configurationParameter("jqwik.database", dir.resolve("jqwik-database").toString())
-        .configurationParameter("jqwik.reporting.onlyfailures", "true")
-        // jqwik stops shrinking after 10 s and then reports the unshrunk chain; a busy build
-        // machine can take longer than that, and this test is about the shrunk report.
-        .configurationParameter("jqwik.shrinking.bounded.seconds", "600")
-        .build(), new TestExecutionListener() {
-          @Override
-          public void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            Optional<Throwable> thrown = result.getThrowable();
-            if (test.isTest() && thrown.isPresent()) {
-              failures.add(thrown.get());
-            }
-          }
-        });
+    LauncherFactory.create()
+        .execute(
+            LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(propertyClass))
+                .configurationParameter("jqwik.database", dir.resolve("jqwik-database").toString())
+                .configurationParameter("jqwik.reporting.onlyfailures", "true")
+                // jqwik stops shrinking after 10 s and then reports the unshrunk chain; a busy
+                // build
+                // machine can take longer than that, and this test is about the shrunk report.
+                .configurationParameter("jqwik.shrinking.bounded.seconds", "600")
+                .build(),
+            new TestExecutionListener() {
+              @Override
+              public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                Optional<Throwable> thrown = result.getThrowable();
+                if (test.isTest() && thrown.isPresent()) {
+                  failures.add(thrown.get());
+                }
+              }
+            });
     assertThat(failures).as("failures of %s", propertyClass.getSimpleName()).hasSizeLessThan(2);
     return failures.isEmpty() ? null : failures.get(0);
   }

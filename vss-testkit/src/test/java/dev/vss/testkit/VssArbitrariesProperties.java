@@ -28,7 +28,8 @@ class VssArbitrariesProperties {
   @Property(tries = 300)
   void keysAreNonEmptyWholeCodePointsAndNeverReserved(@ForAll("keys") String key) {
     assertThat(new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
-        .as("survives UTF-8 (no lone surrogate)").isEqualTo(key);
+        .as("survives UTF-8 (no lone surrogate)")
+        .isEqualTo(key);
     assertThat(key.codePointCount(0, key.length())).isBetween(1, 12);
     assertThat(key).isNotEqualTo(RequestValidation.GLOBAL_VERSION_KEY);
   }
@@ -42,16 +43,32 @@ class VssArbitrariesProperties {
   void prefixesIncludeEveryPrefixOfEveryKeyAndLookAlikes() {
     List<String> prefixes = VssArbitraries.prefixesOf(POOL).allValues().orElseThrow().toList();
 
-    assertThat(prefixes).contains("", "a", "a_", "a_b", "B", "B%", "\uD83D\uDD11",
-        "\uD83D\uDD11k", "a_bx", "A_B", "%", "_").doesNotHaveDuplicates();
-    assertThat(prefixes).as("no prefix splits a surrogate pair")
-        .allSatisfy(p -> assertThat(Character.isHighSurrogate(
-            p.isEmpty() ? 'x' : p.charAt(p.length() - 1))).isFalse());
+    assertThat(prefixes)
+        .contains(
+            "",
+            "a",
+            "a_",
+            "a_b",
+            "B",
+            "B%",
+            "\uD83D\uDD11",
+            "\uD83D\uDD11k",
+            "a_bx",
+            "A_B",
+            "%",
+            "_")
+        .doesNotHaveDuplicates();
+    assertThat(prefixes)
+        .as("no prefix splits a surrogate pair")
+        .allSatisfy(
+            p ->
+                assertThat(Character.isHighSurrogate(p.isEmpty() ? 'x' : p.charAt(p.length() - 1)))
+                    .isFalse());
   }
 
   /**
-   * Requests made by the generators are accepted or rejected exactly as the reference model
-   * accepts or rejects them, and leave the same keyspaces behind.
+   * Requests made by the generators are accepted or rejected exactly as the reference model accepts
+   * or rejects them, and leave the same keyspaces behind.
    */
   @Property(tries = 200)
   void generatedRequestsAnswerAlikeOnTheStorageAndTheModel(
@@ -85,7 +102,8 @@ class VssArbitrariesProperties {
   @Provide
   Arbitrary<List<PutObjectRequest>> puts() {
     return VssArbitraries.putRequests(Arbitraries.of("", "s"), Arbitraries.of(POOL), 3)
-        .list().ofMaxSize(8);
+        .list()
+        .ofMaxSize(8);
   }
 
   @Provide

@@ -24,8 +24,8 @@ import java.util.HexFormat;
  * </pre>
  *
  * <p>Requests are signed with the secp256k1 private key in the environment variable {@code
- * VSS_AUTH_KEY} (64 hex digits); without it, with a fixed demonstration key that anyone can use,
- * so data written with it is public. The user token (the key's public key) is printed first.
+ * VSS_AUTH_KEY} (64 hex digits); without it, with a fixed demonstration key that anyone can use, so
+ * data written with it is public. The user token (the key's public key) is printed first.
  */
 public final class Call {
   /** The demonstration key: the byte 1 in 32 bytes, a valid secp256k1 private key. */
@@ -42,13 +42,19 @@ public final class Call {
    */
   public static void main(String[] args) {
     if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: Call BASE_URL getObject|putObjects|deleteObject|listKeyVersions"
-          + " ['REQUEST IN PROTOBUF TEXT FORMAT']");
+      System.err.println(
+          "usage: Call BASE_URL getObject|putObjects|deleteObject|listKeyVersions"
+              + " ['REQUEST IN PROTOBUF TEXT FORMAT']");
       System.exit(2);
     }
     String key = System.getenv().getOrDefault("VSS_AUTH_KEY", DEMO_KEY);
-    int status = run(args[0], args[1], args.length == 3 ? args[2] : "",
-        HexFormat.of().parseHex(key), System.out);
+    int status =
+        run(
+            args[0],
+            args[1],
+            args.length == 3 ? args[2] : "",
+            HexFormat.of().parseHex(key),
+            System.out);
     System.exit(status);
   }
 
@@ -58,33 +64,39 @@ public final class Call {
    * @return 0 when the server answered with success, 1 for an error answer or a failed call, 2 for
    *     a request that could not be built
    */
-  public static int run(String baseUrl, String method, String requestText, byte[] authKey,
-      PrintStream out) {
+  public static int run(
+      String baseUrl, String method, String requestText, byte[] authKey, PrintStream out) {
     SignatureHeaderProvider auth = SignatureHeaderProvider.of(authKey);
     out.println("# user token " + auth.userToken());
     // No retries: a human wants to see what one request gets.
-    VssClient client = VssClient.builder(baseUrl).headerProvider(auth)
-        .retryPolicy(RetryPolicy.noRetries()).build();
+    VssClient client =
+        VssClient.builder(baseUrl)
+            .headerProvider(auth)
+            .retryPolicy(RetryPolicy.noRetries())
+            .build();
     Message response;
     try {
       switch (method) {
-        case "getObject" -> response = client.getObject(
-            TextFormat.parse(requestText, GetObjectRequest.class));
-        case "putObjects" -> response = client.putObjects(
-            TextFormat.parse(requestText, PutObjectRequest.class));
-        case "deleteObject" -> response = client.deleteObject(
-            TextFormat.parse(requestText, DeleteObjectRequest.class));
-        case "listKeyVersions" -> response = client.listKeyVersions(
-            TextFormat.parse(requestText, ListKeyVersionsRequest.class));
+        case "getObject" ->
+            response = client.getObject(TextFormat.parse(requestText, GetObjectRequest.class));
+        case "putObjects" ->
+            response = client.putObjects(TextFormat.parse(requestText, PutObjectRequest.class));
+        case "deleteObject" ->
+            response =
+                client.deleteObject(TextFormat.parse(requestText, DeleteObjectRequest.class));
+        case "listKeyVersions" ->
+            response =
+                client.listKeyVersions(TextFormat.parse(requestText, ListKeyVersionsRequest.class));
         default -> {
-          out.println("# unknown method '" + method
-              + "'; one of getObject, putObjects, deleteObject, listKeyVersions");
+          out.println(
+              "# unknown method '"
+                  + method
+                  + "'; one of getObject, putObjects, deleteObject, listKeyVersions");
           return 2;
         }
       }
     } catch (TextFormat.ParseException e) {
-      out.println("# the request is not valid text format for " + method + ": "
-          + e.getMessage());
+      out.println("# the request is not valid text format for " + method + ": " + e.getMessage());
       return 2;
     } catch (VssClientException e) {
       out.println("# " + e.getClass().getSimpleName() + ": " + e.getMessage());

@@ -15,8 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  * A wallet backing its state up to a VSS server with the Java client: restore on start, write with
  * conflict detection, and a second device racing on the same key.
  *
- * <p>Run a server ({@code java -jar vss-server/target/vss-server.jar}), then this class
- * with the server's base URL as the only argument (default {@code http://127.0.0.1:8080/vss}).
+ * <p>Run a server ({@code java -jar vss-server/target/vss-server.jar}), then this class with the
+ * server's base URL as the only argument (default {@code http://127.0.0.1:8080/vss}).
  */
 public final class EncryptedBackupExample {
   /**
@@ -36,9 +36,10 @@ public final class EncryptedBackupExample {
   /** The example, printing what happens to {@code out}. */
   public static void run(String baseUrl, PrintStream out) {
     // One client per server, shared by every store; each request is signed with the auth key.
-    VssClient client = VssClient.builder(baseUrl)
-        .headerProvider(SignatureHeaderProvider.of(derive("vss auth key")))
-        .build();
+    VssClient client =
+        VssClient.builder(baseUrl)
+            .headerProvider(SignatureHeaderProvider.of(derive("vss auth key")))
+            .build();
 
     EncryptedStore phone = openStore(client);
     // A device starting up restores everything (and learns every key's version).
@@ -59,8 +60,9 @@ public final class EncryptedBackupExample {
     out.println("laptop wrote channel-monitor-1: " + merged.status());
 
     // The phone's remembered version is now stale, so its next write is refused, not lost.
-    out.println("phone's stale write: "
-        + phone.put("channel-monitor-1", bytes("state after payment 1b")).status());
+    out.println(
+        "phone's stale write: "
+            + phone.put("channel-monitor-1", bytes("state after payment 1b")).status());
   }
 
   private static EncryptedStore openStore(VssClient client) {

@@ -36,25 +36,32 @@ public final class WalletBackend {
    * @param authorizer who the backup callers are
    */
   public static Undertow start(String host, int port, VssService vss, Authorizer authorizer) {
-    PathHandler routes = Handlers.path()
-        // The application's own routes stay as they were.
-        .addExactPath("/status", exchange -> {
-          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-          exchange.getResponseSender().send("wallet backend up\n");
-        })
-        // VSS under a prefix: POST /api/backup/getObject, /putObjects, /deleteObject,
-        // /listKeyVersions. Storage calls run on Undertow's worker threads, never the IO threads.
-        .addPrefixPath("/api/backup", new VssHttpHandler(vss, authorizer, MAX_BACKUP_BODY_BYTES));
+    PathHandler routes =
+        Handlers.path()
+            // The application's own routes stay as they were.
+            .addExactPath(
+                "/status",
+                exchange -> {
+                  exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+                  exchange.getResponseSender().send("wallet backend up\n");
+                })
+            // VSS under a prefix: POST /api/backup/getObject, /putObjects, /deleteObject,
+            // /listKeyVersions. Storage calls run on Undertow's worker threads, never the IO
+            // threads.
+            .addPrefixPath(
+                "/api/backup", new VssHttpHandler(vss, authorizer, MAX_BACKUP_BODY_BYTES));
 
-    Undertow server = Undertow.builder()
-        .addHttpListener(port, host)
-        // Undertow refuses declared bodies over its own limit (2 MiB by default) with a bare 400
-        // before any handler runs. Lift it so the VSS handler applies its own limit and answers
-        // 413 with an ErrorResponse; routes that read bodies of their own enforce their limits.
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
-        // Answer "Expect: 100-continue" when the VSS handler starts reading a body.
-        .setHandler(Handlers.httpContinueRead(routes))
-        .build();
+    Undertow server =
+        Undertow.builder()
+            .addHttpListener(port, host)
+            // Undertow refuses declared bodies over its own limit (2 MiB by default) with a bare
+            // 400
+            // before any handler runs. Lift it so the VSS handler applies its own limit and answers
+            // 413 with an ErrorResponse; routes that read bodies of their own enforce their limits.
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+            // Answer "Expect: 100-continue" when the VSS handler starts reading a body.
+            .setHandler(Handlers.httpContinueRead(routes))
+            .build();
     server.start();
     return server;
   }
@@ -65,10 +72,13 @@ public final class WalletBackend {
     Storage storage = SqliteStorage.open(Path.of("wallet-backups"));
     VssService vss = new VssService(storage, Limits.DEFAULTS);
     Undertow server = start("127.0.0.1", 8080, vss, new SignatureAuthorizer());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop(); // stop serving first, so no acknowledged write races the close
-      storage.close();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop(); // stop serving first, so no acknowledged write races the close
+                  storage.close();
+                }));
     System.out.println("wallet backend on http://127.0.0.1:8080, VSS at /api/backup");
   }
 }

@@ -20,12 +20,18 @@ class CallTest {
   @Test
   void signedCallsPrintDecodedAnswersAndErrors() throws Exception {
     try (InMemoryStorage storage = new InMemoryStorage();
-        VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-            .authorizer(new SignatureAuthorizer()).bind("127.0.0.1", 0).start()) {
+        VssServer server =
+            VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+                .authorizer(new SignatureAuthorizer())
+                .bind("127.0.0.1", 0)
+                .start()) {
       String url = server.baseUri().toString();
 
-      Outcome put = call(url, "putObjects",
-          "store_id: \"s\" transaction_items { key: \"a\" version: 0 value: \"hi\" }");
+      Outcome put =
+          call(
+              url,
+              "putObjects",
+              "store_id: \"s\" transaction_items { key: \"a\" version: 0 value: \"hi\" }");
       assertThat(put.status).isZero();
       assertThat(put.lines).element(1).isEqualTo("# putObjects ok");
 
@@ -33,8 +39,11 @@ class CallTest {
       assertThat(get.status).isZero();
       assertThat(get.lines).contains("  key: \"a\"", "  version: 1", "  value: \"hi\"");
 
-      Outcome conflict = call(url, "putObjects",
-          "store_id: \"s\" transaction_items { key: \"a\" version: 0 value: \"again\" }");
+      Outcome conflict =
+          call(
+              url,
+              "putObjects",
+              "store_id: \"s\" transaction_items { key: \"a\" version: 0 value: \"again\" }");
       assertThat(conflict.status).isOne();
       assertThat(conflict.lines.get(1)).startsWith("# ConflictException: ");
 
@@ -52,8 +61,8 @@ class CallTest {
 
   private static Outcome call(String url, String method, String request) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int status = Call.run(url, method, request, KEY,
-        new PrintStream(out, true, StandardCharsets.UTF_8));
+    int status =
+        Call.run(url, method, request, KEY, new PrintStream(out, true, StandardCharsets.UTF_8));
     return new Outcome(status, out.toString(StandardCharsets.UTF_8).lines().toList());
   }
 }

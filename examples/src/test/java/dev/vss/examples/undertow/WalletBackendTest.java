@@ -27,37 +27,54 @@ class WalletBackendTest {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private HttpResponse<byte[]> post(URI uri, byte[] body) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+    return client.send(
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test
   void servesVssUnderTheApplicationsPrefix() throws Exception {
     try (InMemoryStorage storage = new InMemoryStorage()) {
-      Undertow server = WalletBackend.start("127.0.0.1", 0,
-          new VssService(storage, Limits.DEFAULTS), new NoAuthorizer());
+      Undertow server =
+          WalletBackend.start(
+              "127.0.0.1", 0, new VssService(storage, Limits.DEFAULTS), new NoAuthorizer());
       try {
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         URI root = URI.create("http://127.0.0.1:" + port);
 
-        HttpResponse<String> status = client.send(
-            HttpRequest.newBuilder(root.resolve("/status")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> status =
+            client.send(
+                HttpRequest.newBuilder(root.resolve("/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(status.body()).isEqualTo("wallet backend up\n");
 
-        byte[] put = PutObjectRequest.newBuilder().setStoreId("wallet").addTransactionItems(
-            KeyValue.newBuilder().setKey("k").setVersion(0)
-                .setValue(ByteString.copyFromUtf8("v"))).build().toByteArray();
+        byte[] put =
+            PutObjectRequest.newBuilder()
+                .setStoreId("wallet")
+                .addTransactionItems(
+                    KeyValue.newBuilder()
+                        .setKey("k")
+                        .setVersion(0)
+                        .setValue(ByteString.copyFromUtf8("v")))
+                .build()
+                .toByteArray();
         assertThat(post(root.resolve("/api/backup/putObjects"), put).statusCode()).isEqualTo(200);
 
-        HttpResponse<byte[]> get = post(root.resolve("/api/backup/getObject"),
-            GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build().toByteArray());
+        HttpResponse<byte[]> get =
+            post(
+                root.resolve("/api/backup/getObject"),
+                GetObjectRequest.newBuilder()
+                    .setStoreId("wallet")
+                    .setKey("k")
+                    .build()
+                    .toByteArray());
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getVersion()).isEqualTo(1);
 
-        HttpResponse<byte[]> tooLarge = post(root.resolve("/api/backup/putObjects"),
-            new byte[(int) WalletBackend.MAX_BACKUP_BODY_BYTES + 1]);
+        HttpResponse<byte[]> tooLarge =
+            post(
+                root.resolve("/api/backup/putObjects"),
+                new byte[(int) WalletBackend.MAX_BACKUP_BODY_BYTES + 1]);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(ErrorResponse.parseFrom(tooLarge.body()).getErrorCode())
             .isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);

@@ -25,7 +25,11 @@ final class ClosedLoop {
    * @param failures counted calls whose status was not 200
    * @param firstFailureStatus the status of the first such call, 0 if none
    */
-  record Result(int connections, double seconds, LatencyHistogram latencies, long failures,
+  record Result(
+      int connections,
+      double seconds,
+      LatencyHistogram latencies,
+      long failures,
       int firstFailureStatus) {
     /** Counted calls per second. */
     double perSecond() {
@@ -43,8 +47,13 @@ final class ClosedLoop {
    * @param generators the request source of worker {@code i}
    * @throws Exception if an endpoint cannot open or a call fails with an I/O error
    */
-  static Result run(int connections, Duration warmup, Duration measured,
-      Endpoint.Factory endpoints, IntFunction<? extends RequestSource> generators) throws Exception {
+  static Result run(
+      int connections,
+      Duration warmup,
+      Duration measured,
+      Endpoint.Factory endpoints,
+      IntFunction<? extends RequestSource> generators)
+      throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     long[] window = new long[2];
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -98,7 +107,11 @@ final class ClosedLoop {
     private int firstFailureStatus;
     private Thread thread;
 
-    Worker(Endpoint endpoint, RequestSource generator, CountDownLatch start, long[] window,
+    Worker(
+        Endpoint endpoint,
+        RequestSource generator,
+        CountDownLatch start,
+        long[] window,
         AtomicReference<Throwable> failure) {
       this.endpoint = endpoint;
       this.generator = generator;

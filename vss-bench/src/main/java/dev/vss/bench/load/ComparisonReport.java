@@ -12,8 +12,11 @@ import java.util.Locale;
  * our server's start-up and memory, and the scaling probe.
  */
 final class ComparisonReport {
-  /** The PostgreSQL store issue's goals: our puts (many keyspaces) and gets over the reference's. */
+  /**
+   * The PostgreSQL store issue's goals: our puts (many keyspaces) and gets over the reference's.
+   */
   static final double PUT_GOAL = 2.0;
+
   static final double GET_GOAL = 1.0;
 
   private final ComparisonSettings settings;
@@ -35,8 +38,11 @@ final class ComparisonReport {
     line("");
     line("## Throughput at " + settings.connections() + " connections");
     line("");
-    line("Requests per second (median of " + settings.repeats() + " round(s)); in brackets the"
-        + " ratio to the reference's statements on PostgreSQL in the same run.");
+    line(
+        "Requests per second (median of "
+            + settings.repeats()
+            + " round(s)); in brackets the"
+            + " ratio to the reference's statements on PostgreSQL in the same run.");
     line("");
     summary();
     line("");
@@ -51,8 +57,12 @@ final class ComparisonReport {
     resources();
     if (!results.scaling().isEmpty()) {
       line("");
-      line("## Cost from " + count(ComparisonSettings.SCALE_SMALL) + " to "
-          + count(settings.scaleRecords()) + " records per store");
+      line(
+          "## Cost from "
+              + count(ComparisonSettings.SCALE_SMALL)
+              + " to "
+              + count(settings.scaleRecords())
+              + " records per store");
       line("");
       scaling();
     }
@@ -97,15 +107,26 @@ final class ComparisonReport {
   private void goals() {
     if (results.median("postgres", ComparisonWorkload.PUT_MANY) == null
         || results.median(ComparisonResults.REFERENCE, ComparisonWorkload.PUT_MANY) == null) {
-      line("Goals of the PostgreSQL store (puts ≥ " + ratio(PUT_GOAL) + ", gets ≥ "
-          + ratio(GET_GOAL) + " the reference's statements): not measured in this run.");
+      line(
+          "Goals of the PostgreSQL store (puts ≥ "
+              + ratio(PUT_GOAL)
+              + ", gets ≥ "
+              + ratio(GET_GOAL)
+              + " the reference's statements): not measured in this run.");
       return;
     }
     double puts = results.ratio("postgres", ComparisonWorkload.PUT_MANY);
     double gets = results.ratio("postgres", ComparisonWorkload.GET);
-    line("Goals of the PostgreSQL store on the same database server: durable puts/s at least "
-        + ratio(PUT_GOAL) + " the reference's statements: " + verdict(puts, PUT_GOAL)
-        + "; gets/s at least " + ratio(GET_GOAL) + ": " + verdict(gets, GET_GOAL) + ".");
+    line(
+        "Goals of the PostgreSQL store on the same database server: durable puts/s at least "
+            + ratio(PUT_GOAL)
+            + " the reference's statements: "
+            + verdict(puts, PUT_GOAL)
+            + "; gets/s at least "
+            + ratio(GET_GOAL)
+            + ": "
+            + verdict(gets, GET_GOAL)
+            + ".");
   }
 
   /** {@code 2.13× (met)} or {@code 0.80× (not met)}; {@code not measured} for NaN. */
@@ -129,48 +150,96 @@ final class ComparisonReport {
         double low = rounds.stream().mapToDouble(Cell::perSecond).min().orElse(0);
         double high = rounds.stream().mapToDouble(Cell::perSecond).max().orElse(0);
         long failures = rounds.stream().mapToLong(Cell::failures).sum();
-        int firstStatus = rounds.stream().mapToInt(Cell::firstFailureStatus).filter(s -> s != 0)
-            .findFirst().orElse(0);
-        line("| " + targetName(target) + " | " + workload.label() + " | "
-            + rate(median.perSecond()) + " | "
-            + (rounds.size() > 1 ? rate(low) + " – " + rate(high) : "–") + " | "
-            + LoadReport.micros(median.p50Nanos()) + " | " + LoadReport.micros(median.p99Nanos())
-            + " | " + (failures == 0 ? "0" : failures + " (status " + firstStatus + ")") + " |");
+        int firstStatus =
+            rounds.stream()
+                .mapToInt(Cell::firstFailureStatus)
+                .filter(s -> s != 0)
+                .findFirst()
+                .orElse(0);
+        line(
+            "| "
+                + targetName(target)
+                + " | "
+                + workload.label()
+                + " | "
+                + rate(median.perSecond())
+                + " | "
+                + (rounds.size() > 1 ? rate(low) + " – " + rate(high) : "–")
+                + " | "
+                + LoadReport.micros(median.p50Nanos())
+                + " | "
+                + LoadReport.micros(median.p99Nanos())
+                + " | "
+                + (failures == 0 ? "0" : failures + " (status " + firstStatus + ")")
+                + " |");
       }
     }
   }
 
   private void resources() {
-    line("| store | round | start-up to `/ready` 200 | RSS idle | heap used / committed idle"
-        + " | RSS under load | heap used / committed under load |");
+    line(
+        "| store | round | start-up to `/ready` 200 | RSS idle | heap used / committed idle"
+            + " | RSS under load | heap used / committed under load |");
     line("|---|---:|---:|---:|---:|---:|---:|");
     for (String store : settings.stores()) {
       List<Resources> rounds = results.resources(store);
       for (int i = 0; i < rounds.size(); i++) {
         Resources r = rounds.get(i);
-        line("| " + store + " | " + (i + 1) + " | "
-            + String.format(Locale.ROOT, "%.2f s", r.startupSeconds()) + " | "
-            + rss(r.idle()) + " | " + heap(r.idle()) + " | " + rss(r.underLoad()) + " | "
-            + heap(r.underLoad()) + " |");
+        line(
+            "| "
+                + store
+                + " | "
+                + (i + 1)
+                + " | "
+                + String.format(Locale.ROOT, "%.2f s", r.startupSeconds())
+                + " | "
+                + rss(r.idle())
+                + " | "
+                + heap(r.idle())
+                + " | "
+                + rss(r.underLoad())
+                + " | "
+                + heap(r.underLoad())
+                + " |");
       }
     }
   }
 
   private void scaling() {
-    line("One keyspace grown from " + count(ComparisonSettings.SCALE_SMALL) + " to "
-        + count(settings.scaleRecords()) + " records of 1 KiB; at each size one thread runs each"
-        + " operation for " + settings.scaleSeconds() + " s through `VssService` (no HTTP): a"
-        + " durable put overwriting a random key (version -1), a get of a random key, the first"
-        + " list page of 100. The ratio is the large size's latency over the small size's.");
+    line(
+        "One keyspace grown from "
+            + count(ComparisonSettings.SCALE_SMALL)
+            + " to "
+            + count(settings.scaleRecords())
+            + " records of 1 KiB; at each size one thread runs each"
+            + " operation for "
+            + settings.scaleSeconds()
+            + " s through `VssService` (no HTTP): a"
+            + " durable put overwriting a random key (version -1), a get of a random key, the first"
+            + " list page of 100. The ratio is the large size's latency over the small size's.");
     line("");
-    line("| store | operation | p50 at " + count(ComparisonSettings.SCALE_SMALL) + " | p50 at "
-        + count(settings.scaleRecords()) + " | p50 ratio | mean ratio |");
+    line(
+        "| store | operation | p50 at "
+            + count(ComparisonSettings.SCALE_SMALL)
+            + " | p50 at "
+            + count(settings.scaleRecords())
+            + " | p50 ratio | mean ratio |");
     line("|---|---|---:|---:|---:|---:|");
     for (Scaling s : results.scaling()) {
-      line("| " + s.store() + " | " + s.operation() + " | "
-          + LoadReport.micros(s.small().percentile(50)) + " | "
-          + LoadReport.micros(s.large().percentile(50)) + " | **" + ratio(s.p50Ratio()) + "** | "
-          + ratio(s.meanRatio()) + " |");
+      line(
+          "| "
+              + s.store()
+              + " | "
+              + s.operation()
+              + " | "
+              + LoadReport.micros(s.small().percentile(50))
+              + " | "
+              + LoadReport.micros(s.large().percentile(50))
+              + " | **"
+              + ratio(s.p50Ratio())
+              + "** | "
+              + ratio(s.meanRatio())
+              + " |");
     }
   }
 
@@ -188,7 +257,8 @@ final class ComparisonReport {
 
   /** A ratio such as {@code 2.05×}; {@code –} for NaN. */
   static String ratio(double ratio) {
-    return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–"
+    return Double.isNaN(ratio) || Double.isInfinite(ratio)
+        ? "–"
         : String.format(Locale.ROOT, "%.2f×", ratio);
   }
 
@@ -212,7 +282,8 @@ final class ComparisonReport {
   }
 
   private static String heap(ServerProcess.Memory memory) {
-    return memory == null || memory.heap() == null ? "–"
+    return memory == null || memory.heap() == null
+        ? "–"
         : mib(memory.heap().usedKib()) + " / " + mib(memory.heap().committedKib());
   }
 

@@ -24,12 +24,16 @@ final class ComparisonResults {
    * @param failures counted requests whose status was not 200
    * @param firstFailureStatus the status of the first such request, 0 if none
    */
-  record Cell(double perSecond, double p50Nanos, double p99Nanos, long failures,
-      int firstFailureStatus) {
+  record Cell(
+      double perSecond, double p50Nanos, double p99Nanos, long failures, int firstFailureStatus) {
     /** The cell of a closed-loop result. */
     static Cell of(ClosedLoop.Result result) {
-      return new Cell(result.perSecond(), result.latencies().percentile(50),
-          result.latencies().percentile(99), result.failures(), result.firstFailureStatus());
+      return new Cell(
+          result.perSecond(),
+          result.latencies().percentile(50),
+          result.latencies().percentile(99),
+          result.failures(),
+          result.firstFailureStatus());
     }
   }
 
@@ -40,8 +44,8 @@ final class ComparisonResults {
    * @param idle memory when it became ready, before any request
    * @param underLoad memory read in the middle of a 64-connection put cell
    */
-  record Resources(double startupSeconds, ServerProcess.Memory idle,
-      ServerProcess.Memory underLoad) {}
+  record Resources(
+      double startupSeconds, ServerProcess.Memory idle, ServerProcess.Memory underLoad) {}
 
   /**
    * The scaling probe's latencies of one store and operation.
@@ -69,8 +73,10 @@ final class ComparisonResults {
 
   /** Adds a round of a cell. */
   void add(String target, ComparisonWorkload workload, Cell cell) {
-    cells.computeIfAbsent(target, t -> new LinkedHashMap<>())
-        .computeIfAbsent(workload, w -> new ArrayList<>()).add(cell);
+    cells
+        .computeIfAbsent(target, t -> new LinkedHashMap<>())
+        .computeIfAbsent(workload, w -> new ArrayList<>())
+        .add(cell);
   }
 
   /** Every round of a cell, in the order measured. */

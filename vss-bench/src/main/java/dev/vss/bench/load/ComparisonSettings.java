@@ -23,34 +23,48 @@ import java.util.Locale;
  * @param output also write the report to this file; may be null
  * @param help print usage and exit
  */
-record ComparisonSettings(List<String> stores, int connections, int seconds, int warmup,
-    int repeats, ComparisonWorkload.Shape shape, Path jar, String postgresUrl, int scaleRecords,
-    int scaleSeconds, Path directory, Path output, boolean help) {
+record ComparisonSettings(
+    List<String> stores,
+    int connections,
+    int seconds,
+    int warmup,
+    int repeats,
+    ComparisonWorkload.Shape shape,
+    Path jar,
+    String postgresUrl,
+    int scaleRecords,
+    int scaleSeconds,
+    Path directory,
+    Path output,
+    boolean help) {
 
   /** Our stores that can be compared (the durable ones). */
   static final List<String> KNOWN_STORES = List.of("sqlite", "rocksdb", "postgres");
+
   /** The small size of the scaling probe. */
   static final int SCALE_SMALL = 1000;
 
-  static final String USAGE = String.join("\n",
-      "usage: ReferenceComparison [options]",
-      "  --stores A,B,...       our stores, over HTTP (default sqlite,rocksdb,postgres)",
-      "  --connections N        concurrent connections per cell (default 64)",
-      "  --seconds N            measured seconds per cell (default 10)",
-      "  --warmup N             unmeasured seconds before each cell (default 3)",
-      "  --repeats N            rounds of every cell, the median reported (default 1)",
-      "  --keyspaces N          keyspaces of the many-keyspace cells (default 1000)",
-      "  --keys N               1 KiB keys populated per keyspace (default 100)",
-      "  --one-keyspace-keys N  keys the one-keyspace puts choose from (default 100000)",
-      "  --jar PATH             our server jar (default vss-server/target/vss-server.jar)",
-      "  --postgres-url URL     an external PostgreSQL (jdbc:postgresql://HOST:PORT/DB?user=..&password=..)",
-      "                         instead of the embedded one; the user must create databases",
-      "  --scale-records N      scaling probe from 1000 to N records per store; 0 skips it",
-      "                         (default 1000000)",
-      "  --scale-seconds N      measured seconds per scaling cell (default 3)",
-      "  --dir PATH             where the stores' files go (default: a temporary directory)",
-      "  --out FILE             also write the Markdown report to FILE",
-      "  --help                 this text");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: ReferenceComparison [options]",
+          "  --stores A,B,...       our stores, over HTTP (default sqlite,rocksdb,postgres)",
+          "  --connections N        concurrent connections per cell (default 64)",
+          "  --seconds N            measured seconds per cell (default 10)",
+          "  --warmup N             unmeasured seconds before each cell (default 3)",
+          "  --repeats N            rounds of every cell, the median reported (default 1)",
+          "  --keyspaces N          keyspaces of the many-keyspace cells (default 1000)",
+          "  --keys N               1 KiB keys populated per keyspace (default 100)",
+          "  --one-keyspace-keys N  keys the one-keyspace puts choose from (default 100000)",
+          "  --jar PATH             our server jar (default vss-server/target/vss-server.jar)",
+          "  --postgres-url URL     an external PostgreSQL (jdbc:postgresql://HOST:PORT/DB?user=..&password=..)",
+          "                         instead of the embedded one; the user must create databases",
+          "  --scale-records N      scaling probe from 1000 to N records per store; 0 skips it",
+          "                         (default 1000000)",
+          "  --scale-seconds N      measured seconds per scaling cell (default 3)",
+          "  --dir PATH             where the stores' files go (default: a temporary directory)",
+          "  --out FILE             also write the Markdown report to FILE",
+          "  --help                 this text");
 
   /**
    * Parses the command line.
@@ -80,8 +94,10 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
         continue;
       }
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(option.startsWith("--")
-            ? "missing value for " + option : "unexpected argument '" + option + "'");
+        throw new IllegalArgumentException(
+            option.startsWith("--")
+                ? "missing value for " + option
+                : "unexpected argument '" + option + "'");
       }
       String value = args[++i];
       switch (option) {
@@ -90,8 +106,8 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
           for (String store : value.split(",")) {
             String name = store.trim().toLowerCase(Locale.ROOT);
             if (!KNOWN_STORES.contains(name)) {
-              throw new IllegalArgumentException("unknown store '" + store + "'; known: "
-                  + KNOWN_STORES);
+              throw new IllegalArgumentException(
+                  "unknown store '" + store + "'; known: " + KNOWN_STORES);
             }
             stores.add(name);
           }
@@ -108,8 +124,8 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
         case "--scale-records" -> {
           scaleRecords = atLeastZero(option, value);
           if (scaleRecords != 0 && scaleRecords < SCALE_SMALL) {
-            throw new IllegalArgumentException("--scale-records must be 0 or at least "
-                + SCALE_SMALL);
+            throw new IllegalArgumentException(
+                "--scale-records must be 0 or at least " + SCALE_SMALL);
           }
         }
         case "--scale-seconds" -> scaleSeconds = positive(option, value);
@@ -121,9 +137,20 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
     if (jar == null) {
       jar = defaultJar();
     }
-    return new ComparisonSettings(List.copyOf(stores), connections, seconds, warmup, repeats,
-        new ComparisonWorkload.Shape(keyspaces, keys, oneKeyspaceKeys), jar, postgresUrl,
-        scaleRecords, scaleSeconds, directory, output, help);
+    return new ComparisonSettings(
+        List.copyOf(stores),
+        connections,
+        seconds,
+        warmup,
+        repeats,
+        new ComparisonWorkload.Shape(keyspaces, keys, oneKeyspaceKeys),
+        jar,
+        postgresUrl,
+        scaleRecords,
+        scaleSeconds,
+        directory,
+        output,
+        help);
   }
 
   /** The packaged jar, seen from the repository root or from {@code vss-bench} (Maven's exec). */
@@ -135,10 +162,19 @@ record ComparisonSettings(List<String> stores, int connections, int seconds, int
 
   /** One line for the report. */
   String describe() {
-    return String.format(Locale.ROOT, "%d connections, %d s warm-up + %d s measured per cell,"
-        + " %d round(s); %d keyspaces × %d keys of 1 KiB; one-keyspace puts over %d keys;"
-        + " stores %s", connections, warmup, seconds, repeats, shape.keyspaces(),
-        shape.keysPerKeyspace(), shape.oneKeyspaceKeys(), String.join(", ", stores));
+    return String.format(
+        Locale.ROOT,
+        "%d connections, %d s warm-up + %d s measured per cell,"
+            + " %d round(s); %d keyspaces × %d keys of 1 KiB; one-keyspace puts over %d keys;"
+            + " stores %s",
+        connections,
+        warmup,
+        seconds,
+        repeats,
+        shape.keyspaces(),
+        shape.keysPerKeyspace(),
+        shape.oneKeyspaceKeys(),
+        String.join(", ", stores));
   }
 
   private static int positive(String option, String value) {

@@ -26,6 +26,7 @@ enum ComparisonWorkload {
 
   /** The populated value size and the size of every put. */
   static final int VALUE_BYTES = 1024;
+
   private static final ByteString VALUE_SOURCE = randomBytes(64 * 1024, 11);
 
   private final String label;
@@ -99,23 +100,26 @@ enum ComparisonWorkload {
           return put(0, random.nextInt(shape.oneKeyspaceKeys()));
         case GET:
         default:
-          GetObjectRequest get = GetObjectRequest.newBuilder()
-              .setStoreId(storeId(random.nextInt(shape.keyspaces())))
-              .setKey(key(random.nextInt(shape.keysPerKeyspace())))
-              .build();
+          GetObjectRequest get =
+              GetObjectRequest.newBuilder()
+                  .setStoreId(storeId(random.nextInt(shape.keyspaces())))
+                  .setKey(key(random.nextInt(shape.keysPerKeyspace())))
+                  .build();
           return new Call(Method.GET_OBJECT, 0, get, -1);
       }
     }
 
     private Call put(int keyspace, int key) {
       int offset = random.nextInt(VALUE_SOURCE.size() - VALUE_BYTES + 1);
-      PutObjectRequest put = PutObjectRequest.newBuilder()
-          .setStoreId(storeId(keyspace))
-          .addTransactionItems(KeyValue.newBuilder()
-              .setKey(key(key))
-              .setVersion(-1)
-              .setValue(VALUE_SOURCE.substring(offset, offset + VALUE_BYTES)))
-          .build();
+      PutObjectRequest put =
+          PutObjectRequest.newBuilder()
+              .setStoreId(storeId(keyspace))
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey(key(key))
+                      .setVersion(-1)
+                      .setValue(VALUE_SOURCE.substring(offset, offset + VALUE_BYTES)))
+              .build();
       return new Call(Method.PUT_OBJECTS, 0, put, -1);
     }
   }

@@ -6,16 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU used during a measurement, by this process and by everything else on the machine, from
- * {@code /proc/stat} and the process CPU time. The load average cannot tell the two apart (the
- * benchmark's own 64 workers raise it), but on a shared machine the CPU other processes took is
- * what makes a cell's figures doubtful.
+ * CPU used during a measurement, by this process and by everything else on the machine, from {@code
+ * /proc/stat} and the process CPU time. The load average cannot tell the two apart (the benchmark's
+ * own 64 workers raise it), but on a shared machine the CPU other processes took is what makes a
+ * cell's figures doubtful.
  *
  * @param processCores CPU this process used, in cores (CPU seconds per wall second)
  * @param otherCores CPU everything else used, in cores; NaN off Linux
  */
 record CpuUse(double processCores, double otherCores) {
-  /** Jiffies per second in {@code /proc/stat}: USER_HZ, 100 on the Linux architectures Java runs on. */
+  /**
+   * Jiffies per second in {@code /proc/stat}: USER_HZ, 100 on the Linux architectures Java runs on.
+   */
   private static final double JIFFIES_PER_SECOND = 100;
 
   /** A reading at one instant; take one before and one after a measurement. */
@@ -30,14 +32,16 @@ record CpuUse(double processCores, double otherCores) {
   static CpuUse between(Sample start, Sample end) {
     double wallSeconds = (end.wallNanos() - start.wallNanos()) / 1e9;
     double process = (end.processNanos() - start.processNanos()) / 1e9;
-    double machine = start.busyJiffies() < 0 || end.busyJiffies() < 0 ? Double.NaN
-        : (end.busyJiffies() - start.busyJiffies()) / JIFFIES_PER_SECOND;
+    double machine =
+        start.busyJiffies() < 0 || end.busyJiffies() < 0
+            ? Double.NaN
+            : (end.busyJiffies() - start.busyJiffies()) / JIFFIES_PER_SECOND;
     return new CpuUse(process / wallSeconds, Math.max(0, machine - process) / wallSeconds);
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** All CPUs' non-idle jiffies (user, nice, system, irq, softirq, steal), -1 if unreadable. */

@@ -21,9 +21,11 @@ public final class HeaderAuthorizer implements Authorizer {
 
   @Override
   public String authorize(Map<String, String> headers) {
-    String value = Authorizer.header(headers, "Authorization")
-        .orElseThrow(() -> VssException.auth("missing Authorization header"));
-    if (!value.startsWith(TOKEN_PREFIX) || value.length() == TOKEN_PREFIX.length()
+    String value =
+        Authorizer.header(headers, "Authorization")
+            .orElseThrow(() -> VssException.auth("missing Authorization header"));
+    if (!value.startsWith(TOKEN_PREFIX)
+        || value.length() == TOKEN_PREFIX.length()
         || value.length() > TOKEN_PREFIX.length() + 9) {
       throw VssException.auth("expected Authorization: " + TOKEN_PREFIX + "<number>");
     }

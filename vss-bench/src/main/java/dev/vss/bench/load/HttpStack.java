@@ -17,9 +17,9 @@ import java.nio.ByteBuffer;
  * options, graceful-shutdown and 100-continue wrappers and path handler, Undertow's default IO
  * threads, and the worker threads it is given.
  *
- * <p>With {@link #noOp()} it is the HTTP ceiling; with {@code VssHttpHandler} it is the server
- * with another worker pool size (see {@code --workers}). Kept in step with {@code
- * VssServer} by hand: if that server's Undertow configuration changes, change this too.
+ * <p>With {@link #noOp()} it is the HTTP ceiling; with {@code VssHttpHandler} it is the server with
+ * another worker pool size (see {@code --workers}). Kept in step with {@code VssServer} by hand: if
+ * that server's Undertow configuration changes, change this too.
  */
 final class HttpStack implements AutoCloseable {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -28,18 +28,21 @@ final class HttpStack implements AutoCloseable {
   private final InetSocketAddress address;
 
   private HttpStack(String basePath, HttpHandler api, int workerThreads) {
-    PathHandler paths = Handlers.path(exchange -> {
-      exchange.setStatusCode(StatusCodes.NOT_FOUND);
-      exchange.endExchange();
-    });
+    PathHandler paths =
+        Handlers.path(
+            exchange -> {
+              exchange.setStatusCode(StatusCodes.NOT_FOUND);
+              exchange.endExchange();
+            });
     paths.addPrefixPath(basePath, api);
-    Undertow.Builder builder = Undertow.builder()
-        .setHandler(Handlers.gracefulShutdown(Handlers.httpContinueRead(paths)))
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-        .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
-        .addHttpListener(0, "127.0.0.1");
+    Undertow.Builder builder =
+        Undertow.builder()
+            .setHandler(Handlers.gracefulShutdown(Handlers.httpContinueRead(paths)))
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+            .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, 2_000)
+            .addHttpListener(0, "127.0.0.1");
     if (workerThreads > 0) {
       builder.setWorkerThreads(workerThreads);
     }
@@ -85,19 +88,23 @@ final class HttpStack implements AutoCloseable {
         exchange.endExchange();
         return;
       }
-      exchange.dispatch(() -> exchange.getRequestReceiver().receiveFullBytes(
-          (ex, body) -> {
-            if (ex.isInIoThread()) {
-              ex.dispatch(() -> respond(ex));
-            } else {
-              respond(ex);
-            }
-          },
-          (ex, e) -> {
-            ex.setPersistent(false);
-            ex.setStatusCode(StatusCodes.BAD_REQUEST);
-            ex.endExchange();
-          }));
+      exchange.dispatch(
+          () ->
+              exchange
+                  .getRequestReceiver()
+                  .receiveFullBytes(
+                      (ex, body) -> {
+                        if (ex.isInIoThread()) {
+                          ex.dispatch(() -> respond(ex));
+                        } else {
+                          respond(ex);
+                        }
+                      },
+                      (ex, e) -> {
+                        ex.setPersistent(false);
+                        ex.setStatusCode(StatusCodes.BAD_REQUEST);
+                        ex.endExchange();
+                      }));
     }
 
     private static void respond(HttpServerExchange exchange) {

@@ -11,10 +11,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Sends calls with the JDK's {@link HttpClient} (HTTP/1.1). One client is shared by every worker
- * of a measurement, as an application would share it; it keeps one pooled connection per worker
- * busy. Kept to compare with {@link RawHttpConnection}: on two cores the JDK client's own CPU cost
- * lowers what the server can be shown to do (see BENCHMARKS.md).
+ * Sends calls with the JDK's {@link HttpClient} (HTTP/1.1). One client is shared by every worker of
+ * a measurement, as an application would share it; it keeps one pooled connection per worker busy.
+ * Kept to compare with {@link RawHttpConnection}: on two cores the JDK client's own CPU cost lowers
+ * what the server can be shown to do (see BENCHMARKS.md).
  */
 final class JdkHttpEndpoint implements Endpoint {
   private final HttpClient client;
@@ -34,8 +34,16 @@ final class JdkHttpEndpoint implements Endpoint {
   static Endpoint.Factory factory(HttpClient client, InetSocketAddress address, String basePath) {
     Map<Method, URI> uris = new EnumMap<>(Method.class);
     for (Method method : Method.values()) {
-      uris.put(method, URI.create("http://" + address.getAddress().getHostAddress() + ":"
-          + address.getPort() + basePath + "/" + method.wireName()));
+      uris.put(
+          method,
+          URI.create(
+              "http://"
+                  + address.getAddress().getHostAddress()
+                  + ":"
+                  + address.getPort()
+                  + basePath
+                  + "/"
+                  + method.wireName()));
     }
     return () -> new JdkHttpEndpoint(client, uris);
   }
@@ -50,11 +58,12 @@ final class JdkHttpEndpoint implements Endpoint {
 
   @Override
   public int call(Call call) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(uris.get(call.method()))
-        .header("Content-Type", "application/octet-stream")
-        .header("Authorization", LoadShape.userToken(call.user()))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(call.request().toByteArray()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uris.get(call.method()))
+            .header("Content-Type", "application/octet-stream")
+            .header("Authorization", LoadShape.userToken(call.user()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(call.request().toByteArray()))
+            .build();
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
     } catch (InterruptedException e) {

@@ -11,7 +11,9 @@ package dev.vss.bench.load;
 final class LatencyHistogram {
   /** Sub-buckets per power of two, as a bit count: 2^6 = 64. */
   private static final int SUB_BITS = 6;
+
   private static final int SUB_COUNT = 1 << SUB_BITS;
+
   /** Enough buckets for any non-negative long. */
   private static final int BUCKETS = (64 - SUB_BITS) * SUB_COUNT + SUB_COUNT;
 
@@ -55,8 +57,8 @@ final class LatencyHistogram {
   }
 
   /**
-   * The {@code p}-th percentile (nearest rank) in nanoseconds: the middle of the bucket holding
-   * the sample of that rank, capped at the largest sample; 0 when empty.
+   * The {@code p}-th percentile (nearest rank) in nanoseconds: the middle of the bucket holding the
+   * sample of that rank, capped at the largest sample; 0 when empty.
    *
    * @param p between 0 and 100
    */

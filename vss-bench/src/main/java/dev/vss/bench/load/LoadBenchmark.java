@@ -58,7 +58,9 @@ import java.util.stream.Stream;
 public final class LoadBenchmark {
   /** The API base path of both servers. */
   static final String BASE_PATH = VssServer.DEFAULT_BASE_PATH;
+
   private static final int POPULATE_THREADS = 8;
+
   /** Unmeasured seconds per warm-up workload and endpoint kind before a store's first cell. */
   private static final int WARM_UP_SECONDS = 3;
 
@@ -93,9 +95,10 @@ public final class LoadBenchmark {
       System.out.println(LoadSettings.USAGE);
       return;
     }
-    Path root = settings.directory() != null
-        ? Files.createDirectories(settings.directory())
-        : Files.createTempDirectory("vss-load-");
+    Path root =
+        settings.directory() != null
+            ? Files.createDirectories(settings.directory())
+            : Files.createTempDirectory("vss-load-");
     Path runDirectory = Files.createTempDirectory(root, "run-");
     try {
       new LoadBenchmark(settings, runDirectory).run();
@@ -112,24 +115,36 @@ public final class LoadBenchmark {
   private void run() throws Exception {
     Instant started = Instant.now();
     List<String> machine = machine();
-    int cells = 3 * settings.stores().size() * settings.workloads().size()
-        * settings.connections().size() * settings.repeats();
+    int cells =
+        3
+            * settings.stores().size()
+            * settings.workloads().size()
+            * settings.connections().size()
+            * settings.repeats();
     int warmUps = settings.stores().size() * 3 * 2 * WARM_UP_SECONDS;
-    progress(String.format(Locale.ROOT,
-        "pid %d; %d cells of %d s and %d s of warm-up: about %d min",
-        ProcessHandle.current().pid(), cells, settings.warmup() + settings.seconds(), warmUps,
-        Math.round((cells * (settings.warmup() + settings.seconds() + 0.3) + warmUps) / 60.0)));
+    progress(
+        String.format(
+            Locale.ROOT,
+            "pid %d; %d cells of %d s and %d s of warm-up: about %d min",
+            ProcessHandle.current().pid(),
+            cells,
+            settings.warmup() + settings.seconds(),
+            warmUps,
+            Math.round((cells * (settings.warmup() + settings.seconds() + 0.3) + warmUps) / 60.0)));
     // The ceiling runs as many workers as the server under test.
-    int ceilingWorkers = settings.workers() == 0 ? VssServer.DEFAULT_WORKER_THREADS
-        : settings.workers();
+    int ceilingWorkers =
+        settings.workers() == 0 ? VssServer.DEFAULT_WORKER_THREADS : settings.workers();
     try (HttpStack noOp = HttpStack.start(BASE_PATH, HttpStack.noOp(), ceilingWorkers)) {
       for (String store : settings.stores()) {
         measureStore(store, noOp.address());
       }
     }
     List<String> closing = new ArrayList<>();
-    closing.add("Total run time: " + Duration.between(started, Instant.now()).toSeconds()
-        + " s; load average (1, 5, 15 min) at the end: " + loadAverage());
+    closing.add(
+        "Total run time: "
+            + Duration.between(started, Instant.now()).toSeconds()
+            + " s; load average (1, 5, 15 min) at the end: "
+            + loadAverage());
     String report = new LoadReport(settings, measurements).write(machine, closing);
     System.out.println(report);
     if (settings.output() != null) {
@@ -150,13 +165,21 @@ public final class LoadBenchmark {
       VersionBook scratch = new VersionBook(settings.shape(), 1);
       try (Server server = startServer(service)) {
         Endpoint.Factory direct = () -> new ServiceEndpoint(service);
-        warmUp(store, List.of(http(noOp), direct, http(server.address())),
+        warmUp(
+            store,
+            List.of(http(noOp), direct, http(server.address())),
             List.of(scratch, book, book));
         for (int round = 1; round <= settings.repeats(); round++) {
           for (Workload workload : settings.workloads()) {
             for (int connections : settings.connections()) {
-              String cell = store + ": " + workload.label() + ", " + connections
-                  + " connection(s)" + (settings.repeats() > 1 ? ", round " + round : "");
+              String cell =
+                  store
+                      + ": "
+                      + workload.label()
+                      + ", "
+                      + connections
+                      + " connection(s)"
+                      + (settings.repeats() > 1 ? ", round " + round : "");
               progress(cell + ": HTTP ceiling");
               measure(Scope.HTTP_CEILING, store, workload, connections, http(noOp), scratch);
               progress(cell + ": without HTTP");
@@ -181,18 +204,21 @@ public final class LoadBenchmark {
   }
 
   /**
-   * The server as shipped ({@link VssServer}), or with {@code --workers}, {@link VssHttpHandler}
-   * in the same Undertow stack with that many worker threads.
+   * The server as shipped ({@link VssServer}), or with {@code --workers}, {@link VssHttpHandler} in
+   * the same Undertow stack with that many worker threads.
    */
   private Server startServer(VssService service) {
     HeaderAuthorizer authorizer = new HeaderAuthorizer();
     if (settings.workers() == 0) {
-      VssServer server = VssServer.builder(service).authorizer(authorizer).bind("127.0.0.1", 0)
-          .start();
+      VssServer server =
+          VssServer.builder(service).authorizer(authorizer).bind("127.0.0.1", 0).start();
       return new Server(server.address(), server::stop);
     }
-    HttpStack stack = HttpStack.start(BASE_PATH, new VssHttpHandler(service, authorizer,
-        service.limits().maxRequestBodyBytes()), settings.workers());
+    HttpStack stack =
+        HttpStack.start(
+            BASE_PATH,
+            new VssHttpHandler(service, authorizer, service.limits().maxRequestBodyBytes()),
+            settings.workers());
     return new Server(stack.address(), stack::close);
   }
 
@@ -204,38 +230,62 @@ public final class LoadBenchmark {
   private void warmUp(String what, List<Endpoint.Factory> endpoints, List<VersionBook> books)
       throws Exception {
     int connections = Math.min(16, settings.shape().users());
-    progress(what + ": warming up for " + WARM_UP_SECONDS * 2 * endpoints.size()
-        + " s (not measured)");
+    progress(
+        what + ": warming up for " + WARM_UP_SECONDS * 2 * endpoints.size() + " s (not measured)");
     for (int i = 0; i < endpoints.size(); i++) {
       VersionBook book = books.get(i);
       for (Workload workload : List.of(Workload.WALLET_MIX, Workload.CONDITIONAL_PUT)) {
         long warmUpSeed = seed++ * 1_000_003L;
-        ClosedLoop.run(connections, Duration.ZERO, Duration.ofSeconds(WARM_UP_SECONDS),
-            endpoints.get(i), worker -> workload.generator(settings.shape(), book, worker,
-                connections, warmUpSeed + worker));
+        ClosedLoop.run(
+            connections,
+            Duration.ZERO,
+            Duration.ofSeconds(WARM_UP_SECONDS),
+            endpoints.get(i),
+            worker ->
+                workload.generator(
+                    settings.shape(), book, worker, connections, warmUpSeed + worker));
       }
     }
   }
 
-  private void measure(Scope scope, String store, Workload workload, int connections,
-      Endpoint.Factory endpoints, VersionBook book) throws Exception {
+  private void measure(
+      Scope scope,
+      String store,
+      Workload workload,
+      int connections,
+      Endpoint.Factory endpoints,
+      VersionBook book)
+      throws Exception {
     CpuUse.Sample before = CpuUse.sample();
     long cellSeed = seed++ * 1_000_003L;
-    ClosedLoop.Result result = ClosedLoop.run(connections, Duration.ofSeconds(settings.warmup()),
-        Duration.ofSeconds(settings.seconds()), endpoints,
-        worker -> workload.generator(settings.shape(), book, worker, connections,
-            cellSeed + worker));
+    ClosedLoop.Result result =
+        ClosedLoop.run(
+            connections,
+            Duration.ofSeconds(settings.warmup()),
+            Duration.ofSeconds(settings.seconds()),
+            endpoints,
+            worker ->
+                workload.generator(settings.shape(), book, worker, connections, cellSeed + worker));
     Cell cell = new Cell(result, CpuUse.between(before, CpuUse.sample()));
     measurements.add(scope, store, workload, connections, cell);
-    progress(String.format(Locale.ROOT,
-        "  %,.0f/s, p50 %s, p99 %s, p99.9 %s, CPU %.2f + %.2f others, %.0f µs CPU/request%s",
-        result.perSecond(), LoadReport.micros(result.latencies().percentile(50)),
-        LoadReport.micros(result.latencies().percentile(99)),
-        LoadReport.micros(result.latencies().percentile(99.9)), cell.cpu().processCores(),
-        cell.cpu().otherCores(), cell.cpuMicrosPerRequest(),
-        result.failures() == 0 ? ""
-            : ", " + result.failures() + " failures (first status "
-                + result.firstFailureStatus() + ")"));
+    progress(
+        String.format(
+            Locale.ROOT,
+            "  %,.0f/s, p50 %s, p99 %s, p99.9 %s, CPU %.2f + %.2f others, %.0f µs CPU/request%s",
+            result.perSecond(),
+            LoadReport.micros(result.latencies().percentile(50)),
+            LoadReport.micros(result.latencies().percentile(99)),
+            LoadReport.micros(result.latencies().percentile(99.9)),
+            cell.cpu().processCores(),
+            cell.cpu().otherCores(),
+            cell.cpuMicrosPerRequest(),
+            result.failures() == 0
+                ? ""
+                : ", "
+                    + result.failures()
+                    + " failures (first status "
+                    + result.firstFailureStatus()
+                    + ")"));
   }
 
   /**
@@ -263,32 +313,42 @@ public final class LoadBenchmark {
    */
   private void populate(String store, VssService service) throws Exception {
     LoadShape shape = settings.shape();
-    progress(String.format(Locale.ROOT, "%s: populating %,d users with %,d keys each", store,
-        shape.users(), shape.dataKeys() + shape.versionedKeys()));
+    progress(
+        String.format(
+            Locale.ROOT,
+            "%s: populating %,d users with %,d keys each",
+            store,
+            shape.users(),
+            shape.dataKeys() + shape.versionedKeys()));
     long begin = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(POPULATE_THREADS);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < POPULATE_THREADS; t++) {
         int first = t;
-        done.add(pool.submit(() -> {
-          byte[] value = new byte[LoadShape.VALUE_BYTES];
-          SplittableRandom random = new SplittableRandom(first);
-          for (int user = first; user < shape.users(); user += POPULATE_THREADS) {
-            PutObjectRequest.Builder put = PutObjectRequest.newBuilder()
-                .setStoreId(LoadShape.STORE_ID);
-            for (int k = 0; k < shape.dataKeys() + shape.versionedKeys(); k++) {
-              random.nextBytes(value);
-              put.addTransactionItems(KeyValue.newBuilder()
-                  .setKey(k < shape.dataKeys() ? LoadShape.dataKey(k)
-                      : LoadShape.versionedKey(k - shape.dataKeys()))
-                  .setVersion(0)
-                  .setValue(ByteString.copyFrom(value)));
-            }
-            service.putObjects(LoadShape.userToken(user), put.build());
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  byte[] value = new byte[LoadShape.VALUE_BYTES];
+                  SplittableRandom random = new SplittableRandom(first);
+                  for (int user = first; user < shape.users(); user += POPULATE_THREADS) {
+                    PutObjectRequest.Builder put =
+                        PutObjectRequest.newBuilder().setStoreId(LoadShape.STORE_ID);
+                    for (int k = 0; k < shape.dataKeys() + shape.versionedKeys(); k++) {
+                      random.nextBytes(value);
+                      put.addTransactionItems(
+                          KeyValue.newBuilder()
+                              .setKey(
+                                  k < shape.dataKeys()
+                                      ? LoadShape.dataKey(k)
+                                      : LoadShape.versionedKey(k - shape.dataKeys()))
+                              .setVersion(0)
+                              .setValue(ByteString.copyFrom(value)));
+                    }
+                    service.putObjects(LoadShape.userToken(user), put.build());
+                  }
+                  return null;
+                }));
       }
       for (Future<?> future : done) {
         future.get();
@@ -296,24 +356,40 @@ public final class LoadBenchmark {
     } finally {
       pool.shutdown();
     }
-    progress(String.format(Locale.ROOT, "  populated in %.1f s",
-        (System.nanoTime() - begin) / 1e9));
+    progress(
+        String.format(Locale.ROOT, "  populated in %.1f s", (System.nanoTime() - begin) / 1e9));
   }
 
   private List<String> machine() throws IOException {
     List<String> lines = new ArrayList<>();
-    long memory = ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
     FileStore disk = Files.getFileStore(root);
     lines.add("Date: " + Instant.now());
-    lines.add("CPU: " + Runtime.getRuntime().availableProcessors() + " × " + cpuModel()
-        + ", memory " + gib(memory) + " GiB");
-    lines.add("Java: " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.version") + ", heap max "
-        + gib(Runtime.getRuntime().maxMemory()) + " GiB, GC "
-        + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName() + "; OS: "
-        + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
+    lines.add(
+        "CPU: "
+            + Runtime.getRuntime().availableProcessors()
+            + " × "
+            + cpuModel()
+            + ", memory "
+            + gib(memory)
+            + " GiB");
+    lines.add(
+        "Java: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.version")
+            + ", heap max "
+            + gib(Runtime.getRuntime().maxMemory())
+            + " GiB, GC "
+            + ManagementFactory.getGarbageCollectorMXBeans().get(0).getName()
+            + "; OS: "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     lines.add("Data directory: " + root + " on " + disk.name() + " (" + disk.type() + ")");
     lines.add("Settings: " + settings.describe());
     lines.add("Load average (1, 5, 15 min) at the start: " + loadAverage());
@@ -322,9 +398,11 @@ public final class LoadBenchmark {
 
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name"))
+      return lines
+          .filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException | RuntimeException e) {
       return "unknown CPU";
     }

@@ -34,16 +34,24 @@ final class LoadReport {
   private void workloads() {
     line("## Workloads");
     line("");
-    line("Closed loop: every connection sends its next request when the previous response has"
-        + " arrived. Requests go to " + settings.shape().users() + " users (keyspaces, store id `"
-        + LoadShape.STORE_ID + "`), each populated with " + settings.shape().dataKeys()
-        + " data keys and " + settings.shape().versionedKeys() + " versioned keys of "
-        + LoadShape.VALUE_BYTES + " bytes before its store is measured. For every store,"
-        + " workload and connection count, three cells run back to back: the HTTP ceiling (the"
-        + " server's Undertow stack answering a no-op endpoint with an empty 200 after reading"
-        + " the body on a worker thread, sent the same requests), the storage ceiling"
-        + " (`VssService` on the store without HTTP, same requests and concurrency) and the"
-        + " server over HTTP.");
+    line(
+        "Closed loop: every connection sends its next request when the previous response has"
+            + " arrived. Requests go to "
+            + settings.shape().users()
+            + " users (keyspaces, store id `"
+            + LoadShape.STORE_ID
+            + "`), each populated with "
+            + settings.shape().dataKeys()
+            + " data keys and "
+            + settings.shape().versionedKeys()
+            + " versioned keys of "
+            + LoadShape.VALUE_BYTES
+            + " bytes before its store is measured. For every store,"
+            + " workload and connection count, three cells run back to back: the HTTP ceiling (the"
+            + " server's Undertow stack answering a no-op endpoint with an empty 200 after reading"
+            + " the body on a worker thread, sent the same requests), the storage ceiling"
+            + " (`VssService` on the store without HTTP, same requests and concurrency) and the"
+            + " server over HTTP.");
     line("");
     line("| workload | one request |");
     line("|---|---|");
@@ -57,12 +65,16 @@ final class LoadReport {
     boolean rounds = settings.repeats() > 1;
     line("## " + store);
     line("");
-    line("Over HTTP, with the share of the HTTP ceiling and of the storage ceiling measured next to"
-        + " it" + (rounds ? "; the median of " + settings.repeats() + " rounds, with the range"
-            : "") + ".");
+    line(
+        "Over HTTP, with the share of the HTTP ceiling and of the storage ceiling measured next to"
+            + " it"
+            + (rounds ? "; the median of " + settings.repeats() + " rounds, with the range" : "")
+            + ".");
     line("");
-    line("| workload | conns | requests/s" + (rounds ? " | range" : "")
-        + " | p50 | p99 | p99.9 | of HTTP ceiling | of storage ceiling | failures |");
+    line(
+        "| workload | conns | requests/s"
+            + (rounds ? " | range" : "")
+            + " | p50 | p99 | p99.9 | of HTTP ceiling | of storage ceiling | failures |");
     line("|---|---:|---:" + (rounds ? "|---:" : "") + "|---:|---:|---:|---:|---:|---:|");
     for (Workload workload : settings.workloads()) {
       for (int connections : settings.connections()) {
@@ -72,20 +84,31 @@ final class LoadReport {
         }
         Cell ceiling = measurements.median(Scope.HTTP_CEILING, store, workload, connections);
         Cell storage = measurements.median(Scope.STORAGE_CEILING, store, workload, connections);
-        line(String.format(Locale.ROOT, "| %s | %d | %s%s | %s | %s | %s | **%s** | %s | %s |",
-            workload.label(), connections, rate(http),
-            rounds ? " | " + range(Scope.HTTP, store, workload, connections) : "",
-            latency(http, 50), latency(http, 99), latency(http, 99.9), ratio(http, ceiling),
-            ratio(http, storage), failures(store, workload, connections)));
+        line(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %s%s | %s | %s | %s | **%s** | %s | %s |",
+                workload.label(),
+                connections,
+                rate(http),
+                rounds ? " | " + range(Scope.HTTP, store, workload, connections) : "",
+                latency(http, 50),
+                latency(http, 99),
+                latency(http, 99.9),
+                ratio(http, ceiling),
+                ratio(http, storage),
+                failures(store, workload, connections)));
       }
     }
     line("");
-    line("The ceilings, and the CPU time the benchmark's JVM (load generator, server and store"
-        + " together) spent per request in each; \"others\" is the CPU all other processes on the"
-        + " machine used meanwhile, in cores (the most of the three cells).");
+    line(
+        "The ceilings, and the CPU time the benchmark's JVM (load generator, server and store"
+            + " together) spent per request in each; \"others\" is the CPU all other processes on the"
+            + " machine used meanwhile, in cores (the most of the three cells).");
     line("");
-    line("| workload | conns | HTTP ceiling/s | p50 | p99 | storage ceiling/s | p50 | p99"
-        + " | CPU/request: server | HTTP ceiling | storage ceiling | others |");
+    line(
+        "| workload | conns | HTTP ceiling/s | p50 | p99 | storage ceiling/s | p50 | p99"
+            + " | CPU/request: server | HTTP ceiling | storage ceiling | others |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Workload workload : settings.workloads()) {
       for (int connections : settings.connections()) {
@@ -95,14 +118,26 @@ final class LoadReport {
         if (http == null || ceiling == null || storage == null) {
           continue;
         }
-        double others = Math.max(http.cpu().otherCores(),
-            Math.max(ceiling.cpu().otherCores(), storage.cpu().otherCores()));
-        line(String.format(Locale.ROOT,
-            "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-            workload.label(), connections, rate(ceiling), latency(ceiling, 50),
-            latency(ceiling, 99), rate(storage), latency(storage, 50), latency(storage, 99),
-            cpu(http), cpu(ceiling), cpu(storage),
-            Double.isNaN(others) ? "n/a" : String.format(Locale.ROOT, "%.2f", others)));
+        double others =
+            Math.max(
+                http.cpu().otherCores(),
+                Math.max(ceiling.cpu().otherCores(), storage.cpu().otherCores()));
+        line(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+                workload.label(),
+                connections,
+                rate(ceiling),
+                latency(ceiling, 50),
+                latency(ceiling, 99),
+                rate(storage),
+                latency(storage, 50),
+                latency(storage, 99),
+                cpu(http),
+                cpu(ceiling),
+                cpu(storage),
+                Double.isNaN(others) ? "n/a" : String.format(Locale.ROOT, "%.2f", others)));
       }
     }
     line("");
@@ -121,8 +156,16 @@ final class LoadReport {
         Cell http = measurements.median(Scope.HTTP, store, workload, most);
         Cell ceiling = measurements.median(Scope.HTTP_CEILING, store, workload, most);
         if (target != null && http != null) {
-          line("| " + store + " | " + workload.label() + " | " + ratio(http, ceiling) + " | "
-              + target + " |");
+          line(
+              "| "
+                  + store
+                  + " | "
+                  + workload.label()
+                  + " | "
+                  + ratio(http, ceiling)
+                  + " | "
+                  + target
+                  + " |");
         }
       }
     }

@@ -16,16 +16,26 @@ import java.util.function.Function;
  * @param seconds measured seconds per cell
  * @param warmup unmeasured seconds before each cell
  * @param repeats rounds of every cell; the median round is reported
- * @param workers worker threads of the HTTP servers; 0 for the server as shipped ({@code
- *     VssServer} with its default pool)
+ * @param workers worker threads of the HTTP servers; 0 for the server as shipped ({@code VssServer}
+ *     with its default pool)
  * @param shape the users and keys populated before a store is measured
  * @param client which HTTP client the workers use
  * @param directory where durable stores are created; null for a temporary directory
  * @param output also write the report to this file; may be null
  * @param help print usage and exit
  */
-record LoadSettings(List<String> stores, List<Integer> connections, List<Workload> workloads,
-    int seconds, int warmup, int repeats, int workers, LoadShape shape, Client client, Path directory, Path output,
+record LoadSettings(
+    List<String> stores,
+    List<Integer> connections,
+    List<Workload> workloads,
+    int seconds,
+    int warmup,
+    int repeats,
+    int workers,
+    LoadShape shape,
+    Client client,
+    Path directory,
+    Path output,
     boolean help) {
 
   /** The HTTP clients the workers can use. */
@@ -39,24 +49,26 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
   /** The in-memory store's name; the others come from {@link StorageFactories}. */
   static final String MEMORY = "memory";
 
-  static final String USAGE = String.join("\n",
-      "usage: LoadBenchmark [options]",
-      "  --stores A,B,...      stores to measure (default: all known: " + knownStores() + ")",
-      "  --connections A,B,..  concurrent connections per cell (default 1,16,64)",
-      "  --workloads A,B,...   put, conditional-put, get, list-page, wallet-mix (default all)",
-      "  --seconds N           measured seconds per cell (default 4)",
-      "  --warmup N            unmeasured seconds before each cell (default 2)",
-      "  --repeats N           rounds of every cell, the median reported (default 1)",
-      "  --workers N           server worker threads; 0 runs VssServer as shipped (its default",
-      "                        pool), N > 0 mounts VssHttpHandler in the same Undertow stack",
-      "                        with N workers; the HTTP ceiling gets as many (default 0)",
-      "  --users N             users (keyspaces) populated per store (default 1000)",
-      "  --data-keys N         1 KiB data keys per user, at least 100 (default 100)",
-      "  --versioned-keys N    keys per user written by conditional puts (default 10)",
-      "  --client raw|jdk      HTTP client of the workers (default raw)",
-      "  --dir PATH            where durable stores are created (default: a temporary directory)",
-      "  --out FILE            also write the Markdown report to FILE",
-      "  --help                this text");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: LoadBenchmark [options]",
+          "  --stores A,B,...      stores to measure (default: all known: " + knownStores() + ")",
+          "  --connections A,B,..  concurrent connections per cell (default 1,16,64)",
+          "  --workloads A,B,...   put, conditional-put, get, list-page, wallet-mix (default all)",
+          "  --seconds N           measured seconds per cell (default 4)",
+          "  --warmup N            unmeasured seconds before each cell (default 2)",
+          "  --repeats N           rounds of every cell, the median reported (default 1)",
+          "  --workers N           server worker threads; 0 runs VssServer as shipped (its default",
+          "                        pool), N > 0 mounts VssHttpHandler in the same Undertow stack",
+          "                        with N workers; the HTTP ceiling gets as many (default 0)",
+          "  --users N             users (keyspaces) populated per store (default 1000)",
+          "  --data-keys N         1 KiB data keys per user, at least 100 (default 100)",
+          "  --versioned-keys N    keys per user written by conditional puts (default 10)",
+          "  --client raw|jdk      HTTP client of the workers (default raw)",
+          "  --dir PATH            where durable stores are created (default: a temporary directory)",
+          "  --out FILE            also write the Markdown report to FILE",
+          "  --help                this text");
 
   /** Every store name the benchmark can open: memory, sqlite, rocksdb, then any others. */
   static List<String> knownStores() {
@@ -114,23 +126,52 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
     int most = connections.stream().mapToInt(Integer::intValue).max().orElse(1);
     // Only conditional puts need a user per connection; the others may share a few hot users.
     if (most > users && workloads.contains(Workload.CONDITIONAL_PUT)) {
-      throw new IllegalArgumentException("--users must be at least the largest connection count ("
-          + most + ") when conditional puts are measured, so every connection owns a user");
+      throw new IllegalArgumentException(
+          "--users must be at least the largest connection count ("
+              + most
+              + ") when conditional puts are measured, so every connection owns a user");
     }
-    return new LoadSettings(stores, connections, workloads, seconds, warmup, repeats, workers,
-        shape, client, directory, output, help);
+    return new LoadSettings(
+        stores,
+        connections,
+        workloads,
+        seconds,
+        warmup,
+        repeats,
+        workers,
+        shape,
+        client,
+        directory,
+        output,
+        help);
   }
 
   /** One line for the report. */
   String describe() {
-    return "stores " + stores + ", connections " + connections + ", workloads "
-        + workloads.stream().map(Workload::label).toList() + ", " + warmup + " s warm-up + "
-        + seconds + " s measured per cell, " + repeats + (repeats == 1 ? " round" : " rounds")
-        + ", server worker threads " + (workers == 0
+    return "stores "
+        + stores
+        + ", connections "
+        + connections
+        + ", workloads "
+        + workloads.stream().map(Workload::label).toList()
+        + ", "
+        + warmup
+        + " s warm-up + "
+        + seconds
+        + " s measured per cell, "
+        + repeats
+        + (repeats == 1 ? " round" : " rounds")
+        + ", server worker threads "
+        + (workers == 0
             ? dev.vss.server.VssServer.DEFAULT_WORKER_THREADS + " (VssServer as shipped)"
             : workers + " (VssHttpHandler in the same stack)")
-        + ", " + shape.users() + " users with " + shape.dataKeys()
-        + " data keys and " + shape.versionedKeys() + " versioned keys each, client "
+        + ", "
+        + shape.users()
+        + " users with "
+        + shape.dataKeys()
+        + " data keys and "
+        + shape.versionedKeys()
+        + " versioned keys each, client "
         + client.name().toLowerCase(java.util.Locale.ROOT);
   }
 
@@ -179,8 +220,8 @@ record LoadSettings(List<String> stores, List<Integer> connections, List<Workloa
     }
   }
 
-  private static <T> List<T> list(String[] args, int index, String option,
-      Function<String, T> parse) {
+  private static <T> List<T> list(
+      String[] args, int index, String option, Function<String, T> parse) {
     List<T> values = new ArrayList<>();
     for (String part : value(args, index, option).split(",")) {
       if (!part.isBlank()) {

@@ -47,7 +47,8 @@ final class Measurements {
 
   /** Adds a round of a cell. */
   void add(Scope scope, String store, Workload workload, int connections, Cell cell) {
-    cells.computeIfAbsent(key(scope, store, workload, connections), k -> new ArrayList<>())
+    cells
+        .computeIfAbsent(key(scope, store, workload, connections), k -> new ArrayList<>())
         .add(cell);
   }
 

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The PostgreSQL server of a comparison run: an embedded one started here from the binaries on
- * the class path (the store's test helper {@link TestPostgres}, with {@code fsync=on} and {@code
+ * The PostgreSQL server of a comparison run: an embedded one started here from the binaries on the
+ * class path (the store's test helper {@link TestPostgres}, with {@code fsync=on} and {@code
  * full_page_writes=on}), or an external one named by a JDBC URL. Each measured target gets a
  * database of its own on it.
  */
@@ -29,9 +29,11 @@ final class PostgresTarget {
   /** Starts an embedded, durable PostgreSQL on a free loopback port. */
   static PostgresTarget embedded() {
     TestPostgres postgres = TestPostgres.startEmbedded(true);
-    return new PostgresTarget("jdbc:postgresql://127.0.0.1:" + postgres.port()
-        + "/postgres?user=postgres&password=postgres", "embedded (zonky binaries), port "
-        + postgres.port());
+    return new PostgresTarget(
+        "jdbc:postgresql://127.0.0.1:"
+            + postgres.port()
+            + "/postgres?user=postgres&password=postgres",
+        "embedded (zonky binaries), port " + postgres.port());
   }
 
   /** An external server; {@code url} names a database the user may create databases from. */
@@ -52,8 +54,8 @@ final class PostgresTarget {
   static String withDatabase(String url, String database) {
     String prefix = "jdbc:postgresql://";
     if (!url.startsWith(prefix)) {
-      throw new IllegalArgumentException("not a PostgreSQL JDBC URL: expected " + prefix
-          + "HOST:PORT/DATABASE");
+      throw new IllegalArgumentException(
+          "not a PostgreSQL JDBC URL: expected " + prefix + "HOST:PORT/DATABASE");
     }
     int slash = url.indexOf('/', prefix.length());
     int query = url.indexOf('?', prefix.length());
@@ -70,9 +72,9 @@ final class PostgresTarget {
   }
 
   /**
-   * Creates {@code database} (dropping an old one of that name) and lays out the reference's
-   * schema in it by opening our store once: {@code vss-store-postgres}'s migrations are the
-   * reference's own.
+   * Creates {@code database} (dropping an old one of that name) and lays out the reference's schema
+   * in it by opening our store once: {@code vss-store-postgres}'s migrations are the reference's
+   * own.
    */
   void createVssDatabase(String database) throws SQLException {
     drop(database);
@@ -93,11 +95,20 @@ final class PostgresTarget {
     try (Connection connection = DriverManager.getConnection(baseUrl);
         Statement statement = connection.createStatement()) {
       StringBuilder settings = new StringBuilder();
-      for (String name : List.of("fsync", "synchronous_commit", "full_page_writes", "wal_sync_method",
-          "shared_buffers", "max_connections")) {
+      for (String name :
+          List.of(
+              "fsync",
+              "synchronous_commit",
+              "full_page_writes",
+              "wal_sync_method",
+              "shared_buffers",
+              "max_connections")) {
         try (ResultSet row = statement.executeQuery("SHOW " + name)) {
           row.next();
-          settings.append(settings.length() == 0 ? "" : ", ").append(name).append('=')
+          settings
+              .append(settings.length() == 0 ? "" : ", ")
+              .append(name)
+              .append('=')
               .append(row.getString(1));
         }
       }

@@ -29,8 +29,12 @@ final class RawHttpConnection implements Endpoint {
   private final Socket socket;
   private final OutputStream out;
   private final InputStream in;
-  /** Per method: {@code POST <path> HTTP/1.1}, the fixed headers and {@code Authorization: user-}. */
+
+  /**
+   * Per method: {@code POST <path> HTTP/1.1}, the fixed headers and {@code Authorization: user-}.
+   */
   private final Map<Method, byte[]> requestHeads;
+
   private byte[] sendBuffer = new byte[16 * 1024];
   private final byte[] receiveBuffer = new byte[64 * 1024];
   private int receivePosition;
@@ -47,10 +51,17 @@ final class RawHttpConnection implements Endpoint {
     String host = address.getAddress().getHostAddress() + ":" + address.getPort();
     requestHeads = new EnumMap<>(Method.class);
     for (Method method : Method.values()) {
-      requestHeads.put(method, ascii("POST " + basePath + "/" + method.wireName()
-          + " HTTP/1.1\r\nHost: " + host
-          + "\r\nContent-Type: application/octet-stream\r\nAuthorization: "
-          + HeaderAuthorizer.TOKEN_PREFIX));
+      requestHeads.put(
+          method,
+          ascii(
+              "POST "
+                  + basePath
+                  + "/"
+                  + method.wireName()
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nContent-Type: application/octet-stream\r\nAuthorization: "
+                  + HeaderAuthorizer.TOKEN_PREFIX));
     }
   }
 
@@ -97,8 +108,8 @@ final class RawHttpConnection implements Endpoint {
     int length = readLine();
     // "HTTP/1.1 200 OK"
     if (length < 12 || line[8] != ' ') {
-      throw new IOException("malformed status line: " + new String(line, 0, length,
-          StandardCharsets.ISO_8859_1));
+      throw new IOException(
+          "malformed status line: " + new String(line, 0, length, StandardCharsets.ISO_8859_1));
     }
     int status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
     long contentLength = -1;
@@ -107,10 +118,13 @@ final class RawHttpConnection implements Endpoint {
       if (startsWithIgnoreCase(length, "content-length:")) {
         contentLength = parseDecimal(15, length);
       } else if (startsWithIgnoreCase(length, "transfer-encoding:")) {
-        chunked = new String(line, 18, length - 18, StandardCharsets.ISO_8859_1).trim()
-            .equalsIgnoreCase("chunked");
+        chunked =
+            new String(line, 18, length - 18, StandardCharsets.ISO_8859_1)
+                .trim()
+                .equalsIgnoreCase("chunked");
       } else if (startsWithIgnoreCase(length, "connection:")
-          && new String(line, 11, length - 11, StandardCharsets.ISO_8859_1).trim()
+          && new String(line, 11, length - 11, StandardCharsets.ISO_8859_1)
+              .trim()
               .equalsIgnoreCase("close")) {
         throw new IOException("the server closed the connection (status " + status + ")");
       }

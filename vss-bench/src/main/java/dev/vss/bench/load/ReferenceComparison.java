@@ -34,11 +34,11 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>starts PostgreSQL (embedded with {@code fsync=on}, or {@code --postgres-url});
  *   <li>in a fresh database laid out with the reference's schema, runs the reference's
- *       unconditional upsert and its get ({@link ReferenceStatements}) from 64 JDBC connections
- *       in a closed loop: puts over 1000 keyspaces, puts into one keyspace, gets;
+ *       unconditional upsert and its get ({@link ReferenceStatements}) from 64 JDBC connections in
+ *       a closed loop: puts over 1000 keyspaces, puts into one keyspace, gets;
  *   <li>starts {@code vss-server.jar --auth none} as a process of its own on each store (sqlite,
- *       rocksdb, and postgres in another fresh database on the same PostgreSQL server) and sends the
- *       same three workloads over HTTP from 64 connections;
+ *       rocksdb, and postgres in another fresh database on the same PostgreSQL server) and sends
+ *       the same three workloads over HTTP from 64 connections;
  *   <li>records the jar's start-up time and memory idle and under load, and, through {@code
  *       VssService}, how the cost of a put, a get and a list page grows from 10^3 to 10^6 records;
  *   <li>prints a Markdown report with every figure as a ratio to the reference's statements.
@@ -83,14 +83,17 @@ public final class ReferenceComparison {
       return;
     }
     if (!Files.isRegularFile(settings.jar())) {
-      System.err.println("no server jar at " + settings.jar().toAbsolutePath()
-          + "; build it with mvn -pl vss-bench -am package, or give --jar");
+      System.err.println(
+          "no server jar at "
+              + settings.jar().toAbsolutePath()
+              + "; build it with mvn -pl vss-bench -am package, or give --jar");
       System.exit(2);
       return;
     }
-    Path root = settings.directory() != null
-        ? Files.createDirectories(settings.directory())
-        : Files.createTempDirectory("vss-compare-");
+    Path root =
+        settings.directory() != null
+            ? Files.createDirectories(settings.directory())
+            : Files.createTempDirectory("vss-compare-");
     Path runDirectory = Files.createTempDirectory(root, "run-");
     try {
       new ReferenceComparison(settings, runDirectory).run();
@@ -107,8 +110,10 @@ public final class ReferenceComparison {
   private void run() throws Exception {
     Instant started = Instant.now();
     progress("pid " + ProcessHandle.current().pid() + "; " + settings.describe());
-    postgres = settings.postgresUrl() != null ? PostgresTarget.external(settings.postgresUrl())
-        : PostgresTarget.embedded();
+    postgres =
+        settings.postgresUrl() != null
+            ? PostgresTarget.external(settings.postgresUrl())
+            : PostgresTarget.embedded();
     List<String> machine = machine();
     for (String line : machine) {
       progress(line);
@@ -122,8 +127,13 @@ public final class ReferenceComparison {
     if (settings.scaleRecords() > 0) {
       ScalingProbe probe = new ScalingProbe(settings, log);
       for (String store : settings.stores()) {
-        progress(store + ": scaling probe, " + ComparisonSettings.SCALE_SMALL + " to "
-            + settings.scaleRecords() + " records");
+        progress(
+            store
+                + ": scaling probe, "
+                + ComparisonSettings.SCALE_SMALL
+                + " to "
+                + settings.scaleRecords()
+                + " records");
         Path directory = Files.createTempDirectory(root, store + "-scale-");
         String database = "vss_bench_scale";
         try {
@@ -136,9 +146,13 @@ public final class ReferenceComparison {
         }
       }
     }
-    List<String> closing = List.of("Total run time: "
-        + Duration.between(started, Instant.now()).toSeconds() + " s; load average (1, 5, 15 min)"
-        + " at the end: " + LoadBenchmark.loadAverage());
+    List<String> closing =
+        List.of(
+            "Total run time: "
+                + Duration.between(started, Instant.now()).toSeconds()
+                + " s; load average (1, 5, 15 min)"
+                + " at the end: "
+                + LoadBenchmark.loadAverage());
     String report = new ComparisonReport(settings, results).write(machine, closing);
     System.out.println(report);
     if (settings.output() != null) {
@@ -153,13 +167,14 @@ public final class ReferenceComparison {
     postgres.createVssDatabase(database);
     try {
       populateReference(database);
-      Endpoint.Factory endpoints = () -> {
-        try {
-          return new ReferenceStatements.JdbcEndpoint(postgres.connect(database));
-        } catch (SQLException e) {
-          throw new IOException("cannot connect to " + database + ": " + e.getMessage(), e);
-        }
-      };
+      Endpoint.Factory endpoints =
+          () -> {
+            try {
+              return new ReferenceStatements.JdbcEndpoint(postgres.connect(database));
+            } catch (SQLException e) {
+              throw new IOException("cannot connect to " + database + ": " + e.getMessage(), e);
+            }
+          };
       for (ComparisonWorkload workload : ComparisonWorkload.values()) {
         measure(ComparisonResults.REFERENCE, workload, endpoints, round, null);
       }
@@ -172,24 +187,33 @@ public final class ReferenceComparison {
   private void populateReference(String database) throws Exception {
     ComparisonWorkload.Shape shape = settings.shape();
     long begin = System.nanoTime();
-    inParallel(thread -> {
-      SplittableRandom random = new SplittableRandom(thread);
-      try (Connection connection = postgres.connect(database);
-          PreparedStatement upsert = connection.prepareStatement(ReferenceStatements.UPSERT)) {
-        connection.setAutoCommit(false);
-        for (int ks = thread; ks < shape.keyspaces(); ks += POPULATE_THREADS) {
-          for (int key = 0; key < shape.keysPerKeyspace(); key++) {
-            ReferenceStatements.bindUpsert(upsert, ComparisonWorkload.storeId(ks),
-                ComparisonWorkload.key(key), ComparisonWorkload.populationValue(random));
-            upsert.addBatch();
+    inParallel(
+        thread -> {
+          SplittableRandom random = new SplittableRandom(thread);
+          try (Connection connection = postgres.connect(database);
+              PreparedStatement upsert = connection.prepareStatement(ReferenceStatements.UPSERT)) {
+            connection.setAutoCommit(false);
+            for (int ks = thread; ks < shape.keyspaces(); ks += POPULATE_THREADS) {
+              for (int key = 0; key < shape.keysPerKeyspace(); key++) {
+                ReferenceStatements.bindUpsert(
+                    upsert,
+                    ComparisonWorkload.storeId(ks),
+                    ComparisonWorkload.key(key),
+                    ComparisonWorkload.populationValue(random));
+                upsert.addBatch();
+              }
+              upsert.executeBatch();
+              connection.commit();
+            }
           }
-          upsert.executeBatch();
-          connection.commit();
-        }
-      }
-    });
-    progress(String.format(Locale.ROOT, "  populated %,d keyspaces × %,d keys in %.1f s",
-        shape.keyspaces(), shape.keysPerKeyspace(), (System.nanoTime() - begin) / 1e9));
+        });
+    progress(
+        String.format(
+            Locale.ROOT,
+            "  populated %,d keyspaces × %,d keys in %.1f s",
+            shape.keyspaces(),
+            shape.keysPerKeyspace(),
+            (System.nanoTime() - begin) / 1e9));
   }
 
   /** Our jar on {@code store}: start, populate over HTTP, warm up, the three workloads, stop. */
@@ -204,30 +228,45 @@ public final class ReferenceComparison {
       arguments.addAll(List.of("--data-dir", directory.toString()));
     }
     progress(store + ", round " + round + ": starting the jar");
-    try (ServerProcess server = ServerProcess.start(settings.jar(), arguments,
-        root.resolve(store + "-r" + round + ".log"))) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            settings.jar(), arguments, root.resolve(store + "-r" + round + ".log"))) {
       ServerProcess.Memory idle = server.memory();
-      progress(String.format(Locale.ROOT, "  ready in %.2f s; RSS %d KiB, heap %s",
-          server.startupSeconds(), idle.rssKib(), idle.heap()));
+      progress(
+          String.format(
+              Locale.ROOT,
+              "  ready in %.2f s; RSS %d KiB, heap %s",
+              server.startupSeconds(),
+              idle.rssKib(),
+              idle.heap()));
       populateOurs(server.address());
-      Endpoint.Factory endpoints = RawHttpConnection.factory(server.address(),
-          LoadBenchmark.BASE_PATH);
-      for (ComparisonWorkload workload : List.of(ComparisonWorkload.PUT_MANY,
-          ComparisonWorkload.GET)) {
+      Endpoint.Factory endpoints =
+          RawHttpConnection.factory(server.address(), LoadBenchmark.BASE_PATH);
+      for (ComparisonWorkload workload :
+          List.of(ComparisonWorkload.PUT_MANY, ComparisonWorkload.GET)) {
         long warmUpSeed = seed++ * 1_000_003L;
-        ClosedLoop.run(16, Duration.ZERO, Duration.ofSeconds(JIT_WARM_UP_SECONDS), endpoints,
+        ClosedLoop.run(
+            16,
+            Duration.ZERO,
+            Duration.ofSeconds(JIT_WARM_UP_SECONDS),
+            endpoints,
             worker -> workload.generator(settings.shape(), warmUpSeed + worker));
       }
       ServerProcess.Memory underLoad = null;
       for (ComparisonWorkload workload : ComparisonWorkload.values()) {
-        ServerProcess.Memory sampled = measure(store, workload, endpoints, round,
-            workload == ComparisonWorkload.PUT_MANY ? server : null);
+        ServerProcess.Memory sampled =
+            measure(
+                store,
+                workload,
+                endpoints,
+                round,
+                workload == ComparisonWorkload.PUT_MANY ? server : null);
         if (sampled != null) {
           underLoad = sampled;
         }
       }
-      results.addResources(store, new ComparisonResults.Resources(server.startupSeconds(), idle,
-          underLoad));
+      results.addResources(
+          store, new ComparisonResults.Resources(server.startupSeconds(), idle, underLoad));
     } finally {
       deleteRecursively(directory);
       if (store.equals("postgres")) {
@@ -240,55 +279,95 @@ public final class ReferenceComparison {
   private void populateOurs(InetSocketAddress address) throws Exception {
     ComparisonWorkload.Shape shape = settings.shape();
     long begin = System.nanoTime();
-    inParallel(thread -> {
-      SplittableRandom random = new SplittableRandom(thread);
-      try (Endpoint endpoint = RawHttpConnection.factory(address, LoadBenchmark.BASE_PATH)
-          .open()) {
-        for (int ks = thread; ks < shape.keyspaces(); ks += POPULATE_THREADS) {
-          PutObjectRequest.Builder put = PutObjectRequest.newBuilder()
-              .setStoreId(ComparisonWorkload.storeId(ks));
-          for (int key = 0; key < shape.keysPerKeyspace(); key++) {
-            put.addTransactionItems(KeyValue.newBuilder().setKey(ComparisonWorkload.key(key))
-                .setVersion(-1).setValue(ComparisonWorkload.populationValue(random)));
+    inParallel(
+        thread -> {
+          SplittableRandom random = new SplittableRandom(thread);
+          try (Endpoint endpoint =
+              RawHttpConnection.factory(address, LoadBenchmark.BASE_PATH).open()) {
+            for (int ks = thread; ks < shape.keyspaces(); ks += POPULATE_THREADS) {
+              PutObjectRequest.Builder put =
+                  PutObjectRequest.newBuilder().setStoreId(ComparisonWorkload.storeId(ks));
+              for (int key = 0; key < shape.keysPerKeyspace(); key++) {
+                put.addTransactionItems(
+                    KeyValue.newBuilder()
+                        .setKey(ComparisonWorkload.key(key))
+                        .setVersion(-1)
+                        .setValue(ComparisonWorkload.populationValue(random)));
+              }
+              int status = endpoint.call(new Call(Method.PUT_OBJECTS, 0, put.build(), -1));
+              if (status != 200) {
+                throw new IOException("populating keyspace " + ks + " answered " + status);
+              }
+            }
           }
-          int status = endpoint.call(new Call(Method.PUT_OBJECTS, 0, put.build(), -1));
-          if (status != 200) {
-            throw new IOException("populating keyspace " + ks + " answered " + status);
-          }
-        }
-      }
-    });
-    progress(String.format(Locale.ROOT, "  populated %,d keyspaces × %,d keys in %.1f s",
-        shape.keyspaces(), shape.keysPerKeyspace(), (System.nanoTime() - begin) / 1e9));
+        });
+    progress(
+        String.format(
+            Locale.ROOT,
+            "  populated %,d keyspaces × %,d keys in %.1f s",
+            shape.keyspaces(),
+            shape.keysPerKeyspace(),
+            (System.nanoTime() - begin) / 1e9));
   }
 
   /**
    * Measures one cell and adds it; with a server, also reads its memory in the middle of the
    * measured window and returns it.
    */
-  private ServerProcess.Memory measure(String target, ComparisonWorkload workload,
-      Endpoint.Factory endpoints, int round, ServerProcess server) throws Exception {
-    progress(target + ": " + workload.label() + ", " + settings.connections()
-        + " connections, round " + round + " (load average " + LoadBenchmark.loadAverage() + ")");
+  private ServerProcess.Memory measure(
+      String target,
+      ComparisonWorkload workload,
+      Endpoint.Factory endpoints,
+      int round,
+      ServerProcess server)
+      throws Exception {
+    progress(
+        target
+            + ": "
+            + workload.label()
+            + ", "
+            + settings.connections()
+            + " connections, round "
+            + round
+            + " (load average "
+            + LoadBenchmark.loadAverage()
+            + ")");
     CompletableFuture<ServerProcess.Memory> memory = null;
     if (server != null) {
       long delayMillis = settings.warmup() * 1000L + settings.seconds() * 500L;
-      memory = CompletableFuture.supplyAsync(server::memory,
-          CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
+      memory =
+          CompletableFuture.supplyAsync(
+              server::memory,
+              CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
     }
     long cellSeed = seed++ * 1_000_003L;
-    ClosedLoop.Result result = ClosedLoop.run(settings.connections(),
-        Duration.ofSeconds(settings.warmup()), Duration.ofSeconds(settings.seconds()), endpoints,
-        worker -> workload.generator(settings.shape(), cellSeed + worker));
+    ClosedLoop.Result result =
+        ClosedLoop.run(
+            settings.connections(),
+            Duration.ofSeconds(settings.warmup()),
+            Duration.ofSeconds(settings.seconds()),
+            endpoints,
+            worker -> workload.generator(settings.shape(), cellSeed + worker));
     ComparisonResults.Cell cell = ComparisonResults.Cell.of(result);
     results.add(target, workload, cell);
     ServerProcess.Memory sampled = memory == null ? null : memory.get(60, TimeUnit.SECONDS);
-    progress(String.format(Locale.ROOT, "  %,.0f/s, p50 %s, p99 %s%s%s", cell.perSecond(),
-        LoadReport.micros(cell.p50Nanos()), LoadReport.micros(cell.p99Nanos()),
-        cell.failures() == 0 ? "" : ", " + cell.failures() + " failures (first status "
-            + cell.firstFailureStatus() + ")",
-        sampled == null ? "" : "; under load RSS " + sampled.rssKib() + " KiB, heap "
-            + sampled.heap()));
+    progress(
+        String.format(
+            Locale.ROOT,
+            "  %,.0f/s, p50 %s, p99 %s%s%s",
+            cell.perSecond(),
+            LoadReport.micros(cell.p50Nanos()),
+            LoadReport.micros(cell.p99Nanos()),
+            cell.failures() == 0
+                ? ""
+                : ", "
+                    + cell.failures()
+                    + " failures (first status "
+                    + cell.firstFailureStatus()
+                    + ")",
+            sampled == null
+                ? ""
+                : "; under load RSS " + sampled.rssKib() + " KiB, heap " + sampled.heap()));
     return sampled;
   }
 
@@ -304,10 +383,12 @@ public final class ReferenceComparison {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < POPULATE_THREADS; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          task.run(thread);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  task.run(thread);
+                  return null;
+                }));
       }
       for (Future<?> future : done) {
         future.get();
@@ -319,19 +400,34 @@ public final class ReferenceComparison {
 
   private List<String> machine() throws IOException, SQLException {
     List<String> lines = new ArrayList<>();
-    long memory = ((com.sun.management.OperatingSystemMXBean)
-        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
     FileStore disk = Files.getFileStore(root);
     lines.add("Date: " + Instant.now());
-    lines.add("CPU: " + Runtime.getRuntime().availableProcessors() + " × " + cpuModel()
-        + String.format(Locale.ROOT, ", memory %.1f GiB", memory / (1024.0 * 1024 * 1024)));
-    lines.add("Java: " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.version") + "; OS: " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    lines.add(
+        "CPU: "
+            + Runtime.getRuntime().availableProcessors()
+            + " × "
+            + cpuModel()
+            + String.format(Locale.ROOT, ", memory %.1f GiB", memory / (1024.0 * 1024 * 1024)));
+    lines.add(
+        "Java: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.version")
+            + "; OS: "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     lines.add("Data directory: " + root + " on " + disk.name() + " (" + disk.type() + ")");
     lines.addAll(postgres.describe());
-    lines.add("Our server: " + settings.jar().toAbsolutePath().normalize()
-        + " as a process of its own, `--auth none`, default JVM options");
+    lines.add(
+        "Our server: "
+            + settings.jar().toAbsolutePath().normalize()
+            + " as a process of its own, `--auth none`, default JVM options");
     lines.add("Settings: " + settings.describe());
     lines.add("Load average (1, 5, 15 min) at the start: " + LoadBenchmark.loadAverage());
     return lines;
@@ -339,9 +435,11 @@ public final class ReferenceComparison {
 
   private static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      return lines.filter(l -> l.startsWith("model name"))
+      return lines
+          .filter(l -> l.startsWith("model name"))
           .map(l -> l.substring(l.indexOf(':') + 1).trim())
-          .findFirst().orElse("unknown CPU");
+          .findFirst()
+          .orElse("unknown CPU");
     } catch (IOException | RuntimeException e) {
       return "unknown CPU";
     }

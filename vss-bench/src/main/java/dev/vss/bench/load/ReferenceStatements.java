@@ -25,10 +25,11 @@ final class ReferenceStatements {
    * The reference's unconditional put (version -1): {@code execute_non_conditional_upsert}, with
    * its {@code INITIAL_RECORD_VERSION} (1) written in, as the reference formats it into the text.
    */
-  static final String UPSERT = "INSERT INTO vss_db (user_token, store_id, key, value, version,"
-      + " created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)"
-      + " ON CONFLICT (user_token, store_id, key) DO UPDATE"
-      + " SET value = EXCLUDED.value, version = 1, last_updated_at = EXCLUDED.last_updated_at";
+  static final String UPSERT =
+      "INSERT INTO vss_db (user_token, store_id, key, value, version,"
+          + " created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)"
+          + " ON CONFLICT (user_token, store_id, key) DO UPDATE"
+          + " SET value = EXCLUDED.value, version = 1, last_updated_at = EXCLUDED.last_updated_at";
 
   /** The reference's get. */
   static final String GET =
@@ -40,8 +41,8 @@ final class ReferenceStatements {
   private ReferenceStatements() {}
 
   /**
-   * Binds one unconditional put to {@link #UPSERT}, as the reference does: both timestamps are
-   * the same "now".
+   * Binds one unconditional put to {@link #UPSERT}, as the reference does: both timestamps are the
+   * same "now".
    */
   static void bindUpsert(PreparedStatement upsert, String storeId, String key, ByteString value)
       throws SQLException {

@@ -45,8 +45,13 @@ final class ScalingProbe {
    * Measures {@code store}, opened in {@code directory} (sqlite, rocksdb) or in a fresh database
    * {@code database} on {@code postgres}, and adds its three results.
    */
-  void measure(String store, Path directory, PostgresTarget postgres, String database,
-      ComparisonResults results) throws Exception {
+  void measure(
+      String store,
+      Path directory,
+      PostgresTarget postgres,
+      String database,
+      ComparisonResults results)
+      throws Exception {
     try (Storage storage = open(store, directory, postgres, database)) {
       VssService service = new VssService(storage, Limits.DEFAULTS);
       fill(store, service, 0, ComparisonSettings.SCALE_SMALL);
@@ -55,14 +60,14 @@ final class ScalingProbe {
       List<LatencyHistogram> large = measureAll(store, service, settings.scaleRecords());
       String[] operations = {"put", "get", "list page"};
       for (int i = 0; i < operations.length; i++) {
-        results.addScaling(new ComparisonResults.Scaling(store, operations[i], small.get(i),
-            large.get(i)));
+        results.addScaling(
+            new ComparisonResults.Scaling(store, operations[i], small.get(i), large.get(i)));
       }
     }
   }
 
-  private static Storage open(String store, Path directory, PostgresTarget postgres,
-      String database) throws Exception {
+  private static Storage open(
+      String store, Path directory, PostgresTarget postgres, String database) throws Exception {
     if (store.equals("postgres")) {
       postgres.drop(database);
       return PostgresStorage.open(PostgresOptions.fromJdbcUrl(postgres.url(database)));
@@ -78,24 +83,34 @@ final class ScalingProbe {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < POPULATE_THREADS; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          SplittableRandom random = new SplittableRandom(thread);
-          int chunks = (until - from + ITEMS_PER_PUT - 1) / ITEMS_PER_PUT;
-          for (int chunk = thread; chunk < chunks; chunk += POPULATE_THREADS) {
-            PutObjectRequest.Builder put = PutObjectRequest.newBuilder().setStoreId(STORE_ID);
-            int first = from + chunk * ITEMS_PER_PUT;
-            for (int key = first; key < Math.min(until, first + ITEMS_PER_PUT); key++) {
-              put.addTransactionItems(KeyValue.newBuilder().setKey(ComparisonWorkload.key(key))
-                  .setVersion(-1).setValue(ComparisonWorkload.populationValue(random)));
-            }
-            service.putObjects(USER, put.build());
-            if (thread == 0 && chunk % (200 * POPULATE_THREADS) == 0 && chunk > 0) {
-              log.printf(Locale.ROOT, "  %s: %,d of %,d records%n", store,
-                  first + ITEMS_PER_PUT, until);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  SplittableRandom random = new SplittableRandom(thread);
+                  int chunks = (until - from + ITEMS_PER_PUT - 1) / ITEMS_PER_PUT;
+                  for (int chunk = thread; chunk < chunks; chunk += POPULATE_THREADS) {
+                    PutObjectRequest.Builder put =
+                        PutObjectRequest.newBuilder().setStoreId(STORE_ID);
+                    int first = from + chunk * ITEMS_PER_PUT;
+                    for (int key = first; key < Math.min(until, first + ITEMS_PER_PUT); key++) {
+                      put.addTransactionItems(
+                          KeyValue.newBuilder()
+                              .setKey(ComparisonWorkload.key(key))
+                              .setVersion(-1)
+                              .setValue(ComparisonWorkload.populationValue(random)));
+                    }
+                    service.putObjects(USER, put.build());
+                    if (thread == 0 && chunk % (200 * POPULATE_THREADS) == 0 && chunk > 0) {
+                      log.printf(
+                          Locale.ROOT,
+                          "  %s: %,d of %,d records%n",
+                          store,
+                          first + ITEMS_PER_PUT,
+                          until);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> future : done) {
         future.get();
@@ -103,7 +118,11 @@ final class ScalingProbe {
     } finally {
       pool.shutdown();
     }
-    log.printf(Locale.ROOT, "  %s: filled to %,d records in %.1f s%n", store, until,
+    log.printf(
+        Locale.ROOT,
+        "  %s: filled to %,d records in %.1f s%n",
+        store,
+        until,
         (System.nanoTime() - begin) / 1e9);
   }
 
@@ -111,18 +130,37 @@ final class ScalingProbe {
   private List<LatencyHistogram> measureAll(String store, VssService service, int records) {
     SplittableRandom random = new SplittableRandom(records);
     List<LatencyHistogram> all = new ArrayList<>();
-    all.add(run(() -> service.putObjects(USER, PutObjectRequest.newBuilder().setStoreId(STORE_ID)
-        .addTransactionItems(KeyValue.newBuilder()
-            .setKey(ComparisonWorkload.key(random.nextInt(records))).setVersion(-1)
-            .setValue(ComparisonWorkload.populationValue(random)))
-        .build())));
-    all.add(run(() -> service.getObject(USER, GetObjectRequest.newBuilder().setStoreId(STORE_ID)
-        .setKey(ComparisonWorkload.key(random.nextInt(records))).build())));
-    ListKeyVersionsRequest list = ListKeyVersionsRequest.newBuilder().setStoreId(STORE_ID)
-        .setPageSize(100).build();
+    all.add(
+        run(
+            () ->
+                service.putObjects(
+                    USER,
+                    PutObjectRequest.newBuilder()
+                        .setStoreId(STORE_ID)
+                        .addTransactionItems(
+                            KeyValue.newBuilder()
+                                .setKey(ComparisonWorkload.key(random.nextInt(records)))
+                                .setVersion(-1)
+                                .setValue(ComparisonWorkload.populationValue(random)))
+                        .build())));
+    all.add(
+        run(
+            () ->
+                service.getObject(
+                    USER,
+                    GetObjectRequest.newBuilder()
+                        .setStoreId(STORE_ID)
+                        .setKey(ComparisonWorkload.key(random.nextInt(records)))
+                        .build())));
+    ListKeyVersionsRequest list =
+        ListKeyVersionsRequest.newBuilder().setStoreId(STORE_ID).setPageSize(100).build();
     all.add(run(() -> service.listKeyVersions(USER, list)));
-    log.printf(Locale.ROOT, "  %s at %,d records: put p50 %s, get p50 %s, list page p50 %s%n",
-        store, records, LoadReport.micros(all.get(0).percentile(50)),
+    log.printf(
+        Locale.ROOT,
+        "  %s at %,d records: put p50 %s, get p50 %s, list page p50 %s%n",
+        store,
+        records,
+        LoadReport.micros(all.get(0).percentile(50)),
         LoadReport.micros(all.get(1).percentile(50)),
         LoadReport.micros(all.get(2).percentile(50)));
     return all;

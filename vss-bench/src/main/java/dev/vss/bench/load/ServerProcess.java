@@ -47,19 +47,31 @@ final class ServerProcess implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        jar.toString(), "--bind", "127.0.0.1:" + port, "--auth", "none", "--log-level", "warn"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "--bind",
+                "127.0.0.1:" + port,
+                "--auth",
+                "none",
+                "--log-level",
+                "warn"));
     command.addAll(storeArguments);
     long begin = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
     long deadline = begin + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       if (!process.isAlive()) {
-        throw new IOException("the server exited with status " + process.exitValue() + ": "
-            + Files.readString(log, StandardCharsets.UTF_8).strip());
+        throw new IOException(
+            "the server exited with status "
+                + process.exitValue()
+                + ": "
+                + Files.readString(log, StandardCharsets.UTF_8).strip());
       }
       if (readyStatus(address) == 200) {
         return new ServerProcess(process, address, (System.nanoTime() - begin) / 1e9);
@@ -84,13 +96,15 @@ final class ServerProcess implements AutoCloseable {
       socket.connect(address, 1000);
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
-      out.write(("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       byte[] head = in.readNBytes(12); // "HTTP/1.1 200"
-      return head.length == 12 ? Integer.parseInt(new String(head, 9, 3,
-          StandardCharsets.US_ASCII)) : -1;
+      return head.length == 12
+          ? Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII))
+          : -1;
     } catch (IOException | NumberFormatException e) {
       return -1;
     }
@@ -143,8 +157,13 @@ final class ServerProcess implements AutoCloseable {
 
   private static Heap heap(long pid) {
     try {
-      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-          .toString(), Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(pid),
+                  "GC.heap_info")
+              .redirectErrorStream(true)
+              .start();
       String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       jcmd.waitFor(30, TimeUnit.SECONDS);
       return parseHeap(output);

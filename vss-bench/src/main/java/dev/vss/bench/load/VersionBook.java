@@ -1,8 +1,8 @@
 package dev.vss.bench.load;
 
 /**
- * The benchmark's record of the stored version of every versioned key, so conditional puts can
- * send the version the store holds and expect success.
+ * The benchmark's record of the stored version of every versioned key, so conditional puts can send
+ * the version the store holds and expect success.
  *
  * <p>Not synchronized: during a measurement each user belongs to exactly one worker (see {@link
  * Workload}), and measurements run one after another, separated by thread start and join, which

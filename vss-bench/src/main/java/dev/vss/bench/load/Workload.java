@@ -10,26 +10,35 @@ import java.util.SplittableRandom;
 /**
  * The request mixes of the load benchmark. Every request goes to a uniformly random user's
  * keyspace, except conditional puts: a worker sends those only to the users it owns (user {@code u}
- * belongs to worker {@code u mod workers}), so no two workers race on one key and every
- * conditional put is expected to succeed.
+ * belongs to worker {@code u mod workers}), so no two workers race on one key and every conditional
+ * put is expected to succeed.
  */
 enum Workload {
   /** putObjects of one data key with version -1 (upsert) and a 1 KiB value. */
   PUT("put", "putObjects of one random existing data key, version -1 (unconditional), 1 KiB value"),
   /** putObjects of one versioned key with the version the store holds. */
-  CONDITIONAL_PUT("conditional put", "putObjects of one random versioned key of a user the"
-      + " connection owns, with the version the benchmark tracked for it (compare-and-set), 1 KiB"
-      + " value"),
+  CONDITIONAL_PUT(
+      "conditional put",
+      "putObjects of one random versioned key of a user the"
+          + " connection owns, with the version the benchmark tracked for it (compare-and-set), 1 KiB"
+          + " value"),
   /** getObject of a data key. */
   GET("get", "getObject of a random data key (1 KiB value)"),
   /** The first listKeyVersions page of 100 of a keyspace. */
-  LIST_PAGE("list page", "listKeyVersions, first page, page_size " + LoadShape.PAGE_SIZE
-      + " (the keyspace holds more, so every page is full)"),
+  LIST_PAGE(
+      "list page",
+      "listKeyVersions, first page, page_size "
+          + LoadShape.PAGE_SIZE
+          + " (the keyspace holds more, so every page is full)"),
   /** A wallet's mix: 70% puts of 1 to 8 KiB, 25% gets, 5% list pages. */
-  WALLET_MIX("wallet mix", "70% putObjects of one data key, version -1, value of 1 to 8 KiB"
-      + " (uniform); 25% getObject; 5% listKeyVersions first page of " + LoadShape.PAGE_SIZE);
+  WALLET_MIX(
+      "wallet mix",
+      "70% putObjects of one data key, version -1, value of 1 to 8 KiB"
+          + " (uniform); 25% getObject; 5% listKeyVersions first page of "
+          + LoadShape.PAGE_SIZE);
 
   private static final int MAX_VALUE_BYTES = 8 * 1024;
+
   /**
    * Random bytes that values are cut from: a value is a slice at a random offset, which costs no
    * copy until the request is encoded, so the client spends its time sending, not generating.
@@ -75,8 +84,10 @@ enum Workload {
    */
   Generator generator(LoadShape shape, VersionBook book, int worker, int workers, long seed) {
     if (this == CONDITIONAL_PUT && workers > shape.users()) {
-      throw new IllegalArgumentException(workers
-          + " connections of conditional puts need at least as many users, have " + shape.users());
+      throw new IllegalArgumentException(
+          workers
+              + " connections of conditional puts need at least as many users, have "
+              + shape.users());
     }
     return new Generator(this, shape, book, worker, workers, seed);
   }
@@ -91,8 +102,8 @@ enum Workload {
     private final int ownedUsers;
     private final SplittableRandom random;
 
-    private Generator(Workload workload, LoadShape shape, VersionBook book, int worker,
-        int workers, long seed) {
+    private Generator(
+        Workload workload, LoadShape shape, VersionBook book, int worker, int workers, long seed) {
       this.workload = workload;
       this.shape = shape;
       this.book = book;
@@ -118,8 +129,9 @@ enum Workload {
         default:
           int draw = random.nextInt(100);
           if (draw < 70) {
-            return put(LoadShape.VALUE_BYTES + random.nextInt(MAX_VALUE_BYTES
-                - LoadShape.VALUE_BYTES + 1));
+            return put(
+                LoadShape.VALUE_BYTES
+                    + random.nextInt(MAX_VALUE_BYTES - LoadShape.VALUE_BYTES + 1));
           }
           return draw < 95 ? get() : list();
       }
@@ -140,44 +152,50 @@ enum Workload {
 
     private Call put(int valueBytes) {
       int user = random.nextInt(shape.users());
-      PutObjectRequest request = PutObjectRequest.newBuilder()
-          .setStoreId(LoadShape.STORE_ID)
-          .addTransactionItems(KeyValue.newBuilder()
-              .setKey(LoadShape.dataKey(random.nextInt(shape.dataKeys())))
-              .setVersion(-1)
-              .setValue(value(valueBytes)))
-          .build();
+      PutObjectRequest request =
+          PutObjectRequest.newBuilder()
+              .setStoreId(LoadShape.STORE_ID)
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey(LoadShape.dataKey(random.nextInt(shape.dataKeys())))
+                      .setVersion(-1)
+                      .setValue(value(valueBytes)))
+              .build();
       return new Call(Method.PUT_OBJECTS, user, request, -1);
     }
 
     private Call conditionalPut() {
       int user = worker + workers * random.nextInt(ownedUsers);
       int key = random.nextInt(shape.versionedKeys());
-      PutObjectRequest request = PutObjectRequest.newBuilder()
-          .setStoreId(LoadShape.STORE_ID)
-          .addTransactionItems(KeyValue.newBuilder()
-              .setKey(LoadShape.versionedKey(key))
-              .setVersion(book.version(user, key))
-              .setValue(value(LoadShape.VALUE_BYTES)))
-          .build();
+      PutObjectRequest request =
+          PutObjectRequest.newBuilder()
+              .setStoreId(LoadShape.STORE_ID)
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey(LoadShape.versionedKey(key))
+                      .setVersion(book.version(user, key))
+                      .setValue(value(LoadShape.VALUE_BYTES)))
+              .build();
       return new Call(Method.PUT_OBJECTS, user, request, key);
     }
 
     private Call get() {
       int user = random.nextInt(shape.users());
-      GetObjectRequest request = GetObjectRequest.newBuilder()
-          .setStoreId(LoadShape.STORE_ID)
-          .setKey(LoadShape.dataKey(random.nextInt(shape.dataKeys())))
-          .build();
+      GetObjectRequest request =
+          GetObjectRequest.newBuilder()
+              .setStoreId(LoadShape.STORE_ID)
+              .setKey(LoadShape.dataKey(random.nextInt(shape.dataKeys())))
+              .build();
       return new Call(Method.GET_OBJECT, user, request, -1);
     }
 
     private Call list() {
       int user = random.nextInt(shape.users());
-      ListKeyVersionsRequest request = ListKeyVersionsRequest.newBuilder()
-          .setStoreId(LoadShape.STORE_ID)
-          .setPageSize(LoadShape.PAGE_SIZE)
-          .build();
+      ListKeyVersionsRequest request =
+          ListKeyVersionsRequest.newBuilder()
+              .setStoreId(LoadShape.STORE_ID)
+              .setPageSize(LoadShape.PAGE_SIZE)
+              .build();
       return new Call(Method.LIST_KEY_VERSIONS, user, request, -1);
     }
 

@@ -19,9 +19,20 @@ class ComparisonSettingsTest {
 
   @Test
   void optionsOverrideTheDefaults() {
-    ComparisonSettings settings = ComparisonSettings.parse(new String[] {"--stores",
-        "postgres,sqlite", "--repeats", "3", "--scale-records", "0", "--postgres-url",
-        "jdbc:postgresql://db:5432/x?user=u", "--keyspaces", "10"});
+    ComparisonSettings settings =
+        ComparisonSettings.parse(
+            new String[] {
+              "--stores",
+              "postgres,sqlite",
+              "--repeats",
+              "3",
+              "--scale-records",
+              "0",
+              "--postgres-url",
+              "jdbc:postgresql://db:5432/x?user=u",
+              "--keyspaces",
+              "10"
+            });
     assertThat(settings.stores()).containsExactly("postgres", "sqlite");
     assertThat(settings.repeats()).isEqualTo(3);
     assertThat(settings.scaleRecords()).isZero();

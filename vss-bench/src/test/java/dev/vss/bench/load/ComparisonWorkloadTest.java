@@ -30,8 +30,8 @@ class ComparisonWorkloadTest {
       keyspaces.add(put.getStoreId());
       keys.add(item.getKey());
     }
-    assertThat(keyspaces).containsExactlyInAnyOrder("ks-0", "ks-1", "ks-2", "ks-3", "ks-4",
-        "ks-5", "ks-6");
+    assertThat(keyspaces)
+        .containsExactlyInAnyOrder("ks-0", "ks-1", "ks-2", "ks-3", "ks-4", "ks-5", "ks-6");
     assertThat(keys).containsExactlyInAnyOrder("k/0", "k/1", "k/2", "k/3", "k/4");
   }
 
@@ -45,7 +45,8 @@ class ComparisonWorkloadTest {
       assertThat(put.getTransactionItems(0).getVersion()).isEqualTo(-1);
       keys.add(put.getTransactionItems(0).getKey());
     }
-    assertThat(keys).hasSizeGreaterThan(250)
+    assertThat(keys)
+        .hasSizeGreaterThan(250)
         .allSatisfy(key -> assertThat(Integer.parseInt(key.substring(2))).isBetween(0, 299));
   }
 

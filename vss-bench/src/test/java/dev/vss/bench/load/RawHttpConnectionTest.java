@@ -39,13 +39,14 @@ class RawHttpConnectionTest {
 
   @Test
   void readsContentLengthAndChunkedBodiesAndReturnsTheStatus() throws Exception {
-    List<String> responses = List.of(
-        "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nnope!",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
-        "HTTP/1.1 409 Conflict\r\ncontent-length:0\r\n\r\n");
+    List<String> responses =
+        List.of(
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nnope!",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
+            "HTTP/1.1 409 Conflict\r\ncontent-length:0\r\n\r\n");
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CompletableFuture<List<String>> requests = CompletableFuture.supplyAsync(
-          () -> serve(listener, responses));
+      CompletableFuture<List<String>> requests =
+          CompletableFuture.supplyAsync(() -> serve(listener, responses));
       InetSocketAddress address =
           new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort());
       RawHttpConnection connection =
@@ -59,27 +60,32 @@ class RawHttpConnectionTest {
       assertThat(connection.bodyBytesReceived()).isEqualTo(10);
       connection.close();
       String first = requests.get(10, TimeUnit.SECONDS).get(0);
-      assertThat(first).startsWith("POST /base/getObject HTTP/1.1\r\n")
+      assertThat(first)
+          .startsWith("POST /base/getObject HTTP/1.1\r\n")
           .contains("\r\nAuthorization: user-" + call.user() + "\r\n")
           .contains("\r\nContent-Length: " + call.request().getSerializedSize() + "\r\n\r\n");
-      assertThat(first.substring(first.indexOf("\r\n\r\n") + 4)
-          .getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(call.request().toByteArray());
+      assertThat(
+              first.substring(first.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1))
+          .isEqualTo(call.request().toByteArray());
     }
   }
 
   @Test
   void aClosedConnectionIsAnIoError() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CompletableFuture.runAsync(() -> {
-        try (Socket socket = listener.accept()) {
-          socket.getInputStream().read(new byte[1024]);
-        } catch (IOException e) {
-          // the test fails on the client side if this goes wrong
-        }
-      });
-      Endpoint endpoint = RawHttpConnection.factory(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), "/vss")
-          .open();
+      CompletableFuture.runAsync(
+          () -> {
+            try (Socket socket = listener.accept()) {
+              socket.getInputStream().read(new byte[1024]);
+            } catch (IOException e) {
+              // the test fails on the client side if this goes wrong
+            }
+          });
+      Endpoint endpoint =
+          RawHttpConnection.factory(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()),
+                  "/vss")
+              .open();
       Call call = Workload.GET.generator(shape, new VersionBook(shape, 1), 0, 1, 1).next();
       assertThatThrownBy(() -> endpoint.call(call)).isInstanceOf(IOException.class);
       endpoint.close();

@@ -76,8 +76,8 @@ class WorkloadTest {
   @Test
   void moreWorkersThanUsersIsRefusedForConditionalPutsOnly() {
     // A worker owns the users it sends conditional puts to; other workloads share every user.
-    assertThatThrownBy(() -> Workload.CONDITIONAL_PUT.generator(
-        shape, new VersionBook(shape, 1), 0, 11, 1))
+    assertThatThrownBy(
+            () -> Workload.CONDITIONAL_PUT.generator(shape, new VersionBook(shape, 1), 0, 11, 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(Workload.GET.generator(shape, new VersionBook(shape, 1), 0, 11, 1)).isNotNull();
   }
@@ -96,11 +96,11 @@ class WorkloadTest {
     assertThat(authorizer.authorize(Map.of("authorization", "user-17"))).isEqualTo("user-17");
     for (String bad : new String[] {"user-", "user-x", "bearer 1", "user-1234567890"}) {
       assertThatThrownBy(() -> authorizer.authorize(Map.of("Authorization", bad)))
-          .isInstanceOfSatisfying(VssException.class,
+          .isInstanceOfSatisfying(
+              VssException.class,
               e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION));
     }
-    assertThatThrownBy(() -> authorizer.authorize(Map.of()))
-        .isInstanceOf(VssException.class);
+    assertThatThrownBy(() -> authorizer.authorize(Map.of())).isInstanceOf(VssException.class);
   }
 
   @Test
@@ -110,17 +110,23 @@ class WorkloadTest {
           new dev.vss.core.VssService(storage, dev.vss.core.Limits.DEFAULTS);
       VersionBook book = new VersionBook(shape, 0);
       // Fresh store: every versioned key is missing, so version 0 creates it.
-      ClosedLoop.Result result = ClosedLoop.run(4, java.time.Duration.ZERO,
-          java.time.Duration.ofMillis(300), () -> new ServiceEndpoint(service),
-          worker -> Workload.CONDITIONAL_PUT.generator(shape, book, worker, 4, worker));
+      ClosedLoop.Result result =
+          ClosedLoop.run(
+              4,
+              java.time.Duration.ZERO,
+              java.time.Duration.ofMillis(300),
+              () -> new ServiceEndpoint(service),
+              worker -> Workload.CONDITIONAL_PUT.generator(shape, book, worker, 4, worker));
       assertThat(result.latencies().count()).isPositive();
       assertThat(result.failures()).isZero();
       long writes = 0;
       for (int user = 0; user < shape.users(); user++) {
         for (int key = 0; key < shape.versionedKeys(); key++) {
           long tracked = book.version(user, key);
-          var stored = storage.get(new Keyspace(LoadShape.userToken(user), LoadShape.STORE_ID),
-              LoadShape.versionedKey(key));
+          var stored =
+              storage.get(
+                  new Keyspace(LoadShape.userToken(user), LoadShape.STORE_ID),
+                  LoadShape.versionedKey(key));
           assertThat(stored.map(r -> r.version()).orElse(0L)).isEqualTo(tracked);
           writes += tracked;
         }

@@ -23,19 +23,23 @@ public final class FixedHeaders implements HeaderProvider {
   public static FixedHeaders of(Map<String, String> headers) {
     Objects.requireNonNull(headers, "headers");
     Map<String, String> copy = new LinkedHashMap<>();
-    headers.forEach((name, value) -> {
-      Objects.requireNonNull(name, "header name");
-      Objects.requireNonNull(value, "header value");
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("header name must not be empty");
-      }
-      // A line break would let a value smuggle a second header into the request.
-      if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0
-          || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("header '" + name.strip() + "' contains a line break");
-      }
-      copy.put(name, value);
-    });
+    headers.forEach(
+        (name, value) -> {
+          Objects.requireNonNull(name, "header name");
+          Objects.requireNonNull(value, "header value");
+          if (name.isEmpty()) {
+            throw new IllegalArgumentException("header name must not be empty");
+          }
+          // A line break would let a value smuggle a second header into the request.
+          if (name.indexOf('\r') >= 0
+              || name.indexOf('\n') >= 0
+              || value.indexOf('\r') >= 0
+              || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException(
+                "header '" + name.strip() + "' contains a line break");
+          }
+          copy.put(name, value);
+        });
     return new FixedHeaders(Map.copyOf(copy));
   }
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * {@code Authorization: Bearer <jwt>} (SPEC section 5, JWT) with tokens from an application-supplied
- * source, cached until shortly before they expire.
+ * {@code Authorization: Bearer <jwt>} (SPEC section 5, JWT) with tokens from an
+ * application-supplied source, cached until shortly before they expire.
  *
  * <p>Rules:
  *
@@ -72,8 +72,8 @@ public final class JwtBearerHeaderProvider implements HeaderProvider {
    * The {@code Authorization} header with the cached token, fetching a fresh one first when the
    * cached one is missing or about to expire.
    *
-   * @throws IllegalStateException if the supplier fails or returns something that is not a JWT
-   *     with an {@code exp} claim
+   * @throws IllegalStateException if the supplier fails or returns something that is not a JWT with
+   *     an {@code exp} claim
    */
   @Override
   public synchronized Map<String, String> headers() {
@@ -93,8 +93,8 @@ public final class JwtBearerHeaderProvider implements HeaderProvider {
       try {
         expiry = JwtExpiry.of(token);
       } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("the JWT supplier returned an unusable token: "
-            + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the JWT supplier returned an unusable token: " + e.getMessage(), e);
       }
       cachedToken = token;
       refreshAt = minusSaturating(expiry, refreshMargin);

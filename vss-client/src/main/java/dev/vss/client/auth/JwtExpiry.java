@@ -11,9 +11,9 @@ import java.util.Base64;
  * to fetch a new token, never to trust the token (the server verifies it).
  *
  * <p>The payload is scanned as JSON just far enough to find the top-level {@code exp} member:
- * strings (with their escapes), nested objects and arrays are skipped properly, so an {@code
- * "exp"} inside a string or a nested object is never mistaken for the claim. A non-integer
- * NumericDate is truncated to whole seconds.
+ * strings (with their escapes), nested objects and arrays are skipped properly, so an {@code "exp"}
+ * inside a string or a nested object is never mistaken for the claim. A non-integer NumericDate is
+ * truncated to whole seconds.
  */
 final class JwtExpiry {
   private final String json;
@@ -43,11 +43,13 @@ final class JwtExpiry {
     }
     String json;
     try {
-      json = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(payload))
-          .toString();
+      json =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(payload))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("JWT payload is not UTF-8", e);
     }

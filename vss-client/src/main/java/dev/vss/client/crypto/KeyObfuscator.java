@@ -69,8 +69,12 @@ public final class KeyObfuscator {
   public String deobfuscate(String obfuscated) {
     byte[] bytes = decodeCanonicalBase64(obfuscated);
     if (bytes.length < MIN_OBFUSCATED_BYTES) {
-      throw new DecryptionException("obfuscated key is too short: " + bytes.length
-          + " bytes, at least " + MIN_OBFUSCATED_BYTES + " expected");
+      throw new DecryptionException(
+          "obfuscated key is too short: "
+              + bytes.length
+              + " bytes, at least "
+              + MIN_OBFUSCATED_BYTES
+              + " expected");
     }
     int sealedKeyLength = bytes.length - Aead.NONCE_LENGTH - Aead.TAG_LENGTH;
     byte[] sealedKey = Arrays.copyOfRange(bytes, 0, sealedKeyLength);
@@ -88,7 +92,8 @@ public final class KeyObfuscator {
       throw notOurs();
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(plain))
@@ -99,14 +104,14 @@ public final class KeyObfuscator {
   }
 
   private static DecryptionException notOurs() {
-    return new DecryptionException("obfuscated key does not verify: made with another "
-        + "obfuscation key, or altered");
+    return new DecryptionException(
+        "obfuscated key does not verify: made with another " + "obfuscation key, or altered");
   }
 
   /**
-   * Decodes standard base64 with optional padding, refusing any encoding other than the one
-   * {@link #obfuscate} produces for the same bytes: the JDK decoder ignores the unused low bits of
-   * the last character, so without this check two different strings could decode alike.
+   * Decodes standard base64 with optional padding, refusing any encoding other than the one {@link
+   * #obfuscate} produces for the same bytes: the JDK decoder ignores the unused low bits of the
+   * last character, so without this check two different strings could decode alike.
    */
   private static byte[] decodeCanonicalBase64(String text) {
     byte[] bytes;
@@ -115,8 +120,10 @@ public final class KeyObfuscator {
     } catch (IllegalArgumentException e) {
       throw new DecryptionException("obfuscated key is not base64: " + e.getMessage(), e);
     }
-    String unpadded = text.endsWith("==") ? text.substring(0, text.length() - 2)
-        : text.endsWith("=") ? text.substring(0, text.length() - 1) : text;
+    String unpadded =
+        text.endsWith("==")
+            ? text.substring(0, text.length() - 2)
+            : text.endsWith("=") ? text.substring(0, text.length() - 1) : text;
     if (!Base64.getEncoder().withoutPadding().encodeToString(bytes).equals(unpadded)) {
       throw new DecryptionException("obfuscated key is not canonical base64");
     }
@@ -136,10 +143,12 @@ public final class KeyObfuscator {
 
   private static byte[] strictUtf8(String key) {
     try {
-      ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(key));
+      ByteBuffer encoded =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(key));
       byte[] bytes = new byte[encoded.remaining()];
       encoded.get(bytes);
       return bytes;

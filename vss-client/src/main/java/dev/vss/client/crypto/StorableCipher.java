@@ -56,21 +56,23 @@ public final class StorableCipher {
    * @param aad the associated data (the storage key's UTF-8 bytes), authenticated but not stored
    */
   public Storable seal(byte[] value, long version, byte[] aad) {
-    byte[] blob = PlaintextBlob.newBuilder()
-        .setValue(ByteString.copyFrom(value))
-        .setVersion(version)
-        .build()
-        .toByteArray();
+    byte[] blob =
+        PlaintextBlob.newBuilder()
+            .setValue(ByteString.copyFrom(value))
+            .setVersion(version)
+            .build()
+            .toByteArray();
     byte[] nonce = new byte[Aead.NONCE_LENGTH];
     random.nextBytes(nonce);
     byte[] sealed = Aead.seal(dataEncryptionKey, nonce, blob, aad);
     int dataLength = sealed.length - Aead.TAG_LENGTH;
     return Storable.newBuilder()
         .setData(ByteString.copyFrom(sealed, 0, dataLength))
-        .setEncryptionMetadata(EncryptionMetadata.newBuilder()
-            .setCipherFormat(CIPHER_FORMAT)
-            .setNonce(ByteString.copyFrom(nonce))
-            .setTag(ByteString.copyFrom(sealed, dataLength, Aead.TAG_LENGTH)))
+        .setEncryptionMetadata(
+            EncryptionMetadata.newBuilder()
+                .setCipherFormat(CIPHER_FORMAT)
+                .setNonce(ByteString.copyFrom(nonce))
+                .setTag(ByteString.copyFrom(sealed, dataLength, Aead.TAG_LENGTH)))
         .build();
   }
 
@@ -110,22 +112,30 @@ public final class StorableCipher {
     // The metadata is not covered by the tag: checking the format closes the one place where a
     // changed byte would otherwise go unnoticed.
     if (!metadata.getCipherFormat().equals(CIPHER_FORMAT)) {
-      throw new DecryptionException("Storable uses an unsupported cipher format '"
-          + metadata.getCipherFormat() + "' (expected '" + CIPHER_FORMAT + "')");
+      throw new DecryptionException(
+          "Storable uses an unsupported cipher format '"
+              + metadata.getCipherFormat()
+              + "' (expected '"
+              + CIPHER_FORMAT
+              + "')");
     }
     if (metadata.getNonce().size() != Aead.NONCE_LENGTH) {
-      throw new DecryptionException("Storable nonce must be " + Aead.NONCE_LENGTH
-          + " bytes, got " + metadata.getNonce().size());
+      throw new DecryptionException(
+          "Storable nonce must be "
+              + Aead.NONCE_LENGTH
+              + " bytes, got "
+              + metadata.getNonce().size());
     }
     if (metadata.getTag().size() != Aead.TAG_LENGTH) {
-      throw new DecryptionException("Storable tag must be " + Aead.TAG_LENGTH
-          + " bytes, got " + metadata.getTag().size());
+      throw new DecryptionException(
+          "Storable tag must be " + Aead.TAG_LENGTH + " bytes, got " + metadata.getTag().size());
     }
     byte[] sealed = storable.getData().concat(metadata.getTag()).toByteArray();
     byte[] blob = Aead.open(dataEncryptionKey, metadata.getNonce().toByteArray(), sealed, aad);
     if (blob == null) {
-      throw new DecryptionException("Storable does not verify: wrong data-encryption key, "
-          + "value stored under another key, or tampered data");
+      throw new DecryptionException(
+          "Storable does not verify: wrong data-encryption key, "
+              + "value stored under another key, or tampered data");
     }
     try {
       return PlaintextBlob.parseFrom(blob);

@@ -16,8 +16,8 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * Xpriv::new_master} and {@link #derive(String)} is {@code derive_priv}.
  *
  * <p>Only what derivation needs is kept: the network, depth, parent fingerprint and child number of
- * a serialized {@code xprv}/{@code tprv} do not influence any derived key and are not modelled
- * (LDK Node passes its network to {@code new_master}; it changes only the serialization's version
+ * a serialized {@code xprv}/{@code tprv} do not influence any derived key and are not modelled (LDK
+ * Node passes its network to {@code new_master}; it changes only the serialization's version
  * bytes). The elliptic-curve operations (the public key a non-hardened child needs) are Bouncy
  * Castle's secp256k1; the rest is HMAC-SHA512 and addition modulo the group order, as BIP32
  * specifies. A derived key that BIP32 calls invalid (probability below 2^-127) is reported as an
@@ -31,8 +31,8 @@ public final class Bip32PrivateKey {
 
   private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
   private static final BigInteger N = SECP256K1.getN();
-  private static final byte[] MASTER_HMAC_KEY = "Bitcoin seed".getBytes(
-      java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MASTER_HMAC_KEY =
+      "Bitcoin seed".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final byte[] privateKey;
   private final byte[] chainCode;
@@ -108,7 +108,8 @@ public final class Bip32PrivateKey {
       String part = parts[p];
       boolean hardened = part.endsWith("'") || part.endsWith("h") || part.endsWith("H");
       String digits = hardened ? part.substring(0, part.length() - 1) : part;
-      if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+      if (digits.isEmpty()
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
           || digits.length() > 10) {
         throw new IllegalArgumentException("bad BIP32 path element '" + part + "' in " + path);
       }
@@ -134,7 +135,8 @@ public final class Bip32PrivateKey {
   /** The 33-byte compressed secp256k1 public key. */
   public byte[] publicKey() {
     return new FixedPointCombMultiplier()
-        .multiply(SECP256K1.getG(), new BigInteger(1, privateKey)).getEncoded(true);
+        .multiply(SECP256K1.getG(), new BigInteger(1, privateKey))
+        .getEncoded(true);
   }
 
   /** Shows nothing secret. */

@@ -15,15 +15,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>The <b>VSS seed</b> is the 32-byte private key of the BIP32 child {@code m/877'} of the
- *       master key made from the node's 64-byte seed ({@code Xpriv::new_master(network, seed)}:
- *       the network does not change the keys).
+ *       master key made from the node's 64-byte seed ({@code Xpriv::new_master(network, seed)}: the
+ *       network does not change the keys).
  *   <li>From it, with {@code H(ikm, salt) = HMAC-SHA256(key = salt, message = ikm)}: {@code prk =
  *       H(vssSeed, "pseudo_random_key")}, the <b>data-encryption key</b> {@code k1 = H(prk,
  *       "data_encryption_key")} and the <b>obfuscation master key</b> {@code k2 = H(prk, k1 ||
  *       "obfuscation_key")}.
- *   <li>The key LDK Node signs its VSS requests with (signature auth, {@code
- *       build_with_sigs_auth}) is the private key of {@code m/877'/139'}; it needs the chain code
- *       of {@code m/877'} and so is known only when the keys come from the node seed.
+ *   <li>The key LDK Node signs its VSS requests with (signature auth, {@code build_with_sigs_auth})
+ *       is the private key of {@code m/877'/139'}; it needs the chain code of {@code m/877'} and so
+ *       is known only when the keys come from the node seed.
  * </ul>
  *
  * <p>Immutable; accessors return copies. All keys are secret.

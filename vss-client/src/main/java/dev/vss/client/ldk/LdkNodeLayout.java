@@ -8,7 +8,6 @@ import dev.vss.client.crypto.StorableCipher;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.ListKeyVersionsRequest;
-import dev.vss.proto.PlaintextBlob;
 import dev.vss.proto.PutObjectRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -21,8 +20,8 @@ import java.util.Optional;
  *
  * <p>LDK Node addresses a record by {@code (primary namespace, secondary namespace, key)}. This
  * class turns that into the storage key sent as {@code KeyValue.key}, seals and opens values with
- * the AAD the {@linkplain LdkSchemaVersion schema version} prescribes, parses storage keys back, and
- * reads or writes the stored schema version. The protocol calls themselves stay with {@link
+ * the AAD the {@linkplain LdkSchemaVersion schema version} prescribes, parses storage keys back,
+ * and reads or writes the stored schema version. The protocol calls themselves stay with {@link
  * VssClient}:
  *
  * <pre>{@code
@@ -38,8 +37,8 @@ import java.util.Optional;
  *
  * <p>Writes as LDK Node makes them are unconditional (version {@code -1}, also inside the sealed
  * blob): {@link #putRequest} builds one. LDK Node serializes its own writes per key; a second
- * writer (this program) running at the same time as the wallet can overwrite the wallet's data,
- * so write only to a store no LDK Node is running on.
+ * writer (this program) running at the same time as the wallet can overwrite the wallet's data, so
+ * write only to a store no LDK Node is running on.
  *
  * <p>Immutable and thread-safe.
  */
@@ -75,8 +74,10 @@ public final class LdkNodeLayout {
    */
   public static LdkNodeLayout of(
       byte[] dataEncryptionKey, byte[] obfuscationKey, LdkSchemaVersion schema) {
-    return new LdkNodeLayout(Objects.requireNonNull(dataEncryptionKey, "dataEncryptionKey"),
-        Objects.requireNonNull(obfuscationKey, "obfuscationKey"), schema);
+    return new LdkNodeLayout(
+        Objects.requireNonNull(dataEncryptionKey, "dataEncryptionKey"),
+        Objects.requireNonNull(obfuscationKey, "obfuscationKey"),
+        schema);
   }
 
   /** The schema version this layout follows. */
@@ -89,9 +90,9 @@ public final class LdkNodeLayout {
    * obfuscate(key)} when the primary namespace is empty, else {@code
    * primary#secondary#obfuscate(key)}.
    *
-   * @throws IllegalArgumentException for names LDK Node refuses: an empty key, a secondary namespace
-   *     without a primary one, characters other than {@code A-Z a-z 0-9 _ -}, more than 120
-   *     characters
+   * @throws IllegalArgumentException for names LDK Node refuses: an empty key, a secondary
+   *     namespace without a primary one, characters other than {@code A-Z a-z 0-9 _ -}, more than
+   *     120 characters
    */
   public String storageKey(String primaryNamespace, String secondaryNamespace, String key) {
     checkNames(primaryNamespace, secondaryNamespace);
@@ -110,8 +111,8 @@ public final class LdkNodeLayout {
 
   /**
    * The {@code key_prefix} LDK Node lists a namespace with: V1 {@code
-   * obfuscate(primary#secondary)}, V0 {@code primary#secondary} (no trailing {@code #}, as LDK
-   * Node sends it).
+   * obfuscate(primary#secondary)}, V0 {@code primary#secondary} (no trailing {@code #}, as LDK Node
+   * sends it).
    */
   public String listPrefix(String primaryNamespace, String secondaryNamespace) {
     checkNames(primaryNamespace, secondaryNamespace);
@@ -127,8 +128,8 @@ public final class LdkNodeLayout {
    * The namespaces and key a storage key stands for, as LDK Node's {@code list_all_keys} recovers
    * them.
    *
-   * @throws dev.vss.client.crypto.DecryptionException when an obfuscated part does not
-   *     de-obfuscate under these keys
+   * @throws dev.vss.client.crypto.DecryptionException when an obfuscated part does not de-obfuscate
+   *     under these keys
    * @throws IllegalArgumentException when the storage key does not have this layout's shape
    */
   public LdkNodeRecordName parse(String storageKey) {
@@ -143,7 +144,8 @@ public final class LdkNodeLayout {
       if (split < 0) {
         throw new IllegalArgumentException("schema V1 namespace has no '#'");
       }
-      return new LdkNodeRecordName(namespaces.substring(0, split),
+      return new LdkNodeRecordName(
+          namespaces.substring(0, split),
           namespaces.substring(split + 1),
           obfuscator.deobfuscate(storageKey.substring(hash + 1)));
     }
@@ -168,7 +170,10 @@ public final class LdkNodeLayout {
         : new byte[0];
   }
 
-  /** The serialized {@code Storable} of {@code value} under {@code storageKey}, as LDK Node seals it. */
+  /**
+   * The serialized {@code Storable} of {@code value} under {@code storageKey}, as LDK Node seals
+   * it.
+   */
   public byte[] seal(String storageKey, byte[] value) {
     return cipher.seal(value, -1, associatedData(storageKey)).toByteArray();
   }
@@ -184,12 +189,20 @@ public final class LdkNodeLayout {
   }
 
   /** An unconditional write of {@code value} to a record, the request LDK Node sends. */
-  public PutObjectRequest putRequest(String storeId, String primaryNamespace,
-      String secondaryNamespace, String key, byte[] value) {
+  public PutObjectRequest putRequest(
+      String storeId,
+      String primaryNamespace,
+      String secondaryNamespace,
+      String key,
+      byte[] value) {
     String storageKey = storageKey(primaryNamespace, secondaryNamespace, key);
-    return PutObjectRequest.newBuilder().setStoreId(storeId)
-        .addTransactionItems(KeyValue.newBuilder().setKey(storageKey).setVersion(-1)
-            .setValue(ByteString.copyFrom(seal(storageKey, value))))
+    return PutObjectRequest.newBuilder()
+        .setStoreId(storeId)
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(storageKey)
+                .setVersion(-1)
+                .setValue(ByteString.copyFrom(seal(storageKey, value))))
         .build();
   }
 
@@ -216,12 +229,16 @@ public final class LdkNodeLayout {
     String storageKey = schemaVersionStorageKey(keys);
     KeyValue stored;
     try {
-      stored = client.getObject(GetObjectRequest.newBuilder().setStoreId(storeId)
-          .setKey(storageKey).build()).getValue();
+      stored =
+          client
+              .getObject(
+                  GetObjectRequest.newBuilder().setStoreId(storeId).setKey(storageKey).build())
+              .getValue();
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     }
-    return Optional.of(LdkSchemaVersion.decode(v1.open(storageKey, stored.getValue().toByteArray())));
+    return Optional.of(
+        LdkSchemaVersion.decode(v1.open(storageKey, stored.getValue().toByteArray())));
   }
 
   /**
@@ -237,14 +254,22 @@ public final class LdkNodeLayout {
     if (stored.isPresent()) {
       return stored.get();
     }
-    boolean v0WalletData = client.listKeyVersions(ListKeyVersionsRequest.newBuilder()
-        .setStoreId(storeId).setKeyPrefix(V0_BDK_WALLET_PREFIX).build()).getKeyVersionsCount() > 0;
+    boolean v0WalletData =
+        client
+                .listKeyVersions(
+                    ListKeyVersionsRequest.newBuilder()
+                        .setStoreId(storeId)
+                        .setKeyPrefix(V0_BDK_WALLET_PREFIX)
+                        .build())
+                .getKeyVersionsCount()
+            > 0;
     return v0WalletData ? LdkSchemaVersion.V0 : LdkSchemaVersion.V1;
   }
 
   /**
    * The write LDK Node makes on the first start on a new store: {@code version}, sealed with the
-   * schema version's storage key as AAD (always, as the record exists only since V1), unconditional.
+   * schema version's storage key as AAD (always, as the record exists only since V1),
+   * unconditional.
    */
   public static PutObjectRequest writeSchemaVersionRequest(
       String storeId, LdkNodeKeys keys, LdkSchemaVersion version) {
@@ -254,8 +279,8 @@ public final class LdkNodeLayout {
 
   private static void checkNames(String primaryNamespace, String secondaryNamespace) {
     checkName(Objects.requireNonNull(primaryNamespace, "primaryNamespace"), "primary namespace");
-    checkName(Objects.requireNonNull(secondaryNamespace, "secondaryNamespace"),
-        "secondary namespace");
+    checkName(
+        Objects.requireNonNull(secondaryNamespace, "secondaryNamespace"), "secondary namespace");
     if (primaryNamespace.isEmpty() && !secondaryNamespace.isEmpty()) {
       throw new IllegalArgumentException(
           "LDK Node refuses a secondary namespace without a primary namespace");
@@ -269,11 +294,15 @@ public final class LdkNodeLayout {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-';
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
       if (!allowed) {
-        throw new IllegalArgumentException("LDK Node's " + what
-            + " may hold only A-Z a-z 0-9 _ -, not '" + c + "'");
+        throw new IllegalArgumentException(
+            "LDK Node's " + what + " may hold only A-Z a-z 0-9 _ -, not '" + c + "'");
       }
     }
   }

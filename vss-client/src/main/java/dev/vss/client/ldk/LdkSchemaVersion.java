@@ -50,9 +50,16 @@ public enum LdkSchemaVersion {
     Objects.requireNonNull(plaintext, "plaintext");
     Reader in = new Reader(plaintext);
     int id = in.u8();
-    LdkSchemaVersion version = Arrays.stream(values()).filter(v -> v.id == id).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(
-            "unknown LDK Node VSS schema version " + id + " (a newer LDK Node wrote this store?)"));
+    LdkSchemaVersion version =
+        Arrays.stream(values())
+            .filter(v -> v.id == id)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown LDK Node VSS schema version "
+                            + id
+                            + " (a newer LDK Node wrote this store?)"));
     long streamLength = in.bigSize();
     if (streamLength > in.remaining()) {
       throw new IllegalArgumentException("schema version TLV stream is truncated");

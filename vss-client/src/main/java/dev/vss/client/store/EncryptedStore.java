@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  *
  * <p>The store assumes it owns its {@code storeId}: every key listed there must be one of its
- * obfuscated keys. A retried write whose first attempt committed but whose answer was lost
- * reports a CONFLICT; reading the key back shows the value. Writers that use version {@code -1}
+ * obfuscated keys. A retried write whose first attempt committed but whose answer was lost reports
+ * a CONFLICT; reading the key back shows the value. Writers that use version {@code -1}
  * (unconditional) on the same keys reset the server's version to 1 and so defeat the conflict
  * detection.
  *
@@ -155,11 +155,12 @@ public final class EncryptedStore {
     // The blob records the version the request is conditional on, as the deployed client does;
     // the authoritative version is always the server's.
     ByteString sealed = cipher.seal(value, expected, aad(key, storageKey)).toByteString();
-    PutObjectRequest request = PutObjectRequest.newBuilder()
-        .setStoreId(storeId)
-        .addTransactionItems(KeyValue.newBuilder()
-            .setKey(storageKey).setVersion(expected).setValue(sealed))
-        .build();
+    PutObjectRequest request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(storeId)
+            .addTransactionItems(
+                KeyValue.newBuilder().setKey(storageKey).setVersion(expected).setValue(sealed))
+            .build();
     try {
       client.putObjects(request);
     } catch (ConflictException e) {
@@ -182,17 +183,19 @@ public final class EncryptedStore {
     String storageKey = storageKey(key);
     Long known = versions.get(key);
     if (known == null) {
-      client.deleteObject(DeleteObjectRequest.newBuilder()
-          .setStoreId(storeId)
-          .setKeyValue(KeyValue.newBuilder().setKey(storageKey).setVersion(-1))
-          .build());
+      client.deleteObject(
+          DeleteObjectRequest.newBuilder()
+              .setStoreId(storeId)
+              .setKeyValue(KeyValue.newBuilder().setKey(storageKey).setVersion(-1))
+              .build());
       return WriteOutcome.deleted();
     }
     // putObjects, not deleteObject: only a transaction's delete item reports a mismatch.
-    PutObjectRequest request = PutObjectRequest.newBuilder()
-        .setStoreId(storeId)
-        .addDeleteItems(KeyValue.newBuilder().setKey(storageKey).setVersion(known))
-        .build();
+    PutObjectRequest request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(storeId)
+            .addDeleteItems(KeyValue.newBuilder().setKey(storageKey).setVersion(known))
+            .build();
     try {
       client.putObjects(request);
     } catch (ConflictException e) {
@@ -204,8 +207,8 @@ public final class EncryptedStore {
   }
 
   /**
-   * Every key of the store with its version, following all pages of {@code listKeyVersions}
-   * (newest creation first). Remembers the versions for the next writes.
+   * Every key of the store with its version, following all pages of {@code listKeyVersions} (newest
+   * creation first). Remembers the versions for the next writes.
    *
    * @return an unmodifiable map from key (as the application names it) to version, in the server's
    *     order
@@ -217,8 +220,8 @@ public final class EncryptedStore {
     Set<String> tokensSeen = new HashSet<>();
     String pageToken = null;
     do {
-      ListKeyVersionsRequest.Builder request = ListKeyVersionsRequest.newBuilder()
-          .setStoreId(storeId);
+      ListKeyVersionsRequest.Builder request =
+          ListKeyVersionsRequest.newBuilder().setStoreId(storeId);
       if (pageToken != null) {
         request.setPageToken(pageToken);
       }
@@ -234,8 +237,8 @@ public final class EncryptedStore {
       pageToken = page.hasNextPageToken() ? page.getNextPageToken() : "";
       // A server handing out a token twice would make this loop forever.
       if (!pageToken.isEmpty() && !tokensSeen.add(pageToken)) {
-        throw new UnexpectedResponseException(200,
-            "listKeyVersions returned the same page token twice");
+        throw new UnexpectedResponseException(
+            200, "listKeyVersions returned the same page token twice");
       }
     } while (!pageToken.isEmpty());
     return Collections.unmodifiableMap(keys);
@@ -248,8 +251,7 @@ public final class EncryptedStore {
    *
    * @return the values in the listing's order
    * @throws DecryptionException if a key or value does not decrypt under this store's keys
-   * @throws VssClientException if the server could not be read; the first failure stops the
-   *     restore
+   * @throws VssClientException if the server could not be read; the first failure stops the restore
    */
   public List<StoredValue> restoreAll() {
     List<String> keys = new ArrayList<>(listAll().keySet());
@@ -270,22 +272,23 @@ public final class EncryptedStore {
           failure.compareAndSet(null, e);
           break;
         }
-        read.whenComplete((response, error) -> {
-          try {
-            if (error == null) {
-              restored[index] = decrypt(key, storageKey, response);
-              versions.put(key, restored[index].version());
-            } else if (unwrap(error) instanceof NoSuchKeyException) {
-              versions.remove(key); // deleted since the listing
-            } else {
-              failure.compareAndSet(null, asRuntime(unwrap(error)));
-            }
-          } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-          } finally {
-            inFlight.release();
-          }
-        });
+        read.whenComplete(
+            (response, error) -> {
+              try {
+                if (error == null) {
+                  restored[index] = decrypt(key, storageKey, response);
+                  versions.put(key, restored[index].version());
+                } else if (unwrap(error) instanceof NoSuchKeyException) {
+                  versions.remove(key); // deleted since the listing
+                } else {
+                  failure.compareAndSet(null, asRuntime(unwrap(error)));
+                }
+              } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+              } finally {
+                inFlight.release();
+              }
+            });
       }
       inFlight.acquire(restoreParallelism); // wait for the reads still in flight
     } catch (InterruptedException e) {
@@ -323,8 +326,14 @@ public final class EncryptedStore {
     try {
       blob = cipher.open(stored.getValue().toByteArray(), aad(key, storageKey));
     } catch (DecryptionException e) {
-      throw new DecryptionException("value of key '" + key + "' in store '" + storeId
-          + "' cannot be decrypted: " + e.getMessage(), e);
+      throw new DecryptionException(
+          "value of key '"
+              + key
+              + "' in store '"
+              + storeId
+              + "' cannot be decrypted: "
+              + e.getMessage(),
+          e);
     }
     byte[] value = blob.getValue().toByteArray();
     try {
@@ -346,8 +355,14 @@ public final class EncryptedStore {
     try {
       return obfuscator.deobfuscate(storageKey);
     } catch (DecryptionException e) {
-      throw new DecryptionException("store '" + storeId + "' holds key '" + storageKey
-          + "' that is not one of this store's obfuscated keys: " + e.getMessage(), e);
+      throw new DecryptionException(
+          "store '"
+              + storeId
+              + "' holds key '"
+              + storageKey
+              + "' that is not one of this store's obfuscated keys: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -371,7 +386,8 @@ public final class EncryptedStore {
   }
 
   private static RuntimeException asRuntime(Throwable error) {
-    return error instanceof RuntimeException ? (RuntimeException) error
+    return error instanceof RuntimeException
+        ? (RuntimeException) error
         : new IllegalStateException(error);
   }
 

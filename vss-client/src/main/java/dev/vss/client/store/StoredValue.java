@@ -32,7 +32,9 @@ public final class StoredValue {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StoredValue other && key.equals(other.key) && version == other.version
+    return o instanceof StoredValue other
+        && key.equals(other.key)
+        && version == other.version
         && Arrays.equals(value, other.value);
   }
 

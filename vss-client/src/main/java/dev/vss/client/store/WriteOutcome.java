@@ -16,8 +16,8 @@ public final class WriteOutcome {
     /** The key was deleted (or, for an unconditional delete, is now absent). */
     DELETED,
     /**
-     * Nothing was changed: another writer created, changed or deleted the key since this store
-     * last read or wrote it. The store forgets the version it had; {@code get} the key again.
+     * Nothing was changed: another writer created, changed or deleted the key since this store last
+     * read or wrote it. The store forgets the version it had; {@code get} the key again.
      */
     CONFLICT
   }

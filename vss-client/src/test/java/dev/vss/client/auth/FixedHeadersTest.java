@@ -28,8 +28,8 @@ class FixedHeadersTest {
 
   @Test
   void combinesProvidersWithTheLaterOneWinning() {
-    HeaderProvider combined = FixedHeaders.of(Map.of("A", "1", "B", "1"))
-        .with(FixedHeaders.of(Map.of("B", "2")));
+    HeaderProvider combined =
+        FixedHeaders.of(Map.of("A", "1", "B", "1")).with(FixedHeaders.of(Map.of("B", "2")));
 
     assertThat(combined.headers()).isEqualTo(Map.of("A", "1", "B", "2"));
     assertThat(HeaderProvider.none().headers()).isEmpty();

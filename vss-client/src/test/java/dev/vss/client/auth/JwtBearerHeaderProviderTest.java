@@ -99,19 +99,25 @@ class JwtBearerHeaderProviderTest {
     JwtBearerHeaderProvider provider =
         JwtBearerHeaderProvider.of(tokens, Duration.ofSeconds(60), new ManualClock());
 
-    assertThatThrownBy(provider::headers).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(provider::headers)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no exp claim");
     assertThat(provider.headers().get("Authorization")).isEqualTo("Bearer " + good);
   }
 
   @Test
   void aFailingSupplierIsReportedClearly() {
-    JwtBearerHeaderProvider provider = JwtBearerHeaderProvider.of(() -> {
-      throw new IllegalStateException("auth service unreachable");
-    });
-    assertThatThrownBy(provider::headers).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("JWT supplier failed").hasMessageContaining("unreachable");
+    JwtBearerHeaderProvider provider =
+        JwtBearerHeaderProvider.of(
+            () -> {
+              throw new IllegalStateException("auth service unreachable");
+            });
+    assertThatThrownBy(provider::headers)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("JWT supplier failed")
+        .hasMessageContaining("unreachable");
     assertThatThrownBy(() -> JwtBearerHeaderProvider.of(() -> " ").headers())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no token");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no token");
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SignatureHeaderProviderTest {
-  private static final byte[] PRIVATE_KEY = HexFormat.of()
-      .parseHex("0101010101010101010101010101010101010101010101010101010101010101");
+  private static final byte[] PRIVATE_KEY =
+      HexFormat.of().parseHex("0101010101010101010101010101010101010101010101010101010101010101");
 
   @Test
   void theServersAuthorizerAcceptsTheHeaderAndNamesThePublicKey() {

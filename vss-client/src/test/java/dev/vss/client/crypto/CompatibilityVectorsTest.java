@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
  * if these pass, the Java client reads and writes the same bytes.
  */
 class CompatibilityVectorsTest {
-  static final byte[] STORABLE_VECTOR = HexFormat.of().parseHex(
-      "0a1d3219e9fb45d742f56c401b7413e7ae07fd81e1433af2863ce88f01f86c12"
-          + "320a104368614368613230506f6c7931333035120c0000000000010203040506"
-          + "071a1087163502261e30ec7cf14b7970a24116");
+  static final byte[] STORABLE_VECTOR =
+      HexFormat.of()
+          .parseHex(
+              "0a1d3219e9fb45d742f56c401b7413e7ae07fd81e1433af2863ce88f01f86c12"
+                  + "320a104368614368613230506f6c7931333035120c0000000000010203040506"
+                  + "071a1087163502261e30ec7cf14b7970a24116");
   static final String OBFUSCATED_2A =
       "cMoet5WTvl0nYds+VW7JPCtXUq24DtMG2dR9apAi/T5jy8eNIEyDrUAJBS4geeUuX+XGXPqlizIByOip2g";
   static final String OBFUSCATED_AB =
@@ -51,8 +53,10 @@ class CompatibilityVectorsTest {
     assertThatThrownBy(() -> new StorableCipher(filled(1)).open(STORABLE_VECTOR, new byte[0]))
         .isInstanceOf(DecryptionException.class)
         .hasMessageContaining("does not verify");
-    assertThatThrownBy(() -> new StorableCipher(counterKey())
-            .open(STORABLE_VECTOR, "k".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                new StorableCipher(counterKey())
+                    .open(STORABLE_VECTOR, "k".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(DecryptionException.class)
         .hasMessageContaining("does not verify");
   }
@@ -117,8 +121,10 @@ class CompatibilityVectorsTest {
         if (replacement == OBFUSCATED_AB.charAt(position)) {
           continue;
         }
-        String tampered = OBFUSCATED_AB.substring(0, position) + replacement
-            + OBFUSCATED_AB.substring(position + 1);
+        String tampered =
+            OBFUSCATED_AB.substring(0, position)
+                + replacement
+                + OBFUSCATED_AB.substring(position + 1);
         assertThatThrownBy(() -> obfuscator.deobfuscate(tampered))
             .as("character %d replaced by %s", position, replacement)
             .isInstanceOf(DecryptionException.class);

@@ -15,33 +15,42 @@ class CryptoMisuseTest {
   @Test
   void keysMustBe32Bytes() {
     assertThatThrownBy(() -> new StorableCipher(new byte[16]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes, got 16");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes, got 16");
     assertThatThrownBy(() -> new KeyObfuscator(new byte[33]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes, got 33");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes, got 33");
   }
 
   @Test
   void keysWithUnpairedSurrogatesCannotBeObfuscated() {
     assertThatThrownBy(() -> new KeyObfuscator(KEY).obfuscate("bad\uD800key"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("surrogate");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("surrogate");
   }
 
   @Test
   void deobfuscationExplainsWhatIsWrong() {
     KeyObfuscator obfuscator = new KeyObfuscator(KEY);
     assertThatThrownBy(() -> obfuscator.deobfuscate("not base64!"))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("not base64");
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("not base64");
     assertThatThrownBy(() -> obfuscator.deobfuscate("AAAA"))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("too short");
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("too short");
     String valid = obfuscator.obfuscate("kk");
     // 46 bytes: the last character carries 4 unused bits; setting one must not be accepted.
     char last = valid.charAt(valid.length() - 1);
-    String alias = valid.substring(0, valid.length() - 1)
-        + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charAt(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(last) | 1);
+    String alias =
+        valid.substring(0, valid.length() - 1)
+            + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                .charAt(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(last)
+                        | 1);
     assertThat(alias).isNotEqualTo(valid);
     assertThatThrownBy(() -> obfuscator.deobfuscate(alias))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("canonical");
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("canonical");
   }
 
   @Test
@@ -50,20 +59,42 @@ class CryptoMisuseTest {
     Storable good = cipher.seal(new byte[] {1}, 1, new byte[0]);
     EncryptionMetadata metadata = good.getEncryptionMetadata();
 
-    assertThatThrownBy(() -> cipher.open(good.toBuilder().clearEncryptionMetadata().build(),
-            new byte[0]))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("no encryption metadata");
-    assertThatThrownBy(() -> cipher.open(good.toBuilder().setEncryptionMetadata(
-            metadata.toBuilder().setCipherFormat("AES256GCM")).build(), new byte[0]))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("AES256GCM");
-    assertThatThrownBy(() -> cipher.open(good.toBuilder().setEncryptionMetadata(
-            metadata.toBuilder().setNonce(ByteString.copyFrom(new byte[8]))).build(), new byte[0]))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("nonce must be 12 bytes");
-    assertThatThrownBy(() -> cipher.open(good.toBuilder().setEncryptionMetadata(
-            metadata.toBuilder().setTag(ByteString.copyFrom(new byte[15]))).build(), new byte[0]))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("tag must be 16 bytes");
+    assertThatThrownBy(
+            () -> cipher.open(good.toBuilder().clearEncryptionMetadata().build(), new byte[0]))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("no encryption metadata");
+    assertThatThrownBy(
+            () ->
+                cipher.open(
+                    good.toBuilder()
+                        .setEncryptionMetadata(metadata.toBuilder().setCipherFormat("AES256GCM"))
+                        .build(),
+                    new byte[0]))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("AES256GCM");
+    assertThatThrownBy(
+            () ->
+                cipher.open(
+                    good.toBuilder()
+                        .setEncryptionMetadata(
+                            metadata.toBuilder().setNonce(ByteString.copyFrom(new byte[8])))
+                        .build(),
+                    new byte[0]))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("nonce must be 12 bytes");
+    assertThatThrownBy(
+            () ->
+                cipher.open(
+                    good.toBuilder()
+                        .setEncryptionMetadata(
+                            metadata.toBuilder().setTag(ByteString.copyFrom(new byte[15])))
+                        .build(),
+                    new byte[0]))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("tag must be 16 bytes");
     assertThatThrownBy(() -> cipher.open(new byte[] {(byte) 0xff}, new byte[0]))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("not an encrypted Storable");
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("not an encrypted Storable");
   }
 
   @Test

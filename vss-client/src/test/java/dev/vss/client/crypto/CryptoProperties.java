@@ -18,18 +18,21 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /**
- * Round trips and tamper detection of the client-side crypto for arbitrary storage keys, values
- * and encryption keys ("keys of keys").
+ * Round trips and tamper detection of the client-side crypto for arbitrary storage keys, values and
+ * encryption keys ("keys of keys").
  */
 class CryptoProperties {
   /** Well-formed UTF-16 strings from all planes, including the empty string and emoji. */
   @Provide
   Arbitrary<String> storageKeys() {
-    Arbitrary<String> codePoints = Arbitraries.integers().between(0, 0x10FFFF)
-        .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
-        .map(Character::toString)
-        .list().ofMaxSize(40)
-        .map(parts -> String.join("", parts));
+    Arbitrary<String> codePoints =
+        Arbitraries.integers()
+            .between(0, 0x10FFFF)
+            .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
+            .map(Character::toString)
+            .list()
+            .ofMaxSize(40)
+            .map(parts -> String.join("", parts));
     return Arbitraries.oneOf(codePoints, Arbitraries.strings().ascii().ofMaxLength(80));
   }
 
@@ -48,8 +51,10 @@ class CryptoProperties {
   }
 
   @Property
-  void distinctKeysNeverCollide(@ForAll @Size(32) byte[] masterKey,
-      @ForAll("storageKeys") String a, @ForAll("storageKeys") String b) {
+  void distinctKeysNeverCollide(
+      @ForAll @Size(32) byte[] masterKey,
+      @ForAll("storageKeys") String a,
+      @ForAll("storageKeys") String b) {
     Assume.that(!a.equals(b));
     KeyObfuscator obfuscator = new KeyObfuscator(masterKey);
 
@@ -57,8 +62,10 @@ class CryptoProperties {
   }
 
   @Property
-  void anyTamperedByteOfAnObfuscatedKeyIsRefused(@ForAll @Size(32) byte[] masterKey,
-      @ForAll("storageKeys") String key, @ForAll @IntRange(min = 0, max = 10_000) int where,
+  void anyTamperedByteOfAnObfuscatedKeyIsRefused(
+      @ForAll @Size(32) byte[] masterKey,
+      @ForAll("storageKeys") String key,
+      @ForAll @IntRange(min = 0, max = 10_000) int where,
       @ForAll @IntRange(min = 1, max = 255) int delta) {
     KeyObfuscator obfuscator = new KeyObfuscator(masterKey);
     byte[] bytes = Base64.getDecoder().decode(obfuscator.obfuscate(key));
@@ -71,8 +78,10 @@ class CryptoProperties {
   }
 
   @Property
-  void truncatedOrExtendedObfuscatedKeysAreRefused(@ForAll @Size(32) byte[] masterKey,
-      @ForAll("storageKeys") String key, @ForAll @IntRange(min = 1, max = 60) int cut) {
+  void truncatedOrExtendedObfuscatedKeysAreRefused(
+      @ForAll @Size(32) byte[] masterKey,
+      @ForAll("storageKeys") String key,
+      @ForAll @IntRange(min = 1, max = 60) int cut) {
     KeyObfuscator obfuscator = new KeyObfuscator(masterKey);
     byte[] bytes = Base64.getDecoder().decode(obfuscator.obfuscate(key));
     byte[] shorter = Arrays.copyOf(bytes, Math.max(0, bytes.length - cut));
@@ -86,8 +95,10 @@ class CryptoProperties {
   }
 
   @Property
-  void anotherMasterKeyCannotDeobfuscate(@ForAll @Size(32) byte[] masterKey,
-      @ForAll @Size(32) byte[] otherKey, @ForAll("storageKeys") String key) {
+  void anotherMasterKeyCannotDeobfuscate(
+      @ForAll @Size(32) byte[] masterKey,
+      @ForAll @Size(32) byte[] otherKey,
+      @ForAll("storageKeys") String key) {
     Assume.that(!Arrays.equals(masterKey, otherKey));
 
     String obfuscated = new KeyObfuscator(masterKey).obfuscate(key);
@@ -97,8 +108,11 @@ class CryptoProperties {
   }
 
   @Property
-  void encryptionRoundTrips(@ForAll @Size(32) byte[] dataKey, @ForAll @Size(max = 2000) byte[] value,
-      @ForAll long version, @ForAll("storageKeys") String key) {
+  void encryptionRoundTrips(
+      @ForAll @Size(32) byte[] dataKey,
+      @ForAll @Size(max = 2000) byte[] value,
+      @ForAll long version,
+      @ForAll("storageKeys") String key) {
     StorableCipher cipher = new StorableCipher(dataKey);
     byte[] aad = key.getBytes(StandardCharsets.UTF_8);
 
@@ -113,9 +127,12 @@ class CryptoProperties {
   }
 
   @Property
-  void anyTamperedByteOfAStorableIsRefused(@ForAll @Size(32) byte[] dataKey,
-      @ForAll @Size(max = 300) byte[] value, @ForAll long version,
-      @ForAll("storageKeys") String key, @ForAll @IntRange(min = 0, max = 100_000) int where,
+  void anyTamperedByteOfAStorableIsRefused(
+      @ForAll @Size(32) byte[] dataKey,
+      @ForAll @Size(max = 300) byte[] value,
+      @ForAll long version,
+      @ForAll("storageKeys") String key,
+      @ForAll @IntRange(min = 0, max = 100_000) int where,
       @ForAll @IntRange(min = 1, max = 255) int delta) {
     StorableCipher cipher = new StorableCipher(dataKey);
     byte[] aad = key.getBytes(StandardCharsets.UTF_8);
@@ -127,18 +144,23 @@ class CryptoProperties {
 
   @Property
   void aValueMovedToAnotherKeyOrReadWithAnotherDataKeyIsRefused(
-      @ForAll @Size(32) byte[] dataKey, @ForAll @Size(32) byte[] otherDataKey,
-      @ForAll byte[] value, @ForAll("storageKeys") String key,
+      @ForAll @Size(32) byte[] dataKey,
+      @ForAll @Size(32) byte[] otherDataKey,
+      @ForAll byte[] value,
+      @ForAll("storageKeys") String key,
       @ForAll("storageKeys") String otherKey) {
     Assume.that(!key.equals(otherKey) && !Arrays.equals(dataKey, otherDataKey));
     byte[] aad = key.getBytes(StandardCharsets.UTF_8);
     byte[] stored = new StorableCipher(dataKey).seal(value, 1, aad).toByteArray();
 
-    assertThatThrownBy(() -> new StorableCipher(dataKey)
-            .open(stored, otherKey.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("does not verify");
+    assertThatThrownBy(
+            () ->
+                new StorableCipher(dataKey).open(stored, otherKey.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("does not verify");
     assertThatThrownBy(() -> new StorableCipher(otherDataKey).open(stored, aad))
-        .isInstanceOf(DecryptionException.class).hasMessageContaining("does not verify");
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("does not verify");
   }
 
   @Property

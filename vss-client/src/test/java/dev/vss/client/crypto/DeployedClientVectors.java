@@ -22,8 +22,15 @@ public final class DeployedClientVectors {
    * @param mode the AAD the Rust client sealed with: {@code storage_key} (the obfuscated key),
    *     {@code caller_key} (the plain key) or {@code empty}
    */
-  public record Row(String mode, String callerKey, String obfuscatedKey, byte[] plaintext,
-      long version, byte[] storable, byte[] dataKey, byte[] obfuscationMasterKey) {
+  public record Row(
+      String mode,
+      String callerKey,
+      String obfuscatedKey,
+      byte[] plaintext,
+      long version,
+      byte[] storable,
+      byte[] dataKey,
+      byte[] obfuscationMasterKey) {
     /** The AAD bytes the row was sealed with. */
     public byte[] aad() {
       switch (mode) {
@@ -55,14 +62,22 @@ public final class DeployedClientVectors {
     HexFormat hex = HexFormat.of();
     return text.lines()
         .filter(line -> !line.isBlank() && !line.startsWith("#"))
-        .map(line -> {
-          String[] f = line.split("\t", -1);
-          if (f.length != 8) {
-            throw new IllegalStateException("expected 8 columns: " + line);
-          }
-          return new Row(f[0], f[1], f[2], hex.parseHex(f[3]), Long.parseLong(f[4]),
-              hex.parseHex(f[5]), hex.parseHex(f[6]), hex.parseHex(f[7]));
-        })
+        .map(
+            line -> {
+              String[] f = line.split("\t", -1);
+              if (f.length != 8) {
+                throw new IllegalStateException("expected 8 columns: " + line);
+              }
+              return new Row(
+                  f[0],
+                  f[1],
+                  f[2],
+                  hex.parseHex(f[3]),
+                  Long.parseLong(f[4]),
+                  hex.parseHex(f[5]),
+                  hex.parseHex(f[6]),
+                  hex.parseHex(f[7]));
+            })
         .toList();
   }
 }

@@ -26,8 +26,7 @@ class DeployedClientVectorsTest {
   void theFileHasEveryModeAndAllItsRows() {
     List<Row> rows = DeployedClientVectors.rows();
     assertThat(rows).hasSize(6);
-    assertThat(rows).extracting(Row::mode)
-        .contains("storage_key", "caller_key", "empty");
+    assertThat(rows).extracting(Row::mode).contains("storage_key", "caller_key", "empty");
   }
 
   @ParameterizedTest
@@ -52,11 +51,13 @@ class DeployedClientVectorsTest {
   @ParameterizedTest
   @MethodSource("rows")
   void noRowOpensWithAnotherModesAad(Row row) {
-    List<byte[]> others = Stream.of(new byte[0],
-            row.callerKey().getBytes(StandardCharsets.UTF_8),
-            row.obfuscatedKey().getBytes(StandardCharsets.UTF_8))
-        .filter(aad -> !Arrays.equals(aad, row.aad()))
-        .toList();
+    List<byte[]> others =
+        Stream.of(
+                new byte[0],
+                row.callerKey().getBytes(StandardCharsets.UTF_8),
+                row.obfuscatedKey().getBytes(StandardCharsets.UTF_8))
+            .filter(aad -> !Arrays.equals(aad, row.aad()))
+            .toList();
     assertThat(others).hasSize(2);
     for (byte[] aad : others) {
       assertThatThrownBy(() -> new StorableCipher(row.dataKey()).open(row.storable(), aad))

@@ -27,21 +27,21 @@ class LdkNodeKeysTest {
 
   @ParameterizedTest
   @CsvSource({
-      // BIP32 test vector 2's 64-byte seed
-      "fffcf9f6f3f0edeae7e4e1dedbd8d5d2cfccc9c6c3c0bdbab7b4b1aeaba8a5a29f9c999693908d8a8784817e7b7875726f6c696663605d5a5754514e4b484542,"
-          + "2d3a89d25aa9f05ecf8abd5e4b540591d02c2b26c110b35617d4c8d6b2d9e95f,"
-          + "21693cdb9119598c48143caa76cea0dae50424eafbb55ce2323b0ee6e5ae53a0,"
-          + "6def30acdbc8043b6ebf90e02c283f80892af7e46e8857c98391c23f27df2453,"
-          + "fbb494c545a3e82b8e9ffac6589c877d030aba20c57fb01f76ee98997e73cf62",
-      // 64 bytes of 0x5a
-      "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a,"
-          + "3e9eec0783658c2a3a196f31108ec935937650298ae1c4b85804c14d941373b9,"
-          + "30cd383468a5f6eeeaab3a0a26645db0b981377d03d7f3d525c5020faf4c5c1c,"
-          + "040cfbef366ee255a888b92cf0d8f338d6baa9bb73983a113cbd654e10ab33cd,"
-          + "1e405a4fbb5cbe4c1bff9d631fc28a936334601002c7e8847048361e4e0d7cfd",
+    // BIP32 test vector 2's 64-byte seed
+    "fffcf9f6f3f0edeae7e4e1dedbd8d5d2cfccc9c6c3c0bdbab7b4b1aeaba8a5a29f9c999693908d8a8784817e7b7875726f6c696663605d5a5754514e4b484542,"
+        + "2d3a89d25aa9f05ecf8abd5e4b540591d02c2b26c110b35617d4c8d6b2d9e95f,"
+        + "21693cdb9119598c48143caa76cea0dae50424eafbb55ce2323b0ee6e5ae53a0,"
+        + "6def30acdbc8043b6ebf90e02c283f80892af7e46e8857c98391c23f27df2453,"
+        + "fbb494c545a3e82b8e9ffac6589c877d030aba20c57fb01f76ee98997e73cf62",
+    // 64 bytes of 0x5a
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a,"
+        + "3e9eec0783658c2a3a196f31108ec935937650298ae1c4b85804c14d941373b9,"
+        + "30cd383468a5f6eeeaab3a0a26645db0b981377d03d7f3d525c5020faf4c5c1c,"
+        + "040cfbef366ee255a888b92cf0d8f338d6baa9bb73983a113cbd654e10ab33cd,"
+        + "1e405a4fbb5cbe4c1bff9d631fc28a936334601002c7e8847048361e4e0d7cfd",
   })
-  void derivesWhatAnIndependentImplementationDerives(String seed, String vssSeed,
-      String signatureKey, String dataKey, String obfuscationKey) {
+  void derivesWhatAnIndependentImplementationDerives(
+      String seed, String vssSeed, String signatureKey, String dataKey, String obfuscationKey) {
     LdkNodeKeys keys = LdkNodeKeys.fromNodeSeed(HEX.parseHex(seed));
 
     assertThat(HEX.formatHex(keys.vssSeed())).isEqualTo(vssSeed);
@@ -55,7 +55,9 @@ class LdkNodeKeysTest {
     assertThat(fromVssSeed.signatureAuthKey()).isEmpty();
   }
 
-  /** A second implementation of LDK Node's hkdf steps, on Bouncy Castle's HMAC instead of the JDK's. */
+  /**
+   * A second implementation of LDK Node's hkdf steps, on Bouncy Castle's HMAC instead of the JDK's.
+   */
   @Property(tries = 200)
   void vssSeedStepsMatchASecondImplementation(@ForAll @Size(32) byte[] vssSeed) {
     byte[] prk = hmacSha256(ascii("pseudo_random_key"), vssSeed);
@@ -73,9 +75,11 @@ class LdkNodeKeysTest {
   @Test
   void refusesSeedsOfTheWrongLength() {
     assertThatThrownBy(() -> LdkNodeKeys.fromNodeSeed(new byte[32]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("64");
     assertThatThrownBy(() -> LdkNodeKeys.fromVssSeed(new byte[64]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32");
     assertThat(LdkNodeKeys.fromVssSeed(new byte[32]).toString()).doesNotContain("00000000");
   }
 

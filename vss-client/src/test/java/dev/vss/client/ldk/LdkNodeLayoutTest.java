@@ -37,8 +37,8 @@ class LdkNodeLayoutTest {
   @Test
   void schemaV1KeyIsTheObfuscatedNamespacesThenTheObfuscatedKey() {
     // The Rust client obfuscated "network_graph#scorer" and "manager" under the same master key.
-    String expected = row("network_graph#scorer").obfuscatedKey() + "#"
-        + row("manager").obfuscatedKey();
+    String expected =
+        row("network_graph#scorer").obfuscatedKey() + "#" + row("manager").obfuscatedKey();
 
     assertThat(layout(LdkSchemaVersion.V1).storageKey("network_graph", "scorer", "manager"))
         .isEqualTo(expected);
@@ -79,8 +79,8 @@ class LdkNodeLayoutTest {
     String storageKey = v1.storageKey("monitors", "", "abc_1");
     byte[] sealed = v1.seal(storageKey, "state".getBytes(UTF_8));
 
-    PlaintextBlob blob = new StorableCipher(ROWS.get(0).dataKey())
-        .open(sealed, storageKey.getBytes(UTF_8));
+    PlaintextBlob blob =
+        new StorableCipher(ROWS.get(0).dataKey()).open(sealed, storageKey.getBytes(UTF_8));
     assertThat(blob.getValue().toStringUtf8()).isEqualTo("state");
     assertThat(blob.getVersion()).isEqualTo(-1);
     assertThat(v1.open(storageKey, sealed)).isEqualTo("state".getBytes(UTF_8));
@@ -105,11 +105,13 @@ class LdkNodeLayoutTest {
   @EnumSource(LdkSchemaVersion.class)
   void parsesStorageKeysBack(LdkSchemaVersion schema) {
     LdkNodeLayout layout = layout(schema);
-    for (LdkNodeRecordName name : List.of(new LdkNodeRecordName("", "", "manager"),
-        new LdkNodeRecordName("monitors", "", "abc_1"),
-        new LdkNodeRecordName("bdk_wallet", "tx", "x-y_Z9"))) {
-      String storageKey = layout.storageKey(
-          name.primaryNamespace(), name.secondaryNamespace(), name.key());
+    for (LdkNodeRecordName name :
+        List.of(
+            new LdkNodeRecordName("", "", "manager"),
+            new LdkNodeRecordName("monitors", "", "abc_1"),
+            new LdkNodeRecordName("bdk_wallet", "tx", "x-y_Z9"))) {
+      String storageKey =
+          layout.storageKey(name.primaryNamespace(), name.secondaryNamespace(), name.key());
       assertThat(layout.parse(storageKey)).isEqualTo(name);
     }
   }
@@ -120,8 +122,10 @@ class LdkNodeLayoutTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> layout(LdkSchemaVersion.V0).parse("a#b"))
         .isInstanceOf(IllegalArgumentException.class);
-    String otherWallets = new KeyObfuscator(new byte[32]).obfuscate("#") + "#"
-        + new KeyObfuscator(new byte[32]).obfuscate("k");
+    String otherWallets =
+        new KeyObfuscator(new byte[32]).obfuscate("#")
+            + "#"
+            + new KeyObfuscator(new byte[32]).obfuscate("k");
     assertThatThrownBy(() -> layout(LdkSchemaVersion.V1).parse(otherWallets))
         .isInstanceOf(DecryptionException.class);
   }
@@ -129,7 +133,8 @@ class LdkNodeLayoutTest {
   @Test
   void refusesNamesLdkNodeRefuses() {
     LdkNodeLayout v1 = layout(LdkSchemaVersion.V1);
-    assertThatThrownBy(() -> v1.storageKey("", "", "")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> v1.storageKey("", "", ""))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> v1.storageKey("", "s", "k"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> v1.storageKey("a#b", "", "k"))
@@ -148,11 +153,15 @@ class LdkNodeLayoutTest {
 
     assertThat(LdkNodeLayout.schemaVersionStorageKey(keys))
         .isEqualTo(obfuscator.obfuscate("#") + "#" + obfuscator.obfuscate("vss_schema_version"));
-    PutObjectRequest write = LdkNodeLayout.writeSchemaVersionRequest("s", keys, LdkSchemaVersion.V1);
+    PutObjectRequest write =
+        LdkNodeLayout.writeSchemaVersionRequest("s", keys, LdkSchemaVersion.V1);
     KeyValue item = write.getTransactionItems(0);
     assertThat(item.getKey()).isEqualTo(LdkNodeLayout.schemaVersionStorageKey(keys));
-    assertThat(new StorableCipher(keys.dataEncryptionKey())
-        .open(item.getValue().toByteArray(), item.getKey().getBytes(UTF_8))
-        .getValue().toByteArray()).containsExactly(1, 0);
+    assertThat(
+            new StorableCipher(keys.dataEncryptionKey())
+                .open(item.getValue().toByteArray(), item.getKey().getBytes(UTF_8))
+                .getValue()
+                .toByteArray())
+        .containsExactly(1, 0);
   }
 }

@@ -99,7 +99,9 @@ final class CoreBackedServer implements AutoCloseable {
     }
     byte[] bytes = answer.message().toByteArray();
     // The header every VSS answer carries (SPEC section 1); the client refuses answers without it.
-    exchange.getResponseHeaders().set(VssClient.PROTOCOL_VERSION_HEADER, VssClient.PROTOCOL_VERSION);
+    exchange
+        .getResponseHeaders()
+        .set(VssClient.PROTOCOL_VERSION_HEADER, VssClient.PROTOCOL_VERSION);
     exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
@@ -110,24 +112,27 @@ final class CoreBackedServer implements AutoCloseable {
 
   private Answer answer(String path, byte[] body) {
     try {
-      return new Answer(200, switch (path) {
-        case "/vss/getObject" -> vss.getObject(USER, GetObjectRequest.parseFrom(body));
-        case "/vss/putObjects" -> vss.putObjects(USER, PutObjectRequest.parseFrom(body));
-        case "/vss/deleteObject" -> vss.deleteObject(USER, DeleteObjectRequest.parseFrom(body));
-        case "/vss/listKeyVersions" ->
-            vss.listKeyVersions(USER, ListKeyVersionsRequest.parseFrom(body));
-        default -> throw VssException.invalidRequest("unknown path " + path);
-      });
+      return new Answer(
+          200,
+          switch (path) {
+            case "/vss/getObject" -> vss.getObject(USER, GetObjectRequest.parseFrom(body));
+            case "/vss/putObjects" -> vss.putObjects(USER, PutObjectRequest.parseFrom(body));
+            case "/vss/deleteObject" -> vss.deleteObject(USER, DeleteObjectRequest.parseFrom(body));
+            case "/vss/listKeyVersions" ->
+                vss.listKeyVersions(USER, ListKeyVersionsRequest.parseFrom(body));
+            default -> throw VssException.invalidRequest("unknown path " + path);
+          });
     } catch (InvalidProtocolBufferException e) {
       return new Answer(400, error(ErrorCode.INVALID_REQUEST_EXCEPTION, "malformed request"));
     } catch (VssException e) {
-      int status = switch (e.errorCode()) {
-        case CONFLICT_EXCEPTION -> 409;
-        case INVALID_REQUEST_EXCEPTION -> 400;
-        case NO_SUCH_KEY_EXCEPTION -> 404;
-        case AUTH_EXCEPTION -> 401;
-        default -> 500;
-      };
+      int status =
+          switch (e.errorCode()) {
+            case CONFLICT_EXCEPTION -> 409;
+            case INVALID_REQUEST_EXCEPTION -> 400;
+            case NO_SUCH_KEY_EXCEPTION -> 404;
+            case AUTH_EXCEPTION -> 401;
+            default -> 500;
+          };
       return new Answer(status, error(e.errorCode(), e.getMessage()));
     }
   }

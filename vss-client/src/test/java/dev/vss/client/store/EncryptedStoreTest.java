@@ -57,7 +57,8 @@ class EncryptedStoreTest {
   }
 
   private EncryptedStore.Builder storeBuilder() {
-    return EncryptedStore.builder(client, STORE).dataEncryptionKey(DATA_KEY)
+    return EncryptedStore.builder(client, STORE)
+        .dataEncryptionKey(DATA_KEY)
         .obfuscationKey(OBFUSCATION_KEY);
   }
 
@@ -83,14 +84,26 @@ class EncryptedStoreTest {
     assertThat(new String(read.value(), UTF_8)).isEqualTo("secret state");
     assertThat(read.version()).isEqualTo(1);
 
-    List<KeyValue> onServer = server.service().listKeyVersions(server.user(),
-        ListKeyVersionsRequest.newBuilder().setStoreId(STORE).build()).getKeyVersionsList();
+    List<KeyValue> onServer =
+        server
+            .service()
+            .listKeyVersions(
+                server.user(), ListKeyVersionsRequest.newBuilder().setStoreId(STORE).build())
+            .getKeyVersionsList();
     assertThat(onServer).hasSize(1);
     String storageKey = onServer.get(0).getKey();
-    assertThat(storageKey).doesNotContain("channel").isEqualTo(
-        new KeyObfuscator(OBFUSCATION_KEY).obfuscate("channel-monitor-1"));
-    byte[] storedBytes = server.service().getObject(server.user(), GetObjectRequest.newBuilder()
-        .setStoreId(STORE).setKey(storageKey).build()).getValue().getValue().toByteArray();
+    assertThat(storageKey)
+        .doesNotContain("channel")
+        .isEqualTo(new KeyObfuscator(OBFUSCATION_KEY).obfuscate("channel-monitor-1"));
+    byte[] storedBytes =
+        server
+            .service()
+            .getObject(
+                server.user(),
+                GetObjectRequest.newBuilder().setStoreId(STORE).setKey(storageKey).build())
+            .getValue()
+            .getValue()
+            .toByteArray();
     assertThat(new String(storedBytes, UTF_8)).doesNotContain("secret");
   }
 
@@ -198,8 +211,11 @@ class EncryptedStoreTest {
     List<StoredValue> restored = restorer.restoreAll();
 
     assertThat(restored).hasSize(40);
-    assertThat(restored).allSatisfy(v -> assertThat(new String(v.value(), UTF_8))
-        .isEqualTo("value-" + v.key().substring("key-".length())));
+    assertThat(restored)
+        .allSatisfy(
+            v ->
+                assertThat(new String(v.value(), UTF_8))
+                    .isEqualTo("value-" + v.key().substring("key-".length())));
     assertThat(restored.get(0).key()).isEqualTo("key-39");
     assertThat(server.maxConcurrentGets()).isBetween(1, 3);
     assertThat(restorer.put("key-5", new byte[0]).version()).hasValue(2);
@@ -211,14 +227,22 @@ class EncryptedStoreTest {
     writer.put("kept", "1".getBytes(UTF_8));
     writer.put("doomed", "2".getBytes(UTF_8));
     AtomicBoolean deleted = new AtomicBoolean();
-    server.beforeEachGet(() -> {
-      if (deleted.compareAndSet(false, true)) {
-        server.service().putObjects(server.user(), PutObjectRequest.newBuilder().setStoreId(STORE)
-            .addDeleteItems(KeyValue.newBuilder().setVersion(-1)
-                .setKey(new KeyObfuscator(OBFUSCATION_KEY).obfuscate("doomed")))
-            .build());
-      }
-    });
+    server.beforeEachGet(
+        () -> {
+          if (deleted.compareAndSet(false, true)) {
+            server
+                .service()
+                .putObjects(
+                    server.user(),
+                    PutObjectRequest.newBuilder()
+                        .setStoreId(STORE)
+                        .addDeleteItems(
+                            KeyValue.newBuilder()
+                                .setVersion(-1)
+                                .setKey(new KeyObfuscator(OBFUSCATION_KEY).obfuscate("doomed")))
+                        .build());
+          }
+        });
     EncryptedStore restorer = newStore();
 
     List<StoredValue> restored = restorer.restoreAll();
@@ -232,8 +256,10 @@ class EncryptedStoreTest {
     newStore().put("k", "v".getBytes(UTF_8));
     EncryptedStore wrongKey = storeBuilder().dataEncryptionKey(filled(9)).build();
 
-    assertThatThrownBy(() -> wrongKey.get("k")).isInstanceOf(DecryptionException.class)
-        .hasMessageContaining("value of key 'k'").hasMessageContaining("does not verify");
+    assertThatThrownBy(() -> wrongKey.get("k"))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining("value of key 'k'")
+        .hasMessageContaining("does not verify");
     assertThatThrownBy(wrongKey::restoreAll).isInstanceOf(DecryptionException.class);
   }
 
@@ -243,7 +269,8 @@ class EncryptedStoreTest {
     EncryptedStore wrongKey = storeBuilder().obfuscationKey(filled(9)).build();
 
     assertThat(wrongKey.get("k")).isEmpty(); // its obfuscated "k" is another storage key
-    assertThatThrownBy(wrongKey::listAll).isInstanceOf(DecryptionException.class)
+    assertThatThrownBy(wrongKey::listAll)
+        .isInstanceOf(DecryptionException.class)
         .hasMessageContaining("not one of this store's obfuscated keys");
   }
 
@@ -254,12 +281,28 @@ class EncryptedStoreTest {
     store.put("bob", "bob's".getBytes(UTF_8));
     KeyObfuscator obfuscator = new KeyObfuscator(OBFUSCATION_KEY);
     // A malicious server copies alice's ciphertext over bob's.
-    KeyValue alice = server.service().getObject(server.user(), GetObjectRequest.newBuilder()
-        .setStoreId(STORE).setKey(obfuscator.obfuscate("alice")).build()).getValue();
-    server.service().putObjects(server.user(), PutObjectRequest.newBuilder().setStoreId(STORE)
-        .addTransactionItems(KeyValue.newBuilder().setKey(obfuscator.obfuscate("bob"))
-            .setVersion(-1).setValue(alice.getValue()))
-        .build());
+    KeyValue alice =
+        server
+            .service()
+            .getObject(
+                server.user(),
+                GetObjectRequest.newBuilder()
+                    .setStoreId(STORE)
+                    .setKey(obfuscator.obfuscate("alice"))
+                    .build())
+            .getValue();
+    server
+        .service()
+        .putObjects(
+            server.user(),
+            PutObjectRequest.newBuilder()
+                .setStoreId(STORE)
+                .addTransactionItems(
+                    KeyValue.newBuilder()
+                        .setKey(obfuscator.obfuscate("bob"))
+                        .setVersion(-1)
+                        .setValue(alice.getValue()))
+                .build());
 
     assertThatThrownBy(() -> newStore().get("bob")).isInstanceOf(DecryptionException.class);
   }
@@ -284,19 +327,30 @@ class EncryptedStoreTest {
   void readsWhatTheDeployedClientWrote() {
     for (DeployedClientVectors.Row row : DeployedClientVectors.rows()) {
       String storeId = "vectors-" + row.mode();
-      server.service().putObjects(server.user(), PutObjectRequest.newBuilder().setStoreId(storeId)
-          .addTransactionItems(KeyValue.newBuilder().setKey(row.obfuscatedKey()).setVersion(-1)
-              .setValue(com.google.protobuf.ByteString.copyFrom(row.storable())))
-          .build());
-      EncryptedStore.Builder builder = EncryptedStore.builder(client, storeId)
-          .dataEncryptionKey(row.dataKey()).obfuscationKey(row.obfuscationMasterKey());
+      server
+          .service()
+          .putObjects(
+              server.user(),
+              PutObjectRequest.newBuilder()
+                  .setStoreId(storeId)
+                  .addTransactionItems(
+                      KeyValue.newBuilder()
+                          .setKey(row.obfuscatedKey())
+                          .setVersion(-1)
+                          .setValue(com.google.protobuf.ByteString.copyFrom(row.storable())))
+                  .build());
+      EncryptedStore.Builder builder =
+          EncryptedStore.builder(client, storeId)
+              .dataEncryptionKey(row.dataKey())
+              .obfuscationKey(row.obfuscationMasterKey());
       if (!row.mode().equals("storage_key")) {
         builder.associatedData(
             row.mode().equals("caller_key") ? AssociatedData.CALLER_KEY : AssociatedData.NONE);
       }
 
       assertThat(builder.build().get(row.callerKey()).orElseThrow().value())
-          .as(row.callerKey()).isEqualTo(row.plaintext());
+          .as(row.callerKey())
+          .isEqualTo(row.plaintext());
     }
   }
 
@@ -305,14 +359,22 @@ class EncryptedStoreTest {
   void byDefaultValuesAreBoundToTheStorageKey() {
     newStore().put("k", "v".getBytes(UTF_8));
     String storageKey = new KeyObfuscator(OBFUSCATION_KEY).obfuscate("k");
-    KeyValue stored = server.service().getObject(server.user(), GetObjectRequest.newBuilder()
-        .setStoreId(STORE).setKey(storageKey).build()).getValue();
+    KeyValue stored =
+        server
+            .service()
+            .getObject(
+                server.user(),
+                GetObjectRequest.newBuilder().setStoreId(STORE).setKey(storageKey).build())
+            .getValue();
 
-    PlaintextBlob blob = new StorableCipher(DATA_KEY)
-        .open(stored.getValue().toByteArray(), storageKey.getBytes(UTF_8));
+    PlaintextBlob blob =
+        new StorableCipher(DATA_KEY)
+            .open(stored.getValue().toByteArray(), storageKey.getBytes(UTF_8));
     assertThat(blob.getValue().toStringUtf8()).isEqualTo("v");
-    assertThatThrownBy(() -> new StorableCipher(DATA_KEY)
-            .open(stored.getValue().toByteArray(), "k".getBytes(UTF_8)))
+    assertThatThrownBy(
+            () ->
+                new StorableCipher(DATA_KEY)
+                    .open(stored.getValue().toByteArray(), "k".getBytes(UTF_8)))
         .isInstanceOf(DecryptionException.class);
   }
 
@@ -320,9 +382,10 @@ class EncryptedStoreTest {
   void refusesMisconfiguration() {
     assertThatThrownBy(() -> EncryptedStore.builder(client, STORE).dataEncryptionKey(new byte[31]))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> EncryptedStore.builder(client, STORE)
-            .dataEncryptionKey(DATA_KEY).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("obfuscationKey");
+    assertThatThrownBy(
+            () -> EncryptedStore.builder(client, STORE).dataEncryptionKey(DATA_KEY).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("obfuscationKey");
     assertThatThrownBy(() -> newStore().put("", new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
   }

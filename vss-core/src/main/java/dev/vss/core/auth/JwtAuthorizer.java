@@ -27,12 +27,13 @@ import java.util.Objects;
  * <ol>
  *   <li>the header is present and is {@code Bearer <token>} (scheme in any case);
  *   <li>the token is exactly three base64url segments in canonical form (header and signature not
- *       empty, no padding, no other character, nothing after the signature), a compact JWS whose header names {@code
- *       alg} RS256 (never {@code none}, HMAC, other RSA hashes or EC) and no critical extension;
+ *       empty, no padding, no other character, nothing after the signature), a compact JWS whose
+ *       header names {@code alg} RS256 (never {@code none}, HMAC, other RSA hashes or EC) and no
+ *       critical extension;
  *   <li>the signature verifies with the configured public key;
  *   <li>the claims are a JSON object with no {@code aud} claim (this server is not one audience
- *       among several, and a token minted for another service must not unlock this one), and
- *       {@code exp} and {@code nbf}, where present, are numbers of seconds from 0 to {@link
+ *       among several, and a token minted for another service must not unlock this one), and {@code
+ *       exp} and {@code nbf}, where present, are numbers of seconds from 0 to {@link
  *       #MAX_TIME_CLAIM} (a larger or negative time is invalid, not "expired");
  *   <li>{@code exp} is present and the clock is before {@code exp} + {@link #CLOCK_SKEW};
  *   <li>{@code nbf}, if present, is at most the clock + {@link #CLOCK_SKEW};
@@ -103,7 +104,10 @@ public final class JwtAuthorizer implements Authorizer {
     int bits = publicKey.getModulus().bitLength();
     if (bits < MIN_KEY_BITS) {
       throw new IllegalArgumentException(
-          "the JWT public key is " + bits + "-bit RSA; at least " + MIN_KEY_BITS
+          "the JWT public key is "
+              + bits
+              + "-bit RSA; at least "
+              + MIN_KEY_BITS
               + " bits are required");
     }
     BigInteger exponent = publicKey.getPublicExponent();
@@ -163,8 +167,9 @@ public final class JwtAuthorizer implements Authorizer {
     // Nimbus's base64url decoder skips characters outside the alphabet and padding, so text after
     // the signature ("sig.", "sig=", "sig xyz") would still verify; accept only the exact form.
     if (!isCanonicalCompactJws(token)) {
-      throw VssException.auth("Bearer token is not a well-formed signed JWT: expected three"
-          + " base64url segments without padding and nothing after the signature");
+      throw VssException.auth(
+          "Bearer token is not a well-formed signed JWT: expected three"
+              + " base64url segments without padding and nothing after the signature");
     }
     try {
       return SignedJWT.parse(token);
@@ -176,14 +181,16 @@ public final class JwtAuthorizer implements Authorizer {
   }
 
   /**
-   * Three segments, each exactly what base64url without padding would produce; header and
-   * signature are never empty (an empty payload is a claims problem, reported as such later).
+   * Three segments, each exactly what base64url without padding would produce; header and signature
+   * are never empty (an empty payload is a claims problem, reported as such later).
    */
   private static boolean isCanonicalCompactJws(String token) {
     int first = token.indexOf('.');
     int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-    if (second < 0 || token.indexOf('.', second + 1) >= 0
-        || first == 0 || second == token.length() - 1) {
+    if (second < 0
+        || token.indexOf('.', second + 1) >= 0
+        || first == 0
+        || second == token.length() - 1) {
       return false;
     }
     return isCanonicalBase64Url(token.substring(0, first))
@@ -197,8 +204,12 @@ public final class JwtAuthorizer implements Authorizer {
     }
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
-      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_';
+      boolean alphabet =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!alphabet) {
         return false;
       }
@@ -262,8 +273,12 @@ public final class JwtAuthorizer implements Authorizer {
     }
     double seconds = number.doubleValue();
     if (!(seconds >= 0 && seconds <= MAX_TIME_CLAIM)) {
-      throw VssException.auth("JWT " + claim + " claim is not a valid time: it must be a number"
-          + " of seconds since 1970 from 0 to " + MAX_TIME_CLAIM);
+      throw VssException.auth(
+          "JWT "
+              + claim
+              + " claim is not a valid time: it must be a number"
+              + " of seconds since 1970 from 0 to "
+              + MAX_TIME_CLAIM);
     }
   }
 }

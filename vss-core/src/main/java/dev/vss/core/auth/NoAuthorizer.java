@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Development-only authorizer: every request maps to one fixed user token, whatever its headers.
- * Anyone who can reach the server can read and overwrite that user's data; servers using it must log
- * a loud warning at start.
+ * Anyone who can reach the server can read and overwrite that user's data; servers using it must
+ * log a loud warning at start.
  */
 public final class NoAuthorizer implements Authorizer {
   /** The user token used when none is configured. */

@@ -17,15 +17,16 @@ import org.bouncycastle.asn1.ASN1Primitive;
 /**
  * Reads an RSA public key from PEM text, in either of the two forms operators meet: SPKI ({@code
  * BEGIN PUBLIC KEY}, what {@code openssl rsa -pubout} writes) and PKCS#1 ({@code BEGIN RSA PUBLIC
- * KEY}, what {@code openssl rsa -RSAPublicKey_out} and many JWT tools write). The JDK only reads SPKI,
- * so PKCS#1 is parsed with Bouncy Castle's ASN.1 classes.
+ * KEY}, what {@code openssl rsa -RSAPublicKey_out} and many JWT tools write). The JDK only reads
+ * SPKI, so PKCS#1 is parsed with Bouncy Castle's ASN.1 classes.
  *
  * <p>Every failure is an {@link IllegalArgumentException} with a message an operator can act on:
  * this runs at configuration time.
  */
 final class RsaPublicKeyPem {
   private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
+      Pattern.compile(
+          "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----", Pattern.DOTALL);
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -43,8 +44,11 @@ final class RsaPublicKeyPem {
     String label = matcher.group(1);
     if (!label.equals(matcher.group(3))) {
       throw new IllegalArgumentException(
-          "the JWT public key PEM block begins with '" + label + "' but ends with '"
-              + matcher.group(3) + "'");
+          "the JWT public key PEM block begins with '"
+              + label
+              + "' but ends with '"
+              + matcher.group(3)
+              + "'");
     }
     if (!pem.substring(0, matcher.start()).isBlank() || !pem.substring(matcher.end()).isBlank()) {
       throw new IllegalArgumentException(
@@ -68,7 +72,8 @@ final class RsaPublicKeyPem {
                 + " (openssl rsa -pubout -in key.pem)");
       default:
         throw new IllegalArgumentException(
-            "the JWT public key PEM block is '" + label
+            "the JWT public key PEM block is '"
+                + label
                 + "'; expected 'PUBLIC KEY' or 'RSA PUBLIC KEY'");
     }
   }

@@ -19,8 +19,9 @@ import org.bouncycastle.math.ec.ECPoint;
  * The default authorizer of the reference server (SPEC section 5): the caller proves it holds a
  * secp256k1 private key, and its user token is the public key.
  *
- * <p>The {@code Authorization} header is {@code hex(pubkey33) || hex(sig64) || t} as built by {@link
- * SignatureAuthHeader}. A request is accepted only if all of these hold, checked in this order:
+ * <p>The {@code Authorization} header is {@code hex(pubkey33) || hex(sig64) || t} as built by
+ * {@link SignatureAuthHeader}. A request is accepted only if all of these hold, checked in this
+ * order:
  *
  * <ol>
  *   <li>the header is present and longer than 194 characters (66 of public key, 128 of signature,
@@ -32,10 +33,10 @@ import org.bouncycastle.math.ec.ECPoint;
  *       configured narrower;
  *   <li>the public key is a compressed point on secp256k1 (prefix 02 or 03, x below p, on the
  *       curve);
- *   <li>the signature's {@code r} and {@code s} are in {@code [1, n-1]} and {@code s} is low ({@code
- *       s <= n/2}), as libsecp256k1 requires;
- *   <li>the signature verifies over {@link SignatureAuthHeader#messageDigest SHA-256(C || pubkey33 ||
- *       t)}, with {@code t} exactly as sent.
+ *   <li>the signature's {@code r} and {@code s} are in {@code [1, n-1]} and {@code s} is low
+ *       ({@code s <= n/2}), as libsecp256k1 requires;
+ *   <li>the signature verifies over {@link SignatureAuthHeader#messageDigest SHA-256(C || pubkey33
+ *       || t)}, with {@code t} exactly as sent.
  * </ol>
  *
  * <p>The user token is the lowercase hex of the public key, so the same key always maps to the same
@@ -98,9 +99,13 @@ public final class SignatureAuthorizer implements Authorizer {
     if (maxClockDifference.compareTo(MIN_CLOCK_DIFFERENCE) < 0
         || maxClockDifference.compareTo(MAX_CLOCK_DIFFERENCE) > 0
         || maxClockDifference.getNano() != 0) {
-      throw new IllegalArgumentException("the signature time window must be whole seconds from "
-          + MIN_CLOCK_DIFFERENCE.toSeconds() + " to " + MAX_CLOCK_DIFFERENCE.toSeconds()
-          + " (24 hours), got " + maxClockDifference);
+      throw new IllegalArgumentException(
+          "the signature time window must be whole seconds from "
+              + MIN_CLOCK_DIFFERENCE.toSeconds()
+              + " to "
+              + MAX_CLOCK_DIFFERENCE.toSeconds()
+              + " (24 hours), got "
+              + maxClockDifference);
     }
     this.maxDifferenceSeconds = maxClockDifference.toSeconds();
   }
@@ -169,12 +174,10 @@ public final class SignatureAuthorizer implements Authorizer {
     // signedAt >= 0 and now is a realistic clock, yet an injected clock may be anywhere: compare
     // without overflow.
     boolean tooFar =
-        signedAt > now
-            ? signedAt - maxDifference > now
-            : now - maxDifference > signedAt;
+        signedAt > now ? signedAt - maxDifference > now : now - maxDifference > signedAt;
     if (tooFar) {
-      throw VssException.auth("Authorization header time is more than " + windowText()
-          + " from now");
+      throw VssException.auth(
+          "Authorization header time is more than " + windowText() + " from now");
     }
   }
 

@@ -30,8 +30,8 @@ public final class ExportFiles {
    * @param keyspaces the keyspaces that pass the filter, in file order
    * @param bytes the size of the file
    */
-  public record Summary(ExportHeader header, ExportTrailer trailer,
-      List<SnapshotKeyspace> keyspaces, long bytes) {
+  public record Summary(
+      ExportHeader header, ExportTrailer trailer, List<SnapshotKeyspace> keyspaces, long bytes) {
     /** Copies the list. */
     public Summary {
       keyspaces = List.copyOf(keyspaces);
@@ -51,7 +51,8 @@ public final class ExportFiles {
     List<SnapshotKeyspace> keyspaces = new ArrayList<>();
     try (ExportReader reader = open(file, filter)) {
       long reported = 0;
-      for (var keyspace = reader.nextKeyspace(); keyspace.isPresent();
+      for (var keyspace = reader.nextKeyspace();
+          keyspace.isPresent();
           keyspace = reader.nextKeyspace()) {
         keyspaces.add(keyspace.get());
         while (reader.nextRecord().isPresent()) {

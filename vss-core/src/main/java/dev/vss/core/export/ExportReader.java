@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an export (see {@link ExportFormat}) as a {@link Snapshot}, checking everything it can as
- * it goes: framing, the header, keyspace and record order, keys unique per keyspace, and at the
- * end the trailer's counts, its SHA-256 over every earlier byte, and that nothing follows it. Any
+ * it goes: framing, the header, keyspace and record order, keys unique per keyspace, and at the end
+ * the trailer's counts, its SHA-256 over every earlier byte, and that nothing follows it. Any
  * failure is an {@link ExportFormatException} with a one-line message.
  *
  * <p>Records are streamed before the checksum at the end has been checked, so a caller that must
@@ -38,8 +38,10 @@ public final class ExportReader implements Snapshot {
   private final MessageDigest digest = ExportFormat.sha256();
   private final ExportHeader header;
   private long position;
+
   /** The frame read ahead by {@link #nextRecord()} that was not a record. */
   private @Nullable ExportFrame pending;
+
   private @Nullable Keyspace currentKeyspace;
   private boolean currentSelected;
   private @Nullable Keyspace lastKeyspace;
@@ -63,18 +65,24 @@ public final class ExportReader implements Snapshot {
     this.filter = Objects.requireNonNull(filter, "filter");
     byte[] magic = readFully(ExportFormat.MAGIC.length, "its magic bytes");
     if (!Arrays.equals(magic, ExportFormat.MAGIC)) {
-      throw new ExportFormatException("not a VSS export (the file does not start with the export"
-          + " magic bytes)");
+      throw new ExportFormatException(
+          "not a VSS export (the file does not start with the export" + " magic bytes)");
     }
     digest.update(magic);
     byte[] version = readFully(4, "its format version");
     digest.update(version);
-    int formatVersion = ((version[0] & 0xFF) << 24) | ((version[1] & 0xFF) << 16)
-        | ((version[2] & 0xFF) << 8) | (version[3] & 0xFF);
+    int formatVersion =
+        ((version[0] & 0xFF) << 24)
+            | ((version[1] & 0xFF) << 16)
+            | ((version[2] & 0xFF) << 8)
+            | (version[3] & 0xFF);
     if (formatVersion != ExportFormat.VERSION) {
-      throw new ExportFormatException("export format version " + Integer.toUnsignedString(
-          formatVersion) + " is not supported (this build reads version " + ExportFormat.VERSION
-          + ")");
+      throw new ExportFormatException(
+          "export format version "
+              + Integer.toUnsignedString(formatVersion)
+              + " is not supported (this build reads version "
+              + ExportFormat.VERSION
+              + ")");
     }
     ExportFrame first = readFrame();
     if (first == null) {
@@ -85,8 +93,11 @@ public final class ExportReader implements Snapshot {
     }
     header = first.getHeader();
     if (header.getFormatVersion() != ExportFormat.VERSION) {
-      throw damaged("the header's format version " + header.getFormatVersion()
-          + " differs from the file's " + ExportFormat.VERSION);
+      throw damaged(
+          "the header's format version "
+              + header.getFormatVersion()
+              + " differs from the file's "
+              + ExportFormat.VERSION);
     }
   }
 
@@ -199,8 +210,8 @@ public final class ExportReader implements Snapshot {
     lastSequence = record.getSequence();
     recordCount++;
     valueBytes += record.getValue().size();
-    return new StoredRecord(record.getKey(), record.getVersion(), record.getValue(),
-        record.getSequence());
+    return new StoredRecord(
+        record.getKey(), record.getVersion(), record.getValue(), record.getSequence());
   }
 
   /** The pending frame, else the next one; null only at a clean end of stream before a trailer. */
@@ -227,11 +238,23 @@ public final class ExportReader implements Snapshot {
     if (!MessageDigest.isEqual(expected, actual)) {
       throw damaged("its SHA-256 does not match the trailer (the file was altered)");
     }
-    if (found.getKeyspaceCount() != keyspaceCount || found.getRecordCount() != recordCount
+    if (found.getKeyspaceCount() != keyspaceCount
+        || found.getRecordCount() != recordCount
         || found.getValueBytes() != valueBytes) {
-      throw damaged("the trailer counts " + found.getKeyspaceCount() + " keyspaces, "
-          + found.getRecordCount() + " records, " + found.getValueBytes() + " value bytes; the"
-          + " file holds " + keyspaceCount + ", " + recordCount + ", " + valueBytes);
+      throw damaged(
+          "the trailer counts "
+              + found.getKeyspaceCount()
+              + " keyspaces, "
+              + found.getRecordCount()
+              + " records, "
+              + found.getValueBytes()
+              + " value bytes; the"
+              + " file holds "
+              + keyspaceCount
+              + ", "
+              + recordCount
+              + ", "
+              + valueBytes);
     }
     int extra;
     try {
@@ -311,8 +334,8 @@ public final class ExportReader implements Snapshot {
     position += bytes.length;
     if (bytes.length < length) {
       if (position == bytes.length && bytes.length < ExportFormat.MAGIC.length) {
-        throw new ExportFormatException("not a VSS export (" + (position == 0 ? "empty"
-            : "only " + position + " bytes") + ")");
+        throw new ExportFormatException(
+            "not a VSS export (" + (position == 0 ? "empty" : "only " + position + " bytes") + ")");
       }
       throw truncated();
     }
@@ -320,8 +343,8 @@ public final class ExportReader implements Snapshot {
   }
 
   private ExportFormatException truncated() {
-    return new ExportFormatException("truncated export: it ends at byte " + position
-        + " without its trailer");
+    return new ExportFormatException(
+        "truncated export: it ends at byte " + position + " without its trailer");
   }
 
   private static ExportFormatException damaged(String detail) {

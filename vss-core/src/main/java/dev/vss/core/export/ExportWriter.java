@@ -47,17 +47,22 @@ public final class ExportWriter {
    * @param createdAt when the snapshot was taken
    * @param producer the program writing the file, such as {@code vss-server 0.1.0}
    */
-  public ExportWriter(OutputStream out, String sourceStore, KeyspaceFilter filter,
-      Instant createdAt, String producer) {
+  public ExportWriter(
+      OutputStream out,
+      String sourceStore,
+      KeyspaceFilter filter,
+      Instant createdAt,
+      String producer) {
     this.out = Objects.requireNonNull(out, "out");
     byte[] version = {0, 0, 0, ExportFormat.VERSION};
     writeRaw(ExportFormat.MAGIC, ExportFormat.MAGIC.length);
     writeRaw(version, version.length);
-    ExportHeader.Builder header = ExportHeader.newBuilder()
-        .setFormatVersion(ExportFormat.VERSION)
-        .setCreatedAtEpochMs(createdAt.toEpochMilli())
-        .setSourceStore(sourceStore)
-        .setProducer(producer);
+    ExportHeader.Builder header =
+        ExportHeader.newBuilder()
+            .setFormatVersion(ExportFormat.VERSION)
+            .setCreatedAtEpochMs(createdAt.toEpochMilli())
+            .setSourceStore(sourceStore)
+            .setProducer(producer);
     filter.userToken().ifPresent(header::setUserToken);
     filter.storeId().ifPresent(header::setStoreId);
     frame(ExportFrame.newBuilder().setHeader(header).build());
@@ -68,16 +73,20 @@ public final class ExportWriter {
     ensureOpen();
     if (currentKeyspace != null
         && KeyspaceFilter.ORDER.compare(currentKeyspace, keyspace.keyspace()) >= 0) {
-      throw new IllegalStateException("keyspaces out of order: " + keyspace.keyspace()
-          + " after " + currentKeyspace);
+      throw new IllegalStateException(
+          "keyspaces out of order: " + keyspace.keyspace() + " after " + currentKeyspace);
     }
     currentKeyspace = keyspace.keyspace();
     lastSequence = Long.MIN_VALUE;
     keyspaceCount++;
-    frame(ExportFrame.newBuilder().setKeyspace(ExportKeyspace.newBuilder()
-        .setUserToken(keyspace.keyspace().userToken())
-        .setStoreId(keyspace.keyspace().storeId())
-        .setGlobalVersion(keyspace.globalVersion())).build());
+    frame(
+        ExportFrame.newBuilder()
+            .setKeyspace(
+                ExportKeyspace.newBuilder()
+                    .setUserToken(keyspace.keyspace().userToken())
+                    .setStoreId(keyspace.keyspace().storeId())
+                    .setGlobalVersion(keyspace.globalVersion()))
+            .build());
   }
 
   /** Adds a record to the current keyspace. */
@@ -92,23 +101,28 @@ public final class ExportWriter {
     lastSequence = record.sequence();
     recordCount++;
     valueBytes += record.value().size();
-    frame(ExportFrame.newBuilder().setRecord(ExportRecord.newBuilder()
-        .setKey(record.key())
-        .setVersion(record.version())
-        .setValue(record.value())
-        .setSequence(record.sequence())).build());
+    frame(
+        ExportFrame.newBuilder()
+            .setRecord(
+                ExportRecord.newBuilder()
+                    .setKey(record.key())
+                    .setVersion(record.version())
+                    .setValue(record.value())
+                    .setSequence(record.sequence()))
+            .build());
   }
 
   /** Writes the trailer (counts and checksum) and flushes; nothing may be written after it. */
   public void finish() {
     ensureOpen();
     finished = true;
-    ExportTrailer trailer = ExportTrailer.newBuilder()
-        .setKeyspaceCount(keyspaceCount)
-        .setRecordCount(recordCount)
-        .setValueBytes(valueBytes)
-        .setSha256(ByteString.copyFrom(digest.digest()))
-        .build();
+    ExportTrailer trailer =
+        ExportTrailer.newBuilder()
+            .setKeyspaceCount(keyspaceCount)
+            .setRecordCount(recordCount)
+            .setValueBytes(valueBytes)
+            .setSha256(ByteString.copyFrom(digest.digest()))
+            .build();
     frame(ExportFrame.newBuilder().setTrailer(trailer).build());
     try {
       out.flush();

@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A thread-safe, non-durable {@link Storage} held in memory: for tests and for embedding where
  * durability comes from elsewhere. Every keyspace has its own read-write lock, so operations on one
- * keyspace are linearizable and reads of different keyspaces never wait for each other; writes
- * also hold their user's monitor, so that the usage it tracks per user is exact under concurrency
- * (a user's writes to different store ids take turns).
+ * keyspace are linearizable and reads of different keyspaces never wait for each other; writes also
+ * hold their user's monitor, so that the usage it tracks per user is exact under concurrency (a
+ * user's writes to different store ids take turns).
  *
  * <p>As a {@link SnapshotSource} (for tests of the export tools: nothing in memory survives to be
  * exported by the command line), a snapshot copies each keyspace under its lock: every keyspace is
@@ -45,11 +45,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryStorage implements Storage, SnapshotSource {
   private final Map<Keyspace, Space> spaces = new ConcurrentHashMap<>();
+
   /** Each user's usage over its keyspaces; its monitor serializes the user's writes. */
   private final Map<String, UserTotals> users = new ConcurrentHashMap<>();
+
   private final AtomicLong lastSequence = new AtomicLong();
+
   /** Lives as long as the data: both go with the instance. */
   private final byte[] pageTokenSecret = PageToken.newSecret();
+
   private volatile boolean closed;
 
   /** Creates an empty store. */
@@ -121,17 +125,27 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
       Space space = spaces.computeIfAbsent(keyspace, k -> new Space());
       space.lock.writeLock().lock();
       try {
-        WritePlan<R> plan = decision.decide(WriteView.of(keys, key -> {
-          StoredRecord record = space.records.get(key);
-          return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-        }, key -> storedBytes(space, key), () -> space.globalVersion,
-            () -> space.usage, () -> user.usage));
+        WritePlan<R> plan =
+            decision.decide(
+                WriteView.of(
+                    keys,
+                    key -> {
+                      StoredRecord record = space.records.get(key);
+                      return record == null
+                          ? OptionalLong.empty()
+                          : OptionalLong.of(record.version());
+                    },
+                    key -> storedBytes(space, key),
+                    () -> space.globalVersion,
+                    () -> space.usage,
+                    () -> user.usage));
         if (!plan.isAbort()) {
           Usage change = Usage.change(plan, key -> storedBytes(space, key));
           for (WritePlan.Upsert upsert : plan.upserts()) {
             StoredRecord existing = space.records.get(upsert.key());
             long sequence = existing != null ? existing.sequence() : lastSequence.incrementAndGet();
-            space.records.put(upsert.key(),
+            space.records.put(
+                upsert.key(),
                 new StoredRecord(upsert.key(), upsert.version(), upsert.value(), sequence));
             if (existing == null) {
               space.bySequence.put(sequence, upsert.key());
@@ -156,7 +170,8 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
 
   private static OptionalLong storedBytes(Space space, String key) {
     StoredRecord record = space.records.get(key);
-    return record == null ? OptionalLong.empty()
+    return record == null
+        ? OptionalLong.empty()
         : OptionalLong.of(Usage.storedBytes(record.value()));
   }
 
@@ -234,7 +249,8 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
 
       @Override
       public Optional<StoredRecord> nextRecord() {
-        return current != null && current.hasNext() ? Optional.of(current.next())
+        return current != null && current.hasNext()
+            ? Optional.of(current.next())
             : Optional.empty();
       }
 

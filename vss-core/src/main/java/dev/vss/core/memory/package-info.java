@@ -1,5 +1,6 @@
 /**
- * The in-memory storage: thread-safe, linearizable per keyspace, not durable (tests, examples and caches).
+ * The in-memory storage: thread-safe, linearizable per keyspace, not durable (tests, examples and
+ * caches).
  */
 @NullMarked
 package dev.vss.core.memory;

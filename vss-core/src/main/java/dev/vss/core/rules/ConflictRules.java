@@ -1,8 +1,8 @@
 package dev.vss.core.rules;
 
 import dev.vss.core.VssException;
-import dev.vss.core.spi.WritePlan.Upsert;
 import dev.vss.core.spi.WritePlan;
+import dev.vss.core.spi.WritePlan.Upsert;
 import dev.vss.core.spi.WriteView;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.KeyValue;
@@ -30,8 +30,8 @@ public final class ConflictRules {
    * <ol>
    *   <li>A present {@code global_version} must equal the stored one.
    *   <li>Item version {@code -1} upserts and stores version 1; {@code 0} creates (the key must not
-   *       exist) and stores 1; {@code n > 0} requires stored version {@code n} and stores {@code
-   *       n + 1}, saturating at {@link Long#MAX_VALUE}.
+   *       exist) and stores 1; {@code n > 0} requires stored version {@code n} and stores {@code n
+   *       + 1}, saturating at {@link Long#MAX_VALUE}.
    *   <li>Delete version {@code -1} requires the key to exist; {@code n >= 0} requires stored
    *       version {@code n}.
    *   <li>If every check passes, all upserts, deletes and {@code global_version + 1} (when a global
@@ -40,16 +40,25 @@ public final class ConflictRules {
    */
   public static WritePlan<WriteOutcome> decidePut(PutObjectRequest request, WriteView view) {
     if (request.hasGlobalVersion() && request.getGlobalVersion() != view.globalVersion()) {
-      return reject(VssException.conflict("global_version mismatch: request has "
-          + request.getGlobalVersion() + ", stored is " + view.globalVersion()));
+      return reject(
+          VssException.conflict(
+              "global_version mismatch: request has "
+                  + request.getGlobalVersion()
+                  + ", stored is "
+                  + view.globalVersion()));
     }
     List<Upsert> upserts = new ArrayList<>(request.getTransactionItemsCount());
     for (KeyValue item : request.getTransactionItemsList()) {
       OptionalLong stored = view.version(item.getKey());
       long requested = item.getVersion();
       if (requested == 0 && stored.isPresent()) {
-        return reject(VssException.conflict("key '" + item.getKey()
-            + "' already exists (version " + stored.getAsLong() + "); version 0 only creates"));
+        return reject(
+            VssException.conflict(
+                "key '"
+                    + item.getKey()
+                    + "' already exists (version "
+                    + stored.getAsLong()
+                    + "); version 0 only creates"));
       }
       if (requested > 0 && (stored.isEmpty() || stored.getAsLong() != requested)) {
         return reject(versionMismatch(item.getKey(), requested, stored));
@@ -60,17 +69,19 @@ public final class ConflictRules {
     for (KeyValue item : request.getDeleteItemsList()) {
       OptionalLong stored = view.version(item.getKey());
       if (stored.isEmpty()) {
-        return reject(VssException.conflict(
-            "delete of key '" + item.getKey() + "' failed: the key does not exist"));
+        return reject(
+            VssException.conflict(
+                "delete of key '" + item.getKey() + "' failed: the key does not exist"));
       }
       if (item.getVersion() != -1 && stored.getAsLong() != item.getVersion()) {
         return reject(versionMismatch(item.getKey(), item.getVersion(), stored));
       }
       deletes.add(item.getKey());
     }
-    OptionalLong newGlobalVersion = request.hasGlobalVersion()
-        ? OptionalLong.of(Versions.next(view.globalVersion()))
-        : OptionalLong.empty();
+    OptionalLong newGlobalVersion =
+        request.hasGlobalVersion()
+            ? OptionalLong.of(Versions.next(view.globalVersion()))
+            : OptionalLong.empty();
     return WritePlan.apply(upserts, deletes, newGlobalVersion, WriteOutcome.APPLIED);
   }
 
@@ -82,8 +93,9 @@ public final class ConflictRules {
   public static WritePlan<WriteOutcome> decideDelete(DeleteObjectRequest request, WriteView view) {
     KeyValue target = request.getKeyValue();
     OptionalLong stored = view.version(target.getKey());
-    boolean matches = stored.isPresent()
-        && (target.getVersion() == -1 || target.getVersion() == stored.getAsLong());
+    boolean matches =
+        stored.isPresent()
+            && (target.getVersion() == -1 || target.getVersion() == stored.getAsLong());
     return matches
         ? WritePlan.apply(
             List.of(), List.of(target.getKey()), OptionalLong.empty(), WriteOutcome.APPLIED)
@@ -96,7 +108,12 @@ public final class ConflictRules {
   }
 
   private static VssException versionMismatch(String key, long requested, OptionalLong stored) {
-    return VssException.conflict("version mismatch for key '" + key + "': request has " + requested
-        + ", stored is " + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
+    return VssException.conflict(
+        "version mismatch for key '"
+            + key
+            + "': request has "
+            + requested
+            + ", stored is "
+            + (stored.isPresent() ? Long.toString(stored.getAsLong()) : "none"));
   }
 }

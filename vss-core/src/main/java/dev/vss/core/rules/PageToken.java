@@ -13,9 +13,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The opaque {@code page_token} of listKeyVersions: it names the creation sequence of the last entry
- * of the previous page, so the next page continues strictly below it, and it is valid only for the
- * listing that issued it.
+ * The opaque {@code page_token} of listKeyVersions: it names the creation sequence of the last
+ * entry of the previous page, so the next page continues strictly below it, and it is valid only
+ * for the listing that issued it.
  *
  * <p>Why a token is authenticated and encrypted: creation sequences are store-wide, so a plain
  * sequence would tell any user how many keys all users have created, and a token carried to another
@@ -54,11 +54,15 @@ public final class PageToken {
   private static final byte FORMAT = 2;
   private static final int TAG_BYTES = 16;
   private static final int ENCODED_BYTES = 1 + Long.BYTES + TAG_BYTES;
+
   /** {@code ceil(25 * 4 / 3)} base64 characters without padding. */
   private static final int ENCODED_CHARS = (ENCODED_BYTES * 4 + 2) / 3;
+
   private static final String HMAC = "HmacSHA256";
-  private static final byte[] MAC_LABEL = "vss page token v2 mac".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] PAD_LABEL = "vss page token v2 pad".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAC_LABEL =
+      "vss page token v2 mac".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PAD_LABEL =
+      "vss page token v2 pad".getBytes(StandardCharsets.US_ASCII);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private PageToken() {}
@@ -78,8 +82,7 @@ public final class PageToken {
    * @throws IllegalArgumentException if the secret has the wrong length or the sequence is not
    *     positive
    */
-  public static String encode(byte[] secret, Keyspace keyspace, String prefix,
-      long lastSequence) {
+  public static String encode(byte[] secret, Keyspace keyspace, String prefix, long lastSequence) {
     if (lastSequence <= 0) {
       throw new IllegalArgumentException("sequences are positive, got " + lastSequence);
     }
@@ -111,7 +114,8 @@ public final class PageToken {
       throw invalid();
     }
     // Only the canonical spelling: the decoder ignores the unused low bits of the last character.
-    if (bytes.length != ENCODED_BYTES || bytes[0] != FORMAT
+    if (bytes.length != ENCODED_BYTES
+        || bytes[0] != FORMAT
         || !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(token)) {
       throw invalid();
     }
@@ -141,7 +145,8 @@ public final class PageToken {
             "a page-token secret is " + SECRET_BYTES + " bytes, got " + secret.length);
       }
       SecretKeySpec root = new SecretKeySpec(secret, HMAC);
-      return new Keys(new SecretKeySpec(hmac(root, MAC_LABEL), HMAC),
+      return new Keys(
+          new SecretKeySpec(hmac(root, MAC_LABEL), HMAC),
           new SecretKeySpec(hmac(root, PAD_LABEL), HMAC));
     }
 
@@ -166,8 +171,8 @@ public final class PageToken {
 
     /** Length, then UTF-16 code units: injective for every Java string, lone surrogates too. */
     private static void update(Mac mac, String text) {
-      ByteBuffer buffer = ByteBuffer.allocate(Integer.BYTES + 2 * text.length())
-          .putInt(text.length());
+      ByteBuffer buffer =
+          ByteBuffer.allocate(Integer.BYTES + 2 * text.length()).putInt(text.length());
       for (int i = 0; i < text.length(); i++) {
         buffer.putChar(text.charAt(i));
       }

@@ -69,30 +69,50 @@ public final class QuotaRules {
    * The refusal of a write making {@code change} under {@code quotas}, or empty when it is allowed.
    * Usage is read from {@code view} only for the quotas that are on and that the change raises.
    */
-  public static Optional<VssException> check(Quotas quotas, Keyspace keyspace, Usage change,
-      WriteView view) {
+  public static Optional<VssException> check(
+      Quotas quotas, Keyspace keyspace, Usage change, WriteView view) {
     if (quotas.userLevel() && (change.bytes() > 0 || change.records() > 0)) {
       Usage user = view.userUsage();
       if (exceeds(quotas.maxBytesPerUser(), user.bytes(), change.bytes())) {
-        return Optional.of(VssException.quotaExceeded(Quotas.Kind.BYTES_PER_USER,
-            "put would exceed the per-user quota of " + quotas.maxBytesPerUser()
-                + " stored bytes (in use: " + user.bytes() + ", this put adds " + change.bytes()
-                + ")"));
+        return Optional.of(
+            VssException.quotaExceeded(
+                Quotas.Kind.BYTES_PER_USER,
+                "put would exceed the per-user quota of "
+                    + quotas.maxBytesPerUser()
+                    + " stored bytes (in use: "
+                    + user.bytes()
+                    + ", this put adds "
+                    + change.bytes()
+                    + ")"));
       }
       if (exceeds(quotas.maxRecordsPerUser(), user.records(), change.records())) {
-        return Optional.of(VssException.quotaExceeded(Quotas.Kind.RECORDS_PER_USER,
-            "put would exceed the per-user quota of " + quotas.maxRecordsPerUser()
-                + " records (in use: " + user.records() + ", this put adds " + change.records()
-                + ")"));
+        return Optional.of(
+            VssException.quotaExceeded(
+                Quotas.Kind.RECORDS_PER_USER,
+                "put would exceed the per-user quota of "
+                    + quotas.maxRecordsPerUser()
+                    + " records (in use: "
+                    + user.records()
+                    + ", this put adds "
+                    + change.records()
+                    + ")"));
       }
     }
     if (quotas.maxBytesPerStore() > 0 && change.bytes() > 0) {
       Usage store = view.keyspaceUsage();
       if (exceeds(quotas.maxBytesPerStore(), store.bytes(), change.bytes())) {
-        return Optional.of(VssException.quotaExceeded(Quotas.Kind.BYTES_PER_STORE,
-            "put would exceed the per-store quota of " + quotas.maxBytesPerStore()
-                + " stored bytes for store_id '" + keyspace.storeId() + "' (in use: "
-                + store.bytes() + ", this put adds " + change.bytes() + ")"));
+        return Optional.of(
+            VssException.quotaExceeded(
+                Quotas.Kind.BYTES_PER_STORE,
+                "put would exceed the per-store quota of "
+                    + quotas.maxBytesPerStore()
+                    + " stored bytes for store_id '"
+                    + keyspace.storeId()
+                    + "' (in use: "
+                    + store.bytes()
+                    + ", this put adds "
+                    + change.bytes()
+                    + ")"));
       }
     }
     return Optional.empty();

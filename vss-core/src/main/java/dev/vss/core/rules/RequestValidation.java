@@ -40,8 +40,8 @@ public final class RequestValidation {
     wellFormed("user token", userToken);
     int length = userToken.codePointCount(0, userToken.length());
     if (length > limits.maxUserTokenLength()) {
-      throw VssException.invalidRequest("user token is " + length + " characters; the limit is "
-          + limits.maxUserTokenLength());
+      throw VssException.invalidRequest(
+          "user token is " + length + " characters; the limit is " + limits.maxUserTokenLength());
     }
   }
 
@@ -60,8 +60,11 @@ public final class RequestValidation {
     storeId(request.getStoreId());
     int items = request.getTransactionItemsCount() + request.getDeleteItemsCount();
     if (items > limits.maxItemsPerPut()) {
-      throw VssException.invalidRequest("putObjects has " + items
-          + " items (transaction_items + delete_items); the limit is " + limits.maxItemsPerPut());
+      throw VssException.invalidRequest(
+          "putObjects has "
+              + items
+              + " items (transaction_items + delete_items); the limit is "
+              + limits.maxItemsPerPut());
     }
     Set<String> keys = new LinkedHashSet<>(items * 2);
     for (int i = 0; i < request.getTransactionItemsCount(); i++) {
@@ -70,8 +73,12 @@ public final class RequestValidation {
       writableKey(field, item.getKey());
       version(field, item.getVersion());
       if (item.getValue().size() > limits.maxValueBytes()) {
-        throw VssException.invalidRequest(field + ".value is " + item.getValue().size()
-            + " bytes; the limit is " + limits.maxValueBytes());
+        throw VssException.invalidRequest(
+            field
+                + ".value is "
+                + item.getValue().size()
+                + " bytes; the limit is "
+                + limits.maxValueBytes());
       }
       distinct(keys, field, item.getKey());
     }
@@ -123,8 +130,8 @@ public final class RequestValidation {
 
   private void writableKey(String field, String key) {
     if (GLOBAL_VERSION_KEY.equals(key)) {
-      throw VssException.invalidRequest(field + ".key '" + GLOBAL_VERSION_KEY
-          + "' is reserved and cannot be written or deleted");
+      throw VssException.invalidRequest(
+          field + ".key '" + GLOBAL_VERSION_KEY + "' is reserved and cannot be written or deleted");
     }
     key(field + ".key", key);
   }
@@ -138,17 +145,20 @@ public final class RequestValidation {
 
   private static void distinct(Set<String> seen, String field, String key) {
     if (!seen.add(key)) {
-      throw VssException.invalidRequest(field + ".key '" + key
-          + "' appears more than once; keys across transaction_items and delete_items must be"
-          + " distinct");
+      throw VssException.invalidRequest(
+          field
+              + ".key '"
+              + key
+              + "' appears more than once; keys across transaction_items and delete_items must be"
+              + " distinct");
     }
   }
 
   /**
-   * Refuses a string holding an unpaired UTF-16 surrogate. Such a string has no UTF-8 form, so
-   * the wire cannot carry it (protobuf refuses it) and a store could not keep it faithfully: the
-   * rule lives here so that every store, reached through {@code VssService} by an embedder, sees
-   * only well-formed text and needs no encoding workaround of its own.
+   * Refuses a string holding an unpaired UTF-16 surrogate. Such a string has no UTF-8 form, so the
+   * wire cannot carry it (protobuf refuses it) and a store could not keep it faithfully: the rule
+   * lives here so that every store, reached through {@code VssService} by an embedder, sees only
+   * well-formed text and needs no encoding workaround of its own.
    */
   private static void wellFormed(String field, String value) {
     for (int i = 0; i < value.length(); i++) {
@@ -156,13 +166,17 @@ public final class RequestValidation {
       if (!Character.isSurrogate(c)) {
         continue;
       }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length()
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
           && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
         continue;
       }
-      throw VssException.invalidRequest(field + " holds an unpaired UTF-16 surrogate at index " + i
-          + "; text must be well-formed Unicode");
+      throw VssException.invalidRequest(
+          field
+              + " holds an unpaired UTF-16 surrogate at index "
+              + i
+              + "; text must be well-formed Unicode");
     }
   }
 

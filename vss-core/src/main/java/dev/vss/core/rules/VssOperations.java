@@ -20,9 +20,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The four VSS operations of SPEC section 4 over any {@link Storage}: validate, decide, and shape the
- * response. This is the single place the operations' semantics live; {@code VssService} runs it over
- * a real adapter and the testkit's {@code KeyspaceModel} runs it over an immutable in-memory state.
+ * The four VSS operations of SPEC section 4 over any {@link Storage}: validate, decide, and shape
+ * the response. This is the single place the operations' semantics live; {@code VssService} runs it
+ * over a real adapter and the testkit's {@code KeyspaceModel} runs it over an immutable in-memory
+ * state.
  *
  * <p>Expected failures (invalid request, conflict, missing key) are thrown as {@link VssException};
  * storage faults propagate as they are.
@@ -64,9 +65,10 @@ public final class VssOperations {
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
     if (RequestValidation.GLOBAL_VERSION_KEY.equals(request.getKey())) {
       return GetObjectResponse.newBuilder()
-          .setValue(KeyValue.newBuilder()
-              .setKey(RequestValidation.GLOBAL_VERSION_KEY)
-              .setVersion(storage.globalVersion(keyspace)))
+          .setValue(
+              KeyValue.newBuilder()
+                  .setKey(RequestValidation.GLOBAL_VERSION_KEY)
+                  .setVersion(storage.globalVersion(keyspace)))
           .build();
     }
     Optional<StoredRecord> found = storage.get(keyspace, request.getKey());
@@ -75,21 +77,23 @@ public final class VssOperations {
     }
     StoredRecord record = found.get();
     return GetObjectResponse.newBuilder()
-        .setValue(KeyValue.newBuilder()
-            .setKey(record.key())
-            .setVersion(record.version())
-            .setValue(record.value()))
+        .setValue(
+            KeyValue.newBuilder()
+                .setKey(record.key())
+                .setVersion(record.version())
+                .setValue(record.value()))
         .build();
   }
 
   /**
-   * putObjects: all-or-nothing; CONFLICT on any version or global version mismatch;
-   * INVALID_REQUEST if it would exceed a quota ({@link QuotaRules}).
+   * putObjects: all-or-nothing; CONFLICT on any version or global version mismatch; INVALID_REQUEST
+   * if it would exceed a quota ({@link QuotaRules}).
    */
   public PutObjectResponse putObjects(Storage storage, String userToken, PutObjectRequest request) {
     Set<String> keys = validation.putObjects(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    storage.write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
+    storage
+        .write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
         .throwIfRejected();
     return PutObjectResponse.getDefaultInstance();
   }
@@ -99,8 +103,12 @@ public final class VssOperations {
       Storage storage, String userToken, DeleteObjectRequest request) {
     validation.deleteObject(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    storage.write(keyspace, Set.of(request.getKeyValue().getKey()),
-        view -> ConflictRules.decideDelete(request, view)).throwIfRejected();
+    storage
+        .write(
+            keyspace,
+            Set.of(request.getKeyValue().getKey()),
+            view -> ConflictRules.decideDelete(request, view))
+        .throwIfRejected();
     return DeleteObjectResponse.getDefaultInstance();
   }
 
@@ -122,21 +130,23 @@ public final class VssOperations {
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
     String prefix = request.getKeyPrefix();
     boolean firstPage = !request.hasPageToken();
-    long before = firstPage ? Long.MAX_VALUE
-        : PageToken.decode(storage.pageTokenSecret(), keyspace, prefix, request.getPageToken());
+    long before =
+        firstPage
+            ? Long.MAX_VALUE
+            : PageToken.decode(storage.pageTokenSecret(), keyspace, prefix, request.getPageToken());
     ListKeyVersionsResponse.Builder response = ListKeyVersionsResponse.newBuilder();
     if (firstPage) {
       response.setGlobalVersion(storage.globalVersion(keyspace));
     }
-    int pageSize = request.hasPageSize()
-        ? Math.min(request.getPageSize(), validation.limits().maxPageSize())
-        : validation.limits().defaultPageSize();
+    int pageSize =
+        request.hasPageSize()
+            ? Math.min(request.getPageSize(), validation.limits().maxPageSize())
+            : validation.limits().defaultPageSize();
     if (pageSize == 0) {
       return response.setNextPageToken("").build();
     }
     // One extra entry tells whether another page exists without a second query.
-    List<KeyVersion> entries =
-        storage.list(keyspace, prefix, before, pageSize + 1);
+    List<KeyVersion> entries = storage.list(keyspace, prefix, before, pageSize + 1);
     int shown = Math.min(entries.size(), pageSize);
     for (int i = 0; i < shown; i++) {
       KeyVersion entry = entries.get(i);
@@ -145,8 +155,11 @@ public final class VssOperations {
     }
     boolean more = entries.size() > pageSize;
     return response
-        .setNextPageToken(more ? PageToken.encode(storage.pageTokenSecret(), keyspace, prefix,
-            entries.get(shown - 1).sequence()) : "")
+        .setNextPageToken(
+            more
+                ? PageToken.encode(
+                    storage.pageTokenSecret(), keyspace, prefix, entries.get(shown - 1).sequence())
+                : "")
         .build();
   }
 }

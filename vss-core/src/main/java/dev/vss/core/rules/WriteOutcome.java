@@ -15,8 +15,8 @@ import java.util.Objects;
  *       INVALID_REQUEST of a quota); its plan is an abort, so the keyspace is unchanged.
  * </ul>
  *
- * <p>An explicit value rather than a nullable exception, so that success is a case a reader can
- * see and no caller has to know that an absent result means the write went through.
+ * <p>An explicit value rather than a nullable exception, so that success is a case a reader can see
+ * and no caller has to know that an absent result means the write went through.
  */
 public sealed interface WriteOutcome permits WriteOutcome.Applied, WriteOutcome.Rejected {
   /** The outcome of every write that succeeds. */

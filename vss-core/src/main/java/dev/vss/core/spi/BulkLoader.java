@@ -17,8 +17,8 @@ public interface BulkLoader extends AutoCloseable {
    *       and {@code globalVersion}; records it held before and not in {@code records} are gone.
    *   <li>{@code records} arrive in ascending creation order; the store assigns them new creation
    *       sequences in the same order, above every sequence it handed out before, so a listing
-   *       shows them in the same order as the source did. Their {@link StoredRecord#sequence()}
-   *       is ignored except for that order.
+   *       shows them in the same order as the source did. Their {@link StoredRecord#sequence()} is
+   *       ignored except for that order.
    *   <li>Atomic: on a fault, or if {@code records} throws, the keyspace is as it was before; a
    *       crash leaves it before or after, never in between. Other keyspaces are not touched.
    *   <li>An empty {@code records} with {@code globalVersion} 0 deletes the keyspace.

@@ -23,9 +23,9 @@ public record KeyspaceFilter(Optional<String> userToken, Optional<String> storeI
    * as unsigned UTF-8 bytes (not as Java strings, whose UTF-16 order differs beyond U+FFFF). Every
    * source uses it, so two snapshots can be compared side by side.
    */
-  public static final Comparator<Keyspace> ORDER = Comparator
-      .comparing((Keyspace k) -> utf8(k.userToken()), Arrays::compareUnsigned)
-      .thenComparing(k -> utf8(k.storeId()), Arrays::compareUnsigned);
+  public static final Comparator<Keyspace> ORDER =
+      Comparator.comparing((Keyspace k) -> utf8(k.userToken()), Arrays::compareUnsigned)
+          .thenComparing(k -> utf8(k.storeId()), Arrays::compareUnsigned);
 
   /** Validates that a store id filter comes with a user. */
   public KeyspaceFilter {
@@ -57,7 +57,8 @@ public record KeyspaceFilter(Optional<String> userToken, Optional<String> storeI
     if (userToken.isEmpty()) {
       return "all keyspaces";
     }
-    return storeId.isEmpty() ? "user \"" + userToken.get() + "\""
+    return storeId.isEmpty()
+        ? "user \"" + userToken.get() + "\""
         : "keyspace \"" + userToken.get() + "\"/\"" + storeId.get() + "\"";
   }
 

@@ -26,8 +26,8 @@ import java.util.Set;
  * unpaired surrogate with INVALID_REQUEST before any storage call (and strings decoded from bytes,
  * such as an export file's, are well-formed by construction). An adapter may therefore encode them
  * with {@code String.getBytes(UTF_8)}, which is injective on well-formed strings, and compare
- * prefixes byte by byte; it needs no defence of its own. Code that calls a {@code Storage} directly,
- * bypassing the core, must keep to the same rule.
+ * prefixes byte by byte; it needs no defence of its own. Code that calls a {@code Storage}
+ * directly, bypassing the core, must keep to the same rule.
  */
 public interface Storage extends AutoCloseable {
   /** The record stored under {@code key}, if any. */
@@ -42,8 +42,8 @@ public interface Storage extends AutoCloseable {
    * beforeSequence}, newest creation first.
    *
    * @param prefix literal key prefix; empty matches every key
-   * @param beforeSequence exclusive upper bound of the creation sequence; {@link Long#MAX_VALUE} for
-   *     the first page
+   * @param beforeSequence exclusive upper bound of the creation sequence; {@link Long#MAX_VALUE}
+   *     for the first page
    * @param limit the most entries to return; positive
    */
   List<KeyVersion> list(Keyspace keyspace, String prefix, long beforeSequence, int limit);
@@ -71,7 +71,8 @@ public interface Storage extends AutoCloseable {
    * database). Returns a copy.
    *
    * <p>{@code PageToken.newSecret()} makes one. The core never stores or logs it; an adapter must
-   * not serve it to clients either. Losing it (a new secret) only invalidates page tokens in flight.
+   * not serve it to clients either. Losing it (a new secret) only invalidates page tokens in
+   * flight.
    */
   byte[] pageTokenSecret();
 
@@ -110,8 +111,8 @@ public interface Storage extends AutoCloseable {
   String name();
 
   /**
-   * Reports each committed write transaction to {@code observer} from now on (replacing any
-   * earlier one). A store without group commit may ignore it, which is the default.
+   * Reports each committed write transaction to {@code observer} from now on (replacing any earlier
+   * one). A store without group commit may ignore it, which is the default.
    */
   default void observeCommits(CommitObserver observer) {}
 

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param key the record's key, never the reserved {@code global_version}
  * @param version the stored version (at least 1)
  * @param value the stored bytes
- * @param sequence the creation sequence: store-wide monotonic, assigned when the key was created and
- *     kept by updates; a delete followed by a re-create assigns a new one
+ * @param sequence the creation sequence: store-wide monotonic, assigned when the key was created
+ *     and kept by updates; a delete followed by a re-create assigns a new one
  */
 public record StoredRecord(String key, long version, ByteString value, long sequence) {
   /** Validates the components. */

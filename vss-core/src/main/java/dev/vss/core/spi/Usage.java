@@ -10,9 +10,9 @@ import java.util.function.Function;
  * <p>What counts: every record except the keyspace's {@code global_version} (which is not a
  * record). A record's <b>stored bytes</b> are the bytes of its value, as the client sent them;
  * keys, versions and the store's own overhead do not count (a key is bounded by the key length
- * limit, and the record quota bounds how many there are). The definition lives here, once:
- * {@link #storedBytes(ByteString)} and {@link #change}, which the quota rule and every adapter's
- * counters use alike.
+ * limit, and the record quota bounds how many there are). The definition lives here, once: {@link
+ * #storedBytes(ByteString)} and {@link #change}, which the quota rule and every adapter's counters
+ * use alike.
  *
  * @param bytes stored bytes (may be negative in a change)
  * @param records records (may be negative in a change)
@@ -38,8 +38,8 @@ public record Usage(long bytes, long records) {
 
   /**
    * The change of usage that applying {@code plan} makes, given the stored bytes of the records it
-   * touches before it applies ({@code storedBytes} answers empty for a key that does not exist).
-   * An upsert of a new key adds a record and its bytes; an upsert of an existing key adds the
+   * touches before it applies ({@code storedBytes} answers empty for a key that does not exist). An
+   * upsert of a new key adds a record and its bytes; an upsert of an existing key adds the
    * difference of the values; a delete of an existing key removes the record and its bytes. An
    * abort changes nothing.
    */

@@ -9,9 +9,9 @@ package dev.vss.core.spi;
  * call may be applied.
  *
  * <p>The result type is opaque to adapters, which hand {@link WritePlan#result()} back from {@link
- * Storage#write} without looking at it. The core's own decisions (putObjects, deleteObject)
- * return a {@code dev.vss.core.rules.WriteOutcome}; other callers (tests, operator tools) may use
- * any type.
+ * Storage#write} without looking at it. The core's own decisions (putObjects, deleteObject) return
+ * a {@code dev.vss.core.rules.WriteOutcome}; other callers (tests, operator tools) may use any
+ * type.
  *
  * @param <R> the result handed back to the caller of {@link Storage#write}, opaque to the adapter
  */

@@ -42,8 +42,12 @@ public final class WritePlan<R> {
   private final OptionalLong newGlobalVersion;
   private final R result;
 
-  private WritePlan(boolean abort, List<Upsert> upserts, List<String> deletes,
-      OptionalLong newGlobalVersion, R result) {
+  private WritePlan(
+      boolean abort,
+      List<Upsert> upserts,
+      List<String> deletes,
+      OptionalLong newGlobalVersion,
+      R result) {
     this.abort = abort;
     this.upserts = List.copyOf(upserts);
     this.deletes = List.copyOf(deletes);
@@ -60,8 +64,8 @@ public final class WritePlan<R> {
    * A plan that applies {@code upserts}, {@code deletes} and, if present, {@code newGlobalVersion}
    * atomically, then returns {@code result}. Keys across upserts and deletes must be distinct.
    */
-  public static <R> WritePlan<R> apply(List<Upsert> upserts, List<String> deletes,
-      OptionalLong newGlobalVersion, R result) {
+  public static <R> WritePlan<R> apply(
+      List<Upsert> upserts, List<String> deletes, OptionalLong newGlobalVersion, R result) {
     return new WritePlan<>(false, upserts, deletes, newGlobalVersion, result);
   }
 

@@ -7,10 +7,10 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * What a {@link WriteDecision} sees: the current versions of the keys it declared and the keyspace's
- * global version, consistent with each other and serialized against every other write to the same
- * keyspace; and, from a store that {@linkplain Storage#tracksUsage() tracks usage}, the stored bytes
- * of the declared keys and the usage of the keyspace and of its user.
+ * What a {@link WriteDecision} sees: the current versions of the keys it declared and the
+ * keyspace's global version, consistent with each other and serialized against every other write to
+ * the same keyspace; and, from a store that {@linkplain Storage#tracksUsage() tracks usage}, the
+ * stored bytes of the declared keys and the usage of the keyspace and of its user.
  */
 public interface WriteView {
   /**
@@ -60,8 +60,8 @@ public interface WriteView {
    * A view over {@code declaredKeys} whose versions come from {@code versions}; asking for an
    * undeclared key fails, which catches a decision reading outside what the adapter locked.
    */
-  static WriteView of(Set<String> declaredKeys, Function<String, OptionalLong> versions,
-      long globalVersion) {
+  static WriteView of(
+      Set<String> declaredKeys, Function<String, OptionalLong> versions, long globalVersion) {
     return new WriteView() {
       @Override
       public OptionalLong version(String key) {
@@ -76,12 +76,16 @@ public interface WriteView {
   }
 
   /**
-   * A view of a store that tracks usage: as {@link #of(Set, Function, long)}, plus the stored
-   * bytes of the declared keys and the usages, each read only when the decision asks for it.
+   * A view of a store that tracks usage: as {@link #of(Set, Function, long)}, plus the stored bytes
+   * of the declared keys and the usages, each read only when the decision asks for it.
    */
-  static WriteView of(Set<String> declaredKeys, Function<String, OptionalLong> versions,
-      Function<String, OptionalLong> storedBytes, LongSupplier globalVersion,
-      Supplier<Usage> keyspaceUsage, Supplier<Usage> userUsage) {
+  static WriteView of(
+      Set<String> declaredKeys,
+      Function<String, OptionalLong> versions,
+      Function<String, OptionalLong> storedBytes,
+      LongSupplier globalVersion,
+      Supplier<Usage> keyspaceUsage,
+      Supplier<Usage> userUsage) {
     return new WriteView() {
       @Override
       public OptionalLong version(String key) {

@@ -81,8 +81,7 @@ class AuthorizerGarbageTest {
   void mutatedJwtsAreRejectedUnlessTheyDecodeTheSame(
       @ForAll @IntRange(min = 0, max = 10_000) int seedPosition, @ForAll("tokenChars") char c) {
     int position = seedPosition % VALID_JWT.length();
-    String mutated =
-        VALID_JWT.substring(0, position) + c + VALID_JWT.substring(position + 1);
+    String mutated = VALID_JWT.substring(0, position) + c + VALID_JWT.substring(position + 1);
     String userToken = outcome(JWT, authorization("Bearer " + mutated));
     if (userToken != null) {
       // Base64url's last character of a part can carry unused bits: only a change that decodes to
@@ -116,13 +115,14 @@ class AuthorizerGarbageTest {
   private static List<List<Byte>> decodedParts(String token) {
     return Arrays.stream(token.split("\\.", -1))
         .map(part -> new Base64URL(part).decode())
-        .map(bytes -> {
-          Byte[] boxed = new Byte[bytes.length];
-          for (int i = 0; i < bytes.length; i++) {
-            boxed[i] = bytes[i];
-          }
-          return List.of(boxed);
-        })
+        .map(
+            bytes -> {
+              Byte[] boxed = new Byte[bytes.length];
+              for (int i = 0; i < bytes.length; i++) {
+                boxed[i] = bytes[i];
+              }
+              return List.of(boxed);
+            })
         .collect(Collectors.toList());
   }
 
@@ -130,7 +130,10 @@ class AuthorizerGarbageTest {
   Arbitrary<String> garbage() {
     Arbitrary<String> anything = Arbitraries.strings().ofMaxLength(400);
     Arbitrary<String> hexAndDigits =
-        Arbitraries.strings().withChars("0123456789abcdefABCDEF+- xg").ofMinLength(180).ofMaxLength(240);
+        Arbitraries.strings()
+            .withChars("0123456789abcdefABCDEF+- xg")
+            .ofMinLength(180)
+            .ofMaxLength(240);
     Arbitrary<String> prefixedWithAKey =
         Arbitraries.strings()
             .withChars("0123456789abcdef")
@@ -162,9 +165,16 @@ class AuthorizerGarbageTest {
                 .ofMaxLength(80),
             Arbitraries.strings().ofMaxLength(60).map(text -> Base64URL.encode(text).toString()),
             Arbitraries.of(
-                    "{\"alg\":\"RS256\"}", "{\"alg\":\"none\"}", "{\"alg\":\"HS256\"}",
-                    "{\"alg\":\"RS256\",\"crit\":[\"x\"]}", "{\"alg\":null}", "{\"alg\":7}",
-                    "{}", "[]", "{\"sub\":\"alice\",\"exp\":1700003600}", "{\"alg\":\"RS256\"",
+                    "{\"alg\":\"RS256\"}",
+                    "{\"alg\":\"none\"}",
+                    "{\"alg\":\"HS256\"}",
+                    "{\"alg\":\"RS256\",\"crit\":[\"x\"]}",
+                    "{\"alg\":null}",
+                    "{\"alg\":7}",
+                    "{}",
+                    "[]",
+                    "{\"sub\":\"alice\",\"exp\":1700003600}",
+                    "{\"alg\":\"RS256\"",
                     "{\"alg\":{\"alg\":{\"alg\":[[[[[[[[[[]]]]]]]]]]}}}")
                 .map(json -> Base64URL.encode(json).toString()));
     return part.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join(".", parts));
@@ -180,7 +190,8 @@ class AuthorizerGarbageTest {
 
   @Provide
   Arbitrary<Character> anyChar() {
-    return Arbitraries.oneOf(Arbitraries.chars().with("0123456789abcdefABCDEF"), Arbitraries.chars());
+    return Arbitraries.oneOf(
+        Arbitraries.chars().with("0123456789abcdefABCDEF"), Arbitraries.chars());
   }
 
   @Provide
@@ -192,9 +203,22 @@ class AuthorizerGarbageTest {
     Arbitrary<String> values =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "\"alice\"", "\"\"", "\" \"", "null", "true", "[]", "{}", "[\"a\",1]", "1e400",
-                "-1", "0", "1.5", "99999999999999999999999", String.valueOf(NOW + 3600),
-                String.valueOf(NOW - 3600), String.valueOf(Long.MAX_VALUE),
+                "\"alice\"",
+                "\"\"",
+                "\" \"",
+                "null",
+                "true",
+                "[]",
+                "{}",
+                "[\"a\",1]",
+                "1e400",
+                "-1",
+                "0",
+                "1.5",
+                "99999999999999999999999",
+                String.valueOf(NOW + 3600),
+                String.valueOf(NOW - 3600),
+                String.valueOf(Long.MAX_VALUE),
                 String.valueOf(Long.MIN_VALUE)),
             Arbitraries.longs().map(String::valueOf),
             Arbitraries.strings().alpha().numeric().ofMaxLength(10).map(s -> "\"" + s + "\""));

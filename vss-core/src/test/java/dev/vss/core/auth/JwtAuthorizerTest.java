@@ -45,7 +45,9 @@ class JwtAuthorizerTest {
   static final long NOW = 1_700_000_000L;
   static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
 
-  /** The key the authorizer trusts, and one it does not. Generated once: RSA key generation is slow. */
+  /**
+   * The key the authorizer trusts, and one it does not. Generated once: RSA key generation is slow.
+   */
   static final KeyPair TRUSTED = rsaKeyPair(2048);
 
   static final KeyPair OTHER = rsaKeyPair(2048);
@@ -78,9 +80,13 @@ class JwtAuthorizerTest {
   }
 
   static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n"
+    return "-----BEGIN "
+        + label
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + label + "-----\n";
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 
   /** Claims that pass every rule: sub "alice", exp an hour ahead. */
@@ -170,8 +176,7 @@ class JwtAuthorizerTest {
   @Test
   void headerNameIsCaseInsensitive() {
     String token = rs256(validClaims().build());
-    assertThat(authorizer.authorize(Map.of("authorization", "Bearer " + token)))
-        .isEqualTo("alice");
+    assertThat(authorizer.authorize(Map.of("authorization", "Bearer " + token))).isEqualTo("alice");
   }
 
   @Test
@@ -190,7 +195,8 @@ class JwtAuthorizerTest {
   @Test
   void acceptsANotBeforeInThePastOrWithinTheSkew() {
     for (long nbf : new long[] {NOW - 3600, NOW, NOW + 60}) {
-      JWTClaimsSet claims = validClaims().notBeforeTime(Date.from(Instant.ofEpochSecond(nbf))).build();
+      JWTClaimsSet claims =
+          validClaims().notBeforeTime(Date.from(Instant.ofEpochSecond(nbf))).build();
       assertThat(authorizer.authorize(bearer(rs256(claims)))).isEqualTo("alice");
     }
   }
@@ -216,7 +222,12 @@ class JwtAuthorizerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "Bearer", "Basic dXNlcjpwYXNz", "Bearerx.y.z", "Token a.b.c", "Bearer\ta.b.c",
+        "",
+        "Bearer",
+        "Basic dXNlcjpwYXNz",
+        "Bearerx.y.z",
+        "Token a.b.c",
+        "Bearer\ta.b.c",
         " Bearer a.b.c"
       })
   void rejectsAnythingButABearerCredential(String value) {
@@ -232,8 +243,18 @@ class JwtAuthorizerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "x", "a.b", "a.b.c", "...", "a.b.c.d.e", "eyJhbGciOiJSUzI1NiJ9", "eyJhbGciOiJSUzI1NiJ9..",
-        "eyJ9.eyJ9.eyJ9", "e30.e30.e30", "W10.e30.AAAA", "%%%.%%%.%%%", "eyJhbGciOiJSUzI1NiJ9.e30"
+        "x",
+        "a.b",
+        "a.b.c",
+        "...",
+        "a.b.c.d.e",
+        "eyJhbGciOiJSUzI1NiJ9",
+        "eyJhbGciOiJSUzI1NiJ9..",
+        "eyJ9.eyJ9.eyJ9",
+        "e30.e30.e30",
+        "W10.e30.AAAA",
+        "%%%.%%%.%%%",
+        "eyJhbGciOiJSUzI1NiJ9.e30"
       })
   void rejectsMalformedTokens(String token) {
     assertThatThrownBy(() -> authorizer.authorize(bearer(token)))
@@ -253,8 +274,10 @@ class JwtAuthorizerTest {
   @Test
   void rejectsAlgNone() {
     String handMade =
-        Base64URL.encode("{\"alg\":\"none\"}") + "."
-            + Base64URL.encode(validClaims().build().toString()) + ".";
+        Base64URL.encode("{\"alg\":\"none\"}")
+            + "."
+            + Base64URL.encode(validClaims().build().toString())
+            + ".";
     assertRejected(bearer(handMade), "");
     assertRejected(bearer(new PlainJWT(validClaims().build()).serialize()), "");
     // "none" with a valid RS256 signature pasted on is still not RS256.
@@ -291,7 +314,10 @@ class JwtAuthorizerTest {
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair ec = generator.generateKeyPair();
     String token =
-        sign(validClaims().build(), JWSAlgorithm.ES256, new ECDSASigner((ECPrivateKey) ec.getPrivate()));
+        sign(
+            validClaims().build(),
+            JWSAlgorithm.ES256,
+            new ECDSASigner((ECPrivateKey) ec.getPrivate()));
     assertRejected(bearer(token), "must be RS256");
   }
 
@@ -320,7 +346,8 @@ class JwtAuthorizerTest {
   void rejectsATamperedPayload() {
     String token = rs256(validClaims().build());
     String[] parts = token.split("\\.");
-    String forged = Base64URL.encode(validClaims().subject("mallory").build().toString()).toString();
+    String forged =
+        Base64URL.encode(validClaims().subject("mallory").build().toString()).toString();
     assertRejected(bearer(parts[0] + "." + forged + "." + parts[2]), "signature is invalid");
   }
 
@@ -340,8 +367,10 @@ class JwtAuthorizerTest {
    * padding, so each of these still verified before the strict form check.
    */
   @ParameterizedTest
-  @ValueSource(strings = {".", "=", "==", " xyz", "xyz", "%", "!!", " ", "\t", "\n", "+", "/",
-      ".e30", "\u00e9"})
+  @ValueSource(
+      strings = {
+        ".", "=", "==", " xyz", "xyz", "%", "!!", " ", "\t", "\n", "+", "/", ".e30", "\u00e9"
+      })
   void rejectsTrailingCharactersAfterTheSignature(String suffix) {
     String token = rs256(validClaims().build());
     assertThat(authorizer.authorize(bearer(token))).isEqualTo("alice");
@@ -361,14 +390,16 @@ class JwtAuthorizerTest {
     }
   }
 
-  /** The signature's last character has unused low bits; only the spelling with them zero counts. */
+  /**
+   * The signature's last character has unused low bits; only the spelling with them zero counts.
+   */
   @Test
   void rejectsANonCanonicalSpellingOfTheSignature() {
     String token = rs256(validClaims().build());
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char last = token.charAt(token.length() - 1);
-    String sibling = token.substring(0, token.length() - 1)
-        + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    String sibling =
+        token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
     String signature = token.substring(token.lastIndexOf('.') + 1);
     String siblingSignature = sibling.substring(sibling.lastIndexOf('.') + 1);
     assertThat(Base64.getUrlDecoder().decode(siblingSignature))
@@ -414,34 +445,51 @@ class JwtAuthorizerTest {
    * milliseconds in a {@code long}, so these used to wrap to 1969 and read as "expired".
    */
   @ParameterizedTest
-  @ValueSource(strings = {"10000000001", "99999999999", "1e19", "9223372036854775", "9223372036854776",
-      "9223372036854775807", "9223372036854775808", "1e300", "100000000000000000000000", "-1",
-      "-0.5"})
+  @ValueSource(
+      strings = {
+        "10000000001",
+        "99999999999",
+        "1e19",
+        "9223372036854775",
+        "9223372036854776",
+        "9223372036854775807",
+        "9223372036854775808",
+        "1e300",
+        "100000000000000000000000",
+        "-1",
+        "-0.5"
+      })
   void rejectsAbsurdTimesAsInvalidNotExpired(String time) {
     String exp = Long.toString(NOW + 3600);
-    for (String payload : List.of(
-        "{\"sub\":\"alice\",\"exp\":" + time + "}",
-        "{\"sub\":\"alice\",\"exp\":" + exp + ",\"nbf\":" + time + "}")) {
+    for (String payload :
+        List.of(
+            "{\"sub\":\"alice\",\"exp\":" + time + "}",
+            "{\"sub\":\"alice\",\"exp\":" + exp + ",\"nbf\":" + time + "}")) {
       String claim = payload.contains("nbf") ? "nbf" : "exp";
       assertThatThrownBy(() -> authorizer.authorize(bearer(rs256Raw(payload))))
-          .isInstanceOfSatisfying(VssException.class, e -> {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION);
-            assertThat(e.getMessage())
-                .contains("JWT " + claim + " claim is not a valid time")
-                .doesNotContain("expired")
-                .doesNotContain("not valid yet");
-          });
+          .isInstanceOfSatisfying(
+              VssException.class,
+              e -> {
+                assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION);
+                assertThat(e.getMessage())
+                    .contains("JWT " + claim + " claim is not a valid time")
+                    .doesNotContain("expired")
+                    .doesNotContain("not valid yet");
+              });
     }
   }
 
   @Test
   void acceptsTimesUpToTheLargestValidOne() {
     String largest = Long.toString(JwtAuthorizer.MAX_TIME_CLAIM);
-    assertThat(authorizer.authorize(
-        bearer(rs256Raw("{\"sub\":\"alice\",\"exp\":" + largest + "}")))).isEqualTo("alice");
+    assertThat(
+            authorizer.authorize(bearer(rs256Raw("{\"sub\":\"alice\",\"exp\":" + largest + "}"))))
+        .isEqualTo("alice");
     // RFC 7519 NumericDate may have a fraction.
-    assertThat(authorizer.authorize(bearer(rs256Raw(
-        "{\"sub\":\"alice\",\"exp\":" + (NOW + 3600) + ".5,\"nbf\":0}")))).isEqualTo("alice");
+    assertThat(
+            authorizer.authorize(
+                bearer(rs256Raw("{\"sub\":\"alice\",\"exp\":" + (NOW + 3600) + ".5,\"nbf\":0}"))))
+        .isEqualTo("alice");
   }
 
   @Test
@@ -526,8 +574,7 @@ class JwtAuthorizerTest {
     RSAPublicKey key2047 =
         (RSAPublicKey)
             KeyFactory.getInstance("RSA")
-                .generatePublic(
-                    new RSAPublicKeySpec(shorter, trusted.getPublicExponent()));
+                .generatePublic(new RSAPublicKeySpec(shorter, trusted.getPublicExponent()));
     assertThat(key2047.getModulus().bitLength()).isEqualTo(2047);
     assertThatThrownBy(() -> new JwtAuthorizer(key2047, CLOCK))
         .isInstanceOf(IllegalArgumentException.class)

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * PEM reading. The fixtures under test resources were written by OpenSSL 3 ({@code openssl rsa
- * -pubout} and {@code -RSAPublicKey_out} of one 2048-bit key), so the PKCS#1 path is checked against
- * output this code did not produce.
+ * -pubout} and {@code -RSAPublicKey_out} of one 2048-bit key), so the PKCS#1 path is checked
+ * against output this code did not produce.
  */
 class RsaPublicKeyPemTest {
   private static String resource(String name) throws IOException {
@@ -44,7 +44,8 @@ class RsaPublicKeyPemTest {
     RSAPublicKey expected =
         (RSAPublicKey)
             KeyFactory.getInstance("RSA")
-                .generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder().decode(body.strip())));
+                .generatePublic(
+                    new X509EncodedKeySpec(Base64.getMimeDecoder().decode(body.strip())));
 
     RSAPublicKey fromSpki = RsaPublicKeyPem.parse(spki);
     RSAPublicKey fromPkcs1 = RsaPublicKeyPem.parse(pkcs1);

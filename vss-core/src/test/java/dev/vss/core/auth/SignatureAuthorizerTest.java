@@ -108,7 +108,8 @@ class SignatureAuthorizerTest {
   void uppercaseHexMapsToTheLowercaseUserToken() {
     String upper = KEY_42_HEADER.toUpperCase(Locale.ROOT);
     assertThat(upper).isNotEqualTo(KEY_42_HEADER);
-    assertThat(authorizer.authorize(authorization(upper))).isEqualTo(KEY_42_HEADER.substring(0, 66));
+    assertThat(authorizer.authorize(authorization(upper)))
+        .isEqualTo(KEY_42_HEADER.substring(0, 66));
   }
 
   @Test
@@ -162,8 +163,15 @@ class SignatureAuthorizerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "+1700000000", "-1700000000", " 1700000000", "1700000000 ", "17000000x0", "0x65536a00",
-        "1.7e9", "1700000000\n", "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660",
+        "+1700000000",
+        "-1700000000",
+        " 1700000000",
+        "1700000000 ",
+        "17000000x0",
+        "0x65536a00",
+        "1.7e9",
+        "1700000000\n",
+        "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660",
         "\uff11\uff17\uff10\uff10\uff10\uff10\uff10\uff10\uff10\uff10"
       })
   void rejectsNonDecimalTime(String time) {
@@ -200,10 +208,10 @@ class SignatureAuthorizerTest {
     // A header replayed an hour later, accepted by the default 24-hour window, is refused.
     assertThat(at(NOW + 3600).authorize(authorization(header))).isNotEmpty();
     assertRejected(within(window, NOW + 3600), authorization(header), "more than 5 minutes");
-    assertRejected(within(Duration.ofSeconds(1), NOW + 2), authorization(header),
-        "more than 1 second");
-    assertRejected(within(Duration.ofSeconds(90), NOW + 91), authorization(header),
-        "more than 90 seconds");
+    assertRejected(
+        within(Duration.ofSeconds(1), NOW + 2), authorization(header), "more than 1 second");
+    assertRejected(
+        within(Duration.ofSeconds(90), NOW + 91), authorization(header), "more than 90 seconds");
     assertThat(within(Duration.ofSeconds(90), NOW).maxClockDifference())
         .isEqualTo(Duration.ofSeconds(90));
     assertThat(at(NOW).maxClockDifference()).isEqualTo(Duration.ofHours(24));
@@ -212,8 +220,13 @@ class SignatureAuthorizerTest {
   @Test
   void theWindowMustBeWholeSecondsFromOneSecondTo24Hours() {
     Clock clock = Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC);
-    for (Duration bad : List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(1500),
-        Duration.ofHours(24).plusSeconds(1), Duration.ofDays(365))) {
+    for (Duration bad :
+        List.of(
+            Duration.ZERO,
+            Duration.ofSeconds(-1),
+            Duration.ofMillis(1500),
+            Duration.ofHours(24).plusSeconds(1),
+            Duration.ofDays(365))) {
       assertThatThrownBy(() -> new SignatureAuthorizer(clock, bad))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("whole seconds from 1 to 86400");
@@ -307,8 +320,7 @@ class SignatureAuthorizerTest {
     ECDSASigner plain = new ECDSASigner();
     plain.init(false, new ECPublicKeyParameters(domain.getG(), domain));
     byte[] digest =
-        SignatureAuthHeader.messageDigest(
-            HexFormat.of().parseHex(KEY_ONE_PUBLIC), "1700000000");
+        SignatureAuthHeader.messageDigest(HexFormat.of().parseHex(KEY_ONE_PUBLIC), "1700000000");
     assertThat(plain.verifySignature(digest, r, highS)).isTrue();
 
     assertRejected(withScalar(KEY_ONE_HEADER, 64, highS), "high s");
@@ -377,8 +389,7 @@ class SignatureAuthorizerTest {
     String tampered = replaceAt(value, position, replacement);
     assertThatThrownBy(() -> authorizer.authorize(authorization(tampered)))
         .isInstanceOfSatisfying(
-            VssException.class,
-            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION));
+            VssException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION));
   }
 
   @Provide
@@ -391,8 +402,7 @@ class SignatureAuthorizerTest {
       @ForAll("hex194") String hex, @ForAll @LongRange(min = 0, max = 99_999_999_999L) long time) {
     assertThatThrownBy(() -> at(time).authorize(authorization(hex + time)))
         .isInstanceOfSatisfying(
-            VssException.class,
-            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION));
+            VssException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION));
   }
 
   @Provide

@@ -36,9 +36,11 @@ class ConflictRulesTest {
 
   private static void assertConflict(WritePlan<WriteOutcome> plan) {
     assertThat(plan.isAbort()).isTrue();
-    assertThat(plan.result()).isInstanceOfSatisfying(WriteOutcome.Rejected.class,
-        rejected -> assertThat(rejected.reason().errorCode()).isEqualTo(
-            ErrorCode.CONFLICT_EXCEPTION));
+    assertThat(plan.result())
+        .isInstanceOfSatisfying(
+            WriteOutcome.Rejected.class,
+            rejected ->
+                assertThat(rejected.reason().errorCode()).isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
     assertThat(plan.upserts()).isEmpty();
     assertThat(plan.deletes()).isEmpty();
     assertThat(plan.newGlobalVersion()).isEmpty();
@@ -70,16 +72,17 @@ class ConflictRulesTest {
 
   @Test
   void compareAndSetNeedsTheStoredVersionAndIncrements() {
-    assertThat(ConflictRules.decidePut(put(kv("a", 3)).build(), view(0, Map.of("a", 3L)))
-        .upserts()).containsExactly(new WritePlan.Upsert("a", 4, V));
+    assertThat(ConflictRules.decidePut(put(kv("a", 3)).build(), view(0, Map.of("a", 3L))).upserts())
+        .containsExactly(new WritePlan.Upsert("a", 4, V));
     assertConflict(ConflictRules.decidePut(put(kv("a", 3)).build(), view(0, Map.of("a", 2L))));
     assertConflict(ConflictRules.decidePut(put(kv("a", 3)).build(), view(0, Map.of())));
   }
 
   @Test
   void versionSaturatesAtLongMax() {
-    WritePlan<WriteOutcome> plan = ConflictRules.decidePut(
-        put(kv("a", Long.MAX_VALUE)).build(), view(0, Map.of("a", Long.MAX_VALUE)));
+    WritePlan<WriteOutcome> plan =
+        ConflictRules.decidePut(
+            put(kv("a", Long.MAX_VALUE)).build(), view(0, Map.of("a", Long.MAX_VALUE)));
     assertThat(plan.upserts()).containsExactly(new WritePlan.Upsert("a", Long.MAX_VALUE, V));
   }
 
@@ -90,21 +93,27 @@ class ConflictRulesTest {
     WritePlan<WriteOutcome> plan =
         ConflictRules.decidePut(put(kv("a", -1)).setGlobalVersion(5).build(), view(5, Map.of()));
     assertThat(plan.newGlobalVersion()).hasValue(6);
-    assertThat(ConflictRules.decidePut(put(kv("a", -1)).build(), view(5, Map.of()))
-        .newGlobalVersion()).isEmpty();
+    assertThat(
+            ConflictRules.decidePut(put(kv("a", -1)).build(), view(5, Map.of())).newGlobalVersion())
+        .isEmpty();
   }
 
   @Test
   void deleteItemsNeedAnExistingKeyAndMatchingVersion() {
-    assertConflict(ConflictRules.decidePut(
-        PutObjectRequest.newBuilder().addDeleteItems(kv("a", -1)).build(), view(0, Map.of())));
-    assertConflict(ConflictRules.decidePut(
-        PutObjectRequest.newBuilder().addDeleteItems(kv("a", 2)).build(),
-        view(0, Map.of("a", 3L))));
-    WritePlan<WriteOutcome> ok = ConflictRules.decidePut(
-        PutObjectRequest.newBuilder().addDeleteItems(kv("a", 3)).addDeleteItems(kv("b", -1))
-            .build(),
-        view(0, Map.of("a", 3L, "b", 9L)));
+    assertConflict(
+        ConflictRules.decidePut(
+            PutObjectRequest.newBuilder().addDeleteItems(kv("a", -1)).build(), view(0, Map.of())));
+    assertConflict(
+        ConflictRules.decidePut(
+            PutObjectRequest.newBuilder().addDeleteItems(kv("a", 2)).build(),
+            view(0, Map.of("a", 3L))));
+    WritePlan<WriteOutcome> ok =
+        ConflictRules.decidePut(
+            PutObjectRequest.newBuilder()
+                .addDeleteItems(kv("a", 3))
+                .addDeleteItems(kv("b", -1))
+                .build(),
+            view(0, Map.of("a", 3L, "b", 9L)));
     assertThat(ok.isAbort()).isFalse();
     assertThat(ok.result().isApplied()).isTrue();
     assertThat(ok.deletes()).containsExactly("a", "b");
@@ -113,10 +122,12 @@ class ConflictRulesTest {
   @Test
   void oneFailingItemAbortsTheWholeTransaction() {
     Map<String, Long> stored = new HashMap<>(Map.of("a", 1L, "b", 1L));
-    assertConflict(ConflictRules.decidePut(
-        put(kv("a", 1), kv("c", 0)).addDeleteItems(kv("b", 7)).build(), view(0, stored)));
-    assertConflict(ConflictRules.decidePut(
-        put(kv("a", 2), kv("c", 0)).addDeleteItems(kv("b", 1)).build(), view(0, stored)));
+    assertConflict(
+        ConflictRules.decidePut(
+            put(kv("a", 1), kv("c", 0)).addDeleteItems(kv("b", 7)).build(), view(0, stored)));
+    assertConflict(
+        ConflictRules.decidePut(
+            put(kv("a", 2), kv("c", 0)).addDeleteItems(kv("b", 1)).build(), view(0, stored)));
   }
 
   @Test
@@ -127,14 +138,16 @@ class ConflictRulesTest {
         DeleteObjectRequest.newBuilder().setKeyValue(kv("a", 2)).build();
     WritePlan<WriteOutcome> missing = ConflictRules.decideDelete(unconditional, view(0, Map.of()));
     assertThat(missing.isAbort()).isTrue();
-    assertThat(missing.result()).as("a delete of a missing key succeeds")
+    assertThat(missing.result())
+        .as("a delete of a missing key succeeds")
         .isEqualTo(WriteOutcome.APPLIED);
     assertThat(ConflictRules.decideDelete(unconditional, view(0, Map.of("a", 5L))).deletes())
         .containsExactly("a");
     WritePlan<WriteOutcome> mismatch =
         ConflictRules.decideDelete(conditional, view(0, Map.of("a", 5L)));
     assertThat(mismatch.isAbort()).isTrue();
-    assertThat(mismatch.result()).as("a mismatched delete succeeds")
+    assertThat(mismatch.result())
+        .as("a mismatched delete succeeds")
         .isEqualTo(WriteOutcome.APPLIED);
     assertThat(ConflictRules.decideDelete(conditional, view(0, Map.of("a", 2L))).deletes())
         .containsExactly("a");

@@ -29,10 +29,13 @@ class PageTokenTest {
   }
 
   private static void assertInvalid(ThrowingCallable decode) {
-    assertThatThrownBy(decode).isInstanceOfSatisfying(VssException.class, e -> {
-      assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
-      assertThat(e.getMessage()).contains("page_token is not a token this server issued");
-    });
+    assertThatThrownBy(decode)
+        .isInstanceOfSatisfying(
+            VssException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
+              assertThat(e.getMessage()).contains("page_token is not a token this server issued");
+            });
   }
 
   @Property
@@ -93,8 +96,17 @@ class PageTokenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "garbage!", "AQ", "AgAAAAAAAAAB", "AQAAAAAAAAAA", "AQAAAAAAAAABAA",
-      "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"})
+  @ValueSource(
+      strings = {
+        "",
+        "garbage!",
+        "AQ",
+        "AgAAAAAAAAAB",
+        "AQAAAAAAAAAA",
+        "AQAAAAAAAAABAA",
+        "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"
+      })
   void rejectsTokensItDidNotIssue(String token) {
     assertInvalid(() -> PageToken.decode(SECRET, ALICE, PREFIX, token));
   }
@@ -103,8 +115,13 @@ class PageTokenTest {
   @Test
   void rejectsFormatOneTokens() {
     byte[] old = ByteBuffer.allocate(9).put((byte) 1).putLong(7).array();
-    assertInvalid(() -> PageToken.decode(SECRET, ALICE, PREFIX,
-        Base64.getUrlEncoder().withoutPadding().encodeToString(old)));
+    assertInvalid(
+        () ->
+            PageToken.decode(
+                SECRET,
+                ALICE,
+                PREFIX,
+                Base64.getUrlEncoder().withoutPadding().encodeToString(old)));
   }
 
   @Test
@@ -125,8 +142,8 @@ class PageTokenTest {
   }
 
   /**
-   * The sequence cannot be read off a token: consecutive sequences give tokens that differ in
-   * about half of their bits, in the sealed sequence as in the tag, and none repeats.
+   * The sequence cannot be read off a token: consecutive sequences give tokens that differ in about
+   * half of their bits, in the sealed sequence as in the tag, and none repeats.
    */
   @Test
   void consecutiveSequencesShareNoStructure() {
@@ -161,9 +178,11 @@ class PageTokenTest {
   @Test
   void refusesSecretsOfTheWrongLength() {
     assertThatThrownBy(() -> PageToken.encode(new byte[16], ALICE, PREFIX, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> PageToken.decode(new byte[33], ALICE, PREFIX, token(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32 bytes");
   }
 
   @Test

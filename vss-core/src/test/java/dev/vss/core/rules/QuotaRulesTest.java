@@ -28,6 +28,7 @@ class QuotaRulesTest {
 
   /** Stored value sizes by key, plus the usage figures the view reports. */
   private final Map<String, Integer> stored = new HashMap<>();
+
   private Usage keyspaceUsage = Usage.ZERO;
   private Usage userUsage = Usage.ZERO;
 
@@ -35,16 +36,23 @@ class QuotaRulesTest {
     java.util.Set<String> keys = new java.util.HashSet<>();
     request.getTransactionItemsList().forEach(item -> keys.add(item.getKey()));
     request.getDeleteItemsList().forEach(item -> keys.add(item.getKey()));
-    return WriteView.of(keys,
+    return WriteView.of(
+        keys,
         key -> stored.containsKey(key) ? OptionalLong.of(1) : OptionalLong.empty(),
         key -> stored.containsKey(key) ? OptionalLong.of(stored.get(key)) : OptionalLong.empty(),
-        () -> 0, () -> keyspaceUsage, () -> userUsage);
+        () -> 0,
+        () -> keyspaceUsage,
+        () -> userUsage);
   }
 
   private static PutObjectRequest put(String key, int valueBytes) {
-    return PutObjectRequest.newBuilder().setStoreId(KS.storeId())
-        .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(-1)
-            .setValue(ByteString.copyFrom(new byte[valueBytes])))
+    return PutObjectRequest.newBuilder()
+        .setStoreId(KS.storeId())
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(-1)
+                .setValue(ByteString.copyFrom(new byte[valueBytes])))
         .build();
   }
 
@@ -67,8 +75,10 @@ class QuotaRulesTest {
     VssException over = rejection(decide(put("k", 101), quotas));
     assertThat(over.errorCode()).isEqualTo(ErrorCode.INVALID_REQUEST_EXCEPTION);
     assertThat(over.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER);
-    assertThat(over.getMessage()).isEqualTo("put would exceed the per-user quota of 1000"
-        + " stored bytes (in use: 900, this put adds 101)");
+    assertThat(over.getMessage())
+        .isEqualTo(
+            "put would exceed the per-user quota of 1000"
+                + " stored bytes (in use: 900, this put adds 101)");
   }
 
   @Test
@@ -88,16 +98,21 @@ class QuotaRulesTest {
     userUsage = new Usage(5000, 1);
     keyspaceUsage = new Usage(5000, 1);
     Quotas quotas = new Quotas(1000, 1, 1000);
-    PutObjectRequest shrinkAndDelete = PutObjectRequest.newBuilder().setStoreId(KS.storeId())
-        .addTransactionItems(KeyValue.newBuilder().setKey("small").setVersion(0)
-            .setValue(ByteString.copyFrom(new byte[10])))
-        .addDeleteItems(KeyValue.newBuilder().setKey("big").setVersion(-1))
-        .build();
+    PutObjectRequest shrinkAndDelete =
+        PutObjectRequest.newBuilder()
+            .setStoreId(KS.storeId())
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("small")
+                    .setVersion(0)
+                    .setValue(ByteString.copyFrom(new byte[10])))
+            .addDeleteItems(KeyValue.newBuilder().setKey("big").setVersion(-1))
+            .build();
     assertThat(decide(shrinkAndDelete, quotas).isAbort()).isFalse();
     assertThat(decide(put("big", 4999), quotas).isAbort()).isFalse();
     assertThat(rejection(decide(put("other", 0), quotas)).quotaExceeded())
-        .as("a new record, even empty, raises the record count").contains(
-            Quotas.Kind.RECORDS_PER_USER);
+        .as("a new record, even empty, raises the record count")
+        .contains(Quotas.Kind.RECORDS_PER_USER);
   }
 
   @Test
@@ -108,18 +123,25 @@ class QuotaRulesTest {
     keyspaceUsage = new Usage(50, 1);
     VssException perStore = rejection(decide(put("k", 51), new Quotas(0, 0, 100)));
     assertThat(perStore.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_STORE);
-    assertThat(perStore.getMessage()).isEqualTo("put would exceed the per-store quota of 100"
-        + " stored bytes for store_id 'wallet' (in use: 50, this put adds 51)");
+    assertThat(perStore.getMessage())
+        .isEqualTo(
+            "put would exceed the per-store quota of 100"
+                + " stored bytes for store_id 'wallet' (in use: 50, this put adds 51)");
     assertThat(decide(put("k", 50), new Quotas(0, 0, 100)).isAbort()).isFalse();
   }
 
   @Test
   void aConflictIsReportedBeforeAnyQuota() {
     userUsage = new Usage(1000, 0);
-    PutObjectRequest create = PutObjectRequest.newBuilder().setStoreId(KS.storeId())
-        .addTransactionItems(KeyValue.newBuilder().setKey("k").setVersion(3)
-            .setValue(ByteString.copyFrom(new byte[10])))
-        .build();
+    PutObjectRequest create =
+        PutObjectRequest.newBuilder()
+            .setStoreId(KS.storeId())
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("k")
+                    .setVersion(3)
+                    .setValue(ByteString.copyFrom(new byte[10])))
+            .build();
     assertThat(rejection(decide(create, new Quotas(1, 0, 0))).errorCode())
         .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
   }
@@ -140,19 +162,32 @@ class QuotaRulesTest {
     try (InMemoryStorage storage = new InMemoryStorage()) {
       VssService vss = new VssService(storage, Limits.DEFAULTS, new Quotas(100, 0, 0));
       vss.putObjects("alice", put("a", 60));
-      vss.putObjects("alice", PutObjectRequest.newBuilder().setStoreId("other")
-          .addTransactionItems(KeyValue.newBuilder().setKey("b").setVersion(-1)
-              .setValue(ByteString.copyFrom(new byte[40]))).build());
+      vss.putObjects(
+          "alice",
+          PutObjectRequest.newBuilder()
+              .setStoreId("other")
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey("b")
+                      .setVersion(-1)
+                      .setValue(ByteString.copyFrom(new byte[40])))
+              .build());
       assertThat(storage.userUsage("alice")).isEqualTo(new Usage(100, 2));
       assertThat(storage.usage(KS)).isEqualTo(new Usage(60, 1));
       assertThatThrownBy(() -> vss.putObjects("alice", put("c", 1)))
-          .isInstanceOfSatisfying(VssException.class, e -> assertThat(e.quotaExceeded())
-              .contains(Quotas.Kind.BYTES_PER_USER));
-      assertThat(storage.userUsage("alice")).as("the refused put applied nothing")
+          .isInstanceOfSatisfying(
+              VssException.class,
+              e -> assertThat(e.quotaExceeded()).contains(Quotas.Kind.BYTES_PER_USER));
+      assertThat(storage.userUsage("alice"))
+          .as("the refused put applied nothing")
           .isEqualTo(new Usage(100, 2));
       vss.putObjects("bob", put("c", 100));
-      vss.deleteObject("alice", DeleteObjectRequest.newBuilder().setStoreId("wallet")
-          .setKeyValue(KeyValue.newBuilder().setKey("a").setVersion(-1)).build());
+      vss.deleteObject(
+          "alice",
+          DeleteObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .setKeyValue(KeyValue.newBuilder().setKey("a").setVersion(-1))
+              .build());
       assertThat(storage.userUsage("alice")).isEqualTo(new Usage(40, 1));
       vss.putObjects("alice", put("c", 60));
       assertThat(storage.userUsage("alice")).isEqualTo(new Usage(100, 2));

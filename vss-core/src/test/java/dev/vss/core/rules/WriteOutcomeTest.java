@@ -23,7 +23,6 @@ class WriteOutcomeTest {
 
   @Test
   void aRejectionNeedsAReason() {
-    assertThatThrownBy(() -> WriteOutcome.rejected(null))
-        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> WriteOutcome.rejected(null)).isInstanceOf(NullPointerException.class);
   }
 }

@@ -8,8 +8,8 @@ import org.bouncycastle.math.ec.ECCurve;
 
 /**
  * The secp256k1 parameters both sides of the signature scheme share (the signer here, the verifier
- * in {@code vss-core}'s {@code SignatureAuthorizer}). Bouncy Castle's custom curve
- * implementation is used because it has constant-time field arithmetic and the GLV endomorphism.
+ * in {@code vss-core}'s {@code SignatureAuthorizer}). Bouncy Castle's custom curve implementation
+ * is used because it has constant-time field arithmetic and the GLV endomorphism.
  */
 public final class Secp256k1 {
   /** The curve with its generator and order. */

@@ -31,9 +31,10 @@ import org.bouncycastle.util.BigIntegers;
  *   <li>hex is lowercase.
  * </ol>
  *
- * <p>Signatures are deterministic (RFC 6979 with HMAC-SHA256), so no randomness source is needed and
- * the same key and time always give the same header, byte for byte the value libsecp256k1 produces.
- * The server accepts a header for 24 hours either side of its clock; make a fresh one per request.
+ * <p>Signatures are deterministic (RFC 6979 with HMAC-SHA256), so no randomness source is needed
+ * and the same key and time always give the same header, byte for byte the value libsecp256k1
+ * produces. The server accepts a header for 24 hours either side of its clock; make a fresh one per
+ * request.
  *
  * <p>Instances are immutable and thread-safe. They hold the private key: do not log them ({@link
  * #toString()} shows only the public key).
@@ -52,7 +53,8 @@ public final class SignatureAuthHeader {
   public static final int PRIVATE_KEY_BYTES = 32;
 
   /** The text of the signing constant before it is padded with {@code '.'} to 64 bytes. */
-  private static final String SIGNING_CONSTANT_TEXT = "VSS Signature Authorizer Signing Salt Constant";
+  private static final String SIGNING_CONSTANT_TEXT =
+      "VSS Signature Authorizer Signing Salt Constant";
 
   private static final int SIGNING_CONSTANT_BYTES = 64;
 

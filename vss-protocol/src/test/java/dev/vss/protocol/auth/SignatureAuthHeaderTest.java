@@ -28,10 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client side of the signature scheme (its known answers are public: vss-core's verifier tests
- * use them through this module's test jar). Expected values here are computed outside the code under
- * test: the constant is spelled out, the digest is hashed by hand, and the known-answer headers come
- * from an independent pure-Python secp256k1 + RFC 6979 implementation (checked against the published
- * RFC 6979 secp256k1 vector: key 1, "Satoshi Nakamoto", r = 934b1ea1..., s = 2442ce9d...).
+ * use them through this module's test jar). Expected values here are computed outside the code
+ * under test: the constant is spelled out, the digest is hashed by hand, and the known-answer
+ * headers come from an independent pure-Python secp256k1 + RFC 6979 implementation (checked against
+ * the published RFC 6979 secp256k1 vector: key 1, "Satoshi Nakamoto", r = 934b1ea1..., s =
+ * 2442ce9d...).
  */
 public class SignatureAuthHeaderTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -133,7 +134,8 @@ public class SignatureAuthHeaderTest {
     X9ECParameters params = CustomNamedCurves.getByName("secp256k1");
     ECDomainParameters domain = new ECDomainParameters(params);
     ECPoint g =
-        params.getCurve()
+        params
+            .getCurve()
             .createPoint(
                 new BigInteger(
                     "79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798", 16),
@@ -194,8 +196,8 @@ public class SignatureAuthHeaderTest {
     assertThatThrownBy(() -> SignatureAuthHeader.forPrivateKey(max))
         .isInstanceOf(IllegalArgumentException.class);
     // n - 1 is the largest valid key; its public key is -G.
-    assertThat(SignatureAuthHeader.forPrivateKey(toBytes32(N.subtract(BigInteger.ONE)))
-            .publicKeyHex())
+    assertThat(
+            SignatureAuthHeader.forPrivateKey(toBytes32(N.subtract(BigInteger.ONE))).publicKeyHex())
         .isEqualTo("03" + G_COMPRESSED.substring(2));
   }
 

@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * {@code java -jar vss-server.jar admin <command> [options]}: export, import, backup, verify,
- * delete-user and stats on a store's data directory, chosen with the server's own settings
- * ({@code --store}, {@code --data-dir}, {@code --config}, their environment variables). See
+ * delete-user and stats on a store's data directory, chosen with the server's own settings ({@code
+ * --store}, {@code --data-dir}, {@code --config}, their environment variables). See
  * docs/operating.md.
  *
  * <p>Exit status: 0 success; 1 the command failed or was refused (nothing was changed unless the
@@ -33,26 +33,35 @@ public final class Admin {
   static final int EXIT_INTERRUPTED = 130;
 
   /** Options that take a value, by command ("*" for every command). */
-  private static final Map<String, Set<String>> VALUE_OPTIONS = Map.of(
-      "export", Set.of("--out", "--user", "--store-id"),
-      "import", Set.of("--in", "--user", "--store-id"),
-      "backup", Set.of("--to"),
-      "verify", Set.of("--against", "--against-store", "--against-data-dir",
-          "--against-postgres-url", "--user", "--store-id"),
-      "delete-user", Set.of("--user"),
-      "stats", Set.of("--user"),
-      "recount-usage", Set.of());
-  private static final Map<String, Set<String>> FLAG_OPTIONS = Map.of(
-      "import", Set.of("--replace"),
-      "verify", Set.of("--no-integrity"),
-      "delete-user", Set.of("--yes"));
+  private static final Map<String, Set<String>> VALUE_OPTIONS =
+      Map.of(
+          "export", Set.of("--out", "--user", "--store-id"),
+          "import", Set.of("--in", "--user", "--store-id"),
+          "backup", Set.of("--to"),
+          "verify",
+              Set.of(
+                  "--against",
+                  "--against-store",
+                  "--against-data-dir",
+                  "--against-postgres-url",
+                  "--user",
+                  "--store-id"),
+          "delete-user", Set.of("--user"),
+          "stats", Set.of("--user"),
+          "recount-usage", Set.of());
+
+  private static final Map<String, Set<String>> FLAG_OPTIONS =
+      Map.of(
+          "import", Set.of("--replace"),
+          "verify", Set.of("--no-integrity"),
+          "delete-user", Set.of("--yes"));
   private static final Set<String> COMMON_VALUE_OPTIONS = Set.of("--progress-interval");
 
   private Admin() {}
 
   /** Runs {@code admin} from the command line and returns the exit status. */
-  public static int main(List<String> args, Map<String, String> env, PrintStream out,
-      PrintStream err) {
+  public static int main(
+      List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     return run(args, env, out, err, Interruption.onSignals(), System.console() != null);
   }
 
@@ -62,8 +71,13 @@ public final class Admin {
    * @param args the arguments after {@code admin}
    * @param terminal whether standard error is a terminal (progress rewrites one line)
    */
-  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err,
-      Interruption interruption, boolean terminal) {
+  static int run(
+      List<String> args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      Interruption interruption,
+      boolean terminal) {
     try {
       if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
         out.print(USAGE);
@@ -127,15 +141,21 @@ public final class Admin {
   }
 
   /** Everything a command needs. */
-  record Context(String command, Options options, StoreSelection store, PrintStream out,
-      PrintStream err, Interruption interruption, boolean terminal) {
+  record Context(
+      String command,
+      Options options,
+      StoreSelection store,
+      PrintStream out,
+      PrintStream err,
+      Interruption interruption,
+      boolean terminal) {
     StoreLocation location() {
       return StoreLocation.of(store);
     }
 
     Progress progress(String what, long totalRecords, long totalBytes) {
-      return new Progress(err, what, totalRecords, totalBytes, terminal,
-          options.progressInterval());
+      return new Progress(
+          err, what, totalRecords, totalBytes, terminal, options.progressInterval());
     }
   }
 
@@ -167,9 +187,10 @@ public final class Admin {
           continue;
         }
         if (!valued.contains(name) && !COMMON_VALUE_OPTIONS.contains(name) && !server) {
-          throw new IllegalArgumentException(arg.startsWith("-")
-              ? "unknown option " + name + " (see admin --help)"
-              : "unexpected argument \"" + arg + "\"");
+          throw new IllegalArgumentException(
+              arg.startsWith("-")
+                  ? "unknown option " + name + " (see admin --help)"
+                  : "unexpected argument \"" + arg + "\"");
         }
         if (value == null) {
           if (i + 1 >= args.size()) {
@@ -229,7 +250,8 @@ public final class Admin {
     }
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: java -jar vss-server.jar admin <command> [options]
 
       The store is chosen as the server chooses it: --store sqlite|rocksdb|postgres,

@@ -1,6 +1,9 @@
 package dev.vss.server.admin;
 
-/** A command that cannot go on: its one-line message is printed, and the process exits with {@link #status()}. */
+/**
+ * A command that cannot go on: its one-line message is printed, and the process exits with {@link
+ * #status()}.
+ */
 final class AdminException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -46,123 +46,125 @@ final class AdminStores {
   static ReadView openRead(StoreLocation location) {
     Path dataDir = location.dataDir();
     switch (location.kind()) {
-      case "sqlite": {
-        SqliteReadOnlyStore store = SqliteReadOnlyStore.open(dataDir);
-        return new ReadView() {
-          @Override
-          public Snapshot openSnapshot(KeyspaceFilter filter) {
-            return store.openSnapshot(filter);
-          }
-
-          @Override
-          public String kind() {
-            return store.kind();
-          }
-
-          @Override
-          public List<String> integrityProblems() {
-            IntegrityReport report = store.checkIntegrity();
-            List<String> problems = new ArrayList<>();
-            report.sqliteProblems().forEach(p -> problems.add("integrity_check: " + p));
-            problems.addAll(report.recordProblems());
-            if (report.recordProblemCount() > report.recordProblems().size()) {
-              problems.add("... " + (report.recordProblemCount() - report.recordProblems().size())
-                  + " more record problem(s)");
+      case "sqlite":
+        {
+          SqliteReadOnlyStore store = SqliteReadOnlyStore.open(dataDir);
+          return new ReadView() {
+            @Override
+            public Snapshot openSnapshot(KeyspaceFilter filter) {
+              return store.openSnapshot(filter);
             }
-            return problems;
-          }
 
-          @Override
-          public String integrityCheckName() {
-            return "SQLite integrity_check and every record's checksums";
-          }
-
-          @Override
-          public void close() {}
-        };
-      }
-      case "rocksdb": {
-        RocksDbReadOnlyStore store = RocksDbReadOnlyStore.open(dataDir);
-        return new ReadView() {
-          @Override
-          public Snapshot openSnapshot(KeyspaceFilter filter) {
-            return store.openSnapshot(filter);
-          }
-
-          @Override
-          public String kind() {
-            return store.kind();
-          }
-
-          @Override
-          public List<String> integrityProblems() {
-            try {
-              store.verifyChecksums();
-              return List.of();
-            } catch (StorageException e) {
-              return List.of(e.getMessage());
+            @Override
+            public String kind() {
+              return store.kind();
             }
-          }
 
-          @Override
-          public String integrityCheckName() {
-            return "RocksDB block checksums of every table file";
-          }
-
-          @Override
-          public void close() {
-            store.close();
-          }
-        };
-      }
-      case "postgres": {
-        PostgresSnapshotSource store = PostgresSnapshotSource.of(location.postgresOptions());
-        return new ReadView() {
-          @Override
-          public Snapshot openSnapshot(KeyspaceFilter filter) {
-            return store.openSnapshot(filter);
-          }
-
-          @Override
-          public String kind() {
-            return store.kind();
-          }
-
-          @Override
-          public List<String> integrityProblems() {
-            // Reading every record (a snapshot) is the check there is: PostgreSQL verifies its
-            // own page checksums, when the cluster has them, on every read.
-            try (Snapshot snapshot = store.openSnapshot(KeyspaceFilter.ALL)) {
-              while (snapshot.nextKeyspace().isPresent()) {
-                while (snapshot.nextRecord().isPresent()) {
-                  // read through
-                }
+            @Override
+            public List<String> integrityProblems() {
+              IntegrityReport report = store.checkIntegrity();
+              List<String> problems = new ArrayList<>();
+              report.sqliteProblems().forEach(p -> problems.add("integrity_check: " + p));
+              problems.addAll(report.recordProblems());
+              if (report.recordProblemCount() > report.recordProblems().size()) {
+                problems.add(
+                    "... "
+                        + (report.recordProblemCount() - report.recordProblems().size())
+                        + " more record problem(s)");
               }
-              return List.of();
-            } catch (StorageException e) {
-              return List.of(Admin.oneLine(e));
+              return problems;
             }
-          }
 
-          @Override
-          public String integrityCheckName() {
-            return "every row read back (PostgreSQL checks its page checksums, if enabled, on"
-                + " reads; use amcheck for its indexes)";
-          }
+            @Override
+            public String integrityCheckName() {
+              return "SQLite integrity_check and every record's checksums";
+            }
 
-          @Override
-          public void close() {}
-        };
-      }
+            @Override
+            public void close() {}
+          };
+        }
+      case "rocksdb":
+        {
+          RocksDbReadOnlyStore store = RocksDbReadOnlyStore.open(dataDir);
+          return new ReadView() {
+            @Override
+            public Snapshot openSnapshot(KeyspaceFilter filter) {
+              return store.openSnapshot(filter);
+            }
+
+            @Override
+            public String kind() {
+              return store.kind();
+            }
+
+            @Override
+            public List<String> integrityProblems() {
+              try {
+                store.verifyChecksums();
+                return List.of();
+              } catch (StorageException e) {
+                return List.of(e.getMessage());
+              }
+            }
+
+            @Override
+            public String integrityCheckName() {
+              return "RocksDB block checksums of every table file";
+            }
+
+            @Override
+            public void close() {
+              store.close();
+            }
+          };
+        }
+      case "postgres":
+        {
+          PostgresSnapshotSource store = PostgresSnapshotSource.of(location.postgresOptions());
+          return new ReadView() {
+            @Override
+            public Snapshot openSnapshot(KeyspaceFilter filter) {
+              return store.openSnapshot(filter);
+            }
+
+            @Override
+            public String kind() {
+              return store.kind();
+            }
+
+            @Override
+            public List<String> integrityProblems() {
+              // Reading every record (a snapshot) is the check there is: PostgreSQL verifies its
+              // own page checksums, when the cluster has them, on every read.
+              try (Snapshot snapshot = store.openSnapshot(KeyspaceFilter.ALL)) {
+                while (snapshot.nextKeyspace().isPresent()) {
+                  while (snapshot.nextRecord().isPresent()) {
+                    // read through
+                  }
+                }
+                return List.of();
+              } catch (StorageException e) {
+                return List.of(Admin.oneLine(e));
+              }
+            }
+
+            @Override
+            public String integrityCheckName() {
+              return "every row read back (PostgreSQL checks its page checksums, if enabled, on"
+                  + " reads; use amcheck for its indexes)";
+            }
+
+            @Override
+            public void close() {}
+          };
+        }
       default:
         throw unsupported(location.kind());
     }
   }
 
-  /**
-   * Opens the store for bulk writes, creating the store if missing
-   * (unless {@code mustExist}).
-   */
+  /** Opens the store for bulk writes, creating the store if missing (unless {@code mustExist}). */
   static BulkLoader openWrite(StoreLocation location, boolean mustExist) {
     String kind = location.kind();
     Path dataDir = location.dataDir();
@@ -181,8 +183,13 @@ final class AdminStores {
           throw unsupported(kind);
       }
     } catch (StorageException e) {
-      throw new AdminException(Admin.EXIT_FAILED, "cannot open " + location.describe()
-          + " for writing (a running server holds it? stop it first): " + Admin.oneLine(e), e);
+      throw new AdminException(
+          Admin.EXIT_FAILED,
+          "cannot open "
+              + location.describe()
+              + " for writing (a running server holds it? stop it first): "
+              + Admin.oneLine(e),
+          e);
     }
   }
 
@@ -190,16 +197,20 @@ final class AdminStores {
   static String backup(StoreLocation location, Path target) {
     Path dataDir = location.dataDir();
     switch (location.kind()) {
-      case "sqlite": {
-        long bytes = SqliteReadOnlyStore.open(dataDir).backupTo(target);
-        return "VACUUM INTO, " + Progress.bytes(bytes);
-      }
+      case "sqlite":
+        {
+          long bytes = SqliteReadOnlyStore.open(dataDir).backupTo(target);
+          return "VACUUM INTO, " + Progress.bytes(bytes);
+        }
       case "rocksdb":
         return RocksDbBackup.backup(dataDir, target) == RocksDbBackup.Method.CHECKPOINT
-            ? "RocksDB checkpoint" : "copy of a read-only view (a server holds the store)";
+            ? "RocksDB checkpoint"
+            : "copy of a read-only view (a server holds the store)";
       case "postgres":
-        throw new AdminException(Admin.EXIT_USAGE, "back up PostgreSQL with its own tools"
-            + " (pg_dump, pg_basebackup), or take a portable copy with admin export");
+        throw new AdminException(
+            Admin.EXIT_USAGE,
+            "back up PostgreSQL with its own tools"
+                + " (pg_dump, pg_basebackup), or take a portable copy with admin export");
       default:
         throw unsupported(location.kind());
     }
@@ -218,10 +229,12 @@ final class AdminStores {
 
   private static AdminException unsupported(String kind) {
     if (kind.equals("memory")) {
-      return new AdminException(Admin.EXIT_USAGE, "the memory store keeps nothing outside a"
-          + " running server; choose --store sqlite, rocksdb or postgres");
+      return new AdminException(
+          Admin.EXIT_USAGE,
+          "the memory store keeps nothing outside a"
+              + " running server; choose --store sqlite, rocksdb or postgres");
     }
-    return new AdminException(Admin.EXIT_USAGE, "admin commands do not support the " + kind
-        + " store");
+    return new AdminException(
+        Admin.EXIT_USAGE, "admin commands do not support the " + kind + " store");
   }
 }

@@ -42,8 +42,8 @@ final class ExportCommand {
       }
       Path target = Admin.Options.path(out);
       if (Files.exists(target)) {
-        throw new AdminException(Admin.EXIT_FAILED, target + " exists; remove it or choose"
-            + " another file");
+        throw new AdminException(
+            Admin.EXIT_FAILED, target + " exists; remove it or choose" + " another file");
       }
       Path partial = target.resolveSibling(target.getFileName() + ".partial");
       boolean done = false;
@@ -71,28 +71,37 @@ final class ExportCommand {
   }
 
   /** What an export wrote. */
-  record Result(String kind, long keyspaces, long records, long valueBytes, long fileBytes,
-      double seconds) {
+  record Result(
+      String kind, long keyspaces, long records, long valueBytes, long fileBytes, double seconds) {
     String describe(String where) {
-      return String.format(java.util.Locale.ROOT, "exported %,d records in %,d keyspaces"
-          + " (%s of values, %s written) from the %s store to %s in %.1f s (%,.0f records/s)",
-          records, keyspaces, Progress.bytes(valueBytes), Progress.bytes(fileBytes), kind, where,
-          seconds, records / Math.max(seconds, 1e-9));
+      return String.format(
+          java.util.Locale.ROOT,
+          "exported %,d records in %,d keyspaces"
+              + " (%s of values, %s written) from the %s store to %s in %.1f s (%,.0f records/s)",
+          records,
+          keyspaces,
+          Progress.bytes(valueBytes),
+          Progress.bytes(fileBytes),
+          kind,
+          where,
+          seconds,
+          records / Math.max(seconds, 1e-9));
     }
   }
 
   /** Writes one export of {@code source} to {@code out}; used by the command and the benchmark. */
-  static Result export(SnapshotSource source, KeyspaceFilter filter, OutputStream out,
-      Admin.Context context) {
+  static Result export(
+      SnapshotSource source, KeyspaceFilter filter, OutputStream out, Admin.Context context) {
     Progress progress = context.progress("export", -1, -1);
     try (Snapshot snapshot = source.openSnapshot(filter)) {
-      ExportWriter writer = new ExportWriter(out, source.kind(), filter, Instant.now(),
-          producer());
+      ExportWriter writer = new ExportWriter(out, source.kind(), filter, Instant.now(), producer());
       long valueBytes = 0;
-      for (Optional<SnapshotKeyspace> keyspace = snapshot.nextKeyspace(); keyspace.isPresent();
+      for (Optional<SnapshotKeyspace> keyspace = snapshot.nextKeyspace();
+          keyspace.isPresent();
           keyspace = snapshot.nextKeyspace()) {
         writer.keyspace(keyspace.get());
-        for (Optional<StoredRecord> record = snapshot.nextRecord(); record.isPresent();
+        for (Optional<StoredRecord> record = snapshot.nextRecord();
+            record.isPresent();
             record = snapshot.nextRecord()) {
           context.interruption().check();
           writer.record(record.get());
@@ -102,8 +111,13 @@ final class ExportCommand {
       }
       writer.finish();
       progress.finish();
-      return new Result(source.kind(), writer.keyspaceCount(), writer.recordCount(), valueBytes,
-          writer.bytesWritten(), progress.elapsedSeconds());
+      return new Result(
+          source.kind(),
+          writer.keyspaceCount(),
+          writer.recordCount(),
+          valueBytes,
+          writer.bytesWritten(),
+          progress.elapsedSeconds());
     }
   }
 

@@ -24,14 +24,18 @@ final class Interruption {
   /** One wired to the JVM's shutdown hooks. */
   static Interruption onSignals() {
     Interruption interruption = new Interruption();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      interruption.requested = true;
-      try {
-        interruption.finished.await(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vss-admin-interrupt"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  interruption.requested = true;
+                  try {
+                    interruption.finished.await(CLEANUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "vss-admin-interrupt"));
     return interruption;
   }
 

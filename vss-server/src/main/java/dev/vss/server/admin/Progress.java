@@ -30,7 +30,12 @@ final class Progress {
    * @param terminal whether standard error is a terminal
    * @param interval how often a plain line is printed when not on a terminal; zero for never
    */
-  Progress(PrintStream err, String what, long totalRecords, long totalBytes, boolean terminal,
+  Progress(
+      PrintStream err,
+      String what,
+      long totalRecords,
+      long totalBytes,
+      boolean terminal,
       Duration interval) {
     this.err = err;
     this.what = what;
@@ -78,8 +83,8 @@ final class Progress {
     double seconds = Math.max((now - started) / 1e9, 1e-9);
     double recordRate = records / seconds;
     double byteRate = bytes / seconds;
-    StringBuilder line = new StringBuilder(what).append(": ")
-        .append(String.format(Locale.ROOT, "%,d", records));
+    StringBuilder line =
+        new StringBuilder(what).append(": ").append(String.format(Locale.ROOT, "%,d", records));
     if (totalRecords >= 0) {
       line.append(String.format(Locale.ROOT, "/%,d", totalRecords));
     }
@@ -87,12 +92,14 @@ final class Progress {
     if (totalBytes >= 0) {
       line.append('/').append(bytes(totalBytes));
     }
-    line.append(String.format(Locale.ROOT, ", %,.0f records/s, %s/s", recordRate,
-        bytes(Math.round(byteRate))));
+    line.append(
+        String.format(
+            Locale.ROOT, ", %,.0f records/s, %s/s", recordRate, bytes(Math.round(byteRate))));
     if (totalBytes > 0 && byteRate > 0 && !last) {
       long left = Math.max(0, Math.round((totalBytes - bytes) / byteRate));
-      line.append(String.format(Locale.ROOT, ", %d:%02d:%02d left", left / 3600,
-          left / 60 % 60, left % 60));
+      line.append(
+          String.format(
+              Locale.ROOT, ", %d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60));
     }
     if (terminal) {
       err.print("\r" + line + "   " + (last ? "\n" : ""));

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Compares two snapshots record by record: keyspaces present on one side only, global versions,
- * and per keyspace the keys, versions, values (by SHA-256) and the creation order (the order a
- * listing shows). Creation sequences themselves are not compared: each store numbers its own.
+ * Compares two snapshots record by record: keyspaces present on one side only, global versions, and
+ * per keyspace the keys, versions, values (by SHA-256) and the creation order (the order a listing
+ * shows). Creation sequences themselves are not compared: each store numbers its own.
  *
  * <p>Both snapshots stream keyspaces in {@link KeyspaceFilter#ORDER}, so they are merged in one
- * pass; one keyspace of each side is held in memory at a time (keys and value digests, not
- * values). A keyspace with no record and global version 0 counts as absent.
+ * pass; one keyspace of each side is held in memory at a time (keys and value digests, not values).
+ * A keyspace with no record and global version 0 counts as absent.
  */
 final class SnapshotComparison {
   /** The most differences listed; all are counted. */
@@ -49,31 +49,42 @@ final class SnapshotComparison {
   private record Entry(long version, byte[] digest) {}
 
   /** Compares {@code a} (called {@code left}) with {@code b} (called {@code right}). */
-  static SnapshotComparison compare(Snapshot a, String left, Snapshot b, String right,
-      Progress progress, Interruption interruption) {
+  static SnapshotComparison compare(
+      Snapshot a,
+      String left,
+      Snapshot b,
+      String right,
+      Progress progress,
+      Interruption interruption) {
     SnapshotComparison comparison = new SnapshotComparison(left, right);
     Optional<SnapshotKeyspace> x = a.nextKeyspace();
     Optional<SnapshotKeyspace> y = b.nextKeyspace();
     while (x.isPresent() || y.isPresent()) {
       interruption.check();
-      int order = x.isEmpty() ? 1 : y.isEmpty() ? -1
-          : KeyspaceFilter.ORDER.compare(x.get().keyspace(), y.get().keyspace());
+      int order =
+          x.isEmpty()
+              ? 1
+              : y.isEmpty()
+                  ? -1
+                  : KeyspaceFilter.ORDER.compare(x.get().keyspace(), y.get().keyspace());
       if (order < 0) {
         Side side = read(a, x.get(), progress, interruption);
         if (!side.empty()) {
-          comparison.differ(x.get().keyspace(), "only in " + left + " (" + side.records().size()
-              + " records)");
+          comparison.differ(
+              x.get().keyspace(), "only in " + left + " (" + side.records().size() + " records)");
         }
         x = a.nextKeyspace();
       } else if (order > 0) {
         Side side = read(b, y.get(), progress, interruption);
         if (!side.empty()) {
-          comparison.differ(y.get().keyspace(), "only in " + right + " (" + side.records().size()
-              + " records)");
+          comparison.differ(
+              y.get().keyspace(), "only in " + right + " (" + side.records().size() + " records)");
         }
         y = b.nextKeyspace();
       } else {
-        comparison.keyspace(x.get().keyspace(), read(a, x.get(), progress, interruption),
+        comparison.keyspace(
+            x.get().keyspace(),
+            read(a, x.get(), progress, interruption),
             read(b, y.get(), progress, interruption));
         x = a.nextKeyspace();
         y = b.nextKeyspace();
@@ -85,8 +96,16 @@ final class SnapshotComparison {
   private void keyspace(Keyspace keyspace, Side a, Side b) {
     keyspaces++;
     if (a.globalVersion() != b.globalVersion()) {
-      differ(keyspace, "global version " + a.globalVersion() + " in " + left + ", "
-          + b.globalVersion() + " in " + right);
+      differ(
+          keyspace,
+          "global version "
+              + a.globalVersion()
+              + " in "
+              + left
+              + ", "
+              + b.globalVersion()
+              + " in "
+              + right);
     }
     List<String> orderA = new ArrayList<>();
     for (Map.Entry<String, Entry> record : a.records().entrySet()) {
@@ -98,8 +117,18 @@ final class SnapshotComparison {
       }
       orderA.add(record.getKey());
       if (other.version() != record.getValue().version()) {
-        differ(keyspace, "key \"" + record.getKey() + "\": version " + record.getValue().version()
-            + " in " + left + ", " + other.version() + " in " + right);
+        differ(
+            keyspace,
+            "key \""
+                + record.getKey()
+                + "\": version "
+                + record.getValue().version()
+                + " in "
+                + left
+                + ", "
+                + other.version()
+                + " in "
+                + right);
       } else if (!Arrays.equals(other.digest(), record.getValue().digest())) {
         differ(keyspace, "key \"" + record.getKey() + "\": values differ");
       }
@@ -117,16 +146,26 @@ final class SnapshotComparison {
       while (orderA.get(at).equals(orderB.get(at))) {
         at++;
       }
-      differ(keyspace, "creation (listing) order differs from the " + (at + 1)
-          + "th common key: \"" + orderA.get(at) + "\" in " + left + ", \"" + orderB.get(at)
-          + "\" in " + right);
+      differ(
+          keyspace,
+          "creation (listing) order differs from the "
+              + (at + 1)
+              + "th common key: \""
+              + orderA.get(at)
+              + "\" in "
+              + left
+              + ", \""
+              + orderB.get(at)
+              + "\" in "
+              + right);
     }
   }
 
-  private static Side read(Snapshot snapshot, SnapshotKeyspace keyspace, Progress progress,
-      Interruption interruption) {
+  private static Side read(
+      Snapshot snapshot, SnapshotKeyspace keyspace, Progress progress, Interruption interruption) {
     Map<String, Entry> records = new LinkedHashMap<>();
-    for (Optional<StoredRecord> record = snapshot.nextRecord(); record.isPresent();
+    for (Optional<StoredRecord> record = snapshot.nextRecord();
+        record.isPresent();
         record = snapshot.nextRecord()) {
       interruption.check();
       StoredRecord r = record.get();
@@ -151,8 +190,13 @@ final class SnapshotComparison {
   private void differ(Keyspace keyspace, String what) {
     differences++;
     if (listed.size() < MAX_LISTED) {
-      listed.add("user \"" + keyspace.userToken() + "\", store_id \"" + keyspace.storeId()
-          + "\": " + what);
+      listed.add(
+          "user \""
+              + keyspace.userToken()
+              + "\", store_id \""
+              + keyspace.storeId()
+              + "\": "
+              + what);
     }
   }
 

@@ -21,12 +21,17 @@ record StoreLocation(String kind, Path dataDir, Optional<PostgresOptions> postgr
 
   /** {@code the sqlite store in /var/lib/vss}, for messages. */
   String describe() {
-    return "the " + kind + " store " + (postgres.isPresent() ? "at " + postgres.get()
-        : "in " + dataDir);
+    return "the "
+        + kind
+        + " store "
+        + (postgres.isPresent() ? "at " + postgres.get() : "in " + dataDir);
   }
 
   PostgresOptions postgresOptions() {
-    return postgres.orElseThrow(() -> new AdminException(Admin.EXIT_USAGE,
-        "the postgres store needs its connection settings (--postgres-url JDBC_URL)"));
+    return postgres.orElseThrow(
+        () ->
+            new AdminException(
+                Admin.EXIT_USAGE,
+                "the postgres store needs its connection settings (--postgres-url JDBC_URL)"));
   }
 }

@@ -9,7 +9,9 @@ import java.util.Locale;
 
 /** How the server authenticates callers (SPEC section 5). */
 enum AuthMode {
-  /** The reference server's default: a secp256k1 signature over a timestamp; the key is the user. */
+  /**
+   * The reference server's default: a secp256k1 signature over a timestamp; the key is the user.
+   */
   SIGNATURE("signature") {
     @Override
     Authorizer create(ServerConfig config) {
@@ -20,10 +22,19 @@ enum AuthMode {
   JWT("jwt") {
     @Override
     Authorizer create(ServerConfig config) {
-      String pem = config.jwtPublicKeyPem().orElseThrow(() -> new ConfigException(
-          "auth jwt (" + config.sourceOf(Setting.AUTH) + ") needs an RSA public key: "
-              + Setting.JWT_PUBLIC_KEY.flag() + " PEM_FILE, " + Setting.JWT_PUBLIC_KEY.env()
-              + " or jwt_auth_config.rsa_pem"));
+      String pem =
+          config
+              .jwtPublicKeyPem()
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          "auth jwt ("
+                              + config.sourceOf(Setting.AUTH)
+                              + ") needs an RSA public key: "
+                              + Setting.JWT_PUBLIC_KEY.flag()
+                              + " PEM_FILE, "
+                              + Setting.JWT_PUBLIC_KEY.env()
+                              + " or jwt_auth_config.rsa_pem"));
       try {
         return new JwtAuthorizer(pem);
       } catch (IllegalArgumentException e) {

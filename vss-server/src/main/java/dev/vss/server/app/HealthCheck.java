@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * A health check for images without curl or wget (the Dockerfile's {@code HEALTHCHECK}): {@code
- * java -cp vss-server.jar dev.vss.server.app.HealthCheck [URL]} exits 0 when {@code GET URL} answers
- * 200 within five seconds, else 1.
+ * java -cp vss-server.jar dev.vss.server.app.HealthCheck [URL]} exits 0 when {@code GET URL}
+ * answers 200 within five seconds, else 1.
  *
  * <p>Without a URL it asks {@code http://127.0.0.1:PORT/health}, the port taken from {@code
  * VSS_BIND_ADDRESS} (default 8080), so the check follows the container's configuration. It loads
@@ -47,8 +47,8 @@ public final class HealthCheck {
       connection.setReadTimeout(TIMEOUT_MILLIS);
       connection.setRequestMethod("GET");
       int status = connection.getResponseCode();
-      try (InputStream body = status >= 400 ? connection.getErrorStream()
-          : connection.getInputStream()) {
+      try (InputStream body =
+          status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
         if (body != null) {
           body.readAllBytes();
         }
@@ -68,6 +68,7 @@ public final class HealthCheck {
   /** {@code http://127.0.0.1:PORT/health}, PORT from {@code VSS_BIND_ADDRESS}. */
   static URI defaultUri(Map<String, String> env) {
     String bind = env.getOrDefault(Setting.BIND.env(), ServerConfigLoader.DEFAULT_BIND);
-    return URI.create("http://127.0.0.1:" + ServerConfigLoader.bindPort(bind) + VssServer.HEALTH_PATH);
+    return URI.create(
+        "http://127.0.0.1:" + ServerConfigLoader.bindPort(bind) + VssServer.HEALTH_PATH);
   }
 }

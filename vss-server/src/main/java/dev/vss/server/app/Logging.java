@@ -29,6 +29,7 @@ final class Logging {
   /** The text layout: ISO time with offset, level, logger, message. */
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %-5level %logger{36} - %msg%n";
+
   private static final String APPENDER = "vss";
 
   private Logging() {}
@@ -42,8 +43,8 @@ final class Logging {
   }
 
   /**
-   * Applies the settings to Logback, replacing any earlier configuration. Does nothing when slf4j is
-   * bound to another backend.
+   * Applies the settings to Logback, replacing any earlier configuration. Does nothing when slf4j
+   * is bound to another backend.
    *
    * @param level trace, debug, info, warn, error or off
    * @param file the log file (appended to, reopened on SIGHUP); empty for standard error
@@ -90,8 +91,10 @@ final class Logging {
     appender.setEncoder(encoder);
     appender.start();
     if (!appender.isStarted()) {
-      throw new ConfigException("cannot write the log file " + file.orElseThrow()
-          + " (is its directory there and writable?)");
+      throw new ConfigException(
+          "cannot write the log file "
+              + file.orElseThrow()
+              + " (is its directory there and writable?)");
     }
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level, Level.INFO));
@@ -110,28 +113,38 @@ final class Logging {
    */
   private static void reopenOnHangup(FileAppender<ILoggingEvent> appender) {
     try {
-      sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
-          signal -> {
-        try {
-          appender.openFile(appender.getFile());
-          LoggerFactory.getLogger(Logging.class).info("reopened the log file {} (SIGHUP)",
-              appender.getFile());
-        } catch (IOException e) {
-          System.err.println("vss-server: cannot reopen the log file " + appender.getFile()
-              + ": " + e.getMessage());
-        }
-      });
+      sun.misc.SignalHandler previous =
+          sun.misc.Signal.handle(
+              new sun.misc.Signal("HUP"),
+              signal -> {
+                try {
+                  appender.openFile(appender.getFile());
+                  LoggerFactory.getLogger(Logging.class)
+                      .info("reopened the log file {} (SIGHUP)", appender.getFile());
+                } catch (IOException e) {
+                  System.err.println(
+                      "vss-server: cannot reopen the log file "
+                          + appender.getFile()
+                          + ": "
+                          + e.getMessage());
+                }
+              });
       if (previous == sun.misc.SignalHandler.SIG_IGN) {
         // A process started with SIGHUP ignored (nohup does that) keeps it ignored: the JVM
         // refuses to install a handler and says so only through this return value.
-        LoggerFactory.getLogger(Logging.class).warn("SIGHUP is ignored by this process (started"
-            + " under nohup?), so the log file will not be reopened on logrotate's signal; start"
-            + " the server without nohup (systemd, a container) or rotate with copytruncate");
+        LoggerFactory.getLogger(Logging.class)
+            .warn(
+                "SIGHUP is ignored by this process (started"
+                    + " under nohup?), so the log file will not be reopened on logrotate's signal; start"
+                    + " the server without nohup (systemd, a container) or rotate with copytruncate");
       }
     } catch (IllegalArgumentException e) {
       // No SIGHUP on this platform (Windows) or the JVM reserves it (-Xrs): no reopening.
-      LoggerFactory.getLogger(Logging.class).warn("cannot handle SIGHUP ({}); the log file will"
-          + " not be reopened on logrotate's signal", e.getMessage());
+      LoggerFactory.getLogger(Logging.class)
+          .warn(
+              "cannot handle SIGHUP ({}); the log file will"
+                  + " not be reopened on logrotate's signal",
+              e.getMessage());
     }
   }
 

@@ -7,16 +7,17 @@ import java.util.Map;
 
 /**
  * The command line: {@code java -jar vss-server.jar [options]}, or {@code ... admin <command>} for
- * the operator's data tools ({@link dev.vss.server.admin.Admin}). Resolves the configuration (flags,
- * then environment, then TOML file, then defaults), starts the server and stops it gracefully on
- * SIGTERM or SIGINT.
+ * the operator's data tools ({@link dev.vss.server.admin.Admin}). Resolves the configuration
+ * (flags, then environment, then TOML file, then defaults), starts the server and stops it
+ * gracefully on SIGTERM or SIGINT.
  *
- * <p>Exit status: 0 after a clean stop, {@code --help} or {@code --version}; 2 for a bad setting; 1 when the server
- * cannot start (store, address). A failure prints one line to standard error.
+ * <p>Exit status: 0 after a clean stop, {@code --help} or {@code --version}; 2 for a bad setting; 1
+ * when the server cannot start (store, address). A failure prints one line to standard error.
  */
 public final class Main {
   /** Exit status for a bad setting. */
   static final int EXIT_BAD_CONFIG = 2;
+
   /** Exit status when start-up fails for another reason. */
   static final int EXIT_START_FAILED = 1;
 
@@ -25,8 +26,9 @@ public final class Main {
   /** Runs the server until the JVM is asked to stop. */
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("admin")) {
-      System.exit(dev.vss.server.admin.Admin.main(List.of(args).subList(1, args.length),
-          System.getenv(), System.out, System.err));
+      System.exit(
+          dev.vss.server.admin.Admin.main(
+              List.of(args).subList(1, args.length), System.getenv(), System.out, System.err));
     }
     int status = start(List.of(args), System.getenv(), System.out, System.err);
     if (status != 0) {
@@ -57,8 +59,8 @@ public final class Main {
       return EXIT_BAD_CONFIG;
     }
     try {
-      Logging.configure(config.logLevel(), config.logFile(), config.logFormat(),
-          config.accessLog());
+      Logging.configure(
+          config.logLevel(), config.logFile(), config.logFormat(), config.accessLog());
     } catch (ConfigException e) {
       err.println("vss-server: " + e.getMessage());
       return EXIT_BAD_CONFIG;
@@ -89,27 +91,33 @@ public final class Main {
       if (setting.heading() != null) {
         rows.add(new String[] {setting.heading(), "", ""});
       }
-      rows.add(new String[] {
-          setting.flag() == null ? "" : setting.flag() + " " + setting.valueHint(),
-          (setting.help() + (setting.defaultValue() == null ? ""
-              : " [" + setting.defaultValue() + "]")).trim(),
-          setting.env()});
+      rows.add(
+          new String[] {
+            setting.flag() == null ? "" : setting.flag() + " " + setting.valueHint(),
+            (setting.help()
+                    + (setting.defaultValue() == null ? "" : " [" + setting.defaultValue() + "]"))
+                .trim(),
+            setting.env()
+          });
     }
     rows.add(new String[] {"-h, --help", "print this help", ""});
     rows.add(new String[] {"--version", "print the version", ""});
-    StringBuilder text = new StringBuilder()
-        .append("Usage: java -jar vss-server.jar [options]\n")
-        .append("       java -jar vss-server.jar admin <command> ... (export, import, backup,")
-        .append(" verify, ...; see admin --help)\n\n")
-        .append("Options; each can also be set by the environment variable shown or in the TOML\n")
-        .append("config file. Flags win over the environment, the environment over the file.\n")
-        .append("[Defaults in brackets.]\n\n");
+    StringBuilder text =
+        new StringBuilder()
+            .append("Usage: java -jar vss-server.jar [options]\n")
+            .append("       java -jar vss-server.jar admin <command> ... (export, import, backup,")
+            .append(" verify, ...; see admin --help)\n\n")
+            .append(
+                "Options; each can also be set by the environment variable shown or in the TOML\n")
+            .append("config file. Flags win over the environment, the environment over the file.\n")
+            .append("[Defaults in brackets.]\n\n");
     for (String[] row : rows) {
-      text.append(("  " + pad(row[0], 31) + pad(row[1], 45) + row[2]).stripTrailing())
-          .append('\n');
+      text.append(("  " + pad(row[0], 31) + pad(row[1], 45) + row[2]).stripTrailing()).append('\n');
     }
-    return text.append("\nEndpoints: POST {base}/getObject|putObjects|deleteObject|listKeyVersions,")
-        .append("\n           GET /health, GET /ready, GET /metrics\n").toString();
+    return text.append(
+            "\nEndpoints: POST {base}/getObject|putObjects|deleteObject|listKeyVersions,")
+        .append("\n           GET /health, GET /ready, GET /metrics\n")
+        .toString();
   }
 
   private static String pad(String text, int width) {

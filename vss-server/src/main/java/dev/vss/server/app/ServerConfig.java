@@ -29,8 +29,8 @@ import java.util.Optional;
  * @param basePath the path the VSS API is served under
  * @param shutdownTimeout how long shutdown waits for in-flight requests
  * @param workerThreads how many worker threads serve requests (and may wait on a commit at once)
- * @param maxConcurrentRequests the most API requests served at once (more are shed with 503); 0
- *     for no limit
+ * @param maxConcurrentRequests the most API requests served at once (more are shed with 503); 0 for
+ *     no limit
  * @param rateLimits the per-user rate limits ({@link RateLimits#OFF} by default)
  * @param logLevel the log level (trace, debug, info, warn, error, off)
  * @param logFile the log file, if logs go to one rather than standard error

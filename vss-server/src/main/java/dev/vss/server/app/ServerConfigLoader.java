@@ -28,50 +28,72 @@ import java.util.function.Function;
  * Resolves a {@link ServerConfig} from command-line flags, environment variables, a TOML config
  * file and defaults, in that order of precedence.
  *
- * <p>Only the value that wins is validated: a bad value that a higher source overrides does not stop
- * start-up. Every failure is a {@link ConfigException} with one line naming the setting.
+ * <p>Only the value that wins is validated: a bad value that a higher source overrides does not
+ * stop start-up. Every failure is a {@link ConfigException} with one line naming the setting.
  *
  * <p>Loading touches no class that holds a logger ({@link VssServer}, {@link VssHttpHandler}): the
- * log level is part of the configuration, and slf4j-simple fixes its settings when the first
- * logger is made.
+ * log level is part of the configuration, and slf4j-simple fixes its settings when the first logger
+ * is made.
  *
- * <p>The config file is read with Jackson's TOML parser so that any valid TOML file works, including
- * the reference server's. An unknown table or key is an error with a "did you mean" hint: a
- * mistyped setting must not silently stay at its default.
+ * <p>The config file is read with Jackson's TOML parser so that any valid TOML file works,
+ * including the reference server's. An unknown table or key is an error with a "did you mean" hint:
+ * a mistyped setting must not silently stay at its default.
  */
 final class ServerConfigLoader {
   static final String DEFAULT_BIND = Setting.BIND.defaultValue();
   static final String DEFAULT_STORE = "sqlite";
+
   /** Same as {@code VssServer.DEFAULT_SHUTDOWN_TIMEOUT}; not read from it, see the class doc. */
   static final long DEFAULT_SHUTDOWN_SECONDS =
       Long.parseLong(Setting.SHUTDOWN_TIMEOUT.defaultValue());
+
   /** Same as {@code VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT}; not read from it, see above. */
   static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS =
       Long.parseLong(Setting.BODY_READ_TIMEOUT.defaultValue());
+
   /**
    * The most worker threads a configuration may ask for: each is a platform thread with its own
    * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
    */
   static final int MAX_WORKER_THREADS = 4096;
+
   private static final Set<String> LOG_LEVELS =
       Set.of("trace", "debug", "info", "warn", "error", "off");
+
   /** The tables a config file may hold: the reference server's and ours. */
-  private static final Set<String> KNOWN_TABLES = Set.of("server_config", "jwt_auth_config",
-      "signature_auth_config", "log_config", "postgresql_config", "quota_config",
-      "limits_config");
+  private static final Set<String> KNOWN_TABLES =
+      Set.of(
+          "server_config",
+          "jwt_auth_config",
+          "signature_auth_config",
+          "log_config",
+          "postgresql_config",
+          "quota_config",
+          "limits_config");
+
   /** The settings that configure PostgreSQL; any of them selects the postgres store. */
-  private static final List<Setting> POSTGRES_SETTINGS = List.of(Setting.POSTGRES_URL,
-      Setting.PSQL_USERNAME, Setting.PSQL_PASSWORD, Setting.PSQL_ADDRESS, Setting.PSQL_DEFAULT_DB,
-      Setting.PSQL_VSS_DB, Setting.PSQL_TLS, Setting.PSQL_CRT_PEM);
+  private static final List<Setting> POSTGRES_SETTINGS =
+      List.of(
+          Setting.POSTGRES_URL,
+          Setting.PSQL_USERNAME,
+          Setting.PSQL_PASSWORD,
+          Setting.PSQL_ADDRESS,
+          Setting.PSQL_DEFAULT_DB,
+          Setting.PSQL_VSS_DB,
+          Setting.PSQL_TLS,
+          Setting.PSQL_CRT_PEM);
 
   /** The PostgreSQL pool sizes: they tune the postgres store and select nothing. */
-  private static final List<Setting> POSTGRES_POOL_SETTINGS = List.of(
-      Setting.POSTGRES_WRITER_CONNECTIONS, Setting.POSTGRES_READ_CONNECTIONS,
-      Setting.POSTGRES_GET_CONNECTIONS);
+  private static final List<Setting> POSTGRES_POOL_SETTINGS =
+      List.of(
+          Setting.POSTGRES_WRITER_CONNECTIONS,
+          Setting.POSTGRES_READ_CONNECTIONS,
+          Setting.POSTGRES_GET_CONNECTIONS);
+
   /**
-   * The most connections of one kind a setting may ask for: each is a PostgreSQL backend (and
-   * for writers and gets a thread), and PostgreSQL's own default limit is 100 connections in all;
-   * far above it is a typo.
+   * The most connections of one kind a setting may ask for: each is a PostgreSQL backend (and for
+   * writers and gets a thread), and PostgreSQL's own default limit is 100 connections in all; far
+   * above it is a typo.
    */
   static final int MAX_POSTGRES_CONNECTIONS = 1000;
 
@@ -113,9 +135,12 @@ final class ServerConfigLoader {
       }
       Setting setting = Setting.forFlag(name);
       if (setting == null) {
-        throw new ConfigException(arg.startsWith("-")
-            ? "unknown option " + name + flagHint(name) + " (see --help)"
-            : "unexpected argument \"" + arg + "\" (a config file is given with --config FILE)");
+        throw new ConfigException(
+            arg.startsWith("-")
+                ? "unknown option " + name + flagHint(name) + " (see --help)"
+                : "unexpected argument \""
+                    + arg
+                    + "\" (a config file is given with --config FILE)");
       }
       if (value == null) {
         if (i + 1 >= args.size()) {
@@ -141,13 +166,19 @@ final class ServerConfigLoader {
   }
 
   private ServerConfig resolve() {
-    Optional<Path> configFile = winning(Setting.CONFIG_FILE).map(raw -> parse(raw, text -> {
-      Path path = Path.of(text);
-      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-        throw new IllegalArgumentException("no readable file there");
-      }
-      return path;
-    }));
+    Optional<Path> configFile =
+        winning(Setting.CONFIG_FILE)
+            .map(
+                raw ->
+                    parse(
+                        raw,
+                        text -> {
+                          Path path = Path.of(text);
+                          if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                            throw new IllegalArgumentException("no readable file there");
+                          }
+                          return path;
+                        }));
     configFile.ifPresent(this::readFile);
 
     String bind = setting(Setting.BIND).text();
@@ -157,175 +188,285 @@ final class ServerConfigLoader {
 
     // Given PostgreSQL settings (the reference's VSS_PSQL_* or [postgresql_config]), the server
     // runs on PostgreSQL or not at all: never on an empty store of another kind.
-    Optional<String> postgresGiven = POSTGRES_SETTINGS.stream().map(this::winning)
-        .flatMap(Optional::stream).map(Raw::source).findFirst();
-    StoreKind store = parse(setting(Setting.STORE, postgresGiven.isPresent()
-        ? StoreKind.POSTGRES.configName() : DEFAULT_STORE), text -> {
-          StoreKind kind = StoreKind.named(text);
-          if (kind == null) {
-            throw new IllegalArgumentException("expected one of " + StoreKind.names());
-          }
-          return kind;
-        });
+    Optional<String> postgresGiven =
+        POSTGRES_SETTINGS.stream()
+            .map(this::winning)
+            .flatMap(Optional::stream)
+            .map(Raw::source)
+            .findFirst();
+    StoreKind store =
+        parse(
+            setting(
+                Setting.STORE,
+                postgresGiven.isPresent() ? StoreKind.POSTGRES.configName() : DEFAULT_STORE),
+            text -> {
+              StoreKind kind = StoreKind.named(text);
+              if (kind == null) {
+                throw new IllegalArgumentException("expected one of " + StoreKind.names());
+              }
+              return kind;
+            });
     if (postgresGiven.isPresent() && store != StoreKind.POSTGRES) {
-      throw new ConfigException("PostgreSQL is configured (" + postgresGiven.get()
-          + ") but the store is " + store.configName() + " (" + sourceOf(Setting.STORE)
-          + "); use --store postgres, or remove the PostgreSQL settings");
+      throw new ConfigException(
+          "PostgreSQL is configured ("
+              + postgresGiven.get()
+              + ") but the store is "
+              + store.configName()
+              + " ("
+              + sourceOf(Setting.STORE)
+              + "); use --store postgres, or remove the PostgreSQL settings");
     }
     Optional<PostgresOptions> postgres =
         store == StoreKind.POSTGRES ? Optional.of(postgresOptions()) : Optional.empty();
     if (store != StoreKind.POSTGRES) {
       for (Setting pool : POSTGRES_POOL_SETTINGS) {
-        winning(pool).ifPresent(raw -> warnings.add("a PostgreSQL pool size is configured ("
-            + raw.source() + ") but the store is " + store.configName() + "; it is not used"));
+        winning(pool)
+            .ifPresent(
+                raw ->
+                    warnings.add(
+                        "a PostgreSQL pool size is configured ("
+                            + raw.source()
+                            + ") but the store is "
+                            + store.configName()
+                            + "; it is not used"));
       }
     }
-    Path dataDir = parse(setting(Setting.DATA_DIR), text -> {
-      if (text.isBlank()) {
-        throw new IllegalArgumentException("must not be empty");
-      }
-      Path path = Path.of(text);
-      if (Files.exists(path) && !Files.isDirectory(path)) {
-        throw new IllegalArgumentException("exists and is not a directory");
-      }
-      return path;
-    });
+    Path dataDir =
+        parse(
+            setting(Setting.DATA_DIR),
+            text -> {
+              if (text.isBlank()) {
+                throw new IllegalArgumentException("must not be empty");
+              }
+              Path path = Path.of(text);
+              if (Files.exists(path) && !Files.isDirectory(path)) {
+                throw new IllegalArgumentException("exists and is not a directory");
+              }
+              return path;
+            });
 
-    Optional<String> jwtKey = winning(Setting.JWT_PUBLIC_KEY).map(raw -> {
-      sources.put(Setting.JWT_PUBLIC_KEY, raw.source());
-      if (raw.source().equals(Setting.JWT_PUBLIC_KEY.flag())) {
-        return parse(raw, text -> readText(Path.of(text)));
-      }
-      return raw.text();
-    });
+    Optional<String> jwtKey =
+        winning(Setting.JWT_PUBLIC_KEY)
+            .map(
+                raw -> {
+                  sources.put(Setting.JWT_PUBLIC_KEY, raw.source());
+                  if (raw.source().equals(Setting.JWT_PUBLIC_KEY.flag())) {
+                    return parse(raw, text -> readText(Path.of(text)));
+                  }
+                  return raw.text();
+                });
     Optional<Raw> authRaw = winning(Setting.AUTH);
     // As the reference server: JWT when a key is configured, else signatures.
-    String authDefault =
-        (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName();
-    AuthMode auth = parse(setting(Setting.AUTH, authDefault), text -> {
-      AuthMode mode = AuthMode.named(text);
-      if (mode == null) {
-        throw new IllegalArgumentException("expected one of " + AuthMode.names());
-      }
-      return mode;
-    });
+    String authDefault = (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName();
+    AuthMode auth =
+        parse(
+            setting(Setting.AUTH, authDefault),
+            text -> {
+              AuthMode mode = AuthMode.named(text);
+              if (mode == null) {
+                throw new IllegalArgumentException("expected one of " + AuthMode.names());
+              }
+              return mode;
+            });
     if (jwtKey.isPresent() && auth != AuthMode.JWT) {
-      warnings.add("a JWT public key is configured (" + sourceOf(Setting.JWT_PUBLIC_KEY)
-          + ") but auth is " + auth.configName() + " (" + authRaw.map(Raw::source).orElse("default")
-          + "); the key is not used");
+      warnings.add(
+          "a JWT public key is configured ("
+              + sourceOf(Setting.JWT_PUBLIC_KEY)
+              + ") but auth is "
+              + auth.configName()
+              + " ("
+              + authRaw.map(Raw::source).orElse("default")
+              + "); the key is not used");
     }
 
     // The reference's 24 hours unless narrowed; a narrower window limits replay of a header.
     long widest = SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds();
-    Duration signatureMaxSkew = parse(setting(Setting.SIGNATURE_MAX_SKEW), text -> {
-      long seconds = parseLong(text);
-      if (seconds < 1 || seconds > widest) {
-        throw new IllegalArgumentException(
-            "must be between 1 and " + widest + " seconds (24 hours)");
-      }
-      return Duration.ofSeconds(seconds);
-    });
+    Duration signatureMaxSkew =
+        parse(
+            setting(Setting.SIGNATURE_MAX_SKEW),
+            text -> {
+              long seconds = parseLong(text);
+              if (seconds < 1 || seconds > widest) {
+                throw new IllegalArgumentException(
+                    "must be between 1 and " + widest + " seconds (24 hours)");
+              }
+              return Duration.ofSeconds(seconds);
+            });
     if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
-      warnings.add("a signature time window is configured (" + sourceOf(Setting.SIGNATURE_MAX_SKEW)
-          + ") but auth is " + auth.configName() + "; the window is not used");
+      warnings.add(
+          "a signature time window is configured ("
+              + sourceOf(Setting.SIGNATURE_MAX_SKEW)
+              + ") but auth is "
+              + auth.configName()
+              + "; the window is not used");
     }
 
-    long maxBodyBytes = parse(setting(Setting.MAX_BODY_BYTES),
-        SettingValues.between(1, VssHttpHandler.MAX_BODY_LIMIT, " bytes"));
+    long maxBodyBytes =
+        parse(
+            setting(Setting.MAX_BODY_BYTES),
+            SettingValues.between(1, VssHttpHandler.MAX_BODY_LIMIT, " bytes"));
 
     dev.vss.core.Limits limits = limits(maxBodyBytes);
 
-    java.util.OptionalLong maxInFlightBodyBytes = winning(Setting.MAX_INFLIGHT_BODY_BYTES)
-        .map(raw -> java.util.OptionalLong.of(parse(raw, text -> {
-          long value = parseLong(text);
-          if (value < maxBodyBytes) {
-            throw new IllegalArgumentException("must be at least the body limit ("
-                + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
-                + "), so that one body of the largest size fits");
-          }
-          return value;
-        }))).orElse(java.util.OptionalLong.empty());
+    java.util.OptionalLong maxInFlightBodyBytes =
+        winning(Setting.MAX_INFLIGHT_BODY_BYTES)
+            .map(
+                raw ->
+                    java.util.OptionalLong.of(
+                        parse(
+                            raw,
+                            text -> {
+                              long value = parseLong(text);
+                              if (value < maxBodyBytes) {
+                                throw new IllegalArgumentException(
+                                    "must be at least the body limit ("
+                                        + maxBodyBytes
+                                        + " bytes, "
+                                        + sourceOf(Setting.MAX_BODY_BYTES)
+                                        + "), so that one body of the largest size fits");
+                              }
+                              return value;
+                            })))
+            .orElse(java.util.OptionalLong.empty());
     Duration bodyReadTimeout =
         parse(setting(Setting.BODY_READ_TIMEOUT), SettingValues.seconds(1, 3600));
 
-    Optional<Path> tlsCert = winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT,
-        raw));
+    Optional<Path> tlsCert =
+        winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT, raw));
     Optional<Path> tlsKey = winning(Setting.TLS_KEY).map(raw -> readablePath(Setting.TLS_KEY, raw));
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
-      throw new ConfigException(tlsCert.isPresent()
-          ? sourceOf(Setting.TLS_CERT) + " needs a private key too (" + Setting.TLS_KEY.flag()
-              + " PEM_FILE)"
-          : sourceOf(Setting.TLS_KEY) + " needs a certificate too (" + Setting.TLS_CERT.flag()
-              + " PEM_FILE)");
+      throw new ConfigException(
+          tlsCert.isPresent()
+              ? sourceOf(Setting.TLS_CERT)
+                  + " needs a private key too ("
+                  + Setting.TLS_KEY.flag()
+                  + " PEM_FILE)"
+              : sourceOf(Setting.TLS_KEY)
+                  + " needs a certificate too ("
+                  + Setting.TLS_CERT.flag()
+                  + " PEM_FILE)");
     }
 
-    String basePath = parse(setting(Setting.BASE_PATH),
-        VssServer::normalizeBasePath);
+    String basePath = parse(setting(Setting.BASE_PATH), VssServer::normalizeBasePath);
     Duration shutdownTimeout =
         parse(setting(Setting.SHUTDOWN_TIMEOUT), SettingValues.seconds(0, 3600));
     // The table's default is a compile-time constant: reading it does not initialize VssServer
     // (or its loggers).
-    int workerThreads = parse(setting(Setting.WORKER_THREADS),
-        SettingValues.intBetween(1, MAX_WORKER_THREADS));
-    int maxConcurrentRequests = parse(setting(Setting.MAX_CONCURRENT_REQUESTS,
-        Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads))), text -> {
-          long value = parseLong(text);
-          if (value < 0 || value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("must be between 0 (no limit) and "
-                + Integer.MAX_VALUE);
-          }
-          return (int) value;
-        });
+    int workerThreads =
+        parse(setting(Setting.WORKER_THREADS), SettingValues.intBetween(1, MAX_WORKER_THREADS));
+    int maxConcurrentRequests =
+        parse(
+            setting(
+                Setting.MAX_CONCURRENT_REQUESTS,
+                Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads))),
+            text -> {
+              long value = parseLong(text);
+              if (value < 0 || value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                    "must be between 0 (no limit) and " + Integer.MAX_VALUE);
+              }
+              return (int) value;
+            });
     RateLimits rateLimits = rateLimits(maxBodyBytes);
-    String logLevel = parse(setting(Setting.LOG_LEVEL), text -> {
-      String level = text.trim().toLowerCase(Locale.ROOT);
-      if (!LOG_LEVELS.contains(level)) {
-        throw new IllegalArgumentException("expected one of trace|debug|info|warn|error|off");
-      }
-      return level;
-    });
+    String logLevel =
+        parse(
+            setting(Setting.LOG_LEVEL),
+            text -> {
+              String level = text.trim().toLowerCase(Locale.ROOT);
+              if (!LOG_LEVELS.contains(level)) {
+                throw new IllegalArgumentException(
+                    "expected one of trace|debug|info|warn|error|off");
+              }
+              return level;
+            });
 
-    Optional<Path> logFile = winning(Setting.LOG_FILE).map(raw -> parse(raw, text -> {
-      if (text.isBlank()) {
-        throw new IllegalArgumentException("must not be empty");
-      }
-      Path path = Path.of(text);
-      if (Files.isDirectory(path)) {
-        throw new IllegalArgumentException("is a directory");
-      }
-      return path;
-    }));
-    Logging.Format logFormat = parse(setting(Setting.LOG_FORMAT), text -> {
-      switch (text.trim().toLowerCase(Locale.ROOT)) {
-        case "text":
-          return Logging.Format.TEXT;
-        case "json":
-          return Logging.Format.JSON;
-        default:
-          throw new IllegalArgumentException("expected text or json");
-      }
-    });
+    Optional<Path> logFile =
+        winning(Setting.LOG_FILE)
+            .map(
+                raw ->
+                    parse(
+                        raw,
+                        text -> {
+                          if (text.isBlank()) {
+                            throw new IllegalArgumentException("must not be empty");
+                          }
+                          Path path = Path.of(text);
+                          if (Files.isDirectory(path)) {
+                            throw new IllegalArgumentException("is a directory");
+                          }
+                          return path;
+                        }));
+    Logging.Format logFormat =
+        parse(
+            setting(Setting.LOG_FORMAT),
+            text -> {
+              switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "text":
+                  return Logging.Format.TEXT;
+                case "json":
+                  return Logging.Format.JSON;
+                default:
+                  throw new IllegalArgumentException("expected text or json");
+              }
+            });
     boolean accessLog = parse(setting(Setting.ACCESS_LOG), SettingValues::onOff);
-    dev.vss.core.Quotas quotas = new dev.vss.core.Quotas(quota(Setting.QUOTA_MAX_BYTES_PER_USER),
-        quota(Setting.QUOTA_MAX_RECORDS_PER_USER), quota(Setting.QUOTA_MAX_BYTES_PER_STORE));
+    dev.vss.core.Quotas quotas =
+        new dev.vss.core.Quotas(
+            quota(Setting.QUOTA_MAX_BYTES_PER_USER),
+            quota(Setting.QUOTA_MAX_RECORDS_PER_USER),
+            quota(Setting.QUOTA_MAX_BYTES_PER_STORE));
 
-    return new ServerConfig(bindHost, bindPort, store, dataDir, auth, jwtKey, signatureMaxSkew,
-        maxBodyBytes, maxInFlightBodyBytes, bodyReadTimeout, tlsCert, tlsKey, basePath,
-        shutdownTimeout, workerThreads, maxConcurrentRequests, rateLimits, logLevel, logFile,
-        logFormat, accessLog, postgres, configFile, sources, warnings, quotas, limits);
+    return new ServerConfig(
+        bindHost,
+        bindPort,
+        store,
+        dataDir,
+        auth,
+        jwtKey,
+        signatureMaxSkew,
+        maxBodyBytes,
+        maxInFlightBodyBytes,
+        bodyReadTimeout,
+        tlsCert,
+        tlsKey,
+        basePath,
+        shutdownTimeout,
+        workerThreads,
+        maxConcurrentRequests,
+        rateLimits,
+        logLevel,
+        logFile,
+        logFormat,
+        accessLog,
+        postgres,
+        configFile,
+        sources,
+        warnings,
+        quotas,
+        limits);
   }
 
   /** The limit settings, by the name {@link dev.vss.core.Limits} gives each in its messages. */
-  private static final Map<String, Setting> LIMIT_SETTINGS = Map.of(
-      "maxItemsPerPut", Setting.MAX_ITEMS_PER_PUT, "maxKeyLength", Setting.MAX_KEY_LENGTH,
-      "maxStoreIdLength", Setting.MAX_STORE_ID_LENGTH, "maxValueBytes", Setting.MAX_VALUE_BYTES,
-      "defaultPageSize", Setting.DEFAULT_PAGE_SIZE, "maxPageSize", Setting.MAX_PAGE_SIZE);
+  private static final Map<String, Setting> LIMIT_SETTINGS =
+      Map.of(
+          "maxItemsPerPut",
+          Setting.MAX_ITEMS_PER_PUT,
+          "maxKeyLength",
+          Setting.MAX_KEY_LENGTH,
+          "maxStoreIdLength",
+          Setting.MAX_STORE_ID_LENGTH,
+          "maxValueBytes",
+          Setting.MAX_VALUE_BYTES,
+          "defaultPageSize",
+          Setting.DEFAULT_PAGE_SIZE,
+          "maxPageSize",
+          Setting.MAX_PAGE_SIZE);
 
   /**
    * The request limits of SPEC section 6, each a positive number, checked together by {@link
-   * dev.vss.core.Limits} (a default page size above the maximum, a maximum above the ceiling):
-   * its refusal becomes one line naming the settings. The request body limit is the server's
-   * {@code --max-body-bytes}, so the service and the HTTP shell agree on it.
+   * dev.vss.core.Limits} (a default page size above the maximum, a maximum above the ceiling): its
+   * refusal becomes one line naming the settings. The request body limit is the server's {@code
+   * --max-body-bytes}, so the service and the HTTP shell agree on it.
    */
   private dev.vss.core.Limits limits(long maxBodyBytes) {
     Function<String, Integer> positive = SettingValues.intBetween(1, Integer.MAX_VALUE);
@@ -337,15 +478,24 @@ final class ServerConfigLoader {
     int maxPageSize = parse(setting(Setting.MAX_PAGE_SIZE), positive);
     dev.vss.core.Limits limits;
     try {
-      limits = new dev.vss.core.Limits(items, keyLength, storeIdLength,
-          dev.vss.core.Limits.DEFAULTS.maxUserTokenLength(), valueBytes, defaultPageSize,
-          maxPageSize, maxBodyBytes);
+      limits =
+          new dev.vss.core.Limits(
+              items,
+              keyLength,
+              storeIdLength,
+              dev.vss.core.Limits.DEFAULTS.maxUserTokenLength(),
+              valueBytes,
+              defaultPageSize,
+              maxPageSize,
+              maxBodyBytes);
     } catch (IllegalArgumentException e) {
       String reason = e.getMessage();
       for (Map.Entry<String, Setting> limit : LIMIT_SETTINGS.entrySet()) {
         String source = sourceOf(limit.getValue());
-        reason = reason.replace(limit.getKey(),
-            source.equals("default") ? limit.getValue().flag() + " (default)" : source);
+        reason =
+            reason.replace(
+                limit.getKey(),
+                source.equals("default") ? limit.getValue().flag() + " (default)" : source);
       }
       throw new ConfigException("invalid request limits: " + reason, e);
     }
@@ -354,10 +504,16 @@ final class ServerConfigLoader {
     warnBelowReference(Setting.MAX_KEY_LENGTH, keyLength);
     warnBelowReference(Setting.MAX_STORE_ID_LENGTH, storeIdLength);
     if (valueBytes > maxBodyBytes && !sourceOf(Setting.MAX_VALUE_BYTES).equals("default")) {
-      warnings.add("the value size limit (" + valueBytes + " bytes, "
-          + sourceOf(Setting.MAX_VALUE_BYTES) + ") is above the request body limit ("
-          + maxBodyBytes + " bytes, " + sourceOf(Setting.MAX_BODY_BYTES)
-          + "): no larger value than a body holds can arrive");
+      warnings.add(
+          "the value size limit ("
+              + valueBytes
+              + " bytes, "
+              + sourceOf(Setting.MAX_VALUE_BYTES)
+              + ") is above the request body limit ("
+              + maxBodyBytes
+              + " bytes, "
+              + sourceOf(Setting.MAX_BODY_BYTES)
+              + "): no larger value than a body holds can arrive");
     }
     return limits;
   }
@@ -365,21 +521,28 @@ final class ServerConfigLoader {
   private void warnBelowReference(Setting setting, int value) {
     int reference = Integer.parseInt(setting.defaultValue());
     if (value < reference) {
-      warnings.add(sourceOf(setting) + " " + value + " is below the reference server's "
-          + reference + " characters: clients such as LDK Node that wrote longer ones there"
-          + " are refused");
+      warnings.add(
+          sourceOf(setting)
+              + " "
+              + value
+              + " is below the reference server's "
+              + reference
+              + " characters: clients such as LDK Node that wrote longer ones there"
+              + " are refused");
     }
   }
 
   /** A quota setting: 0 (off, the default) or a positive count. */
   private long quota(Setting setting) {
-    return parse(setting(setting), text -> {
-      long value = parseLong(text);
-      if (value < 0) {
-        throw new IllegalArgumentException("must be 0 (off) or a positive number");
-      }
-      return value;
-    });
+    return parse(
+        setting(setting),
+        text -> {
+          long value = parseLong(text);
+          if (value < 0) {
+            throw new IllegalArgumentException("must be 0 (off) or a positive number");
+          }
+          return value;
+        });
   }
 
   /**
@@ -389,32 +552,50 @@ final class ServerConfigLoader {
    */
   private RateLimits rateLimits(long maxBodyBytes) {
     long requests = parse(setting(Setting.RATE_LIMIT_REQUESTS), SettingValues::nonNegative);
-    long requestBurst = parse(setting(Setting.RATE_LIMIT_REQUESTS_BURST,
-        Long.toString(requests)), SettingValues::nonNegative);
+    long requestBurst =
+        parse(
+            setting(Setting.RATE_LIMIT_REQUESTS_BURST, Long.toString(requests)),
+            SettingValues::nonNegative);
     if (requests > 0 && requestBurst < 1) {
-      throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_REQUESTS_BURST)
-          + ": must be at least 1 when requests are limited");
+      throw new ConfigException(
+          "invalid "
+              + sourceOf(Setting.RATE_LIMIT_REQUESTS_BURST)
+              + ": must be at least 1 when requests are limited");
     }
     long bytes = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES), SettingValues::nonNegative);
-    long bytesBurst = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES_BURST,
-        Long.toString(Math.max(bytes, maxBodyBytes))), SettingValues::nonNegative);
+    long bytesBurst =
+        parse(
+            setting(
+                Setting.RATE_LIMIT_WRITE_BYTES_BURST, Long.toString(Math.max(bytes, maxBodyBytes))),
+            SettingValues::nonNegative);
     if (bytes > 0 && bytesBurst < maxBodyBytes) {
-      throw new ConfigException("invalid " + sourceOf(Setting.RATE_LIMIT_WRITE_BYTES_BURST)
-          + ": must be at least the body limit (" + maxBodyBytes + " bytes, "
-          + sourceOf(Setting.MAX_BODY_BYTES) + "), or a write of the largest size could never"
-          + " pass");
+      throw new ConfigException(
+          "invalid "
+              + sourceOf(Setting.RATE_LIMIT_WRITE_BYTES_BURST)
+              + ": must be at least the body limit ("
+              + maxBodyBytes
+              + " bytes, "
+              + sourceOf(Setting.MAX_BODY_BYTES)
+              + "), or a write of the largest size could never"
+              + " pass");
     }
-    for (Setting burst : List.of(Setting.RATE_LIMIT_REQUESTS_BURST,
-        Setting.RATE_LIMIT_WRITE_BYTES_BURST)) {
-      Setting rate = burst == Setting.RATE_LIMIT_REQUESTS_BURST
-          ? Setting.RATE_LIMIT_REQUESTS : Setting.RATE_LIMIT_WRITE_BYTES;
+    for (Setting burst :
+        List.of(Setting.RATE_LIMIT_REQUESTS_BURST, Setting.RATE_LIMIT_WRITE_BYTES_BURST)) {
+      Setting rate =
+          burst == Setting.RATE_LIMIT_REQUESTS_BURST
+              ? Setting.RATE_LIMIT_REQUESTS
+              : Setting.RATE_LIMIT_WRITE_BYTES;
       if (!sourceOf(burst).equals("default") && sourceOf(rate).equals("default")) {
-        warnings.add("a rate limit burst is configured (" + sourceOf(burst) + ") but its rate ("
-            + rate.flag() + ") is not; no limit applies");
+        warnings.add(
+            "a rate limit burst is configured ("
+                + sourceOf(burst)
+                + ") but its rate ("
+                + rate.flag()
+                + ") is not; no limit applies");
       }
     }
-    return new RateLimits(requests, requests > 0 ? requestBurst : 0, bytes,
-        bytes > 0 ? bytesBurst : 0);
+    return new RateLimits(
+        requests, requests > 0 ? requestBurst : 0, bytes, bytes > 0 ? bytesBurst : 0);
   }
 
   /**
@@ -422,8 +603,7 @@ final class ServerConfigLoader {
    * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both.
    */
   private PostgresOptions postgresOptions() {
-    Function<String, Integer> connections =
-        SettingValues.intBetween(1, MAX_POSTGRES_CONNECTIONS);
+    Function<String, Integer> connections = SettingValues.intBetween(1, MAX_POSTGRES_CONNECTIONS);
     return postgresConnection()
         .withWriterConnections(parse(setting(Setting.POSTGRES_WRITER_CONNECTIONS), connections))
         .withReadConnections(parse(setting(Setting.POSTGRES_READ_CONNECTIONS), connections))
@@ -437,24 +617,29 @@ final class ServerConfigLoader {
       for (Setting setting : POSTGRES_SETTINGS) {
         Optional<Raw> other = setting == Setting.POSTGRES_URL ? Optional.empty() : winning(setting);
         if (other.isPresent()) {
-          throw new ConfigException("give either " + url.get().source() + " or "
-              + other.get().source() + ", not both: the JDBC URL says everything");
+          throw new ConfigException(
+              "give either "
+                  + url.get().source()
+                  + " or "
+                  + other.get().source()
+                  + ", not both: the JDBC URL says everything");
         }
       }
       return parse(url.get(), PostgresOptions::fromJdbcUrl);
     }
-    String user = parse(setting(Setting.PSQL_USERNAME),
-        ServerConfigLoader::nonEmpty);
+    String user = parse(setting(Setting.PSQL_USERNAME), ServerConfigLoader::nonEmpty);
     String password = setting(Setting.PSQL_PASSWORD).text();
-    String address = parse(setting(Setting.PSQL_ADDRESS), text -> {
-      bindPort(text);
-      bindHost(text);
-      return text.trim();
-    });
+    String address =
+        parse(
+            setting(Setting.PSQL_ADDRESS),
+            text -> {
+              bindPort(text);
+              bindHost(text);
+              return text.trim();
+            });
     String defaultDb = parse(setting(Setting.PSQL_DEFAULT_DB), ServerConfigLoader::nonEmpty);
     String vssDb = parse(setting(Setting.PSQL_VSS_DB), ServerConfigLoader::nonEmpty);
-    PostgresOptions options =
-        PostgresOptions.reference(user, password, address, defaultDb, vssDb);
+    PostgresOptions options = PostgresOptions.reference(user, password, address, defaultDb, vssDb);
     Optional<Raw> pem = winning(Setting.PSQL_CRT_PEM);
     if (winning(Setting.PSQL_TLS).isPresent() || pem.isPresent()) {
       options = options.withTls(pem.map(Raw::text));
@@ -501,13 +686,15 @@ final class ServerConfigLoader {
   }
 
   private Path readablePath(Setting setting, Raw raw) {
-    return parse(raw, text -> {
-      Path path = Path.of(text);
-      if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-        throw new IllegalArgumentException("no readable file there");
-      }
-      return path;
-    });
+    return parse(
+        raw,
+        text -> {
+          Path path = Path.of(text);
+          if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("no readable file there");
+          }
+          return path;
+        });
   }
 
   /** Parses {@code raw}; a failure becomes one line naming where the value came from. */
@@ -515,8 +702,10 @@ final class ServerConfigLoader {
     try {
       return parser.apply(raw.text());
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      String reason = e instanceof java.io.UncheckedIOException
-          ? "cannot read it (" + e.getCause().getClass().getSimpleName() + ")" : e.getMessage();
+      String reason =
+          e instanceof java.io.UncheckedIOException
+              ? "cannot read it (" + e.getCause().getClass().getSimpleName() + ")"
+              : e.getMessage();
       throw new ConfigException("invalid " + describe(raw) + ": " + reason, e);
     }
   }
@@ -584,8 +773,9 @@ final class ServerConfigLoader {
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr();
-      throw new ConfigException("invalid TOML in config file " + path + where + ": "
-          + oneLine(e.getOriginalMessage()), e);
+      throw new ConfigException(
+          "invalid TOML in config file " + path + where + ": " + oneLine(e.getOriginalMessage()),
+          e);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + path + ": " + e, e);
     }
@@ -663,19 +853,24 @@ final class ServerConfigLoader {
   }
 
   /**
-   * Rejects every table and key this server does not know, with a hint when it is a near miss of
-   * a known one: a mistyped key silently ignored would leave a setting at its default.
+   * Rejects every table and key this server does not know, with a hint when it is a near miss of a
+   * known one: a mistyped key silently ignored would leave a setting at its default.
    */
   private static void checkKeys(JsonNode root, Path path) {
     for (Map.Entry<String, JsonNode> table : root.properties()) {
       String name = table.getKey();
       if (!KNOWN_TABLES.contains(name)) {
-        throw new ConfigException("config file " + path + ": unknown table [" + name + "]"
-            + Suggestions.didYouMean(name, KNOWN_TABLES, "[", "]"));
+        throw new ConfigException(
+            "config file "
+                + path
+                + ": unknown table ["
+                + name
+                + "]"
+                + Suggestions.didYouMean(name, KNOWN_TABLES, "[", "]"));
       }
       if (!table.getValue().isObject()) {
-        throw new ConfigException("config file " + path + ": " + name + " must be a table ["
-            + name + "]");
+        throw new ConfigException(
+            "config file " + path + ": " + name + " must be a table [" + name + "]");
       }
       Set<String> keys = keysOf(name);
       for (Map.Entry<String, JsonNode> entry : table.getValue().properties()) {
@@ -684,17 +879,28 @@ final class ServerConfigLoader {
           if (entry.getValue().isObject()) {
             for (String tlsKey : iterable(entry.getValue().fieldNames())) {
               if (!tlsKey.equals("crt_pem")) {
-                throw new ConfigException("config file " + path + ": unknown key " + name
-                    + ".tls." + tlsKey + Suggestions.didYouMean(tlsKey, Set.of("crt_pem"),
-                        name + ".tls.", ""));
+                throw new ConfigException(
+                    "config file "
+                        + path
+                        + ": unknown key "
+                        + name
+                        + ".tls."
+                        + tlsKey
+                        + Suggestions.didYouMean(tlsKey, Set.of("crt_pem"), name + ".tls.", ""));
               }
             }
           }
           continue;
         }
         if (!keys.contains(key)) {
-          throw new ConfigException("config file " + path + ": unknown key " + name + "." + key
-              + Suggestions.didYouMean(key, keys, name + ".", ""));
+          throw new ConfigException(
+              "config file "
+                  + path
+                  + ": unknown key "
+                  + name
+                  + "."
+                  + key
+                  + Suggestions.didYouMean(key, keys, name + ".", ""));
         }
       }
     }

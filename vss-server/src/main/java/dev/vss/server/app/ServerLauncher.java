@@ -80,8 +80,12 @@ final class ServerLauncher {
     SSLContext tls = null;
     if (config.tlsCert().isPresent()) {
       try {
-        tls = PemTls.serverContext(config.tlsCert().get(), config.sourceOf(Setting.TLS_CERT),
-            config.tlsKey().orElseThrow(), config.sourceOf(Setting.TLS_KEY));
+        tls =
+            PemTls.serverContext(
+                config.tlsCert().get(),
+                config.sourceOf(Setting.TLS_CERT),
+                config.tlsKey().orElseThrow(),
+                config.sourceOf(Setting.TLS_KEY));
       } catch (PemTls.PemException e) {
         throw new ConfigException(e.getMessage(), e);
       }
@@ -93,25 +97,31 @@ final class ServerLauncher {
       storage = config.store().open(config);
     } catch (RuntimeException e) {
       log.error("cannot open the {} store {}", config.store().configName(), location, e);
-      throw new StartupFailure("cannot open the " + config.store().configName() + " store "
-          + location + ": " + rootMessage(e), e);
+      throw new StartupFailure(
+          "cannot open the "
+              + config.store().configName()
+              + " store "
+              + location
+              + ": "
+              + rootMessage(e),
+          e);
     }
 
     VssServer server;
     try {
-      VssService service = new VssService(storage,
-          config.limits(), config.quotas());
-      VssServer.Builder builder = VssServer.builder(service)
-          .authorizer(authorizer)
-          .bind(config.bindHost(), config.bindPort())
-          .maxBodyBytes(config.maxBodyBytes())
-          .basePath(config.basePath())
-          .shutdownTimeout(config.shutdownTimeout())
-          .workerThreads(config.workerThreads())
-          .maxConcurrentRequests(config.maxConcurrentRequests())
-          .rateLimits(config.rateLimits())
-          .bodyReadTimeout(config.bodyReadTimeout())
-          .accessLog(config.accessLog());
+      VssService service = new VssService(storage, config.limits(), config.quotas());
+      VssServer.Builder builder =
+          VssServer.builder(service)
+              .authorizer(authorizer)
+              .bind(config.bindHost(), config.bindPort())
+              .maxBodyBytes(config.maxBodyBytes())
+              .basePath(config.basePath())
+              .shutdownTimeout(config.shutdownTimeout())
+              .workerThreads(config.workerThreads())
+              .maxConcurrentRequests(config.maxConcurrentRequests())
+              .rateLimits(config.rateLimits())
+              .bodyReadTimeout(config.bodyReadTimeout())
+              .accessLog(config.accessLog());
       config.maxInFlightBodyBytes().ifPresent(builder::maxInFlightBodyBytes);
       if (tls != null) {
         builder.tls(tls);
@@ -120,34 +130,58 @@ final class ServerLauncher {
     } catch (RuntimeException e) {
       storage.close();
       log.debug("binding {} failed", config.bindAddress(), e);
-      throw new StartupFailure("cannot listen on " + config.bindAddress() + " ("
-          + config.sourceOf(Setting.BIND) + "): " + rootMessage(e), e);
+      throw new StartupFailure(
+          "cannot listen on "
+              + config.bindAddress()
+              + " ("
+              + config.sourceOf(Setting.BIND)
+              + "): "
+              + rootMessage(e),
+          e);
     }
 
-    log.info("vss-server {} listening on {} (store={} {}, auth={}, max-body-bytes={},"
-        + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s,"
-        + " max-concurrent-requests={}, rate-limits={})",
-        VssServer.version(), server.baseUri(), config.store().configName(),
+    log.info(
+        "vss-server {} listening on {} (store={} {}, auth={}, max-body-bytes={},"
+            + " worker-threads={}, max-inflight-body-bytes={}, body-read-timeout={}s,"
+            + " max-concurrent-requests={}, rate-limits={})",
+        VssServer.version(),
+        server.baseUri(),
+        config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
-        config.auth().configName(), config.maxBodyBytes(), config.workerThreads(),
-        config.maxInFlightBodyBytes().orElse(
-            VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
-        config.bodyReadTimeout().toSeconds(), config.maxConcurrentRequests(),
+        config.auth().configName(),
+        config.maxBodyBytes(),
+        config.workerThreads(),
+        config
+            .maxInFlightBodyBytes()
+            .orElse(VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
+        config.bodyReadTimeout().toSeconds(),
+        config.maxConcurrentRequests(),
         describe(config.rateLimits()));
     Limits limits = config.limits();
-    log.info("request limits: {} items per put, key {} / store id {} characters, value {} bytes,"
-        + " page size {} (at most {})", limits.maxItemsPerPut(), limits.maxKeyLength(),
-        limits.maxStoreIdLength(), limits.maxValueBytes(), limits.defaultPageSize(),
+    log.info(
+        "request limits: {} items per put, key {} / store id {} characters, value {} bytes,"
+            + " page size {} (at most {})",
+        limits.maxItemsPerPut(),
+        limits.maxKeyLength(),
+        limits.maxStoreIdLength(),
+        limits.maxValueBytes(),
+        limits.defaultPageSize(),
         limits.maxPageSize());
     if (config.quotas().enabled()) {
-      log.info("quotas: {} stored bytes per user, {} records per user, {} stored bytes per store"
-          + " id (0: off; stored bytes are value bytes)", config.quotas().maxBytesPerUser(),
-          config.quotas().maxRecordsPerUser(), config.quotas().maxBytesPerStore());
+      log.info(
+          "quotas: {} stored bytes per user, {} records per user, {} stored bytes per store"
+              + " id (0: off; stored bytes are value bytes)",
+          config.quotas().maxBytesPerUser(),
+          config.quotas().maxRecordsPerUser(),
+          config.quotas().maxBytesPerStore());
     }
     if (config.auth() == AuthMode.NONE) {
-      log.warn("!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
-          + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"
-          + " development only. !!!", config.sourceOf(Setting.AUTH), server.rootUri());
+      log.warn(
+          "!!! AUTHENTICATION IS DISABLED (auth=none, from {}): every request acts as one"
+              + " user, so anyone who can reach {} can read and overwrite all data. Use it for local"
+              + " development only. !!!",
+          config.sourceOf(Setting.AUTH),
+          server.rootUri());
     }
     if (!config.store().durable()) {
       log.warn("the memory store loses every write when the server stops");
@@ -162,12 +196,17 @@ final class ServerLauncher {
     }
     StringBuilder text = new StringBuilder();
     if (limits.limitsRequests()) {
-      text.append(limits.requestsPerSecond()).append("/s burst ").append(limits.requestBurst())
+      text.append(limits.requestsPerSecond())
+          .append("/s burst ")
+          .append(limits.requestBurst())
           .append(" requests");
     }
     if (limits.limitsWriteBytes()) {
-      text.append(text.length() > 0 ? ", " : "").append(limits.writeBytesPerSecond())
-          .append("/s burst ").append(limits.writeBytesBurst()).append(" written bytes");
+      text.append(text.length() > 0 ? ", " : "")
+          .append(limits.writeBytesPerSecond())
+          .append("/s burst ")
+          .append(limits.writeBytesBurst())
+          .append(" written bytes");
     }
     return text.toString();
   }

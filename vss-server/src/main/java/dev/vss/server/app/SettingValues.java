@@ -6,9 +6,9 @@ import java.util.function.Function;
 
 /**
  * The parsers of the simple setting values (whole numbers in a range, seconds, on/off), shared by
- * the settings of {@link Setting} so that each kind of value is read and refused the same way.
- * Each throws {@link IllegalArgumentException} with the reason; the loader adds which setting and
- * source it was.
+ * the settings of {@link Setting} so that each kind of value is read and refused the same way. Each
+ * throws {@link IllegalArgumentException} with the reason; the loader adds which setting and source
+ * it was.
  */
 final class SettingValues {
   private SettingValues() {}

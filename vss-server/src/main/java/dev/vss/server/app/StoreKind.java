@@ -32,8 +32,8 @@ enum StoreKind {
     }
   },
   /**
-   * A PostgreSQL database on the reference server's schema (no data directory); several servers
-   * may share it.
+   * A PostgreSQL database on the reference server's schema (no data directory); several servers may
+   * share it.
    */
   POSTGRES("postgres", true) {
     @Override

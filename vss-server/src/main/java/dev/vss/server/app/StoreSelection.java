@@ -8,11 +8,11 @@ import java.util.Optional;
 
 /**
  * The store a command-line tool works on ({@code vss-server admin}), resolved exactly as the server
- * resolves its own: {@code --store}, {@code --data-dir} and {@code --config} flags, then the
- * {@code VSS_STORE}, {@code VSS_DATA_DIR} and {@code VSS_CONFIG_FILE} environment variables (and
- * for PostgreSQL {@code --postgres-url}, {@code VSS_PSQL_*}, {@code [postgresql_config]}), then
- * the config file, then the defaults. So an operator points the tools at the server's data by
- * giving them the server's own settings.
+ * resolves its own: {@code --store}, {@code --data-dir} and {@code --config} flags, then the {@code
+ * VSS_STORE}, {@code VSS_DATA_DIR} and {@code VSS_CONFIG_FILE} environment variables (and for
+ * PostgreSQL {@code --postgres-url}, {@code VSS_PSQL_*}, {@code [postgresql_config]}), then the
+ * config file, then the defaults. So an operator points the tools at the server's data by giving
+ * them the server's own settings.
  */
 public final class StoreSelection {
   private final String kind;
@@ -22,8 +22,13 @@ public final class StoreSelection {
   private final boolean logLevelExplicit;
   private final dev.vss.core.Quotas quotas;
 
-  private StoreSelection(String kind, Path dataDir, Optional<PostgresOptions> postgres,
-      String logLevel, boolean logLevelExplicit, dev.vss.core.Quotas quotas) {
+  private StoreSelection(
+      String kind,
+      Path dataDir,
+      Optional<PostgresOptions> postgres,
+      String logLevel,
+      boolean logLevelExplicit,
+      dev.vss.core.Quotas quotas) {
     this.quotas = quotas;
     this.kind = kind;
     this.dataDir = dataDir;
@@ -46,9 +51,13 @@ public final class StoreSelection {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return new StoreSelection(config.store().configName(),
-        config.dataDir().toAbsolutePath().normalize(), config.postgres(), config.logLevel(),
-        !config.sourceOf(Setting.LOG_LEVEL).equals("default"), config.quotas());
+    return new StoreSelection(
+        config.store().configName(),
+        config.dataDir().toAbsolutePath().normalize(),
+        config.postgres(),
+        config.logLevel(),
+        !config.sourceOf(Setting.LOG_LEVEL).equals("default"),
+        config.quotas());
   }
 
   /** Whether {@code flag} (such as {@code --store}) is a server setting that takes a value. */
@@ -81,7 +90,10 @@ public final class StoreSelection {
    * Call it before anything logs.
    */
   public void configureLogging(String quietDefault) {
-    Logging.configure(logLevelExplicit ? logLevel : quietDefault, java.util.Optional.empty(),
-        Logging.Format.TEXT, true);
+    Logging.configure(
+        logLevelExplicit ? logLevel : quietDefault,
+        java.util.Optional.empty(),
+        Logging.Format.TEXT,
+        true);
   }
 }

@@ -17,10 +17,12 @@ final class Suggestions {
     String best = null;
     int bestDistance = MAX_DISTANCE + 1;
     for (String candidate : known) {
-      int distance = distance(given.toLowerCase(java.util.Locale.ROOT),
-          candidate.toLowerCase(java.util.Locale.ROOT));
-      if (distance < bestDistance || (distance == bestDistance && best != null
-          && candidate.compareTo(best) < 0)) {
+      int distance =
+          distance(
+              given.toLowerCase(java.util.Locale.ROOT),
+              candidate.toLowerCase(java.util.Locale.ROOT));
+      if (distance < bestDistance
+          || (distance == bestDistance && best != null && candidate.compareTo(best) < 0)) {
         best = candidate;
         bestDistance = distance;
       }

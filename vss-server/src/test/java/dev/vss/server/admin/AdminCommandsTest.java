@@ -36,8 +36,10 @@ class AdminCommandsTest {
 
   @TempDir Path dir;
 
-  /** alice/wallet: 10 records (two re-created), global version 3; alice/"": only a global
-   * version; bob/wallet: 3 records. */
+  /**
+   * alice/wallet: 10 records (two re-created), global version 3; alice/"": only a global version;
+   * bob/wallet: 3 records.
+   */
   private static List<Change> sample() {
     List<Change> changes = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -73,18 +75,30 @@ class AdminCommandsTest {
   void importRefusesKeyspacesTheTargetHoldsUnlessReplace(Kind kind) throws Exception {
     Path source = store(kind, "source", sample());
     Path export = dir.resolve("alice.vssexport");
-    AdminFixture.Run run = admin(with(kind, source, "export", "--out", export.toString(),
-        "--user", "alice"));
+    AdminFixture.Run run =
+        admin(with(kind, source, "export", "--out", export.toString(), "--user", "alice"));
     assertThat(run.status()).as(run.err()).isZero();
-    Path target = store(kind, "target", List.of(
-        new Put(ALICE_WALLET, "old", 1, bytes("old")), new SetGlobalVersion(ALICE_WALLET, 99),
-        new Put(BOB_WALLET, "mine", 4, bytes("bob's"))));
+    Path target =
+        store(
+            kind,
+            "target",
+            List.of(
+                new Put(ALICE_WALLET, "old", 1, bytes("old")),
+                new SetGlobalVersion(ALICE_WALLET, 99),
+                new Put(BOB_WALLET, "mine", 4, bytes("bob's"))));
     Map<Keyspace, List<String>> before = AdminFixture.visible(kind, target, ALL);
 
     run = admin(with(kind, target, "import", "--in", export.toString()));
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.errLines()).singleElement().asString().contains("refused", "already holds 1 of"
-        + " the export's 2 keyspaces", "alice", "--replace", "nothing was changed");
+    assertThat(run.errLines())
+        .singleElement()
+        .asString()
+        .contains(
+            "refused",
+            "already holds 1 of" + " the export's 2 keyspaces",
+            "alice",
+            "--replace",
+            "nothing was changed");
     assertThat(AdminFixture.visible(kind, target, ALL)).isEqualTo(before);
 
     run = admin(with(kind, target, "import", "--in", export.toString(), "--replace"));
@@ -130,28 +144,36 @@ class AdminCommandsTest {
     assertThat(run.status()).as(run.err()).isZero();
     // values: alice 0..9 is 7 bytes each but "again" (5) and "updated" (7): 8*7 + 5 + 7 = 68;
     // bob: 3 * 5 = 15.
-    assertThat(run.out()).contains("users        2", "keyspaces    3", "records      13",
-        "value bytes  83 ");
+    assertThat(run.out())
+        .contains("users        2", "keyspaces    3", "records      13", "value bytes  83 ");
     run = admin(with(kind, data, "stats", "--user", "bob"));
-    assertThat(run.out()).contains("user \"bob\"", "keyspaces    1", "records      3",
-        "value bytes  15 ");
+    assertThat(run.out())
+        .contains("user \"bob\"", "keyspaces    1", "records      3", "value bytes  15 ");
   }
 
   @ParameterizedTest
   @EnumSource(names = {"SQLITE", "ROCKSDB"})
   void statsShowUsageAgainstTheConfiguredQuotas(Kind kind) {
     Path data = store(kind, "data", sample());
-    String[] quotas = {"--quota-max-bytes-per-user", "70", "--quota-max-records-per-user", "10",
-        "--quota-max-bytes-per-store", "60"};
+    String[] quotas = {
+      "--quota-max-bytes-per-user",
+      "70",
+      "--quota-max-records-per-user",
+      "10",
+      "--quota-max-bytes-per-store",
+      "60"
+    };
     AdminFixture.Run run = admin(with(kind, data, concat(new String[] {"stats"}, quotas)));
     assertThat(run.status()).as(run.err()).isZero();
-    assertThat(run.out()).contains("quotas (stored bytes are value bytes):",
-        "bytes per user     fullest user \"alice\": 68 of 70 (97.1%); 0 user(s) over it",
-        "records per user   fullest user \"alice\": 10 of 10 (100.0%); 0 user(s) over it",
-        "bytes per store    fullest store \"alice\" / \"wallet\": 68 of 60 (113.3%)");
+    assertThat(run.out())
+        .contains(
+            "quotas (stored bytes are value bytes):",
+            "bytes per user     fullest user \"alice\": 68 of 70 (97.1%); 0 user(s) over it",
+            "records per user   fullest user \"alice\": 10 of 10 (100.0%); 0 user(s) over it",
+            "bytes per store    fullest store \"alice\" / \"wallet\": 68 of 60 (113.3%)");
     run = admin(with(kind, data, concat(new String[] {"stats", "--user", "bob"}, quotas)));
-    assertThat(run.out()).contains("bytes per user     15 of 70 (21.4%)",
-        "records per user   3 of 10 (30.0%)");
+    assertThat(run.out())
+        .contains("bytes per user     15 of 70 (21.4%)", "records per user   3 of 10 (30.0%)");
     assertThat(admin(with(kind, data, "stats")).out()).doesNotContain("quotas");
   }
 
@@ -161,15 +183,15 @@ class AdminCommandsTest {
   void importAndDeleteUserKeepTheUsageCountersRight(Kind kind) throws Exception {
     Path source = store(kind, "source", sample());
     Path export = dir.resolve("all.vssexport");
-    assertThat(admin(with(kind, source, "export", "--out", export.toString())).status())
-        .isZero();
-    Path target = store(kind, "target", List.of(
-        new Put(ALICE_WALLET, "old", 1, bytes("to be replaced"))));
-    AdminFixture.Run run = admin(with(kind, target, "import", "--in", export.toString(),
-        "--replace"));
+    assertThat(admin(with(kind, source, "export", "--out", export.toString())).status()).isZero();
+    Path target =
+        store(kind, "target", List.of(new Put(ALICE_WALLET, "old", 1, bytes("to be replaced"))));
+    AdminFixture.Run run =
+        admin(with(kind, target, "import", "--in", export.toString(), "--replace"));
     assertThat(run.status()).as(run.err()).isZero();
     try (Storage storage = kind.open(target)) {
-      assertThat(storage.usage(ALICE_WALLET)).isEqualTo(new Usage(68, 10))
+      assertThat(storage.usage(ALICE_WALLET))
+          .isEqualTo(new Usage(68, 10))
           .isEqualTo(UsageScan.of(storage, ALICE_WALLET));
       assertThat(storage.userUsage("bob")).isEqualTo(new Usage(15, 3));
     }
@@ -250,22 +272,32 @@ class AdminCommandsTest {
     assertThat(admin(with(Kind.SQLITE, data, "export", "--out", export.toString())).status())
         .isZero();
     try (Storage storage = Kind.SQLITE.open(data)) {
-      AdminFixture.apply(storage, List.of(new Put(ALICE_WALLET, "k5", 6, bytes("changed")),
-          new Put(BOB_WALLET, "b1", 7, bytes("bob 1")), new Delete(BOB_WALLET, "b2"),
-          new SetGlobalVersion(ALICE_WALLET, 4)));
+      AdminFixture.apply(
+          storage,
+          List.of(
+              new Put(ALICE_WALLET, "k5", 6, bytes("changed")),
+              new Put(BOB_WALLET, "b1", 7, bytes("bob 1")),
+              new Delete(BOB_WALLET, "b2"),
+              new SetGlobalVersion(ALICE_WALLET, 4)));
     }
-    AdminFixture.Run run = admin(with(Kind.SQLITE, data, "verify", "--against",
-        export.toString()));
+    AdminFixture.Run run = admin(with(Kind.SQLITE, data, "verify", "--against", export.toString()));
     assertThat(run.status()).isEqualTo(3);
-    assertThat(run.out()).contains("DIFFER", "4 difference(s)", "global version 4",
-        "key \"k5\": values differ", "key \"b1\": version 7", "key \"b2\" only in export");
+    assertThat(run.out())
+        .contains(
+            "DIFFER",
+            "4 difference(s)",
+            "global version 4",
+            "key \"k5\": values differ",
+            "key \"b1\": version 7",
+            "key \"b2\" only in export");
   }
 
   @Test
   void aDamagedSqliteRecordFailsVerifyAndExport() throws Exception {
     Path data = store(Kind.SQLITE, "data", sample());
-    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:"
-        + data.resolve(SqliteStorage.DATABASE_FILE_NAME));
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + data.resolve(SqliteStorage.DATABASE_FILE_NAME));
         Statement statement = connection.createStatement()) {
       // A changed value the record checksum no longer matches, as a flipped bit on disk would be.
       statement.executeUpdate("UPDATE records SET value = x'00' WHERE sequence = 4");
@@ -288,8 +320,8 @@ class AdminCommandsTest {
     Path export = dir.resolve("cut.vssexport");
     Interruption interruption = Interruption.none();
     interruption.request();
-    AdminFixture.Run run = admin(interruption, with(Kind.SQLITE, data, "export", "--out",
-        export.toString()));
+    AdminFixture.Run run =
+        admin(interruption, with(Kind.SQLITE, data, "export", "--out", export.toString()));
     assertThat(run.status()).isEqualTo(130);
     assertThat(export).doesNotExist();
     assertThat(export.resolveSibling("cut.vssexport.partial")).doesNotExist();
@@ -298,8 +330,7 @@ class AdminCommandsTest {
   @Test
   void badUsageIsOneLineWithStatus2() {
     assertThat(admin("frobnicate").status()).isEqualTo(2);
-    AdminFixture.Run run = admin("export", "--store", "sqlite", "--data-dir",
-        dir.toString());
+    AdminFixture.Run run = admin("export", "--store", "sqlite", "--data-dir", dir.toString());
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.errLines()).singleElement().asString().contains("--out FILE|- is required");
     run = admin("export", "--store", "memory", "--out", dir.resolve("x").toString());
@@ -307,8 +338,8 @@ class AdminCommandsTest {
     assertThat(run.err()).contains("memory store keeps nothing");
     run = admin("export", "--store-id", "w", "--out", "x");
     assertThat(run.status()).isEqualTo(2);
-    assertThat(admin("--help").out()).contains("export", "import", "backup", "verify",
-        "delete-user", "stats", "recount-usage");
+    assertThat(admin("--help").out())
+        .contains("export", "import", "backup", "verify", "delete-user", "stats", "recount-usage");
     run = admin("recount-usage", "--store", "sqlite", "--data-dir", dir.toString());
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("refused: only a PostgreSQL database needs a recount");

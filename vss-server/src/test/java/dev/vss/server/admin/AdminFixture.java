@@ -33,7 +33,9 @@ final class AdminFixture {
 
   /** The stores the tests move data between. */
   enum Kind {
-    MEMORY, SQLITE, ROCKSDB;
+    MEMORY,
+    SQLITE,
+    ROCKSDB;
 
     String configName() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -60,16 +62,34 @@ final class AdminFixture {
   static void apply(Storage storage, List<Change> changes) {
     for (Change change : changes) {
       if (change instanceof Put put) {
-        storage.write(put.keyspace(), Set.of(put.key()), view -> WritePlan.apply(
-            List.of(new WritePlan.Upsert(put.key(), put.version(),
-                ByteString.copyFrom(put.value()))), List.of(), OptionalLong.empty(),
-            WriteOutcome.APPLIED));
+        storage.write(
+            put.keyspace(),
+            Set.of(put.key()),
+            view ->
+                WritePlan.apply(
+                    List.of(
+                        new WritePlan.Upsert(
+                            put.key(), put.version(), ByteString.copyFrom(put.value()))),
+                    List.of(),
+                    OptionalLong.empty(),
+                    WriteOutcome.APPLIED));
       } else if (change instanceof Delete delete) {
-        storage.write(delete.keyspace(), Set.of(delete.key()), view -> WritePlan.apply(List.of(),
-            List.of(delete.key()), OptionalLong.empty(), WriteOutcome.APPLIED));
+        storage.write(
+            delete.keyspace(),
+            Set.of(delete.key()),
+            view ->
+                WritePlan.apply(
+                    List.of(), List.of(delete.key()), OptionalLong.empty(), WriteOutcome.APPLIED));
       } else if (change instanceof SetGlobalVersion gv) {
-        storage.write(gv.keyspace(), Set.of(), view -> WritePlan.apply(List.of(), List.of(),
-            OptionalLong.of(gv.globalVersion()), WriteOutcome.APPLIED));
+        storage.write(
+            gv.keyspace(),
+            Set.of(),
+            view ->
+                WritePlan.apply(
+                    List.of(),
+                    List.of(),
+                    OptionalLong.of(gv.globalVersion()),
+                    WriteOutcome.APPLIED));
       }
     }
   }
@@ -91,8 +111,12 @@ final class AdminFixture {
         }
         for (KeyVersion entry : page) {
           ByteString value = storage.get(keyspace, entry.key()).orElseThrow().value();
-          lines.add(entry.key() + "@" + entry.version() + "="
-              + HexFormat.of().formatHex(value.toByteArray()));
+          lines.add(
+              entry.key()
+                  + "@"
+                  + entry.version()
+                  + "="
+                  + HexFormat.of().formatHex(value.toByteArray()));
           before = entry.sequence();
         }
       }
@@ -127,8 +151,8 @@ final class AdminFixture {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       status = Admin.run(List.of(args), Map.of(), o, e, interruption, false);
     }
-    return new Run(status, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static void deleteTree(Path dir) {

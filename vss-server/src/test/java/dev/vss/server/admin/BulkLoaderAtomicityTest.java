@@ -33,7 +33,8 @@ class BulkLoaderAtomicityTest {
   @TempDir Path dir;
 
   private static BulkLoader loader(Kind kind, Path path) {
-    return kind == Kind.SQLITE ? SqliteBulkLoader.open(path, SqliteOptions.DEFAULTS)
+    return kind == Kind.SQLITE
+        ? SqliteBulkLoader.open(path, SqliteOptions.DEFAULTS)
         : RocksDbBulkLoader.open(path, RocksDbOptions.DEFAULTS);
   }
 
@@ -49,29 +50,35 @@ class BulkLoaderAtomicityTest {
       AdminFixture.apply(storage, List.of(new Put(KEYSPACE, "kept", 3, bytes("kept"))));
     }
     Map<Keyspace, List<String>> before = AdminFixture.visible(kind, data, List.of(KEYSPACE));
-    Iterator<StoredRecord> failing = new Iterator<>() {
-      private int next;
+    Iterator<StoredRecord> failing =
+        new Iterator<>() {
+          private int next;
 
-      @Override
-      public boolean hasNext() {
-        if (next == 3) {
-          throw new AdminException(Admin.EXIT_INTERRUPTED, "interrupted");
-        }
-        return true;
-      }
+          @Override
+          public boolean hasNext() {
+            if (next == 3) {
+              throw new AdminException(Admin.EXIT_INTERRUPTED, "interrupted");
+            }
+            return true;
+          }
 
-      @Override
-      public StoredRecord next() {
-        next++;
-        return record("new" + next, next);
-      }
-    };
+          @Override
+          public StoredRecord next() {
+            next++;
+            return record("new" + next, next);
+          }
+        };
     try (BulkLoader loader = loader(kind, data)) {
       assertThatThrownBy(() -> loader.replaceKeyspace(KEYSPACE, 5, failing))
           .hasMessageContaining("interrupted");
-      assertThatThrownBy(() -> loader.replaceKeyspace(KEYSPACE, 5,
-          List.of(record("a", 1), record("b", 2), record("a", 3)).iterator()))
-          .isInstanceOf(StorageException.class).hasMessageContaining("twice");
+      assertThatThrownBy(
+              () ->
+                  loader.replaceKeyspace(
+                      KEYSPACE,
+                      5,
+                      List.of(record("a", 1), record("b", 2), record("a", 3)).iterator()))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("twice");
     }
     assertThat(AdminFixture.visible(kind, data, List.of(KEYSPACE))).isEqualTo(before);
   }

@@ -48,8 +48,15 @@ class DamagedExportTest {
       AdminFixture.apply(storage, changes);
     }
     export = dir.resolve("good.vssexport");
-    AdminFixture.Run run = admin("export", "--store", "sqlite", "--data-dir", source.toString(),
-        "--out", export.toString());
+    AdminFixture.Run run =
+        admin(
+            "export",
+            "--store",
+            "sqlite",
+            "--data-dir",
+            source.toString(),
+            "--out",
+            export.toString());
     assertThat(run.status()).as(run.err()).isZero();
     good = Files.readAllBytes(export);
   }
@@ -60,8 +67,8 @@ class DamagedExportTest {
     Path target = targetWithOtherData(kind);
     Map<Keyspace, List<String>> before = AdminFixture.visible(kind, target, ALL);
     // Every cut: inside the magic, the header, the records, just before and inside the trailer.
-    for (int length : new int[] {0, 5, 12, 20, good.length / 2, good.length - 40,
-        good.length - 1}) {
+    for (int length :
+        new int[] {0, 5, 12, 20, good.length / 2, good.length - 40, good.length - 1}) {
       Path cut = write("cut-" + length, Arrays.copyOf(good, length));
       AdminFixture.Run run = importInto(kind, target, cut);
       assertThat(run.status()).as("cut at " + length).isEqualTo(1);
@@ -126,8 +133,8 @@ class DamagedExportTest {
   @Test
   void aDamagedExportDoesNotEvenCreateTheTargetStore() throws Exception {
     Path target = dir.resolve("never");
-    AdminFixture.Run run = importInto(Kind.SQLITE, target,
-        write("cut", Arrays.copyOf(good, good.length - 3)));
+    AdminFixture.Run run =
+        importInto(Kind.SQLITE, target, write("cut", Arrays.copyOf(good, good.length - 3)));
     assertThat(run.status()).isEqualTo(1);
     assertThat(target).doesNotExist();
   }
@@ -151,8 +158,14 @@ class DamagedExportTest {
   }
 
   private static AdminFixture.Run importInto(Kind kind, Path target, Path file) {
-    return admin("import", "--store", kind.configName(), "--data-dir", target.toString(),
-        "--in", file.toString());
+    return admin(
+        "import",
+        "--store",
+        kind.configName(),
+        "--data-dir",
+        target.toString(),
+        "--in",
+        file.toString());
   }
 
   private Path write(String name, byte[] content) throws Exception {

@@ -41,53 +41,111 @@ class AdminJarIT {
   }
 
   private static ListKeyVersionsResponse listing(HttpCalls calls) throws Exception {
-    HttpCalls.Reply reply = calls.post("/vss/listKeyVersions", ListKeyVersionsRequest.newBuilder()
-        .setStoreId("wallet").build(), Map.of());
+    HttpCalls.Reply reply =
+        calls.post(
+            "/vss/listKeyVersions",
+            ListKeyVersionsRequest.newBuilder().setStoreId("wallet").build(),
+            Map.of());
     assertThat(reply.status()).isEqualTo(200);
     return ListKeyVersionsResponse.parseFrom(reply.body());
   }
 
   @Test
   void exportAndBackUpARunningServerThenMigrateToRocksDb() throws Exception {
-    String[] sqlite = {"--bind", "127.0.0.1:0", "--store", "sqlite", "--data-dir", "data",
-        "--auth", "none"};
+    String[] sqlite = {
+      "--bind", "127.0.0.1:0", "--store", "sqlite", "--data-dir", "data", "--auth", "none"
+    };
     ListKeyVersionsResponse before;
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, sqlite)) {
       HttpCalls calls = callsTo(server.awaitListening());
       for (int i = 0; i < 20; i++) {
-        PutObjectRequest put = PutObjectRequest.newBuilder().setStoreId("wallet")
-            .setGlobalVersion(i).addTransactionItems(KeyValue.newBuilder().setKey("k" + i)
-                .setVersion(0).setValue(ByteString.copyFromUtf8("value " + i))).build();
+        PutObjectRequest put =
+            PutObjectRequest.newBuilder()
+                .setStoreId("wallet")
+                .setGlobalVersion(i)
+                .addTransactionItems(
+                    KeyValue.newBuilder()
+                        .setKey("k" + i)
+                        .setVersion(0)
+                        .setValue(ByteString.copyFromUtf8("value " + i)))
+                .build();
         assertThat(calls.post("/vss/putObjects", put, Map.of()).status()).isEqualTo(200);
       }
       before = listing(calls);
 
-      assertThat(admin(dir, 0, "export", "--store", "sqlite", "--data-dir", "data", "--out",
-          "all.vssexport")).contains("exported 20 records in 1 keyspaces");
-      assertThat(admin(dir, 0, "backup", "--store", "sqlite", "--data-dir", "data", "--to",
-          "backup")).contains("backed up");
-      assertThat(admin(dir, 1, "import", "--store", "sqlite", "--data-dir", "data", "--in",
-          "all.vssexport", "--replace")).contains("for writing");
+      assertThat(
+              admin(
+                  dir,
+                  0,
+                  "export",
+                  "--store",
+                  "sqlite",
+                  "--data-dir",
+                  "data",
+                  "--out",
+                  "all.vssexport"))
+          .contains("exported 20 records in 1 keyspaces");
+      assertThat(
+              admin(dir, 0, "backup", "--store", "sqlite", "--data-dir", "data", "--to", "backup"))
+          .contains("backed up");
+      assertThat(
+              admin(
+                  dir,
+                  1,
+                  "import",
+                  "--store",
+                  "sqlite",
+                  "--data-dir",
+                  "data",
+                  "--in",
+                  "all.vssexport",
+                  "--replace"))
+          .contains("for writing");
       server.terminate();
       server.awaitExit();
     }
     assertThat(Files.exists(dir.resolve("all.vssexport.partial"))).isFalse();
 
-    assertThat(admin(dir, 0, "import", "--store", "rocksdb", "--data-dir", "rocks", "--in",
-        "all.vssexport")).contains("imported 20 records in 1 keyspaces");
-    assertThat(admin(dir, 0, "verify", "--store", "rocksdb", "--data-dir", "rocks",
-        "--against-store", "sqlite", "--against-data-dir", "backup"))
+    assertThat(
+            admin(
+                dir,
+                0,
+                "import",
+                "--store",
+                "rocksdb",
+                "--data-dir",
+                "rocks",
+                "--in",
+                "all.vssexport"))
+        .contains("imported 20 records in 1 keyspaces");
+    assertThat(
+            admin(
+                dir,
+                0,
+                "verify",
+                "--store",
+                "rocksdb",
+                "--data-dir",
+                "rocks",
+                "--against-store",
+                "sqlite",
+                "--against-data-dir",
+                "backup"))
         .contains("are equal", "integrity of the rocksdb store", "integrity of the sqlite store");
 
-    String[] rocks = {"--bind", "127.0.0.1:0", "--store", "rocksdb", "--data-dir", "rocks",
-        "--auth", "none"};
+    String[] rocks = {
+      "--bind", "127.0.0.1:0", "--store", "rocksdb", "--data-dir", "rocks", "--auth", "none"
+    };
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, rocks)) {
       HttpCalls calls = callsTo(server.awaitListening());
       ListKeyVersionsResponse after = listing(calls);
       assertThat(after.getKeyVersionsList()).isEqualTo(before.getKeyVersionsList());
       assertThat(after.getGlobalVersion()).isEqualTo(20);
-      HttpCalls.Reply get = calls.post("/vss/getObject", GetObjectRequest.newBuilder()
-          .setStoreId("wallet").setKey("k7").build(), Map.of());
+      HttpCalls.Reply get =
+          calls.post(
+              "/vss/getObject",
+              GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k7").build(),
+              Map.of());
       assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getValue().toStringUtf8())
           .isEqualTo("value 7");
       // RocksDB too is exported while its server runs.

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Request-body memory in the packaged jar under a small heap ({@code -Xmx384m}, or the value of
- * the system property {@code vss.it.heap}, which is how the README's heap figures were measured):
+ * Request-body memory in the packaged jar under a small heap ({@code -Xmx384m}, or the value of the
+ * system property {@code vss.it.heap}, which is how the README's heap figures were measured):
  * clients that declare 64 MiB bodies and stall hold only what they sent, legitimate writes keep
  * working meanwhile, the body read timeout frees the stalled connections, and max-size puts and
  * gets with the default limits never run the server out of memory. No response is ever a 500 and
@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BodyMemoryIT {
   private static final String HEAP = System.getProperty("vss.it.heap", "384m");
   private static final int MIB = 1024 * 1024;
+
   /** The default body limit, declared by every stalled client. */
   private static final int DECLARED = 64 * MIB;
+
   private static final int STALLED_CLIENTS = 100;
   private static final Pattern BODY_BYTES =
       Pattern.compile("(?m)^vss_http_request_body_bytes_in_flight (\\S+)$");
@@ -52,9 +54,21 @@ class BodyMemoryIT {
 
   @Test
   void stalledBodiesHoldOnlyWhatArrivedAndTimeOutWhileOthersWrite() throws Exception {
-    try (ServerProcess server = ServerProcess.start(HEAP, Map.of(), dir, "--bind", "127.0.0.1:0",
-        "--store", "sqlite", "--data-dir", "data", "--auth", "none",
-        "--body-read-timeout", "5")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            HEAP,
+            Map.of(),
+            dir,
+            "--bind",
+            "127.0.0.1:0",
+            "--store",
+            "sqlite",
+            "--data-dir",
+            "data",
+            "--auth",
+            "none",
+            "--body-read-timeout",
+            "5")) {
       int port = server.awaitListening().getPort();
       List<Socket> stalled = new ArrayList<>();
       try {
@@ -71,8 +85,7 @@ class BodyMemoryIT {
   }
 
   /** Part (a); the stalled sockets go into {@code stalled} for the caller to close. */
-  private static void stallWhileOthersWrite(int port, List<Socket> stalled)
-      throws Exception {
+  private static void stallWhileOthersWrite(int port, List<Socket> stalled) throws Exception {
     // Each declares 64 MiB, sends 4 KiB of it and stops: 6.4 GiB declared against the heap.
     for (int i = 0; i < STALLED_CLIENTS; i++) {
       Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -84,9 +97,10 @@ class BodyMemoryIT {
       out.flush();
     }
     long held = awaitBodyBytesInFlight(port);
-    assertThat(held).as("body bytes held by %d stalled clients", STALLED_CLIENTS)
-        .isPositive().isLessThanOrEqualTo(
-            (long) STALLED_CLIENTS * ServerInternals.BODY_READER_INITIAL_CAPACITY);
+    assertThat(held)
+        .as("body bytes held by %d stalled clients", STALLED_CLIENTS)
+        .isPositive()
+        .isLessThanOrEqualTo((long) STALLED_CLIENTS * ServerInternals.BODY_READER_INITIAL_CAPACITY);
 
     // Meanwhile another client writes small values and two large ones.
     Map<String, ByteString> written = new java.util.LinkedHashMap<>();
@@ -122,15 +136,15 @@ class BodyMemoryIT {
         timedOut++;
       }
     }
-    System.out.printf("-Xmx%s: %d stalled clients held %d body bytes; %d got 408, %d 503,"
-        + " %d were closed%n", HEAP, STALLED_CLIENTS, held, timedOut,
-        STALLED_CLIENTS - timedOut - closed, closed);
+    System.out.printf(
+        "-Xmx%s: %d stalled clients held %d body bytes; %d got 408, %d 503," + " %d were closed%n",
+        HEAP, STALLED_CLIENTS, held, timedOut, STALLED_CLIENTS - timedOut - closed, closed);
     assertThat(timedOut).as("stalled clients answered 408").isPositive();
     assertThat(awaitNoBodyBytesInFlight(port)).isZero();
 
     // The server still serves, and every acknowledged value is intact.
-    assertThat(RawHttp.send(port, putRequest("after", ByteString.copyFromUtf8("after")))
-        .status()).isEqualTo(200);
+    assertThat(RawHttp.send(port, putRequest("after", ByteString.copyFromUtf8("after"))).status())
+        .isEqualTo(200);
     for (Map.Entry<String, ByteString> entry : written.entrySet()) {
       assertThat(get(port, entry.getKey())).as(entry.getKey()).isEqualTo(entry.getValue());
     }
@@ -139,8 +153,19 @@ class BodyMemoryIT {
   @Test
   void concurrentMaxSizePutsAndGetsFitTheHeapWithDefaultLimits() throws Exception {
     int clients = 3;
-    try (ServerProcess server = ServerProcess.start(HEAP, Map.of(), dir, "--bind", "127.0.0.1:0",
-        "--store", "sqlite", "--data-dir", "data", "--auth", "none");
+    try (ServerProcess server =
+            ServerProcess.start(
+                HEAP,
+                Map.of(),
+                dir,
+                "--bind",
+                "127.0.0.1:0",
+                "--store",
+                "sqlite",
+                "--data-dir",
+                "data",
+                "--auth",
+                "none");
         AutoCloseableExecutor pool = new AutoCloseableExecutor(clients)) {
       int port = server.awaitListening().getPort();
       // The largest value whose putObjects body fits the default 64 MiB limit.
@@ -157,7 +182,8 @@ class BodyMemoryIT {
       }
       try {
         for (Future<Integer> put : puts) {
-          assertThat(put.get(120, TimeUnit.SECONDS)).as("a 64 MiB put, retried after 503s")
+          assertThat(put.get(120, TimeUnit.SECONDS))
+              .as("a 64 MiB put, retried after 503s")
               .isEqualTo(200);
         }
         List<Future<ByteString>> gets = new ArrayList<>();
@@ -167,7 +193,8 @@ class BodyMemoryIT {
         }
         for (int i = 0; i < clients; i++) {
           assertThat(gets.get(i).get(120, TimeUnit.SECONDS).equals(values.get(i)))
-              .as("the 64 MiB value big%d read back intact", i).isTrue();
+              .as("the 64 MiB value big%d read back intact", i)
+              .isTrue();
         }
       } catch (AssertionError | java.util.concurrent.ExecutionException e) {
         throw withServerErrors(e, server);
@@ -176,11 +203,16 @@ class BodyMemoryIT {
     }
   }
 
-  /** The status of a put; on 503 (or a connection closed mid-body) retried, a bounded number of times. */
+  /**
+   * The status of a put; on 503 (or a connection closed mid-body) retried, a bounded number of
+   * times.
+   */
   private static int putWithRetries(int port, String key, ByteString value) throws Exception {
-    PutObjectRequest request = PutObjectRequest.newBuilder().setStoreId("wallet")
-        .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(-1).setValue(value))
-        .build();
+    PutObjectRequest request =
+        PutObjectRequest.newBuilder()
+            .setStoreId("wallet")
+            .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(-1).setValue(value))
+            .build();
     int status = -1;
     for (int attempt = 0; attempt < 60; attempt++) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -211,8 +243,8 @@ class BodyMemoryIT {
 
   /** The value of {@code key}; on 503 (the budget is full) retried, a bounded number of times. */
   private static ByteString get(int port, String key) throws Exception {
-    byte[] body = GetObjectRequest.newBuilder().setStoreId("wallet").setKey(key).build()
-        .toByteArray();
+    byte[] body =
+        GetObjectRequest.newBuilder().setStoreId("wallet").setKey(key).build().toByteArray();
     for (int attempt = 0; ; attempt++) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
         socket.setSoTimeout(60_000);
@@ -235,8 +267,12 @@ class BodyMemoryIT {
   }
 
   private static byte[] putRequest(String key, ByteString value) {
-    byte[] body = PutObjectRequest.newBuilder().setStoreId("wallet").addTransactionItems(
-        KeyValue.newBuilder().setKey(key).setVersion(-1).setValue(value)).build().toByteArray();
+    byte[] body =
+        PutObjectRequest.newBuilder()
+            .setStoreId("wallet")
+            .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(-1).setValue(value))
+            .build()
+            .toByteArray();
     byte[] head = head("/vss/putObjects", body.length);
     byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
     System.arraycopy(body, 0, request, head.length, body.length);
@@ -244,9 +280,13 @@ class BodyMemoryIT {
   }
 
   private static byte[] head(String path, long contentLength) {
-    return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/octet-stream\r\nContent-Length: " + contentLength
-        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    return ("POST "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/octet-stream\r\nContent-Length: "
+            + contentLength
+            + "\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static ByteString randomValue(int size, long seed) {
@@ -256,8 +296,13 @@ class BodyMemoryIT {
   }
 
   private static long bodyBytesInFlight(int port) {
-    String metrics = new String(RawHttp.send(port, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Connection: close\r\n\r\n").body(), StandardCharsets.UTF_8);
+    String metrics =
+        new String(
+            RawHttp.send(
+                    port,
+                    "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n\r\n")
+                .body(),
+            StandardCharsets.UTF_8);
     Matcher matcher = BODY_BYTES.matcher(metrics);
     assertThat(matcher.find()).as("the body-bytes gauge in\n%s", metrics).isTrue();
     // Micrometer writes gauges as floating point ("1638400.0", "1.6777216E7").
@@ -284,8 +329,13 @@ class BodyMemoryIT {
   }
 
   private static void assertNoServerFailure(ServerProcess server, int port) {
-    String metrics = new String(RawHttp.send(port, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Connection: close\r\n\r\n").body(), StandardCharsets.UTF_8);
+    String metrics =
+        new String(
+            RawHttp.send(
+                    port,
+                    "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Connection: close\r\n\r\n")
+                .body(),
+            StandardCharsets.UTF_8);
     assertThat(metrics).as("requests answered 500").doesNotContain("code=\"500\"");
     assertThat(server.output()).doesNotContain("OutOfMemoryError", "failed unexpectedly");
   }

@@ -27,56 +27,86 @@ class ConformanceRunnerIT {
   /** Our server passes every check that works over the wire, with signature auth. */
   @Test
   void ourServerPassesTheBlackBoxRunner() throws Exception {
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir,
-        "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "signature")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of(), dir, "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "signature")) {
       URI api = server.awaitListening();
 
       Run run = runRunner(dir.resolve("report.txt"), "--url", api.toString());
 
-      assertThat(run.output()).contains("PASS  WireConformanceScenarios > createStoresVersionOne()",
-          "PASS  ProtocolVersionHeaderCheck > protocol version header",
-          "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
-          "PASS  WireConsistencyChecks > historiesOfOneKeyspaceAreLinearizable()",
-          "PASS  WireConcurrencyRaces > ", " 0 failed, ");
+      assertThat(run.output())
+          .contains(
+              "PASS  WireConformanceScenarios > createStoresVersionOne()",
+              "PASS  ProtocolVersionHeaderCheck > protocol version header",
+              "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
+              "PASS  WireConsistencyChecks > historiesOfOneKeyspaceAreLinearizable()",
+              "PASS  WireConcurrencyRaces > ",
+              " 0 failed, ");
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
     }
   }
 
   /**
    * Our server with JWT authentication passes the runner in JWT mode: the runner mints one RS256
-   * token per user token with the issuer's private key, and the server checks them with the
-   * public key.
+   * token per user token with the issuer's private key, and the server checks them with the public
+   * key.
    */
   @Test
   void ourServerWithJwtAuthPassesTheRunnerInJwtMode() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(2048);
     KeyPair issuer = generator.generateKeyPair();
-    Path publicKey = Files.writeString(dir.resolve("jwt-public.pem"),
-        pem("PUBLIC KEY", issuer.getPublic().getEncoded()));
-    Path privateKey = Files.writeString(dir.resolve("jwt-private.pem"),
-        pem("PRIVATE KEY", issuer.getPrivate().getEncoded()));
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir,
-        "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "jwt",
-        "--jwt-public-key", publicKey.toString())) {
+    Path publicKey =
+        Files.writeString(
+            dir.resolve("jwt-public.pem"), pem("PUBLIC KEY", issuer.getPublic().getEncoded()));
+    Path privateKey =
+        Files.writeString(
+            dir.resolve("jwt-private.pem"), pem("PRIVATE KEY", issuer.getPrivate().getEncoded()));
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of(),
+            dir,
+            "--bind",
+            "127.0.0.1:0",
+            "--store",
+            "memory",
+            "--auth",
+            "jwt",
+            "--jwt-public-key",
+            publicKey.toString())) {
       URI api = server.awaitListening();
 
-      Run run = runRunner(dir.resolve("report-jwt.txt"), "--url", api.toString(),
-          "--auth", "jwt", "--jwt-private-key", privateKey.toString(),
-          "--only", "header,conformance,property");
+      Run run =
+          runRunner(
+              dir.resolve("report-jwt.txt"),
+              "--url",
+              api.toString(),
+              "--auth",
+              "jwt",
+              "--jwt-private-key",
+              privateKey.toString(),
+              "--only",
+              "header,conformance,property");
 
-      assertThat(run.output()).contains("(auth jwt)",
-          "PASS  WireConformanceScenarios > createStoresVersionOne()",
-          "PASS  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
-          "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel", " 0 failed, ");
+      assertThat(run.output())
+          .contains(
+              "(auth jwt)",
+              "PASS  WireConformanceScenarios > createStoresVersionOne()",
+              "PASS  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
+              "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
+              " 0 failed, ");
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
     }
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /**
@@ -85,17 +115,27 @@ class ConformanceRunnerIT {
    */
   @Test
   void failuresAreReportedWithTheRequestAndTheResponse() throws Exception {
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir,
-        "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "signature")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of(), dir, "--bind", "127.0.0.1:0", "--store", "memory", "--auth", "signature")) {
       URI api = server.awaitListening();
 
-      Run run = runRunner(dir.resolve("report.txt"), "--url", api.toString(), "--auth", "none",
-          "--only", "header,conformance");
+      Run run =
+          runRunner(
+              dir.resolve("report.txt"),
+              "--url",
+              api.toString(),
+              "--auth",
+              "none",
+              "--only",
+              "header,conformance");
 
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isEqualTo(1);
       assertThat(run.output())
-          .contains("FAIL  WireConformanceScenarios > createStoresVersionOne()",
-              "last requests and responses:", "putObjects PutObjectRequest{",
+          .contains(
+              "FAIL  WireConformanceScenarios > createStoresVersionOne()",
+              "last requests and responses:",
+              "putObjects PutObjectRequest{",
               "-> 401 ErrorResponse{error_code: AUTH_EXCEPTION",
               "SKIP  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
               "needs capability SEVERAL_USERS");
@@ -108,16 +148,24 @@ class ConformanceRunnerIT {
       throws IOException, InterruptedException {
     Path jar = Path.of(System.getProperty("vss.testkit.runner.jar", "missing"));
     assertThat(jar).as("the runner jar that vss-testkit's package phase builds").isRegularFile();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", jar.toAbsolutePath().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(report.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(report.toFile())
+            .start();
     if (!process.waitFor(15, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("the runner did not finish; report so far:\n"
-          + Files.readString(report, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "the runner did not finish; report so far:\n"
+              + Files.readString(report, StandardCharsets.UTF_8));
     }
     return new Run(process.exitValue(), Files.readString(report, StandardCharsets.UTF_8));
   }

@@ -20,22 +20,35 @@ class LimitsHttpTest {
   private static PutObjectRequest put(String storeId, int items, int keyLength) {
     PutObjectRequest.Builder request = PutObjectRequest.newBuilder().setStoreId(storeId);
     for (int i = 0; i < items; i++) {
-      request.addTransactionItems(KeyValue.newBuilder().setKey(i + "k".repeat(keyLength - 1))
-          .setVersion(-1).setValue(ByteString.copyFromUtf8("v")));
+      request.addTransactionItems(
+          KeyValue.newBuilder()
+              .setKey(i + "k".repeat(keyLength - 1))
+              .setVersion(-1)
+              .setValue(ByteString.copyFromUtf8("v")));
     }
     return request.build();
   }
 
   @Test
   void loweredLimitsAreEnforcedWithInvalidRequest() {
-    ServerConfig config = ServerConfigLoader.load(List.of("--store", "memory", "--auth", "none",
-        "--bind", "127.0.0.1:0", "--max-items-per-put", "2"),
-        Map.of("VSS_MAX_KEY_LENGTH", "8"));
+    ServerConfig config =
+        ServerConfigLoader.load(
+            List.of(
+                "--store",
+                "memory",
+                "--auth",
+                "none",
+                "--bind",
+                "127.0.0.1:0",
+                "--max-items-per-put",
+                "2"),
+            Map.of("VSS_MAX_KEY_LENGTH", "8"));
     ServerLauncher.Running running = ServerLauncher.start(config);
     try {
       HttpCalls http = new HttpCalls(running.server().rootUri());
       assertThat(http.post("/vss/putObjects", put("wallet", 2, 8), Map.of()).status())
-          .as("at both limits").isEqualTo(200);
+          .as("at both limits")
+          .isEqualTo(200);
 
       HttpCalls.Reply tooMany = http.post("/vss/putObjects", put("wallet", 3, 1), Map.of());
       assertThat(tooMany.status()).isEqualTo(400);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator features of the packaged jar: {@code --version}, the log file reopened on SIGHUP
- * (as logrotate needs), JSON log lines, and one-line reasons when a store cannot open.
+ * The operator features of the packaged jar: {@code --version}, the log file reopened on SIGHUP (as
+ * logrotate needs), JSON log lines, and one-line reasons when a store cannot open.
  */
 class OperationsJarIT {
   private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)");
@@ -43,15 +43,28 @@ class OperationsJarIT {
   void theLogFileIsReopenedOnSighupAfterARename() throws Exception {
     Path log = dir.resolve("vss.log");
     Path rotated = dir.resolve("vss.log.1");
-    try (ServerProcess server = ServerProcess.start(List.of("env", "--default-signal=HUP"),
-        ServerProcess.jar(), "256m", Map.of(), dir, "--store", "memory",
-        "--auth", "none", "--bind", "127.0.0.1:0", "--log-file", "vss.log")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            List.of("env", "--default-signal=HUP"),
+            ServerProcess.jar(),
+            "256m",
+            Map.of(),
+            dir,
+            "--store",
+            "memory",
+            "--auth",
+            "none",
+            "--bind",
+            "127.0.0.1:0",
+            "--log-file",
+            "vss.log")) {
       Matcher listening = awaitInFile(log, LISTENING);
       assertThat(listening.group(0)).isNotNull();
       HttpCalls calls = new HttpCalls(URI.create(rootOf(listening.group(1))));
       calls.post("/vss/before-rotate", new byte[0], Map.of());
       awaitInFile(log, Pattern.compile("method=/vss/before-rotate status=404"));
-      assertThat(server.output()).as("logs go to the file, not the console")
+      assertThat(server.output())
+          .as("logs go to the file, not the console")
           .doesNotContain("listening on");
 
       // What logrotate does: rename, then signal.
@@ -74,30 +87,56 @@ class OperationsJarIT {
   @Test
   void anIgnoredSighupIsReportedAtStartUp() throws Exception {
     Path log = dir.resolve("vss.log");
-    try (ServerProcess server = ServerProcess.start(List.of("nohup"), ServerProcess.jar(), "256m",
-        Map.of(), dir, "--store", "memory", "--auth", "none", "--bind", "127.0.0.1:0",
-        "--log-file", "vss.log")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            List.of("nohup"),
+            ServerProcess.jar(),
+            "256m",
+            Map.of(),
+            dir,
+            "--store",
+            "memory",
+            "--auth",
+            "none",
+            "--bind",
+            "127.0.0.1:0",
+            "--log-file",
+            "vss.log")) {
       awaitInFile(log, LISTENING);
-      assertThat(awaitInFile(log, Pattern.compile("WARN .*SIGHUP is ignored by this process"))
-          .group(0)).isNotNull();
+      assertThat(
+              awaitInFile(log, Pattern.compile("WARN .*SIGHUP is ignored by this process"))
+                  .group(0))
+          .isNotNull();
     }
   }
 
   @Test
   void jsonLinesAndNoAccessLogWhenOff() throws Exception {
-    try (ServerProcess server = ServerProcess.start(
-        Map.of("VSS_LOG_FORMAT", "json", "VSS_ACCESS_LOG", "off"), dir, "--store", "memory",
-        "--auth", "none", "--bind", "127.0.0.1:0")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of("VSS_LOG_FORMAT", "json", "VSS_ACCESS_LOG", "off"),
+            dir,
+            "--store",
+            "memory",
+            "--auth",
+            "none",
+            "--bind",
+            "127.0.0.1:0")) {
       // JSON escapes the slashes of the URI: listening on http:\/\/127.0.0.1:PORT\/vss
-      Matcher port = server.awaitLine(
-          Pattern.compile("listening on http:\\\\/\\\\/127\\.0\\.0\\.1:(\\d+)"));
+      Matcher port =
+          server.awaitLine(Pattern.compile("listening on http:\\\\/\\\\/127\\.0\\.0\\.1:(\\d+)"));
       new HttpCalls(URI.create("http://127.0.0.1:" + port.group(1)))
           .post("/vss/nope", new byte[0], Map.of());
-      String listeningLine = server.lines().stream().filter(l -> l.contains("listening on"))
-          .findFirst().orElseThrow();
-      assertThat(listeningLine).startsWith("{").endsWith("}")
-          .contains("\"level\":\"INFO\"", "\"loggerName\":\"dev.vss.server.app.ServerLauncher\"",
-              "\"formattedMessage\":\"vss-server ").doesNotContain("listening on {}");
+      String listeningLine =
+          server.lines().stream().filter(l -> l.contains("listening on")).findFirst().orElseThrow();
+      assertThat(listeningLine)
+          .startsWith("{")
+          .endsWith("}")
+          .contains(
+              "\"level\":\"INFO\"",
+              "\"loggerName\":\"dev.vss.server.app.ServerLauncher\"",
+              "\"formattedMessage\":\"vss-server ")
+          .doesNotContain("listening on {}");
       server.terminate();
       server.awaitExit();
       assertThat(server.output()).doesNotContain("vss.access").doesNotContain("/vss/nope");
@@ -108,21 +147,54 @@ class OperationsJarIT {
   void aStoreThatCannotOpenSaysWhyInOneLine() throws Exception {
     Files.writeString(dir.resolve("a-file"), "x");
     for (String store : new String[] {"sqlite", "rocksdb"}) {
-      try (ServerProcess server = ServerProcess.start(Map.of(), dir, "--store", store,
-          "--data-dir", "a-file/data", "--auth", "none", "--bind", "127.0.0.1:0")) {
+      try (ServerProcess server =
+          ServerProcess.start(
+              Map.of(),
+              dir,
+              "--store",
+              store,
+              "--data-dir",
+              "a-file/data",
+              "--auth",
+              "none",
+              "--bind",
+              "127.0.0.1:0")) {
         assertThat(server.awaitExit()).isEqualTo(1);
-        assertThat(lastLine(server)).startsWith("vss-server: cannot open the " + store + " store in ")
-            .contains("a-file").containsIgnoringCase("not a directory");
+        assertThat(lastLine(server))
+            .startsWith("vss-server: cannot open the " + store + " store in ")
+            .contains("a-file")
+            .containsIgnoringCase("not a directory");
       }
     }
     // RocksDB: another process holds the database.
-    try (ServerProcess first = ServerProcess.start(Map.of(), dir, "--store", "rocksdb",
-        "--data-dir", "rocks", "--auth", "none", "--bind", "127.0.0.1:0")) {
+    try (ServerProcess first =
+        ServerProcess.start(
+            Map.of(),
+            dir,
+            "--store",
+            "rocksdb",
+            "--data-dir",
+            "rocks",
+            "--auth",
+            "none",
+            "--bind",
+            "127.0.0.1:0")) {
       first.awaitListening();
-      try (ServerProcess second = ServerProcess.start(Map.of(), dir, "--store", "rocksdb",
-          "--data-dir", "rocks", "--auth", "none", "--bind", "127.0.0.1:0")) {
+      try (ServerProcess second =
+          ServerProcess.start(
+              Map.of(),
+              dir,
+              "--store",
+              "rocksdb",
+              "--data-dir",
+              "rocks",
+              "--auth",
+              "none",
+              "--bind",
+              "127.0.0.1:0")) {
         assertThat(second.awaitExit()).isEqualTo(1);
-        assertThat(lastLine(second)).startsWith("vss-server: cannot open the rocksdb store in ")
+        assertThat(lastLine(second))
+            .startsWith("vss-server: cannot open the rocksdb store in ")
             .containsIgnoringCase("lock");
       }
     }
@@ -151,8 +223,13 @@ class OperationsJarIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no line matching " + pattern + " in " + file + ":\n"
-        + (Files.exists(file) ? Files.readString(file) : "(no file)"));
+    throw new AssertionError(
+        "no line matching "
+            + pattern
+            + " in "
+            + file
+            + ":\n"
+            + (Files.exists(file) ? Files.readString(file) : "(no file)"));
   }
 
   private static java.util.List<String> readLines(Path file) throws IOException {

@@ -21,15 +21,16 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment files checked as far as this machine allows (it has no Docker daemon): the
- * {@code Dockerfile} and the systemd unit must name the jar the build makes, a non-root user, the
- * data directory as a volume or writable path, the server's port and health path, and settings
- * the server accepts (run through the server's own configuration loader). The unit also passes
- * {@code systemd-analyze verify} without a complaint where systemd is installed.
+ * The deployment files checked as far as this machine allows (it has no Docker daemon): the {@code
+ * Dockerfile} and the systemd unit must name the jar the build makes, a non-root user, the data
+ * directory as a volume or writable path, the server's port and health path, and settings the
+ * server accepts (run through the server's own configuration loader). The unit also passes {@code
+ * systemd-analyze verify} without a complaint where systemd is installed.
  */
 class PackagingTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String JAR_IN_IMAGE = "/opt/vss/vss-server.jar";
+
   /** The shaded jar this module's pom makes (its outputFile). */
   private static final String BUILT_JAR = "vss-server/target/vss-server.jar";
 
@@ -51,8 +52,9 @@ class PackagingTest {
       current.append(trimmed);
       String text = current.toString();
       int space = text.indexOf(' ');
-      instructions.add(new Instruction(text.substring(0, space).toUpperCase(),
-          text.substring(space + 1).strip()));
+      instructions.add(
+          new Instruction(
+              text.substring(0, space).toUpperCase(), text.substring(space + 1).strip()));
       current.setLength(0);
     }
     return instructions;
@@ -96,7 +98,8 @@ class PackagingTest {
       throws IOException {
     List<Instruction> docker = dockerfile();
     List<Instruction> froms = all(docker, "FROM");
-    assertThat(froms).extracting(Instruction::args)
+    assertThat(froms)
+        .extracting(Instruction::args)
         .containsExactly("maven:3-eclipse-temurin-17 AS build", "eclipse-temurin:17-jre");
     // The build stage copies the jar the module's pom makes; the run stage takes it from there.
     String build = all(docker, "RUN").get(0).args();
@@ -106,8 +109,8 @@ class PackagingTest {
 
     String user = only(runStage, "USER");
     assertThat(user.split(":")[0]).isNotIn("root", "0").matches("[1-9][0-9]*");
-    assertThat(all(runStage, "RUN").get(0).args()).contains("useradd --system --uid "
-        + user.split(":")[0]);
+    assertThat(all(runStage, "RUN").get(0).args())
+        .contains("useradd --system --uid " + user.split(":")[0]);
 
     Map<String, String> env = env(runStage);
     List<String> entrypoint = execForm(only(runStage, "ENTRYPOINT"));
@@ -116,18 +119,19 @@ class PackagingTest {
     // The server accepts the image's settings, and they put the store in the volume and the
     // listener on the exposed port, on every interface.
     ServerConfig config = ServerConfigLoader.load(args, env);
-    assertThat(execForm(only(runStage, "VOLUME")))
-        .containsExactly(config.dataDir().toString());
+    assertThat(execForm(only(runStage, "VOLUME"))).containsExactly(config.dataDir().toString());
     assertThat(only(runStage, "EXPOSE")).isEqualTo(Integer.toString(config.bindPort()));
     assertThat(config.bindHost()).isEqualTo("0.0.0.0");
-    assertThat(config.bindPort()).isEqualTo(
-        ServerConfigLoader.bindPort(ServerConfigLoader.DEFAULT_BIND));
+    assertThat(config.bindPort())
+        .isEqualTo(ServerConfigLoader.bindPort(ServerConfigLoader.DEFAULT_BIND));
     assertThat(config.store()).isEqualTo(StoreKind.SQLITE);
 
     // The health check runs this module's HealthCheck from the jar, on the configured port.
     String health = only(runStage, "HEALTHCHECK");
     List<String> check = execForm(health.substring(health.indexOf("CMD ") + 4));
-    assertThat(check).startsWith("java").containsSequence("-cp", JAR_IN_IMAGE)
+    assertThat(check)
+        .startsWith("java")
+        .containsSequence("-cp", JAR_IN_IMAGE)
         .endsWith(HealthCheck.class.getName());
     assertThat(HealthCheck.defaultUri(env).toString())
         .isEqualTo("http://127.0.0.1:" + config.bindPort() + "/health");
@@ -139,8 +143,11 @@ class PackagingTest {
   @Test
   void theHealthCheckPassesOnlyForAHealthyServer() {
     try (InMemoryStorage storage = new InMemoryStorage()) {
-      VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-          .authorizer(new NoAuthorizer()).bind("127.0.0.1", 0).start();
+      VssServer server =
+          VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+              .authorizer(new NoAuthorizer())
+              .bind("127.0.0.1", 0)
+              .start();
       try {
         int port = server.address().getPort();
         assertThat(HealthCheck.check(List.of(), Map.of("VSS_BIND_ADDRESS", "0.0.0.0:" + port)))
@@ -152,9 +159,9 @@ class PackagingTest {
         server.stop();
       }
       assertThat(HealthCheck.check(List.of(server.rootUri() + "/health"), Map.of()))
-          .as("nobody listening").isEqualTo(1);
-      assertThat(HealthCheck.check(List.of(), Map.of("VSS_BIND_ADDRESS", "nonsense")))
-          .isEqualTo(2);
+          .as("nobody listening")
+          .isEqualTo(1);
+      assertThat(HealthCheck.check(List.of(), Map.of("VSS_BIND_ADDRESS", "nonsense"))).isEqualTo(2);
     }
   }
 
@@ -173,7 +180,8 @@ class PackagingTest {
       }
       if (section.equals("[Service]")) {
         int eq = trimmed.indexOf('=');
-        service.computeIfAbsent(trimmed.substring(0, eq), k -> new ArrayList<>())
+        service
+            .computeIfAbsent(trimmed.substring(0, eq), k -> new ArrayList<>())
             .add(trimmed.substring(eq + 1));
       }
     }
@@ -184,11 +192,19 @@ class PackagingTest {
   void theSystemdUnitIsHardenedAndRunsTheJarWithSettingsTheServerAccepts() throws Exception {
     Map<String, List<String>> service = unitService();
     assertThat(service.get("User")).singleElement().isNotIn("root", "0");
-    for (String hardening : List.of("NoNewPrivileges=yes", "ProtectSystem=strict",
-        "PrivateTmp=yes", "ProtectHome=yes", "PrivateDevices=yes", "RestrictSUIDSGID=yes",
-        "CapabilityBoundingSet=", "SystemCallArchitectures=native")) {
+    for (String hardening :
+        List.of(
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "PrivateTmp=yes",
+            "ProtectHome=yes",
+            "PrivateDevices=yes",
+            "RestrictSUIDSGID=yes",
+            "CapabilityBoundingSet=",
+            "SystemCallArchitectures=native")) {
       int eq = hardening.indexOf('=');
-      assertThat(service.get(hardening.substring(0, eq))).as(hardening)
+      assertThat(service.get(hardening.substring(0, eq)))
+          .as(hardening)
           .containsExactly(hardening.substring(eq + 1));
     }
     // The JIT needs writable executable memory: this one would stop the JVM.
@@ -211,11 +227,15 @@ class PackagingTest {
   @Test
   void systemdAnalyzeVerifiesTheUnit() throws Exception {
     Path analyze = Path.of("/usr/bin/systemd-analyze");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(analyze),
-        "systemd-analyze is not installed");
-    Process process = new ProcessBuilder(analyze.toString(), "verify",
-        ROOT.resolve("packaging/vss-server.service").toString())
-        .redirectErrorStream(true).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(analyze), "systemd-analyze is not installed");
+    Process process =
+        new ProcessBuilder(
+                analyze.toString(),
+                "verify",
+                ROOT.resolve("packaging/vss-server.service").toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * never starts on another store.
  */
 class PostgresConfigTest {
-  private static final String PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  private static final String PEM =
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
   @TempDir Path dir;
 
@@ -35,10 +36,20 @@ class PostgresConfigTest {
 
   @Test
   void theReferenceEnvironmentSelectsPostgresWithItsValues() {
-    PostgresOptions options = postgres(load(Map.of(
-        "VSS_PSQL_USERNAME", "vssuser", "VSS_PSQL_PASSWORD", "secret",
-        "VSS_PSQL_ADDRESS", "db.internal:6432", "VSS_PSQL_DEFAULT_DB", "template",
-        "VSS_PSQL_VSS_DB", "wallets")));
+    PostgresOptions options =
+        postgres(
+            load(
+                Map.of(
+                    "VSS_PSQL_USERNAME",
+                    "vssuser",
+                    "VSS_PSQL_PASSWORD",
+                    "secret",
+                    "VSS_PSQL_ADDRESS",
+                    "db.internal:6432",
+                    "VSS_PSQL_DEFAULT_DB",
+                    "template",
+                    "VSS_PSQL_VSS_DB",
+                    "wallets")));
 
     assertThat(options.user()).isEqualTo("vssuser");
     assertThat(options.address()).isEqualTo("db.internal:6432");
@@ -70,12 +81,14 @@ class PostgresConfigTest {
 
   @Test
   void postgresSettingsWithAnotherStoreAreRefused() {
-    assertThatThrownBy(() -> load(Map.of("VSS_PSQL_ADDRESS", "127.0.0.1:5432"),
-        "--store", "sqlite"))
+    assertThatThrownBy(
+            () -> load(Map.of("VSS_PSQL_ADDRESS", "127.0.0.1:5432"), "--store", "sqlite"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("VSS_PSQL_ADDRESS").hasMessageContaining("--store");
+        .hasMessageContaining("VSS_PSQL_ADDRESS")
+        .hasMessageContaining("--store");
     assertThatThrownBy(() -> load(Map.of("VSS_STORE", "rocksdb", "VSS_PSQL_TLS", "1")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_PSQL_TLS");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VSS_PSQL_TLS");
   }
 
   /** The pool size a setting configures. */
@@ -93,20 +106,26 @@ class PostgresConfigTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Setting.class, names = {"POSTGRES_WRITER_CONNECTIONS",
-      "POSTGRES_READ_CONNECTIONS", "POSTGRES_GET_CONNECTIONS"})
+  @EnumSource(
+      value = Setting.class,
+      names = {
+        "POSTGRES_WRITER_CONNECTIONS",
+        "POSTGRES_READ_CONNECTIONS",
+        "POSTGRES_GET_CONNECTIONS"
+      })
   void poolSizesComeFromFlagsThenEnvironmentThenFileThenTheStoreDefaults(Setting setting)
       throws IOException {
     Path file = dir.resolve("pools.toml");
     Files.writeString(file, "[postgresql_config]\n" + setting.key() + " = 5\n");
     Map<String, String> env = Map.of(setting.env(), "6");
 
-    ServerConfig all = load(env, "--config", file.toString(), "--store", "postgres",
-        setting.flag(), "7");
+    ServerConfig all =
+        load(env, "--config", file.toString(), "--store", "postgres", setting.flag(), "7");
     assertThat(pool(postgres(all), setting)).isEqualTo(7);
     assertThat(all.sourceOf(setting)).isEqualTo(setting.flag());
-    assertThat(pool(postgres(load(env, "--config", file.toString(), "--store", "postgres")),
-        setting)).isEqualTo(6);
+    assertThat(
+            pool(postgres(load(env, "--config", file.toString(), "--store", "postgres")), setting))
+        .isEqualTo(6);
     ServerConfig fileOnly = load(Map.of(), "--config", file.toString(), "--store", "postgres");
     assertThat(pool(postgres(fileOnly), setting)).isEqualTo(5);
     assertThat(fileOnly.sourceOf(setting))
@@ -118,9 +137,14 @@ class PostgresConfigTest {
 
   @Test
   void poolSizesApplyToAJdbcUrlAndSelectNothing() {
-    PostgresOptions options = postgres(load(Map.of("VSS_POSTGRES_READ_CONNECTIONS", "3"),
-        "--postgres-url", "jdbc:postgresql://10.1.2.3:5433/vssdb", "--postgres-writer-connections",
-        "4"));
+    PostgresOptions options =
+        postgres(
+            load(
+                Map.of("VSS_POSTGRES_READ_CONNECTIONS", "3"),
+                "--postgres-url",
+                "jdbc:postgresql://10.1.2.3:5433/vssdb",
+                "--postgres-writer-connections",
+                "4"));
     assertThat(options.readConnections()).isEqualTo(3);
     assertThat(options.writerConnections()).isEqualTo(4);
     assertThat(options.getConnections()).isEqualTo(PostgresOptions.DEFAULT_GET_CONNECTIONS);
@@ -128,26 +152,32 @@ class PostgresConfigTest {
     ServerConfig sqlite = load(Map.of(), "--postgres-get-connections", "3");
     assertThat(sqlite.store()).isEqualTo(StoreKind.SQLITE);
     assertThat(sqlite.postgres()).isEmpty();
-    assertThat(sqlite.warnings()).containsExactly("a PostgreSQL pool size is configured"
-        + " (--postgres-get-connections) but the store is sqlite; it is not used");
+    assertThat(sqlite.warnings())
+        .containsExactly(
+            "a PostgreSQL pool size is configured"
+                + " (--postgres-get-connections) but the store is sqlite; it is not used");
   }
 
   @Test
   void badPoolSizesAreOneLineErrors() {
-    assertThatThrownBy(() -> load(Map.of(), "--store", "postgres",
-        "--postgres-writer-connections", "0"))
+    assertThatThrownBy(
+            () -> load(Map.of(), "--store", "postgres", "--postgres-writer-connections", "0"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("invalid --postgres-writer-connections \"0\": must be between 1 and 1000");
-    assertThatThrownBy(() -> load(Map.of("VSS_POSTGRES_READ_CONNECTIONS", "many"), "--store",
-        "postgres"))
+    assertThatThrownBy(
+            () -> load(Map.of("VSS_POSTGRES_READ_CONNECTIONS", "many"), "--store", "postgres"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("invalid VSS_POSTGRES_READ_CONNECTIONS \"many\": not a whole number");
   }
 
   @Test
   void aJdbcUrlConfiguresEverything() {
-    PostgresOptions options = postgres(load(Map.of(), "--postgres-url",
-        "jdbc:postgresql://10.1.2.3:5433/vssdb?user=alice&password=pw&sslmode=require"));
+    PostgresOptions options =
+        postgres(
+            load(
+                Map.of(),
+                "--postgres-url",
+                "jdbc:postgresql://10.1.2.3:5433/vssdb?user=alice&password=pw&sslmode=require"));
 
     assertThat(options.address()).isEqualTo("10.1.2.3:5433");
     assertThat(options.vssDatabase()).isEqualTo("vssdb");
@@ -157,17 +187,24 @@ class PostgresConfigTest {
 
   @Test
   void aJdbcUrlAndReferenceSettingsTogetherAreRefused() {
-    assertThatThrownBy(() -> load(Map.of("VSS_PSQL_VSS_DB", "vss"),
-        "--postgres-url", "jdbc:postgresql://127.0.0.1:5432/vss"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("not both");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of("VSS_PSQL_VSS_DB", "vss"),
+                    "--postgres-url",
+                    "jdbc:postgresql://127.0.0.1:5432/vss"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not both");
   }
 
   @Test
   void badValuesNameTheirSource() {
     assertThatThrownBy(() -> load(Map.of(), "--postgres-url", "jdbc:mysql://x/y"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--postgres-url");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--postgres-url");
     assertThatThrownBy(() -> load(Map.of("VSS_PSQL_ADDRESS", "nohostport")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_PSQL_ADDRESS");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VSS_PSQL_ADDRESS");
   }
 
   @Test
@@ -184,18 +221,21 @@ class PostgresConfigTest {
   @Test
   void theReferenceConfigFileWithItsTlsTable() throws IOException {
     Path file = dir.resolve("vss-server-config.toml");
-    Files.writeString(file, String.join("\n",
-        "[postgresql_config]",
-        "username = \"u\"",
-        "password = \"p\"",
-        "address = \"127.0.0.1:5999\"",
-        "default_database = \"postgres\"",
-        "vss_database = \"vss\"",
-        "",
-        "[postgresql_config.tls]",
-        "crt_pem = \"\"\"",
-        PEM + "\"\"\"",
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "[postgresql_config]",
+            "username = \"u\"",
+            "password = \"p\"",
+            "address = \"127.0.0.1:5999\"",
+            "default_database = \"postgres\"",
+            "vss_database = \"vss\"",
+            "",
+            "[postgresql_config.tls]",
+            "crt_pem = \"\"\"",
+            PEM + "\"\"\"",
+            ""));
 
     ServerConfig config = load(Map.of(), "--config", file.toString());
     PostgresOptions options = postgres(config);

@@ -48,23 +48,31 @@ class PostgresKillIT {
       String authorization = servers.credentials.authorization("killed");
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
-        Thread thread = new Thread(() -> {
-          for (int i = 0; i < 100_000 && !stop.get(); i++) {
-            String key = "w" + writer + "-" + i;
-            PutObjectRequest put = PutObjectRequest.newBuilder().setStoreId(STORE)
-                .addTransactionItems(item(key + "-a", key))
-                .addTransactionItems(item(key + "-b", key)).build();
-            try {
-              if (calls.post("/vss/putObjects", put, Map.of("Authorization", authorization))
-                  .status() == 200) {
-                acknowledged.add(key);
-                enough.countDown();
-              }
-            } catch (Exception e) {
-              return; // the server is gone
-            }
-          }
-        }, "writer-" + w);
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                    String key = "w" + writer + "-" + i;
+                    PutObjectRequest put =
+                        PutObjectRequest.newBuilder()
+                            .setStoreId(STORE)
+                            .addTransactionItems(item(key + "-a", key))
+                            .addTransactionItems(item(key + "-b", key))
+                            .build();
+                    try {
+                      if (calls
+                              .post("/vss/putObjects", put, Map.of("Authorization", authorization))
+                              .status()
+                          == 200) {
+                        acknowledged.add(key);
+                        enough.countDown();
+                      }
+                    } catch (Exception e) {
+                      return; // the server is gone
+                    }
+                  }
+                },
+                "writer-" + w);
         thread.start();
         writers.add(thread);
       }
@@ -79,8 +87,9 @@ class PostgresKillIT {
 
     Map<String, List<String>> stored = new HashMap<>();
     try (Connection c = servers.postgres.connect(servers.database);
-        PreparedStatement read = c.prepareStatement(
-            "SELECT key, value, version FROM vss_db WHERE store_id = ? AND key <> 'global_version'")) {
+        PreparedStatement read =
+            c.prepareStatement(
+                "SELECT key, value, version FROM vss_db WHERE store_id = ? AND key <> 'global_version'")) {
       read.setString(1, STORE);
       try (ResultSet rows = read.executeQuery()) {
         while (rows.next()) {
@@ -93,14 +102,17 @@ class PostgresKillIT {
       }
     }
     assertThat(acknowledged).isNotEmpty();
-    assertThat(stored.keySet()).as("every acknowledged put is stored")
-        .containsAll(acknowledged);
-    assertThat(stored.values()).as("each put is all or nothing")
+    assertThat(stored.keySet()).as("every acknowledged put is stored").containsAll(acknowledged);
+    assertThat(stored.values())
+        .as("each put is all or nothing")
         .allSatisfy(keys -> assertThat(keys).hasSize(2));
   }
 
   private static KeyValue item(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setVersion(0)
-        .setValue(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setVersion(0)
+        .setValue(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+        .build();
   }
 }

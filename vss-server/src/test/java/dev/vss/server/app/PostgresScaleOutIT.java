@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Scale-out: two server processes on one PostgreSQL database, and the testkit's races sent to both
- * at once (calls alternate between them), so racing creates and compare-and-sets meet in
- * different processes. Exactly one must win each race, as on one server.
+ * at once (calls alternate between them), so racing creates and compare-and-sets meet in different
+ * processes. Exactly one must win each race, as on one server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresScaleOutIT extends VssConcurrencySuite {
@@ -38,8 +38,8 @@ class PostgresScaleOutIT extends VssConcurrencySuite {
       VssEndpoint[] both = new VssEndpoint[2];
       for (int i = 0; i < 2; i++) {
         URI api = processes.get(i).awaitListening();
-        both[i] = new HttpVssEndpoint(client, api, servers.credentials::authorization,
-            "server " + i);
+        both[i] =
+            new HttpVssEndpoint(client, api, servers.credentials::authorization, "server " + i);
       }
       endpoint = new Alternating(both);
     }
@@ -94,8 +94,8 @@ class PostgresScaleOutIT extends VssConcurrencySuite {
     }
 
     @Override
-    public ListKeyVersionsResponse listKeyVersions(String userToken,
-        ListKeyVersionsRequest request) {
+    public ListKeyVersionsResponse listKeyVersions(
+        String userToken, ListKeyVersionsRequest request) {
       return target().listKeyVersions(userToken, request);
     }
   }

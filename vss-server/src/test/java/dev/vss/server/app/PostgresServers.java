@@ -23,13 +23,23 @@ final class PostgresServers {
   /** The JDBC URL of the test database (user and password inside). */
   String jdbcUrl() {
     PostgresOptions options = postgres.options(database);
-    return "jdbc:postgresql://" + options.address() + "/" + database + "?user=" + options.user()
+    return "jdbc:postgresql://"
+        + options.address()
+        + "/"
+        + database
+        + "?user="
+        + options.user()
         + "&password=postgres";
   }
 
   /** Starts one more server process on the database. */
   ServerProcess start() {
-    return ServerProcess.start(Map.of("VSS_POSTGRES_URL", jdbcUrl()), dir,
-        "--bind", "127.0.0.1:0", "--jwt-public-key", jwtKey.toString());
+    return ServerProcess.start(
+        Map.of("VSS_POSTGRES_URL", jdbcUrl()),
+        dir,
+        "--bind",
+        "127.0.0.1:0",
+        "--jwt-public-key",
+        jwtKey.toString());
   }
 }

@@ -21,20 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Precedence (flags > environment > TOML file > defaults) and one-line errors naming the source. */
+/**
+ * Precedence (flags > environment > TOML file > defaults) and one-line errors naming the source.
+ */
 class ServerConfigLoaderTest {
   /** A 2048-bit RSA public key (SPKI); only its shape matters here. */
-  static final String RSA_PUBLIC_PEM = String.join("\n",
-      "-----BEGIN PUBLIC KEY-----",
-      "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo",
-      "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u",
-      "+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh",
-      "kd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ",
-      "0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdg",
-      "cKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbc",
-      "mwIDAQAB",
-      "-----END PUBLIC KEY-----",
-      "");
+  static final String RSA_PUBLIC_PEM =
+      String.join(
+          "\n",
+          "-----BEGIN PUBLIC KEY-----",
+          "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo",
+          "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u",
+          "+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh",
+          "kd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ",
+          "0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdg",
+          "cKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbc",
+          "mwIDAQAB",
+          "-----END PUBLIC KEY-----",
+          "");
 
   @TempDir Path dir;
 
@@ -70,8 +74,12 @@ class ServerConfigLoaderTest {
   @Test
   void usageTextListsEverySettingOfTheTableWithItsDefault() {
     for (Setting setting : Setting.values()) {
-      String line = Main.USAGE.lines().filter(l -> l.endsWith(" " + setting.env()))
-          .findFirst().orElseThrow(() -> new AssertionError(setting + " is not in the usage"));
+      String line =
+          Main.USAGE
+              .lines()
+              .filter(l -> l.endsWith(" " + setting.env()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(setting + " is not in the usage"));
       if (setting.flag() != null) {
         assertThat(line).contains(setting.flag() + " " + setting.valueHint());
       }
@@ -91,8 +99,8 @@ class ServerConfigLoaderTest {
         assertThat(c.read().apply(none)).as(setting.name()).isEqualTo(setting.defaultValue());
       }
     }
-    assertThat(Setting.SIGNATURE_MAX_SKEW.defaultValue()).isEqualTo(
-        Long.toString(SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds()));
+    assertThat(Setting.SIGNATURE_MAX_SKEW.defaultValue())
+        .isEqualTo(Long.toString(SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds()));
   }
 
   @Test
@@ -114,7 +122,8 @@ class ServerConfigLoaderTest {
     assertThat(VssServer.normalizeBasePath("//")).isEqualTo("/");
     assertThat(VssServer.normalizeBasePath("/a/b")).isEqualTo("/a/b");
     for (String bad : new String[] {"", "vss", "/a//b", "/a b", "/a?b", "/%2e", "/metrics/"}) {
-      assertThatThrownBy(() -> VssServer.normalizeBasePath(bad)).as(bad)
+      assertThatThrownBy(() -> VssServer.normalizeBasePath(bad))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -123,95 +132,238 @@ class ServerConfigLoaderTest {
    * One setting, a valid value for each source and its default, and how to read it back. The flag
    * differs from the environment, the environment from the file, the file from the default.
    */
-  private record Case(Setting setting, String fileValue, String envValue, String flagValue,
-      String defaultValue, Function<ServerConfig, Object> read, boolean numeric) {}
+  private record Case(
+      Setting setting,
+      String fileValue,
+      String envValue,
+      String flagValue,
+      String defaultValue,
+      Function<ServerConfig, Object> read,
+      boolean numeric) {}
 
   private static Case caseFor(Setting setting) {
     switch (setting) {
       case BIND:
-        return new Case(setting, "10.0.0.1:1", "10.0.0.2:2", "10.0.0.3:3", "127.0.0.1:8080",
-            ServerConfig::bindAddress, false);
+        return new Case(
+            setting,
+            "10.0.0.1:1",
+            "10.0.0.2:2",
+            "10.0.0.3:3",
+            "127.0.0.1:8080",
+            ServerConfig::bindAddress,
+            false);
       case STORE:
-        return new Case(setting, "rocksdb", "memory", "rocksdb", "sqlite",
-            c -> c.store().configName(), false);
+        return new Case(
+            setting, "rocksdb", "memory", "rocksdb", "sqlite", c -> c.store().configName(), false);
       case DATA_DIR:
-        return new Case(setting, "/file-dir", "/env-dir", "/flag-dir", "./vss-data",
-            c -> c.dataDir().toString(), false);
+        return new Case(
+            setting,
+            "/file-dir",
+            "/env-dir",
+            "/flag-dir",
+            "./vss-data",
+            c -> c.dataDir().toString(),
+            false);
       case AUTH:
-        return new Case(setting, "none", "jwt", "none", "signature",
-            c -> c.auth().configName(), false);
+        return new Case(
+            setting, "none", "jwt", "none", "signature", c -> c.auth().configName(), false);
       case MAX_BODY_BYTES:
-        return new Case(setting, "1000", "2000", "3000", "67108864",
-            c -> Long.toString(c.maxBodyBytes()), true);
+        return new Case(
+            setting,
+            "1000",
+            "2000",
+            "3000",
+            "67108864",
+            c -> Long.toString(c.maxBodyBytes()),
+            true);
       case BASE_PATH:
         return new Case(setting, "/file", "/env", "/flag", "/vss", ServerConfig::basePath, false);
       case SHUTDOWN_TIMEOUT:
-        return new Case(setting, "1", "2", "3", "30",
-            c -> Long.toString(c.shutdownTimeout().toSeconds()), true);
-      case WORKER_THREADS:
-        return new Case(setting, "4", "5", "6", "128", c -> Integer.toString(c.workerThreads()),
+        return new Case(
+            setting,
+            "1",
+            "2",
+            "3",
+            "30",
+            c -> Long.toString(c.shutdownTimeout().toSeconds()),
             true);
+      case WORKER_THREADS:
+        return new Case(
+            setting, "4", "5", "6", "128", c -> Integer.toString(c.workerThreads()), true);
       case MAX_INFLIGHT_BODY_BYTES:
-        return new Case(setting, "100000000", "200000000", "300000000", "default",
-            c -> c.maxInFlightBodyBytes().isPresent()
-                ? Long.toString(c.maxInFlightBodyBytes().getAsLong()) : "default", true);
+        return new Case(
+            setting,
+            "100000000",
+            "200000000",
+            "300000000",
+            "default",
+            c ->
+                c.maxInFlightBodyBytes().isPresent()
+                    ? Long.toString(c.maxInFlightBodyBytes().getAsLong())
+                    : "default",
+            true);
       case BODY_READ_TIMEOUT:
-        return new Case(setting, "5", "6", "7", "30",
-            c -> Long.toString(c.bodyReadTimeout().toSeconds()), true);
+        return new Case(
+            setting,
+            "5",
+            "6",
+            "7",
+            "30",
+            c -> Long.toString(c.bodyReadTimeout().toSeconds()),
+            true);
       case LOG_LEVEL:
         return new Case(setting, "debug", "warn", "error", "info", ServerConfig::logLevel, false);
       case SIGNATURE_MAX_SKEW:
-        return new Case(setting, "600", "300", "60", "86400",
-            c -> Long.toString(c.signatureMaxSkew().toSeconds()), true);
+        return new Case(
+            setting,
+            "600",
+            "300",
+            "60",
+            "86400",
+            c -> Long.toString(c.signatureMaxSkew().toSeconds()),
+            true);
       case MAX_CONCURRENT_REQUESTS:
-        return new Case(setting, "10", "20", "0", "512",
-            c -> Integer.toString(c.maxConcurrentRequests()), true);
+        return new Case(
+            setting,
+            "10",
+            "20",
+            "0",
+            "512",
+            c -> Integer.toString(c.maxConcurrentRequests()),
+            true);
       case RATE_LIMIT_REQUESTS:
-        return new Case(setting, "10", "20", "30", "0",
-            c -> Long.toString(c.rateLimits().requestsPerSecond()), true);
+        return new Case(
+            setting,
+            "10",
+            "20",
+            "30",
+            "0",
+            c -> Long.toString(c.rateLimits().requestsPerSecond()),
+            true);
       case RATE_LIMIT_WRITE_BYTES:
-        return new Case(setting, "1000", "2000", "3000", "0",
-            c -> Long.toString(c.rateLimits().writeBytesPerSecond()), true);
+        return new Case(
+            setting,
+            "1000",
+            "2000",
+            "3000",
+            "0",
+            c -> Long.toString(c.rateLimits().writeBytesPerSecond()),
+            true);
       case QUOTA_MAX_BYTES_PER_USER:
-        return new Case(setting, "1000", "2000", "3000", "0",
-            c -> Long.toString(c.quotas().maxBytesPerUser()), true);
+        return new Case(
+            setting,
+            "1000",
+            "2000",
+            "3000",
+            "0",
+            c -> Long.toString(c.quotas().maxBytesPerUser()),
+            true);
       case QUOTA_MAX_RECORDS_PER_USER:
-        return new Case(setting, "10", "20", "30", "0",
-            c -> Long.toString(c.quotas().maxRecordsPerUser()), true);
+        return new Case(
+            setting,
+            "10",
+            "20",
+            "30",
+            "0",
+            c -> Long.toString(c.quotas().maxRecordsPerUser()),
+            true);
       case QUOTA_MAX_BYTES_PER_STORE:
-        return new Case(setting, "100", "200", "300", "0",
-            c -> Long.toString(c.quotas().maxBytesPerStore()), true);
+        return new Case(
+            setting,
+            "100",
+            "200",
+            "300",
+            "0",
+            c -> Long.toString(c.quotas().maxBytesPerStore()),
+            true);
       case MAX_ITEMS_PER_PUT:
-        return new Case(setting, "10", "20", "30", "1000",
-            c -> Integer.toString(c.limits().maxItemsPerPut()), true);
+        return new Case(
+            setting,
+            "10",
+            "20",
+            "30",
+            "1000",
+            c -> Integer.toString(c.limits().maxItemsPerPut()),
+            true);
       case MAX_KEY_LENGTH:
-        return new Case(setting, "700", "800", "900", "600",
-            c -> Integer.toString(c.limits().maxKeyLength()), true);
+        return new Case(
+            setting,
+            "700",
+            "800",
+            "900",
+            "600",
+            c -> Integer.toString(c.limits().maxKeyLength()),
+            true);
       case MAX_STORE_ID_LENGTH:
-        return new Case(setting, "130", "140", "150", "120",
-            c -> Integer.toString(c.limits().maxStoreIdLength()), true);
+        return new Case(
+            setting,
+            "130",
+            "140",
+            "150",
+            "120",
+            c -> Integer.toString(c.limits().maxStoreIdLength()),
+            true);
       case MAX_VALUE_BYTES:
-        return new Case(setting, "1000", "2000", "3000", "67108864",
-            c -> Integer.toString(c.limits().maxValueBytes()), true);
+        return new Case(
+            setting,
+            "1000",
+            "2000",
+            "3000",
+            "67108864",
+            c -> Integer.toString(c.limits().maxValueBytes()),
+            true);
       case DEFAULT_PAGE_SIZE:
-        return new Case(setting, "10", "20", "30", "100",
-            c -> Integer.toString(c.limits().defaultPageSize()), true);
+        return new Case(
+            setting,
+            "10",
+            "20",
+            "30",
+            "100",
+            c -> Integer.toString(c.limits().defaultPageSize()),
+            true);
       case MAX_PAGE_SIZE:
-        return new Case(setting, "200", "300", "400", "100",
-            c -> Integer.toString(c.limits().maxPageSize()), true);
+        return new Case(
+            setting,
+            "200",
+            "300",
+            "400",
+            "100",
+            c -> Integer.toString(c.limits().maxPageSize()),
+            true);
       default:
         return null;
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = Setting.class, names = {"BIND", "STORE", "DATA_DIR", "AUTH",
-      "MAX_BODY_BYTES", "BASE_PATH", "SHUTDOWN_TIMEOUT", "WORKER_THREADS", "LOG_LEVEL",
-      "SIGNATURE_MAX_SKEW", "MAX_INFLIGHT_BODY_BYTES", "BODY_READ_TIMEOUT",
-      "MAX_CONCURRENT_REQUESTS", "RATE_LIMIT_REQUESTS", "RATE_LIMIT_WRITE_BYTES",
-      "QUOTA_MAX_BYTES_PER_USER", "QUOTA_MAX_RECORDS_PER_USER", "QUOTA_MAX_BYTES_PER_STORE",
-      "MAX_ITEMS_PER_PUT", "MAX_KEY_LENGTH", "MAX_STORE_ID_LENGTH", "MAX_VALUE_BYTES",
-      "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE"})
+  @EnumSource(
+      value = Setting.class,
+      names = {
+        "BIND",
+        "STORE",
+        "DATA_DIR",
+        "AUTH",
+        "MAX_BODY_BYTES",
+        "BASE_PATH",
+        "SHUTDOWN_TIMEOUT",
+        "WORKER_THREADS",
+        "LOG_LEVEL",
+        "SIGNATURE_MAX_SKEW",
+        "MAX_INFLIGHT_BODY_BYTES",
+        "BODY_READ_TIMEOUT",
+        "MAX_CONCURRENT_REQUESTS",
+        "RATE_LIMIT_REQUESTS",
+        "RATE_LIMIT_WRITE_BYTES",
+        "QUOTA_MAX_BYTES_PER_USER",
+        "QUOTA_MAX_RECORDS_PER_USER",
+        "QUOTA_MAX_BYTES_PER_STORE",
+        "MAX_ITEMS_PER_PUT",
+        "MAX_KEY_LENGTH",
+        "MAX_STORE_ID_LENGTH",
+        "MAX_VALUE_BYTES",
+        "DEFAULT_PAGE_SIZE",
+        "MAX_PAGE_SIZE"
+      })
   void flagsBeatEnvironmentBeatsFileBeatsDefault(Setting setting) throws IOException {
     Case c = caseFor(setting);
     assertThat(c.flagValue()).isNotEqualTo(c.envValue());
@@ -248,61 +400,92 @@ class ServerConfigLoaderTest {
     assertThat(load(Map.of(), "--worker-threads", "10").maxConcurrentRequests()).isEqualTo(40);
 
     // A burst defaults to one second of its rate; written bytes to at least the body limit.
-    assertThat(load(Map.of(), "--rate-limit-requests", "5", "--rate-limit-write-bytes", "100",
-        "--max-body-bytes", "1000").rateLimits()).isEqualTo(new RateLimits(5, 5, 100, 1000));
-    assertThat(load(Map.of(), "--rate-limit-write-bytes", "5000", "--max-body-bytes", "1000")
-        .rateLimits()).isEqualTo(new RateLimits(0, 0, 5000, 5000));
-    Path file = toml("[server_config]\nrate_limit_requests_per_second = 2\n"
-        + "rate_limit_requests_burst = 7\nrate_limit_write_bytes_per_second = 10\n"
-        + "rate_limit_write_bytes_burst = 70000000\n");
+    assertThat(
+            load(
+                    Map.of(),
+                    "--rate-limit-requests",
+                    "5",
+                    "--rate-limit-write-bytes",
+                    "100",
+                    "--max-body-bytes",
+                    "1000")
+                .rateLimits())
+        .isEqualTo(new RateLimits(5, 5, 100, 1000));
+    assertThat(
+            load(Map.of(), "--rate-limit-write-bytes", "5000", "--max-body-bytes", "1000")
+                .rateLimits())
+        .isEqualTo(new RateLimits(0, 0, 5000, 5000));
+    Path file =
+        toml(
+            "[server_config]\nrate_limit_requests_per_second = 2\n"
+                + "rate_limit_requests_burst = 7\nrate_limit_write_bytes_per_second = 10\n"
+                + "rate_limit_write_bytes_burst = 70000000\n");
     assertThat(load(Map.of(), "--config", file.toString()).rateLimits())
         .isEqualTo(new RateLimits(2, 7, 10, 70_000_000));
-    assertThat(load(Map.of("VSS_RATE_LIMIT_REQUESTS", "3", "VSS_RATE_LIMIT_REQUESTS_BURST", "9"))
-        .rateLimits()).isEqualTo(new RateLimits(3, 9, 0, 0));
+    assertThat(
+            load(Map.of("VSS_RATE_LIMIT_REQUESTS", "3", "VSS_RATE_LIMIT_REQUESTS_BURST", "9"))
+                .rateLimits())
+        .isEqualTo(new RateLimits(3, 9, 0, 0));
 
-    assertThatThrownBy(() -> load(Map.of(), "--rate-limit-write-bytes", "10",
-        "--rate-limit-write-bytes-burst", "999", "--max-body-bytes", "1000"))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    "--rate-limit-write-bytes",
+                    "10",
+                    "--rate-limit-write-bytes-burst",
+                    "999",
+                    "--max-body-bytes",
+                    "1000"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--rate-limit-write-bytes-burst")
         .hasMessageContaining("at least the body limit");
-    assertThatThrownBy(() -> load(Map.of(), "--rate-limit-requests", "5",
-        "--rate-limit-requests-burst", "0"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("at least 1");
+    assertThatThrownBy(
+            () -> load(Map.of(), "--rate-limit-requests", "5", "--rate-limit-requests-burst", "0"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("at least 1");
     assertThatThrownBy(() -> load(Map.of("VSS_RATE_LIMIT_REQUESTS", "-1")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("VSS_RATE_LIMIT_REQUESTS");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("VSS_RATE_LIMIT_REQUESTS");
     assertThatThrownBy(() -> load(Map.of(), "--max-concurrent-requests", "-5"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--max-concurrent-requests");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--max-concurrent-requests");
     assertThat(load(Map.of(), "--rate-limit-requests-burst", "4").warnings())
         .anyMatch(warning -> warning.contains("no limit applies"));
   }
 
   @Test
   void readsTheReferenceServersConfigFile() throws IOException {
-    Path file = toml(String.join("\n",
-        "[server_config]",
-        "bind_address = \"0.0.0.0:9000\"",
-        "max_request_body_size = 1048576",
-        "",
-        "[jwt_auth_config]",
-        "rsa_pem = \"\"\"",
-        RSA_PUBLIC_PEM + "\"\"\"",
-        "",
-        "[postgresql_config]",
-        "username = \"postgres\"",
-        "address = \"127.0.0.1:5432\"",
-        "",
-        "[log_config]",
-        "level = \"warn\"",
-        "file = \"vss.log\"",
-        ""));
+    Path file =
+        toml(
+            String.join(
+                "\n",
+                "[server_config]",
+                "bind_address = \"0.0.0.0:9000\"",
+                "max_request_body_size = 1048576",
+                "",
+                "[jwt_auth_config]",
+                "rsa_pem = \"\"\"",
+                RSA_PUBLIC_PEM + "\"\"\"",
+                "",
+                "[postgresql_config]",
+                "username = \"postgres\"",
+                "address = \"127.0.0.1:5432\"",
+                "",
+                "[log_config]",
+                "level = \"warn\"",
+                "file = \"vss.log\"",
+                ""));
     ServerConfig config = load(Map.of(), "--config", file.toString());
-    assertThat(config.store()).as("its [postgresql_config] selects PostgreSQL")
+    assertThat(config.store())
+        .as("its [postgresql_config] selects PostgreSQL")
         .isEqualTo(StoreKind.POSTGRES);
     assertThat(config.postgres().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
     assertThat(config.maxBodyBytes()).isEqualTo(1048576);
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
-    assertThat(config.auth()).as("a configured JWT key selects jwt, as the reference does")
+    assertThat(config.auth())
+        .as("a configured JWT key selects jwt, as the reference does")
         .isEqualTo(AuthMode.JWT);
     assertThat(config.logLevel()).isEqualTo("warn");
     assertThat(config.logFile()).contains(Path.of("vss.log"));
@@ -312,20 +495,32 @@ class ServerConfigLoaderTest {
 
   @Test
   void unknownTablesAndKeysAreErrorsWithAHint() throws IOException {
-    assertThatThrownBy(() -> load(Map.of(), "--config",
-        toml("[server_config]\nbind_adress = \"127.0.0.1:1\"\n").toString()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    "--config",
+                    toml("[server_config]\nbind_adress = \"127.0.0.1:1\"\n").toString()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown key server_config.bind_adress")
         .hasMessageContaining("(did you mean server_config.bind_address?)");
-    assertThatThrownBy(() -> load(Map.of(), "--config",
-        toml("[log_confg]\nlevel = \"info\"\n").toString()))
+    assertThatThrownBy(
+            () -> load(Map.of(), "--config", toml("[log_confg]\nlevel = \"info\"\n").toString()))
         .hasMessageContaining("unknown table [log_confg] (did you mean [log_config]?)");
-    assertThatThrownBy(() -> load(Map.of(), "--config",
-        toml("[server_config]\ncompletely_unrelated = 1\n").toString()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    "--config",
+                    toml("[server_config]\ncompletely_unrelated = 1\n").toString()))
         .hasMessageContaining("unknown key server_config.completely_unrelated")
         .hasMessageNotContaining("did you mean");
-    assertThatThrownBy(() -> load(Map.of(), "--config",
-        toml("[postgresql_config.tls]\ncrt_pen = \"x\"\n").toString()))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    "--config",
+                    toml("[postgresql_config.tls]\ncrt_pen = \"x\"\n").toString()))
         .hasMessageContaining("(did you mean postgresql_config.tls.crt_pem?)");
     assertThatThrownBy(() -> load(Map.of(), "--acces-log", "off"))
         .hasMessageContaining("unknown option --acces-log (did you mean --access-log?)");
@@ -337,14 +532,19 @@ class ServerConfigLoaderTest {
     assertThat(defaults.logFile()).isEmpty();
     assertThat(defaults.logFormat()).isEqualTo(Logging.Format.TEXT);
     assertThat(defaults.accessLog()).isTrue();
-    Path file = toml("[log_config]\nlevel = \"debug\"\nfile = \"a.log\"\nformat = \"json\"\n"
-        + "access_log = false\n");
+    Path file =
+        toml(
+            "[log_config]\nlevel = \"debug\"\nfile = \"a.log\"\nformat = \"json\"\n"
+                + "access_log = false\n");
     ServerConfig fromFile = load(Map.of(), "--config", file.toString());
     assertThat(fromFile.logFile()).contains(Path.of("a.log"));
     assertThat(fromFile.logFormat()).isEqualTo(Logging.Format.JSON);
     assertThat(fromFile.accessLog()).isFalse();
-    ServerConfig fromEnv = load(Map.of("VSS_LOG_FILE", "b.log", "VSS_ACCESS_LOG", "on",
-        "VSS_LOG_FORMAT", "text"), "--config", file.toString());
+    ServerConfig fromEnv =
+        load(
+            Map.of("VSS_LOG_FILE", "b.log", "VSS_ACCESS_LOG", "on", "VSS_LOG_FORMAT", "text"),
+            "--config",
+            file.toString());
     assertThat(fromEnv.logFile()).contains(Path.of("b.log"));
     assertThat(fromEnv.accessLog()).isTrue();
     assertThat(fromEnv.logFormat()).isEqualTo(Logging.Format.TEXT);
@@ -370,8 +570,10 @@ class ServerConfigLoaderTest {
 
   @Test
   void readsTheReferencesFirstPostgresLayout() throws IOException {
-    Path file = toml("[postgresql_config]\nusername = \"u\"\nhost = \"db.example\"\n"
-        + "port = 5433\ndatabase = \"backups\"\n");
+    Path file =
+        toml(
+            "[postgresql_config]\nusername = \"u\"\nhost = \"db.example\"\n"
+                + "port = 5433\ndatabase = \"backups\"\n");
     ServerConfig config = load(Map.of(), "--config", file.toString());
     assertThat(config.postgres().orElseThrow().address()).isEqualTo("db.example:5433");
     assertThat(config.postgres().orElseThrow().vssDatabase()).isEqualTo("backups");
@@ -396,8 +598,8 @@ class ServerConfigLoaderTest {
   void jwtKeyFlagNamesAFileAndBeatsTheEnvironment() throws IOException {
     Path pem = dir.resolve("jwt.pem");
     Files.writeString(pem, RSA_PUBLIC_PEM);
-    ServerConfig config = load(Map.of("VSS_JWT_RSA_PEM", "not a key"),
-        "--jwt-public-key", pem.toString());
+    ServerConfig config =
+        load(Map.of("VSS_JWT_RSA_PEM", "not a key"), "--jwt-public-key", pem.toString());
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
     assertThat(AuthMode.JWT.create(config)).isNotNull();
   }
@@ -434,8 +636,8 @@ class ServerConfigLoaderTest {
         .hasMessageContaining("must be an integer");
 
     ServerConfig unused = load(Map.of("VSS_SIGNATURE_MAX_SKEW", "300"), "--auth", "none");
-    assertThat(unused.warnings()).anyMatch(w -> w.contains("VSS_SIGNATURE_MAX_SKEW")
-        && w.contains("not used"));
+    assertThat(unused.warnings())
+        .anyMatch(w -> w.contains("VSS_SIGNATURE_MAX_SKEW") && w.contains("not used"));
   }
 
   @Test
@@ -451,8 +653,9 @@ class ServerConfigLoaderTest {
     ServerConfig none = load(Map.of());
     assertThat(none.limits()).isEqualTo(dev.vss.core.Limits.DEFAULTS);
     ServerConfig lowered = load(Map.of(), "--max-body-bytes", "4096", "--max-items-per-put", "2");
-    assertThat(lowered.limits()).isEqualTo(dev.vss.core.Limits.DEFAULTS.withMaxItemsPerPut(2)
-        .withMaxRequestBodyBytes(4096));
+    assertThat(lowered.limits())
+        .isEqualTo(
+            dev.vss.core.Limits.DEFAULTS.withMaxItemsPerPut(2).withMaxRequestBodyBytes(4096));
     assertThat(lowered.limits().maxRequestBodyBytes()).isEqualTo(lowered.maxBodyBytes());
     assertThat(none.warnings()).isEmpty();
   }
@@ -466,11 +669,14 @@ class ServerConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("invalid VSS_MAX_KEY_LENGTH \"x\": not a whole number");
     assertThatThrownBy(() -> load(Map.of(), "--default-page-size", "200"))
-        .isInstanceOf(ConfigException.class).hasMessage("invalid request limits:"
-            + " --default-page-size 200 exceeds --max-page-size (default) 100");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "invalid request limits:"
+                + " --default-page-size 200 exceeds --max-page-size (default) 100");
     assertThatThrownBy(() -> load(Map.of("VSS_MAX_PAGE_SIZE", "100001")))
-        .isInstanceOf(ConfigException.class).hasMessage("invalid request limits:"
-            + " VSS_MAX_PAGE_SIZE 100001 exceeds the ceiling 100000");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "invalid request limits:" + " VSS_MAX_PAGE_SIZE 100001 exceeds the ceiling 100000");
     Path file = toml("[limits_config]\nmax_value_bytes = \"big\"\n");
     assertThatThrownBy(() -> load(Map.of(), "--config", file.toString()))
         .isInstanceOf(ConfigException.class)
@@ -479,15 +685,23 @@ class ServerConfigLoaderTest {
 
   @Test
   void limitsBelowTheReferenceOrAboveTheBodyLimitWarn() {
-    ServerConfig config = load(Map.of("VSS_MAX_STORE_ID_LENGTH", "60"), "--max-key-length",
-        "100", "--max-body-bytes", "1000", "--max-value-bytes", "2000");
-    assertThat(config.warnings()).containsExactlyInAnyOrder(
-        "--max-key-length 100 is below the reference server's 600 characters: clients such as"
-            + " LDK Node that wrote longer ones there are refused",
-        "VSS_MAX_STORE_ID_LENGTH 60 is below the reference server's 120 characters: clients"
-            + " such as LDK Node that wrote longer ones there are refused",
-        "the value size limit (2000 bytes, --max-value-bytes) is above the request body limit"
-            + " (1000 bytes, --max-body-bytes): no larger value than a body holds can arrive");
+    ServerConfig config =
+        load(
+            Map.of("VSS_MAX_STORE_ID_LENGTH", "60"),
+            "--max-key-length",
+            "100",
+            "--max-body-bytes",
+            "1000",
+            "--max-value-bytes",
+            "2000");
+    assertThat(config.warnings())
+        .containsExactlyInAnyOrder(
+            "--max-key-length 100 is below the reference server's 600 characters: clients such as"
+                + " LDK Node that wrote longer ones there are refused",
+            "VSS_MAX_STORE_ID_LENGTH 60 is below the reference server's 120 characters: clients"
+                + " such as LDK Node that wrote longer ones there are refused",
+            "the value size limit (2000 bytes, --max-value-bytes) is above the request body limit"
+                + " (1000 bytes, --max-body-bytes): no larger value than a body holds can arrive");
   }
 
   @Test
@@ -511,56 +725,90 @@ class ServerConfigLoaderTest {
     cases.add(new Object[] {Map.of(), new String[] {"--store", "nosuch"}, "--store"});
     cases.add(new Object[] {Map.of(), new String[] {"--auth", "password"}, "--auth"});
     cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "0"}, "--max-body-bytes"});
-    cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "4294967296"},
-        "--max-body-bytes"});
-    cases.add(new Object[] {Map.of("VSS_MAX_REQUEST_BODY_SIZE", "abc"), new String[0],
-        "VSS_MAX_REQUEST_BODY_SIZE"});
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--max-body-bytes", "4294967296"}, "--max-body-bytes"
+        });
+    cases.add(
+        new Object[] {
+          Map.of("VSS_MAX_REQUEST_BODY_SIZE", "abc"), new String[0], "VSS_MAX_REQUEST_BODY_SIZE"
+        });
     cases.add(new Object[] {Map.of("VSS_LOG_LEVEL", "verbose"), new String[0], "VSS_LOG_LEVEL"});
     cases.add(new Object[] {Map.of(), new String[] {"--base-path", "vss"}, "--base-path"});
     cases.add(new Object[] {Map.of(), new String[] {"--base-path", "/health"}, "--base-path"});
-    cases.add(new Object[] {Map.of(), new String[] {"--shutdown-timeout", "-1"},
-        "--shutdown-timeout"});
-    cases.add(new Object[] {Map.of(), new String[] {"--signature-max-skew", "0"},
-        "--signature-max-skew"});
-    cases.add(new Object[] {Map.of("VSS_SIGNATURE_MAX_SKEW", "86401"), new String[0],
-        "VSS_SIGNATURE_MAX_SKEW"});
-    cases.add(new Object[] {Map.of(), new String[] {"--signature-max-skew", "5m"},
-        "--signature-max-skew"});
-    cases.add(new Object[] {Map.of(), new String[] {"--worker-threads", "0"},
-        "--worker-threads"});
-    cases.add(new Object[] {Map.of("VSS_WORKER_THREADS", "100000"), new String[0],
-        "VSS_WORKER_THREADS"});
-    cases.add(new Object[] {Map.of(), new String[] {"--max-inflight-body-bytes", "1000"},
-        "must be at least the body limit"});
-    cases.add(new Object[] {Map.of(), new String[] {"--max-body-bytes", "100",
-        "--max-inflight-body-bytes", "99"}, "--max-inflight-body-bytes \"99\""});
-    cases.add(new Object[] {Map.of("VSS_BODY_READ_TIMEOUT", "0"), new String[0],
-        "VSS_BODY_READ_TIMEOUT"});
-    cases.add(new Object[] {Map.of(), new String[] {"--body-read-timeout", "abc"},
-        "--body-read-timeout"});
+    cases.add(
+        new Object[] {Map.of(), new String[] {"--shutdown-timeout", "-1"}, "--shutdown-timeout"});
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--signature-max-skew", "0"}, "--signature-max-skew"
+        });
+    cases.add(
+        new Object[] {
+          Map.of("VSS_SIGNATURE_MAX_SKEW", "86401"), new String[0], "VSS_SIGNATURE_MAX_SKEW"
+        });
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--signature-max-skew", "5m"}, "--signature-max-skew"
+        });
+    cases.add(new Object[] {Map.of(), new String[] {"--worker-threads", "0"}, "--worker-threads"});
+    cases.add(
+        new Object[] {Map.of("VSS_WORKER_THREADS", "100000"), new String[0], "VSS_WORKER_THREADS"});
+    cases.add(
+        new Object[] {
+          Map.of(),
+          new String[] {"--max-inflight-body-bytes", "1000"},
+          "must be at least the body limit"
+        });
+    cases.add(
+        new Object[] {
+          Map.of(),
+          new String[] {"--max-body-bytes", "100", "--max-inflight-body-bytes", "99"},
+          "--max-inflight-body-bytes \"99\""
+        });
+    cases.add(
+        new Object[] {
+          Map.of("VSS_BODY_READ_TIMEOUT", "0"), new String[0], "VSS_BODY_READ_TIMEOUT"
+        });
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--body-read-timeout", "abc"}, "--body-read-timeout"
+        });
     cases.add(new Object[] {Map.of(), new String[] {"--tls-cert", pem.toString()}, "--tls-cert"});
-    cases.add(new Object[] {Map.of(), new String[] {"--tls-key", dir.resolve("x").toString()},
-        "--tls-key"});
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--tls-key", dir.resolve("x").toString()}, "--tls-key"
+        });
     cases.add(new Object[] {Map.of(), new String[] {"--data-dir", pem.toString()}, "--data-dir"});
-    cases.add(new Object[] {Map.of(), new String[] {"--jwt-public-key",
-        dir.resolve("missing.pem").toString()}, "--jwt-public-key"});
-    cases.add(new Object[] {Map.of(), new String[] {"--config", dir.resolve("nope").toString()},
-        "--config"});
-    cases.add(new Object[] {Map.of(), new String[] {"--config", badType.toString()},
-        "server_config.max_request_body_size"});
-    cases.add(new Object[] {Map.of(), new String[] {"--config", badSyntax.toString()},
-        "invalid TOML"});
+    cases.add(
+        new Object[] {
+          Map.of(),
+          new String[] {"--jwt-public-key", dir.resolve("missing.pem").toString()},
+          "--jwt-public-key"
+        });
+    cases.add(
+        new Object[] {
+          Map.of(), new String[] {"--config", dir.resolve("nope").toString()}, "--config"
+        });
+    cases.add(
+        new Object[] {
+          Map.of(),
+          new String[] {"--config", badType.toString()},
+          "server_config.max_request_body_size"
+        });
+    cases.add(
+        new Object[] {Map.of(), new String[] {"--config", badSyntax.toString()}, "invalid TOML"});
     cases.add(new Object[] {Map.of(), new String[] {"--port", "1"}, "unknown option --port"});
     cases.add(new Object[] {Map.of(), new String[] {"--bind"}, "--bind needs a value"});
-    cases.add(new Object[] {Map.of(), new String[] {"--bind", "a:1", "--bind", "b:2"},
-        "more than once"});
+    cases.add(
+        new Object[] {Map.of(), new String[] {"--bind", "a:1", "--bind", "b:2"}, "more than once"});
     cases.add(new Object[] {Map.of(), new String[] {"config.toml"}, "unexpected argument"});
 
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")
       Map<String, String> env = (Map<String, String>) c[0];
       String[] args = (String[]) c[1];
-      assertThatThrownBy(() -> load(env, args)).as(String.join(" ", args) + " " + env)
+      assertThatThrownBy(() -> load(env, args))
+          .as(String.join(" ", args) + " " + env)
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining((String) c[2])
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
@@ -570,12 +818,18 @@ class ServerConfigLoaderTest {
   @Test
   void jwtAuthNeedsAUsableKey() throws IOException {
     ServerConfig noKey = load(Map.of(), "--auth", "jwt");
-    assertThatThrownBy(() -> AuthMode.JWT.create(noKey)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--auth").hasMessageContaining("needs an RSA public key");
+    assertThatThrownBy(() -> AuthMode.JWT.create(noKey))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--auth")
+        .hasMessageContaining("needs an RSA public key");
 
-    ServerConfig badKey = load(Map.of("VSS_JWT_RSA_PEM", "-----BEGIN PUBLIC KEY-----\nAAAA\n"
-        + "-----END PUBLIC KEY-----\n"));
-    assertThatThrownBy(() -> AuthMode.JWT.create(badKey)).isInstanceOf(ConfigException.class)
+    ServerConfig badKey =
+        load(
+            Map.of(
+                "VSS_JWT_RSA_PEM",
+                "-----BEGIN PUBLIC KEY-----\nAAAA\n" + "-----END PUBLIC KEY-----\n"));
+    assertThatThrownBy(() -> AuthMode.JWT.create(badKey))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("invalid VSS_JWT_RSA_PEM");
   }
 }

@@ -33,8 +33,14 @@ class ServerJarIT {
   @TempDir Path dir;
 
   private static PutObjectRequest put(String key, String value) {
-    return PutObjectRequest.newBuilder().setStoreId("wallet").addTransactionItems(KeyValue
-        .newBuilder().setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8(value))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("wallet")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(0)
+                .setValue(ByteString.copyFromUtf8(value)))
+        .build();
   }
 
   private static HttpCalls callsTo(URI api) {
@@ -45,22 +51,35 @@ class ServerJarIT {
   void helpPrintsTheUsage() throws Exception {
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, "--help")) {
       assertThat(server.awaitExit()).isZero();
-      assertThat(server.output()).contains("Usage: java -jar vss-server.jar", "--bind HOST:PORT",
-          "--store", "--data-dir", "--auth", "--jwt-public-key", "--max-body-bytes",
-          "--tls-cert", "--tls-key", "--config");
+      assertThat(server.output())
+          .contains(
+              "Usage: java -jar vss-server.jar",
+              "--bind HOST:PORT",
+              "--store",
+              "--data-dir",
+              "--auth",
+              "--jwt-public-key",
+              "--max-body-bytes",
+              "--tls-cert",
+              "--tls-key",
+              "--config");
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "rocksdb"})
   void servesStopsOnSigtermAndKeepsAcknowledgedWrites(String store) throws Exception {
-    String[] args = {"--bind", "127.0.0.1:0", "--store", store, "--data-dir", "data",
-        "--auth", "none"};
+    String[] args = {
+      "--bind", "127.0.0.1:0", "--store", store, "--data-dir", "data", "--auth", "none"
+    };
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
       URI api = server.awaitListening();
       assertThat(api.getPath()).isEqualTo("/vss");
-      assertThat(server.output()).contains("store=" + store, "auth=none",
-          "store=" + store + " in " + dir.resolve("data").toRealPath())
+      assertThat(server.output())
+          .contains(
+              "store=" + store,
+              "auth=none",
+              "store=" + store + " in " + dir.resolve("data").toRealPath())
           .contains("AUTHENTICATION IS DISABLED");
 
       HttpCalls calls = callsTo(api);
@@ -71,7 +90,8 @@ class ServerJarIT {
       assertThat(calls.call("GET", "/health").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/ready").status()).isEqualTo(200);
       assertThat(calls.call("GET", "/metrics").text())
-          .contains("vss_store_info{store=\"" + store + "\"} 1",
+          .contains(
+              "vss_store_info{store=\"" + store + "\"} 1",
               "vss_http_requests_total{code=\"200\",method=\"putObjects\"} 20.0");
 
       server.terminate();
@@ -81,8 +101,11 @@ class ServerJarIT {
     try (ServerProcess server = ServerProcess.start(Map.of(), dir, args)) {
       HttpCalls calls = callsTo(server.awaitListening());
       for (int i = 0; i < 20; i++) {
-        HttpCalls.Reply get = calls.post("/vss/getObject", GetObjectRequest.newBuilder()
-            .setStoreId("wallet").setKey("k" + i).build(), Map.of());
+        HttpCalls.Reply get =
+            calls.post(
+                "/vss/getObject",
+                GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k" + i).build(),
+                Map.of());
         assertThat(get.status()).isEqualTo(200);
         assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getValue().toStringUtf8())
             .isEqualTo("value " + i);
@@ -94,14 +117,14 @@ class ServerJarIT {
 
   @Test
   void aBadSettingStopsStartUpWithOneLineNamingIt() throws Exception {
-    Path badToml = Files.writeString(dir.resolve("bad.toml"),
-        "[server_config]\nbind_address = \"nowhere\"\n");
+    Path badToml =
+        Files.writeString(dir.resolve("bad.toml"), "[server_config]\nbind_address = \"nowhere\"\n");
     Object[][] cases = {
-        {Map.of(), new String[] {"--max-body-bytes", "abc"}, "--max-body-bytes"},
-        {Map.of("VSS_BIND_ADDRESS", "nowhere"), new String[0], "VSS_BIND_ADDRESS"},
-        {Map.of(), new String[] {"--config", badToml.toString()}, "server_config.bind_address"},
-        {Map.of(), new String[] {"--auth", "jwt"}, "needs an RSA public key"},
-        {Map.of(), new String[] {"--store", "nosuch"}, "--store"},
+      {Map.of(), new String[] {"--max-body-bytes", "abc"}, "--max-body-bytes"},
+      {Map.of("VSS_BIND_ADDRESS", "nowhere"), new String[0], "VSS_BIND_ADDRESS"},
+      {Map.of(), new String[] {"--config", badToml.toString()}, "server_config.bind_address"},
+      {Map.of(), new String[] {"--auth", "jwt"}, "needs an RSA public key"},
+      {Map.of(), new String[] {"--store", "nosuch"}, "--store"},
     };
     for (Object[] c : cases) {
       @SuppressWarnings("unchecked")
@@ -109,25 +132,39 @@ class ServerJarIT {
       String[] args = (String[]) c[1];
       try (ServerProcess server = ServerProcess.start(env, dir, args)) {
         assertThat(server.awaitExit()).as(Arrays.toString(args) + env).isEqualTo(2);
-        assertThat(server.lines()).as(Arrays.toString(args) + env).hasSize(1)
-            .first().asString().startsWith("vss-server: ").contains((String) c[2]);
+        assertThat(server.lines())
+            .as(Arrays.toString(args) + env)
+            .hasSize(1)
+            .first()
+            .asString()
+            .startsWith("vss-server: ")
+            .contains((String) c[2]);
       }
     }
   }
 
   @Test
   void environmentBeatsTheFileAndFlagsBeatTheEnvironment() throws Exception {
-    Path toml = Files.writeString(dir.resolve("vss.toml"),
-        "[server_config]\nbind_address = \"nowhere\"\nstore = \"memory\"\nauth = \"none\"\n");
-    try (ServerProcess server = ServerProcess.start(
-        Map.of("VSS_BIND_ADDRESS", "127.0.0.1:0"), dir, "--config", toml.toString())) {
+    Path toml =
+        Files.writeString(
+            dir.resolve("vss.toml"),
+            "[server_config]\nbind_address = \"nowhere\"\nstore = \"memory\"\nauth = \"none\"\n");
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of("VSS_BIND_ADDRESS", "127.0.0.1:0"), dir, "--config", toml.toString())) {
       URI api = server.awaitListening();
       assertThat(callsTo(api).call("GET", "/health").status()).isEqualTo(200);
       server.terminate();
       server.awaitExit();
     }
-    try (ServerProcess server = ServerProcess.start(Map.of("VSS_BIND_ADDRESS", "nowhere"), dir,
-        "--config", toml.toString(), "--bind", "127.0.0.1:0")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of("VSS_BIND_ADDRESS", "nowhere"),
+            dir,
+            "--config",
+            toml.toString(),
+            "--bind",
+            "127.0.0.1:0")) {
       URI api = server.awaitListening();
       assertThat(callsTo(api).call("GET", "/health").status()).isEqualTo(200);
       server.terminate();
@@ -138,19 +175,39 @@ class ServerJarIT {
   @Test
   void aTakenPortFailsStartUpWithOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        ServerProcess server = ServerProcess.start(Map.of(), dir, "--store", "memory",
-            "--auth", "none", "--log-level", "off",
-            "--bind", "127.0.0.1:" + taken.getLocalPort())) {
+        ServerProcess server =
+            ServerProcess.start(
+                Map.of(),
+                dir,
+                "--store",
+                "memory",
+                "--auth",
+                "none",
+                "--log-level",
+                "off",
+                "--bind",
+                "127.0.0.1:" + taken.getLocalPort())) {
       assertThat(server.awaitExit()).isEqualTo(1);
-      assertThat(server.lines()).hasSize(1).first().asString()
+      assertThat(server.lines())
+          .hasSize(1)
+          .first()
+          .asString()
           .startsWith("vss-server: cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
   @Test
   void signatureAuthIsTheDefaultAndLogLevelIsHonoured() throws Exception {
-    try (ServerProcess server = ServerProcess.start(Map.of("VSS_LOG_LEVEL", "warn"), dir,
-        "--store", "memory", "--bind", "127.0.0.1:0", "--log-level", "debug")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of("VSS_LOG_LEVEL", "warn"),
+            dir,
+            "--store",
+            "memory",
+            "--bind",
+            "127.0.0.1:0",
+            "--log-level",
+            "debug")) {
       // The flag beats VSS_LOG_LEVEL: debug lines appear.
       URI api = server.awaitListening();
       server.awaitLine(Pattern.compile(" DEBUG "));
@@ -159,18 +216,29 @@ class ServerJarIT {
       HttpCalls calls = callsTo(api);
       byte[] key = new byte[32];
       key[31] = 7;
-      String header = SignatureAuthHeader.forPrivateKey(key)
-          .valueAt(Instant.now().getEpochSecond());
-      assertThat(calls.post("/vss/putObjects", put("k", "v"), Map.of("Authorization", header))
-          .status()).isEqualTo(200);
+      String header =
+          SignatureAuthHeader.forPrivateKey(key).valueAt(Instant.now().getEpochSecond());
+      assertThat(
+              calls
+                  .post("/vss/putObjects", put("k", "v"), Map.of("Authorization", header))
+                  .status())
+          .isEqualTo(200);
       HttpCalls.Reply refused = calls.post("/vss/putObjects", put("k2", "v"), Map.of());
       assertThat(refused.status()).isEqualTo(401);
       assertThat(refused.error().getErrorCode()).isEqualTo(ErrorCode.AUTH_EXCEPTION);
       server.terminate();
       server.awaitExit();
     }
-    try (ServerProcess server = ServerProcess.start(Map.of("VSS_LOG_LEVEL", "warn"), dir,
-        "--store", "memory", "--bind", "127.0.0.1:0", "--auth", "none")) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of("VSS_LOG_LEVEL", "warn"),
+            dir,
+            "--store",
+            "memory",
+            "--bind",
+            "127.0.0.1:0",
+            "--auth",
+            "none")) {
       server.awaitLine(Pattern.compile("AUTHENTICATION IS DISABLED"));
       server.terminate();
       server.awaitExit();
@@ -182,15 +250,34 @@ class ServerJarIT {
   void jwtAuthWithAKeyFile() throws Exception {
     JwtCredentials issuer = new JwtCredentials();
     Path pem = Files.writeString(dir.resolve("jwt.pem"), issuer.publicKeyPem());
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir, "--store", "memory",
-        "--bind", "127.0.0.1:0", "--jwt-public-key", pem.toString())) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of(),
+            dir,
+            "--store",
+            "memory",
+            "--bind",
+            "127.0.0.1:0",
+            "--jwt-public-key",
+            pem.toString())) {
       URI api = server.awaitListening();
       assertThat(server.output()).contains("auth=jwt");
       HttpCalls calls = callsTo(api);
-      assertThat(calls.post("/vss/putObjects", put("k", "v"),
-          Map.of("Authorization", issuer.authorization("alice"))).status()).isEqualTo(200);
-      assertThat(calls.post("/vss/putObjects", put("k", "v"),
-          Map.of("Authorization", new JwtCredentials().authorization("alice"))).status())
+      assertThat(
+              calls
+                  .post(
+                      "/vss/putObjects",
+                      put("k", "v"),
+                      Map.of("Authorization", issuer.authorization("alice")))
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              calls
+                  .post(
+                      "/vss/putObjects",
+                      put("k", "v"),
+                      Map.of("Authorization", new JwtCredentials().authorization("alice")))
+                  .status())
           .isEqualTo(401);
       server.terminate();
       server.awaitExit();
@@ -199,17 +286,30 @@ class ServerJarIT {
 
   @Test
   void servesHttpsFromPemFiles() throws Exception {
-    try (ServerProcess server = ServerProcess.start(Map.of(), dir, "--store", "memory",
-        "--auth", "none", "--bind", "127.0.0.1:0",
-        "--tls-cert", TlsFiles.resource("ec.crt").toString(),
-        "--tls-key", TlsFiles.resource("ec-sec1.key").toString())) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            Map.of(),
+            dir,
+            "--store",
+            "memory",
+            "--auth",
+            "none",
+            "--bind",
+            "127.0.0.1:0",
+            "--tls-cert",
+            TlsFiles.resource("ec.crt").toString(),
+            "--tls-key",
+            TlsFiles.resource("ec-sec1.key").toString())) {
       URI api = server.awaitListening();
       assertThat(api.getScheme()).isEqualTo("https");
-      HttpCalls https = new HttpCalls(URI.create("https://" + api.getAuthority()),
-          TlsFiles.trusting("ec.crt"));
+      HttpCalls https =
+          new HttpCalls(URI.create("https://" + api.getAuthority()), TlsFiles.trusting("ec.crt"));
       assertThat(https.post("/vss/putObjects", put("k", "v"), Map.of()).status()).isEqualTo(200);
-      HttpCalls.Reply get = https.post("/vss/getObject",
-          GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build(), Map.of());
+      HttpCalls.Reply get =
+          https.post(
+              "/vss/getObject",
+              GetObjectRequest.newBuilder().setStoreId("wallet").setKey("k").build(),
+              Map.of());
       assertThat(GetObjectResponse.parseFrom(get.body()).getValue().getValue().toStringUtf8())
           .isEqualTo("v");
       server.terminate();

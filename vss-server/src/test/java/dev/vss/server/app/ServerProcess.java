@@ -26,17 +26,21 @@ final class ServerProcess implements AutoCloseable {
 
   private ServerProcess(Process process) {
     this.process = process;
-    this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the process went away; what was read stays in lines
-      }
-    }, "vss-server-output");
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                // the process went away; what was read stays in lines
+              }
+            },
+            "vss-server-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -56,31 +60,36 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** As {@link #start(Map, Path, String...)}, with {@code -Xmx<maxHeap>} for the server's JVM. */
-  static ServerProcess start(String maxHeap, Map<String, String> env, Path workDir,
-      String... args) {
+  static ServerProcess start(
+      String maxHeap, Map<String, String> env, Path workDir, String... args) {
     return start(jar(), maxHeap, env, workDir, args);
   }
 
   /** As {@link #start(String, Map, Path, String...)}, from {@code jar}. */
-  static ServerProcess start(Path jar, String maxHeap, Map<String, String> env, Path workDir,
-      String... args) {
+  static ServerProcess start(
+      Path jar, String maxHeap, Map<String, String> env, Path workDir, String... args) {
     return start(List.of(), jar, maxHeap, env, workDir, args);
   }
 
   /**
-   * As {@link #start(Path, String, Map, Path, String...)}, through {@code launcher} (a command
-   * that execs the JVM in its own process, such as {@code nohup}), so the pid is still the JVM's.
+   * As {@link #start(Path, String, Map, Path, String...)}, through {@code launcher} (a command that
+   * execs the JVM in its own process, such as {@code nohup}), so the pid is still the JVM's.
    */
-  static ServerProcess start(List<String> launcher, Path jar, String maxHeap,
-      Map<String, String> env, Path workDir, String... args) {
+  static ServerProcess start(
+      List<String> launcher,
+      Path jar,
+      String maxHeap,
+      Map<String, String> env,
+      Path workDir,
+      String... args) {
     List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + maxHeap);
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(name -> name.startsWith("VSS_"));
     builder.environment().putAll(env);
     try {

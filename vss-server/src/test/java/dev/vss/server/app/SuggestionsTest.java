@@ -25,8 +25,10 @@ class SuggestionsTest {
   void hintsTheNearestKnownNameWithinTwoEdits() {
     assertThat(Suggestions.didYouMean("bind_adress", KEYS, "server_config.", ""))
         .isEqualTo(" (did you mean server_config.bind_address?)");
-    assertThat(Suggestions.didYouMean("DATA_DIR", KEYS, "", "")).isEqualTo(" (did you mean data_dir?)");
-    assertThat(Suggestions.didYouMean("tls_kye", KEYS, "", "")).isEqualTo(" (did you mean tls_key?)");
+    assertThat(Suggestions.didYouMean("DATA_DIR", KEYS, "", ""))
+        .isEqualTo(" (did you mean data_dir?)");
+    assertThat(Suggestions.didYouMean("tls_kye", KEYS, "", ""))
+        .isEqualTo(" (did you mean tls_key?)");
     // Equally near: the first in alphabetical order, so the hint does not depend on set order.
     assertThat(Suggestions.didYouMean("tls_ce", List.of("tls_key", "tls_cert"), "", ""))
         .isEqualTo(" (did you mean tls_cert?)");

@@ -48,20 +48,23 @@ final class GetBatcher {
    * {@code vss_db}: the plan is always a nested loop of primary-key index scans, whatever it
    * estimates of the arrays' length or the table's size.
    */
-  static final String GET_BATCH_SQL = "SELECT r.i, d.version, d.value, d.sort_order"
-      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
-      + " CROSS JOIN LATERAL (SELECT version, value, sort_order FROM vss_db"
-      + " WHERE user_token = r.u AND store_id = r.s AND key = r.k LIMIT 1) d";
+  static final String GET_BATCH_SQL =
+      "SELECT r.i, d.version, d.value, d.sort_order"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
+          + " CROSS JOIN LATERAL (SELECT version, value, sort_order FROM vss_db"
+          + " WHERE user_token = r.u AND store_id = r.s AND key = r.k LIMIT 1) d";
 
   private final DataSource pool;
   private final int maxBatchSize;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
   /**
    * Tells the reader threads to stop: queued once, after every get, and put back by each reader
    * that takes it for the next one (a reader may drain it with a batch, so one token per thread
    * could all be drained by one reader, leaving another waiting forever).
    */
   private final Object stopToken = new Object();
+
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong statements = new AtomicLong();
@@ -90,8 +93,12 @@ final class GetBatcher {
    * @throws IllegalArgumentException if a string holds an unpaired surrogate
    */
   Optional<StoredRecord> get(Keyspace keyspace, String key) {
-    GetRequest request = new GetRequest(TextCodec.encode(keyspace.userToken()),
-        TextCodec.encode(keyspace.storeId()), TextCodec.encode(key), key);
+    GetRequest request =
+        new GetRequest(
+            TextCodec.encode(keyspace.userToken()),
+            TextCodec.encode(keyspace.storeId()),
+            TextCodec.encode(key),
+            key);
     synchronized (submitLock) {
       if (stopping) {
         throw new StorageException("PostgreSQL storage is closed");
@@ -210,14 +217,17 @@ final class GetBatcher {
         while (rows.next()) {
           int i = (int) rows.getLong(1) - 1;
           byte[] value = rows.getBytes(3);
-          found[i] = new StoredRecord(batch.get(i).key, rows.getLong(2),
-              value == null ? ByteString.EMPTY : ByteString.copyFrom(value), rows.getLong(4));
+          found[i] =
+              new StoredRecord(
+                  batch.get(i).key,
+                  rows.getLong(2),
+                  value == null ? ByteString.EMPTY : ByteString.copyFrom(value),
+                  rows.getLong(4));
         }
       }
     } catch (SQLException e) {
       LOG.log(Level.WARNING, "PostgreSQL get of a batch of " + size + " failed", e);
-      StorageException fault =
-          new StorageException("PostgreSQL get failed: " + e.getMessage(), e);
+      StorageException fault = new StorageException("PostgreSQL get failed: " + e.getMessage(), e);
       batch.forEach(request -> request.outcome.completeExceptionally(fault));
       return;
     }

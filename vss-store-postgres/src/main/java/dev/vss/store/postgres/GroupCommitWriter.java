@@ -17,18 +17,17 @@ import javax.sql.DataSource;
  * every write waiting in its queue (up to the batch size) and committing them in one transaction,
  * so concurrent requests share commits (and the WAL flush behind each).
  *
- * <p>A keyspace's writes always go to the same writer (its lock id picks the queue). Writes to
- * one keyspace are serialized by its lock anyway, so two writers of this process taking turns on
- * one hot keyspace would only split its queue into small batches, each waiting for the previous
- * one's commit; one writer takes all of them into its next batch instead.
+ * <p>A keyspace's writes always go to the same writer (its lock id picks the queue). Writes to one
+ * keyspace are serialized by its lock anyway, so two writers of this process taking turns on one
+ * hot keyspace would only split its queue into small batches, each waiting for the previous one's
+ * commit; one writer takes all of them into its next batch instead.
  *
- * <p>This class owns the batch protocol: the threads and their queues, which writes share a
- * batch, the transaction, what a failure means for each request, durability before any answer,
- * and the commit observer. What a batch reads, decides and writes inside its transaction is
- * {@link WriteBatch}'s. Per batch, on one connection from the pool: {@link WriteBatch#lockAndRead}
- * (one round trip, two when quotas are on), {@link WriteBatch#decide} for each request in queue
- * order, {@link WriteBatch#write} (one round trip, none when nothing changed), then {@code
- * COMMIT}.
+ * <p>This class owns the batch protocol: the threads and their queues, which writes share a batch,
+ * the transaction, what a failure means for each request, durability before any answer, and the
+ * commit observer. What a batch reads, decides and writes inside its transaction is {@link
+ * WriteBatch}'s. Per batch, on one connection from the pool: {@link WriteBatch#lockAndRead} (one
+ * round trip, two when quotas are on), {@link WriteBatch#decide} for each request in queue order,
+ * {@link WriteBatch#write} (one round trip, none when nothing changed), then {@code COMMIT}.
  *
  * <p>Callers are answered only after {@code COMMIT} returned. If a statement fails, the transaction
  * is rolled back and each request of the batch is run again alone (decisions are pure), so one bad
@@ -41,10 +40,13 @@ final class GroupCommitWriter {
 
   private final DataSource pool;
   private final int maxBatchSize;
+
   /** One queue per writer thread; a keyspace's writes always go to the same one. */
   private final List<LinkedBlockingQueue<Object>> queues = new ArrayList<>();
+
   /** Tells a writer thread to stop; the last entry of each queue once stopping. */
   private final Object stopToken = new Object();
+
   private final Object submitLock = new Object();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong committedBatches = new AtomicLong();
@@ -83,8 +85,11 @@ final class GroupCommitWriter {
 
   /** Writes waiting for a writer (for tests). */
   int queuedWrites() {
-    return (int) queues.stream().flatMap(LinkedBlockingQueue::stream)
-        .filter(task -> task != stopToken).count();
+    return (int)
+        queues.stream()
+            .flatMap(LinkedBlockingQueue::stream)
+            .filter(task -> task != stopToken)
+            .count();
   }
 
   /** Batches committed since start. */
@@ -169,14 +174,18 @@ final class GroupCommitWriter {
         batch.get(0).fail(new StorageException("PostgreSQL write failed", failure.getCause()));
         return;
       }
-      LOG.log(Level.DEBUG, "a statement of a batch of " + batch.size()
-          + " failed; running its writes one by one", failure.getCause());
+      LOG.log(
+          Level.DEBUG,
+          "a statement of a batch of " + batch.size() + " failed; running its writes one by one",
+          failure.getCause());
       for (WriteRequest<?> request : batch) {
         runBatch(List.of(request));
       }
     } catch (BatchFailure failure) {
-      LOG.log(Level.ERROR, "PostgreSQL " + failure.getMessage() + "; failing " + batch.size()
-          + " write(s)", failure.getCause());
+      LOG.log(
+          Level.ERROR,
+          "PostgreSQL " + failure.getMessage() + "; failing " + batch.size() + " write(s)",
+          failure.getCause());
       StorageException fault =
           new StorageException("PostgreSQL " + failure.getMessage(), failure.getCause());
       batch.forEach(request -> request.fail(fault));

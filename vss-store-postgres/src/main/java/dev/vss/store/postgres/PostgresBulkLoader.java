@@ -36,20 +36,25 @@ public final class PostgresBulkLoader implements BulkLoader {
   private PostgresBulkLoader(Connection connection) throws SQLException {
     this.connection = connection;
     lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)");
-    delete = connection.prepareStatement(
-        "DELETE FROM vss_db WHERE user_token = ? AND store_id = ?");
-    setUsage = connection.prepareStatement("INSERT INTO " + Schema.USAGE_TABLE
-        + " (user_token, store_id, stored_bytes, record_count) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
-        + " stored_bytes = excluded.stored_bytes, record_count = excluded.record_count");
-    insert = connection.prepareStatement("INSERT INTO vss_db"
-        + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, now(), now())");
+    delete =
+        connection.prepareStatement("DELETE FROM vss_db WHERE user_token = ? AND store_id = ?");
+    setUsage =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + Schema.USAGE_TABLE
+                + " (user_token, store_id, stored_bytes, record_count) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+                + " stored_bytes = excluded.stored_bytes, record_count = excluded.record_count");
+    insert =
+        connection.prepareStatement(
+            "INSERT INTO vss_db"
+                + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, now(), now())");
   }
 
   /**
-   * Opens the VSS database {@code options} names, creating it and its schema as a server would
-   * when missing.
+   * Opens the VSS database {@code options} names, creating it and its schema as a server would when
+   * missing.
    *
    * @throws StorageException if it cannot connect or the schema cannot be brought up to date
    */
@@ -57,8 +62,9 @@ public final class PostgresBulkLoader implements BulkLoader {
     Objects.requireNonNull(options, "options");
     Schema.open(options);
     try {
-      Connection connection = DriverManager.getConnection(
-          options.jdbcUrl(options.vssDatabase()), options.driverProperties());
+      Connection connection =
+          DriverManager.getConnection(
+              options.jdbcUrl(options.vssDatabase()), options.driverProperties());
       try {
         connection.setAutoCommit(false);
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -72,14 +78,18 @@ public final class PostgresBulkLoader implements BulkLoader {
         throw e;
       }
     } catch (SQLException e) {
-      throw new StorageException("opening PostgreSQL " + options + " for bulk writes failed: "
-          + Schema.oneLine(e.getMessage()), e);
+      throw new StorageException(
+          "opening PostgreSQL "
+              + options
+              + " for bulk writes failed: "
+              + Schema.oneLine(e.getMessage()),
+          e);
     }
   }
 
   @Override
-  public void replaceKeyspace(Keyspace keyspace, long globalVersion,
-      Iterator<StoredRecord> records) {
+  public void replaceKeyspace(
+      Keyspace keyspace, long globalVersion, Iterator<StoredRecord> records) {
     if (closed) {
       throw new StorageException("the PostgreSQL bulk loader is closed");
     }
@@ -97,10 +107,14 @@ public final class PostgresBulkLoader implements BulkLoader {
       while (records.hasNext()) {
         StoredRecord record = records.next();
         if (record.key().equals(GLOBAL_VERSION_KEY)) {
-          throw new StorageException("a record named " + GLOBAL_VERSION_KEY
-              + " cannot be stored in the reference layout");
+          throw new StorageException(
+              "a record named " + GLOBAL_VERSION_KEY + " cannot be stored in the reference layout");
         }
-        add(user, store, TextCodec.encode(record.key()), record.value().toByteArray(),
+        add(
+            user,
+            store,
+            TextCodec.encode(record.key()),
+            record.value().toByteArray(),
             record.version());
         storedBytes += Usage.storedBytes(record.value());
         recordCount++;
@@ -130,10 +144,12 @@ public final class PostgresBulkLoader implements BulkLoader {
       if (e instanceof RuntimeException runtime && !(e instanceof StorageException)) {
         throw runtime;
       }
-      String why = e instanceof SQLException sql && "23505".equals(sql.getSQLState())
-          ? "a key appears twice" : Schema.oneLine(e.getMessage());
-      throw new StorageException("replacing " + keyspace + " failed (" + why
-          + "); the keyspace is unchanged", e);
+      String why =
+          e instanceof SQLException sql && "23505".equals(sql.getSQLState())
+              ? "a key appears twice"
+              : Schema.oneLine(e.getMessage());
+      throw new StorageException(
+          "replacing " + keyspace + " failed (" + why + "); the keyspace is unchanged", e);
     }
   }
 

@@ -21,26 +21,30 @@ public final class PostgresOptions {
   /**
    * Writer threads, each with its own connection and group-commit queue. Two: with per-keyspace
    * queues a batch takes every queued write of its keyspaces, so more writers add PostgreSQL
-   * backends competing for the same CPU more than they add overlap (measured in the module
-   * README's Performance section: 2 beat 4, and 4 beat 8, in every cell).
+   * backends competing for the same CPU more than they add overlap (measured in the module README's
+   * Performance section: 2 beat 4, and 4 beat 8, in every cell).
    */
   public static final int DEFAULT_WRITER_CONNECTIONS = 2;
 
   /**
-   * Reader threads serving gets, each running every get queued at that moment (across keyspaces)
-   * as one statement on a read connection. Two: one can run its statement while the other
-   * collects the next batch.
+   * Reader threads serving gets, each running every get queued at that moment (across keyspaces) as
+   * one statement on a read connection. Two: one can run its statement while the other collects the
+   * next batch.
    */
   public static final int DEFAULT_GET_CONNECTIONS = 2;
 
   /** The reference server's defaults: {@code postgres}/{@code postgres} at 127.0.0.1:5432. */
   public static final String DEFAULT_USER = "postgres";
+
   /** The reference server's default password. */
   public static final String DEFAULT_PASSWORD = "postgres";
+
   /** The reference server's default address. */
   public static final String DEFAULT_ADDRESS = "127.0.0.1:5432";
+
   /** The database connected to first, to create the VSS database if it is missing. */
   public static final String DEFAULT_DEFAULT_DATABASE = "postgres";
+
   /** The reference server's default VSS database. */
   public static final String DEFAULT_VSS_DATABASE = "vss";
 
@@ -57,9 +61,18 @@ public final class PostgresOptions {
   private final Duration connectionTimeout;
   private final Optional<String> extraRootCertificatePem;
 
-  private PostgresOptions(String address, String vssDatabase, String defaultDatabase, String user,
-      String password, Map<String, String> connectionProperties, int readConnections,
-      int writerConnections, int getConnections, int maxBatchSize, Duration connectionTimeout,
+  private PostgresOptions(
+      String address,
+      String vssDatabase,
+      String defaultDatabase,
+      String user,
+      String password,
+      Map<String, String> connectionProperties,
+      int readConnections,
+      int writerConnections,
+      int getConnections,
+      int maxBatchSize,
+      Duration connectionTimeout,
       Optional<String> extraRootCertificatePem) {
     this.address = requireText(address, "address");
     this.vssDatabase = requireText(vssDatabase, "vssDatabase");
@@ -68,8 +81,9 @@ public final class PostgresOptions {
     this.password = Objects.requireNonNull(password, "password");
     this.connectionProperties = Map.copyOf(connectionProperties);
     if (readConnections < 1 || writerConnections < 1 || getConnections < 1 || maxBatchSize < 1) {
-      throw new IllegalArgumentException("readConnections, writerConnections, getConnections and"
-          + " maxBatchSize must be positive");
+      throw new IllegalArgumentException(
+          "readConnections, writerConnections, getConnections and"
+              + " maxBatchSize must be positive");
     }
     this.readConnections = readConnections;
     this.writerConnections = writerConnections;
@@ -95,16 +109,30 @@ public final class PostgresOptions {
    *
    * @param address {@code host:port}
    */
-  public static PostgresOptions reference(String user, String password, String address,
-      String defaultDatabase, String vssDatabase) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, Map.of(),
-        DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS, DEFAULT_GET_CONNECTIONS, 256,
-        Duration.ofSeconds(5), Optional.empty());
+  public static PostgresOptions reference(
+      String user, String password, String address, String defaultDatabase, String vssDatabase) {
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        Map.of(),
+        DEFAULT_READ_CONNECTIONS,
+        DEFAULT_WRITER_CONNECTIONS,
+        DEFAULT_GET_CONNECTIONS,
+        256,
+        Duration.ofSeconds(5),
+        Optional.empty());
   }
 
   /** The reference server's defaults throughout. */
   public static PostgresOptions referenceDefaults() {
-    return reference(DEFAULT_USER, DEFAULT_PASSWORD, DEFAULT_ADDRESS, DEFAULT_DEFAULT_DATABASE,
+    return reference(
+        DEFAULT_USER,
+        DEFAULT_PASSWORD,
+        DEFAULT_ADDRESS,
+        DEFAULT_DEFAULT_DATABASE,
         DEFAULT_VSS_DATABASE);
   }
 
@@ -126,7 +154,10 @@ public final class PostgresOptions {
     StringBuilder address = new StringBuilder();
     for (int i = 0; i < hosts.length; i++) {
       String host = hosts[i].indexOf(':') >= 0 ? "[" + hosts[i] + "]" : hosts[i];
-      address.append(i == 0 ? "" : ",").append(host).append(':')
+      address
+          .append(i == 0 ? "" : ",")
+          .append(host)
+          .append(':')
           .append(ports[Math.min(i, ports.length - 1)]);
     }
     String database = parsed.getProperty("PGDBNAME", "");
@@ -139,24 +170,43 @@ public final class PostgresOptions {
         properties.put(name, parsed.getProperty(name));
       }
     }
-    return new PostgresOptions(address.toString(), database, DEFAULT_DEFAULT_DATABASE,
-        parsed.getProperty("user", DEFAULT_USER), parsed.getProperty("password", DEFAULT_PASSWORD),
-        properties, DEFAULT_READ_CONNECTIONS, DEFAULT_WRITER_CONNECTIONS,
-        DEFAULT_GET_CONNECTIONS, 256, Duration.ofSeconds(5), Optional.empty());
+    return new PostgresOptions(
+        address.toString(),
+        database,
+        DEFAULT_DEFAULT_DATABASE,
+        parsed.getProperty("user", DEFAULT_USER),
+        parsed.getProperty("password", DEFAULT_PASSWORD),
+        properties,
+        DEFAULT_READ_CONNECTIONS,
+        DEFAULT_WRITER_CONNECTIONS,
+        DEFAULT_GET_CONNECTIONS,
+        256,
+        Duration.ofSeconds(5),
+        Optional.empty());
   }
 
   /**
    * Connects with TLS and checks the server's certificate and host name against the JVM's trusted
-   * roots plus {@code extraRootPem} when present, as the reference's {@code [postgresql_config.tls]}
-   * does.
+   * roots plus {@code extraRootPem} when present, as the reference's {@code
+   * [postgresql_config.tls]} does.
    */
   public PostgresOptions withTls(Optional<String> extraRootPem) {
     Map<String, String> properties = new LinkedHashMap<>(connectionProperties);
     properties.put("ssl", "true");
     properties.put("sslmode", "verify-full");
     properties.put("sslfactory", TlsSocketFactory.class.getName());
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password, properties,
-        readConnections, writerConnections, getConnections, maxBatchSize, connectionTimeout,
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        properties,
+        readConnections,
+        writerConnections,
+        getConnections,
+        maxBatchSize,
+        connectionTimeout,
         extraRootPem);
   }
 
@@ -165,59 +215,128 @@ public final class PostgresOptions {
    * #DEFAULT_READ_CONNECTIONS}.
    */
   public PostgresOptions withReadConnections(int count) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, count, writerConnections, getConnections, maxBatchSize,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        count,
+        writerConnections,
+        getConnections,
+        maxBatchSize,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /**
-   * Writer threads, each with its own connection and queue.
-   * Default {@value #DEFAULT_WRITER_CONNECTIONS}.
+   * Writer threads, each with its own connection and queue. Default {@value
+   * #DEFAULT_WRITER_CONNECTIONS}.
    */
   public PostgresOptions withWriterConnections(int count) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, count, getConnections, maxBatchSize,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        count,
+        getConnections,
+        maxBatchSize,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /**
-   * Reader threads serving gets in batches: each takes every get waiting at that moment (up to
-   * 256, across keyspaces) and answers them from one statement on a connection of the read pool
-   * (so at most {@link #readConnections()} run at once). Default {@value
-   * #DEFAULT_GET_CONNECTIONS}.
+   * Reader threads serving gets in batches: each takes every get waiting at that moment (up to 256,
+   * across keyspaces) and answers them from one statement on a connection of the read pool (so at
+   * most {@link #readConnections()} run at once). Default {@value #DEFAULT_GET_CONNECTIONS}.
    */
   public PostgresOptions withGetConnections(int count) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, count, maxBatchSize,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        writerConnections,
+        count,
+        maxBatchSize,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /** Most writes in one group-commit transaction. Default 256. */
   public PostgresOptions withMaxBatchSize(int size) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, getConnections, size,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        writerConnections,
+        getConnections,
+        size,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /** How long a request waits for a connection before failing. Default 5 s. */
   public PostgresOptions withConnectionTimeout(Duration timeout) {
-    return new PostgresOptions(address, vssDatabase, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
-        timeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        writerConnections,
+        getConnections,
+        maxBatchSize,
+        timeout,
+        extraRootCertificatePem);
   }
 
   /** The same options for another VSS database (tests make one per test class). */
   public PostgresOptions withVssDatabase(String database) {
-    return new PostgresOptions(address, database, defaultDatabase, user, password,
-        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        database,
+        defaultDatabase,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        writerConnections,
+        getConnections,
+        maxBatchSize,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /** The database connected to for creating the VSS database when it is missing. */
   public PostgresOptions withDefaultDatabase(String database) {
-    return new PostgresOptions(address, vssDatabase, database, user, password,
-        connectionProperties, readConnections, writerConnections, getConnections, maxBatchSize,
-        connectionTimeout, extraRootCertificatePem);
+    return new PostgresOptions(
+        address,
+        vssDatabase,
+        database,
+        user,
+        password,
+        connectionProperties,
+        readConnections,
+        writerConnections,
+        getConnections,
+        maxBatchSize,
+        connectionTimeout,
+        extraRootCertificatePem);
   }
 
   /** {@code host:port}, or several separated by commas. */
@@ -281,7 +400,9 @@ public final class PostgresOptions {
 
   /** The JDBC URL of {@code database}, without credentials. */
   String jdbcUrl(String database) {
-    return "jdbc:postgresql://" + address + "/"
+    return "jdbc:postgresql://"
+        + address
+        + "/"
         + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -295,8 +416,8 @@ public final class PostgresOptions {
     properties.putIfAbsent("tcpKeepAlive", "true");
     // A dead server must not hang a writer forever; far above any statement VSS runs.
     properties.putIfAbsent("socketTimeout", "60");
-    properties.putIfAbsent("connectTimeout", Long.toString(
-        Math.max(1, connectionTimeout.toSeconds())));
+    properties.putIfAbsent(
+        "connectTimeout", Long.toString(Math.max(1, connectionTimeout.toSeconds())));
     extraRootCertificatePem.ifPresent(
         pem -> properties.setProperty(TlsSocketFactory.EXTRA_ROOT_PEM_PROPERTY, pem));
     return properties;

@@ -35,14 +35,22 @@ import java.util.Optional;
  */
 public final class PostgresSnapshotSource implements SnapshotSource {
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
-  private static final String KEYSPACES_SQL = "SELECT user_token, store_id,"
-      + " coalesce(max(version) FILTER (WHERE key = '" + GLOBAL_VERSION_KEY + "'), 0),"
-      + " count(*) FILTER (WHERE key <> '" + GLOBAL_VERSION_KEY + "')"
-      + " FROM vss_db";
+  private static final String KEYSPACES_SQL =
+      "SELECT user_token, store_id,"
+          + " coalesce(max(version) FILTER (WHERE key = '"
+          + GLOBAL_VERSION_KEY
+          + "'), 0),"
+          + " count(*) FILTER (WHERE key <> '"
+          + GLOBAL_VERSION_KEY
+          + "')"
+          + " FROM vss_db";
   private static final String GROUP = " GROUP BY user_token, store_id";
-  private static final String RECORDS_SQL = "SELECT key, version, value, sort_order FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND key <> '" + GLOBAL_VERSION_KEY + "'"
-      + " ORDER BY sort_order";
+  private static final String RECORDS_SQL =
+      "SELECT key, version, value, sort_order FROM vss_db"
+          + " WHERE user_token = ? AND store_id = ? AND key <> '"
+          + GLOBAL_VERSION_KEY
+          + "'"
+          + " ORDER BY sort_order";
   private static final int FETCH_ROWS = 1000;
 
   private final PostgresOptions options;
@@ -60,13 +68,17 @@ public final class PostgresSnapshotSource implements SnapshotSource {
   public Snapshot openSnapshot(KeyspaceFilter filter) {
     Connection connection = null;
     try {
-      connection = DriverManager.getConnection(options.jdbcUrl(options.vssDatabase()),
-          options.driverProperties());
+      connection =
+          DriverManager.getConnection(
+              options.jdbcUrl(options.vssDatabase()), options.driverProperties());
       connection.setAutoCommit(false);
       connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       connection.setReadOnly(true);
-      String sql = KEYSPACES_SQL + (filter.userToken().isPresent() ? " WHERE user_token = ?" : "")
-          + (filter.storeId().isPresent() ? " AND store_id = ?" : "") + GROUP;
+      String sql =
+          KEYSPACES_SQL
+              + (filter.userToken().isPresent() ? " WHERE user_token = ?" : "")
+              + (filter.storeId().isPresent() ? " AND store_id = ?" : "")
+              + GROUP;
       List<SnapshotKeyspace> keyspaces = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(sql)) {
         int p = 1;
@@ -82,8 +94,11 @@ public final class PostgresSnapshotSource implements SnapshotSource {
             if (globalVersion == 0 && rows.getLong(4) == 0) {
               continue;
             }
-            keyspaces.add(new SnapshotKeyspace(new Keyspace(TextCodec.decode(rows.getString(1)),
-                TextCodec.decode(rows.getString(2))), globalVersion));
+            keyspaces.add(
+                new SnapshotKeyspace(
+                    new Keyspace(
+                        TextCodec.decode(rows.getString(1)), TextCodec.decode(rows.getString(2))),
+                    globalVersion));
           }
         }
       }
@@ -99,8 +114,12 @@ public final class PostgresSnapshotSource implements SnapshotSource {
           e.addSuppressed(suppressed);
         }
       }
-      throw new StorageException("opening a PostgreSQL snapshot of " + options + " failed: "
-          + Schema.oneLine(e.getMessage()), e);
+      throw new StorageException(
+          "opening a PostgreSQL snapshot of "
+              + options
+              + " failed: "
+              + Schema.oneLine(e.getMessage()),
+          e);
     }
   }
 
@@ -119,8 +138,8 @@ public final class PostgresSnapshotSource implements SnapshotSource {
     private ResultSet rows;
     private boolean closed;
 
-    PostgresSnapshot(Connection connection, List<SnapshotKeyspace> keyspaces,
-        PreparedStatement records) {
+    PostgresSnapshot(
+        Connection connection, List<SnapshotKeyspace> keyspaces, PreparedStatement records) {
       this.connection = connection;
       this.keyspaces = keyspaces;
       this.records = records;
@@ -139,8 +158,10 @@ public final class PostgresSnapshotSource implements SnapshotSource {
         records.setString(2, TextCodec.encode(keyspace.keyspace().storeId()));
         rows = records.executeQuery();
       } catch (SQLException e) {
-        throw new StorageException("reading the records of a PostgreSQL keyspace failed: "
-            + Schema.oneLine(e.getMessage()), e);
+        throw new StorageException(
+            "reading the records of a PostgreSQL keyspace failed: "
+                + Schema.oneLine(e.getMessage()),
+            e);
       }
       return Optional.of(keyspace);
     }
@@ -157,12 +178,15 @@ public final class PostgresSnapshotSource implements SnapshotSource {
           return Optional.empty();
         }
         byte[] value = rows.getBytes(3);
-        return Optional.of(new StoredRecord(TextCodec.decode(rows.getString(1)), rows.getLong(2),
-            value == null ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(value),
-            rows.getLong(4)));
+        return Optional.of(
+            new StoredRecord(
+                TextCodec.decode(rows.getString(1)),
+                rows.getLong(2),
+                value == null ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(value),
+                rows.getLong(4)));
       } catch (SQLException e) {
-        throw new StorageException("reading a PostgreSQL record failed: "
-            + Schema.oneLine(e.getMessage()), e);
+        throw new StorageException(
+            "reading a PostgreSQL record failed: " + Schema.oneLine(e.getMessage()), e);
       }
     }
 

@@ -1,6 +1,5 @@
 package dev.vss.store.postgres;
 
-import com.google.protobuf.ByteString;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vss.core.Keyspace;
@@ -27,8 +26,8 @@ import java.util.Set;
 /**
  * A VSS {@link Storage} in PostgreSQL, on the reference server's schema: a database the reference
  * server created and filled is served unchanged, and one this store wrote can be handed back. Many
- * server processes may share one database; writes to one keyspace are serialized across all of
- * them by a transaction-scoped advisory lock.
+ * server processes may share one database; writes to one keyspace are serialized across all of them
+ * by a transaction-scoped advisory lock.
  *
  * <p>Open with {@link #open(PostgresOptions)}; see the module README for the layout, the locking
  * and the group commit. Holds no VSS rule: every decision comes from the core.
@@ -37,23 +36,35 @@ public final class PostgresStorage implements Storage {
   private static final Logger LOG = System.getLogger(PostgresStorage.class.getName());
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
 
-  private static final String GLOBAL_VERSION_SQL = "SELECT version FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND key = '" + GLOBAL_VERSION_KEY + "'";
-  private static final String LIST_SQL = "SELECT key, version, sort_order FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND sort_order < ?"
-      + " AND key <> '" + GLOBAL_VERSION_KEY + "'"
-      + " ORDER BY sort_order DESC LIMIT ?";
+  private static final String GLOBAL_VERSION_SQL =
+      "SELECT version FROM vss_db"
+          + " WHERE user_token = ? AND store_id = ? AND key = '"
+          + GLOBAL_VERSION_KEY
+          + "'";
+  private static final String LIST_SQL =
+      "SELECT key, version, sort_order FROM vss_db"
+          + " WHERE user_token = ? AND store_id = ? AND sort_order < ?"
+          + " AND key <> '"
+          + GLOBAL_VERSION_KEY
+          + "'"
+          + " ORDER BY sort_order DESC LIMIT ?";
+
   /** A literal prefix: {@code starts_with}, never {@code LIKE}. */
-  private static final String LIST_PREFIX_SQL = "SELECT key, version, sort_order FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND sort_order < ?"
-      + " AND key <> '" + GLOBAL_VERSION_KEY + "' AND starts_with(key, ?)"
-      + " ORDER BY sort_order DESC LIMIT ?";
+  private static final String LIST_PREFIX_SQL =
+      "SELECT key, version, sort_order FROM vss_db"
+          + " WHERE user_token = ? AND store_id = ? AND sort_order < ?"
+          + " AND key <> '"
+          + GLOBAL_VERSION_KEY
+          + "' AND starts_with(key, ?)"
+          + " ORDER BY sort_order DESC LIMIT ?";
+
   /**
    * A 200 means committed and flushed: connections whose server default is {@code
    * synchronous_commit = off} are switched on ({@code local} and the remote levels are kept).
    */
-  static final String CONNECTION_INIT_SQL = "SELECT set_config('synchronous_commit', 'on', false)"
-      + " WHERE current_setting('synchronous_commit') = 'off'";
+  static final String CONNECTION_INIT_SQL =
+      "SELECT set_config('synchronous_commit', 'on', false)"
+          + " WHERE current_setting('synchronous_commit') = 'off'";
 
   /** Most gets answered by one statement. */
   static final int GET_BATCH_SIZE = 256;
@@ -66,16 +77,20 @@ public final class PostgresStorage implements Storage {
   private final byte[] pageTokenSecret;
   private volatile boolean closed;
 
-  private PostgresStorage(PostgresOptions options, HikariDataSource reads,
-      HikariDataSource writes, byte[] pageTokenSecret) {
+  private PostgresStorage(
+      PostgresOptions options,
+      HikariDataSource reads,
+      HikariDataSource writes,
+      byte[] pageTokenSecret) {
     this.options = options;
     this.reads = reads;
     this.writes = writes;
     this.pageTokenSecret = pageTokenSecret;
-    this.writer = new GroupCommitWriter(writes, options.writerConnections(),
-        options.maxBatchSize(), "vss-postgres-writer");
-    this.gets = new GetBatcher(reads, options.getConnections(), GET_BATCH_SIZE,
-        "vss-postgres-reader");
+    this.writer =
+        new GroupCommitWriter(
+            writes, options.writerConnections(), options.maxBatchSize(), "vss-postgres-writer");
+    this.gets =
+        new GetBatcher(reads, options.getConnections(), GET_BATCH_SIZE, "vss-postgres-reader");
   }
 
   /**
@@ -94,15 +109,29 @@ public final class PostgresStorage implements Storage {
       reads = pool(options, "vss-postgres-reads", options.readConnections(), true);
       writes = pool(options, "vss-postgres-writes", options.writerConnections(), false);
       String settings = checkSettings(reads);
-      LOG.log(Level.INFO, "opened PostgreSQL storage " + options + ": " + settings + ", "
-          + (opened.createdDatabase() ? "database created, " : "")
-          + (opened.fromVersion() == opened.toVersion()
-              ? "schema at version " + opened.toVersion()
-              : "schema migrated from version " + opened.fromVersion() + " to "
-                  + opened.toVersion())
-          + ", " + options.writerConnections() + " writer(s) with group commit (max batch "
-          + options.maxBatchSize() + "), " + options.readConnections() + " read connection(s), "
-          + options.getConnections() + " of them serving gets in batches");
+      LOG.log(
+          Level.INFO,
+          "opened PostgreSQL storage "
+              + options
+              + ": "
+              + settings
+              + ", "
+              + (opened.createdDatabase() ? "database created, " : "")
+              + (opened.fromVersion() == opened.toVersion()
+                  ? "schema at version " + opened.toVersion()
+                  : "schema migrated from version "
+                      + opened.fromVersion()
+                      + " to "
+                      + opened.toVersion())
+              + ", "
+              + options.writerConnections()
+              + " writer(s) with group commit (max batch "
+              + options.maxBatchSize()
+              + "), "
+              + options.readConnections()
+              + " read connection(s), "
+              + options.getConnections()
+              + " of them serving gets in batches");
       return new PostgresStorage(options, reads, writes, opened.pageTokenSecret());
     } catch (RuntimeException e) {
       if (reads != null) {
@@ -118,8 +147,8 @@ public final class PostgresStorage implements Storage {
     }
   }
 
-  private static HikariDataSource pool(PostgresOptions options, String name, int size,
-      boolean autoCommit) {
+  private static HikariDataSource pool(
+      PostgresOptions options, String name, int size, boolean autoCommit) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     config.setJdbcUrl(options.jdbcUrl(options.vssDatabase()));
@@ -142,24 +171,35 @@ public final class PostgresStorage implements Storage {
   private static String checkSettings(HikariDataSource pool) {
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT current_setting('synchronous_commit'),"
-            + " current_setting('fsync'), current_setting('server_encoding'), version()")) {
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT current_setting('synchronous_commit'),"
+                    + " current_setting('fsync'), current_setting('server_encoding'), version()")) {
       row.next();
       String synchronousCommit = row.getString(1);
       String fsync = row.getString(2);
       String encoding = row.getString(3);
       if (!"on".equals(fsync)) {
-        LOG.log(Level.WARNING, "PostgreSQL runs with fsync=" + fsync
-            + ": committed writes can be lost in an OS crash or power loss");
+        LOG.log(
+            Level.WARNING,
+            "PostgreSQL runs with fsync="
+                + fsync
+                + ": committed writes can be lost in an OS crash or power loss");
       }
       if (!"UTF8".equalsIgnoreCase(encoding)) {
-        LOG.log(Level.WARNING, "PostgreSQL database encoding is " + encoding
-            + ", not UTF8: key lengths are then counted in bytes, not characters");
+        LOG.log(
+            Level.WARNING,
+            "PostgreSQL database encoding is "
+                + encoding
+                + ", not UTF8: key lengths are then counted in bytes, not characters");
       }
       String server = row.getString(4);
       int space = server.indexOf(' ', "PostgreSQL ".length());
-      return (space > 0 ? server.substring(0, space) : server) + ", synchronous_commit="
-          + synchronousCommit + ", fsync=" + fsync;
+      return (space > 0 ? server.substring(0, space) : server)
+          + ", synchronous_commit="
+          + synchronousCommit
+          + ", fsync="
+          + fsync;
     } catch (SQLException e) {
       throw new StorageException("cannot read PostgreSQL settings: " + e.getMessage(), e);
     }
@@ -198,15 +238,21 @@ public final class PostgresStorage implements Storage {
 
   @Override
   public Usage usage(Keyspace keyspace) {
-    return readUsage("SELECT stored_bytes, record_count FROM " + Schema.USAGE_TABLE
-        + " WHERE user_token = ? AND store_id = ?", TextCodec.encode(keyspace.userToken()),
+    return readUsage(
+        "SELECT stored_bytes, record_count FROM "
+            + Schema.USAGE_TABLE
+            + " WHERE user_token = ? AND store_id = ?",
+        TextCodec.encode(keyspace.userToken()),
         TextCodec.encode(keyspace.storeId()));
   }
 
   @Override
   public Usage userUsage(String userToken) {
-    return readUsage("SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0) FROM "
-        + Schema.USAGE_TABLE + " WHERE user_token = ?", TextCodec.encode(userToken));
+    return readUsage(
+        "SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0) FROM "
+            + Schema.USAGE_TABLE
+            + " WHERE user_token = ?",
+        TextCodec.encode(userToken));
   }
 
   private Usage readUsage(String sql, String... parameters) {
@@ -234,16 +280,25 @@ public final class PostgresStorage implements Storage {
    */
   public static String recountUsage(PostgresOptions options) {
     Schema.open(options);
-    try (Connection connection = java.sql.DriverManager.getConnection(
-        options.jdbcUrl(options.vssDatabase()), options.driverProperties())) {
+    try (Connection connection =
+        java.sql.DriverManager.getConnection(
+            options.jdbcUrl(options.vssDatabase()), options.driverProperties())) {
       connection.setAutoCommit(false);
       Schema.Recount recount = Schema.recountUsage(connection);
       connection.commit();
-      return recount.keyspaces() + " keyspace(s), " + recount.records() + " record(s) counted in "
-          + recount.millis() + " ms";
+      return recount.keyspaces()
+          + " keyspace(s), "
+          + recount.records()
+          + " record(s) counted in "
+          + recount.millis()
+          + " ms";
     } catch (SQLException e) {
-      throw new StorageException("recounting the usage of PostgreSQL " + options + " failed: "
-          + Schema.oneLine(e.getMessage()), e);
+      throw new StorageException(
+          "recounting the usage of PostgreSQL "
+              + options
+              + " failed: "
+              + Schema.oneLine(e.getMessage()),
+          e);
     }
   }
 
@@ -283,8 +338,9 @@ public final class PostgresStorage implements Storage {
       List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
       try (ResultSet rows = list.executeQuery()) {
         while (rows.next()) {
-          page.add(new KeyVersion(TextCodec.decode(rows.getString(1)), rows.getLong(2),
-              rows.getLong(3)));
+          page.add(
+              new KeyVersion(
+                  TextCodec.decode(rows.getString(1)), rows.getLong(2), rows.getLong(3)));
         }
       }
       return page;

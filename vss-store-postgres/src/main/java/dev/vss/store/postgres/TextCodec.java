@@ -10,8 +10,8 @@ package dev.vss.store.postgres;
  * U+FDD0 U+FDD0. The code is a prefix code, so a prefix of a string encodes to a prefix of its
  * encoding and literal prefix listing stays exact.
  *
- * <p>Decoding is lenient where the reference could have written something this code never
- * produces: a U+FDD0 followed by anything else is kept as it is.
+ * <p>Decoding is lenient where the reference could have written something this code never produces:
+ * a U+FDD0 followed by anything else is kept as it is.
  */
 final class TextCodec {
   /** The escape character: a noncharacter, which no interchanged text should contain. */

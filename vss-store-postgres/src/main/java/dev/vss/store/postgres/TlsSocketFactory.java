@@ -20,9 +20,9 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS sockets the driver uses with {@code sslfactory}: the server's certificate must chain to
- * one of the JVM's trusted roots or to the extra root certificate(s) given as PEM, as the
- * reference server's {@code crt_pem} adds one to the system's roots. The driver itself checks the
- * host name ({@code sslmode=verify-full}).
+ * one of the JVM's trusted roots or to the extra root certificate(s) given as PEM, as the reference
+ * server's {@code crt_pem} adds one to the system's roots. The driver itself checks the host name
+ * ({@code sslmode=verify-full}).
  *
  * <p>Public only because the driver instantiates it by name, with the connection's properties.
  */
@@ -57,8 +57,10 @@ public final class TlsSocketFactory extends SSLSocketFactory {
     }
     String pem = info == null ? null : info.getProperty(EXTRA_ROOT_PEM_PROPERTY);
     if (pem != null && !pem.isBlank()) {
-      Collection<? extends Certificate> extra = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      Collection<? extends Certificate> extra =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
       if (extra.isEmpty()) {
         throw new GeneralSecurityException("the PEM root certificate holds no certificate");
       }
@@ -107,8 +109,8 @@ public final class TlsSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress,
-      int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return delegate.createSocket(address, port, localAddress, localPort);
   }
 }

@@ -21,18 +21,18 @@ import java.util.OptionalLong;
 /**
  * One batch of writes inside its transaction, as a {@link GroupCommitWriter} runs it: the SQL that
  * locks and reads what the batch's requests declared, the batch's state in memory on which each
- * request's decision runs and to which its plan is applied, and the SQL that writes the batch's
- * net effect. On one connection in READ COMMITTED:
+ * request's decision runs and to which its plan is applied, and the SQL that writes the batch's net
+ * effect. On one connection in READ COMMITTED:
  *
  * <ol>
  *   <li>{@link #lockAndRead}: take the transaction-scoped advisory lock of every keyspace in the
  *       batch, in ascending lock-id order, in one statement; and read, in a second statement sent
- *       with it, the version of every declared key and every keyspace's {@code global_version}
- *       row. Every writer of every server process takes the locks the same way, so writes to one
- *       keyspace are serialized across processes, and the fixed order rules out deadlocks. The
- *       lock waits for the previous holder's commit; the read is a statement of its own, so in
- *       READ COMMITTED it takes its snapshot after the lock was granted and sees that commit. When
- *       a decision of the batch reads usage (quotas are on), one more round trip reads the usage
+ *       with it, the version of every declared key and every keyspace's {@code global_version} row.
+ *       Every writer of every server process takes the locks the same way, so writes to one
+ *       keyspace are serialized across processes, and the fixed order rules out deadlocks. The lock
+ *       waits for the previous holder's commit; the read is a statement of its own, so in READ
+ *       COMMITTED it takes its snapshot after the lock was granted and sees that commit. When a
+ *       decision of the batch reads usage (quotas are on), one more round trip reads the usage
  *       counters of the batch's users.
  *   <li>{@link #decide}, per request in queue order: run its decision on that state updated by the
  *       earlier requests of the batch (so the queue order is the linearization order; two creates
@@ -52,48 +52,56 @@ final class WriteBatch {
 
   /**
    * Two statements sent in one round trip: the keyspace locks, then the read. They must stay two
-   * statements: in READ COMMITTED each statement takes its snapshot when it starts, so a read in the
-   * locking statement would not see the commit the lock waited for.
+   * statements: in READ COMMITTED each statement takes its snapshot when it starts, so a read in
+   * the locking statement would not see the commit the lock waited for.
    */
   private static final String LOCK_AND_READ_SQL =
       "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id;"
-      // octet_length of a bytea reads its stored size, without detoasting the value.
-      + " SELECT r.i, d.version, octet_length(d.value)"
-      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
-      + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
+          // octet_length of a bytea reads its stored size, without detoasting the value.
+          + " SELECT r.i, d.version, octet_length(d.value)"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[]) WITH ORDINALITY AS r(u, s, k, i)"
+          + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
+
   /**
    * A batch's net effect, four statements sent in one round trip, in this order (a re-created row
    * is deleted, then inserted with a new {@code sort_order}). The insert takes {@code sort_order}
-   * values in the arrays' order, the creation order. The last adds the batch's usage changes to
-   * the keyspaces' counters, creating a counter row on first use; a keyspace's counter row is only
+   * values in the arrays' order, the creation order. The last adds the batch's usage changes to the
+   * keyspaces' counters, creating a counter row on first use; a keyspace's counter row is only
    * written under that keyspace's lock, so two batches never wait for each other's counter rows.
    */
-  private static final String WRITE_SQL = "DELETE FROM vss_db d"
-      + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
-      + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
-      + " UPDATE vss_db d SET value = r.v, version = r.n, last_updated_at = now()"
-      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
-      + " AS r(u, s, k, v, n)"
-      + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
-      + " INSERT INTO vss_db"
-      + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
-      + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
-      + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
-      + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i;"
-      + " INSERT INTO " + Schema.USAGE_TABLE
-      + " AS u (user_token, store_id, stored_bytes, record_count)"
-      + " SELECT r.u, r.s, r.b, r.c"
-      + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[]) AS r(u, s, b, c)"
-      + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
-      + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
-      + " record_count = u.record_count + excluded.record_count";
+  private static final String WRITE_SQL =
+      "DELETE FROM vss_db d"
+          + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
+          + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
+          + " UPDATE vss_db d SET value = r.v, version = r.n, last_updated_at = now()"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+          + " AS r(u, s, k, v, n)"
+          + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
+          + " INSERT INTO vss_db"
+          + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
+          + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+          + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i;"
+          + " INSERT INTO "
+          + Schema.USAGE_TABLE
+          + " AS u (user_token, store_id, stored_bytes, record_count)"
+          + " SELECT r.u, r.s, r.b, r.c"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[]) AS r(u, s, b, c)"
+          + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+          + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
+          + " record_count = u.record_count + excluded.record_count";
+
   /** Usage of every keyspace of the batch's users (the primary key's first column). */
-  private static final String READ_USAGE_SQL = "SELECT user_token, store_id, stored_bytes,"
-      + " record_count FROM " + Schema.USAGE_TABLE + " WHERE user_token = ANY(?::varchar[])";
+  private static final String READ_USAGE_SQL =
+      "SELECT user_token, store_id, stored_bytes,"
+          + " record_count FROM "
+          + Schema.USAGE_TABLE
+          + " WHERE user_token = ANY(?::varchar[])";
 
   private final Connection connection;
   private final Map<RowKey, Row> rows;
   private final BatchUsage usage;
+
   /** The creation order handed out last in this batch. */
   private final long[] creations = {0};
 
@@ -139,8 +147,10 @@ final class WriteBatch {
     boolean present;
     boolean dirty;
     long version;
+
     /** The stored bytes of the row as the batch sees it (when present). */
     long storedBytes;
+
     ByteString value = ByteString.EMPTY;
     long creationOrder;
 
@@ -163,6 +173,7 @@ final class WriteBatch {
   private static final class BatchUsage {
     /** Committed counters; null when no decision of the batch reads usage. */
     final Map<KeyspaceKey, Usage> committed;
+
     final Map<KeyspaceKey, Usage> changes = new LinkedHashMap<>();
 
     BatchUsage(Map<KeyspaceKey, Usage> committed) {
@@ -178,8 +189,7 @@ final class WriteBatch {
 
     Usage keyspace(String userToken, String storeId) {
       KeyspaceKey key = new KeyspaceKey(userToken, storeId);
-      return committed().getOrDefault(key, Usage.ZERO)
-          .plus(changes.getOrDefault(key, Usage.ZERO));
+      return committed().getOrDefault(key, Usage.ZERO).plus(changes.getOrDefault(key, Usage.ZERO));
     }
 
     Usage user(String userToken) {
@@ -211,21 +221,27 @@ final class WriteBatch {
    * every row its requests declared (and each keyspace's global version row), in the same round
    * trip.
    */
-  private static Map<RowKey, Row> lockAndReadRows(Connection connection,
-      List<WriteRequest<?>> batch, boolean users) throws SQLException {
+  private static Map<RowKey, Row> lockAndReadRows(
+      Connection connection, List<WriteRequest<?>> batch, boolean users) throws SQLException {
     java.util.stream.Stream<Long> keyspaceLocks = batch.stream().map(WriteRequest::lockId);
-    java.util.stream.Stream<Long> userLocks = users
-        ? batch.stream().map(request -> WriteRequest.userLockId(request.userToken))
-        : java.util.stream.Stream.empty();
-    Long[] ids = java.util.stream.Stream.concat(keyspaceLocks, userLocks).distinct()
-        .sorted(Comparator.naturalOrder()).toArray(Long[]::new);
+    java.util.stream.Stream<Long> userLocks =
+        users
+            ? batch.stream().map(request -> WriteRequest.userLockId(request.userToken))
+            : java.util.stream.Stream.empty();
+    Long[] ids =
+        java.util.stream.Stream.concat(keyspaceLocks, userLocks)
+            .distinct()
+            .sorted(Comparator.naturalOrder())
+            .toArray(Long[]::new);
     Map<RowKey, Row> rows = new LinkedHashMap<>();
     for (WriteRequest<?> request : batch) {
       for (String key : request.storedKeys.values()) {
-        rows.computeIfAbsent(new RowKey(request.userToken, request.storeId, key),
+        rows.computeIfAbsent(
+            new RowKey(request.userToken, request.storeId, key),
             k -> new Row(k.userToken(), k.storeId(), k.key()));
       }
-      rows.computeIfAbsent(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY),
+      rows.computeIfAbsent(
+          new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY),
           k -> new Row(k.userToken(), k.storeId(), k.key()));
     }
     Row[] byIndex = rows.values().toArray(Row[]::new);
@@ -300,22 +316,31 @@ final class WriteBatch {
    * Runs one request's decision on the batch's current state and, unless it aborts or fails,
    * applies its plan to that state. Returns how to answer the caller once the batch has committed.
    */
-  private static Runnable applyDecision(WriteRequest<?> request, Map<RowKey, Row> rows,
-      long[] creations, BatchUsage usage) {
+  private static Runnable applyDecision(
+      WriteRequest<?> request, Map<RowKey, Row> rows, long[] creations, BatchUsage usage) {
     Map<String, Row> declared = new HashMap<>(request.storedKeys.size() * 2);
-    request.storedKeys.forEach((key, stored) ->
-        declared.put(key, rows.get(new RowKey(request.userToken, request.storeId, stored))));
+    request.storedKeys.forEach(
+        (key, stored) ->
+            declared.put(key, rows.get(new RowKey(request.userToken, request.storeId, stored))));
     Row globalVersion =
         rows.get(new RowKey(request.userToken, request.storeId, GLOBAL_VERSION_KEY));
     WritePlan<?> plan;
     try {
       long viewGlobalVersion = globalVersion.present ? globalVersion.version : 0;
-      plan = request.decision.decide(WriteView.of(request.keys, key -> {
-        Row row = declared.get(key);
-        return row != null && row.present ? OptionalLong.of(row.version) : OptionalLong.empty();
-      }, key -> storedBytes(declared, key), () -> viewGlobalVersion,
-          () -> usage.keyspace(request.userToken, request.storeId),
-          () -> usage.user(request.userToken)));
+      plan =
+          request.decision.decide(
+              WriteView.of(
+                  request.keys,
+                  key -> {
+                    Row row = declared.get(key);
+                    return row != null && row.present
+                        ? OptionalLong.of(row.version)
+                        : OptionalLong.empty();
+                  },
+                  key -> storedBytes(declared, key),
+                  () -> viewGlobalVersion,
+                  () -> usage.keyspace(request.userToken, request.storeId),
+                  () -> usage.user(request.userToken)));
       if (plan == null) {
         throw new IllegalStateException("write decision returned no plan");
       }
@@ -327,7 +352,9 @@ final class WriteBatch {
       return () -> request.fail(e);
     }
     if (!plan.isEmpty()) {
-      usage.add(request.userToken, request.storeId,
+      usage.add(
+          request.userToken,
+          request.storeId,
           Usage.change(plan, key -> storedBytes(declared, key)));
       for (WritePlan.Upsert upsert : plan.upserts()) {
         upsert(declared.get(upsert.key()), upsert.version(), upsert.value(), creations);
@@ -354,16 +381,17 @@ final class WriteBatch {
   }
 
   /** The committed counters of every keyspace of the batch's users. */
-  private static Map<KeyspaceKey, Usage> readUsage(Connection connection,
-      List<WriteRequest<?>> batch) throws SQLException {
-    String[] users = batch.stream().map(request -> request.userToken).distinct()
-        .toArray(String[]::new);
+  private static Map<KeyspaceKey, Usage> readUsage(
+      Connection connection, List<WriteRequest<?>> batch) throws SQLException {
+    String[] users =
+        batch.stream().map(request -> request.userToken).distinct().toArray(String[]::new);
     Map<KeyspaceKey, Usage> committed = new HashMap<>();
     try (PreparedStatement read = connection.prepareStatement(READ_USAGE_SQL)) {
       read.setArray(1, connection.createArrayOf("varchar", users));
       try (ResultSet result = read.executeQuery()) {
         while (result.next()) {
-          committed.put(new KeyspaceKey(result.getString(1), result.getString(2)),
+          committed.put(
+              new KeyspaceKey(result.getString(1), result.getString(2)),
               new Usage(result.getLong(3), result.getLong(4)));
         }
       }
@@ -371,7 +399,10 @@ final class WriteBatch {
     return committed;
   }
 
-  /** A plan may only write keys it declared (their rows were read and locked), never the reserved one. */
+  /**
+   * A plan may only write keys it declared (their rows were read and locked), never the reserved
+   * one.
+   */
   private static void requireWritable(Map<String, Row> declared, String key) {
     if (GLOBAL_VERSION_KEY.equals(key) || !declared.containsKey(key)) {
       throw new IllegalStateException("write plan touches a key it did not declare: " + key);
@@ -418,11 +449,14 @@ final class WriteBatch {
     }
     inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
     // Usage changes come only from changed rows, so a batch that changed no row changes none.
-    List<Map.Entry<KeyspaceKey, Usage>> changes = usage.changes.entrySet().stream()
-        .filter(entry -> !entry.getValue().equals(Usage.ZERO))
-        .sorted(Map.Entry.comparingByKey(Comparator.comparing(KeyspaceKey::userToken)
-            .thenComparing(KeyspaceKey::storeId)))
-        .toList();
+    List<Map.Entry<KeyspaceKey, Usage>> changes =
+        usage.changes.entrySet().stream()
+            .filter(entry -> !entry.getValue().equals(Usage.ZERO))
+            .sorted(
+                Map.Entry.comparingByKey(
+                    Comparator.comparing(KeyspaceKey::userToken)
+                        .thenComparing(KeyspaceKey::storeId)))
+            .toList();
     try (PreparedStatement write = connection.prepareStatement(WRITE_SQL)) {
       int next = new RowArrays(connection, deletes, false).bind(write, 1);
       next = new RowArrays(connection, updates, true).bind(write, next);
@@ -432,14 +466,18 @@ final class WriteBatch {
       requireRows(resultSet ? -1 : write.getUpdateCount(), deletes.size(), "delete");
       requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), updates.size(), "update");
       requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), inserts.size(), "insert");
-      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), changes.size(),
-          "usage update");
+      requireRows(
+          write.getMoreResults() ? -1 : write.getUpdateCount(), changes.size(), "usage update");
     }
   }
 
   /** Binds the usage changes as four arrays from parameter {@code first} on. */
-  private static void bindUsage(Connection connection, PreparedStatement write, int first,
-      List<Map.Entry<KeyspaceKey, Usage>> changes) throws SQLException {
+  private static void bindUsage(
+      Connection connection,
+      PreparedStatement write,
+      int first,
+      List<Map.Entry<KeyspaceKey, Usage>> changes)
+      throws SQLException {
     int size = changes.size();
     String[] users = new String[size];
     String[] stores = new String[size];
@@ -464,9 +502,16 @@ final class WriteBatch {
    */
   private static void requireRows(int touched, int given, String what) throws SQLException {
     if (touched != given) {
-      throw new SQLException("the " + what + " of a batch touched " + touched + " rows instead of "
-          + given + "; was the database written by a server that does not take the keyspace"
-          + " locks?", "VS001");
+      throw new SQLException(
+          "the "
+              + what
+              + " of a batch touched "
+              + touched
+              + " rows instead of "
+              + given
+              + "; was the database written by a server that does not take the keyspace"
+              + " locks?",
+          "VS001");
     }
   }
 }

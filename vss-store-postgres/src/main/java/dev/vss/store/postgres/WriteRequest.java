@@ -19,11 +19,15 @@ import java.util.concurrent.CompletionException;
 final class WriteRequest<R> {
   final Set<String> keys;
   final WriteDecision<R> decision;
+
   /** The stored forms of the user token and store id. */
   final String userToken;
+
   final String storeId;
+
   /** The stored form of every declared key. */
   final Map<String, String> storedKeys;
+
   private final CompletableFuture<R> outcome = new CompletableFuture<>();
 
   /**
@@ -42,9 +46,9 @@ final class WriteRequest<R> {
   }
 
   /**
-   * The advisory lock id of this request's keyspace: a 64-bit FNV-1a hash of the stored user
-   * token and store id. Stored forms hold no NUL, so NUL separates them unambiguously; two
-   * keyspaces sharing an id only serialize each other's writes.
+   * The advisory lock id of this request's keyspace: a 64-bit FNV-1a hash of the stored user token
+   * and store id. Stored forms hold no NUL, so NUL separates them unambiguously; two keyspaces
+   * sharing an id only serialize each other's writes.
    */
   long lockId() {
     return lockId(userToken, storeId);

@@ -43,8 +43,7 @@ class GetBatcherTest {
   private static final int QUEUED = 24;
 
   @Test
-  void getsQueuedBehindAStatementAreAnsweredByOneStatementEachWithItsOwnRecord()
-      throws Exception {
+  void getsQueuedBehindAStatementAreAnsweredByOneStatementEachWithItsOwnRecord() throws Exception {
     TestPostgres postgres = TestPostgres.shared();
     String database = TestPostgres.uniqueDatabase("getbatch");
     ExecutorService clients = Executors.newFixedThreadPool(QUEUED + 1);
@@ -87,15 +86,15 @@ class GetBatcherTest {
         }
       }
       assertThat(storage.gets().statements() - statementsBefore)
-          .as("the first get alone, then all the others in one statement").isEqualTo(2);
+          .as("the first get alone, then all the others in one statement")
+          .isEqualTo(2);
     } finally {
       clients.shutdownNow();
     }
   }
 
   @Test
-  void aGetCalledAfterAnAcknowledgedWriteSeesItWhileOtherGetsKeepBatchesRunning()
-      throws Exception {
+  void aGetCalledAfterAnAcknowledgedWriteSeesItWhileOtherGetsKeepBatchesRunning() throws Exception {
     TestPostgres postgres = TestPostgres.shared();
     String database = TestPostgres.uniqueDatabase("getbatch");
     ExecutorService readers = Executors.newFixedThreadPool(8);
@@ -105,24 +104,33 @@ class GetBatcherTest {
       vss.putObjects("alice", put("s", "hot", "0", -1));
       List<Future<?>> load = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        load.add(readers.submit(() -> {
-          while (running.get()) {
-            storage.get(new Keyspace("alice", "s"), "hot");
-          }
-          return null;
-        }));
+        load.add(
+            readers.submit(
+                () -> {
+                  while (running.get()) {
+                    storage.get(new Keyspace("alice", "s"), "hot");
+                  }
+                  return null;
+                }));
       }
       for (int i = 1; i <= 200; i++) {
         vss.putObjects("alice", put("s", "hot", Integer.toString(i), -1));
-        assertThat(vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s")
-            .setKey("hot").build()).getValue().getValue().toStringUtf8())
-            .as("get after put %d was acknowledged", i).isEqualTo(Integer.toString(i));
+        assertThat(
+                vss.getObject(
+                        "alice",
+                        GetObjectRequest.newBuilder().setStoreId("s").setKey("hot").build())
+                    .getValue()
+                    .getValue()
+                    .toStringUtf8())
+            .as("get after put %d was acknowledged", i)
+            .isEqualTo(Integer.toString(i));
       }
       running.set(false);
       for (Future<?> reader : load) {
         reader.get(60, TimeUnit.SECONDS);
       }
-      assertThat(storage.gets().gets()).as("gets share statements under load")
+      assertThat(storage.gets().gets())
+          .as("gets share statements under load")
           .isGreaterThan(storage.gets().statements());
     } finally {
       running.set(false);
@@ -169,12 +177,14 @@ class GetBatcherTest {
       for (Future<Optional<StoredRecord>> get : queued) {
         assertThatThrownBy(() -> get.get(60, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class)
-            .cause().isInstanceOf(StorageException.class)
+            .cause()
+            .isInstanceOf(StorageException.class)
             .hasMessageStartingWith("PostgreSQL get failed");
       }
 
       postgres.execute(database, "ALTER TABLE vss_db_away RENAME TO vss_db");
-      assertThat(storage.get(new Keyspace("alice", "s"), "k")).as("the reader still serves")
+      assertThat(storage.get(new Keyspace("alice", "s"), "k"))
+          .as("the reader still serves")
           .isPresent();
     } finally {
       clients.shutdownNow();
@@ -182,13 +192,15 @@ class GetBatcherTest {
   }
 
   @Test
-  void stoppingEndsEveryReaderThreadThoughOneMayDrainTheStopSignalWithItsBatch()
-      throws Exception {
-    DataSource noDatabase = (DataSource) Proxy.newProxyInstance(
-        GetBatcherTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, arguments) -> {
-          throw new SQLException("no database in this test");
-        });
+  void stoppingEndsEveryReaderThreadThoughOneMayDrainTheStopSignalWithItsBatch() throws Exception {
+    DataSource noDatabase =
+        (DataSource)
+            Proxy.newProxyInstance(
+                GetBatcherTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, arguments) -> {
+                  throw new SQLException("no database in this test");
+                });
     for (int i = 0; i < 50; i++) {
       GetBatcher batcher = new GetBatcher(noDatabase, 4, 256, "test-reader-" + i);
       Thread stopper = new Thread(batcher::stop);
@@ -204,11 +216,17 @@ class GetBatcherTest {
     String database = TestPostgres.uniqueDatabase("getbatch");
     try (PostgresStorage storage = PostgresStorage.open(postgres.options(database))) {
       // A table large enough that a scan would be a real choice, with statistics.
-      postgres.execute(database, "INSERT INTO vss_db (user_token, store_id, key, value, version)"
-          + " SELECT 'u' || (n % 100), 's', 'k' || n, '\\x00'::bytea, 1"
-          + " FROM generate_series(1, 20000) AS n", "ANALYZE vss_db");
-      String generic = GetBatcher.GET_BATCH_SQL.replaceFirst("\\?", "\\$1")
-          .replaceFirst("\\?", "\\$2").replaceFirst("\\?", "\\$3");
+      postgres.execute(
+          database,
+          "INSERT INTO vss_db (user_token, store_id, key, value, version)"
+              + " SELECT 'u' || (n % 100), 's', 'k' || n, '\\x00'::bytea, 1"
+              + " FROM generate_series(1, 20000) AS n",
+          "ANALYZE vss_db");
+      String generic =
+          GetBatcher.GET_BATCH_SQL
+              .replaceFirst("\\?", "\\$1")
+              .replaceFirst("\\?", "\\$2")
+              .replaceFirst("\\?", "\\$3");
       PostgresOptions options = postgres.options(database);
       Properties properties = options.driverProperties();
       // The simple protocol: $1 stays a placeholder for EXPLAIN (GENERIC_PLAN), not a parameter.
@@ -221,11 +239,14 @@ class GetBatcherTest {
         assertThat(plan).contains("Index Scan using vss_db_pkey").doesNotContain("Seq Scan");
         // The plan for a concrete batch of 200 keys.
         String keys = "ARRAY(SELECT 'k' || n FROM generate_series(1, 200) AS n)::varchar[]";
-        String users = "ARRAY(SELECT 'u' || (n % 100) FROM generate_series(1, 200) AS n)"
-            + "::varchar[]";
+        String users =
+            "ARRAY(SELECT 'u' || (n % 100) FROM generate_series(1, 200) AS n)" + "::varchar[]";
         String stores = "array_fill('s'::varchar, ARRAY[200])";
-        String concrete = generic.replace("$1::varchar[]", users)
-            .replace("$2::varchar[]", stores).replace("$3::varchar[]", keys);
+        String concrete =
+            generic
+                .replace("$1::varchar[]", users)
+                .replace("$2::varchar[]", stores)
+                .replace("$3::varchar[]", keys);
         plan = plan(statement, "EXPLAIN " + concrete);
         assertThat(plan).contains("Index Scan using vss_db_pkey").doesNotContain("Seq Scan");
       }
@@ -251,16 +272,25 @@ class GetBatcherTest {
   }
 
   private static PutObjectRequest put(String storeId, String key, String value, long version) {
-    return PutObjectRequest.newBuilder().setStoreId(storeId).addTransactionItems(
-        KeyValue.newBuilder().setKey(key).setVersion(version)
-            .setValue(ByteString.copyFromUtf8(value))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId(storeId)
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8(value)))
+        .build();
   }
 
   private static boolean readerWaitsForLock(Connection observer, String database) {
     try (Statement statement = observer.createStatement();
-        ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE application_name = 'vss-jvm' AND wait_event_type = 'Lock'"
-            + " AND datname = '" + database + "'")) {
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = 'vss-jvm' AND wait_event_type = 'Lock'"
+                    + " AND datname = '"
+                    + database
+                    + "'")) {
       row.next();
       return row.getInt(1) == 1;
     } catch (SQLException e) {

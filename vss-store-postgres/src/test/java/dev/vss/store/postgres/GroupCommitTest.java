@@ -76,14 +76,21 @@ class GroupCommitTest {
 
       assertThat(storage.committedWrites() - writesBefore).isEqualTo(PUTS);
       assertThat(storage.committedBatches() - batchesBefore)
-          .as("the first put alone, then all the others in one transaction").isEqualTo(2);
+          .as("the first put alone, then all the others in one transaction")
+          .isEqualTo(2);
       // Seen by PostgreSQL: transaction ids are assigned to writing transactions only (the lock
       // and the reads take none). Autovacuum's ANALYZE may take a few; far fewer than the puts.
       assertThat(nextTransactionId(observer) - xidBefore)
-          .as("write transactions for %d puts", PUTS).isBetween(2L, PUTS / 2L);
+          .as("write transactions for %d puts", PUTS)
+          .isBetween(2L, PUTS / 2L);
       for (int i = 0; i < PUTS; i++) {
-        assertThat(vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s")
-            .setKey("k" + i).build()).getValue().getVersion()).isEqualTo(1);
+        assertThat(
+                vss.getObject(
+                        "alice",
+                        GetObjectRequest.newBuilder().setStoreId("s").setKey("k" + i).build())
+                    .getValue()
+                    .getVersion())
+            .isEqualTo(1);
       }
     } finally {
       clients.shutdownNow();
@@ -91,15 +98,19 @@ class GroupCommitTest {
   }
 
   private static PutObjectRequest create(String key) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8("v"))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder().setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8("v")))
+        .build();
   }
 
   /** The next transaction id PostgreSQL will assign; reading it assigns none. */
   private static long nextTransactionId(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(
-            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")) {
       row.next();
       return row.getLong(1);
     }
@@ -107,9 +118,13 @@ class GroupCommitTest {
 
   private static boolean writerWaitsForLock(Connection observer, String database) {
     try (Statement statement = observer.createStatement();
-        ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE application_name = 'vss-jvm' AND wait_event_type = 'Lock'"
-            + " AND datname = '" + database + "'")) {
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = 'vss-jvm' AND wait_event_type = 'Lock'"
+                    + " AND datname = '"
+                    + database
+                    + "'")) {
       row.next();
       return row.getInt(1) == 1;
     } catch (SQLException e) {

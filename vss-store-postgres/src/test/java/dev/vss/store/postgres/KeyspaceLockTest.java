@@ -43,38 +43,56 @@ class KeyspaceLockTest {
         lock.execute();
       }
       try (Statement update = holder.createStatement()) {
-        assertThat(update.executeUpdate("UPDATE vss_db SET version = 7 WHERE user_token = 'alice'"
-            + " AND store_id = 's' AND key = 'k'")).isEqualTo(1);
+        assertThat(
+                update.executeUpdate(
+                    "UPDATE vss_db SET version = 7 WHERE user_token = 'alice'"
+                        + " AND store_id = 's' AND key = 'k'"))
+            .isEqualTo(1);
       }
       // Succeeds only if the decision sees the holder's version 7, not the 1 before it.
       Future<?> conditional = client.submit(() -> vss.putObjects("alice", put("k", 7)));
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (!writerWaitsForAdvisoryLock(observer, database)) {
-        assertThat(System.nanoTime()).as("waiting until the writer waits for the lock")
+        assertThat(System.nanoTime())
+            .as("waiting until the writer waits for the lock")
             .isLessThan(deadline);
         Thread.sleep(10);
       }
       holder.commit();
       conditional.get();
 
-      assertThat(vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s").setKey("k")
-          .build()).getValue().getVersion()).isEqualTo(8);
+      assertThat(
+              vss.getObject(
+                      "alice", GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build())
+                  .getValue()
+                  .getVersion())
+          .isEqualTo(8);
     } finally {
       client.shutdownNow();
     }
   }
 
   private static PutObjectRequest put(String key, long version) {
-    return PutObjectRequest.newBuilder().setStoreId("s").addTransactionItems(KeyValue.newBuilder()
-        .setKey(key).setVersion(version).setValue(ByteString.copyFromUtf8("v"))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId("s")
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(version)
+                .setValue(ByteString.copyFromUtf8("v")))
+        .build();
   }
 
   private static boolean writerWaitsForAdvisoryLock(Connection observer, String database)
       throws SQLException {
     try (Statement statement = observer.createStatement();
-        ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE application_name = 'vss-jvm' AND wait_event = 'advisory'"
-            + " AND datname = '" + database + "'")) {
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = 'vss-jvm' AND wait_event = 'advisory'"
+                    + " AND datname = '"
+                    + database
+                    + "'")) {
       row.next();
       return row.getInt(1) == 1;
     }

@@ -30,11 +30,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Faults: PostgreSQL unreachable at start, restarted under load, a statement failing in a batch. */
+/**
+ * Faults: PostgreSQL unreachable at start, restarted under load, a statement failing in a batch.
+ */
 class PostgresFaultTest {
   private static PutObjectRequest create(String store, String key, String value) {
-    return PutObjectRequest.newBuilder().setStoreId(store).addTransactionItems(KeyValue
-        .newBuilder().setKey(key).setVersion(0).setValue(ByteString.copyFromUtf8(value))).build();
+    return PutObjectRequest.newBuilder()
+        .setStoreId(store)
+        .addTransactionItems(
+            KeyValue.newBuilder()
+                .setKey(key)
+                .setVersion(0)
+                .setValue(ByteString.copyFromUtf8(value)))
+        .build();
   }
 
   @Test
@@ -43,13 +51,15 @@ class PostgresFaultTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    PostgresOptions options = PostgresOptions.reference("postgres", "postgres",
-        "127.0.0.1:" + closedPort, "postgres", "vss");
+    PostgresOptions options =
+        PostgresOptions.reference(
+            "postgres", "postgres", "127.0.0.1:" + closedPort, "postgres", "vss");
     assertThatThrownBy(() -> PostgresStorage.open(options))
         .isInstanceOf(StorageException.class)
         .hasMessageStartingWith("cannot connect to PostgreSQL at 127.0.0.1:" + closedPort)
         .hasNoCause()
-        .message().doesNotContain("\n");
+        .message()
+        .doesNotContain("\n");
   }
 
   @Test
@@ -93,10 +103,12 @@ class PostgresFaultTest {
         List<Future<?>> results = new ArrayList<>();
         for (int i = 0; i < writes; i++) {
           String key = i == writes / 2 ? tooLongStored : "k" + i;
-          results.add(pool.submit(() -> {
-            start.await();
-            return vss.putObjects("user", create("s", key, "v"));
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return vss.putObjects("user", create("s", key, "v"));
+                  }));
         }
         start.countDown();
         for (int i = 0; i < writes; i++) {
@@ -105,8 +117,13 @@ class PostgresFaultTest {
             assertThatThrownBy(bad::get).hasCauseInstanceOf(VssException.class);
           } else {
             results.get(i).get(2, TimeUnit.MINUTES);
-            assertThat(vss.getObject("user", GetObjectRequest.newBuilder().setStoreId("s")
-                .setKey("k" + i).build()).getValue().getVersion()).isEqualTo(1);
+            assertThat(
+                    vss.getObject(
+                            "user",
+                            GetObjectRequest.newBuilder().setStoreId("s").setKey("k" + i).build())
+                        .getValue()
+                        .getVersion())
+                .isEqualTo(1);
           }
         }
       } finally {
@@ -127,8 +144,9 @@ class PostgresFaultTest {
     TestPostgres postgres = TestPostgres.startEmbedded(true);
     try {
       String database = TestPostgres.uniqueDatabase("restart");
-      try (PostgresStorage storage = PostgresStorage.open(postgres.options(database)
-          .withConnectionTimeout(java.time.Duration.ofSeconds(1)))) {
+      try (PostgresStorage storage =
+          PostgresStorage.open(
+              postgres.options(database).withConnectionTimeout(java.time.Duration.ofSeconds(1)))) {
         VssService vss = new VssService(storage, Limits.DEFAULTS);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger internalErrors = new AtomicInteger();
@@ -138,19 +156,23 @@ class PostgresFaultTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < 8; w++) {
           int writer = w;
-          Thread thread = new Thread(() -> {
-            for (int i = 0; !stop.get(); i++) {
-              String key = "w" + writer + "-" + i;
-              try {
-                vss.putObjects("user", create("s", key, key));
-                acknowledged.add(key);
-                warmedUp.countDown();
-              } catch (VssException e) {
-                (e.errorCode() == ErrorCode.INTERNAL_SERVER_EXCEPTION ? internalErrors
-                    : otherErrors).incrementAndGet();
-              }
-            }
-          });
+          Thread thread =
+              new Thread(
+                  () -> {
+                    for (int i = 0; !stop.get(); i++) {
+                      String key = "w" + writer + "-" + i;
+                      try {
+                        vss.putObjects("user", create("s", key, key));
+                        acknowledged.add(key);
+                        warmedUp.countDown();
+                      } catch (VssException e) {
+                        (e.errorCode() == ErrorCode.INTERNAL_SERVER_EXCEPTION
+                                ? internalErrors
+                                : otherErrors)
+                            .incrementAndGet();
+                      }
+                    }
+                  });
           thread.start();
           writers.add(thread);
         }
@@ -167,7 +189,8 @@ class PostgresFaultTest {
         int acknowledgedAfterRestart = acknowledged.size();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (acknowledged.size() < acknowledgedAfterRestart + 200) {
-          assertThat(System.nanoTime()).as("writes succeed again after the restart")
+          assertThat(System.nanoTime())
+              .as("writes succeed again after the restart")
               .isLessThan(deadline);
           Thread.sleep(20);
         }
@@ -179,8 +202,9 @@ class PostgresFaultTest {
         assertThat(otherErrors.get()).as("faults are INTERNAL, nothing else").isZero();
         for (String key : acknowledged) {
           assertThat(storage.get(new dev.vss.core.Keyspace("user", "s"), key))
-              .as(key).hasValueSatisfying(record -> assertThat(record.value().toStringUtf8())
-                  .isEqualTo(key));
+              .as(key)
+              .hasValueSatisfying(
+                  record -> assertThat(record.value().toStringUtf8()).isEqualTo(key));
         }
       }
     } finally {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterAll;
  * this class and is killed with SIGKILL while it writes.
  *
  * <p>PostgreSQL holds the data, not the directory the suite hands out: the parent and the child
- * open the same database of the same server. The child learns both through its environment
- * ({@value TestPostgres#EXTERNAL_URL_ENV}, which {@link TestPostgres#durable()} reads, and {@value
+ * open the same database of the same server. The child learns both through its environment ({@value
+ * TestPostgres#EXTERNAL_URL_ENV}, which {@link TestPostgres#durable()} reads, and {@value
  * #DATABASE_ENV}). Every test draws its own random user token, so all of them share one database
  * without seeing each other's records.
  *
@@ -29,8 +29,11 @@ class PostgresStorageConsistencyTest extends StorageConsistencySuite {
 
   /** In the child JVM, the parent's server, named by the environment. */
   private static final TestPostgres SERVER = TestPostgres.durable();
-  private static final String DATABASE = System.getenv(DATABASE_ENV) != null
-      ? System.getenv(DATABASE_ENV) : TestPostgres.uniqueDatabase("consistency");
+
+  private static final String DATABASE =
+      System.getenv(DATABASE_ENV) != null
+          ? System.getenv(DATABASE_ENV)
+          : TestPostgres.uniqueDatabase("consistency");
 
   @AfterAll
   static void stopServer() {

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The testkit's quota scenarios against {@link PostgresStorage} on a real PostgreSQL:
- * one database and one store for the class, emptied before each test (see {@link TestDatabases}).
+ * The testkit's quota scenarios against {@link PostgresStorage} on a real PostgreSQL: one database
+ * and one store for the class, emptied before each test (see {@link TestDatabases}).
  */
 class PostgresStorageQuotaTest extends StorageQuotaSuite {
   private static final TestDatabases STORES = new TestDatabases("quota");

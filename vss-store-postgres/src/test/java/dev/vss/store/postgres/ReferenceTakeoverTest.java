@@ -8,6 +8,12 @@ import dev.vss.core.Limits;
 import dev.vss.core.VssException;
 import dev.vss.core.VssService;
 import dev.vss.core.spi.StorageException;
+import dev.vss.proto.GetObjectRequest;
+import dev.vss.proto.GetObjectResponse;
+import dev.vss.proto.KeyValue;
+import dev.vss.proto.ListKeyVersionsRequest;
+import dev.vss.proto.ListKeyVersionsResponse;
+import dev.vss.proto.PutObjectRequest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,16 +27,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import dev.vss.proto.GetObjectRequest;
-import dev.vss.proto.GetObjectResponse;
-import dev.vss.proto.KeyValue;
-import dev.vss.proto.ListKeyVersionsRequest;
-import dev.vss.proto.ListKeyVersionsResponse;
-import dev.vss.proto.PutObjectRequest;
 
 /**
- * A database laid out and filled exactly as the reference server leaves it is served unchanged,
- * and what we write keeps the reference's shape, so the reference can take it back.
+ * A database laid out and filled exactly as the reference server leaves it is served unchanged, and
+ * what we write keeps the reference's shape, so the reference can take it back.
  *
  * <p>The reference's migrations and statements are written out here on their own (from the
  * reference's {@code migrations.rs} and {@code postgres_store.rs}), not taken from {@link Schema},
@@ -43,35 +43,41 @@ class ReferenceTakeoverTest {
   private static final OffsetDateTime PAST = OffsetDateTime.parse("2024-01-01T00:00:00Z");
 
   /** The reference's migration list, verbatim in meaning. */
-  private static final List<String> REFERENCE_MIGRATIONS = List.of(
-      "CREATE TABLE vss_db_version (db_version INTEGER);",
-      "INSERT INTO vss_db_version VALUES(1);",
-      "CREATE TABLE vss_db_upgrades (upgrade_from INTEGER);",
-      "CREATE TABLE IF NOT EXISTS vss_db (user_token character varying(120) NOT NULL CHECK"
-          + " (user_token <> ''), store_id character varying(120) NOT NULL, key character"
-          + " varying(600) NOT NULL, value bytea NULL, version bigint NOT NULL, created_at"
-          + " TIMESTAMP WITH TIME ZONE, last_updated_at TIMESTAMP WITH TIME ZONE, PRIMARY KEY"
-          + " (user_token, store_id, key));",
-      "ALTER TABLE vss_db DROP CONSTRAINT IF EXISTS vss_db_store_id_check;",
-      "ALTER TABLE vss_db ADD COLUMN IF NOT EXISTS sort_order BIGSERIAL NOT NULL UNIQUE;",
-      "CREATE INDEX IF NOT EXISTS idx_vss_db_sort_order ON vss_db (user_token, store_id,"
-          + " sort_order DESC) INCLUDE (key, version);");
+  private static final List<String> REFERENCE_MIGRATIONS =
+      List.of(
+          "CREATE TABLE vss_db_version (db_version INTEGER);",
+          "INSERT INTO vss_db_version VALUES(1);",
+          "CREATE TABLE vss_db_upgrades (upgrade_from INTEGER);",
+          "CREATE TABLE IF NOT EXISTS vss_db (user_token character varying(120) NOT NULL CHECK"
+              + " (user_token <> ''), store_id character varying(120) NOT NULL, key character"
+              + " varying(600) NOT NULL, value bytea NULL, version bigint NOT NULL, created_at"
+              + " TIMESTAMP WITH TIME ZONE, last_updated_at TIMESTAMP WITH TIME ZONE, PRIMARY KEY"
+              + " (user_token, store_id, key));",
+          "ALTER TABLE vss_db DROP CONSTRAINT IF EXISTS vss_db_store_id_check;",
+          "ALTER TABLE vss_db ADD COLUMN IF NOT EXISTS sort_order BIGSERIAL NOT NULL UNIQUE;",
+          "CREATE INDEX IF NOT EXISTS idx_vss_db_sort_order ON vss_db (user_token, store_id,"
+              + " sort_order DESC) INCLUDE (key, version);");
 
-  private static final String REF_INSERT = "INSERT INTO vss_db (user_token, store_id, key, value,"
-      + " version, created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING";
-  private static final String REF_UPSERT = "INSERT INTO vss_db (user_token, store_id, key, value,"
-      + " version, created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT"
-      + " (user_token, store_id, key) DO UPDATE SET value = EXCLUDED.value, version = 1,"
-      + " last_updated_at = EXCLUDED.last_updated_at";
-  private static final String REF_UPDATE = "UPDATE vss_db SET value = ?, version = ?,"
-      + " last_updated_at = ? WHERE user_token = ? AND store_id = ? AND key = ? AND version = ?";
+  private static final String REF_INSERT =
+      "INSERT INTO vss_db (user_token, store_id, key, value,"
+          + " version, created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING";
+  private static final String REF_UPSERT =
+      "INSERT INTO vss_db (user_token, store_id, key, value,"
+          + " version, created_at, last_updated_at) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT"
+          + " (user_token, store_id, key) DO UPDATE SET value = EXCLUDED.value, version = 1,"
+          + " last_updated_at = EXCLUDED.last_updated_at";
+  private static final String REF_UPDATE =
+      "UPDATE vss_db SET value = ?, version = ?,"
+          + " last_updated_at = ? WHERE user_token = ? AND store_id = ? AND key = ? AND version = ?";
   private static final String REF_DELETE =
       "DELETE FROM vss_db WHERE user_token = ? AND store_id = ? AND key = ?";
-  private static final String REF_GET = "SELECT key, value, version FROM vss_db"
-      + " WHERE user_token = ? AND store_id = ? AND key = ?";
-  private static final String REF_LIST = "SELECT key, version, sort_order FROM vss_db WHERE"
-      + " user_token = ? AND store_id = ? AND key LIKE ? AND key != ? ORDER BY sort_order DESC"
-      + " LIMIT ?";
+  private static final String REF_GET =
+      "SELECT key, value, version FROM vss_db"
+          + " WHERE user_token = ? AND store_id = ? AND key = ?";
+  private static final String REF_LIST =
+      "SELECT key, version, sort_order FROM vss_db WHERE"
+          + " user_token = ? AND store_id = ? AND key LIKE ? AND key != ? ORDER BY sort_order DESC"
+          + " LIMIT ?";
 
   /** Runs the reference's migrations from {@code from} to {@code to} with its bookkeeping. */
   private static void referenceMigrate(Connection connection, int from, int to)
@@ -90,8 +96,7 @@ class ReferenceTakeoverTest {
 
   private static String newReferenceDatabase() {
     String database = TestPostgres.uniqueDatabase("takeover");
-    POSTGRES.execute(POSTGRES.options(database).defaultDatabase(),
-        "CREATE DATABASE " + database);
+    POSTGRES.execute(POSTGRES.options(database).defaultDatabase(), "CREATE DATABASE " + database);
     return database;
   }
 
@@ -155,29 +160,38 @@ class ReferenceTakeoverTest {
       assertThat(get(vss, "global_version").getValue().getVersion()).isEqualTo(2);
       ListKeyVersionsResponse list =
           vss.listKeyVersions(USER, ListKeyVersionsRequest.newBuilder().setStoreId(STORE).build());
-      assertThat(list.getKeyVersionsList()).extracting(KeyValue::getKey)
-          .containsExactly("c", "a");
-      assertThat(list.getKeyVersionsList()).extracting(KeyValue::getVersion)
+      assertThat(list.getKeyVersionsList()).extracting(KeyValue::getKey).containsExactly("c", "a");
+      assertThat(list.getKeyVersionsList())
+          .extracting(KeyValue::getVersion)
           .containsExactly(1L, 2L);
       assertThat(list.getGlobalVersion()).isEqualTo(2);
 
       // We write: update a, create d, delete c, global version 2 -> 3.
-      vss.putObjects(USER, PutObjectRequest.newBuilder().setStoreId(STORE)
-          .setGlobalVersion(2)
-          .addTransactionItems(kv("a", 2, "a3"))
-          .addTransactionItems(kv("d", 0, "d1"))
-          .addDeleteItems(kv("c", 1, ""))
-          .build());
+      vss.putObjects(
+          USER,
+          PutObjectRequest.newBuilder()
+              .setStoreId(STORE)
+              .setGlobalVersion(2)
+              .addTransactionItems(kv("a", 2, "a3"))
+              .addTransactionItems(kv("d", 0, "d1"))
+              .addDeleteItems(kv("c", 1, ""))
+              .build());
     }
 
     assertThat(columns(database)).isEqualTo(columnsBefore);
-    try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = POSTGRES.connect(database);
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT db_version FROM vss_db_version")).isEqualTo(7);
       assertThat(list(s, "SELECT upgrade_from FROM vss_db_upgrades")).containsExactly(0);
-      assertThat(single(s, "SELECT count(*) FROM pg_indexes WHERE indexname ="
-          + " 'idx_vss_db_sort_order'")).isEqualTo(1L);
-      try (ResultSet row = s.executeQuery("SELECT key, version, sort_order, created_at,"
-          + " last_updated_at, value FROM vss_db ORDER BY sort_order")) {
+      assertThat(
+              single(
+                  s,
+                  "SELECT count(*) FROM pg_indexes WHERE indexname =" + " 'idx_vss_db_sort_order'"))
+          .isEqualTo(1L);
+      try (ResultSet row =
+          s.executeQuery(
+              "SELECT key, version, sort_order, created_at,"
+                  + " last_updated_at, value FROM vss_db ORDER BY sort_order")) {
         List<String> rows = new ArrayList<>();
         while (row.next()) {
           rows.add(row.getString(1) + "@" + row.getLong(2) + "#" + row.getLong(3));
@@ -185,7 +199,8 @@ class ReferenceTakeoverTest {
           assertThat(row.getObject(5, OffsetDateTime.class)).as("last_updated_at").isNotNull();
           assertThat(row.getBytes(6)).as("value is never NULL").isNotNull();
           if (row.getString(1).equals("a")) {
-            assertThat(row.getObject(4, OffsetDateTime.class)).as("created_at is kept")
+            assertThat(row.getObject(4, OffsetDateTime.class))
+                .as("created_at is kept")
                 .isEqualTo(PAST);
             assertThat(row.getObject(5, OffsetDateTime.class)).isAfter(PAST);
           }
@@ -235,22 +250,39 @@ class ReferenceTakeoverTest {
     try (Connection c = POSTGRES.connect(database)) {
       referenceMigrate(c, 0, 4); // before sort_order existed
       try (Statement s = c.createStatement()) {
-        s.execute("INSERT INTO vss_db (user_token, store_id, key, value, version, created_at,"
-            + " last_updated_at) VALUES ('" + USER + "', '" + STORE + "', 'old1', 'x', 1, now(),"
-            + " now()), ('" + USER + "', '" + STORE + "', 'old2', 'y', 5, now(), now())");
+        s.execute(
+            "INSERT INTO vss_db (user_token, store_id, key, value, version, created_at,"
+                + " last_updated_at) VALUES ('"
+                + USER
+                + "', '"
+                + STORE
+                + "', 'old1', 'x', 1, now(),"
+                + " now()), ('"
+                + USER
+                + "', '"
+                + STORE
+                + "', 'old2', 'y', 5, now(), now())");
       }
     }
 
     try (PostgresStorage storage = PostgresStorage.open(POSTGRES.options(database))) {
       VssService vss = service(storage);
       assertThat(get(vss, "old2").getValue().getVersion()).isEqualTo(5);
-      vss.putObjects(USER, PutObjectRequest.newBuilder().setStoreId(STORE)
-          .addTransactionItems(kv("new", 0, "z")).build());
-      assertThat(vss.listKeyVersions(USER, ListKeyVersionsRequest.newBuilder().setStoreId(STORE).build())
-          .getKeyVersionsList()).extracting(KeyValue::getKey)
+      vss.putObjects(
+          USER,
+          PutObjectRequest.newBuilder()
+              .setStoreId(STORE)
+              .addTransactionItems(kv("new", 0, "z"))
+              .build());
+      assertThat(
+              vss.listKeyVersions(
+                      USER, ListKeyVersionsRequest.newBuilder().setStoreId(STORE).build())
+                  .getKeyVersionsList())
+          .extracting(KeyValue::getKey)
           .containsExactly("new", "old2", "old1");
     }
-    try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = POSTGRES.connect(database);
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT db_version FROM vss_db_version")).isEqualTo(7);
       assertThat(list(s, "SELECT upgrade_from FROM vss_db_upgrades")).containsExactly(0, 4);
     }
@@ -262,7 +294,8 @@ class ReferenceTakeoverTest {
     try (PostgresStorage storage = PostgresStorage.open(POSTGRES.options(database))) {
       assertThat(storage.pageTokenSecret()).hasSize(32);
     }
-    try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = POSTGRES.connect(database);
+        Statement s = c.createStatement()) {
       assertThat(single(s, "SELECT db_version FROM vss_db_version")).isEqualTo(7);
       assertThat(list(s, "SELECT upgrade_from FROM vss_db_upgrades")).containsExactly(0);
     }
@@ -286,7 +319,8 @@ class ReferenceTakeoverTest {
     assertThatThrownBy(() -> PostgresStorage.open(POSTGRES.options(database)))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("schema version 8 is newer than this server knows (7)")
-        .message().doesNotContain("\n");
+        .message()
+        .doesNotContain("\n");
   }
 
   @Test
@@ -314,21 +348,28 @@ class ReferenceTakeoverTest {
       secret[0] ^= 1;
       assertThat(again.pageTokenSecret()).as("a copy each time").isNotEqualTo(secret);
     }
-    try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement()) {
+    try (Connection c = POSTGRES.connect(database);
+        Statement s = c.createStatement()) {
       assertThat(list(s, "SELECT upgrade_from FROM vss_db_upgrades")).containsExactly(0);
     }
   }
 
   private static KeyValue kv(String key, long version, String value) {
-    return KeyValue.newBuilder().setKey(key).setVersion(version)
-        .setValue(ByteString.copyFromUtf8(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setVersion(version)
+        .setValue(ByteString.copyFromUtf8(value))
+        .build();
   }
 
   private static List<List<Object>> columns(String database) throws SQLException {
-    try (Connection c = POSTGRES.connect(database); Statement s = c.createStatement();
-        ResultSet rows = s.executeQuery("SELECT column_name, data_type,"
-            + " character_maximum_length, is_nullable, column_default FROM"
-            + " information_schema.columns WHERE table_name = 'vss_db' ORDER BY ordinal_position")) {
+    try (Connection c = POSTGRES.connect(database);
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT column_name, data_type,"
+                    + " character_maximum_length, is_nullable, column_default FROM"
+                    + " information_schema.columns WHERE table_name = 'vss_db' ORDER BY ordinal_position")) {
       List<List<Object>> columns = new ArrayList<>();
       while (rows.next()) {
         List<Object> column = new ArrayList<>();

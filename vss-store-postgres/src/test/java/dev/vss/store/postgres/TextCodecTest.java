@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class TextCodecTest {
   @Test
   void plainStringsAreStoredUnchanged() {
-    for (String text : List.of("", "a", "global_version", "%_\\", "ключ", "\uD83D\uDE00", "\u0001")) {
+    for (String text :
+        List.of("", "a", "global_version", "%_\\", "ключ", "\uD83D\uDE00", "\u0001")) {
       assertThat(TextCodec.encode(text)).isSameAs(text);
       assertThat(TextCodec.decode(text)).isSameAs(text);
     }

@@ -62,14 +62,22 @@ class TlsTest {
   static void startServerWithTls() throws Exception {
     root = Issuer.root("VSS test root");
     KeyPair serverKeys = Issuer.keyPair();
-    X509Certificate server = root.issue("127.0.0.1", serverKeys,
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-        new GeneralName(GeneralName.dNSName, "localhost"));
-    postgres = TestPostgres.startEmbedded(false,
-        Map.of("server.crt", Issuer.pem("CERTIFICATE", server.getEncoded()),
-            "server.key", Issuer.pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded())),
-        // 127.0.0.2 reaches the same server under a name its certificate does not hold
-        List.of("ssl=on", "listen_addresses=127.0.0.1,127.0.0.2"));
+    X509Certificate server =
+        root.issue(
+            "127.0.0.1",
+            serverKeys,
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+            new GeneralName(GeneralName.dNSName, "localhost"));
+    postgres =
+        TestPostgres.startEmbedded(
+            false,
+            Map.of(
+                "server.crt",
+                Issuer.pem("CERTIFICATE", server.getEncoded()),
+                "server.key",
+                Issuer.pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded())),
+            // 127.0.0.2 reaches the same server under a name its certificate does not hold
+            List.of("ssl=on", "listen_addresses=127.0.0.1,127.0.0.2"));
   }
 
   @AfterAll
@@ -85,21 +93,32 @@ class TlsTest {
     PostgresOptions options = postgres.options(database).withTls(Optional.of(root.pem()));
     try (PostgresStorage storage = PostgresStorage.open(options)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
-      vss.putObjects("alice", PutObjectRequest.newBuilder().setStoreId("s")
-          .addTransactionItems(KeyValue.newBuilder().setKey("k").setVersion(0)
-              .setValue(ByteString.copyFromUtf8("over TLS")))
-          .build());
-      KeyValue read = vss.getObject("alice",
-          GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build()).getValue();
+      vss.putObjects(
+          "alice",
+          PutObjectRequest.newBuilder()
+              .setStoreId("s")
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey("k")
+                      .setVersion(0)
+                      .setValue(ByteString.copyFromUtf8("over TLS")))
+              .build());
+      KeyValue read =
+          vss.getObject("alice", GetObjectRequest.newBuilder().setStoreId("s").setKey("k").build())
+              .getValue();
       assertThat(read.getValue().toStringUtf8()).isEqualTo("over TLS");
       assertThat(read.getVersion()).isEqualTo(1);
 
       // Seen from the server: every connection of the store's pools uses TLS.
       try (Connection plain = postgres.connect("postgres");
           Statement statement = plain.createStatement();
-          ResultSet row = statement.executeQuery("SELECT count(*), count(*) FILTER (WHERE s.ssl)"
-              + " FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
-              + " WHERE a.application_name = 'vss-jvm' AND a.datname = '" + database + "'")) {
+          ResultSet row =
+              statement.executeQuery(
+                  "SELECT count(*), count(*) FILTER (WHERE s.ssl)"
+                      + " FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+                      + " WHERE a.application_name = 'vss-jvm' AND a.datname = '"
+                      + database
+                      + "'")) {
         row.next();
         assertThat(row.getInt(1)).as("the store's connections").isPositive();
         assertThat(row.getInt(2)).as("of them, encrypted").isEqualTo(row.getInt(1));
@@ -117,16 +136,22 @@ class TlsTest {
         .hasNoCause()
         .message()
         .startsWith("cannot connect to PostgreSQL at 127.0.0.1:" + postgres.port())
-        .endsWith("the server's TLS certificate is not trusted: it does not chain to the JVM's"
-            + " trusted roots or to the configured root certificate (crt_pem)")
+        .endsWith(
+            "the server's TLS certificate is not trusted: it does not chain to the JVM's"
+                + " trusted roots or to the configured root certificate (crt_pem)")
         .doesNotContain("\n", "sun.security", "Exception", "SELECT", "CREATE");
   }
 
   @Test
   void aCertificateForAnotherHostIsRefusedWithOneLine() throws Exception {
-    PostgresOptions options = PostgresOptions.reference("postgres", "postgres",
-        "127.0.0.2:" + postgres.port(), "postgres", TestPostgres.uniqueDatabase("tls"))
-        .withTls(Optional.of(root.pem()));
+    PostgresOptions options =
+        PostgresOptions.reference(
+                "postgres",
+                "postgres",
+                "127.0.0.2:" + postgres.port(),
+                "postgres",
+                TestPostgres.uniqueDatabase("tls"))
+            .withTls(Optional.of(root.pem()));
     assertThatThrownBy(() -> PostgresStorage.open(options))
         .isInstanceOf(StorageException.class)
         .hasNoCause()
@@ -145,8 +170,9 @@ class TlsTest {
         .hasNoCause()
         .message()
         .startsWith("cannot connect to PostgreSQL at 127.0.0.1:" + postgres.port())
-        .endsWith("the server's TLS certificate is not trusted: it does not chain to the JVM's"
-            + " trusted roots or to the configured root certificate (crt_pem)");
+        .endsWith(
+            "the server's TLS certificate is not trusted: it does not chain to the JVM's"
+                + " trusted roots or to the configured root certificate (crt_pem)");
   }
 
   /** A certificate authority made for the test. */
@@ -160,21 +186,25 @@ class TlsTest {
     static Issuer root(String commonName) throws Exception {
       KeyPair keys = keyPair();
       X500Name name = new X500Name("CN=" + commonName);
-      X509v3CertificateBuilder builder = builder(name, name, keys)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true,
-              new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509v3CertificateBuilder builder =
+          builder(name, name, keys)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       return new Issuer(name, keys, sign(builder, keys.getPrivate()));
     }
 
     X509Certificate issue(String commonName, KeyPair subject, GeneralName... names)
         throws Exception {
-      X509v3CertificateBuilder builder = builder(name, new X500Name("CN=" + commonName), subject)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+      X509v3CertificateBuilder builder =
+          builder(name, new X500Name("CN=" + commonName), subject)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
       return sign(builder, keys.getPrivate());
     }
 
@@ -183,18 +213,25 @@ class TlsTest {
     }
 
     static String pem(String type, byte[] der) {
-      return "-----BEGIN " + type + "-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-              .encodeToString(der)
-          + "\n-----END " + type + "-----\n";
+      return "-----BEGIN "
+          + type
+          + "-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+          + "\n-----END "
+          + type
+          + "-----\n";
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject,
-        KeyPair keys) {
+    private static X509v3CertificateBuilder builder(
+        X500Name issuer, X500Name subject, KeyPair keys) {
       Instant now = Instant.now();
-      return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, new SecureRandom()),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-          subject, keys.getPublic());
+      return new JcaX509v3CertificateBuilder(
+          issuer,
+          new BigInteger(64, new SecureRandom()),
+          Date.from(now.minus(Duration.ofHours(1))),
+          Date.from(now.plus(Duration.ofDays(1))),
+          subject,
+          keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)

@@ -35,8 +35,8 @@ import org.rocksdb.WriteBatch;
  *       synced write returns (RocksDB shows a batch atomically, after its WAL record is synced).
  *   <li>No write is answered before the synced write returns, also not an abort or a failed
  *       decision: an answer such as a conflict may reveal an earlier write of the batch. If the
- *       synced write fails, every write of the batch fails, since later decisions saw earlier,
- *       now lost, writes.
+ *       synced write fails, every write of the batch fails, since later decisions saw earlier, now
+ *       lost, writes.
  *   <li>A batch that changes nothing is answered at once, without a write.
  * </ol>
  */
@@ -45,6 +45,7 @@ final class GroupCommit {
 
   /** Most writes in one batch; later ones wait for the next batch. */
   static final int MAX_BATCH_WRITES = 256;
+
   /** Batch size (RocksDB's data size) above which no further write joins the batch. */
   static final long MAX_BATCH_BYTES = 16L << 20;
 
@@ -66,10 +67,14 @@ final class GroupCommit {
   private final AtomicLong lastSequence;
   private final BatchWriter writer;
   private final Consumer<RocksDBException> writeFailed;
+
   /** Told about every synced batch write; replaced at any time by {@link #observeCommits}. */
   private volatile CommitObserver observer = CommitObserver.NONE;
 
-  GroupCommit(NativeStore store, AtomicLong lastSequence, BatchWriter writer,
+  GroupCommit(
+      NativeStore store,
+      AtomicLong lastSequence,
+      BatchWriter writer,
       Consumer<RocksDBException> writeFailed) {
     this.store = store;
     this.lastSequence = lastSequence;
@@ -102,7 +107,9 @@ final class GroupCommit {
           batch.add(write);
         }
         if (overlay.highestNewSequence != 0) {
-          writeBatch.merge(store.meta, NativeStore.LAST_SEQUENCE_KEY,
+          writeBatch.merge(
+              store.meta,
+              NativeStore.LAST_SEQUENCE_KEY,
               StoreLayout.longBytes(overlay.highestNewSequence));
         }
       } catch (RocksDBException e) {
@@ -138,7 +145,6 @@ final class GroupCommit {
     this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
 
-
   private static void failAll(List<PendingWrite<?>> batch, String what, Throwable cause) {
     LOG.log(Level.WARNING, what + "; failing its " + batch.size() + " write(s)", cause);
     StorageException failure = new StorageException("RocksDB write failed", cause);
@@ -165,14 +171,25 @@ final class GroupCommit {
       }
       // The global version and the usages are read only when the decision asks: a put without
       // a global version and without quotas reads neither.
-      WritePlan<?> plan = write.decision.decide(WriteView.of(write.keys, key -> {
-        Existing record = existing.get(key);
-        return record == null ? OptionalLong.empty() : OptionalLong.of(record.version());
-      }, key -> {
-        Existing record = existing.get(key);
-        return record == null ? OptionalLong.empty() : OptionalLong.of(record.storedBytes());
-      }, () -> overlay.globalVersion(keyspacePrefix), () -> overlay.usage(keyspacePrefix),
-          () -> overlay.userUsage(write.userToken)));
+      WritePlan<?> plan =
+          write.decision.decide(
+              WriteView.of(
+                  write.keys,
+                  key -> {
+                    Existing record = existing.get(key);
+                    return record == null
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(record.version());
+                  },
+                  key -> {
+                    Existing record = existing.get(key);
+                    return record == null
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(record.storedBytes());
+                  },
+                  () -> overlay.globalVersion(keyspacePrefix),
+                  () -> overlay.usage(keyspacePrefix),
+                  () -> overlay.userUsage(write.userToken)));
       if (plan == null) {
         throw new IllegalStateException("write decision returned no plan");
       }
@@ -196,17 +213,18 @@ final class GroupCommit {
    * The mutations of {@code plan}, with sequences assigned: computed completely before any of them
    * touches the batch, so a failing read leaves the batch as it was.
    */
-  private Staged stage(byte[] keyspacePrefix, WritePlan<?> plan, Map<String, Existing> existing,
-      Overlay overlay) {
+  private Staged stage(
+      byte[] keyspacePrefix, WritePlan<?> plan, Map<String, Existing> existing, Overlay overlay) {
     Staged staged = new Staged(plan.result());
     long bytesAdded = 0;
     long recordsAdded = 0;
     for (WritePlan.Upsert upsert : plan.upserts()) {
       byte[] recordKey = StoreLayout.recordKey(keyspacePrefix, upsert.key());
-      Existing record = existing.containsKey(upsert.key())
-          ? existing.get(upsert.key()) : overlay.record(recordKey);
-      bytesAdded += Usage.storedBytes(upsert.value())
-          - (record == null ? 0 : record.storedBytes());
+      Existing record =
+          existing.containsKey(upsert.key())
+              ? existing.get(upsert.key())
+              : overlay.record(recordKey);
+      bytesAdded += Usage.storedBytes(upsert.value()) - (record == null ? 0 : record.storedBytes());
       recordsAdded += record == null ? 1 : 0;
       long sequence;
       if (record != null) {
@@ -215,12 +233,15 @@ final class GroupCommit {
         sequence = lastSequence.incrementAndGet();
         staged.highestNewSequence = sequence;
       }
-      staged.recordPuts.add(new Put(recordKey,
-          StoreLayout.recordValue(upsert.version(), sequence, upsert.value())));
+      staged.recordPuts.add(
+          new Put(recordKey, StoreLayout.recordValue(upsert.version(), sequence, upsert.value())));
       // Also rewritten for an update: the index carries the version for listing.
-      staged.indexPuts.add(new Put(StoreLayout.indexKey(keyspacePrefix, sequence),
-          StoreLayout.indexValue(upsert.version(), upsert.key())));
-      staged.overlayRecords.put(ByteBuffer.wrap(recordKey),
+      staged.indexPuts.add(
+          new Put(
+              StoreLayout.indexKey(keyspacePrefix, sequence),
+              StoreLayout.indexValue(upsert.version(), upsert.key())));
+      staged.overlayRecords.put(
+          ByteBuffer.wrap(recordKey),
           new Existing(upsert.version(), sequence, Usage.storedBytes(upsert.value())));
     }
     for (String key : plan.deletes()) {
@@ -283,8 +304,8 @@ final class GroupCommit {
         batch.delete(store.index, key);
       }
       if (globalVersionKey != null) {
-        batch.put(store.globalVersions, globalVersionKey,
-            StoreLayout.globalVersionValue(globalVersion));
+        batch.put(
+            store.globalVersions, globalVersionKey, StoreLayout.globalVersionValue(globalVersion));
       }
       if (usageKeyspace != null) {
         batch.put(store.meta, UsageKeys.key(usageKeyspace), UsageKeys.value(usage));
@@ -302,14 +323,14 @@ final class GroupCommit {
       if (highestNewSequence != 0) {
         overlay.highestNewSequence = highestNewSequence;
       }
-      overlay.changed |= !recordPuts.isEmpty() || !recordDeletes.isEmpty()
-          || globalVersionKey != null;
+      overlay.changed |=
+          !recordPuts.isEmpty() || !recordDeletes.isEmpty() || globalVersionKey != null;
     }
   }
 
   /**
-   * What the batch has changed so far, by record key and keyspace prefix, consulted before
-   * RocksDB. The leader alone uses it, so it needs no locking.
+   * What the batch has changed so far, by record key and keyspace prefix, consulted before RocksDB.
+   * The leader alone uses it, so it needs no locking.
    */
   private final class Overlay {
     final Map<ByteBuffer, Existing> records = new HashMap<>();
@@ -373,7 +394,9 @@ final class GroupCommit {
     if (size < StoreLayout.RECORD_HEADER_BYTES) {
       throw new StorageException("damaged record of " + size + " bytes");
     }
-    return new Existing(StoreLayout.recordVersion(header), StoreLayout.recordSequence(header),
+    return new Existing(
+        StoreLayout.recordVersion(header),
+        StoreLayout.recordSequence(header),
         size - StoreLayout.RECORD_HEADER_BYTES);
   }
 

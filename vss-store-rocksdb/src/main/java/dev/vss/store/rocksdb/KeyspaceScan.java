@@ -33,11 +33,15 @@ final class KeyspaceScan {
   record Found(byte[] prefix, SnapshotKeyspace keyspace) {}
 
   /**
-   * Every keyspace with records or a non-zero global version that passes {@code filter}, in
-   * {@link KeyspaceFilter#ORDER}, read through {@code readOptions} (which may carry a snapshot).
+   * Every keyspace with records or a non-zero global version that passes {@code filter}, in {@link
+   * KeyspaceFilter#ORDER}, read through {@code readOptions} (which may carry a snapshot).
    */
-  static List<Found> keyspaces(RocksDB db, ColumnFamilyHandle index,
-      ColumnFamilyHandle globalVersions, ReadOptions readOptions, KeyspaceFilter filter)
+  static List<Found> keyspaces(
+      RocksDB db,
+      ColumnFamilyHandle index,
+      ColumnFamilyHandle globalVersions,
+      ReadOptions readOptions,
+      KeyspaceFilter filter)
       throws RocksDBException {
     Map<byte[], Long> prefixes = new TreeMap<>(Arrays::compareUnsigned);
     try (RocksIterator it = db.newIterator(globalVersions, readOptions)) {
@@ -69,8 +73,8 @@ final class KeyspaceScan {
         found.add(new Found(entry.getKey(), new SnapshotKeyspace(keyspace, entry.getValue())));
       }
     }
-    found.sort((a, b) -> KeyspaceFilter.ORDER.compare(a.keyspace().keyspace(),
-        b.keyspace().keyspace()));
+    found.sort(
+        (a, b) -> KeyspaceFilter.ORDER.compare(a.keyspace().keyspace(), b.keyspace().keyspace()));
     return found;
   }
 
@@ -108,8 +112,8 @@ final class KeyspaceScan {
   }
 
   /**
-   * The records of one keyspace, oldest first, each checked against its index entry (same
-   * sequence, same version); read through {@code readOptions}' snapshot, if any.
+   * The records of one keyspace, oldest first, each checked against its index entry (same sequence,
+   * same version); read through {@code readOptions}' snapshot, if any.
    */
   static final class Records implements AutoCloseable {
     private final RocksDB db;
@@ -122,8 +126,12 @@ final class KeyspaceScan {
     private final RocksIterator it;
     private final Keyspace keyspace;
 
-    Records(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle records,
-        ReadOptions pointReads, Found found) {
+    Records(
+        RocksDB db,
+        ColumnFamilyHandle index,
+        ColumnFamilyHandle records,
+        ReadOptions pointReads,
+        Found found) {
       this.db = db;
       this.records = records;
       this.pointReads = pointReads;
@@ -156,8 +164,9 @@ final class KeyspaceScan {
         throw damaged("an index entry of " + entry.length + " bytes", sequence);
       }
       long version = StoreLayout.readLong(entry, 0);
-      String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
-          entry.length - StoreLayout.INDEX_HEADER_BYTES);
+      String key =
+          Utf8.decode(
+              entry, StoreLayout.INDEX_HEADER_BYTES, entry.length - StoreLayout.INDEX_HEADER_BYTES);
       byte[] value;
       try {
         value = db.get(records, pointReads, StoreLayout.recordKey(prefix, key));
@@ -171,14 +180,26 @@ final class KeyspaceScan {
           || StoreLayout.recordVersion(value) != version) {
         throw damaged("an index entry that disagrees with its record", sequence);
       }
-      return Optional.of(new StoredRecord(key, version, UnsafeByteOperations.unsafeWrap(value,
-          StoreLayout.RECORD_HEADER_BYTES, value.length - StoreLayout.RECORD_HEADER_BYTES),
-          sequence));
+      return Optional.of(
+          new StoredRecord(
+              key,
+              version,
+              UnsafeByteOperations.unsafeWrap(
+                  value,
+                  StoreLayout.RECORD_HEADER_BYTES,
+                  value.length - StoreLayout.RECORD_HEADER_BYTES),
+              sequence));
     }
 
     private StorageException damaged(String what, long sequence) {
-      return new StorageException("the RocksDB store is damaged: " + what + " (sequence "
-          + sequence + " of " + keyspace + ")");
+      return new StorageException(
+          "the RocksDB store is damaged: "
+              + what
+              + " (sequence "
+              + sequence
+              + " of "
+              + keyspace
+              + ")");
     }
 
     @Override
@@ -191,8 +212,13 @@ final class KeyspaceScan {
   }
 
   /** A {@link Snapshot} over the keyspaces found, reading records through {@code pointReads}. */
-  static Snapshot snapshot(RocksDB db, ColumnFamilyHandle index, ColumnFamilyHandle records,
-      ReadOptions pointReads, List<Found> keyspaces, Runnable onClose) {
+  static Snapshot snapshot(
+      RocksDB db,
+      ColumnFamilyHandle index,
+      ColumnFamilyHandle records,
+      ReadOptions pointReads,
+      List<Found> keyspaces,
+      Runnable onClose) {
     return new Snapshot() {
       private int next;
       private Records current;

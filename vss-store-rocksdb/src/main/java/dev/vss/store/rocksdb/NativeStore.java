@@ -70,8 +70,8 @@ final class NativeStore implements AutoCloseable {
   static final byte[] HEALTH_PROBE_KEY = ascii("health_probe");
 
   /**
-   * What RocksDB logs for each WAL record it cannot read at open:
-   * {@code <dir>/000012.log: dropping 2345 bytes; Corruption: checksum mismatch}.
+   * What RocksDB logs for each WAL record it cannot read at open: {@code <dir>/000012.log: dropping
+   * 2345 bytes; Corruption: checksum mismatch}.
    */
   private static final Pattern WAL_DROP =
       Pattern.compile("([0-9]+\\.log): dropping ([0-9]+) bytes; (?:Corruption: )?(.*)");
@@ -79,8 +79,8 @@ final class NativeStore implements AutoCloseable {
   static final String RECORDS = "records";
   static final String INDEX = "index";
   static final String GLOBAL_VERSIONS = "global_versions";
-  private static final String META = new String(RocksDB.DEFAULT_COLUMN_FAMILY,
-      StandardCharsets.US_ASCII);
+  private static final String META =
+      new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.US_ASCII);
   private static final Set<String> FAMILIES = Set.of(META, RECORDS, INDEX, GLOBAL_VERSIONS);
 
   private static final int BLOOM_BITS_PER_KEY = 10;
@@ -101,13 +101,18 @@ final class NativeStore implements AutoCloseable {
   final ColumnFamilyHandle records;
   final ColumnFamilyHandle index;
   final ColumnFamilyHandle globalVersions;
+
   /** {@code sync=true}: a write returns only after its WAL record is on disk. */
   final WriteOptions durable;
+
   private final List<ColumnFamilyHandle> handles;
   private final List<AbstractNativeReference> owned;
   private boolean closed;
 
-  private NativeStore(RocksDB db, List<ColumnFamilyHandle> handles, WriteOptions durable,
+  private NativeStore(
+      RocksDB db,
+      List<ColumnFamilyHandle> handles,
+      WriteOptions durable,
       List<AbstractNativeReference> owned) {
     this.db = db;
     this.handles = handles;
@@ -120,8 +125,8 @@ final class NativeStore implements AutoCloseable {
   }
 
   /**
-   * Opens the store in {@code directory}: creates a new one when the directory is missing or
-   * empty, otherwise checks that it holds a VSS RocksDB store of this format.
+   * Opens the store in {@code directory}: creates a new one when the directory is missing or empty,
+   * otherwise checks that it holds a VSS RocksDB store of this format.
    *
    * @throws StorageException naming the problem when the directory is not a store, is corrupt, is
    *     in use, or cannot be opened
@@ -131,39 +136,50 @@ final class NativeStore implements AutoCloseable {
     boolean fresh = checkDirectory(dir);
     List<AbstractNativeReference> owned = new ArrayList<>();
     try {
-      LRUCache cache = own(owned, new LRUCache(options.blockCacheBytes(), -1, false,
-          HIGH_PRIORITY_CACHE_RATIO));
+      LRUCache cache =
+          own(owned, new LRUCache(options.blockCacheBytes(), -1, false, HIGH_PRIORITY_CACHE_RATIO));
       Filter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
       ColumnFamilyOptions pointLookups =
           own(owned, familyOptions(options, tableConfig(cache, bloom)));
       ColumnFamilyOptions scans = own(owned, familyOptions(options, tableConfig(cache, null)));
       ColumnFamilyOptions metaOptions =
           own(owned, familyOptions(options, tableConfig(cache, bloom)).setMergeOperatorName("max"));
-      DBOptions dbOptions = own(owned, new DBOptions()
-          .setCreateIfMissing(fresh)
-          .setCreateMissingColumnFamilies(fresh)
-          .setMaxBackgroundJobs(options.maxBackgroundJobs())
-          // Smooth page-cache writeback of flushes and compactions instead of one big sync.
-          .setBytesPerSync(1024 * 1024)
-          .setKeepLogFileNum(5)
-          .setMaxLogFileSize(16 * 1024 * 1024)
-          // The leader of a write group inserts every batch of the group into the memtable itself.
-          // Concurrent inserts cost each follower a second wait-and-wake round after the synced
-          // WAL write; on few cores those context switches cost more than the parallelism gains:
-          // 64 connections of durable puts over HTTP went from 13.3k/s to 16.9k/s (BENCHMARKS.md).
-          .setAllowConcurrentMemtableWrite(false)
-          // Replays every WAL record and tolerates only an incomplete last record (the torn tail
-          // of a write a crash cut off, never acknowledged, since a write returns after its fsync).
-          // Damage anywhere else fails the open and leaves the WAL as it is. The default,
-          // point-in-time recovery, would stop at the damage, silently drop every later record
-          // (acknowledged writes among them) and then delete the log.
-          .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords));
+      DBOptions dbOptions =
+          own(
+              owned,
+              new DBOptions()
+                  .setCreateIfMissing(fresh)
+                  .setCreateMissingColumnFamilies(fresh)
+                  .setMaxBackgroundJobs(options.maxBackgroundJobs())
+                  // Smooth page-cache writeback of flushes and compactions instead of one big sync.
+                  .setBytesPerSync(1024 * 1024)
+                  .setKeepLogFileNum(5)
+                  .setMaxLogFileSize(16 * 1024 * 1024)
+                  // The leader of a write group inserts every batch of the group into the memtable
+                  // itself.
+                  // Concurrent inserts cost each follower a second wait-and-wake round after the
+                  // synced
+                  // WAL write; on few cores those context switches cost more than the parallelism
+                  // gains:
+                  // 64 connections of durable puts over HTTP went from 13.3k/s to 16.9k/s
+                  // (BENCHMARKS.md).
+                  .setAllowConcurrentMemtableWrite(false)
+                  // Replays every WAL record and tolerates only an incomplete last record (the torn
+                  // tail
+                  // of a write a crash cut off, never acknowledged, since a write returns after its
+                  // fsync).
+                  // Damage anywhere else fails the open and leaves the WAL as it is. The default,
+                  // point-in-time recovery, would stop at the damage, silently drop every later
+                  // record
+                  // (acknowledged writes among them) and then delete the log.
+                  .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords));
       WriteOptions durable = own(owned, new WriteOptions().setSync(true));
-      List<ColumnFamilyDescriptor> descriptors = List.of(
-          new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
-          new ColumnFamilyDescriptor(ascii(RECORDS), pointLookups),
-          new ColumnFamilyDescriptor(ascii(INDEX), scans),
-          new ColumnFamilyDescriptor(ascii(GLOBAL_VERSIONS), pointLookups));
+      List<ColumnFamilyDescriptor> descriptors =
+          List.of(
+              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, metaOptions),
+              new ColumnFamilyDescriptor(ascii(RECORDS), pointLookups),
+              new ColumnFamilyDescriptor(ascii(INDEX), scans),
+              new ColumnFamilyDescriptor(ascii(GLOBAL_VERSIONS), pointLookups));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db;
       try {
@@ -202,7 +218,8 @@ final class NativeStore implements AutoCloseable {
 
   /**
    * Closes handles, then the database (which syncs and releases the directory lock), then the
-   * options, filter and cache the database used. Idempotent; callers ensure no operation is running.
+   * options, filter and cache the database used. Idempotent; callers ensure no operation is
+   * running.
    */
   @Override
   public void close() {
@@ -231,15 +248,20 @@ final class NativeStore implements AutoCloseable {
         return;
       }
     } catch (RocksDBException e) {
-      throw new StorageException(dir + " cannot be read as a VSS RocksDB store: " + e.getMessage(),
-          e);
+      throw new StorageException(
+          dir + " cannot be read as a VSS RocksDB store: " + e.getMessage(), e);
     }
     if (marker == null) {
       throw notAStore(dir, "it is a RocksDB database without the VSS format marker");
     }
     if (!Arrays.equals(marker, ascii(FORMAT))) {
-      throw new StorageException(dir + " holds an unsupported VSS RocksDB format '"
-          + new String(marker, StandardCharsets.UTF_8) + "'; this version reads '" + FORMAT + "'");
+      throw new StorageException(
+          dir
+              + " holds an unsupported VSS RocksDB format '"
+              + new String(marker, StandardCharsets.UTF_8)
+              + "'; this version reads '"
+              + FORMAT
+              + "'");
     }
   }
 
@@ -290,8 +312,8 @@ final class NativeStore implements AutoCloseable {
    * families is lenient (it skips unreadable manifest records and may list none at all), so a
    * read-only open, which verifies the manifest and changes nothing, decides.
    */
-  private static StorageException foreignOrCorrupt(Path dir, List<byte[]> families,
-      Set<String> names) {
+  private static StorageException foreignOrCorrupt(
+      Path dir, List<byte[]> families, Set<String> names) {
     if (families.isEmpty()) {
       return corrupt(dir, "its manifest lists no column family", null);
     }
@@ -309,13 +331,21 @@ final class NativeStore implements AutoCloseable {
     } catch (RocksDBException e) {
       return corrupt(dir, e.getMessage(), e);
     }
-    return notAStore(dir, "it is a RocksDB database with column families " + names
-        + ", a VSS store has " + new TreeSet<>(FAMILIES));
+    return notAStore(
+        dir,
+        "it is a RocksDB database with column families "
+            + names
+            + ", a VSS store has "
+            + new TreeSet<>(FAMILIES));
   }
 
   private static StorageException corrupt(Path dir, String detail, RocksDBException cause) {
-    return new StorageException(dir + " is a corrupt or unreadable RocksDB store: its manifest"
-        + " (the list of column families and table files) cannot be read: " + detail, cause);
+    return new StorageException(
+        dir
+            + " is a corrupt or unreadable RocksDB store: its manifest"
+            + " (the list of column families and table files) cannot be read: "
+            + detail,
+        cause);
   }
 
   private static StorageException openFailure(Path dir, RocksDBException e) {
@@ -327,12 +357,16 @@ final class NativeStore implements AutoCloseable {
       if (damagedLog != null) {
         return damagedLog;
       }
-      return new StorageException(dir + " is a corrupt VSS RocksDB store and cannot be opened: "
-          + detail, e);
+      return new StorageException(
+          dir + " is a corrupt VSS RocksDB store and cannot be opened: " + detail, e);
     }
     if (code == Status.Code.IOError && detail != null && detail.contains("lock")) {
-      return new StorageException(dir + " is already open, in another process or in this JVM"
-          + " (its LOCK file is held): " + detail, e);
+      return new StorageException(
+          dir
+              + " is already open, in another process or in this JVM"
+              + " (its LOCK file is held): "
+              + detail,
+          e);
     }
     return new StorageException("cannot open the VSS RocksDB store in " + dir + ": " + detail, e);
   }
@@ -350,9 +384,10 @@ final class NativeStore implements AutoCloseable {
     List<WalDrop> drops = new CopyOnWriteArrayList<>();
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (DropCollector logger = new DropCollector(drops);
-        DBOptions options = new DBOptions()
-            .setLogger(logger)
-            .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
+        DBOptions options =
+            new DBOptions()
+                .setLogger(logger)
+                .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions().setMergeOperatorName("max")) {
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
@@ -372,11 +407,20 @@ final class NativeStore implements AutoCloseable {
     }
     WalDrop drop = drops.get(0);
     Path log = dir.resolve(drop.file());
-    StorageException refused = new StorageException("the write-ahead log " + log + " of the VSS"
-        + " RocksDB store in " + dir + " is damaged before its end (" + drop.reason() + ", "
-        + drop.bytes() + " bytes unreadable): the store is not opened, because recovering past the"
-        + " damage would drop the records after it, which may be acknowledged writes; the file is"
-        + " left unchanged; restore the directory from a backup");
+    StorageException refused =
+        new StorageException(
+            "the write-ahead log "
+                + log
+                + " of the VSS"
+                + " RocksDB store in "
+                + dir
+                + " is damaged before its end ("
+                + drop.reason()
+                + ", "
+                + drop.bytes()
+                + " bytes unreadable): the store is not opened, because recovering past the"
+                + " damage would drop the records after it, which may be acknowledged writes; the file is"
+                + " left unchanged; restore the directory from a backup");
     refused.addSuppressed(failure);
     return refused;
   }
@@ -407,26 +451,28 @@ final class NativeStore implements AutoCloseable {
   }
 
   private static BlockBasedTableConfig tableConfig(LRUCache cache, Filter bloom) {
-    BlockBasedTableConfig config = new BlockBasedTableConfig()
-        .setBlockCache(cache)
-        // Index and filter blocks live in the cache too, so the cache size bounds read memory;
-        // at high priority they are evicted after data blocks.
-        .setCacheIndexAndFilterBlocks(true)
-        .setCacheIndexAndFilterBlocksWithHighPriority(true)
-        // Partitioned: a lookup loads one small index (and filter) partition instead of the whole
-        // index of a large table file; only the top level stays pinned.
-        .setIndexType(IndexType.kTwoLevelIndexSearch)
-        .setMetadataBlockSize(4096)
-        .setPinTopLevelIndexAndFilter(true)
-        .setPinL0FilterAndIndexBlocksInCache(true);
+    BlockBasedTableConfig config =
+        new BlockBasedTableConfig()
+            .setBlockCache(cache)
+            // Index and filter blocks live in the cache too, so the cache size bounds read memory;
+            // at high priority they are evicted after data blocks.
+            .setCacheIndexAndFilterBlocks(true)
+            .setCacheIndexAndFilterBlocksWithHighPriority(true)
+            // Partitioned: a lookup loads one small index (and filter) partition instead of the
+            // whole
+            // index of a large table file; only the top level stays pinned.
+            .setIndexType(IndexType.kTwoLevelIndexSearch)
+            .setMetadataBlockSize(4096)
+            .setPinTopLevelIndexAndFilter(true)
+            .setPinL0FilterAndIndexBlocksInCache(true);
     if (bloom != null) {
       config.setFilterPolicy(bloom).setPartitionFilters(true);
     }
     return config;
   }
 
-  private static ColumnFamilyOptions familyOptions(RocksDbOptions options,
-      BlockBasedTableConfig table) {
+  private static ColumnFamilyOptions familyOptions(
+      RocksDbOptions options, BlockBasedTableConfig table) {
     return new ColumnFamilyOptions()
         .setWriteBufferSize(options.writeBufferBytes())
         .setCompressionType(compressionType(options.compression()))
@@ -448,8 +494,8 @@ final class NativeStore implements AutoCloseable {
     }
   }
 
-  private static <T extends AbstractNativeReference> T own(List<AbstractNativeReference> owned,
-      T object) {
+  private static <T extends AbstractNativeReference> T own(
+      List<AbstractNativeReference> owned, T object) {
     owned.add(object);
     return object;
   }

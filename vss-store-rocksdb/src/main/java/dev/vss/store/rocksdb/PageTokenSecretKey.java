@@ -10,8 +10,8 @@ import org.rocksdb.RocksDBException;
  * meta column family ({@code default}) under the key {@value #KEY}, next to the format marker and
  * the last creation sequence.
  *
- * <p>It is made once, from a secure random source, the first time a store is opened without one
- * (a new store, or one written by a build that had no secret), and written with a synced put before
+ * <p>It is made once, from a secure random source, the first time a store is opened without one (a
+ * new store, or one written by a build that had no secret), and written with a synced put before
  * the store serves anything. One directory is open by one process at a time (RocksDB's LOCK file),
  * so no second writer can race the first.
  */
@@ -37,8 +37,12 @@ final class PageTokenSecretKey {
         store.db.put(store.meta, store.durable, KEY_BYTES, secret);
       }
       if (secret.length != PageToken.SECRET_BYTES) {
-        throw new StorageException("the stored page-token secret is damaged: expected "
-            + PageToken.SECRET_BYTES + " bytes, found " + secret.length + " bytes");
+        throw new StorageException(
+            "the stored page-token secret is damaged: expected "
+                + PageToken.SECRET_BYTES
+                + " bytes, found "
+                + secret.length
+                + " bytes");
       }
       return secret;
     } catch (RocksDBException e) {

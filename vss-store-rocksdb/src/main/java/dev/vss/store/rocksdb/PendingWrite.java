@@ -11,9 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * (after the batch's synced write) or hands it the leadership of the queue.
  *
  * <p>The leader records the decision's outcome with {@link #decided} or {@link #decisionFailed}
- * while it builds the batch, but the caller learns it only from {@link #answer()}, which the
- * leader calls after the batch is durable: an answer, also a conflict, may reveal an earlier write
- * of the same batch, so none is given before the batch is on disk.
+ * while it builds the batch, but the caller learns it only from {@link #answer()}, which the leader
+ * calls after the batch is durable: an answer, also a conflict, may reveal an earlier write of the
+ * same batch, so none is given before the batch is on disk.
  *
  * @param <R> the decision's result type
  */
@@ -23,18 +23,22 @@ final class PendingWrite<R> {
   private static final int DONE = 2;
 
   final byte[] keyspacePrefix;
+
   /** The keyspace's user, whose usage the decision may read. */
   final String userToken;
+
   final Set<String> keys;
   final WriteDecision<R> decision;
   private final Thread caller = Thread.currentThread();
+
   /** Written by the leader before {@link #state} turns DONE; read by the caller after. */
   private Object result;
+
   private Throwable failure;
   private volatile int state = WAITING;
 
-  PendingWrite(byte[] keyspacePrefix, String userToken, Set<String> keys,
-      WriteDecision<R> decision) {
+  PendingWrite(
+      byte[] keyspacePrefix, String userToken, Set<String> keys, WriteDecision<R> decision) {
     this.keyspacePrefix = keyspacePrefix;
     this.userToken = userToken;
     this.keys = keys;

@@ -30,8 +30,8 @@ public final class RocksDbBackup {
 
   /**
    * Backs up the store in {@code directory} into {@code targetDirectory}: a checkpoint when no
-   * server holds the store (it is opened exclusively for the moment of the checkpoint), else a
-   * copy from a read-only view, which works alongside a running server.
+   * server holds the store (it is opened exclusively for the moment of the checkpoint), else a copy
+   * from a read-only view, which works alongside a running server.
    *
    * @param targetDirectory must not exist, or be an empty directory; for a checkpoint, on the same
    *     file system as the store for hard links (RocksDB copies the files otherwise)
@@ -42,8 +42,8 @@ public final class RocksDbBackup {
     Path target = targetDirectory.toAbsolutePath().normalize();
     if (!Files.isRegularFile(directory.resolve("CURRENT"))) {
       // NativeStore.open would create an empty store there, and back that up.
-      throw new StorageException("no RocksDB store in " + directory.toAbsolutePath()
-          + " (no CURRENT file)");
+      throw new StorageException(
+          "no RocksDB store in " + directory.toAbsolutePath() + " (no CURRENT file)");
     }
     NativeStore store;
     try {
@@ -68,8 +68,8 @@ public final class RocksDbBackup {
       publish(staging, target);
       return Method.CHECKPOINT;
     } catch (RocksDBException | IOException e) {
-      throw new StorageException("checkpoint of " + directory + " into " + target + " failed: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "checkpoint of " + directory + " into " + target + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -99,8 +99,8 @@ public final class RocksDbBackup {
       Files.createDirectories(staging);
       return staging;
     } catch (IOException e) {
-      throw new StorageException("cannot prepare backup target " + target + ": " + e.getMessage(),
-          e);
+      throw new StorageException(
+          "cannot prepare backup target " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -114,8 +114,8 @@ public final class RocksDbBackup {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       fsync(target.getParent());
     } catch (IOException e) {
-      throw new StorageException("cannot move the backup into " + target + ": " + e.getMessage(),
-          e);
+      throw new StorageException(
+          "cannot move the backup into " + target + ": " + e.getMessage(), e);
     }
   }
 

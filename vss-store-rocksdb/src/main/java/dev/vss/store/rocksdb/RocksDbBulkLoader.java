@@ -20,10 +20,10 @@ import org.rocksdb.WriteBatch;
  * open: it opens the directory itself, so RocksDB's {@code LOCK} keeps a server out meanwhile.
  *
  * <p>Each {@link #replaceKeyspace} is one {@code WriteBatch}, synced: the deletes of the keyspace's
- * old records and index entries, the new records and index entries with sequences above the
- * store's last one in the order given, the global version and the sequence counter. RocksDB
- * applies a batch atomically, also across a crash. The batch is built in memory, so loading a
- * keyspace needs memory about the size of its records.
+ * old records and index entries, the new records and index entries with sequences above the store's
+ * last one in the order given, the global version and the sequence counter. RocksDB applies a batch
+ * atomically, also across a crash. The batch is built in memory, so loading a keyspace needs memory
+ * about the size of its records.
  */
 public final class RocksDbBulkLoader implements BulkLoader {
   private final NativeStore store;
@@ -54,8 +54,8 @@ public final class RocksDbBulkLoader implements BulkLoader {
   }
 
   @Override
-  public void replaceKeyspace(Keyspace keyspace, long globalVersion,
-      Iterator<StoredRecord> records) {
+  public void replaceKeyspace(
+      Keyspace keyspace, long globalVersion, Iterator<StoredRecord> records) {
     if (closed) {
       throw new StorageException("the RocksDB bulk loader is closed");
     }
@@ -68,13 +68,20 @@ public final class RocksDbBulkLoader implements BulkLoader {
       while (records.hasNext()) {
         StoredRecord record = records.next();
         if (!keys.add(record.key())) {
-          throw new StorageException("replacing " + keyspace + " failed (a key appears twice);"
-              + " the keyspace is unchanged");
+          throw new StorageException(
+              "replacing "
+                  + keyspace
+                  + " failed (a key appears twice);"
+                  + " the keyspace is unchanged");
         }
         sequence++;
-        batch.put(store.records, StoreLayout.recordKey(prefix, record.key()),
+        batch.put(
+            store.records,
+            StoreLayout.recordKey(prefix, record.key()),
             StoreLayout.recordValue(record.version(), sequence, record.value()));
-        batch.put(store.index, StoreLayout.indexKey(prefix, sequence),
+        batch.put(
+            store.index,
+            StoreLayout.indexKey(prefix, sequence),
             StoreLayout.indexValue(record.version(), record.key()));
         usage = usage.plus(new Usage(Usage.storedBytes(record.value()), 1));
       }
@@ -94,8 +101,9 @@ public final class RocksDbBulkLoader implements BulkLoader {
       store.db.write(store.durable, batch);
       lastSequence = sequence;
     } catch (RocksDBException e) {
-      throw new StorageException("replacing " + keyspace + " failed: " + e.getMessage()
-          + "; the keyspace is unchanged", e);
+      throw new StorageException(
+          "replacing " + keyspace + " failed: " + e.getMessage() + "; the keyspace is unchanged",
+          e);
     }
   }
 
@@ -103,16 +111,19 @@ public final class RocksDbBulkLoader implements BulkLoader {
   private void deleteExisting(byte[] prefix, WriteBatch batch) throws RocksDBException {
     try (Slice lower = new Slice(prefix);
         Slice upper = new Slice(StoreLayout.indexUpperBound(prefix));
-        ReadOptions options = new ReadOptions().setIterateLowerBound(lower)
-            .setIterateUpperBound(upper);
+        ReadOptions options =
+            new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
         RocksIterator it = store.db.newIterator(store.index, options)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] entry = it.value();
         if (entry.length < StoreLayout.INDEX_HEADER_BYTES) {
           throw new StorageException("damaged index entry of " + entry.length + " bytes");
         }
-        String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES,
-            entry.length - StoreLayout.INDEX_HEADER_BYTES);
+        String key =
+            Utf8.decode(
+                entry,
+                StoreLayout.INDEX_HEADER_BYTES,
+                entry.length - StoreLayout.INDEX_HEADER_BYTES);
         batch.delete(store.index, it.key());
         batch.delete(store.records, StoreLayout.recordKey(prefix, key));
       }

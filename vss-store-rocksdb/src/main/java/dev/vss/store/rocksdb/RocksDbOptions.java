@@ -16,10 +16,7 @@ import java.util.Objects;
  * @param maxBackgroundJobs most concurrent background flushes and compactions
  */
 public record RocksDbOptions(
-    long blockCacheBytes,
-    Compression compression,
-    long writeBufferBytes,
-    int maxBackgroundJobs) {
+    long blockCacheBytes, Compression compression, long writeBufferBytes, int maxBackgroundJobs) {
 
   /** Block compression of the on-disk tables. */
   public enum Compression {
@@ -37,8 +34,8 @@ public record RocksDbOptions(
 
   /**
    * The defaults: a 64 MiB block cache, LZ4 compression, 32 MiB memtables and two background jobs.
-   * Values VSS clients send are usually encrypted, so compression mostly shrinks keys and the index;
-   * LZ4 costs little when it does not help.
+   * Values VSS clients send are usually encrypted, so compression mostly shrinks keys and the
+   * index; LZ4 costs little when it does not help.
    */
   public static final RocksDbOptions DEFAULTS =
       new RocksDbOptions(64 * MIB, Compression.LZ4, 32 * MIB, 2);

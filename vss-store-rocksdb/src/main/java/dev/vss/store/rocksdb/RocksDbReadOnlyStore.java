@@ -31,19 +31,20 @@ import org.rocksdb.WriteBatch;
  *
  * <ol>
  *   <li>A RocksDB read-only instance: it takes no {@code LOCK}, writes nothing into the directory
- *       (not even an info log) and sees the store as of its open: the table files then live and
- *       the write-ahead log replayed into its own memory. Every table file is opened at once
- *       ({@code max_open_files=-1}), so a compaction of the running server that deletes a file
- *       afterwards cannot pull it away (an open file stays readable after its unlink).
- *   <li>So every snapshot and backup is a consistent point in time: the moment of {@link #open}.
- *       A write acknowledged by the server is in the log (synced) before it is acknowledged, so a
+ *       (not even an info log) and sees the store as of its open: the table files then live and the
+ *       write-ahead log replayed into its own memory. Every table file is opened at once ({@code
+ *       max_open_files=-1}), so a compaction of the running server that deletes a file afterwards
+ *       cannot pull it away (an open file stays readable after its unlink).
+ *   <li>So every snapshot and backup is a consistent point in time: the moment of {@link #open}. A
+ *       write acknowledged by the server is in the log (synced) before it is acknowledged, so a
  *       view opened after an acknowledgement holds that write.
- *   <li>A torn last log record (a write in progress) is ignored as at a normal open; damage
- *       before the end of the log fails the open.
+ *   <li>A torn last log record (a write in progress) is ignored as at a normal open; damage before
+ *       the end of the log fails the open.
  * </ol>
  */
 public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable {
   private static final Logger LOG = System.getLogger(RocksDbReadOnlyStore.class.getName());
+
   /** How many bytes of key-value pairs one write batch of a backup copy carries. */
   private static final int COPY_BATCH_BYTES = 8 << 20;
 
@@ -51,16 +52,18 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   private final List<AutoCloseable> owned;
+
   /** Snapshots hold the read side; close takes the write side (a freed handle crashes the JVM). */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
   private boolean closed;
 
   static {
     RocksDB.loadLibrary();
   }
 
-  private RocksDbReadOnlyStore(Path directory, RocksDB db, List<ColumnFamilyHandle> handles,
-      List<AutoCloseable> owned) {
+  private RocksDbReadOnlyStore(
+      Path directory, RocksDB db, List<ColumnFamilyHandle> handles, List<AutoCloseable> owned) {
     this.directory = directory;
     this.db = db;
     this.handles = handles;
@@ -80,15 +83,19 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
     List<AutoCloseable> owned = new ArrayList<>();
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
-      org.rocksdb.Logger quiet = new org.rocksdb.Logger(InfoLogLevel.ERROR_LEVEL) {
-        @Override
-        protected void log(InfoLogLevel level, String message) {
-          LOG.log(Level.WARNING, "RocksDB (read-only view of " + dir + "): " + message);
-        }
-      };
+      org.rocksdb.Logger quiet =
+          new org.rocksdb.Logger(InfoLogLevel.ERROR_LEVEL) {
+            @Override
+            protected void log(InfoLogLevel level, String message) {
+              LOG.log(Level.WARNING, "RocksDB (read-only view of " + dir + "): " + message);
+            }
+          };
       owned.add(quiet);
-      DBOptions options = new DBOptions().setLogger(quiet).setMaxOpenFiles(-1)
-          .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
+      DBOptions options =
+          new DBOptions()
+              .setLogger(quiet)
+              .setMaxOpenFiles(-1)
+              .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
       owned.add(options);
       ColumnFamilyOptions meta = new ColumnFamilyOptions().setMergeOperatorName("max");
       owned.add(meta);
@@ -96,8 +103,8 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
       owned.add(plain);
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, meta));
-      for (String family : List.of(NativeStore.RECORDS, NativeStore.INDEX,
-          NativeStore.GLOBAL_VERSIONS)) {
+      for (String family :
+          List.of(NativeStore.RECORDS, NativeStore.INDEX, NativeStore.GLOBAL_VERSIONS)) {
         descriptors.add(new ColumnFamilyDescriptor(ascii(family), plain));
       }
       RocksDB db = RocksDB.openReadOnly(options, dir.toString(), descriptors, handles);
@@ -105,15 +112,15 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
       byte[] marker = db.get(handles.get(0), NativeStore.FORMAT_KEY);
       if (marker == null || !Arrays.equals(marker, ascii(NativeStore.FORMAT))) {
         store.close();
-        throw new StorageException(dir + " is not a VSS RocksDB store of format "
-            + NativeStore.FORMAT);
+        throw new StorageException(
+            dir + " is not a VSS RocksDB store of format " + NativeStore.FORMAT);
       }
       return store;
     } catch (RocksDBException e) {
       handles.forEach(ColumnFamilyHandle::close);
       closeAll(owned);
-      throw new StorageException("cannot open the RocksDB store in " + dir + " read-only: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "cannot open the RocksDB store in " + dir + " read-only: " + e.getMessage(), e);
     }
   }
 
@@ -128,10 +135,17 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
       try {
         List<KeyspaceScan.Found> keyspaces =
             KeyspaceScan.keyspaces(db, index(), globalVersions(), reads, filter);
-        Snapshot snapshot = KeyspaceScan.snapshot(db, index(), records(), reads, keyspaces, () -> {
-          reads.close();
-          lifecycle.readLock().unlock();
-        });
+        Snapshot snapshot =
+            KeyspaceScan.snapshot(
+                db,
+                index(),
+                records(),
+                reads,
+                keyspaces,
+                () -> {
+                  reads.close();
+                  lifecycle.readLock().unlock();
+                });
         handedOver = true;
         return snapshot;
       } catch (RocksDBException e) {
@@ -165,8 +179,8 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
       ensureOpen();
       db.verifyChecksum();
     } catch (RocksDBException e) {
-      throw new StorageException("RocksDB checksum verification of " + directory + " failed: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "RocksDB checksum verification of " + directory + " failed: " + e.getMessage(), e);
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -208,8 +222,8 @@ public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable
           }
         }
       } catch (RocksDBException e) {
-        throw new StorageException("copying " + directory + " to " + target + " failed: "
-            + e.getMessage(), e);
+        throw new StorageException(
+            "copying " + directory + " to " + target + " failed: " + e.getMessage(), e);
       }
       RocksDbBackup.publish(staging, target);
       return pairs;

@@ -56,10 +56,13 @@ import org.rocksdb.Slice;
  */
 public final class RocksDbStorage implements Storage {
   private static final Logger LOG = System.getLogger(RocksDbStorage.class.getName());
+
   /** Write queues; keyspaces beyond this many share queues (and batches). */
   static final int QUEUE_STRIPES = 1024;
+
   /** Holds any index entry of a key within the default limits (600 characters, 4 bytes each). */
   private static final int SCAN_BUFFER_BYTES = 4096;
+
   /**
    * How often {@link #checkHealth()} writes its probe at most; in between it answers from the last
    * probe, so frequent readiness checks cost one small synced write per interval.
@@ -70,31 +73,37 @@ public final class RocksDbStorage implements Storage {
   private final NativeStore store;
   private final WriteQueues writeQueues = new WriteQueues(QUEUE_STRIPES);
   private final GroupCommit groupCommit;
+
   /** The last creation sequence handed out; never reused, also not after a restart. */
   private final AtomicLong lastSequence;
+
   private final byte[] pageTokenSecret;
+
   /**
    * Operations hold the read side while they use native objects; {@link #close()} takes the write
    * side, so it waits for them and nothing touches a freed handle afterwards (which would crash the
    * JVM rather than throw).
    */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
   /** One readiness probe at a time; concurrent checks answer from the last one. */
   private final ReentrantLock probeLock = new ReentrantLock();
+
   /** The last probe's outcome; null until the first check. A failed write makes it stale. */
   private volatile Probe lastProbe;
+
   private boolean closed;
 
-  private RocksDbStorage(Path directory, NativeStore store,
-      UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
+  private RocksDbStorage(
+      Path directory, NativeStore store, UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
     this.directory = directory;
     this.store = store;
     this.lastSequence = new AtomicLong(store.lastSequence());
     this.pageTokenSecret = PageTokenSecretKey.loadOrCreate(store);
     UsageKeys.ensureCounted(store, directory);
     GroupCommit.BatchWriter durableWrite = (batch, writes) -> store.db.write(store.durable, batch);
-    this.groupCommit = new GroupCommit(store, lastSequence, batchWriter.apply(durableWrite),
-        this::writeFailed);
+    this.groupCommit =
+        new GroupCommit(store, lastSequence, batchWriter.apply(durableWrite), this::writeFailed);
   }
 
   /**
@@ -120,8 +129,8 @@ public final class RocksDbStorage implements Storage {
    * Opens the store with its synced batch write wrapped by {@code batchWriter}: for tests that
    * pause a batch before it is written or make its write fail.
    */
-  static RocksDbStorage open(Path directory, RocksDbOptions options,
-      UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
+  static RocksDbStorage open(
+      Path directory, RocksDbOptions options, UnaryOperator<GroupCommit.BatchWriter> batchWriter) {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(options, "options");
     NativeStore store = NativeStore.open(directory, options);
@@ -132,8 +141,13 @@ public final class RocksDbStorage implements Storage {
       store.close();
       throw e;
     }
-    LOG.log(Level.INFO, "opened RocksDB store in " + directory.toAbsolutePath()
-        + " (last creation sequence " + storage.lastSequence.get() + ")");
+    LOG.log(
+        Level.INFO,
+        "opened RocksDB store in "
+            + directory.toAbsolutePath()
+            + " (last creation sequence "
+            + storage.lastSequence.get()
+            + ")");
     return storage;
   }
 
@@ -158,10 +172,12 @@ public final class RocksDbStorage implements Storage {
       throw new StorageException("damaged record of " + value.length + " bytes");
     }
     // The array is ours alone and never changes, so wrapping it saves copying the value.
-    ByteString bytes = UnsafeByteOperations.unsafeWrap(value, StoreLayout.RECORD_HEADER_BYTES,
-        value.length - StoreLayout.RECORD_HEADER_BYTES);
-    return Optional.of(new StoredRecord(key, StoreLayout.recordVersion(value), bytes,
-        StoreLayout.recordSequence(value)));
+    ByteString bytes =
+        UnsafeByteOperations.unsafeWrap(
+            value, StoreLayout.RECORD_HEADER_BYTES, value.length - StoreLayout.RECORD_HEADER_BYTES);
+    return Optional.of(
+        new StoredRecord(
+            key, StoreLayout.recordVersion(value), bytes, StoreLayout.recordSequence(value)));
   }
 
   @Override
@@ -202,8 +218,8 @@ public final class RocksDbStorage implements Storage {
    * inside the keyspace, so RocksDB stops at the keyspace's end instead of reading the next one's
    * blocks.
    */
-  private List<KeyVersion> scanIndex(byte[] keyspacePrefix, KeyPrefix prefix, long fromSequence,
-      int limit) {
+  private List<KeyVersion> scanIndex(
+      byte[] keyspacePrefix, KeyPrefix prefix, long fromSequence, int limit) {
     List<KeyVersion> page = new ArrayList<>(Math.min(limit, 128));
     // Entries are copied into one reused array: a sparse prefix may skip many entries per match,
     // and allocating an array for each would dominate the scan.
@@ -224,8 +240,11 @@ public final class RocksDbStorage implements Storage {
         int keyLength = size - StoreLayout.INDEX_HEADER_BYTES;
         if (prefix.matches(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength)) {
           String key = Utf8.decode(entry, StoreLayout.INDEX_HEADER_BYTES, keyLength);
-          page.add(new KeyVersion(key, StoreLayout.readLong(entry, 0),
-              StoreLayout.sequenceOfIndexKey(entries.key())));
+          page.add(
+              new KeyVersion(
+                  key,
+                  StoreLayout.readLong(entry, 0),
+                  StoreLayout.sequenceOfIndexKey(entries.key())));
         }
       }
       entries.status();
@@ -240,8 +259,8 @@ public final class RocksDbStorage implements Storage {
     Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(decision, "decision");
     PendingWrite<R> write =
-        new PendingWrite<>(StoreLayout.keyspacePrefix(keyspace), keyspace.userToken(), keys,
-            decision);
+        new PendingWrite<>(
+            StoreLayout.keyspacePrefix(keyspace), keyspace.userToken(), keys, decision);
     WriteQueues.Queue queue = writeQueues.of(keyspace);
     lifecycle.readLock().lock();
     try {
@@ -326,11 +345,16 @@ public final class RocksDbStorage implements Storage {
       lastProbe = probe;
       // Log changes only: the server also logs each failed readiness check.
       if (probe.failure() != null && (previous == null || previous.failure() == null)) {
-        LOG.log(Level.WARNING, "the RocksDB store in " + directory.toAbsolutePath()
-            + " cannot take writes: " + probe.failure());
+        LOG.log(
+            Level.WARNING,
+            "the RocksDB store in "
+                + directory.toAbsolutePath()
+                + " cannot take writes: "
+                + probe.failure());
       } else if (probe.failure() == null && previous != null && previous.failure() != null) {
-        LOG.log(Level.INFO, "the RocksDB store in " + directory.toAbsolutePath()
-            + " takes writes again");
+        LOG.log(
+            Level.INFO,
+            "the RocksDB store in " + directory.toAbsolutePath() + " takes writes again");
       }
       return probe;
     } finally {
@@ -340,7 +364,10 @@ public final class RocksDbStorage implements Storage {
 
   private Probe probeWrite(long now) {
     try {
-      store.db.put(store.meta, store.durable, NativeStore.HEALTH_PROBE_KEY,
+      store.db.put(
+          store.meta,
+          store.durable,
+          NativeStore.HEALTH_PROBE_KEY,
           StoreLayout.longBytes(System.currentTimeMillis()));
       return new Probe(now, null);
     } catch (RocksDBException e) {
@@ -362,8 +389,8 @@ public final class RocksDbStorage implements Storage {
 
   /**
    * True: every batch puts the new usage counters of the keyspaces it changed in the same synced
-   * {@code WriteBatch} as their records ({@link UsageKeys}); a store written before is counted
-   * once at open. A user's writes share one write queue, so its usage is consistent in a view.
+   * {@code WriteBatch} as their records ({@link UsageKeys}); a store written before is counted once
+   * at open. A user's writes share one write queue, so its usage is consistent in a view.
    */
   @Override
   public boolean tracksUsage() {
@@ -447,8 +474,8 @@ public final class RocksDbStorage implements Storage {
   }
 
   /**
-   * The outcome of a readiness probe: when it ran ({@link System#nanoTime()}) and why writes
-   * fail, or null when the probe write succeeded.
+   * The outcome of a readiness probe: when it ran ({@link System#nanoTime()}) and why writes fail,
+   * or null when the probe write succeeded.
    */
   private record Probe(long atNanos, String failure) {
     boolean staleAt(long now) {

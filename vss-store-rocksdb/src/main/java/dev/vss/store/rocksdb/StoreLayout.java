@@ -39,8 +39,8 @@ final class StoreLayout {
   }
 
   /**
-   * {@code component(user_token)}: the start of every keyspace prefix of that user (components
-   * are prefix-free, so no other user's keyspace starts with it).
+   * {@code component(user_token)}: the start of every keyspace prefix of that user (components are
+   * prefix-free, so no other user's keyspace starts with it).
    */
   static byte[] userPrefix(String userToken) {
     byte[] user = Utf8.encode(userToken);
@@ -62,8 +62,8 @@ final class StoreLayout {
       int shift = 0;
       while (true) {
         if (p >= key.length || shift > 28) {
-          throw new dev.vss.core.spi.StorageException("damaged record key of " + key.length
-              + " bytes");
+          throw new dev.vss.core.spi.StorageException(
+              "damaged record key of " + key.length + " bytes");
         }
         byte b = key[p++];
         length |= (b & 0x7F) << shift;
@@ -74,8 +74,8 @@ final class StoreLayout {
       }
       p += length;
       if (length < 0 || p > key.length) {
-        throw new dev.vss.core.spi.StorageException("damaged record key of " + key.length
-            + " bytes");
+        throw new dev.vss.core.spi.StorageException(
+            "damaged record key of " + key.length + " bytes");
       }
     }
     return p;
@@ -91,8 +91,8 @@ final class StoreLayout {
   }
 
   /**
-   * Index column family key: {@code prefix || big-endian(Long.MAX_VALUE - sequence)}. Inverting
-   * the sequence makes the byte order newest-first, so a page is a forward scan (RocksDB's fast
+   * Index column family key: {@code prefix || big-endian(Long.MAX_VALUE - sequence)}. Inverting the
+   * sequence makes the byte order newest-first, so a page is a forward scan (RocksDB's fast
    * direction) that starts at a seek and stops after {@code limit} matches.
    *
    * @param sequence a creation sequence, at least 1

@@ -25,8 +25,8 @@ import org.rocksdb.WriteBatch;
  * is a short scan.
  *
  * <p>A store written before usage was tracked has no {@value #COUNTED} marker: {@link
- * #ensureCounted} counts every keyspace from the records once, at open, and writes the counters
- * and the marker in one synced batch.
+ * #ensureCounted} counts every keyspace from the records once, at open, and writes the counters and
+ * the marker in one synced batch.
  */
 final class UsageKeys {
   private static final Logger LOG = System.getLogger(UsageKeys.class.getName());
@@ -91,13 +91,13 @@ final class UsageKeys {
     Map<ByteBuffer, Usage> found = new HashMap<>();
     try (Slice lower = new Slice(prefix);
         Slice bound = new Slice(upper);
-        ReadOptions options = new ReadOptions().setIterateLowerBound(lower)
-            .setIterateUpperBound(bound);
+        ReadOptions options =
+            new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(bound);
         RocksIterator it = store.db.newIterator(store.meta, options)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         byte[] key = it.key();
-        found.put(ByteBuffer.wrap(Arrays.copyOfRange(key, PREFIX.length, key.length)),
-            read(it.value()));
+        found.put(
+            ByteBuffer.wrap(Arrays.copyOfRange(key, PREFIX.length, key.length)), read(it.value()));
       }
       it.status();
     } catch (RocksDBException e) {
@@ -124,9 +124,9 @@ final class UsageKeys {
   }
 
   /**
-   * Counts every keyspace's usage from the records column family, once, if the store has no
-   * {@value #COUNTED} marker (a store written before usage was tracked, or a new one), and writes
-   * the counters and the marker in one synced batch. Runs at open, before any write.
+   * Counts every keyspace's usage from the records column family, once, if the store has no {@value
+   * #COUNTED} marker (a store written before usage was tracked, or a new one), and writes the
+   * counters and the marker in one synced batch. Runs at open, before any write.
    */
   static void ensureCounted(NativeStore store, java.nio.file.Path directory) {
     try {
@@ -156,13 +156,21 @@ final class UsageKeys {
         store.db.write(store.durable, batch);
       }
       if (records > 0) {
-        LOG.log(Level.INFO, "counted the usage (stored bytes, records) of " + counted.size()
-            + " keyspace(s), " + records + " record(s), in " + directory + " for quotas in "
-            + (System.nanoTime() - started) / 1_000_000 + " ms");
+        LOG.log(
+            Level.INFO,
+            "counted the usage (stored bytes, records) of "
+                + counted.size()
+                + " keyspace(s), "
+                + records
+                + " record(s), in "
+                + directory
+                + " for quotas in "
+                + (System.nanoTime() - started) / 1_000_000
+                + " ms");
       }
     } catch (RocksDBException e) {
-      throw new StorageException("counting the usage of " + directory + " failed: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "counting the usage of " + directory + " failed: " + e.getMessage(), e);
     }
   }
 }

@@ -39,14 +39,15 @@ final class Utf8 {
       return text;
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(in, offset, length))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("stored string of " + length
-          + " bytes is not well-formed UTF-8", e);
+      throw new IllegalArgumentException(
+          "stored string of " + length + " bytes is not well-formed UTF-8", e);
     }
   }
 }

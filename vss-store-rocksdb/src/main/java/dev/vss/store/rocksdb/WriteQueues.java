@@ -4,15 +4,15 @@ import dev.vss.core.Keyspace;
 import java.util.ArrayDeque;
 
 /**
- * The write queues of the store: a fixed array of queues chosen by the user token's hash, each
- * with at most one leader at a time.
+ * The write queues of the store: a fixed array of queues chosen by the user token's hash, each with
+ * at most one leader at a time.
  *
- * <p>Writes to one keyspace (indeed to one user) always join the same queue, and only that queue's leader decides and
- * commits them, one batch at a time: that is the serialization the SPI requires. Writes to
- * different keyspaces usually join different queues, whose leaders decide in parallel and whose
- * synced batches RocksDB groups into one WAL fsync. Two keyspaces sharing a queue simply share its
- * batches. A fixed array needs no cleanup, unlike a map of per-keyspace queues, and its memory does
- * not grow with users.
+ * <p>Writes to one keyspace (indeed to one user) always join the same queue, and only that queue's
+ * leader decides and commits them, one batch at a time: that is the serialization the SPI requires.
+ * Writes to different keyspaces usually join different queues, whose leaders decide in parallel and
+ * whose synced batches RocksDB groups into one WAL fsync. Two keyspaces sharing a queue simply
+ * share its batches. A fixed array needs no cleanup, unlike a map of per-keyspace queues, and its
+ * memory does not grow with users.
  */
 final class WriteQueues {
   private final Queue[] stripes;
@@ -39,16 +39,16 @@ final class WriteQueues {
   }
 
   /**
-   * Pending writes of some keyspaces and whether a leader is at work on them. Every method holds the
-   * queue's monitor only for a few field updates; deciding and writing happen outside it.
+   * Pending writes of some keyspaces and whether a leader is at work on them. Every method holds
+   * the queue's monitor only for a few field updates; deciding and writing happen outside it.
    */
   static final class Queue {
     private final ArrayDeque<PendingWrite<?>> pending = new ArrayDeque<>();
     private boolean leading;
 
     /**
-     * Makes {@code write}'s caller the leader if nobody leads (returns true), else queues it for
-     * a leader's next batch (returns false).
+     * Makes {@code write}'s caller the leader if nobody leads (returns true), else queues it for a
+     * leader's next batch (returns false).
      */
     synchronized boolean joinOrLead(PendingWrite<?> write) {
       if (!leading) {

@@ -51,11 +51,12 @@ class DiskFullReadinessTest {
     int uid = (Integer) Files.getAttribute(self, "unix:uid");
     assumeTrue(uid == 0, "needs root to mount a small tmpfs; run the build as root to include it");
     mount = Files.createDirectory(tmp.resolve("small-disk"));
-    String output = run("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs",
-        mount.toString());
+    String output =
+        run("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", mount.toString());
     if (output != null) {
-      fail("running as root but cannot mount a tmpfs (a container without CAP_SYS_ADMIN?): "
-          + output);
+      fail(
+          "running as root but cannot mount a tmpfs (a container without CAP_SYS_ADMIN?): "
+              + output);
     }
     mounted = true;
   }
@@ -72,8 +73,8 @@ class DiskFullReadinessTest {
     Path filler = mount.resolve("filler");
     Files.write(filler, new byte[6 * 1024 * 1024]);
     Path dir = mount.resolve("store");
-    RocksDbOptions small = RocksDbOptions.DEFAULTS.withWriteBufferBytes(1L << 20)
-        .withBlockCacheBytes(8L << 20);
+    RocksDbOptions small =
+        RocksDbOptions.DEFAULTS.withWriteBufferBytes(1L << 20).withBlockCacheBytes(8L << 20);
     Random random = new Random(42);
     List<ByteString> acknowledged = new ArrayList<>();
 
@@ -124,25 +125,31 @@ class DiskFullReadinessTest {
         return;
       } catch (StorageException e) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("still not ready " + RECOVERY_DEADLINE_SECONDS
-              + " s after space was freed", e);
+          throw new AssertionError(
+              "still not ready " + RECOVERY_DEADLINE_SECONDS + " s after space was freed", e);
         }
         Thread.sleep(250);
       }
     }
   }
 
-  private static void assertAcknowledgedPresent(RocksDbStorage storage,
-      List<ByteString> acknowledged) {
+  private static void assertAcknowledgedPresent(
+      RocksDbStorage storage, List<ByteString> acknowledged) {
     for (int i = 0; i < acknowledged.size(); i++) {
-      assertThat(storage.get(ALICE, "k" + i)).as("acknowledged k" + i)
-          .map(StoredRecord::value).contains(acknowledged.get(i));
+      assertThat(storage.get(ALICE, "k" + i))
+          .as("acknowledged k" + i)
+          .map(StoredRecord::value)
+          .contains(acknowledged.get(i));
     }
   }
 
   private static void put(RocksDbStorage storage, String key, ByteString value) {
-    storage.write(ALICE, Set.of(key), view -> WritePlan.apply(
-        List.of(new Upsert(key, 1, value)), List.of(), OptionalLong.empty(), null));
+    storage.write(
+        ALICE,
+        Set.of(key),
+        view ->
+            WritePlan.apply(
+                List.of(new Upsert(key, 1, value)), List.of(), OptionalLong.empty(), null));
   }
 
   private static ByteString randomValue(Random random) {
@@ -156,7 +163,8 @@ class DiskFullReadinessTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int status = process.waitFor();
-    return status == 0 ? null : "'" + String.join(" ", command) + "' exited with " + status
-        + ": " + output.strip();
+    return status == 0
+        ? null
+        : "'" + String.join(" ", command) + "' exited with " + status + ": " + output.strip();
   }
 }

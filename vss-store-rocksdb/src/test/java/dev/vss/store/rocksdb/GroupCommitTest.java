@@ -48,9 +48,9 @@ import org.rocksdb.RocksDBException;
  *
  * <p>The batches are made deterministic with {@link BatchGate}, which wraps the store's synced
  * batch write: it holds a chosen batch before its write (so the test can queue writes behind it,
- * read the store, or check that nobody has been answered) and can make a batch's write fail.
- * Queued writes are counted through the store's queue, so every test knows exactly which writes
- * share a batch; nothing depends on timing.
+ * read the store, or check that nobody has been answered) and can make a batch's write fail. Queued
+ * writes are counted through the store's queue, so every test knows exactly which writes share a
+ * batch; nothing depends on timing.
  */
 class GroupCommitTest {
   private static final Keyspace ALICE = new Keyspace("alice", "wallet");
@@ -80,8 +80,9 @@ class GroupCommitTest {
     for (int round = 0; round < 5; round++) {
       // Round 0 creates the key (version 0), later rounds compare-and-set on the current version.
       long expected = round;
-      Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(),
-          "other-" + expected, 1, "x"));
+      Held blocker =
+          holdBatchOf(
+              () -> upsert(storage, ALICE, OptionalLong.empty(), "other-" + expected, 1, "x"));
       List<Future<WriteOutcome>> racers = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         String value = "writer " + w;
@@ -97,8 +98,8 @@ class GroupCommitTest {
       assertThat(outcomes.stream().filter(WriteOutcome::isApplied)).hasSize(1);
       assertThat(outcomes.stream().filter(o -> !o.isApplied()))
           .hasSize(writers - 1)
-          .allSatisfy(o -> assertThat(rejection(o).errorCode())
-              .isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
+          .allSatisfy(
+              o -> assertThat(rejection(o).errorCode()).isEqualTo(ErrorCode.CONFLICT_EXCEPTION));
       assertThat(storage.get(ALICE, "k").orElseThrow().version()).isEqualTo(round + 1);
       // All racers were decided in one batch, after the blocker's batch.
       assertThat(gate.committedBatchSizes).endsWith(1, writers);
@@ -113,15 +114,17 @@ class GroupCommitTest {
     List<Long> winningVersions = Collections.synchronizedList(new ArrayList<>());
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
-      futures.add(callers.submit(() -> {
-        for (int i = 0; i < attempts; i++) {
-          long current = storage.get(ALICE, "counter").orElseThrow().version();
-          if (put(ALICE, "counter", current, "v" + i).isApplied()) {
-            winningVersions.add(current);
-          }
-        }
-        return null;
-      }));
+      futures.add(
+          callers.submit(
+              () -> {
+                for (int i = 0; i < attempts; i++) {
+                  long current = storage.get(ALICE, "counter").orElseThrow().version();
+                  if (put(ALICE, "counter", current, "v" + i).isApplied()) {
+                    winningVersions.add(current);
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> future : futures) {
       future.get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -134,24 +137,48 @@ class GroupCommitTest {
   @Test
   void decisionThatThrowsInTheMiddleOfABatchFailsOnlyItself() throws Exception {
     Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(), "first", 1, "x"));
-    Future<Object> createA = queue(ALICE, () -> {
-      upsert(storage, ALICE, OptionalLong.empty(), "a", 1, "A");
-      return "ok";
-    }, 1);
+    Future<Object> createA =
+        queue(
+            ALICE,
+            () -> {
+              upsert(storage, ALICE, OptionalLong.empty(), "a", 1, "A");
+              return "ok";
+            },
+            1);
     IllegalStateException boom = new IllegalStateException("decision bug");
-    Future<Object> throwing = queue(ALICE, () -> storage.write(ALICE, Set.of("a"), view -> {
-      throw boom;
-    }), 2);
+    Future<Object> throwing =
+        queue(
+            ALICE,
+            () ->
+                storage.write(
+                    ALICE,
+                    Set.of("a"),
+                    view -> {
+                      throw boom;
+                    }),
+            2);
     // Sees the batch's earlier, not yet committed, write of "a" and stores its version + 10.
-    Future<Object> dependent = queue(ALICE, () -> storage.write(ALICE, Set.of("a", "b"),
-        view -> WritePlan.apply(List.of(new Upsert("b",
-                view.version("a").orElse(-100) + 10, utf8("B"))),
-            List.of(), OptionalLong.of(view.globalVersion() + 1), "dependent ok")), 3);
+    Future<Object> dependent =
+        queue(
+            ALICE,
+            () ->
+                storage.write(
+                    ALICE,
+                    Set.of("a", "b"),
+                    view ->
+                        WritePlan.apply(
+                            List.of(
+                                new Upsert("b", view.version("a").orElse(-100) + 10, utf8("B"))),
+                            List.of(),
+                            OptionalLong.of(view.globalVersion() + 1),
+                            "dependent ok")),
+            3);
     blocker.release();
 
     assertThat(createA.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("ok");
     assertThatThrownBy(() -> throwing.get(WAIT_SECONDS, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class).hasCause(boom);
+        .isInstanceOf(ExecutionException.class)
+        .hasCause(boom);
     assertThat(dependent.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("dependent ok");
     assertThat(storage.get(ALICE, "b").orElseThrow().version()).isEqualTo(11);
     assertThat(storage.globalVersion(ALICE)).isEqualTo(1);
@@ -171,9 +198,20 @@ class GroupCommitTest {
     Future<Object> update = queue(ALICE, () -> put(ALICE, "a", 1, "A2"), 2);
     // Would be a conflict, because of the create above: that answer must not escape either.
     Future<Object> conflicting = queue(ALICE, () -> put(ALICE, "a", 0, "A3"), 3);
-    Future<Object> withGlobal = queue(ALICE, () -> storage.write(ALICE, Set.of("existing"),
-        view -> WritePlan.apply(List.of(), List.of("existing"),
-            OptionalLong.of(view.globalVersion() + 1), "deleted")), 4);
+    Future<Object> withGlobal =
+        queue(
+            ALICE,
+            () ->
+                storage.write(
+                    ALICE,
+                    Set.of("existing"),
+                    view ->
+                        WritePlan.apply(
+                            List.of(),
+                            List.of("existing"),
+                            OptionalLong.of(view.globalVersion() + 1),
+                            "deleted")),
+            4);
     gate.failNextUnheldBatch();
     blocker.release();
 
@@ -198,8 +236,9 @@ class GroupCommitTest {
     assertThat(storage.get(ALICE, "a")).isEmpty();
     assertThat(storage.get(ALICE, "existing").orElseThrow().version()).isEqualTo(3);
     assertThat(storage.globalVersion(ALICE)).isEqualTo(5);
-    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 100).stream()
-        .filter(entry -> !Set.of("first", "after").contains(entry.key())))
+    assertThat(
+            storage.list(ALICE, "", Long.MAX_VALUE, 100).stream()
+                .filter(entry -> !Set.of("first", "after").contains(entry.key())))
         .containsExactlyElementsOf(listedBefore);
   }
 
@@ -210,25 +249,36 @@ class GroupCommitTest {
     List<KeyVersion> listedBefore = storage.list(ALICE, "", Long.MAX_VALUE, 100);
 
     Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(), "first", 1, "x"));
-    List<Future<Object>> writes = List.of(
-        queue(ALICE, () -> put(ALICE, "created", 0, "new"), 1),
-        queue(ALICE, () -> put(ALICE, "updated", 1, "new"), 2),
-        queue(ALICE, () -> put(ALICE, "created", 0, "again"), 3), // a conflict
-        queue(ALICE, () -> storage.write(ALICE, Set.of("deleted"), view -> WritePlan.apply(
-            List.of(), List.of("deleted"), OptionalLong.of(view.globalVersion() + 1), "gone")),
-            4));
+    List<Future<Object>> writes =
+        List.of(
+            queue(ALICE, () -> put(ALICE, "created", 0, "new"), 1),
+            queue(ALICE, () -> put(ALICE, "updated", 1, "new"), 2),
+            queue(ALICE, () -> put(ALICE, "created", 0, "again"), 3), // a conflict
+            queue(
+                ALICE,
+                () ->
+                    storage.write(
+                        ALICE,
+                        Set.of("deleted"),
+                        view ->
+                            WritePlan.apply(
+                                List.of(),
+                                List.of("deleted"),
+                                OptionalLong.of(view.globalVersion() + 1),
+                                "gone")),
+                4));
     CountDownLatch second = gate.holdNextBatch();
     blocker.release();
     assertThat(gate.held.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(4);
 
     // The batch of four is decided and held just before its synced write.
     assertThat(storage.get(ALICE, "created")).isEmpty();
-    assertThat(storage.get(ALICE, "updated").orElseThrow().value().toStringUtf8())
-        .isEqualTo("old");
+    assertThat(storage.get(ALICE, "updated").orElseThrow().value().toStringUtf8()).isEqualTo("old");
     assertThat(storage.get(ALICE, "deleted")).isPresent();
     assertThat(storage.globalVersion(ALICE)).isEqualTo(7);
-    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 100).stream()
-        .filter(entry -> !entry.key().equals("first")))
+    assertThat(
+            storage.list(ALICE, "", Long.MAX_VALUE, 100).stream()
+                .filter(entry -> !entry.key().equals("first")))
         .containsExactlyElementsOf(listedBefore);
     for (Future<Object> write : writes) {
       assertThatThrownBy(() -> write.get(100, TimeUnit.MILLISECONDS))
@@ -241,8 +291,7 @@ class GroupCommitTest {
     assertThat(rejection(writes.get(2).get(WAIT_SECONDS, TimeUnit.SECONDS)).errorCode())
         .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
     assertThat(writes.get(3).get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("gone");
-    assertThat(storage.get(ALICE, "created").orElseThrow().value().toStringUtf8())
-        .isEqualTo("new");
+    assertThat(storage.get(ALICE, "created").orElseThrow().value().toStringUtf8()).isEqualTo("new");
     assertThat(storage.get(ALICE, "updated").orElseThrow().version()).isEqualTo(2);
     assertThat(storage.get(ALICE, "deleted")).isEmpty();
     assertThat(storage.globalVersion(ALICE)).isEqualTo(8);
@@ -256,15 +305,17 @@ class GroupCommitTest {
   void committedBatchesAreReportedToTheCommitObserver() throws Exception {
     List<Integer> observed = new CopyOnWriteArrayList<>();
     List<Long> elapsed = new CopyOnWriteArrayList<>();
-    storage.observeCommits((writes, nanos) -> {
-      observed.add(writes);
-      elapsed.add(nanos);
-    });
+    storage.observeCommits(
+        (writes, nanos) -> {
+          observed.add(writes);
+          elapsed.add(nanos);
+        });
     Held blocker = holdBatchOf(() -> upsert(storage, ALICE, OptionalLong.empty(), "first", 1, "x"));
-    List<Future<Object>> writes = List.of(
-        queue(ALICE, () -> put(ALICE, "a", 0, "new"), 1),
-        queue(ALICE, () -> put(ALICE, "b", 0, "new"), 2),
-        queue(ALICE, () -> put(ALICE, "a", 0, "again"), 3)); // a conflict within the batch
+    List<Future<Object>> writes =
+        List.of(
+            queue(ALICE, () -> put(ALICE, "a", 0, "new"), 1),
+            queue(ALICE, () -> put(ALICE, "b", 0, "new"), 2),
+            queue(ALICE, () -> put(ALICE, "a", 0, "again"), 3)); // a conflict within the batch
     CountDownLatch second = gate.holdNextBatch();
     blocker.release();
     assertThat(gate.held.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(3);
@@ -304,10 +355,12 @@ class GroupCommitTest {
 
   /** A put of one key through the core's conflict rules. */
   private WriteOutcome put(Keyspace keyspace, String key, long version, String value) {
-    PutObjectRequest request = PutObjectRequest.newBuilder().setStoreId(keyspace.storeId())
-        .addTransactionItems(KeyValue.newBuilder().setKey(key).setVersion(version)
-            .setValue(utf8(value)))
-        .build();
+    PutObjectRequest request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(keyspace.storeId())
+            .addTransactionItems(
+                KeyValue.newBuilder().setKey(key).setVersion(version).setValue(utf8(value)))
+            .build();
     return storage.write(keyspace, Set.of(key), view -> ConflictRules.decidePut(request, view));
   }
 
@@ -338,8 +391,8 @@ class GroupCommitTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     while (storage.pendingWrites(keyspace) < count) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + storage.pendingWrites(keyspace) + " of " + count
-            + " writes queued");
+        throw new AssertionError(
+            "only " + storage.pendingWrites(keyspace) + " of " + count + " writes queued");
       }
       Thread.sleep(1);
     }
@@ -359,8 +412,10 @@ class GroupCommitTest {
   static final class BatchGate implements UnaryOperator<GroupCommit.BatchWriter> {
     final List<Integer> committedBatchSizes = new CopyOnWriteArrayList<>();
     final List<Integer> failedBatchSizes = new CopyOnWriteArrayList<>();
+
     /** Sizes of batches as they are held. */
     final BlockingQueue<Integer> held = new LinkedBlockingQueue<>();
+
     private final AtomicReference<CountDownLatch> holdNext = new AtomicReference<>();
     private final AtomicBoolean failNext = new AtomicBoolean();
     private final List<CountDownLatch> all = new CopyOnWriteArrayList<>();

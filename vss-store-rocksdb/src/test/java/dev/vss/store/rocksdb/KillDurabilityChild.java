@@ -35,20 +35,24 @@ final class KillDurabilityChild {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      Thread thread = new Thread(() -> {
-        try {
-          long round = storage.globalVersion(keyspace(writer));
-          while (true) {
-            round++;
-            vss.putObjects(USER, round(writer, round));
-            System.out.println("ACK " + writer + " " + round);
-          }
-        } catch (RuntimeException | Error e) {
-          // Any failure is a test failure: say so and stop, instead of waiting to be killed.
-          e.printStackTrace();
-          System.exit(3);
-        }
-      }, "writer-" + w);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  long round = storage.globalVersion(keyspace(writer));
+                  while (true) {
+                    round++;
+                    vss.putObjects(USER, round(writer, round));
+                    System.out.println("ACK " + writer + " " + round);
+                  }
+                } catch (RuntimeException | Error e) {
+                  // Any failure is a test failure: say so and stop, instead of waiting to be
+                  // killed.
+                  e.printStackTrace();
+                  System.exit(3);
+                }
+              },
+              "writer-" + w);
       thread.start();
       threads.add(thread);
     }
@@ -73,18 +77,28 @@ final class KillDurabilityChild {
   }
 
   static PutObjectRequest round(int writer, long round) {
-    PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-        .setStoreId("s" + writer)
-        .setGlobalVersion(round - 1)
-        .addTransactionItems(KeyValue.newBuilder().setKey(createdKey(round, "a")).setVersion(0)
-            .setValue(bigValue(writer, round)))
-        .addTransactionItems(KeyValue.newBuilder().setKey(createdKey(round, "b")).setVersion(0)
-            .setValue(ByteString.copyFromUtf8(Long.toString(round))))
-        .addTransactionItems(KeyValue.newBuilder().setKey("counter")
-            .setVersion(round == 1 ? 0 : round - 1)
-            .setValue(ByteString.copyFromUtf8(Long.toString(round))));
+    PutObjectRequest.Builder request =
+        PutObjectRequest.newBuilder()
+            .setStoreId("s" + writer)
+            .setGlobalVersion(round - 1)
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(createdKey(round, "a"))
+                    .setVersion(0)
+                    .setValue(bigValue(writer, round)))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(createdKey(round, "b"))
+                    .setVersion(0)
+                    .setValue(ByteString.copyFromUtf8(Long.toString(round))))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("counter")
+                    .setVersion(round == 1 ? 0 : round - 1)
+                    .setValue(ByteString.copyFromUtf8(Long.toString(round))));
     if (round > 1) {
-      request.addDeleteItems(KeyValue.newBuilder().setKey(createdKey(round - 1, "b")).setVersion(1));
+      request.addDeleteItems(
+          KeyValue.newBuilder().setKey(createdKey(round - 1, "b")).setVersion(1));
     }
     return request.build();
   }

@@ -54,20 +54,26 @@ class KillDurabilityTest {
       throws IOException, InterruptedException {
     Path libraries = Files.createDirectories(tmp.resolve("native"));
     Path stderr = tmp.resolve("child-" + cycle + ".err");
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        KillDurabilityChild.class.getName(), store.toString(), Integer.toString(WRITERS))
-        .redirectError(stderr.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KillDurabilityChild.class.getName(),
+                store.toString(),
+                Integer.toString(WRITERS))
+            .redirectError(stderr.toFile());
     // RocksDB extracts its native library per process; a killed process cannot delete its copy,
     // so let it land in the test's temporary directory.
     builder.environment().put("ROCKSDB_SHAREDLIB_DIR", libraries.toString());
     Process child = builder.start();
     int seen = 0;
     boolean killed = false;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       // Reads to the end, also after the kill: acknowledgements still in the pipe count too.
       while ((line = out.readLine()) != null) {
@@ -75,7 +81,8 @@ class KillDurabilityTest {
         assertThat(parts[0]).as("child output").isEqualTo("ACK");
         int writer = Integer.parseInt(parts[1]);
         long round = Long.parseLong(parts[2]);
-        assertThat(round).as("rounds of writer %d are acknowledged in order", writer)
+        assertThat(round)
+            .as("rounds of writer %d are acknowledged in order", writer)
             .isEqualTo(acknowledged[writer] + 1);
         acknowledged[writer] = round;
         if (++seen == killAfter) {
@@ -91,7 +98,8 @@ class KillDurabilityTest {
       }
     }
     if (!killed) {
-      fail("child exited (code %d) after %d acknowledgements, before the kill; stderr:%n%s",
+      fail(
+          "child exited (code %d) after %d acknowledgements, before the kill; stderr:%n%s",
           child.exitValue(), seen, Files.readString(stderr));
     }
   }
@@ -116,13 +124,16 @@ class KillDurabilityTest {
         assertThat(counter.version()).as(where).isEqualTo(rounds);
         assertThat(counter.value().toStringUtf8()).as(where).isEqualTo(Long.toString(rounds));
         for (long round = 1; round <= rounds; round++) {
-          StoredRecord a = storage.get(keyspace, KillDurabilityChild.createdKey(round, "a"))
-              .orElseThrow(() -> new AssertionError(where + ": a key of a committed round is lost"));
+          StoredRecord a =
+              storage
+                  .get(keyspace, KillDurabilityChild.createdKey(round, "a"))
+                  .orElseThrow(
+                      () -> new AssertionError(where + ": a key of a committed round is lost"));
           assertThat(a.version()).isEqualTo(1);
           assertThat(a.value()).isEqualTo(KillDurabilityChild.bigValue(writer, round));
         }
-        StoredRecord b = storage.get(keyspace, KillDurabilityChild.createdKey(rounds, "b"))
-            .orElseThrow();
+        StoredRecord b =
+            storage.get(keyspace, KillDurabilityChild.createdKey(rounds, "b")).orElseThrow();
         assertThat(b.value().toStringUtf8()).isEqualTo(Long.toString(rounds));
 
         // The index holds exactly the live keys, newest creation first: every a, the last b,
@@ -135,14 +146,17 @@ class KillDurabilityTest {
           expected.add(KillDurabilityChild.createdKey(round, "a"));
         }
         expected.add("counter");
-        assertThat(listed).extracting(KeyVersion::key).as(where)
+        assertThat(listed)
+            .extracting(KeyVersion::key)
+            .as(where)
             .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(listed.stream().filter(e -> e.key().endsWith("/a")).map(KeyVersion::key))
-            .as(where + ": creation order").containsExactlyElementsOf(
-                expected.stream().filter(k -> k.endsWith("/a")).toList());
+            .as(where + ": creation order")
+            .containsExactlyElementsOf(expected.stream().filter(k -> k.endsWith("/a")).toList());
         for (KeyVersion entry : listed) {
           assertThat(sequences.add(entry.sequence()))
-              .as(where + ": sequence " + entry.sequence() + " used twice").isTrue();
+              .as(where + ": sequence " + entry.sequence() + " used twice")
+              .isTrue();
         }
       }
     }

@@ -10,9 +10,10 @@ package dev.vss.store.rocksdb;
  *
  * <p>Why not {@code String.getBytes(UTF_8)}: it replaces a lone surrogate with {@code '?'}, so
  * {@code "a\uD800"} and {@code "a?"} would share an encoding and one key could overwrite another.
- * The {@code Storage} SPI accepts any Java string, so the encoding must be injective on all of them.
- * A lone surrogate's three-byte form ({@code ED A0..BF xx}) never occurs in well-formed UTF-8, and
- * a surrogate pair is always written as one four-byte sequence, so no two strings share bytes.
+ * The {@code Storage} SPI accepts any Java string, so the encoding must be injective on all of
+ * them. A lone surrogate's three-byte form ({@code ED A0..BF xx}) never occurs in well-formed
+ * UTF-8, and a surrogate pair is always written as one four-byte sequence, so no two strings share
+ * bytes.
  */
 final class LegacyStringCodec {
   private LegacyStringCodec() {}
@@ -96,8 +97,11 @@ final class LegacyStringCodec {
         int c = ((b & 0x0F) << 12) | (continuation(in, p++, end) << 6) | continuation(in, p++, end);
         chars[n++] = (char) c;
       } else if (b >= 0xF0 && b < 0xF8) {
-        int cp = ((b & 0x07) << 18) | (continuation(in, p++, end) << 12)
-            | (continuation(in, p++, end) << 6) | continuation(in, p++, end);
+        int cp =
+            ((b & 0x07) << 18)
+                | (continuation(in, p++, end) << 12)
+                | (continuation(in, p++, end) << 6)
+                | continuation(in, p++, end);
         if (cp < Character.MIN_SUPPLEMENTARY_CODE_POINT || cp > Character.MAX_CODE_POINT) {
           throw new IllegalArgumentException("invalid four-byte sequence at " + (p - 4));
         }

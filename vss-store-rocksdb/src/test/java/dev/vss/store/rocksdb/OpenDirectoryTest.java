@@ -102,8 +102,11 @@ class OpenDirectoryTest {
     }
     Path manifest;
     try (Stream<Path> entries = Files.list(tmp)) {
-      manifest = entries.filter(p -> p.getFileName().toString().startsWith("MANIFEST-"))
-          .findFirst().orElseThrow();
+      manifest =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith("MANIFEST-"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(manifest);
     for (int i = 0; i < bytes.length; i++) {
@@ -165,14 +168,15 @@ class OpenDirectoryTest {
 
   /** A database with the store's column families, and the given marker (none when null). */
   private void createRawDatabaseWithOurFamilies(String marker) throws RocksDBException {
-    List<ColumnFamilyDescriptor> families = List.of(
-        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
-        new ColumnFamilyDescriptor(bytes(NativeStore.RECORDS)),
-        new ColumnFamilyDescriptor(bytes(NativeStore.INDEX)),
-        new ColumnFamilyDescriptor(bytes(NativeStore.GLOBAL_VERSIONS)));
+    List<ColumnFamilyDescriptor> families =
+        List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+            new ColumnFamilyDescriptor(bytes(NativeStore.RECORDS)),
+            new ColumnFamilyDescriptor(bytes(NativeStore.INDEX)),
+            new ColumnFamilyDescriptor(bytes(NativeStore.GLOBAL_VERSIONS)));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    try (DBOptions options = new DBOptions().setCreateIfMissing(true)
-            .setCreateMissingColumnFamilies(true);
+    try (DBOptions options =
+            new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         RocksDB db = RocksDB.open(options, tmp.toString(), families, handles);
         WriteOptions sync = new WriteOptions().setSync(true)) {
       try {

@@ -80,10 +80,10 @@ class RocksDbStorageTest {
     // Batches of different keyspaces commit in any order; the counter must not move back.
     storage.close();
     try (NativeStore store = NativeStore.open(dir, RocksDbOptions.DEFAULTS)) {
-      store.db.merge(store.meta, store.durable, NativeStore.LAST_SEQUENCE_KEY,
-          StoreLayout.longBytes(300));
-      store.db.merge(store.meta, store.durable, NativeStore.LAST_SEQUENCE_KEY,
-          StoreLayout.longBytes(299));
+      store.db.merge(
+          store.meta, store.durable, NativeStore.LAST_SEQUENCE_KEY, StoreLayout.longBytes(300));
+      store.db.merge(
+          store.meta, store.durable, NativeStore.LAST_SEQUENCE_KEY, StoreLayout.longBytes(299));
       assertThat(store.lastSequence()).isEqualTo(300);
     } catch (org.rocksdb.RocksDBException e) {
       throw new AssertionError(e);
@@ -116,12 +116,19 @@ class RocksDbStorageTest {
   @Test
   void multiItemPlanAppliesEverythingAtOnce() {
     upsert(storage, ALICE, OptionalLong.empty(), "old", 1, "O");
-    storage.write(ALICE, Set.of("x", "y", "old"), view -> WritePlan.apply(
-        List.of(new Upsert("x", 1, utf8("X")), new Upsert("y", 1, utf8("Y"))),
-        List.of("old"), OptionalLong.of(5), "done"));
+    storage.write(
+        ALICE,
+        Set.of("x", "y", "old"),
+        view ->
+            WritePlan.apply(
+                List.of(new Upsert("x", 1, utf8("X")), new Upsert("y", 1, utf8("Y"))),
+                List.of("old"),
+                OptionalLong.of(5),
+                "done"));
 
     assertThat(storage.get(ALICE, "old")).isEmpty();
-    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactlyInAnyOrder("x", "y");
     assertThat(storage.globalVersion(ALICE)).isEqualTo(5);
   }
@@ -130,27 +137,43 @@ class RocksDbStorageTest {
   void viewSeesStoredVersionsAndGlobalVersion() {
     upsert(storage, ALICE, OptionalLong.of(4), "a", 9, "A");
     List<Object> seen = new ArrayList<>();
-    String result = storage.write(ALICE, Set.of("a", "missing"), view -> {
-      seen.add(view.version("a"));
-      seen.add(view.version("missing"));
-      seen.add(view.globalVersion());
-      return WritePlan.abort("aborted");
-    });
+    String result =
+        storage.write(
+            ALICE,
+            Set.of("a", "missing"),
+            view -> {
+              seen.add(view.version("a"));
+              seen.add(view.version("missing"));
+              seen.add(view.globalVersion());
+              return WritePlan.abort("aborted");
+            });
     assertThat(result).isEqualTo("aborted");
     assertThat(seen).containsExactly(OptionalLong.of(9), OptionalLong.empty(), 4L);
-    assertThatThrownBy(() -> storage.write(ALICE, Set.of("a"), view -> {
-      view.version("undeclared");
-      return WritePlan.abort(null);
-    })).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                storage.write(
+                    ALICE,
+                    Set.of("a"),
+                    view -> {
+                      view.version("undeclared");
+                      return WritePlan.abort(null);
+                    }))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void abortedOrFailedDecisionWritesNothing() {
     upsert(storage, ALICE, OptionalLong.of(1), "a", 1, "A");
     storage.write(ALICE, Set.of("a"), view -> WritePlan.abort("conflict"));
-    assertThatThrownBy(() -> storage.write(ALICE, Set.of("a"), view -> {
-      throw new IllegalStateException("decision failed");
-    })).hasMessage("decision failed");
+    assertThatThrownBy(
+            () ->
+                storage.write(
+                    ALICE,
+                    Set.of("a"),
+                    view -> {
+                      throw new IllegalStateException("decision failed");
+                    }))
+        .hasMessage("decision failed");
 
     assertThat(storage.get(ALICE, "a").orElseThrow().value().toStringUtf8()).isEqualTo("A");
     assertThat(storage.globalVersion(ALICE)).isEqualTo(1);
@@ -183,11 +206,14 @@ class RocksDbStorageTest {
     upsert(storage, new Keyspace("alice", "walle"), OptionalLong.empty(), "a%y", 1, "v");
     upsert(storage, new Keyspace("alicewallet", ""), OptionalLong.empty(), "a%x", 1, "v");
 
-    assertThat(storage.list(ALICE, "a%", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "a%", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly("a%b");
-    assertThat(storage.list(ALICE, "a_", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "a_", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly("a_c");
-    assertThat(storage.list(ALICE, "a", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "a", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly("a_c", "axb", "a%b");
     assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10)).hasSize(4);
     assertThat(storage.list(ALICE, "zzz", Long.MAX_VALUE, 10)).isEmpty();
@@ -203,11 +229,12 @@ class RocksDbStorageTest {
 
     assertThat(storage.get(ALICE, "k\uFFFD").orElseThrow().value().toStringUtf8())
         .isEqualTo("replacement");
-    assertThat(storage.get(ALICE, "k?").orElseThrow().value().toStringUtf8())
-        .isEqualTo("question");
+    assertThat(storage.get(ALICE, "k?").orElseThrow().value().toStringUtf8()).isEqualTo("question");
     assertThat(storage.list(ALICE, "k\uD83D\uDE00", Long.MAX_VALUE, 10))
-        .extracting(KeyVersion::key).containsExactly("k\uD83D\uDE00");
-    assertThat(storage.list(ALICE, "k", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+        .extracting(KeyVersion::key)
+        .containsExactly("k\uD83D\uDE00");
+    assertThat(storage.list(ALICE, "k", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly("k\uD83D\uDE01", "k\uD83D\uDE00", "k\uFFFD", "k?");
   }
 
@@ -219,9 +246,11 @@ class RocksDbStorageTest {
     upsert(storage, ALICE, OptionalLong.empty(), "short", 1, "v");
     upsert(storage, ALICE, OptionalLong.empty(), longKey + "x", 1, "v");
 
-    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly(longKey + "x", "short", longKey);
-    assertThat(storage.list(ALICE, "\u20AC", Long.MAX_VALUE, 10)).extracting(KeyVersion::key)
+    assertThat(storage.list(ALICE, "\u20AC", Long.MAX_VALUE, 10))
+        .extracting(KeyVersion::key)
         .containsExactly(longKey + "x", longKey);
   }
 
@@ -231,10 +260,17 @@ class RocksDbStorageTest {
     for (int i = 0; i < large.length; i++) {
       large[i] = (byte) (i * 31);
     }
-    storage.write(ALICE, Set.of("empty", "large"), view -> WritePlan.apply(
-        List.of(new Upsert("empty", 1, ByteString.EMPTY),
-            new Upsert("large", 1, ByteString.copyFrom(large))),
-        List.of(), OptionalLong.empty(), null));
+    storage.write(
+        ALICE,
+        Set.of("empty", "large"),
+        view ->
+            WritePlan.apply(
+                List.of(
+                    new Upsert("empty", 1, ByteString.EMPTY),
+                    new Upsert("large", 1, ByteString.copyFrom(large))),
+                List.of(),
+                OptionalLong.empty(),
+                null));
     assertThat(storage.get(ALICE, "empty").orElseThrow().value()).isEqualTo(ByteString.EMPTY);
     assertThat(storage.get(ALICE, "large").orElseThrow().value().toByteArray()).isEqualTo(large);
   }
@@ -248,15 +284,27 @@ class RocksDbStorageTest {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < increments; i++) {
-            // Read-modify-write inside the decision: lost updates would show as a lower count.
-            storage.write(ALICE, Set.of("counter"), view -> WritePlan.apply(
-                List.of(new Upsert("counter", view.version("counter").getAsLong() + 1,
-                    ByteString.EMPTY)),
-                List.of(), OptionalLong.of(view.globalVersion() + 1), null));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < increments; i++) {
+                    // Read-modify-write inside the decision: lost updates would show as a lower
+                    // count.
+                    storage.write(
+                        ALICE,
+                        Set.of("counter"),
+                        view ->
+                            WritePlan.apply(
+                                List.of(
+                                    new Upsert(
+                                        "counter",
+                                        view.version("counter").getAsLong() + 1,
+                                        ByteString.EMPTY)),
+                                List.of(),
+                                OptionalLong.of(view.globalVersion() + 1),
+                                null));
+                  }
+                }));
       }
       for (Future<?> future : futures) {
         future.get();
@@ -278,11 +326,13 @@ class RocksDbStorageTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         Keyspace keyspace = new Keyspace("user" + t, "s");
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < keysEach; i++) {
-            upsert(storage, keyspace, OptionalLong.empty(), "k" + i, 1, "v");
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < keysEach; i++) {
+                    upsert(storage, keyspace, OptionalLong.empty(), "k" + i, 1, "v");
+                  }
+                }));
       }
       for (Future<?> future : futures) {
         future.get();
@@ -294,7 +344,8 @@ class RocksDbStorageTest {
     storage = RocksDbStorage.open(dir);
     List<Long> sequences = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      storage.list(new Keyspace("user" + t, "s"), "", Long.MAX_VALUE, 100)
+      storage
+          .list(new Keyspace("user" + t, "s"), "", Long.MAX_VALUE, 100)
           .forEach(entry -> sequences.add(entry.sequence()));
     }
     assertThat(sequences).doesNotHaveDuplicates().hasSize(threads * keysEach);
@@ -307,7 +358,8 @@ class RocksDbStorageTest {
   void closeIsIdempotentAndLaterCallsFail() {
     storage.close();
     storage.close();
-    assertThatThrownBy(() -> storage.get(ALICE, "a")).isInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> storage.get(ALICE, "a"))
+        .isInstanceOf(StorageException.class)
         .hasMessageContaining("closed");
     assertThatThrownBy(() -> storage.list(ALICE, "", Long.MAX_VALUE, 1))
         .isInstanceOf(StorageException.class);
@@ -338,40 +390,56 @@ class RocksDbStorageTest {
   @Test
   void customOptionsOpenAndPersist() {
     storage.close();
-    RocksDbOptions options = RocksDbOptions.DEFAULTS
-        .withBlockCacheBytes(8L << 20)
-        .withCompression(RocksDbOptions.Compression.ZSTD)
-        .withWriteBufferBytes(4L << 20)
-        .withMaxBackgroundJobs(1);
+    RocksDbOptions options =
+        RocksDbOptions.DEFAULTS
+            .withBlockCacheBytes(8L << 20)
+            .withCompression(RocksDbOptions.Compression.ZSTD)
+            .withWriteBufferBytes(4L << 20)
+            .withMaxBackgroundJobs(1);
     storage = RocksDbStorage.open(dir, options);
     upsert(storage, ALICE, OptionalLong.empty(), "a", 1, "A");
     storage.close();
-    storage = RocksDbStorage.open(dir, RocksDbOptions.DEFAULTS
-        .withCompression(RocksDbOptions.Compression.NONE));
+    storage =
+        RocksDbStorage.open(
+            dir, RocksDbOptions.DEFAULTS.withCompression(RocksDbOptions.Compression.NONE));
     assertThat(storage.get(ALICE, "a")).isPresent();
   }
 
   @Test
   void optionsRejectNonsense() {
     assertThatThrownBy(() -> RocksDbOptions.DEFAULTS.withBlockCacheBytes(1000))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockCacheBytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blockCacheBytes");
     assertThatThrownBy(() -> RocksDbOptions.DEFAULTS.withWriteBufferBytes(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeBufferBytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("writeBufferBytes");
     assertThatThrownBy(() -> RocksDbOptions.DEFAULTS.withMaxBackgroundJobs(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBackgroundJobs");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBackgroundJobs");
     assertThatThrownBy(() -> RocksDbOptions.DEFAULTS.withCompression(null))
         .isInstanceOf(NullPointerException.class);
   }
 
-  static void upsert(RocksDbStorage storage, Keyspace keyspace, OptionalLong globalVersion,
-      String key, long version, String value) {
-    storage.write(keyspace, Set.of(key), view -> WritePlan.apply(
-        List.of(new Upsert(key, version, utf8(value))), List.of(), globalVersion, null));
+  static void upsert(
+      RocksDbStorage storage,
+      Keyspace keyspace,
+      OptionalLong globalVersion,
+      String key,
+      long version,
+      String value) {
+    storage.write(
+        keyspace,
+        Set.of(key),
+        view ->
+            WritePlan.apply(
+                List.of(new Upsert(key, version, utf8(value))), List.of(), globalVersion, null));
   }
 
   static void delete(RocksDbStorage storage, Keyspace keyspace, String key) {
-    storage.write(keyspace, Set.of(key), view -> WritePlan.apply(
-        List.of(), List.of(key), OptionalLong.empty(), null));
+    storage.write(
+        keyspace,
+        Set.of(key),
+        view -> WritePlan.apply(List.of(), List.of(key), OptionalLong.empty(), null));
   }
 
   static ByteString utf8(String s) {

@@ -27,27 +27,56 @@ class StoreLayoutProperties {
    */
   @Provide
   Arbitrary<String> awkward() {
-    return Arbitraries.of("\u0000", "\u0001", "\u0002", "\u0003", "\u007F", "\u0080", "/", ":", "|",
-            "%", "_", "?", "a", "b", "\u00E9", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\uFFFD",
-            "\uFFFF", "\uD800\uDC00", "\uDBFF\uDFFF", "\uD83D\uDE00")
-        .list().ofMinSize(0).ofMaxSize(8)
+    return Arbitraries.of(
+            "\u0000",
+            "\u0001",
+            "\u0002",
+            "\u0003",
+            "\u007F",
+            "\u0080",
+            "/",
+            ":",
+            "|",
+            "%",
+            "_",
+            "?",
+            "a",
+            "b",
+            "\u00E9",
+            "\u07FF",
+            "\u0800",
+            "\uD7FF",
+            "\uE000",
+            "\uFFFD",
+            "\uFFFF",
+            "\uD800\uDC00",
+            "\uDBFF\uDFFF",
+            "\uD83D\uDE00")
+        .list()
+        .ofMinSize(0)
+        .ofMaxSize(8)
         .map(units -> String.join("", units));
   }
 
   /** Any well-formed string: code points from the whole range, surrogates excluded. */
   @Provide
   Arbitrary<String> wellFormed() {
-    return Arbitraries.integers().between(0, Character.MAX_CODE_POINT)
+    return Arbitraries.integers()
+        .between(0, Character.MAX_CODE_POINT)
         .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
-        .list().ofMaxSize(12)
+        .list()
+        .ofMaxSize(12)
         .map(cps -> new String(cps.stream().mapToInt(Integer::intValue).toArray(), 0, cps.size()));
   }
 
   @Property
   void recordKeysAreEqualOnlyForEqualTuples(
-      @ForAll("awkward") String user1, @ForAll("awkward") String store1,
-      @ForAll("awkward") String key1, @ForAll("awkward") String user2,
-      @ForAll("awkward") String store2, @ForAll("awkward") String key2) {
+      @ForAll("awkward") String user1,
+      @ForAll("awkward") String store1,
+      @ForAll("awkward") String key1,
+      @ForAll("awkward") String user2,
+      @ForAll("awkward") String store2,
+      @ForAll("awkward") String key2) {
     byte[] a = recordKey(user1, store1, key1);
     byte[] b = recordKey(user2, store2, key2);
     boolean sameTuple = user1.equals(user2) && store1.equals(store2) && key1.equals(key2);
@@ -78,8 +107,10 @@ class StoreLayoutProperties {
   /** A scan of one keyspace's prefix can never reach another keyspace's keys. */
   @Property
   void noKeyspacePrefixIsAPrefixOfAnotherKeyspacesKeys(
-      @ForAll("awkward") String user1, @ForAll("awkward") String store1,
-      @ForAll("awkward") String user2, @ForAll("awkward") String store2,
+      @ForAll("awkward") String user1,
+      @ForAll("awkward") String store1,
+      @ForAll("awkward") String user2,
+      @ForAll("awkward") String store2,
       @ForAll("awkward") String key) {
     byte[] prefix = StoreLayout.keyspacePrefix(new Keyspace(user1, store1));
     byte[] other = StoreLayout.keyspacePrefix(new Keyspace(user2, store2));
@@ -90,8 +121,11 @@ class StoreLayoutProperties {
 
   /** Index keys of one keyspace sort newest first and stay below the keyspace's upper bound. */
   @Property
-  void indexKeysSortNewestFirstBelowTheBound(@ForAll("awkward") String user,
-      @ForAll("awkward") String store, @ForAll long s1, @ForAll long s2) {
+  void indexKeysSortNewestFirstBelowTheBound(
+      @ForAll("awkward") String user,
+      @ForAll("awkward") String store,
+      @ForAll long s1,
+      @ForAll long s2) {
     long older = Math.max(1, Math.min(Math.abs(s1), Long.MAX_VALUE - 1));
     long newer = Math.max(1, Math.min(Math.abs(s2), Long.MAX_VALUE - 1));
     byte[] prefix = StoreLayout.keyspacePrefix(new Keyspace(user, store));
@@ -127,8 +161,8 @@ class StoreLayoutProperties {
 
   @Example
   void supplementaryCharactersEncodeAsTheLegacyCodecWroteThem() {
-    for (String s : List.of("\uD83D\uDE00", "\uD800\uDC00", "\uDBFF\uDFFF",
-        "a\uD83D\uDE00b\u00E9\u20AC")) {
+    for (String s :
+        List.of("\uD83D\uDE00", "\uD800\uDC00", "\uDBFF\uDFFF", "a\uD83D\uDE00b\u00E9\u20AC")) {
       assertThat(Utf8.encode(s)).isEqualTo(LegacyStringCodec.encode(s));
     }
     assertThat(Utf8.encode("\uD83D\uDE00"))
@@ -136,8 +170,7 @@ class StoreLayoutProperties {
   }
 
   @Property
-  void prefixMatchMeansStartsWith(@ForAll("awkward") String key,
-      @ForAll("awkward") String prefix) {
+  void prefixMatchMeansStartsWith(@ForAll("awkward") String key, @ForAll("awkward") String prefix) {
     byte[] encodedKey = Utf8.encode(key);
     assertThat(new KeyPrefix(prefix).matches(encodedKey, 0, encodedKey.length))
         .isEqualTo(key.startsWith(prefix));
@@ -150,8 +183,8 @@ class StoreLayoutProperties {
 
   @Example
   void recordValueCarriesVersionSequenceAndValue() {
-    byte[] value = StoreLayout.recordValue(-1, 42,
-        com.google.protobuf.ByteString.copyFromUtf8("v"));
+    byte[] value =
+        StoreLayout.recordValue(-1, 42, com.google.protobuf.ByteString.copyFromUtf8("v"));
     assertThat(StoreLayout.recordVersion(value)).isEqualTo(-1);
     assertThat(StoreLayout.recordSequence(value)).isEqualTo(42);
     assertThat(value).hasSize(StoreLayout.RECORD_HEADER_BYTES + 1);
@@ -165,22 +198,20 @@ class StoreLayoutProperties {
         continue; // a whole character
       }
       int length = cut;
-      org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> Utf8.decode(encoded, 0, length))
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Utf8.decode(encoded, 0, length))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
   /**
-   * A lone surrogate the legacy codec wrote (only an embedder bypassing the core's validation
-   * could have stored one) is not UTF-8: it is reported as damage, never served as replacement
+   * A lone surrogate the legacy codec wrote (only an embedder bypassing the core's validation could
+   * have stored one) is not UTF-8: it is reported as damage, never served as replacement
    * characters.
    */
   @Example
   void aLoneSurrogateOfTheLegacyCodecIsReportedNotServed() {
     byte[] legacy = LegacyStringCodec.encode("k\uD800");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> Utf8.decode(legacy, 0, legacy.length))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Utf8.decode(legacy, 0, legacy.length))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(Utf8.decode(Utf8.encode("k\uFFFD"), 0, 4)).isEqualTo("k\uFFFD");
   }

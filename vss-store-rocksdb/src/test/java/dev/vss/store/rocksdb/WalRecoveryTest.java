@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What opening a store does with a damaged write-ahead log, on real files: a log whose last record
- * a crash cut short opens with every complete record; a log damaged before its end refuses to
- * open, names the file, and leaves it as it was.
+ * a crash cut short opens with every complete record; a log damaged before its end refuses to open,
+ * names the file, and leaves it as it was.
  *
  * <p>{@link RocksDbStorage#close()} does not flush memtables (RocksDB flushes at close only data
  * written without a WAL), so after the writes below and a close, the records live only in the WAL;
@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class WalRecoveryTest {
   private static final Keyspace ALICE = new Keyspace("alice", "wallet");
   private static final int RECORDS = 20;
+
   /** RocksDB's WAL block size; records in the first block need no block-boundary handling. */
   private static final int WAL_BLOCK_BYTES = 32 * 1024;
+
   private static final int WAL_HEADER_BYTES = 7;
 
   @TempDir Path tmp;
@@ -62,8 +64,11 @@ class WalRecoveryTest {
     Path wal = writeRecordsOnlyToTheWal();
     byte[] bytes = Files.readAllBytes(wal);
     List<Long> offsets = recordOffsets(bytes);
-    assertThat(offsets).as("WAL records: the marker, the page-token secret, the usage-counted"
-        + " marker, then one per write").hasSize(RECORDS + 3);
+    assertThat(offsets)
+        .as(
+            "WAL records: the marker, the page-token secret, the usage-counted"
+                + " marker, then one per write")
+        .hasSize(RECORDS + 3);
     // One flipped bit in the payload of the fifth record (the second write); the 18 records after
     // it are intact.
     int damaged = (int) (offsets.get(4) + WAL_HEADER_BYTES + 10);
@@ -73,9 +78,13 @@ class WalRecoveryTest {
 
     assertThatThrownBy(() -> RocksDbStorage.open(tmp))
         .isInstanceOf(StorageException.class)
-        .hasMessageStartingWith("the write-ahead log " + wal.toAbsolutePath()
-            + " of the VSS RocksDB store in " + tmp.toAbsolutePath() + " is damaged before its end"
-            + " (checksum mismatch, ")
+        .hasMessageStartingWith(
+            "the write-ahead log "
+                + wal.toAbsolutePath()
+                + " of the VSS RocksDB store in "
+                + tmp.toAbsolutePath()
+                + " is damaged before its end"
+                + " (checksum mismatch, ")
         .hasMessageContaining("the store is not opened")
         .hasMessageContaining("the file is left unchanged")
         .hasMessageContaining("may be acknowledged writes")
@@ -95,8 +104,8 @@ class WalRecoveryTest {
 
   /**
    * Opens a new store, writes the format marker, the page-token secret, the usage-counted marker
-   * and {@link #RECORDS}
-   * records (one WAL record each), closes it, and returns its only WAL file, checking that no table file holds them.
+   * and {@link #RECORDS} records (one WAL record each), closes it, and returns its only WAL file,
+   * checking that no table file holds them.
    */
   private Path writeRecordsOnlyToTheWal() throws IOException {
     try (RocksDbStorage storage = RocksDbStorage.open(tmp)) {
@@ -115,8 +124,10 @@ class WalRecoveryTest {
     try (RocksDbStorage storage = RocksDbStorage.open(tmp)) {
       for (int i = 1; i < RECORDS; i++) {
         String expected = value(i);
-        assertThat(storage.get(ALICE, key(i))).as(key(i)).hasValueSatisfying(
-            record -> assertThat(record.value().toStringUtf8()).isEqualTo(expected));
+        assertThat(storage.get(ALICE, key(i)))
+            .as(key(i))
+            .hasValueSatisfying(
+                record -> assertThat(record.value().toStringUtf8()).isEqualTo(expected));
       }
       assertThat(storage.get(ALICE, key(RECORDS))).as("the torn record").isEmpty();
       storage.checkHealth();

@@ -12,18 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The exclusive lock a {@link SqliteStorage} holds on its data directory for as long as it is
- * open, so that two servers never write one database at once (SQLite itself would let them, each
- * with its own write queue and sequence counter, and their group commits would interleave).
+ * The exclusive lock a {@link SqliteStorage} holds on its data directory for as long as it is open,
+ * so that two servers never write one database at once (SQLite itself would let them, each with its
+ * own write queue and sequence counter, and their group commits would interleave).
  *
  * <p>It is an OS lock ({@link FileChannel#tryLock()}, {@code fcntl} on Linux) on {@value
  * #FILE_NAME} in the directory: released by {@link #release()} on close, and by the OS when the
  * process dies, even by SIGKILL, so a crash never leaves a stale lock behind. The file itself is
  * never deleted; its presence means nothing, only the lock on it does.
  *
- * <p>OS locks belong to a process, so a second open inside the same JVM is caught by a
- * process-wide set of locked directories before any channel is opened; opening and closing a
- * second channel on the lock file would, on Linux, drop the first holder's lock.
+ * <p>OS locks belong to a process, so a second open inside the same JVM is caught by a process-wide
+ * set of locked directories before any channel is opened; opening and closing a second channel on
+ * the lock file would, on Linux, drop the first holder's lock.
  */
 final class DirectoryLock {
   /** The lock file's name inside the data directory. */
@@ -61,8 +61,9 @@ final class DirectoryLock {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(key.resolve(FILE_NAME),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              key.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw inUse(directory, "by another process (it holds " + FILE_NAME + ")");
@@ -77,8 +78,14 @@ final class DirectoryLock {
       if (e instanceof OverlappingFileLockException) {
         throw inUse(directory, "by another channel of this process");
       }
-      throw new StorageException("cannot lock data directory " + directory + " ("
-          + key.resolve(FILE_NAME) + "): " + e.getMessage(), e);
+      throw new StorageException(
+          "cannot lock data directory "
+              + directory
+              + " ("
+              + key.resolve(FILE_NAME)
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -100,8 +107,12 @@ final class DirectoryLock {
   }
 
   private static StorageException inUse(Path directory, String holder) {
-    return new StorageException("data directory " + directory + " is already in use " + holder
-        + "; only one server may open a data directory at a time");
+    return new StorageException(
+        "data directory "
+            + directory
+            + " is already in use "
+            + holder
+            + "; only one server may open a data directory at a time");
   }
 
   private static void closeQuietly(FileChannel channel, Exception cause) {

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue of pending writes into batches, one SQLite transaction (and so one fsync) per batch.
  *
  * <p>This class owns the batch protocol: the queue and the thread, the transaction and each
- * request's savepoint, what a failure undoes, durability before any answer, the commit observer
- * and the store's write health. The SQL that reads a request's view and applies its plan is
- * {@link PlanStatements}'.
+ * request's savepoint, what a failure undoes, durability before any answer, the commit observer and
+ * the store's write health. The SQL that reads a request's view and applies its plan is {@link
+ * PlanStatements}'.
  *
  * <p>Per batch:
  *
@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code BEGIN IMMEDIATE} takes SQLite's write lock (waiting up to the busy timeout).
  *   <li>Each write runs in its own savepoint: read the declared keys' versions and the global
  *       version inside the transaction, run the core's decision, apply its plan ({@link
- *       PlanStatements#apply}), release. A decision
- *       that throws, or a statement that fails, rolls back to the savepoint and fails only that
- *       write; an abort (a conflict) writes nothing and affects no other write.
+ *       PlanStatements#apply}), release. A decision that throws, or a statement that fails, rolls
+ *       back to the savepoint and fails only that write; an abort (a conflict) writes nothing and
+ *       affects no other write.
  *   <li>{@code COMMIT} makes the batch durable. Only after it returns is any caller answered; if it
  *       fails, every write of the batch fails with {@link StorageException}, because each later
  *       decision saw the earlier, now lost, writes.
@@ -61,6 +61,7 @@ final class GroupCommitWriter {
 
   /** The transaction's statements, to prepare them again after a failure. */
   private final List<PreparedSql> statements = new ArrayList<>();
+
   /** The statements that read a request's view and apply its plan. */
   private final PlanStatements plans;
 
@@ -75,8 +76,8 @@ final class GroupCommitWriter {
    * Prepares the statements on {@code connection} (which this writer owns from now on) and starts
    * the writer thread.
    */
-  GroupCommitWriter(Connection connection, int maxBatchSize, StoreHealth health,
-      String threadName) throws SQLException {
+  GroupCommitWriter(Connection connection, int maxBatchSize, StoreHealth health, String threadName)
+      throws SQLException {
     this.connection = connection;
     this.maxBatchSize = maxBatchSize;
     this.health = health;
@@ -146,27 +147,34 @@ final class GroupCommitWriter {
    */
   void probeWrite() {
     try {
-      onConnection(probeConnection -> {
-        try (Statement statement = probeConnection.createStatement()) {
-          statement.execute("BEGIN IMMEDIATE");
-          try {
-            statement.execute("INSERT OR REPLACE INTO health_probe"
-                + " (id, probed_at_epoch_ms, payload) VALUES (1, "
-                + System.currentTimeMillis() + ", zeroblob(" + PROBE_PAYLOAD_BYTES + "))");
-            statement.execute("COMMIT");
-          } catch (SQLException e) {
-            invalidateStatements();
-            rollbackQuietly(e);
-            throw e;
-          }
-        }
-      });
+      onConnection(
+          probeConnection -> {
+            try (Statement statement = probeConnection.createStatement()) {
+              statement.execute("BEGIN IMMEDIATE");
+              try {
+                statement.execute(
+                    "INSERT OR REPLACE INTO health_probe"
+                        + " (id, probed_at_epoch_ms, payload) VALUES (1, "
+                        + System.currentTimeMillis()
+                        + ", zeroblob("
+                        + PROBE_PAYLOAD_BYTES
+                        + "))");
+                statement.execute("COMMIT");
+              } catch (SQLException e) {
+                invalidateStatements();
+                rollbackQuietly(e);
+                throw e;
+              }
+            }
+          });
     } catch (StorageException e) {
       if (e.getCause() instanceof SQLException sql) {
         health.noteWriteFailure(sql);
       }
-      throw new StorageException("SQLite write probe failed: "
-          + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e.getCause());
+      throw new StorageException(
+          "SQLite write probe failed: "
+              + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
+          e.getCause());
     }
     health.writesSucceeded();
   }
@@ -318,8 +326,8 @@ final class GroupCommitWriter {
         if (!undoRequest(batch, e, true)) {
           return;
         }
-        LOG.log(Level.WARNING,
-            "SQLite write failed for one request; the rest of its batch goes on", e);
+        LOG.log(
+            Level.WARNING, "SQLite write failed for one request; the rest of its batch goes on", e);
         StorageException fault = new StorageException("SQLite write failed", e);
         answers.add(() -> request.fail(fault));
       }
@@ -361,8 +369,8 @@ final class GroupCommitWriter {
   }
 
   /**
-   * Fails every write of the batch and rolls back whatever is left of its transaction (also after
-   * a failed BEGIN: should a transaction have been left open somehow, the next batch starts clean).
+   * Fails every write of the batch and rolls back whatever is left of its transaction (also after a
+   * failed BEGIN: should a transaction have been left open somehow, the next batch starts clean).
    */
   private void failBatch(List<WriteRequest<?>> batch, String what, SQLException cause) {
     health.noteWriteFailure(cause);
@@ -406,5 +414,4 @@ final class GroupCommitWriter {
   void observeCommits(CommitObserver observer) {
     this.observer = java.util.Objects.requireNonNull(observer, "observer");
   }
-
 }

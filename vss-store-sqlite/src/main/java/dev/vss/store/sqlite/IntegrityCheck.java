@@ -89,7 +89,11 @@ final class IntegrityCheck {
           // Records past the damaged page cannot be read, so they cannot be verified either.
           sqliteProblems.add("reading the records stopped: " + e.getMessage());
         }
-        return new IntegrityReport(sqliteProblems, records.listed, records.count, checked,
+        return new IntegrityReport(
+            sqliteProblems,
+            records.listed,
+            records.count,
+            checked,
             Duration.ofNanos(System.nanoTime() - started));
       } finally {
         endReadTransaction(connection);
@@ -113,9 +117,11 @@ final class IntegrityCheck {
   /** Both checksums of every row, computed from the row's own columns. */
   private static long verifyRows(Statement statement, Problems problems) throws SQLException {
     long checked = 0;
-    try (ResultSet rows = statement.executeQuery("SELECT r.sequence, r.keyspace_id, r.key,"
-        + " r.version, r.value, r.entry_crc, r.record_crc, k.user_token, k.store_id"
-        + " FROM records r LEFT JOIN keyspaces k ON k.id = r.keyspace_id")) {
+    try (ResultSet rows =
+        statement.executeQuery(
+            "SELECT r.sequence, r.keyspace_id, r.key,"
+                + " r.version, r.value, r.entry_crc, r.record_crc, k.user_token, k.store_id"
+                + " FROM records r LEFT JOIN keyspaces k ON k.id = r.keyspace_id")) {
       while (rows.next()) {
         checked++;
         long sequence = rows.getLong(1);
@@ -134,8 +140,9 @@ final class IntegrityCheck {
           problems.add("record " + where + " has no key or belongs to no keyspace");
           continue;
         }
-        RecordChecksum.Sums sums = RecordChecksum.of(
-            keyspaceId, sequence, version, key, value == null ? new byte[0] : value);
+        RecordChecksum.Sums sums =
+            RecordChecksum.of(
+                keyspaceId, sequence, version, key, value == null ? new byte[0] : value);
         if (entryMissing || recordMissing || entry != sums.entry() || record != sums.record()) {
           problems.add("record " + where + " fails its checksum");
         }
@@ -145,21 +152,27 @@ final class IntegrityCheck {
   }
 
   /** The entry checksum of every entry of the list index, read from the index alone. */
-  private static long verifyListIndex(Statement statement, Problems problems)
-      throws SQLException {
+  private static long verifyListIndex(Statement statement, Problems problems) throws SQLException {
     long checked = 0;
-    try (ResultSet rows = statement.executeQuery("SELECT keyspace_id, sequence, key, version,"
-        + " entry_crc FROM records INDEXED BY records_by_sequence")) {
+    try (ResultSet rows =
+        statement.executeQuery(
+            "SELECT keyspace_id, sequence, key, version,"
+                + " entry_crc FROM records INDEXED BY records_by_sequence")) {
       while (rows.next()) {
         checked++;
         long keyspaceId = rows.getLong(1);
         long sequence = rows.getLong(2);
         byte[] key = rows.getBytes(3);
         int entry = rows.getInt(5);
-        if (rows.wasNull() || key == null
+        if (rows.wasNull()
+            || key == null
             || entry != RecordChecksum.entry(keyspaceId, sequence, rows.getLong(4), key)) {
-          problems.add("list index entry of record sequence=" + sequence + " (keyspace id "
-              + keyspaceId + ") fails its checksum");
+          problems.add(
+              "list index entry of record sequence="
+                  + sequence
+                  + " (keyspace id "
+                  + keyspaceId
+                  + ") fails its checksum");
         }
       }
     }
@@ -167,9 +180,15 @@ final class IntegrityCheck {
   }
 
   private static String where(byte[] userToken, byte[] storeId, byte[] key, long sequence) {
-    return "(user_token=" + (userToken == null ? "?" : new String(userToken, UTF_8))
-        + ", store_id=" + (storeId == null ? "?" : new String(storeId, UTF_8))
-        + ", key=" + (key == null ? "?" : new String(key, UTF_8)) + ", sequence=" + sequence + ")";
+    return "(user_token="
+        + (userToken == null ? "?" : new String(userToken, UTF_8))
+        + ", store_id="
+        + (storeId == null ? "?" : new String(storeId, UTF_8))
+        + ", key="
+        + (key == null ? "?" : new String(key, UTF_8))
+        + ", sequence="
+        + sequence
+        + ")";
   }
 
   /** Record problems: all counted, the first ones listed and logged. */

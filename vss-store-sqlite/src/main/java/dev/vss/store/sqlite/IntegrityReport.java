@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param recordsChecked records whose checksums were verified (rows and list-index entries)
  * @param elapsed how long the check took
  */
-public record IntegrityReport(List<String> sqliteProblems, List<String> recordProblems,
-    long recordProblemCount, long recordsChecked, Duration elapsed) {
+public record IntegrityReport(
+    List<String> sqliteProblems,
+    List<String> recordProblems,
+    long recordProblemCount,
+    long recordsChecked,
+    Duration elapsed) {
   /** The most problems of each kind a report lists. */
   public static final int MAX_PROBLEMS = 100;
 

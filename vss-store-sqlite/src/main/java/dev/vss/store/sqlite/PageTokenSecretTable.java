@@ -22,9 +22,10 @@ import java.sql.Statement;
  * processes opening a new file at once still end up with one secret.
  */
 final class PageTokenSecretTable {
-  static final String CREATE_SQL = "CREATE TABLE IF NOT EXISTS page_token_secret ("
-      + " id INTEGER PRIMARY KEY CHECK (id = 1),"
-      + " secret BLOB NOT NULL)";
+  static final String CREATE_SQL =
+      "CREATE TABLE IF NOT EXISTS page_token_secret ("
+          + " id INTEGER PRIMARY KEY CHECK (id = 1),"
+          + " secret BLOB NOT NULL)";
   static final String INSERT_SQL =
       "INSERT OR IGNORE INTO page_token_secret (id, secret) VALUES (1, ?)";
   static final String SELECT_SQL = "SELECT secret FROM page_token_secret WHERE id = 1";
@@ -61,9 +62,11 @@ final class PageTokenSecretTable {
       throw new StorageException("reading or creating the page-token secret failed", e);
     }
     if (secret == null || secret.length != PageToken.SECRET_BYTES) {
-      throw new StorageException("the stored page-token secret is damaged: expected "
-          + PageToken.SECRET_BYTES + " bytes, found "
-          + (secret == null ? "none" : secret.length + " bytes"));
+      throw new StorageException(
+          "the stored page-token secret is damaged: expected "
+              + PageToken.SECRET_BYTES
+              + " bytes, found "
+              + (secret == null ? "none" : secret.length + " bytes"));
     }
     return secret;
   }

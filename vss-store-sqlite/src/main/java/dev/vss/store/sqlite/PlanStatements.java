@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 final class PlanStatements {
   /** Every statement of this class, to prepare them again after a failure. */
   private final List<PreparedSql> statements = new ArrayList<>();
+
   private final Connection connection;
 
   private final PreparedSql findKeyspace;
@@ -47,30 +48,39 @@ final class PlanStatements {
   /** Prepares the statements on {@code connection}, the writer's. */
   PlanStatements(Connection connection) throws SQLException {
     this.connection = connection;
-    findKeyspace = prepare("SELECT id, global_version, stored_bytes, record_count FROM keyspaces"
-        + " WHERE user_token = ? AND store_id = ?");
-    insertKeyspace = prepare(
-        "INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)");
+    findKeyspace =
+        prepare(
+            "SELECT id, global_version, stored_bytes, record_count FROM keyspaces"
+                + " WHERE user_token = ? AND store_id = ?");
+    insertKeyspace =
+        prepare("INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)");
     lastInsertRowid = prepare("SELECT last_insert_rowid()");
-    setGlobalVersion =
-        prepare("UPDATE keyspaces SET global_version = ? WHERE id = ?");
+    setGlobalVersion = prepare("UPDATE keyspaces SET global_version = ? WHERE id = ?");
     // length() of a BLOB is read from the row header: the value itself is not loaded.
-    findRecord = prepare("SELECT sequence, version, length(value) FROM records"
-        + " WHERE keyspace_id = ? AND key = ?");
-    insertRecord = prepare("INSERT INTO records"
-        + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
-    updateRecord = prepare("UPDATE records SET version = ?, value = ?, entry_crc = ?,"
-        + " record_crc = ? WHERE sequence = ?");
+    findRecord =
+        prepare(
+            "SELECT sequence, version, length(value) FROM records"
+                + " WHERE keyspace_id = ? AND key = ?");
+    insertRecord =
+        prepare(
+            "INSERT INTO records"
+                + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    updateRecord =
+        prepare(
+            "UPDATE records SET version = ?, value = ?, entry_crc = ?,"
+                + " record_crc = ? WHERE sequence = ?");
     deleteRecord = prepare("DELETE FROM records WHERE sequence = ?");
-    addUsage = prepare("UPDATE keyspaces SET stored_bytes = stored_bytes + ?,"
-        + " record_count = record_count + ? WHERE id = ?");
-    userUsage = prepare("SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0)"
-        + " FROM keyspaces WHERE user_token = ?");
-    readSequenceCounter =
-        prepare("SELECT last_sequence FROM sequence_counter WHERE id = 1");
-    writeSequenceCounter =
-        prepare("UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
+    addUsage =
+        prepare(
+            "UPDATE keyspaces SET stored_bytes = stored_bytes + ?,"
+                + " record_count = record_count + ? WHERE id = ?");
+    userUsage =
+        prepare(
+            "SELECT coalesce(sum(stored_bytes), 0), coalesce(sum(record_count), 0)"
+                + " FROM keyspaces WHERE user_token = ?");
+    readSequenceCounter = prepare("SELECT last_sequence FROM sequence_counter WHERE id = 1");
+    writeSequenceCounter = prepare("UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
   }
 
   private PreparedSql prepare(String sql) throws SQLException {
@@ -88,12 +98,11 @@ final class PlanStatements {
    * Runs one request inside the savepoint the writer opened for it: builds the view from the
    * transaction's state, runs the decision, applies its plan, and returns the plan's result.
    *
-   * @throws DecisionFailure if the decision threw or returned no plan, or its plan names a key
-   *     that is not valid UTF-16: the request's own fault
+   * @throws DecisionFailure if the decision threw or returned no plan, or its plan names a key that
+   *     is not valid UTF-16: the request's own fault
    * @throws SQLException if a statement failed: a storage fault
    */
-  Object apply(WriteRequest<?> request, Sequences sequences)
-      throws SQLException, DecisionFailure {
+  Object apply(WriteRequest<?> request, Sequences sequences) throws SQLException, DecisionFailure {
     byte[] userToken = request.userToken;
     byte[] storeId = request.storeId;
     long keyspaceId = 0;
@@ -122,13 +131,23 @@ final class PlanStatements {
     try {
       long viewGlobalVersion = globalVersion;
       Usage viewKeyspaceUsage = keyspaceUsage;
-      plan = request.decision.decide(WriteView.of(request.keys, key -> {
-        Existing found = existing.get(key);
-        return found == null ? OptionalLong.empty() : OptionalLong.of(found.version);
-      }, key -> {
-        Existing found = existing.get(key);
-        return found == null ? OptionalLong.empty() : OptionalLong.of(found.storedBytes);
-      }, () -> viewGlobalVersion, () -> viewKeyspaceUsage, () -> readUserUsage(userToken)));
+      plan =
+          request.decision.decide(
+              WriteView.of(
+                  request.keys,
+                  key -> {
+                    Existing found = existing.get(key);
+                    return found == null ? OptionalLong.empty() : OptionalLong.of(found.version);
+                  },
+                  key -> {
+                    Existing found = existing.get(key);
+                    return found == null
+                        ? OptionalLong.empty()
+                        : OptionalLong.of(found.storedBytes);
+                  },
+                  () -> viewGlobalVersion,
+                  () -> viewKeyspaceUsage,
+                  () -> readUserUsage(userToken)));
     } catch (UncheckedSqlException e) {
       throw e.getCause();
     } catch (RuntimeException | Error e) {
@@ -207,8 +226,13 @@ final class PlanStatements {
    * The record under {@code key}: from the view when declared (the plan's own earlier mutations
    * never touch it, plan keys being distinct), else read now.
    */
-  private Existing lookup(Map<String, Existing> existing, WriteRequest<?> request,
-      long keyspaceId, String key, byte[] encoded) throws SQLException {
+  private Existing lookup(
+      Map<String, Existing> existing,
+      WriteRequest<?> request,
+      long keyspaceId,
+      String key,
+      byte[] encoded)
+      throws SQLException {
     return request.keys.contains(key) ? existing.get(key) : findRecord(keyspaceId, encoded);
   }
 
@@ -264,8 +288,8 @@ final class PlanStatements {
 
   /**
    * The user's usage over all its keyspaces, read inside the batch's transaction (so it includes
-   * the batch's earlier writes). The single writer serializes every write of the store, so no
-   * other write can change it before this one commits.
+   * the batch's earlier writes). The single writer serializes every write of the store, so no other
+   * write can change it before this one commits.
    */
   private Usage readUserUsage(byte[] userToken) {
     try {

@@ -32,22 +32,28 @@ final class ReaderPool {
   private static final String KEYSPACE_ID =
       "(SELECT id FROM keyspaces WHERE user_token = ? AND store_id = ?)";
 
-  static final String GET_SQL = "SELECT version, value, sequence, keyspace_id, entry_crc,"
-      + " record_crc FROM records"
-      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND key = ?";
+  static final String GET_SQL =
+      "SELECT version, value, sequence, keyspace_id, entry_crc,"
+          + " record_crc FROM records"
+          + " WHERE keyspace_id = "
+          + KEYSPACE_ID
+          + " AND key = ?";
 
   static final String GLOBAL_VERSION_SQL =
       "SELECT global_version FROM keyspaces WHERE user_token = ? AND store_id = ?";
 
   /**
    * One page newest-first, walked backwards on {@code records_by_sequence} from the page boundary
-   * and read from the index alone; the planner is held to that index so the cost of a page does
-   * not depend on the size of the store.
+   * and read from the index alone; the planner is held to that index so the cost of a page does not
+   * depend on the size of the store.
    */
-  static final String LIST_SQL = "SELECT key, version, sequence, keyspace_id, entry_crc"
-      + " FROM records INDEXED BY records_by_sequence"
-      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
-      + " ORDER BY sequence DESC LIMIT ?";
+  static final String LIST_SQL =
+      "SELECT key, version, sequence, keyspace_id, entry_crc"
+          + " FROM records INDEXED BY records_by_sequence"
+          + " WHERE keyspace_id = "
+          + KEYSPACE_ID
+          + " AND sequence < ?"
+          + " ORDER BY sequence DESC LIMIT ?";
 
   /**
    * As {@link #LIST_SQL}, keeping only keys that start with the prefix. The prefix is compared as
@@ -56,11 +62,14 @@ final class ReaderPool {
    * walking the sequence order: a page costs the entries walked until {@code limit} keys matched,
    * so a prefix matching few keys walks further (at most the whole keyspace, over a whole listing).
    */
-  static final String LIST_PREFIX_SQL = "SELECT key, version, sequence, keyspace_id, entry_crc"
-      + " FROM records INDEXED BY records_by_sequence"
-      + " WHERE keyspace_id = " + KEYSPACE_ID + " AND sequence < ?"
-      + " AND substr(key, 1, ?) = ?"
-      + " ORDER BY sequence DESC LIMIT ?";
+  static final String LIST_PREFIX_SQL =
+      "SELECT key, version, sequence, keyspace_id, entry_crc"
+          + " FROM records INDEXED BY records_by_sequence"
+          + " WHERE keyspace_id = "
+          + KEYSPACE_ID
+          + " AND sequence < ?"
+          + " AND substr(key, 1, ?) = ?"
+          + " ORDER BY sequence DESC LIMIT ?";
 
   /**
    * The readiness probe's read: the first or last entry of every table and index, which reads each
@@ -68,16 +77,17 @@ final class ReaderPool {
    * SQLITE_CORRUPT) instead of on every client read. A few pages, whatever the size of the store;
    * damage deeper down is the open check's and the full check's to find.
    */
-  static final String HEALTH_SQL = "SELECT"
-      + " (SELECT max(version) FROM schema_migrations),"
-      + " (SELECT last_sequence FROM sequence_counter WHERE id = 1),"
-      + " (SELECT max(id) FROM keyspaces),"
-      + " (SELECT max(user_token) FROM keyspaces INDEXED BY sqlite_autoindex_keyspaces_1),"
-      + " (SELECT max(sequence) FROM records),"
-      + " (SELECT min(sequence) FROM records),"
-      + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_key),"
-      + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_sequence),"
-      + " (SELECT max(id) FROM health_probe)";
+  static final String HEALTH_SQL =
+      "SELECT"
+          + " (SELECT max(version) FROM schema_migrations),"
+          + " (SELECT last_sequence FROM sequence_counter WHERE id = 1),"
+          + " (SELECT max(id) FROM keyspaces),"
+          + " (SELECT max(user_token) FROM keyspaces INDEXED BY sqlite_autoindex_keyspaces_1),"
+          + " (SELECT max(sequence) FROM records),"
+          + " (SELECT min(sequence) FROM records),"
+          + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_key),"
+          + " (SELECT max(keyspace_id) FROM records INDEXED BY records_by_sequence),"
+          + " (SELECT max(id) FROM health_probe)";
 
   private final StoreHealth health;
 
@@ -154,12 +164,13 @@ final class ReaderPool {
   }
 
   /** The tracked usage of one keyspace. */
-  static final String KEYSPACE_USAGE_SQL = "SELECT stored_bytes, record_count FROM keyspaces"
-      + " WHERE user_token = ? AND store_id = ?";
+  static final String KEYSPACE_USAGE_SQL =
+      "SELECT stored_bytes, record_count FROM keyspaces" + " WHERE user_token = ? AND store_id = ?";
 
   /** The tracked usage of one user, over its keyspaces (on the unique index's first column). */
-  static final String USER_USAGE_SQL = "SELECT coalesce(sum(stored_bytes), 0),"
-      + " coalesce(sum(record_count), 0) FROM keyspaces WHERE user_token = ?";
+  static final String USER_USAGE_SQL =
+      "SELECT coalesce(sum(stored_bytes), 0),"
+          + " coalesce(sum(record_count), 0) FROM keyspaces WHERE user_token = ?";
 
   /**
    * The usage {@code sql} (one of the two above) answers for {@code parameters}; rarely used
@@ -183,8 +194,8 @@ final class ReaderPool {
   }
 
   /** Up to {@code limit} entries below {@code beforeSequence} whose key starts with the prefix. */
-  List<KeyVersion> list(byte[] userToken, byte[] storeId, byte[] prefix, long beforeSequence,
-      int limit) {
+  List<KeyVersion> list(
+      byte[] userToken, byte[] storeId, byte[] prefix, long beforeSequence, int limit) {
     Reader reader = acquire();
     try {
       PreparedStatement statement = (prefix.length == 0 ? reader.list : reader.listPrefix).get();
@@ -244,12 +255,21 @@ final class ReaderPool {
    * A record that failed its checksum: logged loudly with where it is, answered with a storage
    * fault (a generic INTERNAL error for the client), never served.
    */
-  private static StorageException corrupted(byte[] userToken, byte[] storeId, String key,
-      long sequence, String operation) {
-    LOG.log(Level.ERROR, "CORRUPTED RECORD not served: checksum mismatch on " + operation
-        + " of keyspace (user_token=" + new String(userToken, UTF_8) + ", store_id="
-        + new String(storeId, UTF_8) + "), key=" + key + ", sequence=" + sequence
-        + "; restore it from a backup; SqliteStorage.checkIntegrity() lists every damaged record");
+  private static StorageException corrupted(
+      byte[] userToken, byte[] storeId, String key, long sequence, String operation) {
+    LOG.log(
+        Level.ERROR,
+        "CORRUPTED RECORD not served: checksum mismatch on "
+            + operation
+            + " of keyspace (user_token="
+            + new String(userToken, UTF_8)
+            + ", store_id="
+            + new String(storeId, UTF_8)
+            + "), key="
+            + key
+            + ", sequence="
+            + sequence
+            + "; restore it from a backup; SqliteStorage.checkIntegrity() lists every damaged record");
     return new StorageException("stored record failed its checksum (" + operation + ")");
   }
 
@@ -271,8 +291,11 @@ final class ReaderPool {
         continue;
       }
       if (reader == null) {
-        LOG.log(Level.WARNING, (size - closedConnections) + " SQLite read connection(s) still"
-            + " busy at close; each closes when its read ends");
+        LOG.log(
+            Level.WARNING,
+            (size - closedConnections)
+                + " SQLite read connection(s) still"
+                + " busy at close; each closes when its read ends");
         closeGaveUp = true;
         closeIdle(); // covers a read that ended between the last poll and the flag
         break;

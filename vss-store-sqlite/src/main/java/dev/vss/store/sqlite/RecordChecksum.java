@@ -15,16 +15,16 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * <ul>
- *   <li>{@code entry_crc} covers what a listing serves; it is stored in the row and in the
- *       {@code records_by_sequence} index, so a page is verified from the index alone.
+ *   <li>{@code entry_crc} covers what a listing serves; it is stored in the row and in the {@code
+ *       records_by_sequence} index, so a page is verified from the index alone.
  *   <li>{@code record_crc} covers the whole record; get verifies it (and the entry checksum, which
  *       falls out of the same pass).
  * </ul>
  *
  * <p>The keyspace id and the key are part of the sum, and get computes it with the key and keyspace
- * it was asked for, so a row that an index sends to the wrong place (another key's, another
- * user's) fails like an altered one. Integers are big-endian and the key is length-prefixed, so no
- * two records share an encoding.
+ * it was asked for, so a row that an index sends to the wrong place (another key's, another user's)
+ * fails like an altered one. Integers are big-endian and the key is length-prefixed, so no two
+ * records share an encoding.
  */
 final class RecordChecksum {
   private RecordChecksum() {}
@@ -51,7 +51,11 @@ final class RecordChecksum {
   }
 
   private static ByteBuffer header(long keyspaceId, long sequence, long version, byte[] key) {
-    return ByteBuffer.allocate(28).putLong(keyspaceId).putLong(sequence).putLong(version)
-        .putInt(key.length).flip();
+    return ByteBuffer.allocate(28)
+        .putLong(keyspaceId)
+        .putLong(sequence)
+        .putLong(version)
+        .putInt(key.length)
+        .flip();
   }
 }

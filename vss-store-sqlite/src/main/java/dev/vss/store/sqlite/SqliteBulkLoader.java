@@ -44,22 +44,27 @@ public final class SqliteBulkLoader implements BulkLoader {
   private SqliteBulkLoader(DirectoryLock lock, Connection connection) throws SQLException {
     this.lock = lock;
     this.connection = connection;
-    findKeyspace = connection.prepareStatement(
-        "SELECT id FROM keyspaces WHERE user_token = ? AND store_id = ?");
-    insertKeyspace = connection.prepareStatement(
-        "INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)"
-            + " RETURNING id");
+    findKeyspace =
+        connection.prepareStatement(
+            "SELECT id FROM keyspaces WHERE user_token = ? AND store_id = ?");
+    insertKeyspace =
+        connection.prepareStatement(
+            "INSERT INTO keyspaces (user_token, store_id, global_version) VALUES (?, ?, 0)"
+                + " RETURNING id");
     deleteRecords = connection.prepareStatement("DELETE FROM records WHERE keyspace_id = ?");
-    readCounter = connection.prepareStatement(
-        "SELECT last_sequence FROM sequence_counter WHERE id = 1");
-    insertRecord = connection.prepareStatement("INSERT INTO records"
-        + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
-    writeCounter = connection.prepareStatement(
-        "UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
-    setGlobalVersion = connection.prepareStatement(
-        "UPDATE keyspaces SET global_version = ?, stored_bytes = ?, record_count = ?"
-            + " WHERE id = ?");
+    readCounter =
+        connection.prepareStatement("SELECT last_sequence FROM sequence_counter WHERE id = 1");
+    insertRecord =
+        connection.prepareStatement(
+            "INSERT INTO records"
+                + " (sequence, keyspace_id, key, version, value, entry_crc, record_crc)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    writeCounter =
+        connection.prepareStatement("UPDATE sequence_counter SET last_sequence = ? WHERE id = 1");
+    setGlobalVersion =
+        connection.prepareStatement(
+            "UPDATE keyspaces SET global_version = ?, stored_bytes = ?, record_count = ?"
+                + " WHERE id = ?");
     deleteKeyspace = connection.prepareStatement("DELETE FROM keyspaces WHERE id = ?");
   }
 
@@ -76,8 +81,10 @@ public final class SqliteBulkLoader implements BulkLoader {
     Path directory = dataDirectory.toAbsolutePath().normalize();
     DirectoryLock lock = DirectoryLock.acquire(directory);
     try {
-      Connection connection = SqliteStorage.writerConfig(options).createConnection(
-          "jdbc:sqlite:" + directory.resolve(SqliteStorage.DATABASE_FILE_NAME));
+      Connection connection =
+          SqliteStorage.writerConfig(options)
+              .createConnection(
+                  "jdbc:sqlite:" + directory.resolve(SqliteStorage.DATABASE_FILE_NAME));
       try {
         return new SqliteBulkLoader(lock, connection);
       } catch (SQLException e) {
@@ -86,14 +93,15 @@ public final class SqliteBulkLoader implements BulkLoader {
       }
     } catch (SQLException | RuntimeException e) {
       lock.release();
-      throw new StorageException("opening SQLite storage in " + directory
-          + " for bulk writes failed: " + e.getMessage(), e);
+      throw new StorageException(
+          "opening SQLite storage in " + directory + " for bulk writes failed: " + e.getMessage(),
+          e);
     }
   }
 
   @Override
-  public void replaceKeyspace(Keyspace keyspace, long globalVersion,
-      Iterator<StoredRecord> records) {
+  public void replaceKeyspace(
+      Keyspace keyspace, long globalVersion, Iterator<StoredRecord> records) {
     if (closed) {
       throw new StorageException("the SQLite bulk loader is closed");
     }
@@ -153,10 +161,12 @@ public final class SqliteBulkLoader implements BulkLoader {
         throw e;
       }
     } catch (SQLException e) {
-      String why = e.getMessage() != null && e.getMessage().contains("UNIQUE")
-          ? "a key appears twice" : e.getMessage();
-      throw new StorageException("replacing " + keyspace + " failed (" + why
-          + "); the keyspace is unchanged", e);
+      String why =
+          e.getMessage() != null && e.getMessage().contains("UNIQUE")
+              ? "a key appears twice"
+              : e.getMessage();
+      throw new StorageException(
+          "replacing " + keyspace + " failed (" + why + "); the keyspace is unchanged", e);
     }
   }
 

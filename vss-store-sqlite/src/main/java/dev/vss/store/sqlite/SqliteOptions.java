@@ -38,8 +38,8 @@ public record SqliteOptions(
   public enum Durability {
     /**
      * {@code synchronous=FULL}: the write-ahead log is fsync'd before a commit returns, so an
-     * acknowledged write survives a process kill, an OS crash and a power loss (SPEC section 7). The
-     * default, and the only mode that meets the VSS contract.
+     * acknowledged write survives a process kill, an OS crash and a power loss (SPEC section 7).
+     * The default, and the only mode that meets the VSS contract.
      */
     FULL,
 
@@ -118,8 +118,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withDurability(Durability value) {
-    return new SqliteOptions(value, groupCommit, maxBatchSize, readerConnections,
-        busyTimeout, openCheck);
+    return new SqliteOptions(
+        value, groupCommit, maxBatchSize, readerConnections, busyTimeout, openCheck);
   }
 
   /**
@@ -129,8 +129,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withGroupCommit(boolean value) {
-    return new SqliteOptions(durability, value, maxBatchSize, readerConnections,
-        busyTimeout, openCheck);
+    return new SqliteOptions(
+        durability, value, maxBatchSize, readerConnections, busyTimeout, openCheck);
   }
 
   /**
@@ -140,8 +140,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withMaxBatchSize(int value) {
-    return new SqliteOptions(durability, groupCommit, value, readerConnections,
-        busyTimeout, openCheck);
+    return new SqliteOptions(
+        durability, groupCommit, value, readerConnections, busyTimeout, openCheck);
   }
 
   /**
@@ -151,8 +151,7 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withReaderConnections(int value) {
-    return new SqliteOptions(durability, groupCommit, maxBatchSize, value,
-        busyTimeout, openCheck);
+    return new SqliteOptions(durability, groupCommit, maxBatchSize, value, busyTimeout, openCheck);
   }
 
   /**
@@ -162,8 +161,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withBusyTimeout(Duration value) {
-    return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, value,
-        openCheck);
+    return new SqliteOptions(
+        durability, groupCommit, maxBatchSize, readerConnections, value, openCheck);
   }
 
   /**
@@ -173,8 +172,8 @@ public record SqliteOptions(
    * @return the changed copy
    */
   public SqliteOptions withOpenCheck(OpenCheck value) {
-    return new SqliteOptions(durability, groupCommit, maxBatchSize, readerConnections, busyTimeout,
-        value);
+    return new SqliteOptions(
+        durability, groupCommit, maxBatchSize, readerConnections, busyTimeout, value);
   }
 
   /** The number of writes one transaction may hold: 1 without group commit. */

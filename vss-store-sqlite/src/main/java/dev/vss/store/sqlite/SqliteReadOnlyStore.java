@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  *       transactions and never block the server's writer, nor does the writer block them.
  *   <li>When no server holds the directory, the write-ahead log is checked first (as {@link
  *       SqliteStorage#open} does), so committed transactions after a damaged frame are refused
- *       rather than silently missing from an export. When a server holds it, the server checked
- *       the log when it opened and has written it since.
+ *       rather than silently missing from an export. When a server holds it, the server checked the
+ *       log when it opened and has written it since.
  *   <li>{@link #openSnapshot} is one read transaction: a point-in-time view of every keyspace.
  *   <li>{@link #backupTo} is {@code VACUUM INTO}, also one read transaction: a compact, consistent
  *       copy that {@link SqliteStorage#open} opens directly.
@@ -58,8 +58,8 @@ public final class SqliteReadOnlyStore implements SnapshotSource {
     Path directory = dataDirectory.toAbsolutePath().normalize();
     Path file = directory.resolve(SqliteStorage.DATABASE_FILE_NAME);
     if (!Files.isRegularFile(file)) {
-      throw new StorageException("no SQLite store in " + directory + " (no "
-          + SqliteStorage.DATABASE_FILE_NAME + ")");
+      throw new StorageException(
+          "no SQLite store in " + directory + " (no " + SqliteStorage.DATABASE_FILE_NAME + ")");
     }
     DirectoryLock lock = null;
     try {
@@ -69,7 +69,8 @@ public final class SqliteReadOnlyStore implements SnapshotSource {
     }
     if (lock != null) {
       try {
-        WalCheck.check(directory.resolve(SqliteStorage.DATABASE_FILE_NAME + "-wal"),
+        WalCheck.check(
+            directory.resolve(SqliteStorage.DATABASE_FILE_NAME + "-wal"),
             WalCheck.databasePageSize(file));
       } finally {
         lock.release();
@@ -164,8 +165,8 @@ public final class SqliteReadOnlyStore implements SnapshotSource {
     try {
       return SqliteStorage.readerConfig(options).createConnection("jdbc:sqlite:" + databaseFile);
     } catch (SQLException e) {
-      throw new StorageException("opening " + databaseFile + " for reading failed: "
-          + e.getMessage(), e);
+      throw new StorageException(
+          "opening " + databaseFile + " for reading failed: " + e.getMessage(), e);
     }
   }
 

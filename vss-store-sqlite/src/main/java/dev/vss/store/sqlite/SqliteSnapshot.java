@@ -20,17 +20,20 @@ import java.util.Optional;
 
 /**
  * A {@link Snapshot} of a SQLite store: one read transaction on a connection of its own, so every
- * keyspace and record is as of the transaction's first read, while the server (if one runs) goes
- * on writing to the write-ahead log. Each record's checksums are verified before it is streamed.
+ * keyspace and record is as of the transaction's first read, while the server (if one runs) goes on
+ * writing to the write-ahead log. Each record's checksums are verified before it is streamed.
  */
 final class SqliteSnapshot implements Snapshot {
   /** Keyspaces with a global version or at least one record, in the order snapshots use. */
-  private static final String KEYSPACES_SQL = "SELECT id, user_token, store_id, global_version"
-      + " FROM keyspaces k WHERE (global_version <> 0"
-      + " OR EXISTS (SELECT 1 FROM records r WHERE r.keyspace_id = k.id))";
+  private static final String KEYSPACES_SQL =
+      "SELECT id, user_token, store_id, global_version"
+          + " FROM keyspaces k WHERE (global_version <> 0"
+          + " OR EXISTS (SELECT 1 FROM records r WHERE r.keyspace_id = k.id))";
+
   private static final String ORDER = " ORDER BY user_token, store_id";
-  private static final String RECORDS_SQL = "SELECT sequence, key, version, value, entry_crc,"
-      + " record_crc FROM records WHERE keyspace_id = ? ORDER BY sequence";
+  private static final String RECORDS_SQL =
+      "SELECT sequence, key, version, value, entry_crc,"
+          + " record_crc FROM records WHERE keyspace_id = ? ORDER BY sequence";
 
   private record Row(long id, SnapshotKeyspace keyspace) {}
 
@@ -57,8 +60,11 @@ final class SqliteSnapshot implements Snapshot {
       try (Statement begin = connection.createStatement()) {
         begin.execute("BEGIN");
       }
-      String sql = KEYSPACES_SQL + (filter.userToken().isPresent() ? " AND user_token = ?" : "")
-          + (filter.storeId().isPresent() ? " AND store_id = ?" : "") + ORDER;
+      String sql =
+          KEYSPACES_SQL
+              + (filter.userToken().isPresent() ? " AND user_token = ?" : "")
+              + (filter.storeId().isPresent() ? " AND store_id = ?" : "")
+              + ORDER;
       List<Row> keyspaces = new ArrayList<>();
       try (PreparedStatement select = connection.prepareStatement(sql)) {
         int p = 1;
@@ -70,10 +76,11 @@ final class SqliteSnapshot implements Snapshot {
         }
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
-            Keyspace keyspace = new Keyspace(new String(rows.getBytes(2), UTF_8),
-                new String(rows.getBytes(3), UTF_8));
-            keyspaces.add(new Row(rows.getLong(1),
-                new SnapshotKeyspace(keyspace, rows.getLong(4))));
+            Keyspace keyspace =
+                new Keyspace(
+                    new String(rows.getBytes(2), UTF_8), new String(rows.getBytes(3), UTF_8));
+            keyspaces.add(
+                new Row(rows.getLong(1), new SnapshotKeyspace(keyspace, rows.getLong(4))));
           }
         }
       }
@@ -130,11 +137,16 @@ final class SqliteSnapshot implements Snapshot {
       boolean recordMissing = rows.wasNull();
       RecordChecksum.Sums sums = RecordChecksum.of(current.id(), sequence, version, key, value);
       if (entryMissing || recordMissing || entry != sums.entry() || record != sums.record()) {
-        throw new StorageException("record sequence=" + sequence + " of "
-            + current.keyspace().keyspace() + " fails its checksum: the store is damaged");
+        throw new StorageException(
+            "record sequence="
+                + sequence
+                + " of "
+                + current.keyspace().keyspace()
+                + " fails its checksum: the store is damaged");
       }
-      return Optional.of(new StoredRecord(new String(key, UTF_8), version,
-          UnsafeByteOperations.unsafeWrap(value), sequence));
+      return Optional.of(
+          new StoredRecord(
+              new String(key, UTF_8), version, UnsafeByteOperations.unsafeWrap(value), sequence));
     } catch (SQLException e) {
       throw new StorageException("reading a SQLite record failed", e);
     }

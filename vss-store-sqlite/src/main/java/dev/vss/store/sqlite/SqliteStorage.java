@@ -33,9 +33,9 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  * directory.
  *
  * <ol>
- *   <li>Durability: WAL mode with {@code synchronous=FULL} by default, so a write returns only after
- *       its commit is fsync'd (SPEC section 7). {@link SqliteOptions.Durability#RELAXED} trades that
- *       for speed and is not durable against an OS crash.
+ *   <li>Durability: WAL mode with {@code synchronous=FULL} by default, so a write returns only
+ *       after its commit is fsync'd (SPEC section 7). {@link SqliteOptions.Durability#RELAXED}
+ *       trades that for speed and is not durable against an OS crash.
  *   <li>Writes: one writer thread batches concurrent writes into one transaction (group commit),
  *       each write in its own savepoint, so one fsync serves a whole batch and one write's conflict
  *       or failure never affects another. Callers are answered only after the batch commits.
@@ -80,8 +80,14 @@ public final class SqliteStorage implements Storage {
   private final byte[] pageTokenSecret;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private SqliteStorage(Path databaseFile, SqliteOptions options, DirectoryLock lock,
-      StoreHealth health, GroupCommitWriter writer, ReaderPool readers, byte[] pageTokenSecret) {
+  private SqliteStorage(
+      Path databaseFile,
+      SqliteOptions options,
+      DirectoryLock lock,
+      StoreHealth health,
+      GroupCommitWriter writer,
+      ReaderPool readers,
+      byte[] pageTokenSecret) {
     this.databaseFile = databaseFile;
     this.options = options;
     this.lock = lock;
@@ -128,8 +134,8 @@ public final class SqliteStorage implements Storage {
   }
 
   /** Opens with an explicit migration list; tests use it to build files of older versions. */
-  static SqliteStorage open(Path dataDirectory, SqliteOptions options,
-      List<Schema.Migration> migrations) {
+  static SqliteStorage open(
+      Path dataDirectory, SqliteOptions options, List<Schema.Migration> migrations) {
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     Objects.requireNonNull(options, "options");
     Path directory = prepareDirectory(dataDirectory.toAbsolutePath().normalize());
@@ -140,8 +146,9 @@ public final class SqliteStorage implements Storage {
       if (Files.exists(file) && !Files.isRegularFile(file)) {
         throw new StorageException("database path " + file + " exists but is not a regular file");
       }
-      WalCheck.Result wal = WalCheck.check(
-          directory.resolve(DATABASE_FILE_NAME + "-wal"), WalCheck.databasePageSize(file));
+      WalCheck.Result wal =
+          WalCheck.check(
+              directory.resolve(DATABASE_FILE_NAME + "-wal"), WalCheck.databasePageSize(file));
       String url = "jdbc:sqlite:" + file;
       Connection writeConnection = connect(url, writerConfig(options));
       opened.add(writeConnection);
@@ -158,8 +165,9 @@ public final class SqliteStorage implements Storage {
       }
       StoreHealth health = new StoreHealth();
       ReaderPool readers = new ReaderPool(opened.subList(1, opened.size()), health);
-      GroupCommitWriter writer = new GroupCommitWriter(
-          writeConnection, options.effectiveBatchSize(), health, "vss-sqlite-writer");
+      GroupCommitWriter writer =
+          new GroupCommitWriter(
+              writeConnection, options.effectiveBatchSize(), health, "vss-sqlite-writer");
       log(file, options, journalMode, synchronous, migration, wal, check);
       return new SqliteStorage(file, options, lock, health, writer, readers, pageTokenSecret);
     } catch (SQLException | RuntimeException e) {
@@ -172,8 +180,9 @@ public final class SqliteStorage implements Storage {
       }
       lock.release();
       if (e instanceof StorageException storage) {
-        throw new StorageException("opening SQLite storage at " + file + " failed: "
-            + storage.getMessage(), storage.getCause() == null ? storage : storage.getCause());
+        throw new StorageException(
+            "opening SQLite storage at " + file + " failed: " + storage.getMessage(),
+            storage.getCause() == null ? storage : storage.getCause());
       }
       throw new StorageException("opening SQLite storage at " + file + " failed", e);
     }
@@ -185,42 +194,62 @@ public final class SqliteStorage implements Storage {
    *
    * @throws StorageException naming the file if it is damaged
    */
-  private static String openCheck(Path file, Connection connection,
-      SqliteOptions.OpenCheck check) throws SQLException {
+  private static String openCheck(Path file, Connection connection, SqliteOptions.OpenCheck check)
+      throws SQLException {
     if (check == SqliteOptions.OpenCheck.NONE) {
       return "open check skipped";
     }
-    IntegrityCheck.SqliteCheck sqliteCheck = check == SqliteOptions.OpenCheck.QUICK
-        ? IntegrityCheck.SqliteCheck.QUICK : IntegrityCheck.SqliteCheck.FULL;
+    IntegrityCheck.SqliteCheck sqliteCheck =
+        check == SqliteOptions.OpenCheck.QUICK
+            ? IntegrityCheck.SqliteCheck.QUICK
+            : IntegrityCheck.SqliteCheck.FULL;
     long started = System.nanoTime();
     List<String> problems = IntegrityCheck.sqlite(connection, sqliteCheck, 10);
     if (!problems.isEmpty()) {
-      throw new StorageException("database file " + file + " is damaged (PRAGMA "
-          + sqliteCheck.pragma + ": " + String.join("; ", problems) + "); refusing to open,"
-          + " file left untouched (restore the data directory from a backup)");
+      throw new StorageException(
+          "database file "
+              + file
+              + " is damaged (PRAGMA "
+              + sqliteCheck.pragma
+              + ": "
+              + String.join("; ", problems)
+              + "); refusing to open,"
+              + " file left untouched (restore the data directory from a backup)");
     }
     return sqliteCheck.pragma + " ok in " + (System.nanoTime() - started) / 1_000_000 + " ms";
   }
 
-  private static String verifyRecordsAtOpen(Path file, Connection connection)
-      throws SQLException {
+  private static String verifyRecordsAtOpen(Path file, Connection connection) throws SQLException {
     IntegrityReport report = IntegrityCheck.full(connection);
     if (!report.ok()) {
-      throw new StorageException("database file " + file + " is damaged: "
-          + report.recordProblemCount() + " record(s) fail their checksums, integrity_check: "
-          + (report.sqliteProblems().isEmpty() ? "ok" : String.join("; ",
-              report.sqliteProblems())) + "; refusing to open (first problem: "
-          + (report.recordProblems().isEmpty() ? "-" : report.recordProblems().get(0)) + ")");
+      throw new StorageException(
+          "database file "
+              + file
+              + " is damaged: "
+              + report.recordProblemCount()
+              + " record(s) fail their checksums, integrity_check: "
+              + (report.sqliteProblems().isEmpty()
+                  ? "ok"
+                  : String.join("; ", report.sqliteProblems()))
+              + "; refusing to open (first problem: "
+              + (report.recordProblems().isEmpty() ? "-" : report.recordProblems().get(0))
+              + ")");
     }
-    return "integrity_check and " + report.recordsChecked() + " record checksum(s) ok in "
-        + report.elapsed().toMillis() + " ms";
+    return "integrity_check and "
+        + report.recordsChecked()
+        + " record checksum(s) ok in "
+        + report.elapsed().toMillis()
+        + " ms";
   }
 
   @Override
   public Optional<StoredRecord> get(Keyspace keyspace, String key) {
     ensureOpen();
-    return readers.get(keyspace.userToken().getBytes(UTF_8), keyspace.storeId().getBytes(UTF_8),
-        key, key.getBytes(UTF_8));
+    return readers.get(
+        keyspace.userToken().getBytes(UTF_8),
+        keyspace.storeId().getBytes(UTF_8),
+        key,
+        key.getBytes(UTF_8));
   }
 
   @Override
@@ -236,8 +265,12 @@ public final class SqliteStorage implements Storage {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
     ensureOpen();
-    return readers.list(keyspace.userToken().getBytes(UTF_8), keyspace.storeId().getBytes(UTF_8),
-        prefix.getBytes(UTF_8), beforeSequence, limit);
+    return readers.list(
+        keyspace.userToken().getBytes(UTF_8),
+        keyspace.storeId().getBytes(UTF_8),
+        prefix.getBytes(UTF_8),
+        beforeSequence,
+        limit);
   }
 
   /**
@@ -259,8 +292,8 @@ public final class SqliteStorage implements Storage {
    * <p>Fails while the store cannot take writes or is known damaged, and never scans the file:
    *
    * <ol>
-   *   <li>the database is marked damaged: SQLite reported it malformed to some statement, or
-   *       {@link #checkIntegrity()} found a problem (cleared only by a check that passes);
+   *   <li>the database is marked damaged: SQLite reported it malformed to some statement, or {@link
+   *       #checkIntegrity()} found a problem (cleared only by a check that passes);
    *   <li>a write failed for a storage reason (disk full, I/O error, read-only file): this probe
    *       then commits one small write of its own and fails if that fails (cleared by any commit);
    *   <li>reading the first or last entry of every table and index fails (a damaged root page).
@@ -292,7 +325,9 @@ public final class SqliteStorage implements Storage {
   @Override
   public Usage usage(Keyspace keyspace) {
     ensureOpen();
-    return readers.usage(ReaderPool.KEYSPACE_USAGE_SQL, keyspace.userToken().getBytes(UTF_8),
+    return readers.usage(
+        ReaderPool.KEYSPACE_USAGE_SQL,
+        keyspace.userToken().getBytes(UTF_8),
         keyspace.storeId().getBytes(UTF_8));
   }
 
@@ -325,25 +360,33 @@ public final class SqliteStorage implements Storage {
     ensureOpen();
     LOG.log(Level.INFO, "integrity check of " + databaseFile + " started");
     IntegrityReport report;
-    try (Connection connection =
-        connect("jdbc:sqlite:" + databaseFile, readerConfig(options))) {
+    try (Connection connection = connect("jdbc:sqlite:" + databaseFile, readerConfig(options))) {
       report = IntegrityCheck.full(connection);
     } catch (SQLException e) {
       health.noteReadFailure(e);
       throw new StorageException("SQLite integrity check failed to run", e);
     }
     if (report.ok()) {
-      LOG.log(Level.INFO, "integrity check of " + databaseFile + " passed: integrity_check ok, "
-          + report.recordsChecked() + " record checksum(s) ok, " + report.elapsed().toMillis()
-          + " ms");
+      LOG.log(
+          Level.INFO,
+          "integrity check of "
+              + databaseFile
+              + " passed: integrity_check ok, "
+              + report.recordsChecked()
+              + " record checksum(s) ok, "
+              + report.elapsed().toMillis()
+              + " ms");
       health.damageCleared();
     } else {
       for (String problem : report.sqliteProblems()) {
         LOG.log(Level.ERROR, "integrity check: integrity_check: " + problem);
       }
-      String summary = "integrity check found " + report.sqliteProblems().size()
-          + " SQLite problem(s) and " + report.recordProblemCount()
-          + " record(s) failing their checksums";
+      String summary =
+          "integrity check found "
+              + report.sqliteProblems().size()
+              + " SQLite problem(s) and "
+              + report.recordProblemCount()
+              + " record(s) failing their checksums";
       LOG.log(Level.ERROR, summary + " in " + databaseFile);
       health.noteDamage(summary);
     }
@@ -457,30 +500,65 @@ public final class SqliteStorage implements Storage {
     };
   }
 
-  private static void log(Path file, SqliteOptions options, String journalMode,
-      String synchronous, Schema.MigrationResult migration, WalCheck.Result wal, String check) {
-    String schema = migration.fromVersion() == migration.toVersion()
-        ? "schema version " + migration.toVersion() + " (no migration needed)"
-        : "schema migrated from version " + migration.fromVersion() + " to "
-            + migration.toVersion();
-    LOG.log(Level.INFO, "opened SQLite storage " + file + ": journal_mode=" + journalMode
-        + ", synchronous=" + synchronous + ", durability=" + options.durability()
-        + ", group commit " + (options.groupCommit() ? "on (max batch "
-            + options.maxBatchSize() + ")" : "off") + ", " + options.readerConnections()
-        + " reader connection(s), " + schema + ", write-ahead log " + wal.committedFrames()
-        + " committed frame(s) checked, " + check);
+  private static void log(
+      Path file,
+      SqliteOptions options,
+      String journalMode,
+      String synchronous,
+      Schema.MigrationResult migration,
+      WalCheck.Result wal,
+      String check) {
+    String schema =
+        migration.fromVersion() == migration.toVersion()
+            ? "schema version " + migration.toVersion() + " (no migration needed)"
+            : "schema migrated from version "
+                + migration.fromVersion()
+                + " to "
+                + migration.toVersion();
+    LOG.log(
+        Level.INFO,
+        "opened SQLite storage "
+            + file
+            + ": journal_mode="
+            + journalMode
+            + ", synchronous="
+            + synchronous
+            + ", durability="
+            + options.durability()
+            + ", group commit "
+            + (options.groupCommit() ? "on (max batch " + options.maxBatchSize() + ")" : "off")
+            + ", "
+            + options.readerConnections()
+            + " reader connection(s), "
+            + schema
+            + ", write-ahead log "
+            + wal.committedFrames()
+            + " committed frame(s) checked, "
+            + check);
     if (wal.ignoredFrames() > 0) {
-      LOG.log(Level.INFO, "the write-ahead log of " + file + " ends with " + wal.ignoredFrames()
-          + " frame(s) after its last commit (a transaction cut off by a crash, or frames of an"
-          + " earlier log generation); SQLite ignores them");
+      LOG.log(
+          Level.INFO,
+          "the write-ahead log of "
+              + file
+              + " ends with "
+              + wal.ignoredFrames()
+              + " frame(s) after its last commit (a transaction cut off by a crash, or frames of an"
+              + " earlier log generation); SQLite ignores them");
     }
     if (!"wal".equalsIgnoreCase(journalMode)) {
-      LOG.log(Level.WARNING, "SQLite did not switch " + file + " to WAL mode (journal_mode="
-          + journalMode + "); writes stay durable but readers wait for writers");
+      LOG.log(
+          Level.WARNING,
+          "SQLite did not switch "
+              + file
+              + " to WAL mode (journal_mode="
+              + journalMode
+              + "); writes stay durable but readers wait for writers");
     }
     if (options.durability() == SqliteOptions.Durability.RELAXED) {
-      LOG.log(Level.WARNING, "durability RELAXED (synchronous=NORMAL) is NOT durable: writes "
-          + "acknowledged shortly before an OS crash or power loss can be lost");
+      LOG.log(
+          Level.WARNING,
+          "durability RELAXED (synchronous=NORMAL) is NOT durable: writes "
+              + "acknowledged shortly before an OS crash or power loss can be lost");
     }
   }
 

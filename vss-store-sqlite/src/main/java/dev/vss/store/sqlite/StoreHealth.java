@@ -35,20 +35,31 @@ final class StoreHealth {
   private final AtomicReference<String> damage = new AtomicReference<>();
 
   /**
-   * Records a failed write statement; returns whether it was a storage fault (which keeps the
-   * store not ready until a commit succeeds).
+   * Records a failed write statement; returns whether it was a storage fault (which keeps the store
+   * not ready until a commit succeeds).
    */
   boolean noteWriteFailure(SQLException failure) {
     int code = primaryCode(failure);
     noteDamageIf(code, failure);
-    boolean fault = switch (code) {
-      case SQLITE_NOMEM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL,
-          SQLITE_CANTOPEN, SQLITE_PROTOCOL, SQLITE_NOTADB -> true;
-      default -> false;
-    };
+    boolean fault =
+        switch (code) {
+          case SQLITE_NOMEM,
+              SQLITE_READONLY,
+              SQLITE_IOERR,
+              SQLITE_CORRUPT,
+              SQLITE_FULL,
+              SQLITE_CANTOPEN,
+              SQLITE_PROTOCOL,
+              SQLITE_NOTADB ->
+              true;
+          default -> false;
+        };
     if (fault && writeFault.getAndSet(failure.getMessage()) == null) {
-      LOG.log(Level.ERROR, "SQLite storage cannot take writes (" + failure.getMessage()
-          + "); readiness fails until a write commits");
+      LOG.log(
+          Level.ERROR,
+          "SQLite storage cannot take writes ("
+              + failure.getMessage()
+              + "); readiness fails until a write commits");
     }
     return fault;
   }
@@ -73,8 +84,12 @@ final class StoreHealth {
   /** Marks the file damaged, with what was found, until an integrity check passes. */
   void noteDamage(String what) {
     if (damage.getAndSet(what) == null) {
-      LOG.log(Level.ERROR, "SQLite storage is DAMAGED (" + what + "); readiness fails until"
-          + " SqliteStorage.checkIntegrity() passes");
+      LOG.log(
+          Level.ERROR,
+          "SQLite storage is DAMAGED ("
+              + what
+              + "); readiness fails until"
+              + " SqliteStorage.checkIntegrity() passes");
     }
   }
 

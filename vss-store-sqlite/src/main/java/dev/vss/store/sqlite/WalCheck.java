@@ -14,12 +14,12 @@ import java.nio.file.StandardOpenOption;
  * it replays frames until the first one whose checksum fails and drops everything after it, so one
  * damaged frame in the middle of the log loses every later committed transaction without an error.
  *
- * <p>The format (https://www.sqlite.org/fileformat2.html#walformat): a 32-byte header (magic, format
- * version, page size, checkpoint sequence, salt-1, salt-2, checksum over its first 24 bytes), then
- * frames of a 24-byte header (page number, database size in pages for a commit frame else 0,
- * salt-1, salt-2, checksum) and one page. A frame is valid when its salts equal the header's and its
- * checksum equals the checksum computed cumulatively over the WAL header's first 24 bytes and, for
- * every frame up to this one, its first 8 header bytes and its page.
+ * <p>The format (https://www.sqlite.org/fileformat2.html#walformat): a 32-byte header (magic,
+ * format version, page size, checkpoint sequence, salt-1, salt-2, checksum over its first 24
+ * bytes), then frames of a 24-byte header (page number, database size in pages for a commit frame
+ * else 0, salt-1, salt-2, checksum) and one page. A frame is valid when its salts equal the
+ * header's and its checksum equals the checksum computed cumulatively over the WAL header's first
+ * 24 bytes and, for every frame up to this one, its first 8 header bytes and its page.
  *
  * <p>The rule applied here:
  *
@@ -29,8 +29,8 @@ import java.nio.file.StandardOpenOption;
  *       rightly; the store opens.
  *   <li>A failing frame followed by a commit frame that is valid in its own right (its checksum
  *       verifies when chained from the stored checksum of the frame before it, and its salts are
- *       this log's) is damage in the middle: SQLite would drop committed, acknowledged transactions.
- *       The store refuses to open and leaves every file untouched.
+ *       this log's) is damage in the middle: SQLite would drop committed, acknowledged
+ *       transactions. The store refuses to open and leaves every file untouched.
  *   <li>The same if the header itself fails but the frames after it verify in their own right.
  * </ul>
  *
@@ -72,8 +72,8 @@ final class WalCheck {
     } catch (NoSuchFileException e) {
       return Result.EMPTY;
     } catch (IOException e) {
-      throw new StorageException("cannot read write-ahead log " + walFile + ": " + e.getMessage(),
-          e);
+      throw new StorageException(
+          "cannot read write-ahead log " + walFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -88,10 +88,12 @@ final class WalCheck {
     int pageSize = header.getInt(8);
     boolean plausiblePageSize = isPageSize(pageSize);
     boolean bigEndian = magic == MAGIC_BIG_ENDIAN;
-    boolean headerValid = (magic == MAGIC_LITTLE_ENDIAN || magic == MAGIC_BIG_ENDIAN)
-        && header.getInt(4) == FORMAT_VERSION && plausiblePageSize
-        && checksumMatches(header.getInt(24), header.getInt(28),
-            checksum(bigEndian, 0, 0, header, 0, 24));
+    boolean headerValid =
+        (magic == MAGIC_LITTLE_ENDIAN || magic == MAGIC_BIG_ENDIAN)
+            && header.getInt(4) == FORMAT_VERSION
+            && plausiblePageSize
+            && checksumMatches(
+                header.getInt(24), header.getInt(28), checksum(bigEndian, 0, 0, header, 0, 24));
     if (!plausiblePageSize) {
       pageSize = databasePageSize;
     }
@@ -118,15 +120,25 @@ final class WalCheck {
     }
     if (index < frames) {
       long firstBad = index;
-      long committedAfter = countCommitsValidOnTheirOwn(channel, bigEndian, salt1, salt2,
-          firstBad, frames, frameBytes);
+      long committedAfter =
+          countCommitsValidOnTheirOwn(
+              channel, bigEndian, salt1, salt2, firstBad, frames, frameBytes);
       if (committedAfter > 0) {
-        throw new StorageException("write-ahead log " + walFile + " is damaged: frame "
-            + (firstBad + 1) + " of " + frames + " (at byte " + offset(firstBad, frameBytes)
-            + ") fails its checksum but " + committedAfter + " committed transaction(s) follow"
-            + " it, which SQLite would silently drop; refusing to open, files left untouched"
-            + " (restore the data directory from a backup, or move the -wal aside only if"
-            + " losing those transactions is acceptable)");
+        throw new StorageException(
+            "write-ahead log "
+                + walFile
+                + " is damaged: frame "
+                + (firstBad + 1)
+                + " of "
+                + frames
+                + " (at byte "
+                + offset(firstBad, frameBytes)
+                + ") fails its checksum but "
+                + committedAfter
+                + " committed transaction(s) follow"
+                + " it, which SQLite would silently drop; refusing to open, files left untouched"
+                + " (restore the data directory from a backup, or move the -wal aside only if"
+                + " losing those transactions is acceptable)");
       }
     }
     return new Result(frames, committed, frames - committed);
@@ -137,8 +149,8 @@ final class WalCheck {
    * transaction was cut off; it is damage if committed frames verify after it. Frames are chained
    * from the first frame's stored checksum with the first frame's salts.
    */
-  private static Result checkWithDamagedHeader(Path walFile, FileChannel channel, int magic,
-      int pageSize, long frames) throws IOException {
+  private static Result checkWithDamagedHeader(
+      Path walFile, FileChannel channel, int magic, int pageSize, long frames) throws IOException {
     if (frames < 2) {
       return new Result(frames, 0, frames);
     }
@@ -149,17 +161,26 @@ final class WalCheck {
     long committedAfter = 0;
     // The byte order is in the damaged magic's last bit, if the magic itself is intact; else try
     // both, since a false match on either needs a 64-bit checksum collision.
-    boolean[] orders = (magic & 0xFFFFFFFE) == MAGIC_LITTLE_ENDIAN
-        ? new boolean[] {magic == MAGIC_BIG_ENDIAN} : new boolean[] {false, true};
+    boolean[] orders =
+        (magic & 0xFFFFFFFE) == MAGIC_LITTLE_ENDIAN
+            ? new boolean[] {magic == MAGIC_BIG_ENDIAN}
+            : new boolean[] {false, true};
     for (boolean bigEndian : orders) {
-      committedAfter = Math.max(committedAfter, countCommitsValidOnTheirOwn(
-          channel, bigEndian, salt1, salt2, 0, frames, frameBytes));
+      committedAfter =
+          Math.max(
+              committedAfter,
+              countCommitsValidOnTheirOwn(channel, bigEndian, salt1, salt2, 0, frames, frameBytes));
     }
     if (committedAfter > 0) {
-      throw new StorageException("write-ahead log " + walFile + " is damaged: its header fails"
-          + " its checksum but " + committedAfter + " committed transaction(s) follow it, which"
-          + " SQLite would silently drop; refusing to open, files left untouched (restore the"
-          + " data directory from a backup)");
+      throw new StorageException(
+          "write-ahead log "
+              + walFile
+              + " is damaged: its header fails"
+              + " its checksum but "
+              + committedAfter
+              + " committed transaction(s) follow it, which"
+              + " SQLite would silently drop; refusing to open, files left untouched (restore the"
+              + " data directory from a backup)");
     }
     return new Result(frames, 0, frames);
   }
@@ -168,8 +189,15 @@ final class WalCheck {
    * The commit frames after {@code firstBad} that verify on their own: salts equal this log's and
    * the checksum matches when chained from the checksum stored in the frame before.
    */
-  private static long countCommitsValidOnTheirOwn(FileChannel channel, boolean bigEndian,
-      int salt1, int salt2, long firstBad, long frames, long frameBytes) throws IOException {
+  private static long countCommitsValidOnTheirOwn(
+      FileChannel channel,
+      boolean bigEndian,
+      int salt1,
+      int salt2,
+      long firstBad,
+      long frames,
+      long frameBytes)
+      throws IOException {
     long commits = 0;
     ByteBuffer previous = read(channel, offset(firstBad, frameBytes), (int) frameBytes);
     for (long index = firstBad + 1; index < frames; index++) {
@@ -183,14 +211,20 @@ final class WalCheck {
     return commits;
   }
 
-  private static boolean frameValid(ByteBuffer frame, boolean bigEndian, int salt1, int salt2,
-      int seed1, int seed2) {
+  private static boolean frameValid(
+      ByteBuffer frame, boolean bigEndian, int salt1, int salt2, int seed1, int seed2) {
     if (frame.getInt(0) == 0 || frame.getInt(8) != salt1 || frame.getInt(12) != salt2) {
       return false;
     }
     int[] sum = checksum(bigEndian, seed1, seed2, frame, 0, 8);
-    sum = checksum(bigEndian, sum[0], sum[1], frame, FRAME_HEADER_BYTES,
-        frame.limit() - FRAME_HEADER_BYTES);
+    sum =
+        checksum(
+            bigEndian,
+            sum[0],
+            sum[1],
+            frame,
+            FRAME_HEADER_BYTES,
+            frame.limit() - FRAME_HEADER_BYTES);
     return checksumMatches(frame.getInt(16), frame.getInt(20), sum);
   }
 
@@ -199,10 +233,9 @@ final class WalCheck {
    * from}, continuing from {@code (s0, s1)}: the bytes are read as 32-bit words in the log's byte
    * order, and for each pair {@code s0 += x0 + s1; s1 += x1 + s0}, modulo 2^32.
    */
-  static int[] checksum(boolean bigEndian, int s0, int s1, ByteBuffer data, int from,
-      int length) {
-    ByteBuffer words = data.duplicate().order(bigEndian ? ByteOrder.BIG_ENDIAN
-        : ByteOrder.LITTLE_ENDIAN);
+  static int[] checksum(boolean bigEndian, int s0, int s1, ByteBuffer data, int from, int length) {
+    ByteBuffer words =
+        data.duplicate().order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     for (int i = from; i < from + length; i += 8) {
       s0 += words.getInt(i) + s1;
       s1 += words.getInt(i + 4) + s0;

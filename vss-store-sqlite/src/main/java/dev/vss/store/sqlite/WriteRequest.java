@@ -24,8 +24,10 @@ final class WriteRequest<R> implements WriterTask {
   final WriteDecision<R> decision;
   final byte[] userToken;
   final byte[] storeId;
+
   /** The UTF-8 bytes of every declared key. */
   final Map<String, byte[]> encodedKeys;
+
   private final CompletableFuture<R> outcome = new CompletableFuture<>();
 
   /**

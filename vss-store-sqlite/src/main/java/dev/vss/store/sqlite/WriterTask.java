@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 
-/** Something the writer thread takes from its queue: a caller's write, a connection task or stop. */
+/**
+ * Something the writer thread takes from its queue: a caller's write, a connection task or stop.
+ */
 sealed interface WriterTask permits WriteRequest, WriterTask.OnConnection, WriterTask.Stop {
 
   /**

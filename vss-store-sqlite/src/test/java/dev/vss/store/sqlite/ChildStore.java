@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * A child JVM holding a store, for process-level tests. Arguments: data directory, then {@code
  * hold} (open and wait) or {@code write <n>} (open, switch automatic checkpoints off so every
  * commit stays in the write-ahead log, write puts {@code k0..k<n-1>} of store {@code wal} one
- * transaction each, then wait). Prints {@code OPEN}, {@code DONE <n>} or {@code REFUSED
- * <message>} (and exits 3) on standard output, and waits until killed.
+ * transaction each, then wait). Prints {@code OPEN}, {@code DONE <n>} or {@code REFUSED <message>}
+ * (and exits 3) on standard output, and waits until killed.
  */
 public final class ChildStore {
   private ChildStore() {}
@@ -38,11 +38,14 @@ public final class ChildStore {
     System.out.println("OPEN");
     System.out.flush();
     if (args.length > 2 && args[1].equals("write")) {
-      storage.writer().onConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA wal_autocheckpoint = 0");
-        }
-      });
+      storage
+          .writer()
+          .onConnection(
+              connection -> {
+                try (Statement statement = connection.createStatement()) {
+                  statement.execute("PRAGMA wal_autocheckpoint = 0");
+                }
+              });
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       int count = Integer.parseInt(args[2]);
       for (int i = 0; i < count; i++) {
@@ -72,10 +75,10 @@ public final class ChildStore {
       command[3] = ChildStore.class.getName();
       command[4] = dataDirectory.toString();
       System.arraycopy(mode, 0, command, 5, mode.length);
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     /** The next line the child printed that is not a log line; null if it ended. */

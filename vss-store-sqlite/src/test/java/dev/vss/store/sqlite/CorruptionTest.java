@@ -42,18 +42,19 @@ class CorruptionTest {
 
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
   private final Logger storeLogger = Logger.getLogger("dev.vss.store.sqlite");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          logged.add(record);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void captureLogs() {
@@ -76,8 +77,10 @@ class CorruptionTest {
 
     try (SqliteStorage storage = SqliteStorage.open(dir)) { // quick_check: the structure is fine
       VssService vss = new VssService(storage, Limits.DEFAULTS);
-      assertThatThrownBy(() -> vss.getObject(USER,
-          GetObjectRequest.newBuilder().setStoreId("wallet").setKey("a").build()))
+      assertThatThrownBy(
+              () ->
+                  vss.getObject(
+                      USER, GetObjectRequest.newBuilder().setStoreId("wallet").setKey("a").build()))
           .isInstanceOf(VssException.class)
           .hasMessage("internal server error")
           .extracting(e -> ((VssException) e).errorCode())
@@ -85,11 +88,14 @@ class CorruptionTest {
       assertThatThrownBy(() -> storage.get(WALLET, "a"))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("failed its checksum");
-      assertThat(logged).anySatisfy(record -> {
-        assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
-        assertThat(record.getMessage()).contains("CORRUPTED RECORD", "user_token=alice",
-            "store_id=wallet", "key=a").doesNotContain("the-value");
-      });
+      assertThat(logged)
+          .anySatisfy(
+              record -> {
+                assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+                assertThat(record.getMessage())
+                    .contains("CORRUPTED RECORD", "user_token=alice", "store_id=wallet", "key=a")
+                    .doesNotContain("the-value");
+              });
       // Only that record: the other one, the list (entries intact) and writes go on.
       assertThat(storage.get(WALLET, "b").orElseThrow().value().toStringUtf8()).isEqualTo("2");
       assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
@@ -118,12 +124,15 @@ class CorruptionTest {
     writeAandB();
     sql("UPDATE records SET version = 7 WHERE key = CAST('a' AS BLOB)");
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
-      assertThatThrownBy(() -> storage.get(WALLET, "a")).isInstanceOf(StorageException.class)
+      assertThatThrownBy(() -> storage.get(WALLET, "a"))
+          .isInstanceOf(StorageException.class)
           .hasMessageContaining("checksum");
       assertThatThrownBy(() -> storage.list(WALLET, "", Long.MAX_VALUE, 10))
-          .isInstanceOf(StorageException.class).hasMessageContaining("checksum");
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("checksum");
       assertThatThrownBy(() -> storage.list(WALLET, "a", Long.MAX_VALUE, 10))
-          .isInstanceOf(StorageException.class).hasMessageContaining("checksum");
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("checksum");
       assertThat(SqliteStorageTest.keys(storage.list(WALLET, "b", Long.MAX_VALUE, 10)))
           .containsExactly("b");
     }
@@ -133,9 +142,10 @@ class CorruptionTest {
   void aRowCopiedOverAnotherKeyWithItsChecksumsIsCaught() throws Exception {
     writeAandB();
     // b's value, version and checksums under a's key and sequence: a swapped, self-consistent row.
-    sql("UPDATE records SET (version, value, entry_crc, record_crc) = (SELECT version, value,"
-        + " entry_crc, record_crc FROM records WHERE key = CAST('b' AS BLOB))"
-        + " WHERE key = CAST('a' AS BLOB)");
+    sql(
+        "UPDATE records SET (version, value, entry_crc, record_crc) = (SELECT version, value,"
+            + " entry_crc, record_crc FROM records WHERE key = CAST('b' AS BLOB))"
+            + " WHERE key = CAST('a' AS BLOB)");
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       assertThatThrownBy(() -> storage.get(WALLET, "a")).hasMessageContaining("checksum");
       assertThat(storage.get(WALLET, "b")).isPresent();
@@ -148,8 +158,10 @@ class CorruptionTest {
     damageRootPageOf("records");
     assertThatThrownBy(() -> SqliteStorage.open(dir))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("database file " + dir.resolve(SqliteStorage.DATABASE_FILE_NAME)
-            + " is damaged (PRAGMA quick_check")
+        .hasMessageContaining(
+            "database file "
+                + dir.resolve(SqliteStorage.DATABASE_FILE_NAME)
+                + " is damaged (PRAGMA quick_check")
         .hasMessageNotContaining("\n");
   }
 
@@ -195,14 +207,15 @@ class CorruptionTest {
 
   private void writeAandB() {
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
-      new VssService(storage, Limits.DEFAULTS).putObjects(USER,
-          put("wallet", null, item("a", 0, SECRET_A), item("b", 0, "2")));
+      new VssService(storage, Limits.DEFAULTS)
+          .putObjects(USER, put("wallet", null, item("a", 0, SECRET_A), item("b", 0, "2")));
     } // close checkpoints everything into the database file
   }
 
   private void sql(String statement) throws Exception {
-    try (Connection connection = DriverManager.getConnection(
-            "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
         Statement s = connection.createStatement()) {
       s.execute(statement);
     }
@@ -212,11 +225,12 @@ class CorruptionTest {
   private void damageRootPageOf(String table) throws Exception {
     int root;
     int pageSize;
-    try (Connection connection = DriverManager.getConnection(
-            "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
         Statement s = connection.createStatement()) {
-      try (ResultSet row = s.executeQuery(
-          "SELECT rootpage FROM sqlite_schema WHERE name = '" + table + "'")) {
+      try (ResultSet row =
+          s.executeQuery("SELECT rootpage FROM sqlite_schema WHERE name = '" + table + "'")) {
         row.next();
         root = row.getInt(1);
       }
@@ -226,8 +240,8 @@ class CorruptionTest {
       }
     }
     assertThat(root).isGreaterThan(1);
-    try (FileChannel channel = FileChannel.open(dir.resolve(SqliteStorage.DATABASE_FILE_NAME),
-        StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(dir.resolve(SqliteStorage.DATABASE_FILE_NAME), StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {(byte) 0x6b}), (long) (root - 1) * pageSize);
     }
   }

@@ -26,7 +26,8 @@ class DirectoryLockTest {
     try (SqliteStorage storage = SqliteStorage.open(data)) {
       try (ChildStore.Child child = new ChildStore.Child(data, "hold")) {
         String line = child.nextLine();
-        assertThat(line).startsWith("REFUSED ")
+        assertThat(line)
+            .startsWith("REFUSED ")
             .contains("data directory " + data.toAbsolutePath())
             .contains("already in use by another process")
             .doesNotContain("\n");

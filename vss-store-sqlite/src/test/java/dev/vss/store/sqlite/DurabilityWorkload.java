@@ -43,15 +43,18 @@ public final class DurabilityWorkload {
     PrintStream out = new PrintStream(System.out, false, "UTF-8");
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      Thread writer = new Thread(() -> {
-        for (long step = 0; ; step++) {
-          vss.putObjects(USER, step(cycle, thread, step));
-          synchronized (out) {
-            out.println("ACK " + thread + " " + step + " END");
-            out.flush();
-          }
-        }
-      }, "workload-" + t);
+      Thread writer =
+          new Thread(
+              () -> {
+                for (long step = 0; ; step++) {
+                  vss.putObjects(USER, step(cycle, thread, step));
+                  synchronized (out) {
+                    out.println("ACK " + thread + " " + step + " END");
+                    out.flush();
+                  }
+                }
+              },
+              "workload-" + t);
       writer.start();
     }
     Thread.currentThread().join(); // run until killed
@@ -66,15 +69,25 @@ public final class DurabilityWorkload {
   }
 
   static PutObjectRequest step(int cycle, int thread, long step) {
-    PutObjectRequest.Builder request = PutObjectRequest.newBuilder()
-        .setStoreId(storeId(cycle, thread))
-        .setGlobalVersion(step)
-        .addTransactionItems(KeyValue.newBuilder().setKey(step + "/a").setVersion(0)
-            .setValue(value(cycle, thread, step, 'a')))
-        .addTransactionItems(KeyValue.newBuilder().setKey(step + "/b").setVersion(0)
-            .setValue(value(cycle, thread, step, 'b')))
-        .addTransactionItems(KeyValue.newBuilder().setKey("counter").setVersion(step)
-            .setValue(ByteString.copyFromUtf8(Long.toString(step))));
+    PutObjectRequest.Builder request =
+        PutObjectRequest.newBuilder()
+            .setStoreId(storeId(cycle, thread))
+            .setGlobalVersion(step)
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(step + "/a")
+                    .setVersion(0)
+                    .setValue(value(cycle, thread, step, 'a')))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(step + "/b")
+                    .setVersion(0)
+                    .setValue(value(cycle, thread, step, 'b')))
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey("counter")
+                    .setVersion(step)
+                    .setValue(ByteString.copyFromUtf8(Long.toString(step))));
     if (step > 0) {
       request.addDeleteItems(KeyValue.newBuilder().setKey((step - 1) + "/b").setVersion(1));
     }

@@ -49,26 +49,44 @@ class FaultInjectionTest {
       vss.putObjects(USER, put("wallet", 0L, item("small", 0, "1")));
       // SQLite reports SQLITE_FULL when the file would grow past max_page_count, exactly as when
       // the disk is full.
-      storage.writer().onConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA max_page_count = 1");
-        }
-      });
+      storage
+          .writer()
+          .onConnection(
+              connection -> {
+                try (Statement statement = connection.createStatement()) {
+                  statement.execute("PRAGMA max_page_count = 1");
+                }
+              });
 
-      PutObjectRequest big = PutObjectRequest.newBuilder().setStoreId("wallet").setGlobalVersion(1)
-          .addTransactionItems(KeyValue.newBuilder().setKey("big").setVersion(0)
-              .setValue(ByteString.copyFrom(new byte[256 * 1024])))
-          .addTransactionItems(item("small", 1, "2"))
-          .build();
+      PutObjectRequest big =
+          PutObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .setGlobalVersion(1)
+              .addTransactionItems(
+                  KeyValue.newBuilder()
+                      .setKey("big")
+                      .setVersion(0)
+                      .setValue(ByteString.copyFrom(new byte[256 * 1024])))
+              .addTransactionItems(item("small", 1, "2"))
+              .build();
       assertThatThrownBy(() -> vss.putObjects(USER, big))
           .isInstanceOf(VssException.class)
           .hasMessage("internal server error")
           .extracting(e -> ((VssException) e).errorCode())
           .isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
-      assertThatThrownBy(() -> storage.write(WALLET, java.util.Set.of("big"),
-          view -> dev.vss.core.spi.WritePlan.apply(List.of(new dev.vss.core.spi.WritePlan.Upsert(
-              "big", 1, ByteString.copyFrom(new byte[256 * 1024]))), List.of(),
-              java.util.OptionalLong.empty(), "x")))
+      assertThatThrownBy(
+              () ->
+                  storage.write(
+                      WALLET,
+                      java.util.Set.of("big"),
+                      view ->
+                          dev.vss.core.spi.WritePlan.apply(
+                              List.of(
+                                  new dev.vss.core.spi.WritePlan.Upsert(
+                                      "big", 1, ByteString.copyFrom(new byte[256 * 1024]))),
+                              List.of(),
+                              java.util.OptionalLong.empty(),
+                              "x")))
           .isInstanceOf(StorageException.class);
 
       // Nothing of the failed writes is visible, reads go on.
@@ -83,11 +101,14 @@ class FaultInjectionTest {
             .hasMessageContaining("SQLITE_FULL");
       }
 
-      storage.writer().onConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA max_page_count = 4294967294");
-        }
-      });
+      storage
+          .writer()
+          .onConnection(
+              connection -> {
+                try (Statement statement = connection.createStatement()) {
+                  statement.execute("PRAGMA max_page_count = 4294967294");
+                }
+              });
       // Ready again as soon as a write can commit, before any client writes (none would come to
       // a store that is not ready).
       storage.checkHealth();
@@ -103,8 +124,9 @@ class FaultInjectionTest {
   void aBusyDatabaseFailsWritesButNotReadsAndPassesWhenTheLockIsGone() throws Exception {
     SqliteOptions options = SqliteOptions.DEFAULTS.withBusyTimeout(Duration.ofMillis(200));
     try (SqliteStorage storage = SqliteStorage.open(dir, options);
-        Connection other = DriverManager.getConnection(
-            "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME))) {
+        Connection other =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME))) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       vss.putObjects(USER, put("wallet", null, item("a", 0, "1")));
 
@@ -116,8 +138,12 @@ class FaultInjectionTest {
             .isInstanceOf(VssException.class)
             .extracting(e -> ((VssException) e).errorCode())
             .isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
-        assertThatThrownBy(() -> storage.write(WALLET, java.util.Set.of("b"),
-            view -> dev.vss.core.spi.WritePlan.abort("x")))
+        assertThatThrownBy(
+                () ->
+                    storage.write(
+                        WALLET,
+                        java.util.Set.of("b"),
+                        view -> dev.vss.core.spi.WritePlan.abort("x")))
             .isInstanceOf(StorageException.class);
         // WAL readers are not blocked by the writer lock and never see its uncommitted work.
         assertThat(storage.get(WALLET, "a")).isPresent();
@@ -142,20 +168,22 @@ class FaultInjectionTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int thread = t;
-      done.add(writers.submit(() -> {
-        for (int i = 0; ; i++) {
-          String key = thread + "/" + i;
-          try {
-            vss.putObjects(USER, put("wallet", null, item(key, 0, key)));
-          } catch (VssException e) {
-            assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
-            refused.incrementAndGet();
-            return null;
-          }
-          acknowledged.put(key, true);
-          someAcknowledged.countDown();
-        }
-      }));
+      done.add(
+          writers.submit(
+              () -> {
+                for (int i = 0; ; i++) {
+                  String key = thread + "/" + i;
+                  try {
+                    vss.putObjects(USER, put("wallet", null, item(key, 0, key)));
+                  } catch (VssException e) {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
+                    refused.incrementAndGet();
+                    return null;
+                  }
+                  acknowledged.put(key, true);
+                  someAcknowledged.countDown();
+                }
+              }));
     }
     assertThat(someAcknowledged.await(60, TimeUnit.SECONDS)).isTrue();
     storage.close();
@@ -174,10 +202,12 @@ class FaultInjectionTest {
 
   @Test
   void anUnwritableDirectoryIsRefusedClearly() throws Exception {
-    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-        "file permissions do not bind root");
-    Path locked = Files.createDirectory(dir.resolve("locked"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-xr-xr-x")));
+    Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "file permissions do not bind root");
+    Path locked =
+        Files.createDirectory(
+            dir.resolve("locked"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-xr-xr-x")));
     assertThatThrownBy(() -> SqliteStorage.open(locked))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("not writable");
@@ -185,8 +215,9 @@ class FaultInjectionTest {
 
   @Test
   void aFileThatIsNotAVssDatabaseIsRefused() throws Exception {
-    try (Connection foreign = DriverManager.getConnection(
-        "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
+    try (Connection foreign =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME));
         Statement statement = foreign.createStatement()) {
       statement.execute("CREATE TABLE something (x)");
     }

@@ -67,7 +67,8 @@ class GroupCommitTest {
       }
       assertThatThrownBy(() -> conflicting.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(VssException.class)
-          .cause().extracting(e -> ((VssException) e).errorCode())
+          .cause()
+          .extracting(e -> ((VssException) e).errorCode())
           .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
       // All 21 writes shared one transaction.
       assertThat(storage.writer().committedBatches()).isEqualTo(batchesBefore + 1);
@@ -86,12 +87,14 @@ class GroupCommitTest {
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       WriterGate gate = WriterGate.close(storage);
-      Future<?> first = submit(() -> vss.putObjects(USER, put("wallet", 0L, item("k", 0, "first"))));
+      Future<?> first =
+          submit(() -> vss.putObjects(USER, put("wallet", 0L, item("k", 0, "first"))));
       gate.awaitQueued(1);
       Future<?> second =
           submit(() -> vss.putObjects(USER, put("wallet", 0L, item("k", 0, "second"))));
       gate.awaitQueued(2);
-      Future<?> third = submit(() -> vss.putObjects(USER, put("wallet", 1L, item("k", 1, "third"))));
+      Future<?> third =
+          submit(() -> vss.putObjects(USER, put("wallet", 1L, item("k", 1, "third"))));
       gate.awaitQueued(3);
       gate.open();
 
@@ -113,9 +116,15 @@ class GroupCommitTest {
       Future<?> before = submit(() -> create(storage, "before"));
       gate.awaitQueued(1);
       IllegalStateException boom = new IllegalStateException("boom");
-      Future<?> throwing = submit(() -> storage.write(WALLET, Set.of("x"), view -> {
-        throw boom;
-      }));
+      Future<?> throwing =
+          submit(
+              () ->
+                  storage.write(
+                      WALLET,
+                      Set.of("x"),
+                      view -> {
+                        throw boom;
+                      }));
       gate.awaitQueued(2);
       Future<?> after = submit(() -> create(storage, "after"));
       gate.awaitQueued(3);
@@ -140,10 +149,21 @@ class GroupCommitTest {
       // A plan that breaks its own contract (the same key twice) makes SQLite reject the second
       // insert after the first went in: a statement failure in the middle of one write.
       WritePlan.Upsert twice = new WritePlan.Upsert("dup", 1, ByteString.copyFromUtf8("v"));
-      Future<?> failing = submit(() -> storage.write(WALLET, Set.of("dup", "other"),
-          view -> WritePlan.apply(List.of(
-              new WritePlan.Upsert("other", 1, ByteString.copyFromUtf8("o")), twice, twice),
-              List.of(), OptionalLong.of(7), "never")));
+      Future<?> failing =
+          submit(
+              () ->
+                  storage.write(
+                      WALLET,
+                      Set.of("dup", "other"),
+                      view ->
+                          WritePlan.apply(
+                              List.of(
+                                  new WritePlan.Upsert("other", 1, ByteString.copyFromUtf8("o")),
+                                  twice,
+                                  twice),
+                              List.of(),
+                              OptionalLong.of(7),
+                              "never")));
       gate.awaitQueued(2);
       Future<?> after = submit(() -> create(storage, "after"));
       gate.awaitQueued(3);
@@ -167,16 +187,21 @@ class GroupCommitTest {
       create(storage, "earlier");
       // Make COMMIT itself fail: when the key "poison" is inserted, a temporary trigger adds a
       // row breaking a foreign key whose check is deferred to COMMIT.
-      storage.writer().onConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA foreign_keys = ON");
-          statement.execute("CREATE TEMP TABLE guard (id INTEGER PRIMARY KEY,"
-              + " parent INTEGER REFERENCES guard (id) DEFERRABLE INITIALLY DEFERRED)");
-          statement.execute("CREATE TEMP TRIGGER poison AFTER INSERT ON main.records"
-              + " WHEN NEW.key = CAST('poison' AS BLOB)"
-              + " BEGIN INSERT INTO guard (id, parent) VALUES (1, 42); END");
-        }
-      });
+      storage
+          .writer()
+          .onConnection(
+              connection -> {
+                try (Statement statement = connection.createStatement()) {
+                  statement.execute("PRAGMA foreign_keys = ON");
+                  statement.execute(
+                      "CREATE TEMP TABLE guard (id INTEGER PRIMARY KEY,"
+                          + " parent INTEGER REFERENCES guard (id) DEFERRABLE INITIALLY DEFERRED)");
+                  statement.execute(
+                      "CREATE TEMP TRIGGER poison AFTER INSERT ON main.records"
+                          + " WHEN NEW.key = CAST('poison' AS BLOB)"
+                          + " BEGIN INSERT INTO guard (id, parent) VALUES (1, 42); END");
+                }
+              });
       long batchesBefore = storage.writer().committedBatches();
       WriterGate gate = WriterGate.close(storage);
       Future<?> before = submit(() -> create(storage, "before"));
@@ -198,11 +223,14 @@ class GroupCommitTest {
       assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
           .containsExactly("earlier");
 
-      storage.writer().onConnection(connection -> {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("DROP TRIGGER temp.poison");
-        }
-      });
+      storage
+          .writer()
+          .onConnection(
+              connection -> {
+                try (Statement statement = connection.createStatement()) {
+                  statement.execute("DROP TRIGGER temp.poison");
+                }
+              });
       create(storage, "again");
       assertThat(SqliteStorageTest.keys(storage.list(WALLET, "", Long.MAX_VALUE, 10)))
           .containsExactly("again", "earlier");
@@ -258,12 +286,14 @@ class GroupCommitTest {
       List<Future<?>> writes = new ArrayList<>();
       for (int t = 0; t < 16; t++) {
         int thread = t;
-        writes.add(submit(() -> {
-          for (int i = 0; i < 25; i++) {
-            vss.putObjects(USER, put("wallet", null, item(thread + "/" + i, 0, "v")));
-          }
-          return null;
-        }));
+        writes.add(
+            submit(
+                () -> {
+                  for (int i = 0; i < 25; i++) {
+                    vss.putObjects(USER, put("wallet", null, item(thread + "/" + i, 0, "v")));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> write : writes) {
         write.get(60, TimeUnit.SECONDS);
@@ -280,10 +310,17 @@ class GroupCommitTest {
   }
 
   private static Object create(SqliteStorage storage, String key) {
-    return storage.write(WALLET, Set.of(key), view -> view.version(key).isPresent()
-        ? WritePlan.abort("exists")
-        : WritePlan.apply(List.of(new WritePlan.Upsert(key, 1, ByteString.copyFromUtf8(key))),
-            List.of(), OptionalLong.empty(), "created"));
+    return storage.write(
+        WALLET,
+        Set.of(key),
+        view ->
+            view.version(key).isPresent()
+                ? WritePlan.abort("exists")
+                : WritePlan.apply(
+                    List.of(new WritePlan.Upsert(key, 1, ByteString.copyFromUtf8(key))),
+                    List.of(),
+                    OptionalLong.empty(),
+                    "created"));
   }
 
   private Future<?> submit(Callable<?> call) {

@@ -39,13 +39,15 @@ public final class IntegrityCost {
         Statement statement = connection.createStatement()) {
       Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
       statement.execute("BEGIN");
-      statement.execute("INSERT INTO keyspaces (id, user_token, store_id) VALUES (1,"
-          + " CAST('alice' AS BLOB), CAST('wallet' AS BLOB))");
+      statement.execute(
+          "INSERT INTO keyspaces (id, user_token, store_id) VALUES (1,"
+              + " CAST('alice' AS BLOB), CAST('wallet' AS BLOB))");
       SplittableRandom random = new SplittableRandom(1);
       byte[] value = new byte[valueBytes];
-      try (PreparedStatement insert = connection.prepareStatement(
-          "INSERT INTO records (sequence, keyspace_id, key, version, value)"
-              + " VALUES (?, 1, ?, 1, ?)")) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO records (sequence, keyspace_id, key, version, value)"
+                  + " VALUES (?, 1, ?, 1, ?)")) {
         for (int i = 1; i <= records; i++) {
           random.nextBytes(value);
           insert.setLong(1, i);
@@ -57,13 +59,15 @@ public final class IntegrityCost {
       statement.execute("UPDATE sequence_counter SET last_sequence = " + records);
       statement.execute("COMMIT");
     }
-    System.out.printf("built %d records of %d bytes: %d MB file in %d ms%n", records, valueBytes,
-        Files.size(file) >> 20, ms(t0));
+    System.out.printf(
+        "built %d records of %d bytes: %d MB file in %d ms%n",
+        records, valueBytes, Files.size(file) >> 20, ms(t0));
 
     t0 = System.nanoTime();
     SqliteStorage.open(dir, SqliteOptions.DEFAULTS.withOpenCheck(SqliteOptions.OpenCheck.NONE))
         .close();
-    System.out.printf("first open (migration 2 backfill, no check): %d ms; file now %d MB%n",
+    System.out.printf(
+        "first open (migration 2 backfill, no check): %d ms; file now %d MB%n",
         ms(t0), Files.size(file) >> 20);
 
     for (int round = 0; round < 2; round++) {
@@ -82,12 +86,14 @@ public final class IntegrityCost {
       t0 = System.nanoTime();
       SqliteStorage.open(dir).close();
       System.out.printf("open NONE %d ms, open QUICK (default) %d ms%n", none, ms(t0));
-      try (SqliteStorage storage = SqliteStorage.open(dir,
-          SqliteOptions.DEFAULTS.withOpenCheck(SqliteOptions.OpenCheck.NONE))) {
+      try (SqliteStorage storage =
+          SqliteStorage.open(
+              dir, SqliteOptions.DEFAULTS.withOpenCheck(SqliteOptions.OpenCheck.NONE))) {
         t0 = System.nanoTime();
         IntegrityReport report = storage.checkIntegrity();
-        System.out.printf("checkIntegrity: ok=%s, %d checksums, %d ms%n", report.ok(),
-            report.recordsChecked(), ms(t0));
+        System.out.printf(
+            "checkIntegrity: ok=%s, %d checksums, %d ms%n",
+            report.ok(), report.recordsChecked(), ms(t0));
       }
     }
 
@@ -100,8 +106,9 @@ public final class IntegrityCost {
       for (int i = 0; i < n; i++) {
         sink += RecordChecksum.of(1, i, 1, key, value).record();
       }
-      System.out.printf("checksum of one record (%d-byte value): %.0f ns%n", valueBytes,
-          (System.nanoTime() - t0) / (double) n);
+      System.out.printf(
+          "checksum of one record (%d-byte value): %.0f ns%n",
+          valueBytes, (System.nanoTime() - t0) / (double) n);
     }
     System.out.println(sink == 42 ? "" : "done");
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hardening item 3 for SQLite: the heap a large put costs the store. The value arrives as the HTTP
  * shell hands it over, a view of the received body ({@code UnsafeByteOperations} with aliasing),
  * and sqlite-jdbc can only bind a whole {@code byte[]} ({@code NativeDB.bind_blob(long, int,
- * byte[])}; {@code setBinaryStream} reads into a new array of the given length), so the writer makes
- * exactly one copy of it. Counted with {@code com.sun.management.ThreadMXBean
+ * byte[])}; {@code setBinaryStream} reads into a new array of the given length), so the writer
+ * makes exactly one copy of it. Counted with {@code com.sun.management.ThreadMXBean
  * #getThreadAllocatedBytes} on the writer thread, which does all of a put's storage work.
  */
 class LargeValueCopyTest {
@@ -34,14 +34,23 @@ class LargeValueCopyTest {
 
   private static Thread writerThread() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.getName().equals("vss-sqlite-writer")).findFirst().orElseThrow();
+        .filter(thread -> thread.getName().equals("vss-sqlite-writer"))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** A put as the HTTP shell parses it: the value aliases the body array. */
   private static PutObjectRequest aliasedPut(String key, byte[] value) throws Exception {
-    byte[] body = PutObjectRequest.newBuilder().setStoreId("wallet").addTransactionItems(KeyValue
-        .newBuilder().setKey(key).setVersion(-1).setValue(UnsafeByteOperations.unsafeWrap(value)))
-        .build().toByteArray();
+    byte[] body =
+        PutObjectRequest.newBuilder()
+            .setStoreId("wallet")
+            .addTransactionItems(
+                KeyValue.newBuilder()
+                    .setKey(key)
+                    .setVersion(-1)
+                    .setValue(UnsafeByteOperations.unsafeWrap(value)))
+            .build()
+            .toByteArray();
     CodedInputStream input = UnsafeByteOperations.unsafeWrap(body).newCodedInput();
     input.enableAliasing(true);
     return PutObjectRequest.parseFrom(input);
@@ -66,8 +75,10 @@ class LargeValueCopyTest {
         least = Math.min(least, THREADS.getThreadAllocatedBytes(writer.getId()) - before);
       }
       double copies = (double) least / VALUE_BYTES;
-      System.out.printf("a put of a %d-byte value allocated %d bytes on the SQLite writer thread"
-          + " (%.3f value copies)%n", VALUE_BYTES, least, copies);
+      System.out.printf(
+          "a put of a %d-byte value allocated %d bytes on the SQLite writer thread"
+              + " (%.3f value copies)%n",
+          VALUE_BYTES, least, copies);
       assertThat(copies).as("copies of the value the writer allocates").isLessThan(1.1);
       assertThat(storage.get(new Keyspace("alice", "wallet"), "big1").orElseThrow().value())
           .isEqualTo(ByteString.copyFrom(value));

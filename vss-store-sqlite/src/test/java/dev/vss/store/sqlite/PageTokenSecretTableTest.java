@@ -27,7 +27,8 @@ class PageTokenSecretTableTest {
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       first = storage.pageTokenSecret();
     }
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery(PageTokenSecretTable.SELECT_SQL)) {
       assertThat(row.next()).isTrue();
       assertThat(row.getBytes(1)).isEqualTo(first);
@@ -48,14 +49,16 @@ class PageTokenSecretTableTest {
   @Test
   void aDamagedSecretIsReportedNotReplaced() throws Exception {
     SqliteStorage.open(dir).close();
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       statement.executeUpdate("UPDATE page_token_secret SET secret = x'0102'");
     }
 
     assertThatThrownBy(() -> SqliteStorage.open(dir))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("page-token secret is damaged");
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery(PageTokenSecretTable.SELECT_SQL)) {
       assertThat(row.next()).isTrue();
       assertThat(row.getBytes(1)).containsExactly(1, 2);

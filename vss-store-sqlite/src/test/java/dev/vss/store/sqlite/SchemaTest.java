@@ -24,10 +24,13 @@ class SchemaTest {
   private static final Keyspace WALLET = new Keyspace("alice", "wallet");
 
   /** What a later build might append: a new table and a new column with a default. */
-  private static final Schema.Migration NEXT = Schema.Migration.ofSql(
-      Schema.MIGRATIONS.size() + 1, "test: audit table and record flag",
-      List.of("CREATE TABLE audit (at INTEGER NOT NULL)",
-          "ALTER TABLE records ADD COLUMN flag INTEGER NOT NULL DEFAULT 0"));
+  private static final Schema.Migration NEXT =
+      Schema.Migration.ofSql(
+          Schema.MIGRATIONS.size() + 1,
+          "test: audit table and record flag",
+          List.of(
+              "CREATE TABLE audit (at INTEGER NOT NULL)",
+              "ALTER TABLE records ADD COLUMN flag INTEGER NOT NULL DEFAULT 0"));
 
   @TempDir Path dir;
 
@@ -67,7 +70,8 @@ class SchemaTest {
           .containsExactly("c", "b", "a");
     }
     assertThat(migrationVersions()).isEqualTo(versions(newer.size()));
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
         ResultSet row = statement.executeQuery("SELECT count(*) FROM records WHERE flag = 0")) {
       row.next();
       assertThat(row.getInt(1)).isEqualTo(3);
@@ -78,15 +82,25 @@ class SchemaTest {
   void aFileOfTheReleaseWithoutChecksumsGetsThemAtUpgradeInOneTransaction() throws Exception {
     // What the previous release wrote: schema version 1, rows without checksums, through its
     // own statements (it had no checksum columns to fill).
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
       statement.execute("BEGIN");
-      statement.execute("INSERT INTO keyspaces (id, user_token, store_id, global_version)"
-          + " VALUES (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 3)");
+      statement.execute(
+          "INSERT INTO keyspaces (id, user_token, store_id, global_version)"
+              + " VALUES (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 3)");
       for (int i = 1; i <= 2500; i++) { // more than one backfill chunk
-        statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value)"
-            + " VALUES (" + i + ", 1, CAST('k" + i + "' AS BLOB), " + i + ", CAST('v" + i
-            + "' AS BLOB))");
+        statement.execute(
+            "INSERT INTO records (sequence, keyspace_id, key, version, value)"
+                + " VALUES ("
+                + i
+                + ", 1, CAST('k"
+                + i
+                + "' AS BLOB), "
+                + i
+                + ", CAST('v"
+                + i
+                + "' AS BLOB))");
       }
       statement.execute("UPDATE sequence_counter SET last_sequence = 2500");
       statement.execute("COMMIT");
@@ -105,9 +119,12 @@ class SchemaTest {
       assertThat(storage.get(WALLET, "k1").orElseThrow().value().toStringUtf8()).isEqualTo("new");
     }
     assertThat(migrationVersions()).isEqualTo(versions(Schema.MIGRATIONS.size()));
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery("SELECT count(*) FROM records"
-            + " WHERE entry_crc IS NULL OR record_crc IS NULL")) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM records"
+                    + " WHERE entry_crc IS NULL OR record_crc IS NULL")) {
       row.next();
       assertThat(row.getInt(1)).isZero();
     }
@@ -116,18 +133,21 @@ class SchemaTest {
   @Test
   void aFileOfAnEarlierReleaseGetsItsUsageCountedAtUpgrade() throws Exception {
     // Written before usage was tracked (schema version 2 has no usage columns).
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
       statement.execute("BEGIN");
-      statement.execute("INSERT INTO keyspaces (id, user_token, store_id, global_version) VALUES"
-          + " (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 0),"
-          + " (2, CAST('alice' AS BLOB), CAST('other' AS BLOB), 4),"
-          + " (3, CAST('bob' AS BLOB), CAST('wallet' AS BLOB), 0)");
-      statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value) VALUES"
-          + " (1, 1, CAST('a' AS BLOB), 1, zeroblob(100)),"
-          + " (2, 1, CAST('b' AS BLOB), 1, zeroblob(0)),"
-          + " (3, 2, CAST('c' AS BLOB), 1, zeroblob(7)),"
-          + " (4, 3, CAST('d' AS BLOB), 1, zeroblob(1000))");
+      statement.execute(
+          "INSERT INTO keyspaces (id, user_token, store_id, global_version) VALUES"
+              + " (1, CAST('alice' AS BLOB), CAST('wallet' AS BLOB), 0),"
+              + " (2, CAST('alice' AS BLOB), CAST('other' AS BLOB), 4),"
+              + " (3, CAST('bob' AS BLOB), CAST('wallet' AS BLOB), 0)");
+      statement.execute(
+          "INSERT INTO records (sequence, keyspace_id, key, version, value) VALUES"
+              + " (1, 1, CAST('a' AS BLOB), 1, zeroblob(100)),"
+              + " (2, 1, CAST('b' AS BLOB), 1, zeroblob(0)),"
+              + " (3, 2, CAST('c' AS BLOB), 1, zeroblob(7)),"
+              + " (4, 3, CAST('d' AS BLOB), 1, zeroblob(1000))");
       statement.execute("UPDATE sequence_counter SET last_sequence = 4");
       statement.execute("COMMIT");
       Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 2));
@@ -146,21 +166,26 @@ class SchemaTest {
 
   @Test
   void aBackfillThatFailsLeavesTheFileAtTheOldVersion() throws Exception {
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       Schema.migrate(connection, Schema.MIGRATIONS.subList(0, 1));
-      statement.execute("INSERT INTO keyspaces (id, user_token, store_id) VALUES (1,"
-          + " CAST('alice' AS BLOB), CAST('wallet' AS BLOB))");
-      statement.execute("INSERT INTO records (sequence, keyspace_id, key, version, value)"
-          + " VALUES (1, 1, CAST('a' AS BLOB), 1, CAST('v' AS BLOB))");
+      statement.execute(
+          "INSERT INTO keyspaces (id, user_token, store_id) VALUES (1,"
+              + " CAST('alice' AS BLOB), CAST('wallet' AS BLOB))");
+      statement.execute(
+          "INSERT INTO records (sequence, keyspace_id, key, version, value)"
+              + " VALUES (1, 1, CAST('a' AS BLOB), 1, CAST('v' AS BLOB))");
     }
     List<Schema.Migration> failing = new ArrayList<>(Schema.MIGRATIONS);
     failing.add(Schema.Migration.ofSql(failing.size() + 1, "test: fails", List.of("NOT SQL")));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, failing))
         .isInstanceOf(StorageException.class);
     assertThat(migrationVersions()).containsExactly(1);
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
-        ResultSet columns = statement.executeQuery(
-            "SELECT count(*) FROM pragma_table_info('records') WHERE name = 'entry_crc'")) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet columns =
+            statement.executeQuery(
+                "SELECT count(*) FROM pragma_table_info('records') WHERE name = 'entry_crc'")) {
       columns.next();
       assertThat(columns.getInt(1)).isZero();
     }
@@ -183,15 +208,19 @@ class SchemaTest {
           .putObjects("alice", put("wallet", null, item("a", 0, "1")));
     }
     List<Schema.Migration> broken = new ArrayList<>(Schema.MIGRATIONS);
-    broken.add(Schema.Migration.ofSql(Schema.MIGRATIONS.size() + 1, "test: broken",
-        List.of("CREATE TABLE half_done (x)", "THIS IS NOT SQL")));
+    broken.add(
+        Schema.Migration.ofSql(
+            Schema.MIGRATIONS.size() + 1,
+            "test: broken",
+            List.of("CREATE TABLE half_done (x)", "THIS IS NOT SQL")));
     assertThatThrownBy(() -> SqliteStorage.open(dir, SqliteOptions.DEFAULTS, broken))
         .isInstanceOf(StorageException.class);
 
     assertThat(migrationVersions()).isEqualTo(versions(Schema.MIGRATIONS.size()));
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
-        ResultSet row = statement.executeQuery(
-            "SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'")) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'")) {
       row.next();
       assertThat(row.getInt(1)).isZero();
     }
@@ -214,7 +243,8 @@ class SchemaTest {
 
   private List<Integer> migrationVersions() throws Exception {
     List<Integer> found = new ArrayList<>();
-    try (Connection connection = connect(); Statement statement = connection.createStatement();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery("SELECT version FROM schema_migrations ORDER BY version")) {
       while (rows.next()) {

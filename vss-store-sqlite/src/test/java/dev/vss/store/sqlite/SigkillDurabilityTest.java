@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged put with its versions and values, and every multi-item put wholly or not at all.
  * Several cycles run on the same file, so each reopen also recovers a file that earlier kills left.
  *
- * <p>A SIGKILL loses what the process held but not what the OS holds; losing power or the OS is
- * not simulated here (that is what {@code synchronous=FULL}'s fsync is for).
+ * <p>A SIGKILL loses what the process held but not what the OS holds; losing power or the OS is not
+ * simulated here (that is what {@code synchronous=FULL}'s fsync is for).
  */
 class SigkillDurabilityTest {
   private static final int CYCLES = 5;
@@ -48,14 +48,22 @@ class SigkillDurabilityTest {
     for (int cycle = 0; cycle < CYCLES; cycle++) {
       int killAfter = 100 + random.nextInt(800);
       long[] acknowledged = runAndKill(data, cycle, killAfter);
-      String context = "seed " + seed + ", cycle " + cycle + ", killed after " + killAfter
-          + " acks, acknowledged steps " + Arrays.toString(acknowledged);
+      String context =
+          "seed "
+              + seed
+              + ", cycle "
+              + cycle
+              + ", killed after "
+              + killAfter
+              + " acks, acknowledged steps "
+              + Arrays.toString(acknowledged);
       try (SqliteStorage storage = SqliteStorage.open(data)) {
         for (int thread = 0; thread < THREADS; thread++) {
           Keyspace keyspace = DurabilityWorkload.keyspace(cycle, thread);
           long steps = verifyKeyspace(storage, cycle, thread, context);
           // Every acknowledged step is there; at most the one step in flight beyond it.
-          assertThat(steps).as(context + ", thread " + thread)
+          assertThat(steps)
+              .as(context + ", thread " + thread)
               .isBetween(acknowledged[thread] + 1, acknowledged[thread] + 2);
           committed.put(keyspace, steps);
         }
@@ -76,23 +84,28 @@ class SigkillDurabilityTest {
    */
   private long[] runAndKill(Path data, int cycle, int killAfter) throws Exception {
     Path log = dir.resolve("child-" + cycle + ".log");
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        DurabilityWorkload.class.getName(), data.toString(), Integer.toString(cycle),
-        Integer.toString(THREADS))
-        .redirectError(log.toFile())
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DurabilityWorkload.class.getName(),
+                data.toString(),
+                Integer.toString(cycle),
+                Integer.toString(THREADS))
+            .redirectError(log.toFile())
+            .start();
     // A child that hangs must not hang the build: kill it after a generous deadline, which ends
     // the read loop below with too few acknowledgements and fails the test.
-    CompletableFuture.runAsync(() -> child.toHandle().destroyForcibly(),
+    CompletableFuture.runAsync(
+        () -> child.toHandle().destroyForcibly(),
         CompletableFuture.delayedExecutor(CHILD_DEADLINE_SECONDS, TimeUnit.SECONDS));
     long[] acknowledged = new long[THREADS];
     Arrays.fill(acknowledged, -1);
     int acks = 0;
     boolean killed = false;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         String[] parts = line.split(" ");
         if (parts.length != 4 || !parts[0].equals("ACK") || !parts[3].equals("END")) {
@@ -103,7 +116,8 @@ class SigkillDurabilityTest {
         assertThat(step).isEqualTo(acknowledged[thread] + 1);
         acknowledged[thread] = step;
         if (++acks == killAfter && !killed) {
-          // SIGKILL on Unix. Through the handle, unlike Process.destroyForcibly, the pipe stays open
+          // SIGKILL on Unix. Through the handle, unlike Process.destroyForcibly, the pipe stays
+          // open
           // so the acknowledgements already written are still read below.
           child.toHandle().destroyForcibly();
           killed = true;
@@ -115,15 +129,18 @@ class SigkillDurabilityTest {
       }
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(killed).as("the child died or hung before %d acks:%n%s", killAfter,
-        Files.exists(log) ? Files.readString(log) : "(no log)").isTrue();
+    assertThat(killed)
+        .as(
+            "the child died or hung before %d acks:%n%s",
+            killAfter, Files.exists(log) ? Files.readString(log) : "(no log)")
+        .isTrue();
     assertThat(child.exitValue()).isEqualTo(137); // 128 + SIGKILL
     return acknowledged;
   }
 
   /**
-   * Checks one workload keyspace against the invariant of {@link DurabilityWorkload} and returns how
-   * many steps it committed.
+   * Checks one workload keyspace against the invariant of {@link DurabilityWorkload} and returns
+   * how many steps it committed.
    */
   private static long verifyKeyspace(SqliteStorage storage, int cycle, int thread, String context) {
     Keyspace keyspace = DurabilityWorkload.keyspace(cycle, thread);
@@ -131,14 +148,19 @@ class SigkillDurabilityTest {
     Optional<StoredRecord> counter = storage.get(keyspace, "counter");
     long steps = counter.map(StoredRecord::version).orElse(0L);
     assertThat(storage.globalVersion(keyspace)).as(where).isEqualTo(steps);
-    counter.ifPresent(record ->
-        assertThat(record.value().toStringUtf8()).as(where).isEqualTo(Long.toString(steps - 1)));
+    counter.ifPresent(
+        record ->
+            assertThat(record.value().toStringUtf8())
+                .as(where)
+                .isEqualTo(Long.toString(steps - 1)));
     for (long step = 0; step < steps; step++) {
-      StoredRecord a = storage.get(keyspace, step + "/a").orElseThrow(
-          () -> new AssertionError(where + ": a committed step lost its 'a' item"));
+      StoredRecord a =
+          storage
+              .get(keyspace, step + "/a")
+              .orElseThrow(
+                  () -> new AssertionError(where + ": a committed step lost its 'a' item"));
       assertThat(a.version()).as(where).isEqualTo(1);
-      assertThat(a.value()).as(where)
-          .isEqualTo(DurabilityWorkload.value(cycle, thread, step, 'a'));
+      assertThat(a.value()).as(where).isEqualTo(DurabilityWorkload.value(cycle, thread, step, 'a'));
       Optional<StoredRecord> b = storage.get(keyspace, step + "/b");
       if (step == steps - 1) {
         assertThat(b).as(where + ": newest 'b' of step " + step).isPresent();

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The testkit's conformance suite, unchanged, against {@link SqliteStorage} in a fresh directory. */
+/**
+ * The testkit's conformance suite, unchanged, against {@link SqliteStorage} in a fresh directory.
+ */
 class SqliteStorageConformanceTest extends StorageConformanceSuite {
   @TempDir Path dir;
 

@@ -88,8 +88,12 @@ class SqliteStorageTest {
       assertThat(storage.globalVersion(WALLET)).isEqualTo(2);
       assertThat(keys(storage.list(WALLET, "", Long.MAX_VALUE, 10))).containsExactly("b", "a");
 
-      vss.deleteObject(USER, DeleteObjectRequest.newBuilder().setStoreId("wallet")
-          .setKeyValue(KeyValue.newBuilder().setKey("b").setVersion(1)).build());
+      vss.deleteObject(
+          USER,
+          DeleteObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .setKeyValue(KeyValue.newBuilder().setKey("b").setVersion(1))
+              .build());
       assertThat(storage.get(WALLET, "b")).isEmpty();
       assertThat(keys(storage.list(WALLET, "", Long.MAX_VALUE, 10))).containsExactly("a");
       // Another user's keyspace with the same store id is untouched and empty.
@@ -103,8 +107,10 @@ class SqliteStorageTest {
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       vss.putObjects(USER, put("wallet", null, item("a", 0, "1")));
-      assertThatThrownBy(() -> vss.putObjects(USER,
-          put("wallet", null, item("b", 0, "2"), item("a", 0, "clash"))))
+      assertThatThrownBy(
+              () ->
+                  vss.putObjects(
+                      USER, put("wallet", null, item("b", 0, "2"), item("a", 0, "clash"))))
           .isInstanceOf(VssException.class)
           .extracting(e -> ((VssException) e).errorCode())
           .isEqualTo(ErrorCode.CONFLICT_EXCEPTION);
@@ -122,8 +128,12 @@ class SqliteStorageTest {
       vss.putObjects(USER, put("wallet", 0L, item("a", 0, "1"), item("b", 0, "2")));
       vss.putObjects(USER, put("wallet", null, item("newest", 0, "3")));
       deletedSequence = storage.get(WALLET, "newest").orElseThrow().sequence();
-      vss.putObjects(USER, PutObjectRequest.newBuilder().setStoreId("wallet")
-          .addDeleteItems(KeyValue.newBuilder().setKey("newest").setVersion(1)).build());
+      vss.putObjects(
+          USER,
+          PutObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .addDeleteItems(KeyValue.newBuilder().setKey("newest").setVersion(1))
+              .build());
     }
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       assertThat(storage.get(WALLET, "a").orElseThrow().value().toStringUtf8()).isEqualTo("1");
@@ -147,8 +157,12 @@ class SqliteStorageTest {
       vss.putObjects(USER, put("wallet", null, item("a", 1, "2")));
       assertThat(storage.get(WALLET, "a").orElseThrow().sequence()).isEqualTo(first);
       assertThat(keys(storage.list(WALLET, "", Long.MAX_VALUE, 10))).containsExactly("b", "a");
-      vss.putObjects(USER, PutObjectRequest.newBuilder().setStoreId("wallet")
-          .addDeleteItems(KeyValue.newBuilder().setKey("a").setVersion(-1)).build());
+      vss.putObjects(
+          USER,
+          PutObjectRequest.newBuilder()
+              .setStoreId("wallet")
+              .addDeleteItems(KeyValue.newBuilder().setKey("a").setVersion(-1))
+              .build());
       vss.putObjects(USER, put("wallet", null, item("a", 0, "3")));
       assertThat(storage.get(WALLET, "a").orElseThrow().sequence()).isGreaterThan(first);
       assertThat(keys(storage.list(WALLET, "", Long.MAX_VALUE, 10))).containsExactly("a", "b");
@@ -157,8 +171,8 @@ class SqliteStorageTest {
 
   @Test
   void prefixesAreLiteralAndKeysKeepEveryCharacter() {
-    List<String> stored = List.of("a%b", "a_b", "axb", "a\u0000b", "a", "\u00e9t\u00e9", "\ud83d\ude00x",
-        "b", "A%b");
+    List<String> stored =
+        List.of("a%b", "a_b", "axb", "a\u0000b", "a", "\u00e9t\u00e9", "\ud83d\ude00x", "b", "A%b");
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       PutObjectRequest.Builder request = PutObjectRequest.newBuilder().setStoreId("wallet");
@@ -188,7 +202,8 @@ class SqliteStorageTest {
     try (SqliteStorage storage = SqliteStorage.open(dir)) {
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       for (int i = 0; i < 25; i++) {
-        vss.putObjects(USER, put("wallet", null, item((i % 2 == 0 ? "even/" : "odd/") + i, 0, "v")));
+        vss.putObjects(
+            USER, put("wallet", null, item((i % 2 == 0 ? "even/" : "odd/") + i, 0, "v")));
       }
       List<String> all = new ArrayList<>();
       long before = Long.MAX_VALUE;
@@ -215,7 +230,8 @@ class SqliteStorageTest {
           .putObjects(USER, put("wallet", null, item("a", 0, "1")));
     }
     try (Connection connection =
-        DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME))) {
+        DriverManager.getConnection(
+            "jdbc:sqlite:" + dir.resolve(SqliteStorage.DATABASE_FILE_NAME))) {
       for (String sql : List.of(ReaderPool.LIST_SQL, ReaderPool.LIST_PREFIX_SQL)) {
         String plan = queryPlan(connection, sql);
         assertThat(plan)
@@ -235,15 +251,17 @@ class SqliteStorageTest {
     assertThatThrownBy(() -> storage.globalVersion(WALLET)).isInstanceOf(StorageException.class);
     assertThatThrownBy(() -> storage.list(WALLET, "", Long.MAX_VALUE, 1))
         .isInstanceOf(StorageException.class);
-    assertThatThrownBy(() -> storage.write(WALLET, Set.of("a"),
-        view -> dev.vss.core.spi.WritePlan.abort("x"))).isInstanceOf(StorageException.class);
+    assertThatThrownBy(
+            () -> storage.write(WALLET, Set.of("a"), view -> dev.vss.core.spi.WritePlan.abort("x")))
+        .isInstanceOf(StorageException.class);
     assertThatThrownBy(storage::checkHealth).isInstanceOf(StorageException.class);
   }
 
   @Test
   void closeReleasesTheFileForTheNextOpen() throws Exception {
     SqliteStorage storage = SqliteStorage.open(dir);
-    new VssService(storage, Limits.DEFAULTS).putObjects(USER, put("wallet", null, item("a", 0, "1")));
+    new VssService(storage, Limits.DEFAULTS)
+        .putObjects(USER, put("wallet", null, item("a", 0, "1")));
     storage.close();
     // With every connection closed SQLite checkpoints the log into the file and removes it.
     assertThat(dir.resolve(SqliteStorage.DATABASE_FILE_NAME + "-wal")).doesNotExist();
@@ -254,17 +272,20 @@ class SqliteStorageTest {
 
   static List<String> pragmas(SqliteStorage storage) {
     AtomicReference<List<String>> values = new AtomicReference<>();
-    storage.writer().onConnection(connection -> {
-      List<String> found = new ArrayList<>();
-      for (String pragma : List.of("journal_mode", "synchronous")) {
-        try (PreparedStatement statement = connection.prepareStatement("PRAGMA " + pragma);
-            ResultSet row = statement.executeQuery()) {
-          row.next();
-          found.add(row.getString(1));
-        }
-      }
-      values.set(found);
-    });
+    storage
+        .writer()
+        .onConnection(
+            connection -> {
+              List<String> found = new ArrayList<>();
+              for (String pragma : List.of("journal_mode", "synchronous")) {
+                try (PreparedStatement statement = connection.prepareStatement("PRAGMA " + pragma);
+                    ResultSet row = statement.executeQuery()) {
+                  row.next();
+                  found.add(row.getString(1));
+                }
+              }
+              values.set(found);
+            });
     return values.get();
   }
 
@@ -284,8 +305,11 @@ class SqliteStorageTest {
   }
 
   static KeyValue item(String key, long version, String value) {
-    return KeyValue.newBuilder().setKey(key).setVersion(version)
-        .setValue(ByteString.copyFromUtf8(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setVersion(version)
+        .setValue(ByteString.copyFromUtf8(value))
+        .build();
   }
 
   static PutObjectRequest put(String storeId, Long globalVersion, KeyValue... items) {

@@ -35,13 +35,13 @@ class WalDamageTest {
   @BeforeAll
   static void writeInAChildAndKillIt() throws Exception {
     original = shared.resolve("original");
-    try (ChildStore.Child child =
-        new ChildStore.Child(original, "write", Integer.toString(PUTS))) {
+    try (ChildStore.Child child = new ChildStore.Child(original, "write", Integer.toString(PUTS))) {
       assertThat(child.nextLine()).isEqualTo("OPEN");
       assertThat(child.nextLine()).isEqualTo("DONE " + PUTS);
       child.kill();
     }
-    assertThat(Files.size(original.resolve(WAL))).as("the puts live in the log")
+    assertThat(Files.size(original.resolve(WAL)))
+        .as("the puts live in the log")
         .isGreaterThan((long) PUTS * pageSize(original));
   }
 
@@ -97,8 +97,7 @@ class WalDamageTest {
   void aDamagedLogHeaderFollowedByCommitsIsRefused() throws Exception {
     Path copy = copy();
     flipByte(copy.resolve(WAL), 17); // in salt-1: the header's checksum fails
-    assertThat(countRecordsWithPlainSqlite(copyOf(copy, dir.resolve("plain"))))
-        .isLessThan(PUTS);
+    assertThat(countRecordsWithPlainSqlite(copyOf(copy, dir.resolve("plain")))).isLessThan(PUTS);
     assertThatThrownBy(() -> SqliteStorage.open(copy))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("its header fails its checksum");
@@ -161,11 +160,12 @@ class WalDamageTest {
   }
 
   private static int countRecordsWithPlainSqlite(Path directory) throws Exception {
-    try (Connection connection = DriverManager.getConnection(
-            "jdbc:sqlite:" + directory.resolve(SqliteStorage.DATABASE_FILE_NAME));
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + directory.resolve(SqliteStorage.DATABASE_FILE_NAME));
         Statement statement = connection.createStatement()) {
-      try (ResultSet table = statement.executeQuery(
-          "SELECT count(*) FROM sqlite_schema WHERE name = 'records'")) {
+      try (ResultSet table =
+          statement.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'records'")) {
         table.next();
         if (table.getInt(1) == 0) {
           return 0; // not even the schema survived

@@ -15,14 +15,21 @@ final class WriterGate {
 
   private WriterGate(SqliteStorage storage) {
     this.storage = storage;
-    this.holder = new Thread(() -> storage.writer().onConnection(connection -> {
-      entered.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }), "writer-gate");
+    this.holder =
+        new Thread(
+            () ->
+                storage
+                    .writer()
+                    .onConnection(
+                        connection -> {
+                          entered.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }),
+            "writer-gate");
   }
 
   /** Closes the gate: returns once the writer thread is held. */

@@ -22,17 +22,16 @@ import org.junit.platform.launcher.core.LauncherFactory;
 /**
  * The black-box conformance runner: {@code java -jar vss-testkit-<version>-runner.jar --url URL
  * [--auth signature|jwt|none] [--jwt-private-key PEM_FILE | --jwt-token TOKEN] [--limits LIMITS]
- * [--only GROUP,...]} runs every check that works over the wire against a running VSS server in
- * any language and prints a report: passed, failed with the last requests and responses, skipped
- * with the reason. The exit status is 0 when nothing failed, 1 when a check failed, 2 on a usage
- * error.
+ * [--only GROUP,...]} runs every check that works over the wire against a running VSS server in any
+ * language and prints a report: passed, failed with the last requests and responses, skipped with
+ * the reason. The exit status is 0 when nothing failed, 1 when a check failed, 2 on a usage error.
  *
  * <p>The groups: {@code header} (the protocol version header), {@code conformance} (the SPEC
  * section 4 scenarios), {@code races} (the concurrency races), {@code consistency} (atomic
- * visibility and linearizability) and {@code property} (the model property). The server is
- * assumed to enforce the SPEC section 6 default limits unless {@code --limits} says otherwise; the
- * limit scenarios then test the given limits, and a group whose workload does not fit them is
- * skipped with the reason.
+ * visibility and linearizability) and {@code property} (the model property). The server is assumed
+ * to enforce the SPEC section 6 default limits unless {@code --limits} says otherwise; the limit
+ * scenarios then test the given limits, and a group whose workload does not fit them is skipped
+ * with the reason.
  */
 public final class ConformanceRunner {
   /** The check groups, in the order they run. */
@@ -46,26 +45,29 @@ public final class ConformanceRunner {
     GROUPS.put("property", WireModelProperties.class);
   }
 
-  private static final String USAGE = String.join("\n",
-      "Usage: java -jar vss-testkit-runner.jar --url URL [--auth signature|jwt|none]",
-      "           [--jwt-private-key PEM_FILE | --jwt-token TOKEN] [--limits LIMITS]",
-      "           [--only GROUPS]",
-      "  --url URL      the server's API base, such as http://127.0.0.1:8080/vss",
-      "  --auth MODE    signature (default): one generated secp256k1 key per user token;",
-      "                 jwt: Authorization: Bearer <jwt>, with --jwt-private-key or --jwt-token;",
-      "                 none: no Authorization header (one user: isolation checks are skipped)",
-      "  --jwt-private-key PEM_FILE  the token issuer's RSA private key (PKCS#8,",
-      "                 BEGIN PRIVATE KEY): one RS256 token is minted per user token",
-      "                 (sub = the user), so every check runs",
-      "  --jwt-token TOKEN  one JWT the server accepts: one user, as with --auth none",
-      "  --limits LIMITS  the server's limits where they differ from SPEC section 6,",
-      "                 comma-separated:",
-      "                 items=N (per put, 1000), key-length=N (600), store-id-length=N (120),",
-      "                 value-bytes=N (67108864), page-size=N (default 100), max-page-size=N (100)",
-      "  --only GROUPS  comma-separated subset of: " + String.join(",", GROUPS.keySet()));
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -jar vss-testkit-runner.jar --url URL [--auth signature|jwt|none]",
+          "           [--jwt-private-key PEM_FILE | --jwt-token TOKEN] [--limits LIMITS]",
+          "           [--only GROUPS]",
+          "  --url URL      the server's API base, such as http://127.0.0.1:8080/vss",
+          "  --auth MODE    signature (default): one generated secp256k1 key per user token;",
+          "                 jwt: Authorization: Bearer <jwt>, with --jwt-private-key or --jwt-token;",
+          "                 none: no Authorization header (one user: isolation checks are skipped)",
+          "  --jwt-private-key PEM_FILE  the token issuer's RSA private key (PKCS#8,",
+          "                 BEGIN PRIVATE KEY): one RS256 token is minted per user token",
+          "                 (sub = the user), so every check runs",
+          "  --jwt-token TOKEN  one JWT the server accepts: one user, as with --auth none",
+          "  --limits LIMITS  the server's limits where they differ from SPEC section 6,",
+          "                 comma-separated:",
+          "                 items=N (per put, 1000), key-length=N (600), store-id-length=N (120),",
+          "                 value-bytes=N (67108864), page-size=N (default 100), max-page-size=N (100)",
+          "  --only GROUPS  comma-separated subset of: " + String.join(",", GROUPS.keySet()));
 
   /** The property reads back the reserved key {@code global_version} (14 characters). */
   private static final int PROPERTY_MIN_KEY_LENGTH = 14;
+
   /** The consistency workloads' multi-item puts and one-page listings. */
   private static final int CONSISTENCY_MIN_ITEMS_AND_PAGE = 10;
 
@@ -116,8 +118,10 @@ public final class ConformanceRunner {
           throw new IllegalArgumentException(
               "--auth jwt needs exactly one of --jwt-private-key PEM_FILE and --jwt-token TOKEN");
         }
-        jwt = jwtToken != null ? JwtCredentials.fixedToken(jwtToken)
-            : JwtCredentials.mintingWithPem(readFile(jwtKeyFile));
+        jwt =
+            jwtToken != null
+                ? JwtCredentials.fixedToken(jwtToken)
+                : JwtCredentials.mintingWithPem(readFile(jwtKeyFile));
       } else if (jwtKeyFile != null || jwtToken != null) {
         throw new IllegalArgumentException("--jwt-private-key and --jwt-token need --auth jwt");
       }
@@ -128,25 +132,36 @@ public final class ConformanceRunner {
       }
       WireTarget.use(new WireTarget(URI.create(url), mode, limits, jwt));
       if (limits.maxKeyLength() < PROPERTY_MIN_KEY_LENGTH) {
-        skippedGroups.put("property", "the model property reads back the reserved key "
-            + "global_version (14 characters), above the key-length limit "
-            + limits.maxKeyLength());
+        skippedGroups.put(
+            "property",
+            "the model property reads back the reserved key "
+                + "global_version (14 characters), above the key-length limit "
+                + limits.maxKeyLength());
       }
       if (limits.maxItemsPerPut() < CONSISTENCY_MIN_ITEMS_AND_PAGE
           || limits.maxPageSize() < CONSISTENCY_MIN_ITEMS_AND_PAGE) {
-        skippedGroups.put("consistency", "the consistency workloads need 10 items per put and "
-            + "pages of 10; the limits allow " + limits.maxItemsPerPut() + " items and pages of "
-            + limits.maxPageSize());
+        skippedGroups.put(
+            "consistency",
+            "the consistency workloads need 10 items per put and "
+                + "pages of 10; the limits allow "
+                + limits.maxItemsPerPut()
+                + " items and pages of "
+                + limits.maxPageSize());
       }
     } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
-      out.println("vss-testkit: " + (e instanceof ArrayIndexOutOfBoundsException
-          ? "an option is missing its value" : e.getMessage()));
+      out.println(
+          "vss-testkit: "
+              + (e instanceof ArrayIndexOutOfBoundsException
+                  ? "an option is missing its value"
+                  : e.getMessage()));
       out.println(USAGE);
       return 2;
     }
 
-    out.println("VSS conformance run against " + WireTarget.current().endpoint()
-        + (limits.equals(Limits.DEFAULTS) ? "" : " with limits " + describe(limits)));
+    out.println(
+        "VSS conformance run against "
+            + WireTarget.current().endpoint()
+            + (limits.equals(Limits.DEFAULTS) ? "" : " with limits " + describe(limits)));
     ReportListener report = new ReportListener(out);
     List<String> toRun = new ArrayList<>();
     for (String group : groups) {
@@ -157,8 +172,8 @@ public final class ConformanceRunner {
         toRun.add(name);
       }
     }
-    List<ClassSelector> selectors = toRun.stream().map(group -> selectClass(GROUPS.get(group)))
-        .toList();
+    List<ClassSelector> selectors =
+        toRun.stream().map(group -> selectClass(GROUPS.get(group))).toList();
     // jqwik keeps failed seeds in a file; this run's goes to a directory of its own.
     Path scratch;
     try {
@@ -167,11 +182,12 @@ public final class ConformanceRunner {
       throw new IllegalStateException("cannot create a temporary directory", e);
     }
     Path jqwikDatabase = scratch.resolve("jqwik-database");
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(selectors)
-        .configurationParameter("jqwik.database", jqwikDatabase.toString())
-        .configurationParameter("jqwik.reporting.onlyfailures", "true")
-        .build();
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(selectors)
+            .configurationParameter("jqwik.database", jqwikDatabase.toString())
+            .configurationParameter("jqwik.reporting.onlyfailures", "true")
+            .build();
     try {
       Launcher launcher = LauncherFactory.create();
       launcher.execute(request, report);
@@ -209,8 +225,8 @@ public final class ConformanceRunner {
       try {
         value = Integer.parseInt(parts[1].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--limits: " + name + " is not a whole number: "
-            + parts[1].trim());
+        throw new IllegalArgumentException(
+            "--limits: " + name + " is not a whole number: " + parts[1].trim());
       }
       if (value <= 0) {
         throw new IllegalArgumentException("--limits: " + name + " must be positive");
@@ -222,21 +238,26 @@ public final class ConformanceRunner {
         case "value-bytes" -> limits = limits.withMaxValueBytes(value);
         case "page-size" -> pageSize = value;
         case "max-page-size" -> maxPageSize = value;
-        default -> throw new IllegalArgumentException("--limits: unknown limit " + name
-            + " (items, key-length, store-id-length, value-bytes, page-size, max-page-size)");
+        default ->
+            throw new IllegalArgumentException(
+                "--limits: unknown limit "
+                    + name
+                    + " (items, key-length, store-id-length, value-bytes, page-size, max-page-size)");
       }
     }
-    int max = maxPageSize != null ? maxPageSize
-        : Math.max(limits.maxPageSize(), pageSize == null ? 0 : pageSize);
+    int max =
+        maxPageSize != null
+            ? maxPageSize
+            : Math.max(limits.maxPageSize(), pageSize == null ? 0 : pageSize);
     int defaultSize = pageSize != null ? pageSize : Math.min(limits.defaultPageSize(), max);
     if (pageSize != null || maxPageSize != null) {
       if (defaultSize > max) {
-        throw new IllegalArgumentException("--limits: page-size " + defaultSize
-            + " is above max-page-size " + max);
+        throw new IllegalArgumentException(
+            "--limits: page-size " + defaultSize + " is above max-page-size " + max);
       }
       if (max > Limits.PAGE_SIZE_CEILING) {
-        throw new IllegalArgumentException("--limits: max-page-size above "
-            + Limits.PAGE_SIZE_CEILING);
+        throw new IllegalArgumentException(
+            "--limits: max-page-size above " + Limits.PAGE_SIZE_CEILING);
       }
       limits = limits.withPageSizes(defaultSize, max);
     }
@@ -245,9 +266,17 @@ public final class ConformanceRunner {
 
   /** The limits as {@code --limits} spells them. */
   static String describe(Limits limits) {
-    return "items=" + limits.maxItemsPerPut() + ",key-length=" + limits.maxKeyLength()
-        + ",store-id-length=" + limits.maxStoreIdLength() + ",value-bytes="
-        + limits.maxValueBytes() + ",page-size=" + limits.defaultPageSize() + ",max-page-size="
+    return "items="
+        + limits.maxItemsPerPut()
+        + ",key-length="
+        + limits.maxKeyLength()
+        + ",store-id-length="
+        + limits.maxStoreIdLength()
+        + ",value-bytes="
+        + limits.maxValueBytes()
+        + ",page-size="
+        + limits.defaultPageSize()
+        + ",max-page-size="
         + limits.maxPageSize();
   }
 

@@ -52,12 +52,15 @@ public final class HttpVssEndpoint implements VssEndpoint {
    *
    * @param client the HTTP client, shared by endpoints
    * @param base the API base URI, without a trailing slash
-   * @param authorization the {@code Authorization} header value for a user token, or empty to
-   *     send none
+   * @param authorization the {@code Authorization} header value for a user token, or empty to send
+   *     none
    * @param description how reports name the endpoint
    */
-  public HttpVssEndpoint(HttpClient client, URI base,
-      Function<String, Optional<String>> authorization, String description) {
+  public HttpVssEndpoint(
+      HttpClient client,
+      URI base,
+      Function<String, Optional<String>> authorization,
+      String description) {
     this.client = Objects.requireNonNull(client, "client");
     this.base = Objects.requireNonNull(base, "base");
     this.authorization = Objects.requireNonNull(authorization, "authorization");
@@ -66,8 +69,10 @@ public final class HttpVssEndpoint implements VssEndpoint {
 
   /** An HTTP/1.1 client with a 10-second connect timeout. */
   public static HttpClient newClient() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
   }
 
   @Override
@@ -86,8 +91,7 @@ public final class HttpVssEndpoint implements VssEndpoint {
   }
 
   @Override
-  public ListKeyVersionsResponse listKeyVersions(String userToken,
-      ListKeyVersionsRequest request) {
+  public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
     return call(VssMethod.LIST_KEY_VERSIONS, userToken, request);
   }
 
@@ -96,10 +100,11 @@ public final class HttpVssEndpoint implements VssEndpoint {
    * the protocol version header).
    */
   HttpResponse<byte[]> send(String method, String userToken, Message request) {
-    HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(base + "/" + method))
-        .timeout(CALL_TIMEOUT)
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()));
+    HttpRequest.Builder http =
+        HttpRequest.newBuilder(URI.create(base + "/" + method))
+            .timeout(CALL_TIMEOUT)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.toByteArray()));
     authorization.apply(userToken).ifPresent(value -> http.header("Authorization", value));
     try {
       return client.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -116,8 +121,8 @@ public final class HttpVssEndpoint implements VssEndpoint {
     return call(method.methodName(), userToken, request, method.responseParser());
   }
 
-  private <T extends Message> T call(String method, String userToken, Message request,
-      Parser<T> parser) {
+  private <T extends Message> T call(
+      String method, String userToken, Message request, Parser<T> parser) {
     HttpResponse<byte[]> response = send(method, userToken, request);
     String sent = method + " " + show(request);
     int status = response.statusCode();
@@ -136,22 +141,35 @@ public final class HttpVssEndpoint implements VssEndpoint {
       int expected = statusOf(code);
       boolean tooLarge = status == 413 && code == ErrorCode.INVALID_REQUEST_EXCEPTION;
       if (status != expected && !tooLarge) {
-        throw new IllegalStateException(method + ": HTTP " + status
-            + " does not match error code " + code + " (SPEC section 1: " + expected + ")");
+        throw new IllegalStateException(
+            method
+                + ": HTTP "
+                + status
+                + " does not match error code "
+                + code
+                + " (SPEC section 1: "
+                + expected
+                + ")");
       }
       throw new VssException(code, error.getMessage());
     } catch (InvalidProtocolBufferException e) {
-      ExchangeLog.record(sent + "\n      -> " + status + " with a body that is not protobuf: "
-          + abbreviate(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
-      throw new IllegalStateException(method + ": HTTP " + status
-          + " with a body that is not protobuf", e);
+      ExchangeLog.record(
+          sent
+              + "\n      -> "
+              + status
+              + " with a body that is not protobuf: "
+              + abbreviate(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)));
+      throw new IllegalStateException(
+          method + ": HTTP " + status + " with a body that is not protobuf", e);
     }
   }
 
   /** Whether {@code response} carries {@code vss-protocol-version: 0} (SPEC section 1). */
   static boolean hasProtocolVersion(HttpResponse<?> response) {
-    return response.headers().allValues(ProtocolVersion.HEADER).equals(
-        java.util.List.of(ProtocolVersion.VALUE));
+    return response
+        .headers()
+        .allValues(ProtocolVersion.HEADER)
+        .equals(java.util.List.of(ProtocolVersion.VALUE));
   }
 
   /** The HTTP status SPEC section 1 gives {@code code}. */
@@ -160,13 +178,16 @@ public final class HttpVssEndpoint implements VssEndpoint {
   }
 
   private static String show(Message message) {
-    return message.getClass().getSimpleName() + "{"
-        + abbreviate(TextFormat.printer().shortDebugString(message)) + "}";
+    return message.getClass().getSimpleName()
+        + "{"
+        + abbreviate(TextFormat.printer().shortDebugString(message))
+        + "}";
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= 400 ? text : text.substring(0, 400) + "... (" + text.length()
-        + " characters)";
+    return text.length() <= 400
+        ? text
+        : text.substring(0, 400) + "... (" + text.length() + " characters)";
   }
 
   @Override

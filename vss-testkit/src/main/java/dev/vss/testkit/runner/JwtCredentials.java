@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Two forms. With the issuer's RSA private key ({@link #mintingWith}) the runner mints one token
  * per user token, {@code sub} = the (salted) user token, so distinct tokens are distinct users and
  * every check runs. With one fixed token ({@link #fixedToken}), every request is the same user, as
- * with {@code --auth none}: the checks that need several users are skipped and keyspaces are
- * shared between checks.
+ * with {@code --auth none}: the checks that need several users are skipped and keyspaces are shared
+ * between checks.
  *
  * <p>Minted tokens carry {@code iat} and an {@code exp} one hour ahead, and no {@code aud} (our
  * server refuses tokens with an audience); a token is reminted when less than ten minutes of it
@@ -74,23 +74,25 @@ public final class JwtCredentials {
    */
   public static JwtCredentials mintingWithPem(String pem) {
     if (pem.contains("BEGIN RSA PRIVATE KEY")) {
-      throw new IllegalArgumentException("the key is in PKCS#1 form (BEGIN RSA PRIVATE KEY); "
-          + "convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+      throw new IllegalArgumentException(
+          "the key is in PKCS#1 form (BEGIN RSA PRIVATE KEY); "
+              + "convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
     }
     int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < begin) {
       throw new IllegalArgumentException("no BEGIN PRIVATE KEY block (PKCS#8) in the key file");
     }
-    String body = pem.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end)
-        .replaceAll("\\s", "");
+    String body =
+        pem.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end).replaceAll("\\s", "");
     try {
-      PrivateKey key = KeyFactory.getInstance("RSA")
-          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+      PrivateKey key =
+          KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
       return mintingWith((RSAPrivateKey) key);
     } catch (IllegalArgumentException | GeneralSecurityException | ClassCastException e) {
-      throw new IllegalArgumentException("the key file does not hold an RSA private key: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the key file does not hold an RSA private key: " + e.getMessage(), e);
     }
   }
 
@@ -105,18 +107,24 @@ public final class JwtCredentials {
       return "Bearer " + fixedToken;
     }
     Instant now = Instant.now();
-    Minted current = minted.compute(userToken, (user, old) ->
-        old != null && old.expires().minus(RENEW_BEFORE).isAfter(now) ? old : mint(user, now));
+    Minted current =
+        minted.compute(
+            userToken,
+            (user, old) ->
+                old != null && old.expires().minus(RENEW_BEFORE).isAfter(now)
+                    ? old
+                    : mint(user, now));
     return "Bearer " + current.token();
   }
 
   private Minted mint(String userToken, Instant now) {
     Instant expires = now.plus(LIFETIME);
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .subject(userToken)
-        .issueTime(Date.from(now))
-        .expirationTime(Date.from(expires))
-        .build();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .subject(userToken)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(expires))
+            .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
     try {
       jwt.sign(signer);

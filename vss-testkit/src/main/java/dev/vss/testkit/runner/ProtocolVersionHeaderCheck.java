@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SPEC section 1: every response on the API paths carries {@code vss-protocol-version: 0}, which
- * the deployed Rust client checks before anything else. The runner itself never requires the
- * header (so every other scenario runs against a server without it); this check reports its
- * absence.
+ * the deployed Rust client checks before anything else. The runner itself never requires the header
+ * (so every other scenario runs against a server without it); this check reports its absence.
  */
 public class ProtocolVersionHeaderCheck {
   private final HttpVssEndpoint endpoint = WireTarget.current().endpoint("");
@@ -26,10 +25,19 @@ public class ProtocolVersionHeaderCheck {
   @Test
   @DisplayName("protocol version header")
   public void everyResponseCarriesTheProtocolVersionHeader() {
-    HttpResponse<byte[]> ok = endpoint.send(VssMethod.PUT_OBJECTS.methodName(), user, PutObjectRequest.newBuilder()
-        .setStoreId("header").addTransactionItems(KeyValue.newBuilder().setKey("k")).build());
-    HttpResponse<byte[]> missing = endpoint.send(VssMethod.GET_OBJECT.methodName(), user,
-        GetObjectRequest.newBuilder().setStoreId("header").setKey("missing").build());
+    HttpResponse<byte[]> ok =
+        endpoint.send(
+            VssMethod.PUT_OBJECTS.methodName(),
+            user,
+            PutObjectRequest.newBuilder()
+                .setStoreId("header")
+                .addTransactionItems(KeyValue.newBuilder().setKey("k"))
+                .build());
+    HttpResponse<byte[]> missing =
+        endpoint.send(
+            VssMethod.GET_OBJECT.methodName(),
+            user,
+            GetObjectRequest.newBuilder().setStoreId("header").setKey("missing").build());
 
     assertThat(ok.statusCode()).as("status of the put").isEqualTo(200);
     assertThat(ok.headers().allValues(ProtocolVersion.HEADER))

@@ -54,8 +54,10 @@ final class ReportListener implements TestExecutionListener {
       case FAILED -> {
         StringBuilder text = new StringBuilder("FAIL  " + name(id));
         Optional<Throwable> thrown = result.getThrowable();
-        thrown.ifPresent(t -> text.append("\n    ").append(
-            indent(t.getClass().getSimpleName() + ": " + t.getMessage())));
+        thrown.ifPresent(
+            t ->
+                text.append("\n    ")
+                    .append(indent(t.getClass().getSimpleName() + ": " + t.getMessage())));
         List<String> exchanges = ExchangeLog.recent();
         if (!exchanges.isEmpty()) {
           text.append("\n    last requests and responses:");

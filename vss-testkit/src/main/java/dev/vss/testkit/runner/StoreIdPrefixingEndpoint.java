@@ -15,8 +15,8 @@ import java.util.Objects;
  * For a server the runner reaches as one user ({@code --auth none}, or one fixed JWT): sends every
  * store id with a prefix of its own, so that each check (each property try) starts from empty
  * keyspaces although every check is the same user on the server. The scenarios see the store-id
- * limit reduced by the prefix's length ({@link WireTarget#scenarioLimits()}), so the store-id
- * limit scenario still tests the server's exact boundary.
+ * limit reduced by the prefix's length ({@link WireTarget#scenarioLimits()}), so the store-id limit
+ * scenario still tests the server's exact boundary.
  */
 final class StoreIdPrefixingEndpoint implements VssEndpoint {
   private final VssEndpoint delegate;
@@ -29,27 +29,26 @@ final class StoreIdPrefixingEndpoint implements VssEndpoint {
 
   @Override
   public GetObjectResponse getObject(String userToken, GetObjectRequest request) {
-    return delegate.getObject(userToken,
-        request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
+    return delegate.getObject(
+        userToken, request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
   }
 
   @Override
   public PutObjectResponse putObjects(String userToken, PutObjectRequest request) {
-    return delegate.putObjects(userToken,
-        request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
+    return delegate.putObjects(
+        userToken, request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
   }
 
   @Override
   public DeleteObjectResponse deleteObject(String userToken, DeleteObjectRequest request) {
-    return delegate.deleteObject(userToken,
-        request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
+    return delegate.deleteObject(
+        userToken, request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
   }
 
   @Override
-  public ListKeyVersionsResponse listKeyVersions(String userToken,
-      ListKeyVersionsRequest request) {
-    return delegate.listKeyVersions(userToken,
-        request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
+  public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
+    return delegate.listKeyVersions(
+        userToken, request.toBuilder().setStoreId(prefix + request.getStoreId()).build());
   }
 
   @Override

@@ -1,9 +1,9 @@
 package dev.vss.testkit.runner;
 
 import dev.vss.core.Limits;
-import dev.vss.testkit.VssModelPropertySuite;
 import dev.vss.testkit.Capability;
 import dev.vss.testkit.VssEndpoint;
+import dev.vss.testkit.VssModelPropertySuite;
 import java.util.Set;
 import net.jqwik.api.PropertyDefaults;
 

@@ -36,6 +36,7 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
 
   private static volatile WireTarget current;
   private static final HttpClient CLIENT = HttpVssEndpoint.newClient();
+
   /** Signing keys by salted user token: deriving a public key costs a point multiplication. */
   private static final Map<String, SignatureAuthHeader> SIGNERS = new ConcurrentHashMap<>();
 
@@ -52,9 +53,9 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
      */
     SIGNATURE,
     /**
-     * JWT authentication ({@code Authorization: Bearer <jwt>}) with {@link JwtCredentials}:
-     * tokens minted per user token with the issuer's RSA key (several users), or one fixed token
-     * (one user).
+     * JWT authentication ({@code Authorization: Bearer <jwt>}) with {@link JwtCredentials}: tokens
+     * minted per user token with the issuer's RSA key (several users), or one fixed token (one
+     * user).
      */
     JWT;
 
@@ -73,9 +74,10 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(limits, "limits");
     if ((auth == Auth.JWT) != (jwt != null)) {
-      throw new IllegalArgumentException(auth == Auth.JWT
-          ? "auth jwt needs JWT credentials (a private key to mint tokens, or a token)"
-          : "JWT credentials are only used with auth jwt");
+      throw new IllegalArgumentException(
+          auth == Auth.JWT
+              ? "auth jwt needs JWT credentials (a private key to mint tokens, or a token)"
+              : "JWT credentials are only used with auth jwt");
     }
     String text = base.toString();
     if (text.endsWith("/")) {
@@ -104,8 +106,10 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
       throw new IllegalStateException(
           "no server to test: run the kit's runner with --url, or set -Dvss.testkit.url");
     }
-    return new WireTarget(URI.create(url),
-        Auth.parse(System.getProperty("vss.testkit.auth", "signature")), Limits.DEFAULTS);
+    return new WireTarget(
+        URI.create(url),
+        Auth.parse(System.getProperty("vss.testkit.auth", "signature")),
+        Limits.DEFAULTS);
   }
 
   /** Whether distinct user tokens reach distinct users on the server through this auth mode. */
@@ -119,29 +123,32 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
 
   /** What the server can be tested for through this auth mode. */
   public Set<Capability> capabilities() {
-    return severalUsers() ? EnumSet.of(Capability.SEVERAL_USERS)
-        : EnumSet.noneOf(Capability.class);
+    return severalUsers() ? EnumSet.of(Capability.SEVERAL_USERS) : EnumSet.noneOf(Capability.class);
   }
 
   /**
-   * The limits the wire suites test: the server's, except that with one user the store-id limit
-   * is reduced by the length of the prefix {@link #endpoint()} adds to every store id.
+   * The limits the wire suites test: the server's, except that with one user the store-id limit is
+   * reduced by the length of the prefix {@link #endpoint()} adds to every store id.
    */
   public Limits scenarioLimits() {
     if (severalUsers()) {
       return limits;
     }
     if (limits.maxStoreIdLength() <= STORE_PREFIX_LENGTH) {
-      throw new IllegalStateException("a store-id limit of " + limits.maxStoreIdLength()
-          + " leaves no room for the runner's " + STORE_PREFIX_LENGTH + "-character prefix");
+      throw new IllegalStateException(
+          "a store-id limit of "
+              + limits.maxStoreIdLength()
+              + " leaves no room for the runner's "
+              + STORE_PREFIX_LENGTH
+              + "-character prefix");
     }
     return limits.withMaxStoreIdLength(limits.maxStoreIdLength() - STORE_PREFIX_LENGTH);
   }
 
   /**
    * An endpoint for one check. User tokens are sent as they are; with one user (no distinct
-   * credentials per token) every store id gets a fresh prefix, so the check's keyspaces start
-   * empty all the same.
+   * credentials per token) every store id gets a fresh prefix, so the check's keyspaces start empty
+   * all the same.
    */
   public VssEndpoint endpoint() {
     return forOneCheck("");
@@ -157,20 +164,27 @@ public record WireTarget(URI base, Auth auth, Limits limits, JwtCredentials jwt)
 
   private VssEndpoint forOneCheck(String salt) {
     HttpVssEndpoint endpoint = endpoint(salt);
-    return severalUsers() ? endpoint : new StoreIdPrefixingEndpoint(endpoint,
-        UUID.randomUUID().toString().substring(0, STORE_PREFIX_LENGTH - 1) + "/");
+    return severalUsers()
+        ? endpoint
+        : new StoreIdPrefixingEndpoint(
+            endpoint, UUID.randomUUID().toString().substring(0, STORE_PREFIX_LENGTH - 1) + "/");
   }
 
   HttpVssEndpoint endpoint(String salt) {
-    Function<String, Optional<String>> credentials = switch (auth) {
-      case NONE -> user -> Optional.empty();
-      case SIGNATURE -> user -> Optional.of(SIGNERS
-          .computeIfAbsent(salt + user, token -> SignatureAuthHeader.forPrivateKey(keyOf(token)))
-          .valueAt(System.currentTimeMillis() / 1000));
-      case JWT -> user -> Optional.of(jwt.authorization(salt + user));
-    };
-    return new HttpVssEndpoint(CLIENT, base, credentials,
-        base + " (auth " + auth.name().toLowerCase(Locale.ROOT) + ")");
+    Function<String, Optional<String>> credentials =
+        switch (auth) {
+          case NONE -> user -> Optional.empty();
+          case SIGNATURE ->
+              user ->
+                  Optional.of(
+                      SIGNERS
+                          .computeIfAbsent(
+                              salt + user, token -> SignatureAuthHeader.forPrivateKey(keyOf(token)))
+                          .valueAt(System.currentTimeMillis() / 1000));
+          case JWT -> user -> Optional.of(jwt.authorization(salt + user));
+        };
+    return new HttpVssEndpoint(
+        CLIENT, base, credentials, base + " (auth " + auth.name().toLowerCase(Locale.ROOT) + ")");
   }
 
   /** A secp256k1 private key derived from the user token: equal tokens, equal users. */

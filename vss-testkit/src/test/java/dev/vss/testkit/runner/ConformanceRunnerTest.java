@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The black-box runner in this JVM against {@link MiniVssHttpServer} (a VssService behind the
- * JDK's HTTP server) configured with JWT authentication and non-default limits: {@code --auth jwt}
- * in both forms, and {@code --limits}, which is what makes the limit scenarios pass there.
+ * The black-box runner in this JVM against {@link MiniVssHttpServer} (a VssService behind the JDK's
+ * HTTP server) configured with JWT authentication and non-default limits: {@code --auth jwt} in
+ * both forms, and {@code --limits}, which is what makes the limit scenarios pass there.
  */
 class ConformanceRunnerTest {
   /** Non-default limits; pages of 9 at most, which the consistency workloads do not fit. */
@@ -44,21 +44,31 @@ class ConformanceRunnerTest {
     try (MiniVssHttpServer server = server()) {
       Path key = writePrivateKey();
 
-      Run run = run("--url", server.api().toString(), "--auth", "jwt",
-          "--jwt-private-key", key.toString(), "--limits", LIMITS,
-          "--only", "header,conformance,consistency,property");
+      Run run =
+          run(
+              "--url",
+              server.api().toString(),
+              "--auth",
+              "jwt",
+              "--jwt-private-key",
+              key.toString(),
+              "--limits",
+              LIMITS,
+              "--only",
+              "header,conformance,consistency,property");
 
-      assertThat(run.output()).contains(
-          "with limits " + LIMITS,
-          "PASS  WireConformanceScenarios > itemLimitIsInclusive()",
-          "PASS  WireConformanceScenarios > keyLengthLimitIsInclusive()",
-          "PASS  WireConformanceScenarios > valueSizeLimitIsInclusive()",
-          "PASS  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
-          "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
-          "SKIP  WireConformanceScenarios > largeValueRoundTrips()",
-          "SKIP  WireConsistencyChecks\n    the consistency workloads need 10 items per put and "
-              + "pages of 10; the limits allow 20 items and pages of 9",
-          " 0 failed, ");
+      assertThat(run.output())
+          .contains(
+              "with limits " + LIMITS,
+              "PASS  WireConformanceScenarios > itemLimitIsInclusive()",
+              "PASS  WireConformanceScenarios > keyLengthLimitIsInclusive()",
+              "PASS  WireConformanceScenarios > valueSizeLimitIsInclusive()",
+              "PASS  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
+              "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
+              "SKIP  WireConformanceScenarios > largeValueRoundTrips()",
+              "SKIP  WireConsistencyChecks\n    the consistency workloads need 10 items per put and "
+                  + "pages of 10; the limits allow 20 items and pages of 9",
+              " 0 failed, ");
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
     }
   }
@@ -66,31 +76,54 @@ class ConformanceRunnerTest {
   @Test
   void withoutLimitsTheLimitScenariosFailAgainstThatServer() throws Exception {
     try (MiniVssHttpServer server = server()) {
-      Run run = run("--url", server.api().toString(), "--auth", "jwt",
-          "--jwt-private-key", writePrivateKey().toString(), "--only", "conformance");
+      Run run =
+          run(
+              "--url",
+              server.api().toString(),
+              "--auth",
+              "jwt",
+              "--jwt-private-key",
+              writePrivateKey().toString(),
+              "--only",
+              "conformance");
 
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isEqualTo(1);
-      assertThat(run.output()).contains("FAIL  WireConformanceScenarios > itemLimitIsInclusive()",
-          "FAIL  WireConformanceScenarios > keyLengthLimitIsInclusive()");
+      assertThat(run.output())
+          .contains(
+              "FAIL  WireConformanceScenarios > itemLimitIsInclusive()",
+              "FAIL  WireConformanceScenarios > keyLengthLimitIsInclusive()");
     }
   }
 
   @Test
   void oneFixedJwtIsOneUser() throws Exception {
     try (MiniVssHttpServer server = server()) {
-      String token = JwtCredentials.mintingWith((RSAPrivateKey) issuer.getPrivate())
-          .authorization("the-only-user").substring("Bearer ".length());
+      String token =
+          JwtCredentials.mintingWith((RSAPrivateKey) issuer.getPrivate())
+              .authorization("the-only-user")
+              .substring("Bearer ".length());
 
-      Run run = run("--url", server.api().toString(), "--auth", "jwt", "--jwt-token", token,
-          "--limits", LIMITS, "--only", "header,conformance,property");
+      Run run =
+          run(
+              "--url",
+              server.api().toString(),
+              "--auth",
+              "jwt",
+              "--jwt-token",
+              token,
+              "--limits",
+              LIMITS,
+              "--only",
+              "header,conformance,property");
 
-      assertThat(run.output()).contains(
-          "one user: store ids prefixed per check",
-          "PASS  WireConformanceScenarios > createStoresVersionOne()",
-          "PASS  WireConformanceScenarios > storeIdLengthLimitIsInclusive()",
-          "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
-          "SKIP  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
-          "needs capability SEVERAL_USERS");
+      assertThat(run.output())
+          .contains(
+              "one user: store ids prefixed per check",
+              "PASS  WireConformanceScenarios > createStoresVersionOne()",
+              "PASS  WireConformanceScenarios > storeIdLengthLimitIsInclusive()",
+              "PASS  WireModelProperties > endpointAnswersLikeTheReferenceModel",
+              "SKIP  WireConformanceScenarios > usersAreIsolatedInTheSameStore()",
+              "needs capability SEVERAL_USERS");
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isZero();
     }
   }
@@ -100,16 +133,29 @@ class ConformanceRunnerTest {
     try (MiniVssHttpServer server = server()) {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
-      String foreign = JwtCredentials.mintingWith(
-              (RSAPrivateKey) generator.generateKeyPair().getPrivate())
-          .authorization("someone").substring("Bearer ".length());
+      String foreign =
+          JwtCredentials.mintingWith((RSAPrivateKey) generator.generateKeyPair().getPrivate())
+              .authorization("someone")
+              .substring("Bearer ".length());
 
-      Run run = run("--url", server.api().toString(), "--auth", "jwt", "--jwt-token", foreign,
-          "--limits", LIMITS, "--only", "conformance");
+      Run run =
+          run(
+              "--url",
+              server.api().toString(),
+              "--auth",
+              "jwt",
+              "--jwt-token",
+              foreign,
+              "--limits",
+              LIMITS,
+              "--only",
+              "conformance");
 
       assertThat(run.status()).as("exit status; report:\n%s", run.output()).isEqualTo(1);
-      assertThat(run.output()).contains("FAIL  WireConformanceScenarios > createStoresVersionOne()",
-          "-> 401 ErrorResponse{error_code: AUTH_EXCEPTION");
+      assertThat(run.output())
+          .contains(
+              "FAIL  WireConformanceScenarios > createStoresVersionOne()",
+              "-> 401 ErrorResponse{error_code: AUTH_EXCEPTION");
     }
   }
 
@@ -121,10 +167,20 @@ class ConformanceRunnerTest {
     assertThat(run("--url", "http://127.0.0.1:1/vss", "--jwt-token", "x").status()).isEqualTo(2);
     assertThat(run("--url", "http://127.0.0.1:1/vss", "--limits", "items=0").output())
         .contains("--limits: items must be positive");
-    Path pkcs1 = Files.writeString(dir.resolve("old.pem"),
-        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-    assertThat(run("--url", "http://127.0.0.1:1/vss", "--auth", "jwt", "--jwt-private-key",
-        pkcs1.toString()).output()).contains("openssl pkcs8 -topk8");
+    Path pkcs1 =
+        Files.writeString(
+            dir.resolve("old.pem"),
+            "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    assertThat(
+            run(
+                    "--url",
+                    "http://127.0.0.1:1/vss",
+                    "--auth",
+                    "jwt",
+                    "--jwt-private-key",
+                    pkcs1.toString())
+                .output())
+        .contains("openssl pkcs8 -topk8");
   }
 
   @Test
@@ -135,11 +191,15 @@ class ConformanceRunnerTest {
         .isEqualTo(Limits.DEFAULTS.withPageSizes(500, 500));
     assertThat(ConformanceRunner.parseLimits("max-page-size=50"))
         .isEqualTo(Limits.DEFAULTS.withPageSizes(50, 50));
-    assertThat(ConformanceRunner.parseLimits(LIMITS)).isEqualTo(Limits.DEFAULTS
-        .withMaxItemsPerPut(20).withMaxKeyLength(40).withMaxStoreIdLength(30)
-        .withMaxValueBytes(1000).withPageSizes(7, 9));
-    assertThat(ConformanceRunner.describe(ConformanceRunner.parseLimits(LIMITS)))
-        .isEqualTo(LIMITS);
+    assertThat(ConformanceRunner.parseLimits(LIMITS))
+        .isEqualTo(
+            Limits.DEFAULTS
+                .withMaxItemsPerPut(20)
+                .withMaxKeyLength(40)
+                .withMaxStoreIdLength(30)
+                .withMaxValueBytes(1000)
+                .withPageSizes(7, 9));
+    assertThat(ConformanceRunner.describe(ConformanceRunner.parseLimits(LIMITS))).isEqualTo(LIMITS);
     assertThatThrownBy(() -> ConformanceRunner.parseLimits("page-size=10,max-page-size=5"))
         .hasMessageContaining("above max-page-size");
     assertThatThrownBy(() -> ConformanceRunner.parseLimits("pages=5"))
@@ -147,19 +207,22 @@ class ConformanceRunnerTest {
   }
 
   private MiniVssHttpServer server() throws Exception {
-    String publicPem = "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(issuer.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
-    return new MiniVssHttpServer(ConformanceRunner.parseLimits(LIMITS),
-        new JwtAuthorizer(publicPem));
+    String publicPem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(issuer.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    return new MiniVssHttpServer(
+        ConformanceRunner.parseLimits(LIMITS), new JwtAuthorizer(publicPem));
   }
 
   private Path writePrivateKey() throws Exception {
-    return Files.writeString(dir.resolve("issuer.pem"), "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(issuer.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n");
+    return Files.writeString(
+        dir.resolve("issuer.pem"),
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(issuer.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
   }
 
   private record Run(int status, String output) {}

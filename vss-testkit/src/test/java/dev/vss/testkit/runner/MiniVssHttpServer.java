@@ -30,10 +30,10 @@ import java.util.concurrent.Executors;
 /**
  * A small VSS server for the runner's own tests: the JDK's HTTP server in front of a {@link
  * VssService} over an in-memory store, with any {@link Authorizer} and any {@link Limits} (the
- * project's real server lives in a module that depends on this one, and its jar is tested by
- * {@code ConformanceRunnerIT} there). It follows SPEC section 1: protobuf POSTs to {@code
- * /vss/<method>}, errors as {@code ErrorResponse} with the status of {@link ErrorStatus}, and the
- * protocol version header on every answer.
+ * project's real server lives in a module that depends on this one, and its jar is tested by {@code
+ * ConformanceRunnerIT} there). It follows SPEC section 1: protobuf POSTs to {@code /vss/<method>},
+ * errors as {@code ErrorResponse} with the status of {@link ErrorStatus}, and the protocol version
+ * header on every answer.
  */
 final class MiniVssHttpServer implements AutoCloseable {
   private final HttpServer server;
@@ -65,14 +65,16 @@ final class MiniVssHttpServer implements AutoCloseable {
       byte[] answer;
       try {
         String user = authorizer.authorize(headers);
-        Message response = switch (method) {
-          case "getObject" -> service.getObject(user, GetObjectRequest.parseFrom(body));
-          case "putObjects" -> service.putObjects(user, PutObjectRequest.parseFrom(body));
-          case "deleteObject" -> service.deleteObject(user, DeleteObjectRequest.parseFrom(body));
-          case "listKeyVersions" ->
-              service.listKeyVersions(user, ListKeyVersionsRequest.parseFrom(body));
-          default -> throw VssException.invalidRequest("no such method " + method);
-        };
+        Message response =
+            switch (method) {
+              case "getObject" -> service.getObject(user, GetObjectRequest.parseFrom(body));
+              case "putObjects" -> service.putObjects(user, PutObjectRequest.parseFrom(body));
+              case "deleteObject" ->
+                  service.deleteObject(user, DeleteObjectRequest.parseFrom(body));
+              case "listKeyVersions" ->
+                  service.listKeyVersions(user, ListKeyVersionsRequest.parseFrom(body));
+              default -> throw VssException.invalidRequest("no such method " + method);
+            };
         status = 200;
         answer = response.toByteArray();
       } catch (VssException e) {

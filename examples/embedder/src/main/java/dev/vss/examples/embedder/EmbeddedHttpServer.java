@@ -34,10 +34,11 @@ public final class EmbeddedHttpServer {
     // Durable: a write is acknowledged only once SQLite has it on disk.
     Storage storage = SqliteStorage.open(dataDir);
     try {
-      VssServer server = VssServer.builder(new VssService(storage, Limits.DEFAULTS))
-          .authorizer(new SignatureAuthorizer())
-          .bind(host, port)
-          .start();
+      VssServer server =
+          VssServer.builder(new VssService(storage, Limits.DEFAULTS))
+              .authorizer(new SignatureAuthorizer())
+              .bind(host, port)
+              .start();
       return new EmbeddedHttpServer(storage, server);
     } catch (RuntimeException e) {
       storage.close();

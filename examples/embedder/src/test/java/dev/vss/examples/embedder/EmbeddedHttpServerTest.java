@@ -24,14 +24,24 @@ class EmbeddedHttpServerTest {
     try {
       HttpClient http = HttpClient.newHttpClient();
       URI root = running.server().rootUri();
-      assertThat(http.send(HttpRequest.newBuilder(root.resolve("/health")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-      assertThat(http.send(HttpRequest.newBuilder(root.resolve("/ready")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
-      HttpResponse<byte[]> unsigned = http.send(
-          HttpRequest.newBuilder(URI.create(running.server().baseUri() + "/getObject"))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(root.resolve("/health")).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(root.resolve("/ready")).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode())
+          .isEqualTo(200);
+      HttpResponse<byte[]> unsigned =
+          http.send(
+              HttpRequest.newBuilder(URI.create(running.server().baseUri() + "/getObject"))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(unsigned.statusCode()).as("no Authorization header").isEqualTo(401);
       try (var files = Files.list(dir)) {
         assertThat(files).as("the SQLite store's files").isNotEmpty();
