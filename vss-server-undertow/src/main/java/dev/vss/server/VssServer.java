@@ -126,9 +126,8 @@ public final class VssServer implements AutoCloseable {
     OptionMap options =
         OptionMap.builder()
             // The VSS handler enforces the body limit itself (413 with an ErrorResponse);
-            // Undertow's
-            // own limit would answer a bare 400 first. Paths that never read a body close the
-            // connection instead of draining it (ErrorResponses.closeIfBodyUnread).
+            // Undertow's own limit would answer a bare 400 first. Paths that never read a body
+            // close the connection instead of draining it (ErrorResponses.closeIfBodyUnread).
             .set(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
             // Idle keep-alive connections and slow request headers do not hold resources forever.
             .set(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)

@@ -64,8 +64,8 @@ class ShrunkFailureReportTest {
                 .configurationParameter("jqwik.database", dir.resolve("jqwik-database").toString())
                 .configurationParameter("jqwik.reporting.onlyfailures", "true")
                 // jqwik stops shrinking after 10 s and then reports the unshrunk chain; a busy
-                // build
-                // machine can take longer than that, and this test is about the shrunk report.
+                // build machine can take longer than that, and this test is about the shrunk
+                // report.
                 .configurationParameter("jqwik.shrinking.bounded.seconds", "600")
                 .build(),
             new TestExecutionListener() {

@@ -55,9 +55,9 @@ public final class WalletBackend {
         Undertow.builder()
             .addHttpListener(port, host)
             // Undertow refuses declared bodies over its own limit (2 MiB by default) with a bare
-            // 400
-            // before any handler runs. Lift it so the VSS handler applies its own limit and answers
-            // 413 with an ErrorResponse; routes that read bodies of their own enforce their limits.
+            // 400 before any handler runs. Lift it so the VSS handler applies its own limit and
+            // answers 413 with an ErrorResponse; routes that read bodies of their own enforce their
+            // limits.
             .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
             // Answer "Expect: 100-continue" when the VSS handler starts reading a body.
             .setHandler(Handlers.httpContinueRead(routes))

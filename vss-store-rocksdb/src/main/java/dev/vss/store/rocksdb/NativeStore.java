@@ -156,22 +156,16 @@ final class NativeStore implements AutoCloseable {
                   .setKeepLogFileNum(5)
                   .setMaxLogFileSize(16 * 1024 * 1024)
                   // The leader of a write group inserts every batch of the group into the memtable
-                  // itself.
-                  // Concurrent inserts cost each follower a second wait-and-wake round after the
-                  // synced
-                  // WAL write; on few cores those context switches cost more than the parallelism
-                  // gains:
-                  // 64 connections of durable puts over HTTP went from 13.3k/s to 16.9k/s
-                  // (BENCHMARKS.md).
+                  // itself. Concurrent inserts cost each follower a second wait-and-wake round
+                  // after the synced WAL write; on few cores those context switches cost more than
+                  // the parallelism gains (measured in BENCHMARKS.md).
                   .setAllowConcurrentMemtableWrite(false)
                   // Replays every WAL record and tolerates only an incomplete last record (the torn
-                  // tail
-                  // of a write a crash cut off, never acknowledged, since a write returns after its
-                  // fsync).
-                  // Damage anywhere else fails the open and leaves the WAL as it is. The default,
-                  // point-in-time recovery, would stop at the damage, silently drop every later
-                  // record
-                  // (acknowledged writes among them) and then delete the log.
+                  // tail of a write a crash cut off, never acknowledged, since a write returns
+                  // after its fsync). Damage anywhere else fails the open and leaves the WAL as it
+                  // is. The default, point-in-time recovery, would stop at the damage, silently
+                  // drop every later record (acknowledged writes among them) and then delete the
+                  // log.
                   .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords));
       WriteOptions durable = own(owned, new WriteOptions().setSync(true));
       List<ColumnFamilyDescriptor> descriptors =
@@ -459,8 +453,7 @@ final class NativeStore implements AutoCloseable {
             .setCacheIndexAndFilterBlocks(true)
             .setCacheIndexAndFilterBlocksWithHighPriority(true)
             // Partitioned: a lookup loads one small index (and filter) partition instead of the
-            // whole
-            // index of a large table file; only the top level stays pinned.
+            // whole index of a large table file; only the top level stays pinned.
             .setIndexType(IndexType.kTwoLevelIndexSearch)
             .setMetadataBlockSize(4096)
             .setPinTopLevelIndexAndFilter(true)

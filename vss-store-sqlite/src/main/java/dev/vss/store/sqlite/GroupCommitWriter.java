@@ -91,9 +91,9 @@ final class GroupCommitWriter {
     thread = new Thread(this::run, threadName);
     // Every write of the store passes through this one thread, so under load its share of the CPU
     // bounds the write rate: with the server's threads on two cores it got a fair share only, and
-    // 64 connections of puts over HTTP reached 15k/s; given priority, 17-19k/s (BENCHMARKS.md). The
-    // JVM ignores thread priorities on Linux unless started with -XX:ThreadPriorityPolicy=1 and
-    // allowed to raise priority (CAP_SYS_NICE), so by default this changes nothing.
+    // given priority it wrote faster (measured in BENCHMARKS.md). The JVM ignores thread
+    // priorities on Linux unless started with -XX:ThreadPriorityPolicy=1 and allowed to raise
+    // priority (CAP_SYS_NICE), so by default this changes nothing.
     thread.setPriority(Thread.MAX_PRIORITY);
     thread.setDaemon(true);
     thread.start();

@@ -115,9 +115,8 @@ final class Schema {
                   Step.sql("ALTER TABLE records ADD COLUMN entry_crc INTEGER"),
                   Step.sql("ALTER TABLE records ADD COLUMN record_crc INTEGER"),
                   // Dropped before the backfill so that it is not maintained row by row, and
-                  // created
-                  // again with entry_crc so that a listing verifies its entries from the index
-                  // alone.
+                  // created again with entry_crc so that a listing verifies its entries from the
+                  // index alone.
                   Step.sql("DROP INDEX records_by_sequence"),
                   Schema::backfillChecksums,
                   Step.sql(

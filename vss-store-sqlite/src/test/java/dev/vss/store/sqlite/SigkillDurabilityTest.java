@@ -117,8 +117,7 @@ class SigkillDurabilityTest {
         acknowledged[thread] = step;
         if (++acks == killAfter && !killed) {
           // SIGKILL on Unix. Through the handle, unlike Process.destroyForcibly, the pipe stays
-          // open
-          // so the acknowledgements already written are still read below.
+          // open so the acknowledgements already written are still read below.
           child.toHandle().destroyForcibly();
           killed = true;
         }
