@@ -17,5 +17,8 @@ module dev.vss.server {
   requires com.github.benmanes.caffeine;
   requires org.bouncycastle.provider;
 
+  // Nullness annotations: needed to compile, not at run time.
+  requires static org.jspecify;
+
   exports dev.vss.server;
 }

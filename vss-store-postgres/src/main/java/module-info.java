@@ -6,5 +6,8 @@ module dev.vss.store.postgres {
   // The JDBC driver Hikari loads: required so the module system resolves it.
   requires org.postgresql.jdbc;
 
+  // Nullness annotations: needed to compile, not at run time.
+  requires static org.jspecify;
+
   exports dev.vss.store.postgres;
 }

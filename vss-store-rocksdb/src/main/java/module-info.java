@@ -6,5 +6,8 @@ module dev.vss.store.rocksdb {
   // type appears in this module's API.
   requires rocksdbjni;
 
+  // Nullness annotations: needed to compile, not at run time.
+  requires static org.jspecify;
+
   exports dev.vss.store.rocksdb;
 }

@@ -6,5 +6,8 @@ module dev.vss.store.sqlite {
   // own provides java.sql.Driver.
   requires org.xerial.sqlitejdbc;
 
+  // Nullness annotations: needed to compile, not at run time.
+  requires static org.jspecify;
+
   exports dev.vss.store.sqlite;
 }

@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Builds a server's {@link SSLContext} from PEM files, with the JDK's own providers: a certificate
@@ -40,6 +41,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * <p>The command-line server loads its {@code --tls-cert} and {@code --tls-key} with it; an
  * embedder can do the same and pass the context to {@link VssServer.Builder#tls}.
  */
+@NullMarked
 public final class PemTls {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");

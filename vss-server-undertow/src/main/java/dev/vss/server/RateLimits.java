@@ -1,5 +1,7 @@
 package dev.vss.server;
 
+import org.jspecify.annotations.NullMarked;
+
 /**
  * Per-user rate limits of the VSS API: token buckets keyed by the authenticated user token. Each
  * limit is off when its rate is 0 (the default, {@link #OFF}).
@@ -16,6 +18,7 @@ package dev.vss.server;
  * @param writeBytesBurst how many written bytes a user may send at once after being idle; a write
  *     larger than this can never pass, so it should be at least the body limit
  */
+@NullMarked
 public record RateLimits(
     long requestsPerSecond, long requestBurst, long writeBytesPerSecond, long writeBytesBurst) {
 

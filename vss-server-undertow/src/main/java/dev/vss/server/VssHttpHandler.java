@@ -24,6 +24,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -68,6 +70,7 @@ import org.xnio.IoUtils;
  *       Expect: 100-continue} are answered.
  * </ul>
  */
+@NullMarked
 public final class VssHttpHandler implements HttpHandler {
   /**
    * The VSS method an exchange asked for ({@code getObject}, ...), or {@code unknown} for a path
@@ -118,17 +121,17 @@ public final class VssHttpHandler implements HttpHandler {
   private final VssService service;
   private final Authorizer authorizer;
   private final int maxBodyBytes;
-  private final Executor executor;
+  private final @Nullable Executor executor;
   private final BodyBudget budget;
   private final Duration bodyReadTimeout;
 
   /** Permits for API requests being served; null for no limit. */
-  private final Semaphore concurrency;
+  private final @Nullable Semaphore concurrency;
 
   private final int maxConcurrentRequests;
 
   /** Null when no rate limit is on. */
-  private final UserRateLimiter rateLimiter;
+  private final @Nullable UserRateLimiter rateLimiter;
 
   private final LoadRejections rejections;
 
@@ -157,7 +160,7 @@ public final class VssHttpHandler implements HttpHandler {
    * @throws IllegalArgumentException if {@code maxBodyBytes} is not between 1 and 2147483639
    */
   public VssHttpHandler(
-      VssService service, Authorizer authorizer, long maxBodyBytes, Executor executor) {
+      VssService service, Authorizer authorizer, long maxBodyBytes, @Nullable Executor executor) {
     this(
         service,
         authorizer,
@@ -181,7 +184,7 @@ public final class VssHttpHandler implements HttpHandler {
       VssService service,
       Authorizer authorizer,
       long maxBodyBytes,
-      Executor executor,
+      @Nullable Executor executor,
       long maxInFlightBodyBytes,
       Duration bodyReadTimeout) {
     this(
@@ -210,7 +213,7 @@ public final class VssHttpHandler implements HttpHandler {
       VssService service,
       Authorizer authorizer,
       long maxBodyBytes,
-      Executor executor,
+      @Nullable Executor executor,
       long maxInFlightBodyBytes,
       Duration bodyReadTimeout,
       int maxConcurrentRequests,
@@ -233,7 +236,7 @@ public final class VssHttpHandler implements HttpHandler {
       VssService service,
       Authorizer authorizer,
       long maxBodyBytes,
-      Executor executor,
+      @Nullable Executor executor,
       long maxInFlightBodyBytes,
       Duration bodyReadTimeout,
       int maxConcurrentRequests,
@@ -398,7 +401,11 @@ public final class VssHttpHandler implements HttpHandler {
 
   /** Takes {@code bytes} written bytes of the caller; answers 429 when over the limit. */
   private boolean withinWriteBytes(HttpServerExchange exchange, String userToken, long bytes) {
-    long wait = rateLimiter.tryWriteBytes(userToken, bytes);
+    UserRateLimiter limiter = rateLimiter;
+    if (limiter == null) {
+      return true;
+    }
+    long wait = limiter.tryWriteBytes(userToken, bytes);
     if (wait > 0) {
       rejectRateLimited(exchange, LoadRejections.RateLimitKind.BYTES, wait);
       return false;

@@ -14,6 +14,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.OptionMap;
@@ -36,6 +38,7 @@ import org.xnio.OptionMap;
  * }
  * }</pre>
  */
+@NullMarked
 public final class VssServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VssServer.class);
 
@@ -83,7 +86,7 @@ public final class VssServer implements AutoCloseable {
     VssHttpHandler vss =
         new VssHttpHandler(
             service,
-            builder.authorizer,
+            Objects.requireNonNull(builder.authorizer, "authorizer"), // checked by start()
             builder.maxBodyBytes,
             null,
             builder.maxInFlightBodyBytes > 0
@@ -251,12 +254,12 @@ public final class VssServer implements AutoCloseable {
   /** Configures and starts a {@link VssServer}. */
   public static final class Builder {
     private final VssService service;
-    private Authorizer authorizer;
+    private @Nullable Authorizer authorizer;
     private String host = "127.0.0.1";
     private int port = 8080;
     private long maxBodyBytes;
     private String basePath = DEFAULT_BASE_PATH;
-    private SSLContext sslContext;
+    private @Nullable SSLContext sslContext;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private int workerThreads = DEFAULT_WORKER_THREADS;
 

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Replaces whole keyspaces of a PostgreSQL store (import, account deletion), in the reference's
@@ -22,6 +23,7 @@ import java.util.Objects;
  * given, so that {@code sort_order} (a sequence) follows it, inserts the {@code global_version} row
  * when the global version is not 0, and commits.
  */
+@NullMarked
 public final class PostgresBulkLoader implements BulkLoader {
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
   private static final int INSERT_BATCH = 500;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Where the PostgreSQL store connects and how it sizes its work. Immutable; start from {@link
@@ -14,6 +15,7 @@ import java.util.Properties;
  *
  * <p>The password is kept out of {@link #toString()} and of every log line.
  */
+@NullMarked
 public final class PostgresOptions {
   /** Pooled connections for reads (gets, lists, global versions). */
   public static final int DEFAULT_READ_CONNECTIONS = 8;

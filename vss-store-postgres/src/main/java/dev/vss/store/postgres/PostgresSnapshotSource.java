@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Consistent snapshots of a PostgreSQL store (the reference's {@code vss_db} layout) for the
@@ -33,6 +35,7 @@ import java.util.Optional;
  *       cursor, so memory does not grow with the keyspace.
  * </ul>
  */
+@NullMarked
 public final class PostgresSnapshotSource implements SnapshotSource {
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
   private static final String KEYSPACES_SQL =
@@ -135,7 +138,7 @@ public final class PostgresSnapshotSource implements SnapshotSource {
     private final List<SnapshotKeyspace> keyspaces;
     private final PreparedStatement records;
     private int next;
-    private ResultSet rows;
+    private @Nullable ResultSet rows;
     private boolean closed;
 
     PostgresSnapshot(

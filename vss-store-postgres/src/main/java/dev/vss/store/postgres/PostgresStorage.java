@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * A VSS {@link Storage} in PostgreSQL, on the reference server's schema: a database the reference
@@ -32,6 +33,7 @@ import java.util.Set;
  * <p>Open with {@link #open(PostgresOptions)}; see the module README for the layout, the locking
  * and the group commit. Holds no VSS rule: every decision comes from the core.
  */
+@NullMarked
 public final class PostgresStorage implements Storage {
   private static final Logger LOG = System.getLogger(PostgresStorage.class.getName());
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The TLS sockets the driver uses with {@code sslfactory}: the server's certificate must chain to
@@ -26,6 +27,7 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Public only because the driver instantiates it by name, with the connection's properties.
  */
+@NullMarked
 public final class TlsSocketFactory extends SSLSocketFactory {
   /** The connection property holding the extra PEM root certificate(s). */
   static final String EXTRA_ROOT_PEM_PROPERTY = "vssExtraRootCertificatePem";

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.jspecify.annotations.NullMarked;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.RocksDBException;
 
@@ -17,6 +18,7 @@ import org.rocksdb.RocksDBException;
  * opens directly. The target appears complete or not at all: everything is written into {@code
  * <target>.partial}, synced, and renamed.
  */
+@NullMarked
 public final class RocksDbBackup {
   private RocksDbBackup() {}
 
@@ -112,7 +114,10 @@ public final class RocksDbBackup {
         Files.delete(target); // empty, checked by prepare
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      fsync(target.getParent());
+      Path parent = target.toAbsolutePath().getParent();
+      if (parent != null) { // the root has no parent directory entry to sync
+        fsync(parent);
+      }
     } catch (IOException e) {
       throw new StorageException(
           "cannot move the backup into " + target + ": " + e.getMessage(), e);

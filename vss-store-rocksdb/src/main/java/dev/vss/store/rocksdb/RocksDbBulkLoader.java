@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
+import org.jspecify.annotations.NullMarked;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -25,6 +26,7 @@ import org.rocksdb.WriteBatch;
  * atomically, also across a crash. The batch is built in memory, so loading a keyspace needs memory
  * about the size of its records.
  */
+@NullMarked
 public final class RocksDbBulkLoader implements BulkLoader {
   private final NativeStore store;
   private long lastSequence;

@@ -1,6 +1,7 @@
 package dev.vss.store.rocksdb;
 
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Tuning of a {@link RocksDbStorage}. Immutable; start from {@link #DEFAULTS} and change what you
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param writeBufferBytes size of one memtable per column family before it is flushed to disk
  * @param maxBackgroundJobs most concurrent background flushes and compactions
  */
+@NullMarked
 public record RocksDbOptions(
     long blockCacheBytes, Compression compression, long writeBufferBytes, int maxBackgroundJobs) {
 

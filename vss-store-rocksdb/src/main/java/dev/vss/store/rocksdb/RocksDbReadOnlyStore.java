@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.NullMarked;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -42,6 +43,7 @@ import org.rocksdb.WriteBatch;
  *       the end of the log fails the open.
  * </ol>
  */
+@NullMarked
 public final class RocksDbReadOnlyStore implements SnapshotSource, AutoCloseable {
   private static final Logger LOG = System.getLogger(RocksDbReadOnlyStore.class.getName());
 

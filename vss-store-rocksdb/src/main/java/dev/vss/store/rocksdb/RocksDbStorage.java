@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -54,6 +56,7 @@ import org.rocksdb.Slice;
  * <p>One directory can be open by one {@code RocksDbStorage} at a time (RocksDB's LOCK file);
  * {@link #close()} releases it.
  */
+@NullMarked
 public final class RocksDbStorage implements Storage {
   private static final Logger LOG = System.getLogger(RocksDbStorage.class.getName());
 
@@ -90,7 +93,7 @@ public final class RocksDbStorage implements Storage {
   private final ReentrantLock probeLock = new ReentrantLock();
 
   /** The last probe's outcome; null until the first check. A failed write makes it stale. */
-  private volatile Probe lastProbe;
+  private volatile @Nullable Probe lastProbe;
 
   private boolean closed;
 
@@ -477,7 +480,7 @@ public final class RocksDbStorage implements Storage {
    * The outcome of a readiness probe: when it ran ({@link System#nanoTime()}) and why writes fail,
    * or null when the probe write succeeded.
    */
-  private record Probe(long atNanos, String failure) {
+  private record Probe(long atNanos, @Nullable String failure) {
     boolean staleAt(long now) {
       return now - atNanos >= PROBE_INTERVAL_NANOS;
     }

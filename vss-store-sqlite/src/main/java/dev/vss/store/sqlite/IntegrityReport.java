@@ -3,6 +3,7 @@ package dev.vss.store.sqlite;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * The outcome of {@link SqliteStorage#checkIntegrity()}: whether SQLite's {@code PRAGMA
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param recordsChecked records whose checksums were verified (rows and list-index entries)
  * @param elapsed how long the check took
  */
+@NullMarked
 public record IntegrityReport(
     List<String> sqliteProblems,
     List<String> recordProblems,

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Iterator;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Replaces whole keyspaces of a SQLite store (import, account deletion) while no server has it
@@ -28,6 +29,7 @@ import java.util.Objects;
  * keyspace left with no record and global version 0 loses its {@code keyspaces} row too, so a
  * deleted account leaves no trace of its user token.
  */
+@NullMarked
 public final class SqliteBulkLoader implements BulkLoader {
   private final DirectoryLock lock;
   private final Connection connection;

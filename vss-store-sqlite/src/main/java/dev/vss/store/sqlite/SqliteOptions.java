@@ -2,6 +2,7 @@ package dev.vss.store.sqlite;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * How a {@link SqliteStorage} runs: durability, group commit, connection counts and the busy
@@ -23,6 +24,7 @@ import java.util.Objects;
  *     fails (SQLite's {@code busy_timeout}); whole milliseconds, at most {@code Integer.MAX_VALUE}
  * @param openCheck how much of the file open reads to check it is not damaged
  */
+@NullMarked
 public record SqliteOptions(
     Durability durability,
     boolean groupCommit,

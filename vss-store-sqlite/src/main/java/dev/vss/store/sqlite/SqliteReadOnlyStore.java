@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Read-only access to a SQLite store's data directory for the operator tools (export, backup,
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
  *       copy that {@link SqliteStorage#open} opens directly.
  * </ol>
  */
+@NullMarked
 public final class SqliteReadOnlyStore implements SnapshotSource {
   private static final Logger LOG = System.getLogger(SqliteReadOnlyStore.class.getName());
 
@@ -121,6 +123,10 @@ public final class SqliteReadOnlyStore implements SnapshotSource {
    */
   public long backupTo(Path targetDirectory) {
     Path target = targetDirectory.toAbsolutePath().normalize();
+    Path parent = target.getParent();
+    if (parent == null) {
+      throw new StorageException("backup target " + target + " must not be the file system root");
+    }
     Path staging = target.resolveSibling(target.getFileName() + ".partial");
     Path copy = staging.resolve(SqliteStorage.DATABASE_FILE_NAME);
     try {
@@ -147,7 +153,7 @@ public final class SqliteReadOnlyStore implements SnapshotSource {
         channel.force(true);
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(target.getParent());
+      fsyncDirectory(parent);
       return Files.size(target.resolve(SqliteStorage.DATABASE_FILE_NAME));
     } catch (DirectoryNotEmptyException e) {
       throw new StorageException("backup target " + target + " is not empty", e);

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.NullMarked;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConfig.JournalMode;
 import org.sqlite.SQLiteConfig.SynchronousMode;
@@ -59,6 +60,7 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  * }
  * }</pre>
  */
+@NullMarked
 public final class SqliteStorage implements Storage {
   /** The name of the database file inside the data directory. */
   public static final String DATABASE_FILE_NAME = "vss.sqlite3";
