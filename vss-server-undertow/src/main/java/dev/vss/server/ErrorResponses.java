@@ -45,11 +45,9 @@ final class ErrorResponses {
    * internal.
    */
   static ErrorCode codeForStatus(int status) {
-    if (status == StatusCodes.UNAUTHORIZED) {
-      return ErrorCode.AUTH_EXCEPTION;
-    }
-    if (status == dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS) {
-      return dev.vss.protocol.ErrorStatus.RETRY_LATER_CODE;
+    if (status == StatusCodes.UNAUTHORIZED
+        || status == dev.vss.protocol.ErrorStatus.TOO_MANY_REQUESTS) {
+      return dev.vss.protocol.ErrorStatus.codeOf(status).orElseThrow();
     }
     return status >= 400 && status < 500
         ? ErrorCode.INVALID_REQUEST_EXCEPTION

@@ -77,11 +77,6 @@ final class UserRateLimiter {
     return Duration.ofMillis((long) Math.ceil(seconds * 1000));
   }
 
-  /** Whether requests are limited. */
-  boolean limitsRequests() {
-    return limits.limitsRequests();
-  }
-
   /** Whether written bytes are limited. */
   boolean limitsWriteBytes() {
     return limits.limitsWriteBytes();

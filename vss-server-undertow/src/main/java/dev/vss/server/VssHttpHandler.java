@@ -111,7 +111,10 @@ public final class VssHttpHandler implements HttpHandler {
   static final int STREAMED_RESPONSE_BYTES = 64 * 1024;
 
   /** The {@code Retry-After} seconds of a 503 for a full body budget or too many requests. */
-  static final String RETRY_AFTER_SECONDS = "1";
+  private static final long RETRY_AFTER = 1;
+
+  /** {@link #RETRY_AFTER} as the header carries it. */
+  static final String RETRY_AFTER_SECONDS = Long.toString(RETRY_AFTER);
 
   /** No limit on concurrent requests. */
   public static final int UNLIMITED_CONCURRENT_REQUESTS = 0;
@@ -366,7 +369,7 @@ public final class VssHttpHandler implements HttpHandler {
       ErrorResponses.sendRetryLater(
           exchange,
           StatusCodes.SERVICE_UNAVAILABLE,
-          1,
+          RETRY_AFTER,
           "server busy: too many requests in progress; retry after " + RETRY_AFTER_SECONDS + " s");
       return false;
     }
@@ -667,7 +670,7 @@ public final class VssHttpHandler implements HttpHandler {
     ErrorResponses.sendRetryLater(
         exchange,
         StatusCodes.SERVICE_UNAVAILABLE,
-        1,
+        RETRY_AFTER,
         "too many request bodies in flight; retry after " + RETRY_AFTER_SECONDS + " s");
   }
 

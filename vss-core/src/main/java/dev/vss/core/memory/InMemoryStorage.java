@@ -216,10 +216,8 @@ public final class InMemoryStorage implements Storage, SnapshotSource {
     List<SnapshotKeyspace> keyspaces = new ArrayList<>();
     List<List<StoredRecord>> records = new ArrayList<>();
     for (Keyspace keyspace : selected) {
-      Space space = spaces.get(keyspace);
-      if (space == null) {
-        continue; // removed since the selection (a user's data deleted meanwhile)
-      }
+      // Keyspaces are only ever added to the map, never removed.
+      Space space = Objects.requireNonNull(spaces.get(keyspace), "selected keyspace");
       space.lock.readLock().lock();
       try {
         List<StoredRecord> copy = new ArrayList<>(space.bySequence.size());

@@ -102,8 +102,8 @@ public final class ConflictRules {
         : WritePlan.abort(WriteOutcome.APPLIED);
   }
 
-  /** An abort that reports {@code conflict}. */
-  private static WritePlan<WriteOutcome> reject(VssException conflict) {
+  /** An abort that reports {@code conflict} (or any refusal: quotas use it too). */
+  static WritePlan<WriteOutcome> reject(VssException conflict) {
     return WritePlan.abort(WriteOutcome.rejected(conflict));
   }
 

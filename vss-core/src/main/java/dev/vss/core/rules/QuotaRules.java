@@ -61,7 +61,7 @@ public final class QuotaRules {
       return plan;
     }
     return check(quotas, keyspace, Usage.change(plan, view::storedBytes), view)
-        .map(refusal -> WritePlan.abort(WriteOutcome.rejected(refusal)))
+        .map(ConflictRules::reject)
         .orElse(plan);
   }
 

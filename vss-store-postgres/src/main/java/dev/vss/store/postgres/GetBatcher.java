@@ -90,7 +90,6 @@ final class GetBatcher {
    * Queues a get and waits for its answer.
    *
    * @throws StorageException if the store is closing or the batch's statement failed
-   * @throws IllegalArgumentException if a string holds an unpaired surrogate
    */
   Optional<StoredRecord> get(Keyspace keyspace, String key) {
     GetRequest request =

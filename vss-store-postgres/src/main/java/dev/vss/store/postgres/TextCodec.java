@@ -25,15 +25,7 @@ final class TextCodec {
    * UTF-8 form the driver can send.
    */
   static String encode(String text) {
-    boolean plain = true;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\0' || c == ESCAPE) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) {
+    if (text.indexOf('\0') < 0 && text.indexOf(ESCAPE) < 0) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length() + 8);

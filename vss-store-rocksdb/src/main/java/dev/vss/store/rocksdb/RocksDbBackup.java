@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.jspecify.annotations.NullMarked;
 import org.rocksdb.Checkpoint;
@@ -80,6 +81,9 @@ public final class RocksDbBackup {
    * interrupted backup, and creates it anew.
    */
   static Path prepare(Path target) {
+    if (target.getParent() == null) {
+      throw new StorageException("backup target " + target + " must not be the file system root");
+    }
     Path staging = target.resolveSibling(target.getFileName() + ".partial");
     try {
       if (Files.isDirectory(target)) {
@@ -114,10 +118,7 @@ public final class RocksDbBackup {
         Files.delete(target); // empty, checked by prepare
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      Path parent = target.toAbsolutePath().getParent();
-      if (parent != null) { // the root has no parent directory entry to sync
-        fsync(parent);
-      }
+      fsync(Objects.requireNonNull(target.getParent(), "prepare refuses the root"));
     } catch (IOException e) {
       throw new StorageException(
           "cannot move the backup into " + target + ": " + e.getMessage(), e);

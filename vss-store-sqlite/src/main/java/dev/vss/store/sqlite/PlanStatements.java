@@ -98,8 +98,7 @@ final class PlanStatements {
    * Runs one request inside the savepoint the writer opened for it: builds the view from the
    * transaction's state, runs the decision, applies its plan, and returns the plan's result.
    *
-   * @throws DecisionFailure if the decision threw or returned no plan, or its plan names a key that
-   *     is not valid UTF-16: the request's own fault
+   * @throws DecisionFailure if the decision threw or returned no plan: the request's own fault
    * @throws SQLException if a statement failed: a storage fault
    */
   Object apply(WriteRequest<?> request, Sequences sequences) throws SQLException, DecisionFailure {
