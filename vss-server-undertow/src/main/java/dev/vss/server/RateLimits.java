@@ -26,23 +26,37 @@ public record RateLimits(
   public static final RateLimits OFF = new RateLimits(0, 0, 0, 0);
 
   /**
-   * Checks the values.
+   * Checks the values. A refusal names the components as this record does ({@code requestBurst 0
+   * must be at least 1 when requestsPerSecond is 5}), so that a configuration layer can put its own
+   * setting names in their place.
    *
    * @throws IllegalArgumentException for a negative value, or a limit that is on with a burst below
    *     1
    */
   public RateLimits {
-    if (requestsPerSecond < 0
-        || requestBurst < 0
-        || writeBytesPerSecond < 0
-        || writeBytesBurst < 0) {
-      throw new IllegalArgumentException("rate limits must not be negative");
-    }
+    requireNonNegative("requestsPerSecond", requestsPerSecond);
+    requireNonNegative("requestBurst", requestBurst);
+    requireNonNegative("writeBytesPerSecond", writeBytesPerSecond);
+    requireNonNegative("writeBytesBurst", writeBytesBurst);
     if (requestsPerSecond > 0 && requestBurst < 1) {
-      throw new IllegalArgumentException("a request rate limit needs a burst of at least 1");
+      throw new IllegalArgumentException(
+          "requestBurst "
+              + requestBurst
+              + " must be at least 1 when requestsPerSecond is "
+              + requestsPerSecond);
     }
     if (writeBytesPerSecond > 0 && writeBytesBurst < 1) {
-      throw new IllegalArgumentException("a written-bytes rate limit needs a burst of at least 1");
+      throw new IllegalArgumentException(
+          "writeBytesBurst "
+              + writeBytesBurst
+              + " must be at least 1 when writeBytesPerSecond is "
+              + writeBytesPerSecond);
+    }
+  }
+
+  private static void requireNonNegative(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " " + value + " must not be negative");
     }
   }
 

@@ -79,6 +79,20 @@ enum AuthMode {
     return null;
   }
 
+  /**
+   * The mode named {@code text} (case-insensitive, blanks around it ignored): the parser of its
+   * setting in {@link Setting}.
+   *
+   * @throws IllegalArgumentException naming the accepted names
+   */
+  static AuthMode parse(String text) {
+    AuthMode mode = named(text.trim());
+    if (mode == null) {
+      throw new IllegalArgumentException("expected one of " + names());
+    }
+    return mode;
+  }
+
   /** The accepted names, for error messages. */
   static String names() {
     StringBuilder names = new StringBuilder();

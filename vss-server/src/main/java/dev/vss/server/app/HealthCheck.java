@@ -68,7 +68,6 @@ public final class HealthCheck {
   /** {@code http://127.0.0.1:PORT/health}, PORT from {@code VSS_BIND_ADDRESS}. */
   static URI defaultUri(Map<String, String> env) {
     String bind = env.getOrDefault(Setting.BIND.env(), ServerConfigLoader.DEFAULT_BIND);
-    return URI.create(
-        "http://127.0.0.1:" + ServerConfigLoader.bindPort(bind) + VssServer.HEALTH_PATH);
+    return URI.create("http://127.0.0.1:" + HostPort.parse(bind).port() + VssServer.HEALTH_PATH);
   }
 }

@@ -39,7 +39,24 @@ final class Logging {
     /** One human-readable line per event. */
     TEXT,
     /** One JSON object per line (Logback's JsonEncoder). */
-    JSON
+    JSON;
+
+    /**
+     * The format named {@code text} ({@code text} or {@code json}, in any case): the parser of
+     * {@link Setting#LOG_FORMAT}.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    static Format parse(String text) {
+      switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "text":
+          return TEXT;
+        case "json":
+          return JSON;
+        default:
+          throw new IllegalArgumentException("expected text or json");
+      }
+    }
   }
 
   /**

@@ -20,9 +20,8 @@ import java.util.Optional;
  * @param auth how callers are authenticated
  * @param jwtPublicKeyPem the RSA public key (PEM text) for JWT auth, if configured
  * @param signatureMaxSkew how far a signature auth header's time may be from the server clock
- * @param maxBodyBytes the largest request body accepted
  * @param maxInFlightBodyBytes the most bytes of request-body buffers held at once; empty for the
- *     default (a quarter of the heap, at least {@code maxBodyBytes})
+ *     default (a quarter of the heap, at least the largest request body)
  * @param bodyReadTimeout how long a request body may take to arrive
  * @param tlsCert the PEM certificate chain for HTTPS, if configured
  * @param tlsKey the PEM private key for HTTPS, if configured
@@ -42,8 +41,8 @@ import java.util.Optional;
  *     {@code default}
  * @param warnings things worth a warning once logging is up, such as ignored config file keys
  * @param quotas the per-user quotas; {@code Quotas.NONE} (all off) by default
- * @param limits the request limits of SPEC section 6; their request body limit is {@code
- *     maxBodyBytes}
+ * @param limits the request limits of SPEC section 6, with the largest request body the HTTP server
+ *     accepts ({@link dev.vss.core.Limits#maxRequestBodyBytes()}, {@code --max-body-bytes})
  */
 record ServerConfig(
     String bindHost,
@@ -53,7 +52,6 @@ record ServerConfig(
     AuthMode auth,
     Optional<String> jwtPublicKeyPem,
     Duration signatureMaxSkew,
-    long maxBodyBytes,
     java.util.OptionalLong maxInFlightBodyBytes,
     Duration bodyReadTimeout,
     Optional<Path> tlsCert,

@@ -4,32 +4,36 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.vss.core.auth.SignatureAuthorizer;
 import dev.vss.server.RateLimits;
 import dev.vss.server.VssHttpHandler;
 import dev.vss.server.VssServer;
 import dev.vss.store.postgres.PostgresOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Resolves a {@link ServerConfig} from command-line flags, environment variables, a TOML config
  * file and defaults, in that order of precedence.
  *
+ * <p>Each setting is read through its {@link Setting} entry, which names it in each source, holds
+ * its default and parses its value; this class holds no parser of its own. What it adds is the
+ * precedence, the defaults that depend on other settings (the store, the auth mode, the bursts, the
+ * concurrent request limit) and, in one section, the checks that relate several settings (TLS
+ * certificate and key, PostgreSQL selection, the in-flight body budget, the request limits and the
+ * rate limits together) and the warnings for settings that go unused.
+ *
  * <p>Only the value that wins is validated: a bad value that a higher source overrides does not
- * stop start-up. Every failure is a {@link ConfigException} with one line naming the setting.
+ * stop start-up. Every failure is a {@link ConfigException} with one line naming the setting as it
+ * was written (a flag, an environment variable, or a file key and the file).
  *
  * <p>Loading touches no class that holds a logger ({@link VssServer}, {@link VssHttpHandler}): the
  * log level is part of the configuration, and slf4j-simple fixes its settings when the first logger
@@ -50,15 +54,6 @@ final class ServerConfigLoader {
   /** Same as {@code VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT}; not read from it, see above. */
   static final long DEFAULT_BODY_READ_TIMEOUT_SECONDS =
       Long.parseLong(Setting.BODY_READ_TIMEOUT.defaultValue());
-
-  /**
-   * The most worker threads a configuration may ask for: each is a platform thread with its own
-   * stack, and far beyond the connections one machine serves it only adds memory and scheduling.
-   */
-  static final int MAX_WORKER_THREADS = 4096;
-
-  private static final Set<String> LOG_LEVELS =
-      Set.of("trace", "debug", "info", "warn", "error", "off");
 
   /** The tables a config file may hold: the reference server's and ours. */
   private static final Set<String> KNOWN_TABLES =
@@ -89,13 +84,6 @@ final class ServerConfigLoader {
           Setting.POSTGRES_WRITER_CONNECTIONS,
           Setting.POSTGRES_READ_CONNECTIONS,
           Setting.POSTGRES_GET_CONNECTIONS);
-
-  /**
-   * The most connections of one kind a setting may ask for: each is a PostgreSQL backend (and for
-   * writers and gets a thread), and PostgreSQL's own default limit is 100 connections in all; far
-   * above it is a typo.
-   */
-  static final int MAX_POSTGRES_CONNECTIONS = 1000;
 
   /** A raw value and where it came from. */
   private record Raw(String text, String source) {}
@@ -165,29 +153,13 @@ final class ServerConfigLoader {
     return Suggestions.didYouMean(given, flags, "", "");
   }
 
+  // ---- reading: every setting through its table entry ------------------------------------
+
   private ServerConfig resolve() {
-    Optional<Path> configFile =
-        winning(Setting.CONFIG_FILE)
-            .map(
-                raw ->
-                    parse(
-                        raw,
-                        text -> {
-                          Path path = Path.of(text);
-                          if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                            throw new IllegalArgumentException("no readable file there");
-                          }
-                          return path;
-                        }));
+    Optional<Path> configFile = optional(Setting.CONFIG_FILE, Path.class);
     configFile.ifPresent(this::readFile);
 
-    String bind = setting(Setting.BIND).text();
-    Raw bindRaw = new Raw(bind, sourceOf(Setting.BIND));
-    String bindHost = parse(bindRaw, ServerConfigLoader::bindHost);
-    int bindPort = parse(bindRaw, ServerConfigLoader::bindPort);
-
-    // Given PostgreSQL settings (the reference's VSS_PSQL_* or [postgresql_config]), the server
-    // runs on PostgreSQL or not at all: never on an empty store of another kind.
+    HostPort bind = value(Setting.BIND, HostPort.class);
     Optional<String> postgresGiven =
         POSTGRES_SETTINGS.stream()
             .map(this::winning)
@@ -195,236 +167,86 @@ final class ServerConfigLoader {
             .map(Raw::source)
             .findFirst();
     StoreKind store =
-        parse(
-            setting(
-                Setting.STORE,
-                postgresGiven.isPresent() ? StoreKind.POSTGRES.configName() : DEFAULT_STORE),
-            text -> {
-              StoreKind kind = StoreKind.named(text);
-              if (kind == null) {
-                throw new IllegalArgumentException("expected one of " + StoreKind.names());
-              }
-              return kind;
-            });
-    if (postgresGiven.isPresent() && store != StoreKind.POSTGRES) {
-      throw new ConfigException(
-          "PostgreSQL is configured ("
-              + postgresGiven.get()
-              + ") but the store is "
-              + store.configName()
-              + " ("
-              + sourceOf(Setting.STORE)
-              + "); use --store postgres, or remove the PostgreSQL settings");
-    }
+        value(
+            Setting.STORE,
+            postgresGiven.isPresent() ? StoreKind.POSTGRES.configName() : DEFAULT_STORE,
+            StoreKind.class);
+    checkPostgresSelection(postgresGiven, store);
+    // The PostgreSQL settings are read (and so checked) only when the postgres store uses them.
     Optional<PostgresOptions> postgres =
         store == StoreKind.POSTGRES ? Optional.of(postgresOptions()) : Optional.empty();
-    if (store != StoreKind.POSTGRES) {
-      for (Setting pool : POSTGRES_POOL_SETTINGS) {
-        winning(pool)
-            .ifPresent(
-                raw ->
-                    warnings.add(
-                        "a PostgreSQL pool size is configured ("
-                            + raw.source()
-                            + ") but the store is "
-                            + store.configName()
-                            + "; it is not used"));
-      }
-    }
-    Path dataDir =
-        parse(
-            setting(Setting.DATA_DIR),
-            text -> {
-              if (text.isBlank()) {
-                throw new IllegalArgumentException("must not be empty");
-              }
-              Path path = Path.of(text);
-              if (Files.exists(path) && !Files.isDirectory(path)) {
-                throw new IllegalArgumentException("exists and is not a directory");
-              }
-              return path;
-            });
+    Path dataDir = value(Setting.DATA_DIR, Path.class);
 
-    Optional<String> jwtKey =
-        winning(Setting.JWT_PUBLIC_KEY)
-            .map(
-                raw -> {
-                  sources.put(Setting.JWT_PUBLIC_KEY, raw.source());
-                  if (raw.source().equals(Setting.JWT_PUBLIC_KEY.flag())) {
-                    return parse(raw, text -> readText(Path.of(text)));
-                  }
-                  return raw.text();
-                });
-    Optional<Raw> authRaw = winning(Setting.AUTH);
+    Optional<String> jwtKey = optional(Setting.JWT_PUBLIC_KEY, String.class);
     // As the reference server: JWT when a key is configured, else signatures.
-    String authDefault = (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName();
     AuthMode auth =
-        parse(
-            setting(Setting.AUTH, authDefault),
-            text -> {
-              AuthMode mode = AuthMode.named(text);
-              if (mode == null) {
-                throw new IllegalArgumentException("expected one of " + AuthMode.names());
-              }
-              return mode;
-            });
-    if (jwtKey.isPresent() && auth != AuthMode.JWT) {
-      warnings.add(
-          "a JWT public key is configured ("
-              + sourceOf(Setting.JWT_PUBLIC_KEY)
-              + ") but auth is "
-              + auth.configName()
-              + " ("
-              + authRaw.map(Raw::source).orElse("default")
-              + "); the key is not used");
-    }
+        value(
+            Setting.AUTH,
+            (jwtKey.isPresent() ? AuthMode.JWT : AuthMode.SIGNATURE).configName(),
+            AuthMode.class);
+    Duration signatureMaxSkew = value(Setting.SIGNATURE_MAX_SKEW, Duration.class);
 
-    // The reference's 24 hours unless narrowed; a narrower window limits replay of a header.
-    long widest = SignatureAuthorizer.MAX_CLOCK_DIFFERENCE.toSeconds();
-    Duration signatureMaxSkew =
-        parse(
-            setting(Setting.SIGNATURE_MAX_SKEW),
-            text -> {
-              long seconds = parseLong(text);
-              if (seconds < 1 || seconds > widest) {
-                throw new IllegalArgumentException(
-                    "must be between 1 and " + widest + " seconds (24 hours)");
-              }
-              return Duration.ofSeconds(seconds);
-            });
-    if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
-      warnings.add(
-          "a signature time window is configured ("
-              + sourceOf(Setting.SIGNATURE_MAX_SKEW)
-              + ") but auth is "
-              + auth.configName()
-              + "; the window is not used");
-    }
-
-    long maxBodyBytes =
-        parse(
-            setting(Setting.MAX_BODY_BYTES),
-            SettingValues.between(1, VssHttpHandler.MAX_BODY_LIMIT, " bytes"));
-
-    dev.vss.core.Limits limits = limits(maxBodyBytes);
-
-    java.util.OptionalLong maxInFlightBodyBytes =
-        winning(Setting.MAX_INFLIGHT_BODY_BYTES)
-            .map(
-                raw ->
-                    java.util.OptionalLong.of(
-                        parse(
-                            raw,
-                            text -> {
-                              long value = parseLong(text);
-                              if (value < maxBodyBytes) {
-                                throw new IllegalArgumentException(
-                                    "must be at least the body limit ("
-                                        + maxBodyBytes
-                                        + " bytes, "
-                                        + sourceOf(Setting.MAX_BODY_BYTES)
-                                        + "), so that one body of the largest size fits");
-                              }
-                              return value;
-                            })))
-            .orElse(java.util.OptionalLong.empty());
-    Duration bodyReadTimeout =
-        parse(setting(Setting.BODY_READ_TIMEOUT), SettingValues.seconds(1, 3600));
-
-    Optional<Path> tlsCert =
-        winning(Setting.TLS_CERT).map(raw -> readablePath(Setting.TLS_CERT, raw));
-    Optional<Path> tlsKey = winning(Setting.TLS_KEY).map(raw -> readablePath(Setting.TLS_KEY, raw));
-    if (tlsCert.isPresent() != tlsKey.isPresent()) {
-      throw new ConfigException(
-          tlsCert.isPresent()
-              ? sourceOf(Setting.TLS_CERT)
-                  + " needs a private key too ("
-                  + Setting.TLS_KEY.flag()
-                  + " PEM_FILE)"
-              : sourceOf(Setting.TLS_KEY)
-                  + " needs a certificate too ("
-                  + Setting.TLS_CERT.flag()
-                  + " PEM_FILE)");
-    }
-
-    String basePath = parse(setting(Setting.BASE_PATH), VssServer::normalizeBasePath);
-    Duration shutdownTimeout =
-        parse(setting(Setting.SHUTDOWN_TIMEOUT), SettingValues.seconds(0, 3600));
-    // The table's default is a compile-time constant: reading it does not initialize VssServer
-    // (or its loggers).
-    int workerThreads =
-        parse(setting(Setting.WORKER_THREADS), SettingValues.intBetween(1, MAX_WORKER_THREADS));
+    long maxBodyBytes = value(Setting.MAX_BODY_BYTES, Long.class);
+    OptionalLong maxInFlightBodyBytes =
+        optional(Setting.MAX_INFLIGHT_BODY_BYTES, Long.class)
+            .map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
+    Duration bodyReadTimeout = value(Setting.BODY_READ_TIMEOUT, Duration.class);
+    Optional<Path> tlsCert = optional(Setting.TLS_CERT, Path.class);
+    Optional<Path> tlsKey = optional(Setting.TLS_KEY, Path.class);
+    String basePath = value(Setting.BASE_PATH, String.class);
+    Duration shutdownTimeout = value(Setting.SHUTDOWN_TIMEOUT, Duration.class);
+    int workerThreads = value(Setting.WORKER_THREADS, Integer.class);
     int maxConcurrentRequests =
-        parse(
-            setting(
-                Setting.MAX_CONCURRENT_REQUESTS,
-                Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads))),
-            text -> {
-              long value = parseLong(text);
-              if (value < 0 || value > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(
-                    "must be between 0 (no limit) and " + Integer.MAX_VALUE);
-              }
-              return (int) value;
-            });
-    RateLimits rateLimits = rateLimits(maxBodyBytes);
-    String logLevel =
-        parse(
-            setting(Setting.LOG_LEVEL),
-            text -> {
-              String level = text.trim().toLowerCase(Locale.ROOT);
-              if (!LOG_LEVELS.contains(level)) {
-                throw new IllegalArgumentException(
-                    "expected one of trace|debug|info|warn|error|off");
-              }
-              return level;
-            });
+        value(
+            Setting.MAX_CONCURRENT_REQUESTS,
+            Integer.toString(VssServer.defaultMaxConcurrentRequests(workerThreads)),
+            Integer.class);
 
-    Optional<Path> logFile =
-        winning(Setting.LOG_FILE)
-            .map(
-                raw ->
-                    parse(
-                        raw,
-                        text -> {
-                          if (text.isBlank()) {
-                            throw new IllegalArgumentException("must not be empty");
-                          }
-                          Path path = Path.of(text);
-                          if (Files.isDirectory(path)) {
-                            throw new IllegalArgumentException("is a directory");
-                          }
-                          return path;
-                        }));
-    Logging.Format logFormat =
-        parse(
-            setting(Setting.LOG_FORMAT),
-            text -> {
-              switch (text.trim().toLowerCase(Locale.ROOT)) {
-                case "text":
-                  return Logging.Format.TEXT;
-                case "json":
-                  return Logging.Format.JSON;
-                default:
-                  throw new IllegalArgumentException("expected text or json");
-              }
-            });
-    boolean accessLog = parse(setting(Setting.ACCESS_LOG), SettingValues::onOff);
+    // A burst defaults to one second of its rate; the written-bytes burst to at least the body
+    // limit, so that a write of the largest size can pass.
+    long requests = value(Setting.RATE_LIMIT_REQUESTS, Long.class);
+    long requestBurst =
+        value(Setting.RATE_LIMIT_REQUESTS_BURST, Long.toString(requests), Long.class);
+    long writeBytes = value(Setting.RATE_LIMIT_WRITE_BYTES, Long.class);
+    long writeBytesBurst =
+        value(
+            Setting.RATE_LIMIT_WRITE_BYTES_BURST,
+            Long.toString(Math.max(writeBytes, maxBodyBytes)),
+            Long.class);
+
+    String logLevel = value(Setting.LOG_LEVEL, String.class);
+    Optional<Path> logFile = optional(Setting.LOG_FILE, Path.class);
+    Logging.Format logFormat = value(Setting.LOG_FORMAT, Logging.Format.class);
+    boolean accessLog = value(Setting.ACCESS_LOG, Boolean.class);
+
     dev.vss.core.Quotas quotas =
         new dev.vss.core.Quotas(
-            quota(Setting.QUOTA_MAX_BYTES_PER_USER),
-            quota(Setting.QUOTA_MAX_RECORDS_PER_USER),
-            quota(Setting.QUOTA_MAX_BYTES_PER_STORE));
+            value(Setting.QUOTA_MAX_BYTES_PER_USER, Long.class),
+            value(Setting.QUOTA_MAX_RECORDS_PER_USER, Long.class),
+            value(Setting.QUOTA_MAX_BYTES_PER_STORE, Long.class));
+
+    Map<Setting, Integer> limitValues = new EnumMap<>(Setting.class);
+    for (Setting limit : EnumSet.copyOf(LIMIT_SETTINGS.values())) {
+      limitValues.put(limit, value(limit, Integer.class));
+    }
+
+    // The checks that involve several settings, after every setting passed its own.
+    checkTlsPair(tlsCert, tlsKey);
+    checkInFlightBodyBytes(maxInFlightBodyBytes, maxBodyBytes);
+    dev.vss.core.Limits limits = limits(limitValues, maxBodyBytes);
+    RateLimits rateLimits =
+        rateLimits(requests, requestBurst, writeBytes, writeBytesBurst, maxBodyBytes);
+    warnUnused(store, jwtKey, auth);
 
     return new ServerConfig(
-        bindHost,
-        bindPort,
+        bind.host(),
+        bind.port(),
         store,
         dataDir,
         auth,
         jwtKey,
         signatureMaxSkew,
-        maxBodyBytes,
         maxInFlightBodyBytes,
         bodyReadTimeout,
         tlsCert,
@@ -446,6 +268,141 @@ final class ServerConfigLoader {
         limits);
   }
 
+  /**
+   * The PostgreSQL options: from a JDBC URL, or from the reference server's settings with its
+   * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both; then the
+   * pool sizes.
+   */
+  private PostgresOptions postgresOptions() {
+    PostgresOptions options;
+    if (winning(Setting.POSTGRES_URL).isPresent()) {
+      checkUrlAlone();
+      options = value(Setting.POSTGRES_URL, PostgresOptions.class);
+    } else {
+      options =
+          PostgresOptions.reference(
+              value(Setting.PSQL_USERNAME, String.class),
+              value(Setting.PSQL_PASSWORD, String.class),
+              value(Setting.PSQL_ADDRESS, String.class),
+              value(Setting.PSQL_DEFAULT_DB, String.class),
+              value(Setting.PSQL_VSS_DB, String.class));
+      Optional<String> pem = optional(Setting.PSQL_CRT_PEM, String.class);
+      if (optional(Setting.PSQL_TLS, Boolean.class).isPresent() || pem.isPresent()) {
+        options = options.withTls(pem);
+      }
+    }
+    return options
+        .withWriterConnections(value(Setting.POSTGRES_WRITER_CONNECTIONS, Integer.class))
+        .withReadConnections(value(Setting.POSTGRES_READ_CONNECTIONS, Integer.class))
+        .withGetConnections(value(Setting.POSTGRES_GET_CONNECTIONS, Integer.class));
+  }
+
+  /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
+  private Optional<Raw> winning(Setting setting) {
+    Raw raw = flags.get(setting);
+    if (raw == null && setting.env() != null && env.get(setting.env()) != null) {
+      raw = new Raw(env.get(setting.env()), setting.env());
+    }
+    if (raw == null) {
+      raw = file.get(setting);
+    }
+    if (raw != null) {
+      sources.put(setting, raw.source());
+    }
+    return Optional.ofNullable(raw);
+  }
+
+  /** The parsed value that wins for a setting without a default, if one is given. */
+  private <T> Optional<T> optional(Setting setting, Class<T> type) {
+    return winning(setting).map(raw -> setting.parse(raw.text(), raw.source(), type));
+  }
+
+  /** The parsed value that wins for {@code setting}, else its table default. */
+  private <T> T value(Setting setting, Class<T> type) {
+    if (setting.defaultValue() == null) {
+      throw new IllegalStateException(setting + " has no default in the table");
+    }
+    return value(setting, setting.defaultValue(), type);
+  }
+
+  /** The parsed value that wins for {@code setting}, else {@code defaultText}, derived here. */
+  private <T> T value(Setting setting, String defaultText, Class<T> type) {
+    Raw raw = winning(setting).orElse(new Raw(defaultText, "default"));
+    return setting.parse(raw.text(), raw.source(), type);
+  }
+
+  private String sourceOf(Setting setting) {
+    return sources.getOrDefault(setting, "default");
+  }
+
+  // ---- checks across settings ---------------------------------------------------------------
+  // Each setting's own value was checked by its table entry's parser; these are the rules that
+  // relate several settings. A refusal names every setting involved, as the user wrote it.
+
+  /**
+   * Given PostgreSQL settings (the reference's VSS_PSQL_* or [postgresql_config]), the server runs
+   * on PostgreSQL or not at all: never on an empty store of another kind.
+   */
+  private void checkPostgresSelection(Optional<String> postgresGiven, StoreKind store) {
+    if (postgresGiven.isPresent() && store != StoreKind.POSTGRES) {
+      throw new ConfigException(
+          "PostgreSQL is configured ("
+              + postgresGiven.get()
+              + ") but the store is "
+              + store.configName()
+              + " ("
+              + sourceOf(Setting.STORE)
+              + "); use --store postgres, or remove the PostgreSQL settings");
+    }
+  }
+
+  /** A JDBC URL says everything: no other connection setting beside it. */
+  private void checkUrlAlone() {
+    for (Setting setting : POSTGRES_SETTINGS) {
+      Optional<Raw> other = setting == Setting.POSTGRES_URL ? Optional.empty() : winning(setting);
+      if (other.isPresent()) {
+        throw new ConfigException(
+            "give either "
+                + sourceOf(Setting.POSTGRES_URL)
+                + " or "
+                + other.get().source()
+                + ", not both: the JDBC URL says everything");
+      }
+    }
+  }
+
+  /** A certificate needs its private key and the other way round. */
+  private void checkTlsPair(Optional<Path> tlsCert, Optional<Path> tlsKey) {
+    if (tlsCert.isPresent() != tlsKey.isPresent()) {
+      throw new ConfigException(
+          tlsCert.isPresent()
+              ? sourceOf(Setting.TLS_CERT)
+                  + " needs a private key too ("
+                  + Setting.TLS_KEY.flag()
+                  + " PEM_FILE)"
+              : sourceOf(Setting.TLS_KEY)
+                  + " needs a certificate too ("
+                  + Setting.TLS_CERT.flag()
+                  + " PEM_FILE)");
+    }
+  }
+
+  /** The in-flight budget must hold one body of the largest size. */
+  private void checkInFlightBodyBytes(OptionalLong maxInFlightBodyBytes, long maxBodyBytes) {
+    if (maxInFlightBodyBytes.isPresent() && maxInFlightBodyBytes.getAsLong() < maxBodyBytes) {
+      throw new ConfigException(
+          "invalid "
+              + sourceOf(Setting.MAX_INFLIGHT_BODY_BYTES)
+              + " \""
+              + maxInFlightBodyBytes.getAsLong()
+              + "\": must be at least the body limit ("
+              + maxBodyBytes
+              + " bytes, "
+              + sourceOf(Setting.MAX_BODY_BYTES)
+              + "), so that one body of the largest size fits");
+    }
+  }
+
   /** The limit settings, by the name {@link dev.vss.core.Limits} gives each in its messages. */
   private static final Map<String, Setting> LIMIT_SETTINGS =
       Map.of(
@@ -462,42 +419,43 @@ final class ServerConfigLoader {
           "maxPageSize",
           Setting.MAX_PAGE_SIZE);
 
+  /** The rate limit settings, by the name {@link RateLimits} gives each in its messages. */
+  private static final Map<String, Setting> RATE_LIMIT_SETTINGS =
+      Map.of(
+          "requestsPerSecond",
+          Setting.RATE_LIMIT_REQUESTS,
+          "requestBurst",
+          Setting.RATE_LIMIT_REQUESTS_BURST,
+          "writeBytesPerSecond",
+          Setting.RATE_LIMIT_WRITE_BYTES,
+          "writeBytesBurst",
+          Setting.RATE_LIMIT_WRITE_BYTES_BURST);
+
   /**
-   * The request limits of SPEC section 6, each a positive number, checked together by {@link
-   * dev.vss.core.Limits} (a default page size above the maximum, a maximum above the ceiling): its
-   * refusal becomes one line naming the settings. The request body limit is the server's {@code
-   * --max-body-bytes}, so the service and the HTTP shell agree on it.
+   * The request limits of SPEC section 6, checked together by {@link dev.vss.core.Limits} (a
+   * default page size above the maximum, a maximum above the ceiling): its refusal becomes one line
+   * naming the settings. The request body limit is the server's {@code --max-body-bytes}, so the
+   * service and the HTTP shell agree on it.
    */
-  private dev.vss.core.Limits limits(long maxBodyBytes) {
-    Function<String, Integer> positive = SettingValues.intBetween(1, Integer.MAX_VALUE);
-    int items = parse(setting(Setting.MAX_ITEMS_PER_PUT), positive);
-    int keyLength = parse(setting(Setting.MAX_KEY_LENGTH), positive);
-    int storeIdLength = parse(setting(Setting.MAX_STORE_ID_LENGTH), positive);
-    int valueBytes = parse(setting(Setting.MAX_VALUE_BYTES), positive);
-    int defaultPageSize = parse(setting(Setting.DEFAULT_PAGE_SIZE), positive);
-    int maxPageSize = parse(setting(Setting.MAX_PAGE_SIZE), positive);
+  private dev.vss.core.Limits limits(Map<Setting, Integer> values, long maxBodyBytes) {
+    int keyLength = values.get(Setting.MAX_KEY_LENGTH);
+    int storeIdLength = values.get(Setting.MAX_STORE_ID_LENGTH);
+    int valueBytes = values.get(Setting.MAX_VALUE_BYTES);
     dev.vss.core.Limits limits;
     try {
       limits =
           new dev.vss.core.Limits(
-              items,
+              values.get(Setting.MAX_ITEMS_PER_PUT),
               keyLength,
               storeIdLength,
               dev.vss.core.Limits.DEFAULTS.maxUserTokenLength(),
               valueBytes,
-              defaultPageSize,
-              maxPageSize,
+              values.get(Setting.DEFAULT_PAGE_SIZE),
+              values.get(Setting.MAX_PAGE_SIZE),
               maxBodyBytes);
     } catch (IllegalArgumentException e) {
-      String reason = e.getMessage();
-      for (Map.Entry<String, Setting> limit : LIMIT_SETTINGS.entrySet()) {
-        String source = sourceOf(limit.getValue());
-        reason =
-            reason.replace(
-                limit.getKey(),
-                source.equals("default") ? limit.getValue().flag() + " (default)" : source);
-      }
-      throw new ConfigException("invalid request limits: " + reason, e);
+      throw new ConfigException(
+          "invalid request limits: " + withSettingNames(e.getMessage(), LIMIT_SETTINGS), e);
     }
     // Keys and store ids the reference server (and so a deployed LDK Node) accepts must stay
     // accepted here, or a wallet moved to this server could not write its data.
@@ -532,43 +490,15 @@ final class ServerConfigLoader {
     }
   }
 
-  /** A quota setting: 0 (off, the default) or a positive count. */
-  private long quota(Setting setting) {
-    return parse(
-        setting(setting),
-        text -> {
-          long value = parseLong(text);
-          if (value < 0) {
-            throw new IllegalArgumentException("must be 0 (off) or a positive number");
-          }
-          return value;
-        });
-  }
-
   /**
-   * The per-user rate limits: each off unless its rate is set. A burst defaults to one second of
-   * its rate; the written-bytes burst to at least the body limit, and a burst given below the body
-   * limit is refused, since a write of the largest size could never pass.
+   * The per-user rate limits, each off unless its rate is set, checked by {@link RateLimits} (a
+   * limit that is on needs a burst of at least 1; its refusal becomes one line naming the
+   * settings). A written-bytes burst below the body limit is refused here: a write of the largest
+   * size could never pass.
    */
-  private RateLimits rateLimits(long maxBodyBytes) {
-    long requests = parse(setting(Setting.RATE_LIMIT_REQUESTS), SettingValues::nonNegative);
-    long requestBurst =
-        parse(
-            setting(Setting.RATE_LIMIT_REQUESTS_BURST, Long.toString(requests)),
-            SettingValues::nonNegative);
-    if (requests > 0 && requestBurst < 1) {
-      throw new ConfigException(
-          "invalid "
-              + sourceOf(Setting.RATE_LIMIT_REQUESTS_BURST)
-              + ": must be at least 1 when requests are limited");
-    }
-    long bytes = parse(setting(Setting.RATE_LIMIT_WRITE_BYTES), SettingValues::nonNegative);
-    long bytesBurst =
-        parse(
-            setting(
-                Setting.RATE_LIMIT_WRITE_BYTES_BURST, Long.toString(Math.max(bytes, maxBodyBytes))),
-            SettingValues::nonNegative);
-    if (bytes > 0 && bytesBurst < maxBodyBytes) {
+  private RateLimits rateLimits(
+      long requests, long requestBurst, long writeBytes, long writeBytesBurst, long maxBodyBytes) {
+    if (writeBytes > 0 && writeBytesBurst < maxBodyBytes) {
       throw new ConfigException(
           "invalid "
               + sourceOf(Setting.RATE_LIMIT_WRITE_BYTES_BURST)
@@ -576,192 +506,82 @@ final class ServerConfigLoader {
               + maxBodyBytes
               + " bytes, "
               + sourceOf(Setting.MAX_BODY_BYTES)
-              + "), or a write of the largest size could never"
-              + " pass");
+              + "), or a write of the largest size could never pass");
     }
-    for (Setting burst :
-        List.of(Setting.RATE_LIMIT_REQUESTS_BURST, Setting.RATE_LIMIT_WRITE_BYTES_BURST)) {
-      Setting rate =
-          burst == Setting.RATE_LIMIT_REQUESTS_BURST
-              ? Setting.RATE_LIMIT_REQUESTS
-              : Setting.RATE_LIMIT_WRITE_BYTES;
-      if (!sourceOf(burst).equals("default") && sourceOf(rate).equals("default")) {
-        warnings.add(
-            "a rate limit burst is configured ("
-                + sourceOf(burst)
-                + ") but its rate ("
-                + rate.flag()
-                + ") is not; no limit applies");
-      }
+    warnBurstWithoutRate(Setting.RATE_LIMIT_REQUESTS_BURST, Setting.RATE_LIMIT_REQUESTS);
+    warnBurstWithoutRate(Setting.RATE_LIMIT_WRITE_BYTES_BURST, Setting.RATE_LIMIT_WRITE_BYTES);
+    try {
+      return new RateLimits(
+          requests,
+          requests > 0 ? requestBurst : 0,
+          writeBytes,
+          writeBytes > 0 ? writeBytesBurst : 0);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "invalid rate limits: " + withSettingNames(e.getMessage(), RATE_LIMIT_SETTINGS), e);
     }
-    return new RateLimits(
-        requests, requests > 0 ? requestBurst : 0, bytes, bytes > 0 ? bytesBurst : 0);
+  }
+
+  private void warnBurstWithoutRate(Setting burst, Setting rate) {
+    if (!sourceOf(burst).equals("default") && sourceOf(rate).equals("default")) {
+      warnings.add(
+          "a rate limit burst is configured ("
+              + sourceOf(burst)
+              + ") but its rate ("
+              + rate.flag()
+              + ") is not; no limit applies");
+    }
   }
 
   /**
-   * The PostgreSQL options: from a JDBC URL, or from the reference server's settings with its
-   * defaults (postgres/postgres at 127.0.0.1:5432, databases postgres and vss), not both.
+   * A library's refusal with its component names replaced by the settings as the user wrote them
+   * ({@code --max-page-size (default)} for one left at its default).
    */
-  private PostgresOptions postgresOptions() {
-    Function<String, Integer> connections = SettingValues.intBetween(1, MAX_POSTGRES_CONNECTIONS);
-    return postgresConnection()
-        .withWriterConnections(parse(setting(Setting.POSTGRES_WRITER_CONNECTIONS), connections))
-        .withReadConnections(parse(setting(Setting.POSTGRES_READ_CONNECTIONS), connections))
-        .withGetConnections(parse(setting(Setting.POSTGRES_GET_CONNECTIONS), connections));
+  private String withSettingNames(String reason, Map<String, Setting> settings) {
+    String named = reason;
+    for (Map.Entry<String, Setting> component : settings.entrySet()) {
+      String source = sourceOf(component.getValue());
+      named =
+          named.replace(
+              component.getKey(),
+              source.equals("default") ? component.getValue().flag() + " (default)" : source);
+    }
+    return named;
   }
 
-  /** Where and how the postgres store connects, before the pool sizes. */
-  private PostgresOptions postgresConnection() {
-    Optional<Raw> url = winning(Setting.POSTGRES_URL);
-    if (url.isPresent()) {
-      for (Setting setting : POSTGRES_SETTINGS) {
-        Optional<Raw> other = setting == Setting.POSTGRES_URL ? Optional.empty() : winning(setting);
-        if (other.isPresent()) {
-          throw new ConfigException(
-              "give either "
-                  + url.get().source()
-                  + " or "
-                  + other.get().source()
-                  + ", not both: the JDBC URL says everything");
-        }
+  /** Warnings for settings that the chosen store or auth mode does not use. */
+  private void warnUnused(StoreKind store, Optional<String> jwtKey, AuthMode auth) {
+    if (store != StoreKind.POSTGRES) {
+      for (Setting pool : POSTGRES_POOL_SETTINGS) {
+        winning(pool)
+            .ifPresent(
+                raw ->
+                    warnings.add(
+                        "a PostgreSQL pool size is configured ("
+                            + raw.source()
+                            + ") but the store is "
+                            + store.configName()
+                            + "; it is not used"));
       }
-      return parse(url.get(), PostgresOptions::fromJdbcUrl);
     }
-    String user = parse(setting(Setting.PSQL_USERNAME), ServerConfigLoader::nonEmpty);
-    String password = setting(Setting.PSQL_PASSWORD).text();
-    String address =
-        parse(
-            setting(Setting.PSQL_ADDRESS),
-            text -> {
-              bindPort(text);
-              bindHost(text);
-              return text.trim();
-            });
-    String defaultDb = parse(setting(Setting.PSQL_DEFAULT_DB), ServerConfigLoader::nonEmpty);
-    String vssDb = parse(setting(Setting.PSQL_VSS_DB), ServerConfigLoader::nonEmpty);
-    PostgresOptions options = PostgresOptions.reference(user, password, address, defaultDb, vssDb);
-    Optional<Raw> pem = winning(Setting.PSQL_CRT_PEM);
-    if (winning(Setting.PSQL_TLS).isPresent() || pem.isPresent()) {
-      options = options.withTls(pem.map(Raw::text));
+    if (jwtKey.isPresent() && auth != AuthMode.JWT) {
+      warnings.add(
+          "a JWT public key is configured ("
+              + sourceOf(Setting.JWT_PUBLIC_KEY)
+              + ") but auth is "
+              + auth.configName()
+              + " ("
+              + sourceOf(Setting.AUTH)
+              + "); the key is not used");
     }
-    return options;
-  }
-
-  private static String nonEmpty(String text) {
-    if (text.isBlank()) {
-      throw new IllegalArgumentException("must not be empty");
+    if (auth != AuthMode.SIGNATURE && !sourceOf(Setting.SIGNATURE_MAX_SKEW).equals("default")) {
+      warnings.add(
+          "a signature time window is configured ("
+              + sourceOf(Setting.SIGNATURE_MAX_SKEW)
+              + ") but auth is "
+              + auth.configName()
+              + "; the window is not used");
     }
-    return text.trim();
-  }
-
-  /** The value that wins for {@code setting} (flag, then environment, then file), if any. */
-  private Optional<Raw> winning(Setting setting) {
-    Raw raw = flags.get(setting);
-    if (raw == null && setting.env() != null && env.get(setting.env()) != null) {
-      raw = new Raw(env.get(setting.env()), setting.env());
-    }
-    if (raw == null) {
-      raw = file.get(setting);
-    }
-    if (raw != null) {
-      sources.put(setting, raw.source());
-    }
-    return Optional.ofNullable(raw);
-  }
-
-  private Raw setting(Setting setting, String defaultText) {
-    return winning(setting).orElse(new Raw(defaultText, "default"));
-  }
-
-  /** The value that wins for {@code setting}, else the table's default (which it must have). */
-  private Raw setting(Setting setting) {
-    if (setting.defaultValue() == null) {
-      throw new IllegalStateException(setting + " has no default in the table");
-    }
-    return setting(setting, setting.defaultValue());
-  }
-
-  private String sourceOf(Setting setting) {
-    return sources.getOrDefault(setting, "default");
-  }
-
-  private Path readablePath(Setting setting, Raw raw) {
-    return parse(
-        raw,
-        text -> {
-          Path path = Path.of(text);
-          if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new IllegalArgumentException("no readable file there");
-          }
-          return path;
-        });
-  }
-
-  /** Parses {@code raw}; a failure becomes one line naming where the value came from. */
-  private static <T> T parse(Raw raw, Function<String, T> parser) {
-    try {
-      return parser.apply(raw.text());
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      String reason =
-          e instanceof java.io.UncheckedIOException
-              ? "cannot read it (" + e.getCause().getClass().getSimpleName() + ")"
-              : e.getMessage();
-      throw new ConfigException("invalid " + describe(raw) + ": " + reason, e);
-    }
-  }
-
-  /** {@code --bind "x"}: the source and, for short one-line values, the value itself. */
-  private static String describe(Raw raw) {
-    String text = raw.text();
-    boolean showable = text.length() <= 200 && text.chars().noneMatch(c -> c < 0x20);
-    return raw.source() + (showable ? " \"" + text + "\"" : "");
-  }
-
-  private static long parseLong(String text) {
-    return SettingValues.wholeNumber(text);
-  }
-
-  private static String readText(Path path) {
-    try {
-      return Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("not a valid path");
-    }
-  }
-
-  static String bindHost(String bind) {
-    String text = bind.trim();
-    int colon = text.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("expected HOST:PORT, such as " + DEFAULT_BIND);
-    }
-    String host = text.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("an IPv6 address needs brackets, such as [::1]:8080");
-    }
-    if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[')) {
-      throw new IllegalArgumentException("expected HOST:PORT, such as " + DEFAULT_BIND);
-    }
-    return host;
-  }
-
-  static int bindPort(String bind) {
-    String text = bind.trim();
-    String port = text.substring(text.lastIndexOf(':') + 1);
-    int value;
-    try {
-      value = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the port is not a number");
-    }
-    if (value < 0 || value > 65535) {
-      throw new IllegalArgumentException("the port must be between 0 and 65535");
-    }
-    return value;
   }
 
   // ---- the TOML file -------------------------------------------------------------------------

@@ -109,12 +109,13 @@ final class ServerLauncher {
 
     VssServer server;
     try {
+      // The builder takes the body limit from the service's limits (--max-body-bytes), so the
+      // HTTP shell and the service's checks share one number.
       VssService service = new VssService(storage, config.limits(), config.quotas());
       VssServer.Builder builder =
           VssServer.builder(service)
               .authorizer(authorizer)
               .bind(config.bindHost(), config.bindPort())
-              .maxBodyBytes(config.maxBodyBytes())
               .basePath(config.basePath())
               .shutdownTimeout(config.shutdownTimeout())
               .workerThreads(config.workerThreads())
@@ -149,11 +150,12 @@ final class ServerLauncher {
         config.store().configName(),
         config.store().durable() ? location : "(nothing kept)",
         config.auth().configName(),
-        config.maxBodyBytes(),
+        config.limits().maxRequestBodyBytes(),
         config.workerThreads(),
         config
             .maxInFlightBodyBytes()
-            .orElse(VssHttpHandler.defaultMaxInFlightBodyBytes(config.maxBodyBytes())),
+            .orElse(
+                VssHttpHandler.defaultMaxInFlightBodyBytes(config.limits().maxRequestBodyBytes())),
         config.bodyReadTimeout().toSeconds(),
         config.maxConcurrentRequests(),
         describe(config.rateLimits()));

@@ -97,6 +97,20 @@ enum StoreKind {
     return null;
   }
 
+  /**
+   * The kind named {@code text} (case-insensitive, blanks around it ignored): the parser of its
+   * setting in {@link Setting}.
+   *
+   * @throws IllegalArgumentException naming the accepted names
+   */
+  static StoreKind parse(String text) {
+    StoreKind kind = named(text.trim());
+    if (kind == null) {
+      throw new IllegalArgumentException("expected one of " + names());
+    }
+    return kind;
+  }
+
   /** The accepted names, for error messages. */
   static String names() {
     StringBuilder names = new StringBuilder();

@@ -122,8 +122,7 @@ class PackagingTest {
     assertThat(execForm(only(runStage, "VOLUME"))).containsExactly(config.dataDir().toString());
     assertThat(only(runStage, "EXPOSE")).isEqualTo(Integer.toString(config.bindPort()));
     assertThat(config.bindHost()).isEqualTo("0.0.0.0");
-    assertThat(config.bindPort())
-        .isEqualTo(ServerConfigLoader.bindPort(ServerConfigLoader.DEFAULT_BIND));
+    assertThat(config.bindPort()).isEqualTo(HostPort.parse(ServerConfigLoader.DEFAULT_BIND).port());
     assertThat(config.store()).isEqualTo(StoreKind.SQLITE);
 
     // The health check runs this module's HealthCheck from the jar, on the configured port.

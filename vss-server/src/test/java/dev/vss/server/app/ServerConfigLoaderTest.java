@@ -62,7 +62,7 @@ class ServerConfigLoaderTest {
     assertThat(config.auth()).isEqualTo(AuthMode.SIGNATURE);
     assertThat(config.jwtPublicKeyPem()).isEmpty();
     assertThat(config.signatureMaxSkew()).isEqualTo(Duration.ofHours(24));
-    assertThat(config.maxBodyBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(config.limits().maxRequestBodyBytes()).isEqualTo(64L * 1024 * 1024);
     assertThat(config.tlsCert()).isEmpty();
     assertThat(config.basePath()).isEqualTo("/vss");
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -107,7 +107,7 @@ class ServerConfigLoaderTest {
   void defaultsAgreeWithTheServerBuilder() {
     assertThat(Duration.ofSeconds(ServerConfigLoader.DEFAULT_SHUTDOWN_SECONDS))
         .isEqualTo(VssServer.DEFAULT_SHUTDOWN_TIMEOUT);
-    assertThat(load(Map.of(), "--store", "memory").maxBodyBytes())
+    assertThat(load(Map.of(), "--store", "memory").limits().maxRequestBodyBytes())
         .isEqualTo(dev.vss.core.Limits.DEFAULTS.maxRequestBodyBytes());
     assertThat(load(Map.of(), "--store", "memory").workerThreads())
         .isEqualTo(VssServer.DEFAULT_WORKER_THREADS);
@@ -174,7 +174,7 @@ class ServerConfigLoaderTest {
             "2000",
             "3000",
             "67108864",
-            c -> Long.toString(c.maxBodyBytes()),
+            c -> Long.toString(c.limits().maxRequestBodyBytes()),
             true);
       case BASE_PATH:
         return new Case(setting, "/file", "/env", "/flag", "/vss", ServerConfig::basePath, false);
@@ -482,7 +482,7 @@ class ServerConfigLoaderTest {
         .isEqualTo(StoreKind.POSTGRES);
     assertThat(config.postgres().orElseThrow().user()).isEqualTo("postgres");
     assertThat(config.bindAddress()).isEqualTo("0.0.0.0:9000");
-    assertThat(config.maxBodyBytes()).isEqualTo(1048576);
+    assertThat(config.limits().maxRequestBodyBytes()).isEqualTo(1048576);
     assertThat(config.jwtPublicKeyPem()).contains(RSA_PUBLIC_PEM);
     assertThat(config.auth())
         .as("a configured JWT key selects jwt, as the reference does")
@@ -656,7 +656,6 @@ class ServerConfigLoaderTest {
     assertThat(lowered.limits())
         .isEqualTo(
             dev.vss.core.Limits.DEFAULTS.withMaxItemsPerPut(2).withMaxRequestBodyBytes(4096));
-    assertThat(lowered.limits().maxRequestBodyBytes()).isEqualTo(lowered.maxBodyBytes());
     assertThat(none.warnings()).isEmpty();
   }
 
