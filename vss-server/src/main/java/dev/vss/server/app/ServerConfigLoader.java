@@ -277,7 +277,7 @@ final class ServerConfigLoader {
     PostgresOptions options;
     if (winning(Setting.POSTGRES_URL).isPresent()) {
       checkUrlAlone();
-      options = value(Setting.POSTGRES_URL, PostgresOptions.class);
+      options = optional(Setting.POSTGRES_URL, PostgresOptions.class).orElseThrow();
     } else {
       options =
           PostgresOptions.reference(

@@ -41,7 +41,8 @@ class SettingParsersTest {
         Arguments.of(Setting.LOG_FORMAT, "xml", "expected text or json"),
         Arguments.of(
             Setting.PSQL_ADDRESS, "::1:5432", "an IPv6 address needs brackets, such as [::1]:8080"),
-        Arguments.of(Setting.POSTGRES_READ_CONNECTIONS, "1001", "must be between 1 and 1000"));
+        Arguments.of(
+            Setting.SIGNATURE_MAX_SKEW, "0", "must be between 1 and 86400 seconds (24 hours)"));
   }
 
   @ParameterizedTest(name = "{0} {1}")
