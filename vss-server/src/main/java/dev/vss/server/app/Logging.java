@@ -48,14 +48,11 @@ final class Logging {
      * @throws IllegalArgumentException for another name
      */
     static Format parse(String text) {
-      switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "text":
-          return TEXT;
-        case "json":
-          return JSON;
-        default:
-          throw new IllegalArgumentException("expected text or json");
-      }
+      return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "text" -> TEXT;
+        case "json" -> JSON;
+        default -> throw new IllegalArgumentException("expected text or json");
+      };
     }
   }
 

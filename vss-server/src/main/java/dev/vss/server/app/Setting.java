@@ -495,7 +495,12 @@ enum Setting {
   private final Type type;
   private final String defaultValue;
   private final String help;
+
+  // Every parser in the table is a stateless function (a method reference or a lambda over
+  // constants), so the enum stays immutable; Error Prone cannot see that through the interface.
+  @SuppressWarnings("ImmutableEnumChecker")
   private final SettingValues.Parser<?> parser;
+
   private final boolean flagNamesFile;
 
   Setting(

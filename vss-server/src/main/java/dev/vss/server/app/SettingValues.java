@@ -112,16 +112,11 @@ final class SettingValues {
 
   /** {@code on}/{@code true} or {@code off}/{@code false}, in any case. */
   static boolean onOff(String text) {
-    switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "on":
-      case "true":
-        return true;
-      case "off":
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException("expected on or off");
-    }
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new IllegalArgumentException("expected on or off");
+    };
   }
 
   /** The text as given (PEM text, a password). */
