@@ -47,6 +47,22 @@ class AccessLogTest {
                 + " out=0 user=-");
     assertThat(AccessLog.line(at, "/" + "p".repeat(500), 404, 0, 0, 0, null))
         .contains("method=/" + "p".repeat(119) + "... ");
+    assertThat(AccessLog.line(at, "", 200, 0, 0, 0, null)).contains(" method=/ ");
+  }
+
+  @Test
+  void elapsedMillisecondsHaveThreeDecimalsRoundedHalfUp() {
+    Instant at = Instant.parse("2026-12-01T17:20:00Z");
+    long[][] cases = {
+      {5_000, 5}, {499, 0}, {500, 1}, {10_050_000, 10_050}, {12_345_678_901L, 12_345_679}
+    };
+    for (long[] c : cases) {
+      String expected =
+          String.format(java.util.Locale.ROOT, "ms=%d.%03d ", c[1] / 1000, c[1] % 1000);
+      assertThat(AccessLog.line(at, "getObject", 200, c[0], 1, 1, null))
+          .as("%d ns", c[0])
+          .contains(expected);
+    }
   }
 
   @Test
@@ -54,6 +70,7 @@ class AccessLogTest {
     // printf 'abc' | sha256sum -> ba7816bf8f01cfea414140de5dae2223...
     assertThat(AccessLog.userId("abc")).isEqualTo("ba7816bf8f01cfea");
     assertThat(AccessLog.userId(TOKEN)).hasSize(16).doesNotContain(TOKEN);
+    assertThat(AccessLog.userId("abc")).as("remembered, the same").isEqualTo("ba7816bf8f01cfea");
   }
 
   @Test

@@ -48,7 +48,6 @@ import java.util.stream.Stream;
  */
 public final class ReferenceComparison {
   private static final int POPULATE_THREADS = 8;
-  private static final int JIT_WARM_UP_SECONDS = 3;
 
   private final ComparisonSettings settings;
   private final Path root;
@@ -176,7 +175,7 @@ public final class ReferenceComparison {
             }
           };
       for (ComparisonWorkload workload : ComparisonWorkload.values()) {
-        measure(ComparisonResults.REFERENCE, workload, endpoints, round, null);
+        measure(ComparisonResults.REFERENCE, workload, endpoints, round);
       }
     } finally {
       postgres.drop(database);
@@ -242,28 +241,37 @@ public final class ReferenceComparison {
       populateOurs(server.address());
       Endpoint.Factory endpoints =
           RawHttpConnection.factory(server.address(), LoadBenchmark.BASE_PATH);
+      // Unmeasured, at the measured concurrency: puts, then gets, until the JIT compiler is done.
+      // The memory under load is read during the puts (jcmd starts a JVM of its own: reading it
+      // inside a measured window would take CPU from the server being measured).
+      ServerProcess.Memory underLoad = null;
       for (ComparisonWorkload workload :
           List.of(ComparisonWorkload.PUT_MANY, ComparisonWorkload.GET)) {
+        CompletableFuture<ServerProcess.Memory> memory =
+            workload == ComparisonWorkload.PUT_MANY
+                ? CompletableFuture.supplyAsync(
+                    server::memory,
+                    CompletableFuture.delayedExecutor(
+                        settings.jitWarmup() * 2000L / 3, TimeUnit.MILLISECONDS))
+                : null;
         long warmUpSeed = seed++ * 1_000_003L;
         ClosedLoop.run(
-            16,
+            settings.connections(),
             Duration.ZERO,
-            Duration.ofSeconds(JIT_WARM_UP_SECONDS),
+            Duration.ofSeconds(settings.jitWarmup()),
             endpoints,
             worker -> workload.generator(settings.shape(), warmUpSeed + worker));
-      }
-      ServerProcess.Memory underLoad = null;
-      for (ComparisonWorkload workload : ComparisonWorkload.values()) {
-        ServerProcess.Memory sampled =
-            measure(
-                store,
-                workload,
-                endpoints,
-                round,
-                workload == ComparisonWorkload.PUT_MANY ? server : null);
-        if (sampled != null) {
-          underLoad = sampled;
+        if (memory != null) {
+          underLoad = memory.get(60, TimeUnit.SECONDS);
+          progress(
+              "  JIT warm-up: under load RSS "
+                  + underLoad.rssKib()
+                  + " KiB, heap "
+                  + underLoad.heap());
         }
+      }
+      for (ComparisonWorkload workload : ComparisonWorkload.values()) {
+        measure(store, workload, endpoints, round);
       }
       results.addResources(
           store, new ComparisonResults.Resources(server.startupSeconds(), idle, underLoad));
@@ -310,16 +318,9 @@ public final class ReferenceComparison {
             (System.nanoTime() - begin) / 1e9));
   }
 
-  /**
-   * Measures one cell and adds it; with a server, also reads its memory in the middle of the
-   * measured window and returns it.
-   */
-  private ServerProcess.Memory measure(
-      String target,
-      ComparisonWorkload workload,
-      Endpoint.Factory endpoints,
-      int round,
-      ServerProcess server)
+  /** Measures one cell and adds it. */
+  private void measure(
+      String target, ComparisonWorkload workload, Endpoint.Factory endpoints, int round)
       throws Exception {
     progress(
         target
@@ -332,14 +333,6 @@ public final class ReferenceComparison {
             + " (load average "
             + LoadBenchmark.loadAverage()
             + ")");
-    CompletableFuture<ServerProcess.Memory> memory = null;
-    if (server != null) {
-      long delayMillis = settings.warmup() * 1000L + settings.seconds() * 500L;
-      memory =
-          CompletableFuture.supplyAsync(
-              server::memory,
-              CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
-    }
     long cellSeed = seed++ * 1_000_003L;
     ClosedLoop.Result result =
         ClosedLoop.run(
@@ -350,11 +343,10 @@ public final class ReferenceComparison {
             worker -> workload.generator(settings.shape(), cellSeed + worker));
     ComparisonResults.Cell cell = ComparisonResults.Cell.of(result);
     results.add(target, workload, cell);
-    ServerProcess.Memory sampled = memory == null ? null : memory.get(60, TimeUnit.SECONDS);
     progress(
         String.format(
             Locale.ROOT,
-            "  %,.0f/s, p50 %s, p99 %s%s%s",
+            "  %,.0f/s, p50 %s, p99 %s%s",
             cell.perSecond(),
             LoadReport.micros(cell.p50Nanos()),
             LoadReport.micros(cell.p99Nanos()),
@@ -364,11 +356,7 @@ public final class ReferenceComparison {
                     + cell.failures()
                     + " failures (first status "
                     + cell.firstFailureStatus()
-                    + ")",
-            sampled == null
-                ? ""
-                : "; under load RSS " + sampled.rssKib() + " KiB, heap " + sampled.heap()));
-    return sampled;
+                    + ")"));
   }
 
   /** A task of one populating thread. */

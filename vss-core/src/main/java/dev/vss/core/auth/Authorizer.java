@@ -22,6 +22,21 @@ public interface Authorizer {
   String authorize(Map<String, String> headers);
 
   /**
+   * Whether {@link #authorize} may wait: on I/O (an identity service, a database, a key fetched
+   * over the network) or on a lock held for long. An HTTP server runs an authorizer that cannot
+   * wait on the connection's I/O thread, before it reads the body, and so hands the request to a
+   * worker thread once instead of twice; one that may wait runs on a worker, so that it never
+   * stalls the other connections of that I/O thread. Computing alone (a signature check) is not
+   * waiting.
+   *
+   * @return true unless the authorizer only computes; the default, so that an authorizer written
+   *     without this method in mind stays off the I/O threads
+   */
+  default boolean mayBlock() {
+    return true;
+  }
+
+  /**
    * The value of header {@code name} in {@code headers}, comparing names case-insensitively.
    *
    * @param headers the request headers (name to value)

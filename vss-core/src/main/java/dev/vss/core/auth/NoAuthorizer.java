@@ -32,6 +32,12 @@ public final class NoAuthorizer implements Authorizer {
     this(DEFAULT_USER_TOKEN);
   }
 
+  /** {@inheritDoc} It only reads a header. */
+  @Override
+  public boolean mayBlock() {
+    return false;
+  }
+
   @Override
   public String authorize(Map<String, String> headers) {
     return userToken;

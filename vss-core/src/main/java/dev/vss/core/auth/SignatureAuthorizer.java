@@ -115,6 +115,12 @@ public final class SignatureAuthorizer implements Authorizer {
     return Duration.ofSeconds(maxDifferenceSeconds);
   }
 
+  /** {@inheritDoc} It only parses a header and checks a signature. */
+  @Override
+  public boolean mayBlock() {
+    return false;
+  }
+
   @Override
   public String authorize(Map<String, String> headers) {
     String header =
