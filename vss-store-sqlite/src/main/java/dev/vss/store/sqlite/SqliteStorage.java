@@ -39,7 +39,9 @@ import org.sqlite.SQLiteConfig.SynchronousMode;
  *       trades that for speed and is not durable against an OS crash.
  *   <li>Writes: one writer thread batches concurrent writes into one transaction (group commit),
  *       each write in its own savepoint, so one fsync serves a whole batch and one write's conflict
- *       or failure never affects another. Callers are answered only after the batch commits.
+ *       or failure never affects another. Callers are answered only after the batch commits. A
+ *       thread of its own copies the write-ahead log into the file ({@link Checkpointer}), so the
+ *       writer does not.
  *   <li>Reads: a pool of read connections, never blocked by the writer.
  *   <li>Schema: created on first open and brought forward by append-only migrations, so a newer
  *       build opens a file written by an older one.
@@ -79,6 +81,7 @@ public final class SqliteStorage implements Storage {
   private final StoreHealth health;
   private final GroupCommitWriter writer;
   private final ReaderPool readers;
+  private final Checkpointer checkpointer;
   private final byte[] pageTokenSecret;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -89,6 +92,7 @@ public final class SqliteStorage implements Storage {
       StoreHealth health,
       GroupCommitWriter writer,
       ReaderPool readers,
+      Checkpointer checkpointer,
       byte[] pageTokenSecret) {
     this.databaseFile = databaseFile;
     this.options = options;
@@ -96,6 +100,7 @@ public final class SqliteStorage implements Storage {
     this.health = health;
     this.writer = writer;
     this.readers = readers;
+    this.checkpointer = checkpointer;
     this.pageTokenSecret = pageTokenSecret;
   }
 
@@ -144,6 +149,7 @@ public final class SqliteStorage implements Storage {
     DirectoryLock lock = DirectoryLock.acquire(directory);
     Path file = directory.resolve(DATABASE_FILE_NAME);
     List<Connection> opened = new ArrayList<>();
+    Connection checkpointConnection = null;
     try {
       if (Files.exists(file) && !Files.isRegularFile(file)) {
         throw new StorageException("database path " + file + " exists but is not a regular file");
@@ -165,14 +171,24 @@ public final class SqliteStorage implements Storage {
       for (int i = 0; i < options.readerConnections(); i++) {
         opened.add(connect(url, readerConfig(options)));
       }
+      try (Statement statement = writeConnection.createStatement()) {
+        statement.execute("PRAGMA wal_autocheckpoint=" + Checkpointer.WRITER_BACKSTOP_PAGES);
+      }
+      checkpointConnection = connect(url, checkpointerConfig(options));
       StoreHealth health = new StoreHealth();
       ReaderPool readers = new ReaderPool(opened.subList(1, opened.size()), health);
       GroupCommitWriter writer =
           new GroupCommitWriter(
               writeConnection, options.effectiveBatchSize(), health, "vss-sqlite-writer");
       log(file, options, journalMode, synchronous, migration, wal, check);
-      return new SqliteStorage(file, options, lock, health, writer, readers, pageTokenSecret);
+      // Last: nothing after it can fail, so its thread never outlives a failed open.
+      Checkpointer checkpointer = new Checkpointer(checkpointConnection, "vss-sqlite-checkpoint");
+      return new SqliteStorage(
+          file, options, lock, health, writer, readers, checkpointer, pageTokenSecret);
     } catch (SQLException | RuntimeException e) {
+      if (checkpointConnection != null) {
+        opened.add(checkpointConnection);
+      }
       for (Connection connection : opened) {
         try {
           connection.close();
@@ -411,6 +427,7 @@ public final class SqliteStorage implements Storage {
       return;
     }
     writer.stop();
+    checkpointer.close();
     readers.close(READER_CLOSE_TIMEOUT_MILLIS);
     // Last, so that its close checkpoints the log into the file and removes it.
     writer.closeConnection();
@@ -421,6 +438,11 @@ public final class SqliteStorage implements Storage {
   /** The database file. */
   Path databaseFile() {
     return databaseFile;
+  }
+
+  /** The checkpoint thread, for tests. */
+  Checkpointer checkpointer() {
+    return checkpointer;
   }
 
   /** The writer, for tests that inject faults on its connection or watch its batches. */
@@ -457,6 +479,11 @@ public final class SqliteStorage implements Storage {
     // burst of large batches blew up, so it does not keep its peak size on disk for ever.
     config.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
     return config;
+  }
+
+  /** The checkpoint connection's: it writes the database file, but never a transaction. */
+  static SQLiteConfig checkpointerConfig(SqliteOptions options) {
+    return commonConfig(options);
   }
 
   static SQLiteConfig readerConfig(SqliteOptions options) {
