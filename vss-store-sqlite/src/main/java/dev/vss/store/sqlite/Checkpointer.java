@@ -93,7 +93,10 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  /** Stops checkpointing, waits for a checkpoint in progress, and closes the connection. */
+  /**
+   * Stops checkpointing, waits for a checkpoint in progress, and closes the connection. A second
+   * call does nothing more.
+   */
   @Override
   public void close() {
     timer.shutdown();

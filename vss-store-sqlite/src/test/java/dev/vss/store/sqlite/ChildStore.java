@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM holding a store, for process-level tests. Arguments: data directory, then {@code
- * hold} (open and wait) or {@code write <n>} (open, switch automatic checkpoints off so every
- * commit stays in the write-ahead log, write puts {@code k0..k<n-1>} of store {@code wal} one
- * transaction each, then wait). Prints {@code OPEN}, {@code DONE <n>} or {@code REFUSED <message>}
- * (and exits 3) on standard output, and waits until killed.
+ * hold} (open and wait) or {@code write <n>} (open, switch automatic checkpoints and the checkpoint
+ * thread off so every commit stays in the write-ahead log, write puts {@code k0..k<n-1>} of store
+ * {@code wal} one transaction each, then wait). Prints {@code OPEN}, {@code DONE <n>} or {@code
+ * REFUSED <message>} (and exits 3) on standard output, and waits until killed.
  */
 public final class ChildStore {
   private ChildStore() {}
@@ -46,6 +46,8 @@ public final class ChildStore {
                   statement.execute("PRAGMA wal_autocheckpoint = 0");
                 }
               });
+      // And the checkpoint thread's: it would copy the log into the file within 200 ms.
+      storage.checkpointer().close();
       VssService vss = new VssService(storage, Limits.DEFAULTS);
       int count = Integer.parseInt(args[2]);
       for (int i = 0; i < count; i++) {
