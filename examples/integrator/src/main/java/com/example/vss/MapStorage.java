@@ -1,7 +1,6 @@
 package com.example.vss;
 
 import dev.vss.core.Keyspace;
-import dev.vss.core.rules.PageToken;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
 import dev.vss.core.spi.StorageException;
@@ -27,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class MapStorage implements Storage {
   private final Map<Keyspace, Space> spaces = new HashMap<>();
-  private final byte[] pageTokenSecret = PageToken.newSecret();
+  private final byte[] pageTokenSecret = Storage.newPageTokenSecret();
   private long lastSequence;
   private boolean closed;
 

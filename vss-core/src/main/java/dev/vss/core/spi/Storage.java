@@ -70,11 +70,22 @@ public interface Storage extends AutoCloseable {
    * it survives restarts (so a listing continues across restarts and across servers on one
    * database). Returns a copy.
    *
-   * <p>{@code PageToken.newSecret()} makes one. The core never stores or logs it; an adapter must
+   * <p>{@link #newPageTokenSecret()} makes one. The core never stores or logs it; an adapter must
    * not serve it to clients either. Losing it (a new secret) only invalidates page tokens in
    * flight.
    */
   byte[] pageTokenSecret();
+
+  /**
+   * A new secret for {@link #pageTokenSecret()}: 32 bytes from a secure random source. Here, in the
+   * SPI, so that an adapter in a module of its own can make one (the rules package that makes page
+   * tokens is not exported to it).
+   *
+   * @return a fresh secret, to be kept with the store's data
+   */
+  static byte[] newPageTokenSecret() {
+    return dev.vss.core.rules.PageToken.newSecret();
+  }
 
   /**
    * Whether this store tracks {@link Usage} (stored bytes and records per keyspace, exactly and

@@ -191,4 +191,13 @@ class PageTokenTest {
     assertThat(one).hasSize(PageToken.SECRET_BYTES).hasSize(32);
     assertThat(one).isNotEqualTo(PageToken.newSecret());
   }
+
+  @Test
+  void theSpiMakesSecretsTheTokensAccept() {
+    byte[] secret = dev.vss.core.spi.Storage.newPageTokenSecret();
+    assertThat(secret).hasSize(32).isNotEqualTo(dev.vss.core.spi.Storage.newPageTokenSecret());
+    Keyspace keyspace = new Keyspace("u", "s");
+    String token = PageToken.encode(secret, keyspace, "", 7);
+    assertThat(PageToken.decode(secret, keyspace, "", token)).isEqualTo(7);
+  }
 }
