@@ -355,7 +355,7 @@ public final class VssHttpHandler implements HttpHandler {
     if (authorizer.mayBlock()) {
       dispatch(exchange, () -> authorizeThenReceive(exchange, operation));
     } else {
-      authorizeThenReceive(exchange, operation);
+      guarded(exchange, () -> authorizeThenReceive(exchange, operation));
     }
   }
 
