@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * The writers of a {@link PostgresStorage}: a few threads, each with a queue of its own, taking
@@ -27,13 +29,16 @@ import javax.sql.DataSource;
  * commit observer. What a batch reads, decides and writes inside its transaction is {@link
  * WriteBatch}'s. Per batch, on one connection from the pool: {@link WriteBatch#lockAndRead} (one
  * round trip, two when quotas are on), {@link WriteBatch#decide} for each request in queue order,
- * {@link WriteBatch#write} (one round trip, none when nothing changed), then {@code COMMIT}.
+ * then {@link WriteBatch#writeAndCommit} (one round trip that ends with {@code COMMIT}; a plain
+ * {@code COMMIT} when nothing changed). Two round trips per batch, then.
  *
- * <p>Callers are answered only after {@code COMMIT} returned. If a statement fails, the transaction
- * is rolled back and each request of the batch is run again alone (decisions are pure), so one bad
- * request fails only itself. If the connection is lost, or {@code COMMIT} fails, every request of
- * the batch fails: a lost {@code COMMIT} may or may not have committed, and is never reported as
- * success.
+ * <p>Callers are answered only after {@code COMMIT} returned. If a statement fails (the server then
+ * skips what follows it in the round trip, {@code COMMIT} too, and reports the transaction open and
+ * aborted), the transaction is rolled back and each request of the batch is run again alone
+ * (decisions are pure), so one bad request fails only itself. If the connection is lost, or {@code
+ * COMMIT} ran and failed, or it cannot be told whether it ran, every request of the batch fails: a
+ * lost {@code COMMIT} may or may not have committed, and is never reported as success nor run
+ * again.
  */
 final class GroupCommitWriter {
   private static final Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
@@ -219,12 +224,7 @@ final class GroupCommitWriter {
       throw new BatchFailure("has no connection to the database", e);
     }
     try (connection) {
-      Runnable[] answers = decideAndWrite(connection, batch);
-      try {
-        connection.commit();
-      } catch (SQLException e) {
-        throw new BatchFailure("COMMIT failed (the writes may or may not have committed)", e);
-      }
+      Runnable[] answers = decideWriteAndCommit(connection, batch);
       committedBatches.incrementAndGet();
       committedWrites.addAndGet(batch.size());
       CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
@@ -237,16 +237,19 @@ final class GroupCommitWriter {
     }
   }
 
-  private Runnable[] decideAndWrite(Connection connection, List<WriteRequest<?>> batch)
+  /**
+   * Runs the batch in one transaction: locks and reads, decides each request, then writes and
+   * commits. Returns each request's answer once {@code COMMIT} has returned.
+   */
+  private Runnable[] decideWriteAndCommit(Connection connection, List<WriteRequest<?>> batch)
       throws StatementFailure, BatchFailure {
+    WriteBatch state;
+    Runnable[] answers = new Runnable[batch.size()];
     try {
-      WriteBatch state = WriteBatch.lockAndRead(connection, batch);
-      Runnable[] answers = new Runnable[batch.size()];
+      state = WriteBatch.lockAndRead(connection, batch);
       for (int i = 0; i < batch.size(); i++) {
         answers[i] = state.decide(batch.get(i));
       }
-      state.write();
-      return answers;
     } catch (SQLException e) {
       rollbackQuietly(connection, e);
       if (isConnectionLost(e)) {
@@ -256,6 +259,40 @@ final class GroupCommitWriter {
     } catch (RuntimeException | Error e) {
       rollbackQuietly(connection, e);
       throw e;
+    }
+    try {
+      // The write ends with COMMIT; when the batch wrote nothing, this COMMIT ends the transaction
+      // (releasing the keyspace locks). Otherwise the transaction has ended already and this sends
+      // nothing: it only tells the pool that the connection holds no uncommitted work.
+      state.writeAndCommit();
+      connection.commit();
+    } catch (SQLException e) {
+      if (!isConnectionLost(e) && commitDidNotRun(connection)) {
+        // A statement or a check failed: PostgreSQL skipped the rest of the pipeline, COMMIT too,
+        // so nothing of the batch committed, and its requests may run again.
+        rollbackQuietly(connection, e);
+        throw new StatementFailure(e);
+      }
+      rollbackQuietly(connection, e);
+      throw new BatchFailure("COMMIT failed (the writes may or may not have committed)", e);
+    } catch (RuntimeException | Error e) {
+      rollbackQuietly(connection, e);
+      throw e;
+    }
+    return answers;
+  }
+
+  /**
+   * Whether the connection's transaction is still open and aborted, as the server last reported it:
+   * then COMMIT has not run (a COMMIT that ran, even one that failed, ends the transaction). False
+   * when that cannot be told.
+   */
+  private static boolean commitDidNotRun(Connection connection) {
+    try {
+      return connection.unwrap(BaseConnection.class).getTransactionState()
+          == TransactionState.FAILED;
+    } catch (SQLException e) {
+      return false;
     }
   }
 

@@ -38,14 +38,15 @@ import java.util.OptionalLong;
  *       earlier requests of the batch (so the queue order is the linearization order; two creates
  *       of one key in one batch give one success and one CONFLICT). An abort or a decision that
  *       throws changes nothing and affects no other request.
- *   <li>{@link #write}: write the batch's net effect, one delete, one update and one insert
- *       statement (in creation order, so {@code sort_order} follows creation order), each over
- *       arrays of rows, and the usage counters' changes, sent together and each checked to touch
- *       exactly as many rows as it was given.
+ *   <li>{@link #writeAndCommit}: write the batch's net effect, one delete, one update and one
+ *       insert statement (in creation order, so {@code sort_order} follows creation order), each
+ *       over arrays of rows, and the usage counters' changes, each checked inside its statement to
+ *       touch exactly as many rows as it was given, and {@code COMMIT}, all sent together.
  * </ol>
  *
- * <p>It neither commits nor rolls back: the transaction, what a failure means for the batch and
- * when callers are answered are the writer's. Used by one writer thread, for one batch.
+ * <p>It never rolls back, and commits only as the last statement of its write: what a failure means
+ * for the batch and when callers are answered are the writer's. Used by one writer thread, for one
+ * batch.
  */
 final class WriteBatch {
   private static final String GLOBAL_VERSION_KEY = RequestValidation.GLOBAL_VERSION_KEY;
@@ -63,33 +64,75 @@ final class WriteBatch {
           + " JOIN vss_db d ON d.user_token = r.u AND d.store_id = r.s AND d.key = r.k";
 
   /**
-   * A batch's net effect, four statements sent in one round trip, in this order (a re-created row
-   * is deleted, then inserted with a new {@code sort_order}). The insert takes {@code sort_order}
-   * values in the arrays' order, the creation order. The last adds the batch's usage changes to the
-   * keyspaces' counters, creating a counter row on first use; a keyspace's counter row is only
-   * written under that keyspace's lock, so two batches never wait for each other's counter rows.
+   * A batch's net effect and its {@code COMMIT}, five statements sent in one round trip, in this
+   * order (a re-created row is deleted, then inserted with a new {@code sort_order}). The insert
+   * takes {@code sort_order} values in the arrays' order, the creation order. The fourth adds the
+   * batch's usage changes to the keyspaces' counters, creating a counter row on first use; a
+   * keyspace's counter row is only written under that keyspace's lock, so two batches never wait
+   * for each other's counter rows.
+   *
+   * <p>Each of the four writes checks, inside its own statement, that it touched exactly as many
+   * rows as it was given ({@link #touched}), and fails otherwise. That check must fail in SQL: the
+   * statements and the {@code COMMIT} are one pipeline, so a check made here after the round trip
+   * would come after the commit. PostgreSQL skips the rest of a pipeline after a failed statement,
+   * so a failed check, like any failed statement, leaves the transaction open and aborted, and the
+   * {@code COMMIT} never runs.
    */
-  private static final String WRITE_SQL =
-      "DELETE FROM vss_db d"
-          + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
-          + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
-          + " UPDATE vss_db d SET value = r.v, version = r.n, last_updated_at = now()"
-          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
-          + " AS r(u, s, k, v, n)"
-          + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k;"
-          + " INSERT INTO vss_db"
-          + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
-          + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
-          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
-          + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i;"
-          + " INSERT INTO "
-          + Schema.USAGE_TABLE
-          + " AS u (user_token, store_id, stored_bytes, record_count)"
-          + " SELECT r.u, r.s, r.b, r.c"
-          + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[]) AS r(u, s, b, c)"
-          + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
-          + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
-          + " record_count = u.record_count + excluded.record_count";
+  private static final String WRITE_AND_COMMIT_SQL =
+      touched(
+              "delete",
+              "DELETE FROM vss_db d"
+                  + " USING unnest(?::varchar[], ?::varchar[], ?::varchar[]) AS r(u, s, k)"
+                  + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k")
+          + touched(
+              "update",
+              "UPDATE vss_db d SET value = r.v, version = r.n, last_updated_at = now()"
+                  + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+                  + " AS r(u, s, k, v, n)"
+                  + " WHERE d.user_token = r.u AND d.store_id = r.s AND d.key = r.k")
+          + touched(
+              "insert",
+              "INSERT INTO vss_db"
+                  + " (user_token, store_id, key, value, version, created_at, last_updated_at)"
+                  + " SELECT r.u, r.s, r.k, r.v, r.n, now(), now()"
+                  + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bigint[])"
+                  + " WITH ORDINALITY AS r(u, s, k, v, n, i) ORDER BY r.i")
+          + touched(
+              "usage update",
+              "INSERT INTO "
+                  + Schema.USAGE_TABLE
+                  + " AS u (user_token, store_id, stored_bytes, record_count)"
+                  + " SELECT r.u, r.s, r.b, r.c"
+                  + " FROM unnest(?::varchar[], ?::varchar[], ?::bigint[], ?::bigint[])"
+                  + " AS r(u, s, b, c)"
+                  + " ON CONFLICT (user_token, store_id) DO UPDATE SET"
+                  + " stored_bytes = u.stored_bytes + excluded.stored_bytes,"
+                  + " record_count = u.record_count + excluded.record_count")
+          + " COMMIT";
+
+  /**
+   * {@code write} (a data-modifying statement) as a statement that fails unless it touched exactly
+   * as many rows as the parameter after its own: a row count that differs means a writer that does
+   * not take the keyspace locks (the reference server, say, run against the same database) changed
+   * the rows under us. SQL has no statement that raises an error, so the check casts its message to
+   * an integer; the cast depends on the count, so the planner cannot fold it into an error before
+   * the statement runs. The message reaches the server log only.
+   */
+  private static String touched(String what, String write) {
+    return "WITH w AS ("
+        + write
+        + " RETURNING 1), c(touched, given) AS (SELECT (SELECT count(*) FROM w), ?::bigint)"
+        + " SELECT CASE WHEN touched = given THEN 0 ELSE ('"
+        + TOUCHED_CHECK
+        + " the "
+        + what
+        + " of a batch touched ' || touched || ' rows instead of ' || given"
+        + " || '; was the database written by a server that does not take the keyspace locks?')"
+        + "::integer END FROM c;";
+  }
+
+  /** How the message of a failed rows-touched check starts. */
+  static final String TOUCHED_CHECK = "vss check:";
 
   /** Usage of every keyspace of the batch's users (the primary key's first column). */
   private static final String READ_USAGE_SQL =
@@ -132,9 +175,14 @@ final class WriteBatch {
     return applyDecision(request, rows, creations, usage);
   }
 
-  /** Writes the batch's net effect (nothing when no request changed anything). */
-  void write() throws SQLException {
-    writeRows(connection, rows.values(), usage);
+  /**
+   * Writes the batch's net effect and commits the transaction, in one round trip. Returns true once
+   * {@code COMMIT} has returned; false, having sent nothing and left the transaction open, when no
+   * request changed anything. When it throws, the caller learns from the connection's transaction
+   * state whether {@code COMMIT} ran (see {@link GroupCommitWriter}).
+   */
+  boolean writeAndCommit() throws SQLException {
+    return writeRowsAndCommit(connection, rows.values(), usage);
   }
 
   /** One stored row as the batch sees it, and what the batch did to it. */
@@ -424,12 +472,13 @@ final class WriteBatch {
   }
 
   /**
-   * Writes the batch's net effect: its deleted, updated and inserted rows (inserts in creation
-   * order), one statement each, sent in one round trip; each must touch exactly the rows it was
-   * given.
+   * Writes the batch's net effect, its deleted, updated and inserted rows (inserts in creation
+   * order) and its usage changes, one statement each, and commits, all in one round trip; each
+   * statement fails unless it touched exactly the rows it was given. Returns false, having sent
+   * nothing, when no request changed anything.
    */
-  private static void writeRows(Connection connection, Iterable<Row> rows, BatchUsage usage)
-      throws SQLException {
+  private static boolean writeRowsAndCommit(
+      Connection connection, Iterable<Row> rows, BatchUsage usage) throws SQLException {
     List<Row> deletes = new ArrayList<>();
     List<Row> updates = new ArrayList<>();
     List<Row> inserts = new ArrayList<>();
@@ -445,7 +494,7 @@ final class WriteBatch {
       }
     }
     if (deletes.isEmpty() && updates.isEmpty() && inserts.isEmpty()) {
-      return;
+      return false;
     }
     inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
     // Usage changes come only from changed rows, so a batch that changed no row changes none.
@@ -457,22 +506,26 @@ final class WriteBatch {
                     Comparator.comparing(KeyspaceKey::userToken)
                         .thenComparing(KeyspaceKey::storeId)))
             .toList();
-    try (PreparedStatement write = connection.prepareStatement(WRITE_SQL)) {
+    try (PreparedStatement write = connection.prepareStatement(WRITE_AND_COMMIT_SQL)) {
       int next = new RowArrays(connection, deletes, false).bind(write, 1);
+      write.setLong(next++, deletes.size());
       next = new RowArrays(connection, updates, true).bind(write, next);
+      write.setLong(next++, updates.size());
       next = new RowArrays(connection, inserts, true).bind(write, next);
-      bindUsage(connection, write, next, changes);
-      boolean resultSet = write.execute();
-      requireRows(resultSet ? -1 : write.getUpdateCount(), deletes.size(), "delete");
-      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), updates.size(), "update");
-      requireRows(write.getMoreResults() ? -1 : write.getUpdateCount(), inserts.size(), "insert");
-      requireRows(
-          write.getMoreResults() ? -1 : write.getUpdateCount(), changes.size(), "usage update");
+      write.setLong(next++, inserts.size());
+      next = bindUsage(connection, write, next, changes);
+      write.setLong(next, changes.size());
+      // Returns once COMMIT has returned; throws if any statement, a check or COMMIT failed.
+      write.execute();
     }
+    return true;
   }
 
-  /** Binds the usage changes as four arrays from parameter {@code first} on. */
-  private static void bindUsage(
+  /**
+   * Binds the usage changes as four arrays from parameter {@code first} on; returns the next
+   * parameter's index.
+   */
+  private static int bindUsage(
       Connection connection,
       PreparedStatement write,
       int first,
@@ -494,24 +547,6 @@ final class WriteBatch {
     write.setArray(first + 1, connection.createArrayOf("varchar", stores));
     write.setArray(first + 2, connection.createArrayOf("bigint", bytes));
     write.setArray(first + 3, connection.createArrayOf("bigint", records));
-  }
-
-  /**
-   * Checks that a statement touched exactly the rows it was given; anything else means a writer
-   * that does not take the keyspace locks changed the rows under us.
-   */
-  private static void requireRows(int touched, int given, String what) throws SQLException {
-    if (touched != given) {
-      throw new SQLException(
-          "the "
-              + what
-              + " of a batch touched "
-              + touched
-              + " rows instead of "
-              + given
-              + "; was the database written by a server that does not take the keyspace"
-              + " locks?",
-          "VS001");
-    }
+    return first + 4;
   }
 }

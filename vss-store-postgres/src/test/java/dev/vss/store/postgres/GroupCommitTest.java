@@ -116,7 +116,7 @@ class GroupCommitTest {
     }
   }
 
-  private static boolean writerWaitsForLock(Connection observer, String database) {
+  static boolean writerWaitsForLock(Connection observer, String database) {
     try (Statement statement = observer.createStatement();
         ResultSet row =
             statement.executeQuery(
@@ -133,7 +133,7 @@ class GroupCommitTest {
   }
 
   /** Polls {@code condition}; a generous bound only ends a hung test, it is not a timing claim. */
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+  static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
