@@ -56,7 +56,7 @@ final class WriteBatch {
    * statements: in READ COMMITTED each statement takes its snapshot when it starts, so a read in
    * the locking statement would not see the commit the lock waited for.
    */
-  private static final String LOCK_AND_READ_SQL =
+  static final String LOCK_AND_READ_SQL =
       "SELECT count(pg_advisory_xact_lock(id)) FROM unnest(?::bigint[]) AS id;"
           // octet_length of a bytea reads its stored size, without detoasting the value.
           + " SELECT r.i, d.version, octet_length(d.value)"
@@ -78,7 +78,7 @@ final class WriteBatch {
    * so a failed check, like any failed statement, leaves the transaction open and aborted, and the
    * {@code COMMIT} never runs.
    */
-  private static final String WRITE_AND_COMMIT_SQL =
+  static final String WRITE_AND_COMMIT_SQL =
       touched(
               "delete",
               "DELETE FROM vss_db d"

@@ -1,0 +1,144 @@
+package dev.vss.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every statement the store's pools run keeps its index plan on a table PostgreSQL has never
+ * analyzed, which is what a new database has until autovacuum's first visit. The generic plan a
+ * connection makes then is the one it keeps; without {@link PostgresStorage#INDEX_PLANS_SQL} the
+ * planner picks a hash join over a sequential scan of {@code vss_db} for the write batch's read,
+ * update and delete, and keeps it while the table grows (the control below shows it does on this
+ * server).
+ */
+class IndexPlanTest {
+  private static final TestPostgres POSTGRES = TestPostgres.shared();
+
+  /** The statements of the store's pools that read or write {@code vss_db}. */
+  private static List<String> statements() {
+    List<String> all = new ArrayList<>();
+    all.addAll(split(WriteBatch.LOCK_AND_READ_SQL));
+    all.addAll(split(WriteBatch.WRITE_AND_COMMIT_SQL));
+    all.add(GetBatcher.GET_BATCH_SQL);
+    all.add(PostgresStorage.GLOBAL_VERSION_SQL);
+    all.add(PostgresStorage.LIST_SQL);
+    all.add(PostgresStorage.LIST_PREFIX_SQL);
+    return all.stream()
+        .map(String::strip)
+        .filter(sql -> !sql.equals("COMMIT") && sql.contains("vss_db"))
+        .map(IndexPlanTest::numbered)
+        .toList();
+  }
+
+  @Test
+  void theStoresStatementsUseIndexesOnATableNeverAnalyzed() throws Exception {
+    String database = TestPostgres.uniqueDatabase("plans");
+    PostgresStorage.open(POSTGRES.options(database)).close();
+    POSTGRES.execute(database, "ALTER TABLE vss_db SET (autovacuum_enabled = false)");
+    // Simple query mode: EXPLAIN (GENERIC_PLAN) takes $1, $2, ... with no values bound.
+    Properties properties = POSTGRES.options(database).driverProperties();
+    properties.setProperty("preferQueryMode", "simple");
+    try (Connection connection =
+            DriverManager.getConnection(POSTGRES.options(database).jdbcUrl(database), properties);
+        Statement statement = connection.createStatement()) {
+      assertThat(neverAnalyzed(statement)).isTrue();
+      String batchRead =
+          statements().stream()
+              .filter(sql -> sql.contains("octet_length"))
+              .findFirst()
+              .orElseThrow();
+      String readPlan = plan(statement, batchRead);
+      assertThat(readPlan)
+          .as(
+              "control: without the store's settings, the batch read's generic plan on an empty"
+                  + " table that was never analyzed scans vss_db")
+          .contains("Seq Scan on vss_db");
+
+      statement.execute(PostgresStorage.CONNECTION_INIT_SQL);
+      assertIndexPlans(statement);
+      // Grown without ANALYZE, as under load before autovacuum's first visit.
+      statement.execute(
+          "INSERT INTO vss_db (user_token, store_id, key, value, version)"
+              + " SELECT 'u' || (i % 100), 's', 'k' || i, '\\x00'::bytea, 1"
+              + " FROM generate_series(1, 20000) AS i");
+      assertThat(neverAnalyzed(statement)).isTrue();
+      assertIndexPlans(statement);
+    }
+  }
+
+  private static void assertIndexPlans(Statement statement) throws SQLException {
+    for (String sql : statements()) {
+      String plan = plan(statement, sql);
+      assertThat(plan)
+          .as("generic plan of %s", sql)
+          .doesNotContain("Seq Scan on vss_db")
+          .doesNotContain("Hash Join")
+          .doesNotContain("Merge Join");
+    }
+  }
+
+  private static boolean neverAnalyzed(Statement statement) throws SQLException {
+    try (ResultSet row =
+        statement.executeQuery(
+            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL"
+                + " FROM pg_stat_user_tables WHERE relname = 'vss_db'")) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
+
+  private static String plan(Statement statement, String sql) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (ResultSet rows = statement.executeQuery("EXPLAIN (GENERIC_PLAN) " + sql)) {
+      while (rows.next()) {
+        plan.append(rows.getString(1)).append('\n');
+      }
+    }
+    return plan.toString();
+  }
+
+  /** The statements of a multi-statement string (a ';' inside a literal does not split). */
+  private static List<String> split(String sql) {
+    List<String> statements = new ArrayList<>();
+    boolean literal = false;
+    int start = 0;
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '\'') {
+        literal = !literal;
+      } else if (c == ';' && !literal) {
+        statements.add(sql.substring(start, i));
+        start = i + 1;
+      }
+    }
+    statements.add(sql.substring(start));
+    return statements;
+  }
+
+  /** JDBC's {@code ?} placeholders as PostgreSQL's {@code $1, $2, ...}, skipping literals. */
+  private static String numbered(String sql) {
+    StringBuilder out = new StringBuilder();
+    boolean literal = false;
+    int next = 1;
+    for (char c : sql.toCharArray()) {
+      if (c == '\'') {
+        literal = !literal;
+      }
+      if (c == '?' && !literal) {
+        out.append('$').append(next++);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
