@@ -69,15 +69,17 @@ public final class PostgresStorage implements Storage {
           + " WHERE current_setting('synchronous_commit') = 'off'";
 
   /**
-   * Lookups by key stay lookups by key. Every statement of this store finds rows through an index
-   * (by primary key, or one keyspace's range of the sort-order index); a plan that scans {@code
-   * vss_db} or hashes it is never the right one. PostgreSQL can still choose one: in a new
-   * database, before autovacuum has analyzed {@code vss_db}, the planner sees an empty table, and a
-   * connection keeps the generic plan it made then for each prepared statement until the next
-   * {@code ANALYZE} invalidates it. Seen in the reference comparison, whose database is new: with
-   * such a plan (a hash join over a sequential scan of a 100,000-row table) one writer's backend
-   * kept a core busy in its read, and puts to one keyspace fell from about 7,000/s to 450-660/s.
-   * These settings price those plans out, on this store's connections only.
+   * No statement of this store scans {@code vss_db} whole. Each finds rows through an index (by
+   * primary key, or one keyspace's range of the sort-order index); a plan that scans the table or
+   * hashes it is never the right one. PostgreSQL can still choose one: in a new database, before
+   * autovacuum's first {@code ANALYZE} of {@code vss_db}, the planner sees a table without
+   * statistics, and a connection keeps the generic plan it made then for each prepared statement
+   * until an {@code ANALYZE} invalidates it. Without these settings that plan, for the write
+   * batch's read, update and delete, is a hash join over a sequential scan of the whole table. With
+   * them it is an index scan; until the first {@code ANALYZE} it may still go through the
+   * sort-order index and filter the keyspace's rows by key (the planner ties the two indexes
+   * without statistics), which costs a lookup the size of its keyspace, not of the table. These
+   * settings apply to this store's connections only.
    */
   static final String INDEX_PLANS_SQL =
       "SELECT set_config('enable_seqscan', 'off', false),"
