@@ -267,13 +267,14 @@ final class GroupCommitWriter {
       state.writeAndCommit();
       connection.commit();
     } catch (SQLException e) {
-      if (!isConnectionLost(e) && commitDidNotRun(connection)) {
-        // A statement or a check failed: PostgreSQL skipped the rest of the pipeline, COMMIT too,
-        // so nothing of the batch committed, and its requests may run again.
-        rollbackQuietly(connection, e);
+      // Read before the rollback, which ends the transaction. When a statement or a check failed,
+      // PostgreSQL skipped the rest of the pipeline, COMMIT too, so nothing of the batch committed
+      // and its requests may run again.
+      boolean retryable = !isConnectionLost(e) && commitDidNotRun(connection);
+      rollbackQuietly(connection, e);
+      if (retryable) {
         throw new StatementFailure(e);
       }
-      rollbackQuietly(connection, e);
       throw new BatchFailure("COMMIT failed (the writes may or may not have committed)", e);
     } catch (RuntimeException | Error e) {
       rollbackQuietly(connection, e);

@@ -132,7 +132,7 @@ final class WriteBatch {
   }
 
   /** How the message of a failed rows-touched check starts. */
-  static final String TOUCHED_CHECK = "vss check:";
+  private static final String TOUCHED_CHECK = "vss check:";
 
   /** Usage of every keyspace of the batch's users (the primary key's first column). */
   private static final String READ_USAGE_SQL =
@@ -176,13 +176,13 @@ final class WriteBatch {
   }
 
   /**
-   * Writes the batch's net effect and commits the transaction, in one round trip. Returns true once
-   * {@code COMMIT} has returned; false, having sent nothing and left the transaction open, when no
-   * request changed anything. When it throws, the caller learns from the connection's transaction
-   * state whether {@code COMMIT} ran (see {@link GroupCommitWriter}).
+   * Writes the batch's net effect and commits the transaction, in one round trip; sends nothing,
+   * leaving the transaction open, when no request changed anything. When it throws, the caller
+   * learns from the connection's transaction state whether {@code COMMIT} ran (see {@link
+   * GroupCommitWriter}).
    */
-  boolean writeAndCommit() throws SQLException {
-    return writeRowsAndCommit(connection, rows.values(), usage);
+  void writeAndCommit() throws SQLException {
+    writeRowsAndCommit(connection, rows.values(), usage);
   }
 
   /** One stored row as the batch sees it, and what the batch did to it. */
@@ -474,10 +474,10 @@ final class WriteBatch {
   /**
    * Writes the batch's net effect, its deleted, updated and inserted rows (inserts in creation
    * order) and its usage changes, one statement each, and commits, all in one round trip; each
-   * statement fails unless it touched exactly the rows it was given. Returns false, having sent
-   * nothing, when no request changed anything.
+   * statement fails unless it touched exactly the rows it was given. Sends nothing when no request
+   * changed anything.
    */
-  private static boolean writeRowsAndCommit(
+  private static void writeRowsAndCommit(
       Connection connection, Iterable<Row> rows, BatchUsage usage) throws SQLException {
     List<Row> deletes = new ArrayList<>();
     List<Row> updates = new ArrayList<>();
@@ -494,7 +494,7 @@ final class WriteBatch {
       }
     }
     if (deletes.isEmpty() && updates.isEmpty() && inserts.isEmpty()) {
-      return false;
+      return;
     }
     inserts.sort(Comparator.comparingLong(row -> row.creationOrder));
     // Usage changes come only from changed rows, so a batch that changed no row changes none.
@@ -518,7 +518,6 @@ final class WriteBatch {
       // Returns once COMMIT has returned; throws if any statement, a check or COMMIT failed.
       write.execute();
     }
-    return true;
   }
 
   /**

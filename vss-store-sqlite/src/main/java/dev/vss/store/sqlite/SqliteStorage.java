@@ -177,7 +177,9 @@ public final class SqliteStorage implements Storage {
       try (Statement statement = writeConnection.createStatement()) {
         statement.execute("PRAGMA wal_autocheckpoint=" + Checkpointer.WRITER_BACKSTOP_PAGES);
       }
-      checkpointConnection = connect(url, checkpointerConfig(options));
+      // The checkpoint connection writes the database file but never a transaction: the common
+      // settings are all it needs.
+      checkpointConnection = connect(url, commonConfig(options));
       StoreHealth health = new StoreHealth();
       ReaderPool readers = new ReaderPool(opened.subList(1, opened.size()), health);
       GroupCommitWriter writer =
@@ -486,11 +488,6 @@ public final class SqliteStorage implements Storage {
     // writer thread, which every durable write waits for. In KiB, as a negative number.
     config.setCacheSize(-WRITER_CACHE_KIB);
     return config;
-  }
-
-  /** The checkpoint connection's: it writes the database file, but never a transaction. */
-  static SQLiteConfig checkpointerConfig(SqliteOptions options) {
-    return commonConfig(options);
   }
 
   static SQLiteConfig readerConfig(SqliteOptions options) {
