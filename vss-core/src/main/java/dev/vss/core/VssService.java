@@ -15,6 +15,9 @@ import dev.vss.protocol.VssMethod;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +110,43 @@ public final class VssService {
         () -> operations.deleteObject(storage, userToken, request));
   }
 
+  /**
+   * {@link #putObjects} without waiting for the commit: the returned stage completes with the
+   * response once the store has committed the write durably, or exceptionally with the {@link
+   * VssException} {@code putObjects} would have thrown (wrapped in a {@link CompletionException}
+   * when it came from a dependent stage). It never throws: an invalid request fails the stage too.
+   * Whatever is chained to the stage may run on the store's writer thread, so it must be quick;
+   * this suits a caller that must not block, when {@link #writesWithoutBlocking()} holds.
+   */
+  public CompletionStage<PutObjectResponse> putObjectsAsync(
+      String userToken, PutObjectRequest request) {
+    return runAsync(
+        VssMethod.PUT_OBJECTS,
+        userToken,
+        request,
+        () -> operations.putObjectsAsync(storage, userToken, request));
+  }
+
+  /** {@link #deleteObject} without waiting for the commit, as {@link #putObjectsAsync}. */
+  public CompletionStage<DeleteObjectResponse> deleteObjectAsync(
+      String userToken, DeleteObjectRequest request) {
+    return runAsync(
+        VssMethod.DELETE_OBJECT,
+        userToken,
+        request,
+        () -> operations.deleteObjectAsync(storage, userToken, request));
+  }
+
+  /**
+   * Whether the asynchronous writes ({@link #putObjectsAsync}, {@link #deleteObjectAsync}) return
+   * without blocking the calling thread on the store: true when the store {@linkplain
+   * Storage#writesWithoutBlocking() queues writes} for a writer thread of its own. Otherwise they
+   * run the write on the calling thread, as the blocking calls do.
+   */
+  public boolean writesWithoutBlocking() {
+    return storage.writesWithoutBlocking();
+  }
+
   /** listKeyVersions (SPEC 4): one page of keys and versions, newest creation first. */
   public ListKeyVersionsResponse listKeyVersions(String userToken, ListKeyVersionsRequest request) {
     return run(
@@ -123,14 +163,45 @@ public final class VssService {
     operations.validation().userToken(userToken);
     try {
       return call.get();
-    } catch (VssException e) {
-      throw e;
     } catch (RuntimeException | Error e) {
-      if (e instanceof VirtualMachineError) {
-        throw e;
-      }
-      LOG.log(Level.ERROR, method + " failed on storage '" + storage.name() + "'", e);
-      throw VssException.internal();
+      throw asProtocolFailure(method, e);
     }
+  }
+
+  private <T> CompletionStage<T> runAsync(
+      VssMethod<?, ?> method, String userToken, Object request, Supplier<CompletionStage<T>> call) {
+    CompletionStage<T> stage;
+    try {
+      stage = run(method, userToken, request, call);
+    } catch (VssException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return stage.exceptionally(
+        failure -> {
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof RuntimeException || cause instanceof Error) {
+            throw asProtocolFailure(method, cause);
+          }
+          throw asProtocolFailure(method, new IllegalStateException(cause));
+        });
+  }
+
+  /**
+   * What a caller sees of {@code failure}: a protocol outcome ({@link VssException}) as it is; any
+   * other failure (a storage fault, a bug) logged here with its details and answered as a generic
+   * INTERNAL error. A {@link VirtualMachineError} is rethrown as it is.
+   */
+  private RuntimeException asProtocolFailure(VssMethod<?, ?> method, Throwable failure) {
+    if (failure instanceof VssException protocol) {
+      return protocol;
+    }
+    if (failure instanceof VirtualMachineError error) {
+      throw error;
+    }
+    LOG.log(Level.ERROR, method + " failed on storage '" + storage.name() + "'", failure);
+    return VssException.internal();
   }
 }

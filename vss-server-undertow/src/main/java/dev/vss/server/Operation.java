@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import dev.vss.core.VssService;
 import dev.vss.protocol.VssMethod;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The four VSS methods of {@link VssMethod}, each bound to the {@link VssService} call that serves
@@ -24,12 +25,38 @@ enum Operation {
         throws InvalidProtocolBufferException {
       return service.putObjects(userToken, VssMethod.PUT_OBJECTS.requestParser().parseFrom(body));
     }
+
+    @Override
+    boolean writes() {
+      return true;
+    }
+
+    @Override
+    CompletionStage<? extends MessageLite> callAsync(
+        VssService service, String userToken, CodedInputStream body)
+        throws InvalidProtocolBufferException {
+      return service.putObjectsAsync(
+          userToken, VssMethod.PUT_OBJECTS.requestParser().parseFrom(body));
+    }
   },
   DELETE_OBJECT(VssMethod.DELETE_OBJECT) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
       return service.deleteObject(
+          userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
+    }
+
+    @Override
+    boolean writes() {
+      return true;
+    }
+
+    @Override
+    CompletionStage<? extends MessageLite> callAsync(
+        VssService service, String userToken, CodedInputStream body)
+        throws InvalidProtocolBufferException {
+      return service.deleteObjectAsync(
           userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
     }
   },
@@ -64,6 +91,25 @@ enum Operation {
    */
   abstract MessageLite call(VssService service, String userToken, CodedInputStream body)
       throws InvalidProtocolBufferException;
+
+  /** Whether this is a write, which also has {@link #callAsync}. */
+  boolean writes() {
+    return false;
+  }
+
+  /**
+   * A write's {@link #call} through the service's asynchronous call: parses {@code body} and queues
+   * the write; the stage completes with the response once it has committed, or exceptionally with
+   * its failure (see {@link VssService#putObjectsAsync}).
+   *
+   * @throws UnsupportedOperationException for an operation that does not {@linkplain #writes()
+   *     write}
+   */
+  CompletionStage<? extends MessageLite> callAsync(
+      VssService service, String userToken, CodedInputStream body)
+      throws InvalidProtocolBufferException {
+    throw new UnsupportedOperationException(methodName() + " has no asynchronous call");
+  }
 
   /** The operation served at {@code relativePath} (such as {@code /getObject}), or null. */
   static Operation forPath(String relativePath) {

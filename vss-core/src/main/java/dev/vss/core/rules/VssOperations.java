@@ -5,6 +5,7 @@ import dev.vss.core.Quotas;
 import dev.vss.core.VssException;
 import dev.vss.core.spi.KeyVersion;
 import dev.vss.core.spi.Storage;
+import dev.vss.core.spi.StorageException;
 import dev.vss.core.spi.StoredRecord;
 import dev.vss.proto.DeleteObjectRequest;
 import dev.vss.proto.DeleteObjectResponse;
@@ -18,6 +19,8 @@ import dev.vss.proto.PutObjectResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The four VSS operations of SPEC section 4 over any {@link Storage}: validate, decide, and shape
@@ -90,26 +93,73 @@ public final class VssOperations {
    * if it would exceed a quota ({@link QuotaRules}).
    */
   public PutObjectResponse putObjects(Storage storage, String userToken, PutObjectRequest request) {
+    return joined(putObjectsAsync(storage, userToken, request));
+  }
+
+  /**
+   * {@link #putObjects} through {@link Storage#writeAsync}: the request is validated on the calling
+   * thread (an invalid one throws {@link VssException} here), and the write's outcome, a CONFLICT
+   * included, arrives through the stage once the store has committed or refused it.
+   */
+  public CompletionStage<PutObjectResponse> putObjectsAsync(
+      Storage storage, String userToken, PutObjectRequest request) {
     Set<String> keys = validation.putObjects(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    storage
-        .write(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
-        .throwIfRejected();
-    return PutObjectResponse.getDefaultInstance();
+    return storage
+        .writeAsync(keyspace, keys, QuotaRules.putDecision(request, keyspace, quotas))
+        .thenApply(
+            outcome -> {
+              outcome.throwIfRejected();
+              return PutObjectResponse.getDefaultInstance();
+            });
   }
 
   /** deleteObject: idempotent; a missing key or a version mismatch deletes nothing and succeeds. */
   public DeleteObjectResponse deleteObject(
       Storage storage, String userToken, DeleteObjectRequest request) {
+    return joined(deleteObjectAsync(storage, userToken, request));
+  }
+
+  /**
+   * {@link #deleteObject} through {@link Storage#writeAsync}: validated on the calling thread, the
+   * outcome through the stage.
+   */
+  public CompletionStage<DeleteObjectResponse> deleteObjectAsync(
+      Storage storage, String userToken, DeleteObjectRequest request) {
     validation.deleteObject(request);
     Keyspace keyspace = new Keyspace(userToken, request.getStoreId());
-    storage
-        .write(
+    return storage
+        .writeAsync(
             keyspace,
             Set.of(request.getKeyValue().getKey()),
             view -> ConflictRules.decideDelete(request, view))
-        .throwIfRejected();
-    return DeleteObjectResponse.getDefaultInstance();
+        .thenApply(
+            outcome -> {
+              outcome.throwIfRejected();
+              return DeleteObjectResponse.getDefaultInstance();
+            });
+  }
+
+  /**
+   * Waits for {@code stage} and returns its value, or throws what it failed with as it is (an
+   * unchecked failure unwrapped from its {@link CompletionException}).
+   */
+  private static <T> T joined(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause == null) {
+        throw e;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new StorageException("write failed", cause);
+    }
   }
 
   /**

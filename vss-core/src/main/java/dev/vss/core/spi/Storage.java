@@ -4,6 +4,8 @@ import dev.vss.core.Keyspace;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The seam a storage adapter implements. Adapters own durability, encoding, indexes and batching;
@@ -56,6 +58,50 @@ public interface Storage extends AutoCloseable {
    * @param keys every key the decision may read; keys outside this set are not in the view
    */
   <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision);
+
+  /**
+   * {@link #write}, with its outcome delivered through the returned stage instead of by blocking
+   * the caller: for callers that must not wait for a commit, such as the HTTP shell's IO threads,
+   * which then answer from the completion.
+   *
+   * <ol>
+   *   <li>The same contract as {@link #write}: the stage completes with the decision's result only
+   *       after the plan has been applied atomically and durably; it completes exceptionally with
+   *       what {@code write} would have thrown (a {@link StorageException} for a fault, or the
+   *       decision's own failure); it never completes before the outcome is known.
+   *   <li>It does not throw: a fault, even one found before the write was queued, completes the
+   *       stage exceptionally.
+   *   <li>Completions may run on the store's own threads: whatever a caller chains to the stage
+   *       must be quick and must not block.
+   * </ol>
+   *
+   * <p>The default runs {@link #write} on the calling thread and returns a completed stage. A store
+   * whose writes wait in a queue for a writer thread overrides it to return as soon as the write is
+   * queued, and says so with {@link #writesWithoutBlocking}.
+   *
+   * @param keys every key the decision may read; keys outside this set are not in the view
+   */
+  default <R> CompletionStage<R> writeAsync(
+      Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
+    try {
+      return CompletableFuture.completedFuture(write(keyspace, keys, decision));
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError) {
+        throw e;
+      }
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Whether {@link #writeAsync} returns without blocking its caller (it only queues the write, for
+   * a writer thread of the store's), so that it may be called from a thread that must never wait on
+   * I/O or locks held across a commit. False by default, where {@code writeAsync} runs the whole
+   * write on the calling thread.
+   */
+  default boolean writesWithoutBlocking() {
+    return false;
+  }
 
   /**
    * Checks that the store can answer requests (used by readiness probes).

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -79,13 +80,28 @@ final class GroupCommitWriter {
    * @throws StorageException if the writer is stopping or the write's transaction failed
    */
   <R> R write(WriteRequest<R> request) {
+    queue(request);
+    return request.await();
+  }
+
+  /**
+   * Queues a write and returns at once: the stage completes on the writer thread once the write's
+   * transaction has committed (or failed).
+   *
+   * @throws StorageException if the writer is stopping
+   */
+  <R> CompletionStage<R> submit(WriteRequest<R> request) {
+    queue(request);
+    return request.outcome();
+  }
+
+  private void queue(WriteRequest<?> request) {
     synchronized (submitLock) {
       if (stopping) {
         throw new StorageException("PostgreSQL storage is closed");
       }
       queues.get(Math.floorMod(Long.hashCode(request.lockId()), queues.size())).add(request);
     }
-    return request.await();
   }
 
   /** Writes waiting for a writer (for tests). */

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.NullMarked;
 
 /**
@@ -86,8 +88,24 @@ public final class PostgresStorage implements Storage {
           + " set_config('enable_hashjoin', 'off', false),"
           + " set_config('enable_mergejoin', 'off', false)";
 
+  /**
+   * Each prepared statement of a connection is planned once, for any parameters, and that generic
+   * plan is kept. By default PostgreSQL plans a prepared statement afresh for each of its first
+   * five executions, and for every later one whenever the generic plan's estimated cost is above
+   * the average of those custom plans; the statements here take their keys as arrays, whose length
+   * a generic plan cannot know, so they kept being planned again. Every statement here looks rows
+   * up by index whatever the parameters ({@link #INDEX_PLANS_SQL}, checked by {@code IndexPlanTest}
+   * on the generic plans themselves), so a custom plan gains nothing: planning each batch's
+   * statements again was a fifth of PostgreSQL's CPU per put (BENCHMARKS.md). {@code
+   * plan_cache_mode} came with PostgreSQL 12; an older server keeps its default.
+   */
+  static final String GENERIC_PLANS_SQL =
+      "SELECT set_config('plan_cache_mode', 'force_generic_plan', false)"
+          + " WHERE current_setting('server_version_num')::integer >= 120000";
+
   /** Run on every connection of the store's pools (and the bulk loader's) when it is opened. */
-  static final String CONNECTION_INIT_SQL = SYNCHRONOUS_COMMIT_SQL + "; " + INDEX_PLANS_SQL;
+  static final String CONNECTION_INIT_SQL =
+      SYNCHRONOUS_COMMIT_SQL + "; " + INDEX_PLANS_SQL + "; " + GENERIC_PLANS_SQL;
 
   /** Most gets answered by one statement. */
   static final int GET_BATCH_SIZE = 256;
@@ -170,8 +188,8 @@ public final class PostgresStorage implements Storage {
     }
   }
 
-  private static HikariDataSource pool(
-      PostgresOptions options, String name, int size, boolean autoCommit) {
+  /** A pool of the store's connections, each set up with {@link #CONNECTION_INIT_SQL}. */
+  static HikariDataSource pool(PostgresOptions options, String name, int size, boolean autoCommit) {
     HikariConfig config = new HikariConfig();
     config.setPoolName(name);
     config.setJdbcUrl(options.jdbcUrl(options.vssDatabase()));
@@ -376,6 +394,27 @@ public final class PostgresStorage implements Storage {
   public <R> R write(Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
     ensureOpen();
     return writer.write(new WriteRequest<>(keyspace, keys, decision));
+  }
+
+  /**
+   * Queues the write for its writer thread and returns at once; the stage completes on that thread
+   * once the write's batch has committed (or failed), as {@link #write} would have returned.
+   */
+  @Override
+  public <R> CompletionStage<R> writeAsync(
+      Keyspace keyspace, Set<String> keys, WriteDecision<R> decision) {
+    try {
+      ensureOpen();
+      return writer.submit(new WriteRequest<>(keyspace, keys, decision));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** True: {@link #writeAsync} only queues the write for a writer thread. */
+  @Override
+  public boolean writesWithoutBlocking() {
+    return true;
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One caller's write waiting for a writer thread. The writer completes it only after the
@@ -84,6 +85,14 @@ final class WriteRequest<R> {
       hash = (hash ^ (c >>> 8)) * 0x100000001b3L;
     }
     return hash;
+  }
+
+  /**
+   * The outcome as the caller sees it: completed by the writer thread once the transaction holding
+   * this write has committed (or failed). A view, so the caller cannot complete it.
+   */
+  CompletionStage<R> outcome() {
+    return outcome.minimalCompletionStage();
   }
 
   /** Completes the caller's write with the decision's result. */

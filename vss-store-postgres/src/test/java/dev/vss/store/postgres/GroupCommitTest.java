@@ -3,8 +3,10 @@ package dev.vss.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.vss.core.Keyspace;
 import dev.vss.core.Limits;
 import dev.vss.core.VssService;
+import dev.vss.core.spi.StorageException;
 import dev.vss.proto.GetObjectRequest;
 import dev.vss.proto.KeyValue;
 import dev.vss.proto.PutObjectRequest;
@@ -14,9 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +100,59 @@ class GroupCommitTest {
     } finally {
       clients.shutdownNow();
     }
+  }
+
+  /**
+   * Writes queued with {@code writeAsync} from one thread, as the HTTP shell's IO threads queue
+   * them: none completes while its commit is held back, and all complete, in two commits, once it
+   * is let go. After the store is closed, {@code writeAsync} fails its stage instead of throwing.
+   */
+  @Test
+  void queuedWritesCompleteOnlyAfterTheirCommit() throws Exception {
+    TestPostgres postgres = TestPostgres.shared();
+    String database = TestPostgres.uniqueDatabase("queued");
+    PostgresStorage closed;
+    try (PostgresStorage storage = PostgresStorage.open(postgres.options(database));
+        Connection blocker = postgres.connect(database);
+        Connection observer = postgres.connect(database)) {
+      closed = storage;
+      assertThat(storage.writesWithoutBlocking()).isTrue();
+      VssService vss = new VssService(storage, Limits.DEFAULTS);
+      long batchesBefore = storage.committedBatches();
+      blocker.setAutoCommit(false);
+      try (Statement lock = blocker.createStatement()) {
+        lock.execute("LOCK TABLE vss_db IN EXCLUSIVE MODE");
+      }
+      List<CompletableFuture<?>> puts = new ArrayList<>();
+      puts.add(vss.putObjectsAsync("alice", create("k0")).toCompletableFuture());
+      waitFor("the writer waits for the table lock", () -> writerWaitsForLock(observer, database));
+      for (int i = 1; i < PUTS; i++) {
+        puts.add(vss.putObjectsAsync("alice", create("k" + i)).toCompletableFuture());
+      }
+      waitFor("every other put is queued", () -> storage.queuedWrites() == PUTS - 1);
+      assertThat(puts).noneMatch(CompletableFuture::isDone);
+
+      blocker.commit();
+      CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
+      assertThat(storage.committedBatches() - batchesBefore).isEqualTo(2);
+      for (int i = 0; i < PUTS; i++) {
+        assertThat(
+                vss.getObject(
+                        "alice",
+                        GetObjectRequest.newBuilder().setStoreId("s").setKey("k" + i).build())
+                    .getValue()
+                    .getVersion())
+            .isEqualTo(1);
+      }
+    }
+    CompletableFuture<?> afterClose =
+        closed
+            .writeAsync(new Keyspace("alice", "s"), Set.of("k"), view -> null)
+            .toCompletableFuture();
+    assertThat(afterClose).isCompletedExceptionally();
+    assertThat(afterClose.handle((value, failure) -> failure).join())
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("closed");
   }
 
   private static PutObjectRequest create(String key) {

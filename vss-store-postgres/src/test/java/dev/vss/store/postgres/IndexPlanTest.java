@@ -2,8 +2,10 @@ package dev.vss.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -83,6 +85,70 @@ class IndexPlanTest {
               .contains("using vss_db_pkey");
         }
       }
+    }
+  }
+
+  /**
+   * The store's connections run the generic plans checked above, planned once per statement, and
+   * never plan a statement again for its parameters; a plain connection does (the control).
+   */
+  @Test
+  void theStoresConnectionsRunTheGenericPlans() throws Exception {
+    String database = TestPostgres.uniqueDatabase("generic");
+    PostgresOptions options = POSTGRES.options(database);
+    PostgresStorage.open(options).close();
+    POSTGRES.execute(
+        database,
+        "INSERT INTO vss_db (user_token, store_id, key, value, version)"
+            + " SELECT 'u', 's', 'k' || i, '\\x00'::bytea, 1 FROM generate_series(1, 2000) AS i",
+        "ANALYZE vss_db");
+    try (Connection control = POSTGRES.connect(database)) {
+      assertThat(plansOfGets(control).custom())
+          .as("control: a plain connection plans the get batch for its parameters")
+          .isPositive();
+    }
+    try (HikariDataSource pool = PostgresStorage.pool(options, "plans", 1, true);
+        Connection connection = pool.getConnection()) {
+      Plans plans = plansOfGets(connection);
+      assertThat(plans.custom()).isZero();
+      assertThat(plans.generic()).isPositive();
+    }
+  }
+
+  private record Plans(long generic, long custom) {}
+
+  /**
+   * Runs the get batch, prepared, 20 times with 1 to 20 keys, and reads how its server-side
+   * prepared statement was planned (the driver prepares it on the server from its fifth run on).
+   */
+  private static Plans plansOfGets(Connection connection) throws SQLException {
+    try (PreparedStatement gets = connection.prepareStatement(GetBatcher.GET_BATCH_SQL)) {
+      for (int size = 1; size <= 20; size++) {
+        String[] users = new String[size];
+        String[] stores = new String[size];
+        String[] keys = new String[size];
+        for (int i = 0; i < size; i++) {
+          users[i] = "u";
+          stores[i] = "s";
+          keys[i] = "k" + (i * 97 + size);
+        }
+        gets.setArray(1, connection.createArrayOf("varchar", users));
+        gets.setArray(2, connection.createArrayOf("varchar", stores));
+        gets.setArray(3, connection.createArrayOf("varchar", keys));
+        try (ResultSet rows = gets.executeQuery()) {
+          while (rows.next()) {
+            rows.getLong(1);
+          }
+        }
+      }
+    }
+    try (Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                    + " WHERE statement LIKE '%WITH ORDINALITY%'")) {
+      assertThat(row.next()).as("the get batch was prepared on the server").isTrue();
+      return new Plans(row.getLong(1), row.getLong(2));
     }
   }
 
