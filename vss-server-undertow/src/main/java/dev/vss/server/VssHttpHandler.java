@@ -48,10 +48,14 @@ import org.xnio.IoUtils;
  *       declared {@code Content-Length} over the limit is refused before any byte is read, and a
  *       body without one is cut off as soon as it passes the limit, so the handler never buffers
  *       more than the limit.
- *   <li>Parsing and the storage call run on a worker executor, never on an IO thread; so does
- *       authorization when the authorizer {@linkplain Authorizer#mayBlock may block}, otherwise it
- *       runs on the IO thread (saving two thread hand-offs per request). Authorization happens
- *       before the body is read, so an unauthenticated client cannot make the server buffer a body.
+ *   <li>Parsing and the storage call run on a worker executor, never blocking an IO thread; so
+ *       does authorization when the authorizer {@linkplain Authorizer#mayBlock may block},
+ *       otherwise it runs on the IO thread (saving two thread hand-offs per request). A write of at
+ *       most {@link #INLINE_WRITE_BYTES} on a store that {@linkplain
+ *       VssService#writesWithoutBlocking() writes without blocking} is parsed and queued on the IO
+ *       thread instead and answered when the store completes it, so no worker waits for its
+ *       commit. Authorization happens before the body is read, so an unauthenticated client cannot
+ *       make the server buffer a body.
  *   <li>A {@link VssException} maps to its status (409, 400, 500, 404, 401); anything else is
  *       logged and answers 500 with a generic message.
  *   <li>Load limits, when configured: more than {@code maxConcurrentRequests} API requests at once
