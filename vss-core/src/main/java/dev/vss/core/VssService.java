@@ -114,9 +114,10 @@ public final class VssService {
    * {@link #putObjects} without waiting for the commit: the returned stage completes with the
    * response once the store has committed the write durably, or exceptionally with the {@link
    * VssException} {@code putObjects} would have thrown (wrapped in a {@link CompletionException}
-   * when it came from a dependent stage). It never throws: an invalid request fails the stage too.
-   * Whatever is chained to the stage may run on the store's writer thread, so it must be quick;
-   * this suits a caller that must not block, when {@link #writesWithoutBlocking()} holds.
+   * when it came from a dependent stage). It does not throw (short of a {@link
+   * VirtualMachineError}): an invalid request fails the stage too. Whatever is chained to the stage
+   * may run on the store's writer thread, so it must be quick; this suits a caller that must not
+   * block, when {@link #writesWithoutBlocking()} holds.
    */
   public CompletionStage<PutObjectResponse> putObjectsAsync(
       String userToken, PutObjectRequest request) {

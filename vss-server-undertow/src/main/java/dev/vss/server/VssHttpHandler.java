@@ -48,14 +48,13 @@ import org.xnio.IoUtils;
  *       declared {@code Content-Length} over the limit is refused before any byte is read, and a
  *       body without one is cut off as soon as it passes the limit, so the handler never buffers
  *       more than the limit.
- *   <li>Parsing and the storage call run on a worker executor, never blocking an IO thread; so
- *       does authorization when the authorizer {@linkplain Authorizer#mayBlock may block},
- *       otherwise it runs on the IO thread (saving two thread hand-offs per request). A write of at
- *       most {@link #INLINE_WRITE_BYTES} on a store that {@linkplain
- *       VssService#writesWithoutBlocking() writes without blocking} is parsed and queued on the IO
- *       thread instead and answered when the store completes it, so no worker waits for its
- *       commit. Authorization happens before the body is read, so an unauthenticated client cannot
- *       make the server buffer a body.
+ *   <li>Parsing and the storage call run on a worker executor, never blocking an IO thread; so does
+ *       authorization when the authorizer {@linkplain Authorizer#mayBlock may block}, otherwise it
+ *       runs on the IO thread (saving two thread hand-offs per request). A write of at most {@link
+ *       #INLINE_WRITE_BYTES} on a store that {@linkplain VssService#writesWithoutBlocking() writes
+ *       without blocking} is parsed and queued on the IO thread instead and answered when the store
+ *       completes it, so no worker waits for its commit. Authorization happens before the body is
+ *       read, so an unauthenticated client cannot make the server buffer a body.
  *   <li>A {@link VssException} maps to its status (409, 400, 500, 404, 401); anything else is
  *       logged and answers 500 with a generic message.
  *   <li>Load limits, when configured: more than {@code maxConcurrentRequests} API requests at once
@@ -415,7 +414,7 @@ public final class VssHttpHandler implements HttpHandler {
       return false;
     }
     long declared = exchange.getRequestContentLength();
-    if (declared >= 0 && isWrite(operation)) {
+    if (declared >= 0 && operation.writes()) {
       return withinWriteBytes(exchange, userToken, declared);
     }
     return true;
@@ -433,10 +432,6 @@ public final class VssHttpHandler implements HttpHandler {
       return false;
     }
     return true;
-  }
-
-  private static boolean isWrite(Operation operation) {
-    return operation == Operation.PUT_OBJECTS || operation == Operation.DELETE_OBJECT;
   }
 
   private void rejectRateLimited(
@@ -504,7 +499,7 @@ public final class VssHttpHandler implements HttpHandler {
     boolean countBytesAfterRead =
         rateLimiter != null
             && rateLimiter.limitsWriteBytes()
-            && isWrite(operation)
+            && operation.writes()
             && exchange.getRequestContentLength() < 0;
     // The body is read on the connection's IO thread, where the reader's timeout also runs.
     Runnable receive =
@@ -593,16 +588,30 @@ public final class VssHttpHandler implements HttpHandler {
       return;
     }
     written.whenComplete(
-        (response, failure) ->
-            guarded(
-                exchange,
-                () -> {
-                  if (failure == null) {
-                    answer(exchange, response, false);
-                  } else {
-                    answerFailure(exchange, operation, unwrapped(failure));
-                  }
-                }));
+        (response, failure) -> {
+          Runnable reply =
+              () ->
+                  guarded(
+                      exchange,
+                      () -> {
+                        if (failure == null) {
+                          answer(exchange, response, false);
+                        } else {
+                          answerFailure(exchange, operation, unwrapped(failure));
+                        }
+                      });
+          if (exchange.isInIoThread()) {
+            reply.run(); // the stage was complete already
+          } else {
+            // Only hand over: this runs on the store's writer thread, which has the next batch to
+            // commit; the answer is built, logged and sent on the IO thread.
+            try {
+              exchange.getIoThread().execute(reply);
+            } catch (RuntimeException e) { // the IO thread is gone (the server is stopping)
+              failInternally(exchange, e);
+            }
+          }
+        });
   }
 
   /** The body as protobuf input; a value in the request is a view of the array, not a copy. */

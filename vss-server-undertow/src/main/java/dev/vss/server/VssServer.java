@@ -56,7 +56,9 @@ public final class VssServer implements AutoCloseable {
 
   /**
    * Worker threads unless configured otherwise. A durable put holds its worker until its commit (an
-   * fsync) returns, so the pool bounds how many writes can wait on one group commit: with
+   * fsync) returns (except a small write on a store that {@linkplain
+   * dev.vss.core.VssService#writesWithoutBlocking() writes without blocking}, which waits for it
+   * without a thread), so the pool bounds how many writes can wait on one group commit: with
    * Undertow's default (8 per IO thread, 16 on two cores) 64 connections of durable puts reached
    * 51-64% of the rate they reach with 128 workers (see BENCHMARKS.md). Idle workers are not
    * started, so a large pool costs nothing until the load needs it.
@@ -152,10 +154,10 @@ public final class VssServer implements AutoCloseable {
 
   /**
    * The concurrent request limit unless configured otherwise: four requests per worker thread.
-   * Every worker busy (a durable put waits for its commit) and three times as many queued behind
-   * them is far more than a healthy server has in progress (the benchmarks' 64 connections never
-   * reach it), yet it bounds the queue a stalled store or a flood builds up instead of letting it
-   * grow until clients time out and memory runs short.
+   * Every worker busy (a durable put waits for its commit, on most stores) and three times as many
+   * queued behind them is far more than a healthy server has in progress (the benchmarks' 64
+   * connections never reach it), yet it bounds the queue a stalled store or a flood builds up
+   * instead of letting it grow until clients time out and memory runs short.
    */
   public static int defaultMaxConcurrentRequests(int workerThreads) {
     return (int) Math.min(Integer.MAX_VALUE, 4L * workerThreads);

@@ -59,6 +59,10 @@ class QueuedWriteHttpTest {
   /** For each completed exchange: whether it completed on the IO thread. */
   private final List<Boolean> completedOnIoThread = new CopyOnWriteArrayList<>();
 
+  /** The handler's limit: more requests than this, sent one after another, find a leaked permit. */
+  private static final int CONCURRENT_REQUESTS = 100;
+
+  private VssHttpHandler vss;
   private volatile boolean failWrites;
   private Undertow undertow;
   private URI base;
@@ -101,7 +105,7 @@ class QueuedWriteHttpTest {
 
   @BeforeEach
   void start() {
-    VssHttpHandler vss =
+    vss =
         new VssHttpHandler(
             new VssService(new QueuedStorage(), Limits.DEFAULTS),
             // One that does not block: authorized on the IO thread, so that a body which arrived
@@ -117,7 +121,12 @@ class QueuedWriteHttpTest {
                 return false;
               }
             },
-            4 << 20);
+            4 << 20,
+            null,
+            64 << 20,
+            VssHttpHandler.DEFAULT_BODY_READ_TIMEOUT,
+            CONCURRENT_REQUESTS,
+            RateLimits.OFF);
     undertow =
         Undertow.builder()
             .addHttpListener(0, "127.0.0.1")
@@ -221,7 +230,13 @@ class QueuedWriteHttpTest {
     }
     assertThat(created).isEqualTo(1);
     assertThat(conflicts).isEqualTo(39);
-    assertThat(stored("own-39").getValue().getVersion()).isEqualTo(1);
+    // Every answered write gave back its permit and its body's bytes: as many requests again as
+    // the limit, one after another, are all served.
+    for (int i = 0; i < CONCURRENT_REQUESTS; i++) {
+      assertThat(stored("own-" + (i % 40)).getValue().getVersion()).isEqualTo(1);
+    }
+    awaitCompletions(80 + CONCURRENT_REQUESTS);
+    assertThat(vss.bodyBytesInFlight()).isZero();
   }
 
   @Test
@@ -232,6 +247,8 @@ class QueuedWriteHttpTest {
     ErrorResponse error = ErrorResponse.parseFrom(failed.body());
     assertThat(error.getErrorCode()).isEqualTo(ErrorCode.INTERNAL_SERVER_EXCEPTION);
     assertThat(error.getMessage()).doesNotContain("COMMIT");
+    awaitCompletions(1);
+    assertThat(vss.bodyBytesInFlight()).isZero();
   }
 
   @Test

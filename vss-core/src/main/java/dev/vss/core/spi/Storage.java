@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>All methods are thread-safe.
  *   <li>Reads see every write that returned before they started (read-after-write).
  *   <li>{@link #write} runs its decision on a view that is serialized against all other writes to
- *       the same keyspace, and applies the plan atomically and durably before returning.
+ *       the same keyspace, and applies the plan atomically and durably before returning; {@link
+ *       #writeAsync} does the same and completes its stage only then.
  *   <li>Faults surface as {@link StorageException}; on a fault nothing of the failed write is
  *       visible, and the store keeps working afterwards if the cause was transient.
  * </ol>
@@ -69,8 +70,8 @@ public interface Storage extends AutoCloseable {
    *       after the plan has been applied atomically and durably; it completes exceptionally with
    *       what {@code write} would have thrown (a {@link StorageException} for a fault, or the
    *       decision's own failure); it never completes before the outcome is known.
-   *   <li>It does not throw: a fault, even one found before the write was queued, completes the
-   *       stage exceptionally.
+   *   <li>It does not throw (short of a {@link VirtualMachineError}): a fault, even one found
+   *       before the write was queued, completes the stage exceptionally.
    *   <li>Completions may run on the store's own threads: whatever a caller chains to the stage
    *       must be quick and must not block.
    * </ol>
@@ -97,7 +98,8 @@ public interface Storage extends AutoCloseable {
    * Whether {@link #writeAsync} returns without blocking its caller (it only queues the write, for
    * a writer thread of the store's), so that it may be called from a thread that must never wait on
    * I/O or locks held across a commit. False by default, where {@code writeAsync} runs the whole
-   * write on the calling thread.
+   * write on the calling thread. A wrapper that forwards to another storage forwards both methods
+   * or neither: saying true while its {@code writeAsync} is the default would block the caller.
    */
   default boolean writesWithoutBlocking() {
     return false;

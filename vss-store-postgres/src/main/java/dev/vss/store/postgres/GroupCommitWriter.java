@@ -239,17 +239,19 @@ final class GroupCommitWriter {
     } catch (SQLException e) {
       throw new BatchFailure("has no connection to the database", e);
     }
+    Runnable[] answers = new Runnable[0];
     try (connection) {
-      Runnable[] answers = decideWriteAndCommit(connection, batch);
-      committedBatches.incrementAndGet();
-      committedWrites.addAndGet(batch.size());
-      CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
-      // Never before COMMIT has returned: an answer promises durability.
-      for (Runnable answer : answers) {
-        answer.run();
-      }
-    } catch (SQLException e) { // closing the connection
+      answers = decideWriteAndCommit(connection, batch);
+    } catch (SQLException e) { // closing the connection, once the batch has committed
       LOG.log(Level.DEBUG, "returning a connection to the pool failed", e);
+    }
+    committedBatches.incrementAndGet();
+    committedWrites.addAndGet(batch.size());
+    CommitObserver.notifySafely(observer, batch.size(), System.nanoTime() - started);
+    // Never before COMMIT has returned: an answer promises durability. After the connection is
+    // back in the pool: what callers chain to a write's completion runs here, on this thread.
+    for (Runnable answer : answers) {
+      answer.run();
     }
   }
 

@@ -203,6 +203,10 @@ public final class PostgresStorage implements Storage {
     config.setConnectionTimeout(options.connectionTimeout().toMillis());
     config.setValidationTimeout(Math.min(options.connectionTimeout().toMillis(), 3000));
     config.setConnectionInitSql(CONNECTION_INIT_SQL);
+    // Commits the init statement on the writers' pool (auto-commit off). Uncommitted, its
+    // settings would live in the connection's first transaction, and a rollback of that batch
+    // would undo them for the connection's life: synchronous_commit back to a server's "off".
+    config.setIsolateInternalQueries(true);
     // Reachability was checked by Schema.open; the pool fills itself in the background.
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.vss.core.Limits;
 import dev.vss.core.VssException;
 import dev.vss.core.VssService;
@@ -16,6 +17,7 @@ import dev.vss.proto.PutObjectRequest;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +78,30 @@ class PostgresFaultTest {
       statement.execute("SET synchronous_commit = remote_apply");
       statement.execute(PostgresStorage.CONNECTION_INIT_SQL);
       assertThat(setting(statement)).as("a stronger level is kept").isEqualTo("remote_apply");
+    }
+  }
+
+  /**
+   * The writers' pool (auto-commit off) commits its connection settings before handing the
+   * connection out: a first transaction that fails and rolls back keeps them.
+   */
+  @Test
+  void theWritersConnectionSettingsSurviveARollbackOfTheirFirstTransaction() throws Exception {
+    TestPostgres postgres = TestPostgres.shared();
+    String database = TestPostgres.uniqueDatabase("initcommit");
+    PostgresStorage.open(postgres.options(database)).close();
+    postgres.execute(database, "ALTER DATABASE " + database + " SET synchronous_commit = off");
+    try (HikariDataSource pool =
+            PostgresStorage.pool(postgres.options(database), "writers", 1, false);
+        Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.execute("SELECT 1 / 0")).isInstanceOf(SQLException.class);
+      connection.rollback();
+      assertThat(setting(statement)).isEqualTo("on");
+      try (ResultSet row = statement.executeQuery("SHOW plan_cache_mode")) {
+        row.next();
+        assertThat(row.getString(1)).isEqualTo("force_generic_plan");
+      }
     }
   }
 
