@@ -183,10 +183,7 @@ public final class VssService {
               failure instanceof CompletionException && failure.getCause() != null
                   ? failure.getCause()
                   : failure;
-          if (cause instanceof RuntimeException || cause instanceof Error) {
-            throw asProtocolFailure(method, cause);
-          }
-          throw asProtocolFailure(method, new IllegalStateException(cause));
+          throw asProtocolFailure(method, cause);
         });
   }
 

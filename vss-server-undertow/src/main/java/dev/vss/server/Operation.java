@@ -12,23 +12,18 @@ import java.util.concurrent.CompletionStage;
  * it. Nothing here knows a VSS rule.
  */
 enum Operation {
-  GET_OBJECT(VssMethod.GET_OBJECT) {
+  GET_OBJECT(VssMethod.GET_OBJECT, false) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
       return service.getObject(userToken, VssMethod.GET_OBJECT.requestParser().parseFrom(body));
     }
   },
-  PUT_OBJECTS(VssMethod.PUT_OBJECTS) {
+  PUT_OBJECTS(VssMethod.PUT_OBJECTS, true) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
       return service.putObjects(userToken, VssMethod.PUT_OBJECTS.requestParser().parseFrom(body));
-    }
-
-    @Override
-    boolean writes() {
-      return true;
     }
 
     @Override
@@ -39,17 +34,12 @@ enum Operation {
           userToken, VssMethod.PUT_OBJECTS.requestParser().parseFrom(body));
     }
   },
-  DELETE_OBJECT(VssMethod.DELETE_OBJECT) {
+  DELETE_OBJECT(VssMethod.DELETE_OBJECT, true) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
       return service.deleteObject(
           userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
-    }
-
-    @Override
-    boolean writes() {
-      return true;
     }
 
     @Override
@@ -60,7 +50,7 @@ enum Operation {
           userToken, VssMethod.DELETE_OBJECT.requestParser().parseFrom(body));
     }
   },
-  LIST_KEY_VERSIONS(VssMethod.LIST_KEY_VERSIONS) {
+  LIST_KEY_VERSIONS(VssMethod.LIST_KEY_VERSIONS, false) {
     @Override
     MessageLite call(VssService service, String userToken, CodedInputStream body)
         throws InvalidProtocolBufferException {
@@ -70,9 +60,11 @@ enum Operation {
   };
 
   private final VssMethod<?, ?> method;
+  private final boolean writes;
 
-  Operation(VssMethod<?, ?> method) {
+  Operation(VssMethod<?, ?> method, boolean writes) {
     this.method = method;
+    this.writes = writes;
   }
 
   /** The protocol name, such as {@code getObject}; also the metrics label. */
@@ -94,7 +86,7 @@ enum Operation {
 
   /** Whether this is a write, which also has {@link #callAsync}. */
   boolean writes() {
-    return false;
+    return writes;
   }
 
   /**

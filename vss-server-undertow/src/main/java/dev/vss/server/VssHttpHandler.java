@@ -119,8 +119,8 @@ public final class VssHttpHandler implements HttpHandler {
 
   /**
    * Writes with bodies up to this size are parsed and queued on the IO thread when the store writes
-   * without blocking (see {@link #respondOnce}); larger ones are parsed on a worker, so that no IO
-   * thread spends long on one request.
+   * without blocking (see {@link #respondToBody}); larger ones are parsed on a worker, so that no
+   * IO thread spends long on one request.
    */
   static final int INLINE_WRITE_BYTES = 64 * 1024;
 
@@ -519,7 +519,8 @@ public final class VssHttpHandler implements HttpHandler {
                             if (countBytesAfterRead && !withinWriteBytes(ex, userToken, length)) {
                               return;
                             }
-                            guarded(ex, () -> respondOnce(ex, operation, userToken, body, length));
+                            guarded(
+                                ex, () -> respondToBody(ex, operation, userToken, body, length));
                           }
 
                           @Override
@@ -543,7 +544,7 @@ public final class VssHttpHandler implements HttpHandler {
    * and queued right here and answered from its commit's completion: no worker thread waits for the
    * commit, which saves two thread hand-offs per write. Everything else runs on a worker.
    */
-  private void respondOnce(
+  private void respondToBody(
       HttpServerExchange exchange, Operation operation, String userToken, byte[] body, int length) {
     if (operation.writes() && length <= INLINE_WRITE_BYTES && service.writesWithoutBlocking()) {
       // Dispatching to the same thread keeps the exchange open when the body arrived within the
@@ -621,6 +622,7 @@ public final class VssHttpHandler implements HttpHandler {
     return input;
   }
 
+  /** The failure a stage completed with, as the service produced it (see {@link VssService}). */
   private static Throwable unwrapped(Throwable failure) {
     return failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause()
